@@ -1,0 +1,108 @@
+/**
+ * Grouping with totals. `--by` names dimensions; they play three roles:
+ *
+ * - strata: school_year, grade_level, subject. A figure always refers to one year, one level
+ *   and one subject, so these are never added together.
+ * - gender: every group is shown for girls and boys and for both together.
+ * - levels: the rest (area, school, class, teacher), rolled up in the order given: a total over
+ *   everything (the municipality), then the first level, then the first two, and so on.
+ *
+ * A dimension that is totalled over is `null` in the group's key.
+ */
+import type { Dimension } from '../types.js';
+
+export const STRATA: readonly Dimension[] = ['school_year', 'grade_level', 'subject'];
+
+export interface GroupPlan {
+  by: readonly Dimension[];
+  strata: Dimension[];
+  levels: Dimension[];
+  gender: boolean;
+}
+
+export function planGroups(by: readonly Dimension[]): GroupPlan {
+  const unique = [...new Set(by)];
+  return {
+    by: unique,
+    strata: unique.filter((dim) => STRATA.includes(dim)),
+    levels: unique.filter((dim) => !STRATA.includes(dim) && dim !== 'gender'),
+    gender: unique.includes('gender'),
+  };
+}
+
+export type KeyValue = string | number | null;
+export type GroupKey = Partial<Record<Dimension, KeyValue>>;
+
+/** Every group a record belongs to: (levels prefix) × (gender or both). */
+export function groupKeysOf(plan: GroupPlan, record: Readonly<Record<Dimension, KeyValue>>): GroupKey[] {
+  const keys: GroupKey[] = [];
+  const genders: KeyValue[] = plan.gender ? [null, record.gender] : [];
+  for (let depth = 0; depth <= plan.levels.length; depth++) {
+    const base: GroupKey = {};
+    for (const dim of plan.strata) base[dim] = record[dim];
+    plan.levels.forEach((dim, index) => {
+      base[dim] = index < depth ? record[dim] : null;
+    });
+    if (plan.gender) for (const gender of genders) keys.push({ ...base, gender });
+    else keys.push(base);
+  }
+  return keys;
+}
+
+export function keyString(plan: GroupPlan, key: GroupKey): string {
+  return plan.by.map((dim) => {
+    const value = key[dim];
+    return value === null || value === undefined ? '\u0000' : String(value);
+  }).join('\u0001');
+}
+
+/**
+ * The groups a group is part of, one per way of totalling it: its last level removed, and its
+ * gender removed. Used for complementary suppression.
+ */
+export function parentKeys(plan: GroupPlan, key: GroupKey): { parent: GroupKey; via: Dimension }[] {
+  const parents: { parent: GroupKey; via: Dimension }[] = [];
+  for (let index = plan.levels.length - 1; index >= 0; index--) {
+    const dim = plan.levels[index];
+    if (dim === undefined) continue;
+    if (key[dim] !== null && key[dim] !== undefined) {
+      parents.push({ parent: { ...key, [dim]: null }, via: dim });
+      break;
+    }
+  }
+  if (plan.gender && key.gender !== null && key.gender !== undefined) parents.push({ parent: { ...key, gender: null }, via: 'gender' });
+  return parents;
+}
+
+/** The municipality total for the group's stratum (all levels and gender totalled). */
+export function totalKey(plan: GroupPlan, key: GroupKey): GroupKey {
+  const total: GroupKey = { ...key };
+  for (const dim of plan.levels) total[dim] = null;
+  if (plan.gender) total.gender = null;
+  return total;
+}
+
+/** The deepest dimension the group is broken down by, or 'total'. */
+export function groupLevel(plan: GroupPlan, key: GroupKey): Dimension | 'total' {
+  let level: Dimension | 'total' = 'total';
+  for (const dim of plan.levels) if (key[dim] !== null && key[dim] !== undefined) level = dim;
+  return level;
+}
+
+const collator = new Intl.Collator('sv', { numeric: true });
+
+/** Sort order: strata, then levels, then gender (each in `--by` order), totals before their members. */
+export function compareKeys(plan: GroupPlan, a: GroupKey, b: GroupKey): number {
+  const order: Dimension[] = [...plan.strata, ...plan.levels, ...(plan.gender ? (['gender'] as const) : [])];
+  for (const dim of order) {
+    const x = a[dim] ?? null;
+    const y = b[dim] ?? null;
+    if (x === y) continue;
+    if (x === null) return -1;
+    if (y === null) return 1;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    const order = collator.compare(String(x), String(y));
+    if (order !== 0) return order;
+  }
+  return 0;
+}

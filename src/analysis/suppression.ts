@@ -1,0 +1,65 @@
+/**
+ * Privacy: which groups show no figures.
+ *
+ * - Primary: a group with fewer than `minGroup` pupils (`small_group`).
+ * - Complementary (`complementary`): where a shown total and its shown parts would let a reader
+ *   work out a hidden group by subtraction, one more part is hidden:
+ *   (a) a shown group with exactly one hidden part (of one breakdown, e.g. its schools, or its
+ *       girls/boys): the smallest shown part is hidden too;
+ *   (b) a hidden group all of whose parts are shown (the parts would add up to it): the
+ *       smallest part is hidden.
+ *   Repeated until nothing changes. Skolverket does the same for girls/boys ("if one is
+ *   suppressed, both are").
+ */
+import type { Dimension } from '../types.js';
+import { keyString, parentKeys, type GroupKey, type GroupPlan } from './groups.js';
+
+export type SuppressionReason = 'small_group' | 'complementary';
+
+export interface SuppressionInput {
+  id: string;
+  key: GroupKey;
+  n: number;
+}
+
+export function applySuppression(plan: GroupPlan, groups: readonly SuppressionInput[], minGroup: number): Map<string, SuppressionReason> {
+  const hidden = new Map<string, SuppressionReason>();
+  for (const group of groups) if (group.n < minGroup) hidden.set(group.id, 'small_group');
+
+  // parent id + breakdown → its parts
+  const parts = new Map<string, SuppressionInput[]>();
+  const ids = new Set(groups.map((group) => group.id));
+  for (const group of groups) {
+    for (const { parent, via } of parentKeys(plan, group.key)) {
+      const parentId = keyString(plan, parent);
+      if (!ids.has(parentId)) continue;
+      const slot = `${parentId}\u0002${via satisfies Dimension}`;
+      let list = parts.get(slot);
+      if (!list) parts.set(slot, (list = []));
+      list.push(group);
+    }
+  }
+  const families = [...parts.entries()]
+    .map(([slot, members]) => ({
+      parentId: slot.slice(0, slot.lastIndexOf('\u0002')),
+      // Smallest first; ties by id so the choice is deterministic.
+      members: [...members].sort((a, b) => a.n - b.n || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    }))
+    .sort((a, b) => (a.parentId < b.parentId ? -1 : a.parentId > b.parentId ? 1 : 0));
+
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const { parentId, members } of families) {
+      const parentHidden = hidden.has(parentId);
+      const hiddenCount = members.filter((member) => hidden.has(member.id)).length;
+      const needsMore = parentHidden ? hiddenCount === 0 : hiddenCount === 1 && members.length > 1;
+      if (!needsMore) continue;
+      const next = members.find((member) => !hidden.has(member.id));
+      if (next) {
+        hidden.set(next.id, 'complementary');
+        changed = true;
+      }
+    }
+  }
+  return hidden;
+}

@@ -1,0 +1,84 @@
+/**
+ * Registers the commands; the one place that turns errors into messages and exit codes.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { runGap } from './commands/gap.js';
+import { runInspect } from './commands/inspect.js';
+import { InputError, UsageError } from './errors.js';
+import { TOOL_VERSION } from './meta.js';
+import { DIMENSIONS } from './types.js';
+
+function commonOptions(command: Command): Command {
+  return command
+    .option('--config <file>', 'config file (ska.config.json): column names, subjects, areas, scales')
+    .option('--areas <file>', 'CSV mapping school → area (columns Skola;Skolområde)')
+    .option('--encoding <name>', 'force the input encoding: utf-8, windows-1252, latin1, utf-16le (default: detected)')
+    .addOption(new Option('--lang <lang>', 'language of the report').choices(['sv', 'en']).default('sv'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('-q, --quiet', 'no row accounting on stderr');
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('ska-analyze')
+    .description('Systematiskt kvalitetsarbete: teacher grades against national tests, from school exports as they are.')
+    .version(TOOL_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  commonOptions(
+    program
+      .command('gap')
+      .description('teacher grades (terminsbetyg) against national test grades (provbetyg), per group')
+      .argument('<files...>', 'exports (CSV), folders of them, or - for stdin')
+      .option('--by <dims>', `group by, comma-separated: ${DIMENSIONS.join(', ')} (default: school_year,grade_level,area,school,subject)`)
+      .option('--min-group <n>', 'groups with fewer pupils show no figures (default 10)')
+      .option('--alpha <p>', 'significance level for the comparison with the rest of the municipality (default 0.05)')
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']))
+      .option('--excel', 'CSV for Swedish Excel: semicolons, decimal commas, BOM (implies --format csv)')
+      .option('--matrix', 'table format: print the A–F × A–F table and the step differences under every group')
+      .option('--list-cases', 'list pupils whose grade and test grade differ by 2 steps or more (ids masked)')
+      .option('--show-ids', 'with --list-cases: show the pupil ids (personal data: handle with care)'),
+  ).action(async (files: string[], options: Record<string, unknown>) => {
+    await runGap(files, options);
+  });
+
+  commonOptions(
+    program
+      .command('inspect')
+      .description('what the tool sees in each export: encoding, delimiter, columns, values, problems')
+      .argument('<files...>', 'exports (CSV), folders of them, or - for stdin')
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json'])),
+  ).action(async (files: string[], options: Record<string, unknown>) => {
+    await runInspect(files, options);
+  });
+  return program;
+}
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`ska-analyze: ${message}\n`);
+  process.exit(code);
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    fail(`cannot write the report: ${error.message}`, 2);
+  });
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; usage mistakes 2 (commander has already printed the message).
+      process.exit(error.exitCode === 0 ? 0 : 2);
+    }
+    if (error instanceof InputError || error instanceof UsageError) fail(error.message, error.exitCode);
+    const message = error instanceof Error ? error.message : String(error);
+    if (process.env.SKA_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    fail(`internal error: ${message} (this is a bug; run with SKA_DEBUG=1 for details and please report it)`, 1);
+  }
+}
+
+await main(process.argv);

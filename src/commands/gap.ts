@@ -1,0 +1,93 @@
+/**
+ * `ska-analyze gap FILES…`: teacher grades against national test grades, per group.
+ */
+import { analyseGap, DEFAULT_GAP_BY, listCases, type GapCase } from '../analysis/gap.js';
+import { pairGradesWithTests } from '../analysis/pairs.js';
+import { UsageError } from '../errors.js';
+import { buildMeta } from '../meta.js';
+import { pupilGender } from '../normalise/ingest.js';
+import { gapRenderers, type GapFormat } from '../render/gap.js';
+import { renderSummary } from '../render/summary.js';
+import {
+  loadInputs,
+  parseBy,
+  parseLang,
+  parsePositiveInt,
+  parseProbability,
+  stderrPainter,
+  stdoutPainter,
+  writeDiagnostics,
+  writeReport,
+  type CommonOptions,
+} from './shared.js';
+
+export interface GapCommandOptions extends CommonOptions {
+  by?: string;
+  minGroup?: string;
+  alpha?: string;
+  format?: string;
+  excel?: boolean;
+  matrix?: boolean;
+  listCases?: boolean;
+  showIds?: boolean;
+}
+
+const FORMATS: readonly GapFormat[] = ['table', 'json', 'csv'];
+
+function parseFormat(value: string | undefined): GapFormat {
+  const format = value ?? 'table';
+  const known = FORMATS.find((candidate) => candidate === format);
+  if (!known) throw new UsageError(`--format: use ${FORMATS.join(', ')}, not "${format}"`);
+  return known;
+}
+
+/** Replace ids by a running number unless the user asked to see them. */
+export function maskCases(cases: readonly GapCase[], showIds: boolean): GapCase[] {
+  if (showIds) return [...cases];
+  const numbers = new Map<string, string>();
+  return cases.map((c) => {
+    let label = numbers.get(c.pupil);
+    if (label === undefined) {
+      label = `elev-${String(numbers.size + 1).padStart(4, '0')}`;
+      numbers.set(c.pupil, label);
+    }
+    return { ...c, pupil: label };
+  });
+}
+
+export async function runGap(files: string[], options: GapCommandOptions): Promise<void> {
+  const format = parseFormat(options.format);
+  const lang = parseLang(options.lang);
+  if (options.showIds && !options.listCases) throw new UsageError('--show-ids only works together with --list-cases');
+  const { config, read } = await loadInputs(files, options);
+  const by = parseBy(options.by, config.by ?? DEFAULT_GAP_BY);
+  const minGroup = parsePositiveInt('--min-group', options.minGroup, config.min_group ?? 10);
+  const alpha = parseProbability('--alpha', options.alpha, 0.05);
+
+  const { records, coverage } = pairGradesWithTests(read.store.slots.values(), (pupil) => pupilGender(read.store, pupil));
+  const result = analyseGap(records, { by, minGroup, alpha });
+  const cases = options.listCases ? maskCases(listCases(records), options.showIds === true) : null;
+
+  const suppressed = { small_group: 0, complementary: 0 };
+  for (const group of result.groups) if (group.suppressed) suppressed[group.suppressed]++;
+  const parameters = {
+    by,
+    min_group: minGroup,
+    alpha,
+    encoding: options.encoding ?? 'auto',
+    config: options.config ?? null,
+    areas: options.areas ?? null,
+    list_cases: options.listCases === true,
+    show_ids: options.showIds === true,
+  };
+  const meta = buildMeta('gap', parameters, read.files, coverage, suppressed);
+  const report = { meta, result, cases };
+  const text = gapRenderers[format](report, {
+    lang,
+    paint: stdoutPainter(options.output),
+    excel: options.excel === true,
+    matrix: options.matrix === true,
+  });
+  writeDiagnostics(renderSummary(meta, lang, stderrPainter()), options.quiet);
+  await writeReport(text, options.output);
+}

@@ -1,0 +1,105 @@
+/**
+ * What every analysis command does first (read the config, the area mapping and the exports) and
+ * last (write the report to stdout or --output, the accounting to stderr).
+ */
+import { writeFile } from 'node:fs/promises';
+import { loadConfig, type Config } from '../config.js';
+import { UsageError, describeFsError } from '../errors.js';
+import { readExports, type ReadResult } from '../normalise/ingest.js';
+import { mergeAreas, readAreaMapping } from '../read/areas.js';
+import { ENCODING_NAMES, type Encoding } from '../read/decode.js';
+import { resolveInputs } from '../read/inputs.js';
+import { makePainter, wantsColor, type Painter } from '../render/color.js';
+import type { Lang } from '../render/format.js';
+import { DIMENSIONS, type Dimension } from '../types.js';
+
+export interface CommonOptions {
+  config?: string;
+  areas?: string;
+  encoding?: string;
+  lang?: string;
+  output?: string;
+  quiet?: boolean;
+}
+
+export interface Loaded {
+  config: Config;
+  read: ReadResult;
+}
+
+export function parseEncoding(value: string | undefined): Encoding | undefined {
+  if (value === undefined) return undefined;
+  const encoding = ENCODING_NAMES[value.toLowerCase()];
+  if (!encoding) throw new UsageError(`--encoding: unknown encoding "${value}" (use utf-8, windows-1252, latin1 or utf-16le)`);
+  return encoding;
+}
+
+export function parseLang(value: string | undefined): Lang {
+  if (value === undefined || value === 'sv') return 'sv';
+  if (value === 'en') return 'en';
+  throw new UsageError(`--lang: use sv or en, not "${value}"`);
+}
+
+export function parseBy(value: string | undefined, fallback: readonly Dimension[]): Dimension[] {
+  if (value === undefined) return [...fallback];
+  const dims = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const known = new Set<string>(DIMENSIONS);
+  const bad = dims.filter((dim) => !known.has(dim));
+  if (bad.length > 0 || dims.length === 0) throw new UsageError(`--by: unknown dimension ${bad.join(', ') || '(none)'}; choose from ${DIMENSIONS.join(', ')}`);
+  return DIMENSIONS.filter((dim) => dims.includes(dim)).sort((a, b) => dims.indexOf(a) - dims.indexOf(b));
+}
+
+export function parsePositiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new UsageError(`${name}: expected a whole number of at least 1, got "${value}"`);
+  return number;
+}
+
+export function parseProbability(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value.replace(',', '.'));
+  if (!(number > 0 && number < 1)) throw new UsageError(`${name}: expected a number between 0 and 1, got "${value}"`);
+  return number;
+}
+
+export async function loadInputs(files: readonly string[], options: CommonOptions): Promise<Loaded> {
+  const config = await loadConfig(options.config);
+  const encoding = parseEncoding(options.encoding);
+  const sources = await resolveInputs(files);
+  let fromFile: Map<string, string> | null = null;
+  if (options.areas !== undefined) {
+    const [source] = await resolveInputs([options.areas]);
+    if (source) fromFile = await readAreaMapping(source);
+  }
+  const areas = mergeAreas(config.areas, fromFile);
+  const read = await readExports(sources, { ...(encoding ? { encoding } : {}), config, areas });
+  return { config, read };
+}
+
+export function stderrPainter(): Painter {
+  return makePainter(wantsColor(process.stderr));
+}
+
+export function stdoutPainter(output: string | undefined): Painter {
+  return makePainter(output === undefined && wantsColor(process.stdout));
+}
+
+/** Write the report: to --output, or to stdout (a closed pipe ends the program quietly). */
+export async function writeReport(text: string, output: string | undefined): Promise<void> {
+  if (output !== undefined) {
+    try {
+      await writeFile(output, text);
+    } catch (error) {
+      throw describeFsError(error, output);
+    }
+    return;
+  }
+  await new Promise<void>((resolve) => {
+    process.stdout.write(text, () => resolve());
+  });
+}
+
+export function writeDiagnostics(text: string, quiet: boolean | undefined): void {
+  if (!quiet) process.stderr.write(text);
+}

@@ -1,0 +1,43 @@
+/**
+ * Typed errors. Only src/cli.ts turns them into messages and exit codes.
+ *
+ * Exit codes (documented in the README):
+ *   0  the report was written
+ *   1  an unexpected internal error (a bug: please report it)
+ *   2  the input or the command line cannot be used: a missing or unreadable file, an empty
+ *      file, a missing required column, an invalid config file or option
+ *   3  reserved for threshold alerts (`--fail-on`)
+ */
+export class InputError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+export class UsageError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Node's file-system error codes as plain sentences. */
+export function describeFsError(error: unknown, file: string): InputError {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  switch (code) {
+    case 'ENOENT':
+      return new InputError(`${file}: no such file`);
+    case 'EACCES':
+    case 'EPERM':
+      return new InputError(`${file}: permission denied`);
+    case 'EISDIR':
+      return new InputError(`${file}: is a directory`);
+    default: {
+      const message = error instanceof Error ? error.message : String(error);
+      return new InputError(`${file}: cannot be read (${message})`);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The `meta` block of every report: what was read, how, and where every row went. Built from
+ * the reading stage's ledgers; the JSON renderer prints it as it is, the stderr summary from it.
+ */
+import type { FileReport } from './normalise/ingest.js';
+import { REASON_TEXT, REJECT_REASONS } from './normalise/ledger.js';
+import type { Field } from './normalise/headers.js';
+import type { ResultKind } from './types.js';
+
+export const TOOL_VERSION = '0.1.0';
+
+export interface ReasonMeta {
+  count: number;
+  description: string;
+  /** Up to five `file:line` locations. */
+  examples: string[];
+  /** Offending values with counts (never ids). */
+  values?: Record<string, number>;
+}
+
+export interface FileMeta {
+  file: string;
+  encoding: string;
+  bom: boolean;
+  delimiter: string;
+  layout: 'wide' | 'long';
+  kinds: ResultKind[];
+  columns: Partial<Record<Field, string>>;
+  ignored_columns: number;
+  rows: { read: number; accepted: number; rejected: number };
+  rejected: Record<string, ReasonMeta>;
+  blank_lines: number;
+  values: Record<string, Record<string, number>>;
+  warnings: string[];
+}
+
+export interface ReportMeta {
+  tool: 'ska-analyze';
+  version: string;
+  command: string;
+  parameters: Record<string, unknown>;
+  files: FileMeta[];
+  rows: { read: number; accepted: number; rejected: number };
+  /** Where every accepted value went in this analysis. */
+  coverage: Record<string, number>;
+  suppressed_groups: Record<string, number>;
+}
+
+const DELIMITER_NAMES: Readonly<Record<string, string>> = { ';': 'semicolon', ',': 'comma', '\t': 'tab', '|': 'pipe' };
+
+function sortedRecord(values: Map<string, number> | Record<string, number>): Record<string, number> {
+  const entries = values instanceof Map ? [...values.entries()] : Object.entries(values);
+  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export function describeFile(report: FileReport): FileMeta {
+  const { ledger } = report;
+  const rejected: Record<string, ReasonMeta> = {};
+  for (const reason of REJECT_REASONS) {
+    const entry = ledger.rejected.get(reason);
+    if (!entry) continue;
+    const details = ledger.details.get(reason);
+    rejected[reason] = {
+      count: entry.count,
+      description: REASON_TEXT[reason].en,
+      examples: entry.lines.map((line) => `${report.file}:${line}`),
+      ...(details ? { values: sortedRecord(details) } : {}),
+    };
+  }
+  const warnings: string[] = [];
+  if (report.invalidBytes) warnings.push('invalid UTF-8 bytes were replaced; if the file is from Excel, try --encoding windows-1252');
+  const values: Record<string, Record<string, number>> = {};
+  for (const kind of ['grade', 'test', 'assessment'] as const) {
+    if (Object.keys(report.values[kind]).length > 0) values[kind] = sortedRecord(report.values[kind]);
+  }
+  return {
+    file: report.file,
+    encoding: report.encoding,
+    bom: report.bom,
+    delimiter: DELIMITER_NAMES[report.delimiter] ?? report.delimiter,
+    layout: report.layout,
+    kinds: [...report.kinds].sort(),
+    columns: report.columns,
+    ignored_columns: report.unmatchedHeaders.length,
+    rows: { read: ledger.read, accepted: ledger.accepted, rejected: ledger.rejectedTotal },
+    rejected,
+    blank_lines: report.blankLines,
+    values,
+    warnings,
+  };
+}
+
+export function buildMeta(
+  command: string,
+  parameters: Record<string, unknown>,
+  files: readonly FileReport[],
+  coverage: Record<string, number>,
+  suppressed: Record<string, number>,
+): ReportMeta {
+  const described = files.map(describeFile);
+  const rows = { read: 0, accepted: 0, rejected: 0 };
+  for (const file of described) {
+    rows.read += file.rows.read;
+    rows.accepted += file.rows.accepted;
+    rows.rejected += file.rows.rejected;
+  }
+  return { tool: 'ska-analyze', version: TOOL_VERSION, command, parameters, files: described, rows, coverage, suppressed_groups: suppressed };
+}

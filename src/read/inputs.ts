@@ -1,0 +1,57 @@
+/**
+ * Input sources: files, directories (their .csv/.txt/.tsv files, sorted) and `-` for stdin.
+ * Every problem with a path becomes a one-line InputError before any row is read.
+ */
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputError, describeFsError } from '../errors.js';
+
+export interface InputSource {
+  /** As the user wrote it (or as found in a directory); used in every message. */
+  name: string;
+  open(): AsyncIterable<Uint8Array>;
+}
+
+const TABLE_FILE = /\.(csv|txt|tsv)$/i;
+const CHUNK_SIZE = 1 << 20;
+
+function fileSource(path: string): InputSource {
+  return {
+    name: path,
+    open: () => createReadStream(path, { highWaterMark: CHUNK_SIZE }),
+  };
+}
+
+export function stdinSource(stream: AsyncIterable<Uint8Array> = process.stdin): InputSource {
+  return { name: '<stdin>', open: () => stream };
+}
+
+/** Resolve the command line's inputs; all path errors are found before reading starts. */
+export async function resolveInputs(paths: readonly string[]): Promise<InputSource[]> {
+  if (paths.length === 0) throw new InputError('no input files given (pass one or more CSV files, a folder, or - for stdin)');
+  const sources: InputSource[] = [];
+  let stdinUsed = false;
+  for (const path of paths) {
+    if (path === '-') {
+      if (stdinUsed) throw new InputError('- (stdin) can be given only once');
+      stdinUsed = true;
+      sources.push(stdinSource());
+      continue;
+    }
+    let info;
+    try {
+      info = await stat(path);
+    } catch (error) {
+      throw describeFsError(error, path);
+    }
+    if (info.isDirectory()) {
+      const names = (await readdir(path)).filter((name) => TABLE_FILE.test(name)).sort();
+      if (names.length === 0) throw new InputError(`${path}: folder holds no .csv, .tsv or .txt files`);
+      for (const name of names) sources.push(fileSource(join(path, name)));
+    } else {
+      sources.push(fileSource(path));
+    }
+  }
+  return sources;
+}

@@ -1,0 +1,62 @@
+/**
+ * The public row shape of the gap report, shared by JSON and CSV. Documented in the README:
+ * it is a contract for people's spreadsheets and scripts. A suppressed figure is null.
+ */
+import type { GapFigures, GapGroup, GapResult, GradeMatrix } from '../analysis/gap.js';
+import type { KeyValue } from '../analysis/groups.js';
+import type { Dimension } from '../types.js';
+
+export const GAP_FIGURE_KEYS = [
+  'n_grade_only',
+  'n_test_only',
+  'share_higher',
+  'share_higher_ci_low',
+  'share_higher_ci_high',
+  'share_same',
+  'share_same_ci_low',
+  'share_same_ci_high',
+  'share_lower',
+  'share_lower_ci_low',
+  'share_lower_ci_high',
+  'net_gap',
+  'mean_diff',
+  'mean_diff_ci_low',
+  'mean_diff_ci_high',
+  'share_pass_grade',
+  'share_pass_test',
+  'kappa_w',
+  'vs_total_p',
+  'vs_total',
+] as const satisfies readonly (keyof GapFigures)[];
+
+export type GapFlatRow = Partial<Record<Dimension, KeyValue>> & {
+  level: string;
+  n: number | null;
+  suppressed: boolean;
+  suppressed_reason: string | null;
+  matrix: GradeMatrix | null;
+  diff_steps: Record<string, number> | null;
+} & { [K in (typeof GAP_FIGURE_KEYS)[number]]: GapFigures[K] | null };
+
+export function flattenGroup(result: GapResult, group: GapGroup): GapFlatRow {
+  const keys: Partial<Record<Dimension, KeyValue>> = {};
+  for (const dim of result.plan.by) keys[dim] = group.key[dim] ?? null;
+  const figures = group.figures;
+  const row = {
+    ...keys,
+    level: group.level,
+    n: group.suppressed ? null : group.n,
+  } as GapFlatRow;
+  for (const key of GAP_FIGURE_KEYS) {
+    (row as Record<string, unknown>)[key] = figures ? figures[key] : null;
+  }
+  row.suppressed = group.suppressed !== null;
+  row.suppressed_reason = group.suppressed;
+  row.matrix = figures ? figures.matrix : null;
+  row.diff_steps = figures ? figures.diff_steps : null;
+  return row;
+}
+
+export function flattenGap(result: GapResult): GapFlatRow[] {
+  return result.groups.map((group) => flattenGroup(result, group));
+}

@@ -1,0 +1,195 @@
+/**
+ * Renderers for the gap report: one signature, chosen by `--format`.
+ */
+import Table from 'cli-table3';
+import type { GapCase, GapGroup, GapResult } from '../analysis/gap.js';
+import type { KeyValue } from '../analysis/groups.js';
+import type { ReportMeta } from '../meta.js';
+import { subjectName } from '../normalise/subject.js';
+import { GRADE_LETTERS, type Dimension } from '../types.js';
+import type { Painter } from './color.js';
+import { writeCsv, type CsvValue } from './csv.js';
+import { formatCount, formatInterval, formatNumber, formatPoints, formatShare, formatSigned, type Lang } from './format.js';
+import { flattenGap, GAP_FIGURE_KEYS } from './gap-rows.js';
+import { texts, type Texts } from './labels.js';
+
+export interface GapReport {
+  meta: ReportMeta;
+  result: GapResult;
+  /** Present with --list-cases; pupil ids already masked unless --show-ids. */
+  cases: GapCase[] | null;
+}
+
+export interface RenderOptions {
+  lang: Lang;
+  paint: Painter;
+  excel: boolean;
+  matrix: boolean;
+}
+
+export type GapFormat = 'table' | 'json' | 'csv';
+
+export const gapRenderers: Readonly<Record<GapFormat, (report: GapReport, options: RenderOptions) => string>> = {
+  json: renderGapJson,
+  csv: renderGapCsv,
+  table: renderGapTable,
+};
+
+export function renderGapJson(report: GapReport): string {
+  const body = report.cases ? { meta: report.meta, cases: report.cases } : { meta: report.meta, rows: flattenGap(report.result) };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+const CASE_FIELDS = ['school_year', 'grade_level', 'area', 'school', 'class', 'subject', 'teacher', 'pupil', 'grade', 'test', 'diff_steps'] as const;
+
+export function renderGapCsv(report: GapReport, options: RenderOptions): string {
+  const csvOptions = { excel: options.excel };
+  if (report.cases) {
+    return writeCsv(CASE_FIELDS, report.cases.map((c) => CASE_FIELDS.map((field) => c[field])), csvOptions);
+  }
+  const dims = report.result.plan.by;
+  const letters = [...GRADE_LETTERS].reverse();
+  const matrixColumns = letters.flatMap((g) => letters.map((t) => `m_${g}_${t}`));
+  const stepColumns: string[] = [];
+  for (let d = -5; d <= 5; d++) stepColumns.push(`d_${d}`);
+  const header = [...dims, 'level', 'n', ...GAP_FIGURE_KEYS, 'suppressed', 'suppressed_reason', ...matrixColumns, ...stepColumns];
+  const rows = flattenGap(report.result).map((row) => {
+    const cells: CsvValue[] = [];
+    for (const dim of dims) cells.push(row[dim] ?? null);
+    cells.push(row.level, row.n);
+    for (const key of GAP_FIGURE_KEYS) cells.push(row[key]);
+    cells.push(row.suppressed, row.suppressed_reason);
+    for (const g of letters) for (const t of letters) cells.push(row.matrix ? row.matrix[g][t] : null);
+    for (let d = -5; d <= 5; d++) cells.push(row.diff_steps ? (row.diff_steps[String(d)] ?? 0) : null);
+    return cells;
+  });
+  return writeCsv(header, rows, csvOptions);
+}
+
+function dimValue(dim: Dimension, value: KeyValue, t: Texts, lang: Lang): string {
+  if (value === null) return t.total;
+  if (dim === 'subject') return subjectName(String(value), lang);
+  if (dim === 'gender') return value === 'girl' ? t.girl : value === 'boy' ? t.boy : String(value);
+  return String(value);
+}
+
+function stratumTitle(result: GapResult, group: GapGroup, t: Texts, lang: Lang): string {
+  const parts: string[] = [];
+  for (const dim of result.plan.strata) {
+    const value = group.key[dim] ?? null;
+    if (dim === 'grade_level') parts.push(`${t.level} ${value ?? t.total}`);
+    else parts.push(dimValue(dim, value, t, lang));
+  }
+  return parts.length > 0 ? parts.join(' · ') : t.total;
+}
+
+function groupLabel(result: GapResult, group: GapGroup, t: Texts, lang: Lang): string {
+  const { levels, gender } = result.plan;
+  let depth = 0;
+  let label: string = t.total;
+  levels.forEach((dim, index) => {
+    const value = group.key[dim] ?? null;
+    if (value !== null) {
+      depth = index + 1;
+      label = dimValue(dim, value, t, lang);
+    }
+  });
+  if (gender && group.key.gender !== null && group.key.gender !== undefined) {
+    label = `${label}, ${dimValue('gender', group.key.gender, t, lang).toLowerCase()}`;
+  }
+  return `${'  '.repeat(depth)}${label}`;
+}
+
+export function renderGapTable(report: GapReport, options: RenderOptions): string {
+  const { lang, paint } = options;
+  const t = texts(lang);
+  if (report.cases) return renderCasesTable(report.cases, options);
+  const { result } = report;
+  const out: string[] = [paint.bold(t.title), ''];
+  if (result.groups.length === 0) {
+    out.push(t.noGroups, '');
+    return out.join('\n');
+  }
+  let currentTitle = '';
+  let table: Table.Table | null = null;
+  const flush = () => {
+    if (table) out.push(table.toString(), '');
+  };
+  const suppressedCell = paint.dim(t.suppressed);
+  for (const group of result.groups) {
+    const title = stratumTitle(result, group, t, lang);
+    if (title !== currentTitle) {
+      flush();
+      currentTitle = title;
+      out.push(paint.bold(title));
+      table = new Table({
+        head: [t.group, t.n, t.higher, t.same, t.lower, t.net, t.meanDiff, t.passGrade, t.passTest, t.kappa, t.vsTotal, t.gradeOnly, t.testOnly],
+        colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right'],
+        style: { head: [], border: [], compact: true },
+      });
+    }
+    const label = groupLabel(result, group, t, lang);
+    const f = group.figures;
+    if (!f) {
+      table?.push([paint.dim(label), suppressedCell, ...Array.from({ length: 11 }, () => suppressedCell)]);
+      continue;
+    }
+    const ci = f.mean_diff_ci_low !== null && f.mean_diff_ci_high !== null ? ` ${formatInterval(f.mean_diff_ci_low, f.mean_diff_ci_high, 1, lang)}` : '';
+    const verdict = f.vs_total === 'higher' ? paint.warn(t.cmpHigher) : f.vs_total === 'lower' ? paint.info(t.cmpLower) : f.vs_total === 'in_line' ? t.cmpInLine : '';
+    table?.push([
+      group.level === 'total' ? paint.bold(label) : label,
+      formatCount(group.n, lang),
+      formatShare(f.share_higher, lang),
+      formatShare(f.share_same, lang),
+      formatShare(f.share_lower, lang),
+      formatPoints(f.net_gap, lang),
+      `${formatSigned(f.mean_diff, 1, lang)}${ci}`,
+      formatShare(f.share_pass_grade, lang),
+      formatShare(f.share_pass_test, lang),
+      f.kappa_w === null ? '' : formatNumber(f.kappa_w, 2, lang),
+      verdict,
+      formatCount(f.n_grade_only, lang),
+      formatCount(f.n_test_only, lang),
+    ]);
+    if (options.matrix) {
+      flush();
+      out.push(renderMatrix(group, t, lang));
+      table = new Table({
+        head: [t.group, t.n, t.higher, t.same, t.lower, t.net, t.meanDiff, t.passGrade, t.passTest, t.kappa, t.vsTotal, t.gradeOnly, t.testOnly],
+        style: { head: [], border: [], compact: true },
+      });
+    }
+  }
+  flush();
+  const alpha = formatNumber(result.options.alpha, 2, lang);
+  for (const line of t.legend) out.push(paint.dim(line.replace('{alpha}', alpha).replace('{min}', String(result.options.minGroup))));
+  out.push('');
+  return out.join('\n');
+}
+
+function renderMatrix(group: GapGroup, t: Texts, lang: Lang): string {
+  const f = group.figures;
+  if (!f) return '';
+  const letters = [...GRADE_LETTERS].reverse();
+  const table = new Table({ head: ['', ...letters], style: { head: [], border: [], compact: true }, colAligns: ['left', ...letters.map(() => 'right' as const)] });
+  for (const g of letters) table.push([g, ...letters.map((test) => formatCount(f.matrix[g][test], lang))]);
+  const steps: string[] = [];
+  for (let d = -5; d <= 5; d++) {
+    const count = f.diff_steps[String(d)] ?? 0;
+    if (count > 0) steps.push(`${d > 0 ? '+' : ''}${d}: ${formatCount(count, lang)}`);
+  }
+  return `${t.matrixTitle}\n${table.toString()}\n${t.stepsTitle}: ${steps.join(', ')}\n`;
+}
+
+function renderCasesTable(cases: readonly GapCase[], options: RenderOptions): string {
+  const { lang, paint } = options;
+  const t = texts(lang);
+  const table = new Table({
+    head: [t.school_year, t.grade_level, t.area, t.school, t.class, t.subject, t.teacher, t.pupil, t.grade, t.test, t.diff],
+    style: { head: [], border: [], compact: true },
+  });
+  for (const c of cases) {
+    table.push([c.school_year, String(c.grade_level), c.area, c.school, c.class, subjectName(c.subject, lang), c.teacher, c.pupil, c.grade, c.test, `${c.diff_steps > 0 ? '+' : ''}${c.diff_steps}`]);
+  }
+  return `${paint.bold(t.casesTitle)} (${formatCount(cases.length, lang)})\n${table.toString()}\n`;
+}

@@ -1,0 +1,57 @@
+/**
+ * `inspect` as text: one block per file.
+ */
+import type { InspectedFile } from '../commands/inspect.js';
+import { REASON_TEXT, type RejectReason } from '../normalise/ledger.js';
+import type { Painter } from './color.js';
+import { formatCount, type Lang } from './format.js';
+
+export interface InspectRenderOptions {
+  lang: Lang;
+  paint: Painter;
+}
+
+const MAX_VALUES = 12;
+
+function isReason(reason: string): reason is RejectReason {
+  return reason in REASON_TEXT;
+}
+
+function listCounts(values: Record<string, number>, lang: Lang): string {
+  const entries = Object.entries(values);
+  const shown = entries.slice(0, MAX_VALUES).map(([value, count]) => `${value} (${formatCount(count, lang)})`);
+  if (entries.length > MAX_VALUES) shown.push(lang === 'sv' ? `… ${entries.length - MAX_VALUES} till` : `… ${entries.length - MAX_VALUES} more`);
+  return shown.join(', ');
+}
+
+export function renderInspect(files: readonly InspectedFile[], options: InspectRenderOptions): string {
+  const { lang, paint } = options;
+  const sv = lang === 'sv';
+  const out: string[] = [];
+  for (const file of files) {
+    out.push(paint.bold(file.file));
+    out.push(`  ${sv ? 'Teckenkodning' : 'Encoding'}: ${file.encoding}${file.bom ? ' (BOM)' : ''}`);
+    out.push(`  ${sv ? 'Avgränsare' : 'Delimiter'}: ${file.delimiter}`);
+    out.push(`  ${sv ? 'Format' : 'Layout'}: ${file.layout === 'long' ? (sv ? 'långt (en rad per resultat)' : 'long (one row per result)') : sv ? 'brett' : 'wide'}; ${sv ? 'innehåller' : 'holds'}: ${file.kinds.join(', ') || '–'}`);
+    out.push(`  ${sv ? 'Kolumner' : 'Columns'}:`);
+    for (const [field, header] of Object.entries(file.columns)) out.push(`    ${field.padEnd(12)} ← ${header}`);
+    if (file.ignored_headers.length > 0) out.push(`  ${sv ? 'Används inte' : 'Not used'}: ${file.ignored_headers.join(', ')}`);
+    out.push(
+      `  ${sv ? 'Rader' : 'Rows'}: ${formatCount(file.rows.read, lang)} ${sv ? 'lästa' : 'read'}, ${formatCount(file.rows.accepted, lang)} ${sv ? 'godtagna' : 'accepted'}, ${formatCount(file.rows.rejected, lang)} ${sv ? 'avvisade' : 'rejected'}${file.blank_lines > 0 ? `; ${formatCount(file.blank_lines, lang)} ${sv ? 'tomma rader hoppades över' : 'blank lines skipped'}` : ''}`,
+    );
+    out.push(`  ${sv ? 'Elever' : 'Pupils'}: ${formatCount(file.pupils, lang)}; ${sv ? 'id-format' : 'id formats'}: ${listCounts(file.id_formats, lang)}${file.teachers > 0 ? `; ${sv ? 'lärare' : 'teachers'}: ${formatCount(file.teachers, lang)}` : ''}`);
+    for (const [dim, values] of Object.entries(file.dimensions)) out.push(`  ${dim}: ${listCounts(values, lang)}`);
+    for (const [kind, values] of Object.entries(file.values)) out.push(`  ${kind}: ${listCounts(values, lang)}`);
+    const problems = Object.entries(file.rejected);
+    if (problems.length === 0 && file.warnings.length === 0) out.push(`  ${sv ? 'Inga problem hittades.' : 'No problems found.'}`);
+    else out.push(`  ${paint.warn(sv ? 'Problem' : 'Problems')}:`);
+    for (const [reason, entry] of problems) {
+      const text = isReason(reason) ? REASON_TEXT[reason][lang] : reason;
+      const values = entry.values ? ` [${listCounts(entry.values, lang)}]` : '';
+      out.push(`    ${formatCount(entry.count, lang)} ${text}${values}: ${entry.examples.join(', ')}${entry.count > entry.examples.length ? ', …' : ''}`);
+    }
+    for (const warning of file.warnings) out.push(`    ${warning}`);
+    out.push('');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,37 @@
+/**
+ * Shared domain types. Analysis works on these; it never sees files or terminals.
+ */
+
+/** A–F grade as a step: F=0, E=1, D=2, C=3, B=4, A=5. */
+export type GradeStep = 0 | 1 | 2 | 3 | 4 | 5;
+
+/** Letters indexed by step. */
+export const GRADE_LETTERS = ['F', 'E', 'D', 'C', 'B', 'A'] as const;
+export type GradeLetter = (typeof GRADE_LETTERS)[number];
+
+/** Grade points as Skolverket prints them: F=0, E=10, D=12.5, C=15, B=17.5, A=20. Indexed by step. */
+export const GRADE_POINTS: readonly number[] = [0, 10, 12.5, 15, 17.5, 20];
+
+/** What a result row records. */
+export type ResultKind = 'grade' | 'test' | 'assessment';
+
+export type Gender = 'girl' | 'boy';
+
+/** Dimensions a report can be grouped by. */
+export const DIMENSIONS = [
+  'school_year',
+  'grade_level',
+  'area',
+  'school',
+  'class',
+  'subject',
+  'gender',
+  'teacher',
+] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** Where a value came from: the file and the physical line its row starts on (1-based). */
+export interface SourceRef {
+  file: string;
+  line: number;
+}
