@@ -34,8 +34,9 @@ export interface GapCommandOptions extends CommonOptions {
 
 const FORMATS: readonly GapFormat[] = ['table', 'json', 'csv'];
 
-function parseFormat(value: string | undefined): GapFormat {
-  const format = value ?? 'table';
+function parseFormat(value: string | undefined, excel: boolean): GapFormat {
+  if (excel && value !== undefined && value !== 'csv') throw new UsageError('--excel writes CSV; it cannot be combined with --format ' + value);
+  const format = value ?? (excel ? 'csv' : 'table');
   const known = FORMATS.find((candidate) => candidate === format);
   if (!known) throw new UsageError(`--format: use ${FORMATS.join(', ')}, not "${format}"`);
   return known;
@@ -56,7 +57,7 @@ export function maskCases(cases: readonly GapCase[], showIds: boolean): GapCase[
 }
 
 export async function runGap(files: string[], options: GapCommandOptions): Promise<void> {
-  const format = parseFormat(options.format);
+  const format = parseFormat(options.format, options.excel === true);
   const lang = parseLang(options.lang);
   if (options.showIds && !options.listCases) throw new UsageError('--show-ids only works together with --list-cases');
   const { config, read } = await loadInputs(files, options);

@@ -1,0 +1,229 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, ROOT, run } from './run.js';
+
+const DEMO = ['gap', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv'];
+const PERSONNUMMER = /\b(?:19|20)?\d{6}[-+]?\d{4}\b/;
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'ska-cli-'));
+}
+
+interface JsonReport {
+  meta: {
+    files: { file: string; rows: { read: number; accepted: number; rejected: number }; rejected: Record<string, { count: number; examples: string[] }> }[];
+    rows: { read: number; accepted: number; rejected: number };
+  };
+  rows: Record<string, unknown>[];
+  cases?: Record<string, unknown>[];
+}
+
+function parse(stdout: string): JsonReport {
+  return JSON.parse(stdout) as JsonReport;
+}
+
+describe('gap on the demo data', () => {
+  const table = run(DEMO);
+  const json = run([...DEMO, '--format', 'json']);
+  const report = parse(json.stdout);
+
+  it('prints the report on stdout and the row accounting on stderr, exit 0', () => {
+    expect(table.status).toBe(0);
+    expect(table.stdout).toContain('Betyg jämfört med nationella prov');
+    expect(table.stdout).toContain('2024/25 · åk 6 · Matematik');
+    expect(table.stdout).toContain('Solåsens skola');
+    expect(table.stdout).not.toContain('rader lästa');
+    expect(table.stderr).toMatch(/betyg_ak6_ak9\.csv \(Windows-1252, semicolon, wide\): [\d\s]+ rader lästa/);
+    expect(table.stderr).toMatch(/gammal betygsskala .*"VG".*betyg_ak6_ak9\.csv:\d+/);
+  });
+
+  it('never colours output that is not a terminal', () => {
+    expect(table.stdout).not.toMatch(/\u001b\[/);
+    expect(table.stderr).not.toMatch(/\u001b\[/);
+  });
+
+  it('accounts for every row: read = accepted + rejected, per file and in all', () => {
+    let read = 0;
+    for (const file of report.meta.files) {
+      const rejected = Object.values(file.rejected).reduce((sum, entry) => sum + entry.count, 0);
+      expect(file.rows.read).toBe(file.rows.accepted + file.rows.rejected);
+      expect(file.rows.rejected).toBe(rejected);
+      for (const entry of Object.values(file.rejected)) {
+        expect(entry.examples.length).toBeGreaterThan(0);
+        for (const example of entry.examples) expect(example).toMatch(new RegExp(`^${file.file.replace(/[.]/g, '\\.')}:\\d+$`));
+      }
+      read += file.rows.read;
+    }
+    expect(report.meta.rows.read).toBe(read);
+    expect(report.meta.rows.read).toBe(report.meta.rows.accepted + report.meta.rows.rejected);
+  });
+
+  it('counts every physical data line of every file as read or as blank', () => {
+    for (const file of report.meta.files) {
+      const text = readFileSync(file.file, 'latin1');
+      const lines = text.split(/\r?\n/);
+      const nonBlank = lines.slice(1).filter((line) => line.trim() !== '').length;
+      expect(file.rows.read).toBe(nonBlank);
+    }
+  });
+
+  it('writes flat JSON rows with the documented keys; suppressed figures are null, never 0', () => {
+    const keys = ['school_year', 'grade_level', 'area', 'school', 'subject', 'level', 'n', 'n_grade_only', 'n_test_only', 'share_higher', 'share_same', 'share_lower', 'net_gap', 'mean_diff', 'mean_diff_ci_low', 'mean_diff_ci_high', 'kappa_w', 'suppressed', 'matrix'];
+    for (const row of report.rows) for (const key of keys) expect(row).toHaveProperty(key);
+    const hidden = report.rows.filter((row) => row.suppressed === true);
+    expect(hidden.length).toBeGreaterThan(0);
+    for (const row of hidden) {
+      expect(row.n).toBeNull();
+      expect(row.share_higher).toBeNull();
+      expect(row.matrix).toBeNull();
+    }
+    const shown = report.rows.filter((row) => row.suppressed === false);
+    for (const row of shown) expect(row.n as number).toBeGreaterThanOrEqual(10);
+  });
+
+  it('shows the tiny school only as suppressed, in every format', () => {
+    const tiny = report.rows.filter((row) => row.school === 'Tallmyrens skola');
+    expect(tiny.length).toBeGreaterThan(0);
+    expect(tiny.every((row) => row.suppressed === true)).toBe(true);
+    const csv = run([...DEMO, '--format', 'csv']);
+    const lines = csv.stdout.split('\n').filter((line) => line.includes('Tallmyrens skola'));
+    expect(lines.length).toBe(tiny.length);
+    for (const line of lines) expect(line).toMatch(/,true,(small_group|complementary),/);
+    for (const line of table.stdout.split('\n').filter((l) => l.includes('Tallmyrens skola'))) expect(line).not.toMatch(/\d/);
+  });
+
+  it('prints no personnummer and no names in any format', () => {
+    const names = readFileSync('fixtures/demo/exports/betyg_ak6_ak9.csv', 'latin1')
+      .split(/\r?\n/)
+      .slice(1, 200)
+      .flatMap((line) => line.split(';').slice(1, 3))
+      .filter((name) => name.length > 2);
+    const csv = run([...DEMO, '--format', 'csv']);
+    for (const output of [table.stdout, json.stdout, csv.stdout, table.stderr]) {
+      expect(output).not.toMatch(PERSONNUMMER);
+      for (const name of new Set(names)) expect(output).not.toContain(`${name}`);
+    }
+  });
+
+  it('is deterministic: the same inputs give byte-identical reports', () => {
+    const again = run([...DEMO, '--format', 'json']);
+    expect(again.stdoutBytes.equals(json.stdoutBytes)).toBe(true);
+  });
+});
+
+describe('gap options', () => {
+  it('--excel writes semicolons, decimal commas and a BOM, and neutralises formulas', () => {
+    const dir = tmp();
+    const file = join(dir, 'x.csv');
+    const rows = ['student_id;school;area;school_year;grade_level;subject;grade;test'];
+    for (let i = 0; i < 12; i++) rows.push(`P${i};=HYPERLINK("http://x");-Område;2024/25;6;MA;${i % 2 ? 'C' : 'B'};D`);
+    writeFileSync(file, rows.join('\n'));
+    const result = run(['gap', file, '--excel', '--quiet']);
+    expect(result.status).toBe(0);
+    expect(result.stdoutBytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
+    expect(result.stdout).toContain(`;"'=HYPERLINK(""http://x"")";`);
+    expect(result.stdout).toContain(`;'-Område;`);
+    expect(result.stdout).not.toMatch(/;=/);
+    // mean_diff: (6 × 2.5 + 6 × 5) / 12 = 3.75, written with a decimal comma, as a number.
+    expect(result.stdout).toContain(';3,75;');
+    expect(result.stdout).toContain('\r\n');
+  });
+
+  it('--list-cases masks ids unless --show-ids', () => {
+    const masked = run([...DEMO, '--list-cases', '--format', 'json', '--quiet']);
+    expect(masked.status).toBe(0);
+    const cases = parse(masked.stdout).cases ?? [];
+    expect(cases.length).toBeGreaterThan(0);
+    expect(cases.every((c) => /^elev-\d{4}$/.test(String(c.pupil)))).toBe(true);
+    expect(masked.stdout).not.toMatch(PERSONNUMMER);
+    const shown = run([...DEMO, '--list-cases', '--show-ids', '--format', 'json', '--quiet']);
+    expect((parse(shown.stdout).cases ?? []).every((c) => /^\d{12}$/.test(String(c.pupil)))).toBe(true);
+  });
+
+  it('--show-ids alone is refused', () => {
+    const result = run([...DEMO, '--show-ids']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('ska-analyze: --show-ids only works together with --list-cases\n');
+  });
+
+  it('--by gender,subject and --lang en', () => {
+    const result = run([...DEMO, '--by', 'school_year,grade_level,subject,gender', '--lang', 'en', '--quiet']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Teacher grades compared with national tests');
+    expect(result.stdout).toContain('Total, girls');
+    expect(result.stdout).toContain('Mathematics');
+  });
+
+  it('reads stdin with -', () => {
+    const input = readFileSync('fixtures/demo/exports/nationella_prov_ak6.csv');
+    const grades = readFileSync('fixtures/demo/exports/betyg_ak6_ak9.csv');
+    const viaFile = run(['gap', 'fixtures/demo/exports/betyg_ak6_ak9.csv', 'fixtures/demo/exports/nationella_prov_ak6.csv', '--format', 'json', '--quiet']);
+    const viaStdin = run(['gap', 'fixtures/demo/exports/betyg_ak6_ak9.csv', '-', '--format', 'json', '--quiet'], { input });
+    expect(viaStdin.status).toBe(0);
+    expect(parse(viaStdin.stdout).rows).toEqual(parse(viaFile.stdout).rows);
+    expect(grades.length).toBeGreaterThan(0);
+  });
+
+  it('--output writes the file and nothing to stdout', () => {
+    const out = join(tmp(), 'r.json');
+    const result = run([...DEMO, '--format', 'json', '--output', out, '--quiet']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(parse(readFileSync(out, 'utf8')).rows.length).toBeGreaterThan(0);
+  });
+});
+
+describe('bad input: one clear line, exit 2, no stack trace', () => {
+  it('a missing file', () => {
+    const result = run(['gap', 'nope.csv']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('ska-analyze: nope.csv: no such file\n');
+  });
+
+  it('an empty file', () => {
+    const file = join(tmp(), 'empty.csv');
+    writeFileSync(file, '\n\n');
+    const result = run(['gap', file]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`ska-analyze: ${file}: the file is empty (no header line)\n`);
+  });
+
+  it('a missing required column names the file, the line and the column', () => {
+    const file = join(tmp(), 'nocol.csv');
+    writeFileSync(file, 'Skola;Ämne;Betyg\nA;MA;C\n');
+    const result = run(['gap', file]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`^ska-analyze: ${file}:1: required column missing: student_id .*school_year .*\\n$`));
+    expect(result.stderr.split('\n').length).toBe(2);
+  });
+
+  it('an invalid config names the key', () => {
+    const dir = tmp();
+    const config = join(dir, 'ska.config.json');
+    writeFileSync(config, JSON.stringify({ columns: { student_id: 5 }, min_group: 0 }));
+    const result = run([...DEMO, '--config', config]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${config}: columns.student_id:`);
+    expect(result.stderr).toContain(`${config}: min_group:`);
+    expect(result.stderr).not.toMatch(/\s+at /);
+  });
+
+  it('an unknown option value', () => {
+    const result = run([...DEMO, '--by', 'school,planet']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--by: unknown dimension planet');
+  });
+
+  it('a closed pipe (| head) ends quietly with exit 0', () => {
+    const result = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" gap fixtures/demo/exports --format json --quiet | head -n 1`], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(result.stdout.toString()).toBe('{\n');
+    expect(result.stderr.toString()).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
