@@ -43,7 +43,7 @@ const BUILT_IN: ReadonlyMap<string, { pass: boolean; label: string }> = (() => {
   return map;
 })();
 
-const MISSING = new Set(['-1', 'saknas', 'omdomesaknas', 'ejbedomd', 'ingetomdome', 'na']);
+const MISSING = new Set(['saknas', 'omdomesaknas', 'ejbedomd', 'ingetomdome', 'na']);
 
 export function assessmentParser(scale?: OrdinalScale): (raw: string) => AssessmentParse {
   const own = new Map<string, { pass: boolean; label: string }>();
@@ -55,9 +55,9 @@ export function assessmentParser(scale?: OrdinalScale): (raw: string) => Assessm
   }
   return (raw) => {
     const text = raw.trim();
-    if (text === '' || text === '-' || text === '–') return { status: 'missing' };
-    // "-1" folds to "1"; test the raw text for the minus first.
-    if (text.replace(/\s/g, '') === '-1') return { status: 'missing' };
+    // Blank, streck in any dash, and -1 written with any minus sign: no omdöme. ("-1" folds to "1",
+    // so the raw text is tested before folding.)
+    if (normaliseGrade(text).status === 'none' || /^[-–—−]\s*1$/.test(text)) return { status: 'missing' };
     const key = fold(text);
     if (ownMissing.has(key)) return { status: 'missing' };
     const mine = own.get(key);

@@ -75,6 +75,9 @@ export function pupilGender(store: ResultStore, pupil: string): 'girl' | 'boy' |
   const known = store.genders.get(pupil);
   if (known) return known;
   if (/^\d{12}$/.test(pupil)) return genderFromPersonnummer({ id: pupil, kind: 'personnummer' });
+  // Protected identity in SCB's collections: birth date + TF10 (boy) / TF20 (girl).
+  if (/TF10$/.test(pupil)) return 'boy';
+  if (/TF20$/.test(pupil)) return 'girl';
   return null;
 }
 
@@ -162,6 +165,8 @@ function startReport(
   };
 }
 
+const SCB_TEST_CODES: Readonly<Record<string, string>> = { '99': 'not_taken (99)', '88': 'unavailable (88)' };
+
 /** One result on a row; null = a blank cell (counted, nothing recorded). */
 type RowValue =
   | { kind: 'grade' | 'test'; tally: string; step: StepOrNone | null }
@@ -230,6 +235,12 @@ function makeRowHandler(
         parsed.push({ kind, tally, result });
         continue;
       }
+      // SCB's codes in national-test collections: 99 did not take the test, 88 test unavailable.
+      const code = kind === 'test' ? SCB_TEST_CODES[raw.trim()] : undefined;
+      if (code !== undefined) {
+        parsed.push({ kind, tally: code, step: null });
+        continue;
+      }
       const grade = blank ? null : normaliseGrade(raw);
       if (grade?.status === 'invalid') return ledger.reject(grade.reason === 'old_scale' ? 'old_grade_scale' : 'invalid_grade', line, raw.trim());
       const step: StepOrNone | null = grade === null ? null : grade.status === 'grade' ? grade.step : -1;
@@ -254,8 +265,6 @@ function makeRowHandler(
     const slot = store.slot(pupilId, year.label, year.startYear, subject);
     const outcomes: AddOutcome[] = [];
     for (const value of parsed) {
-      const tallies = report.values[value.kind];
-      tallies[value.tally] = (tallies[value.tally] ?? 0) + 1;
       const common = { ...attributes, file: fileIndex, line, conflict: false };
       if (value.kind === 'assessment') {
         if (value.result === null) continue; // blank: nothing to record
@@ -272,6 +281,12 @@ function makeRowHandler(
     }
     if (outcomes.includes('conflict')) ledger.reject('conflict', line);
     else if (outcomes.length > 0 && outcomes.every((outcome) => outcome === 'duplicate')) ledger.reject('duplicate', line);
-    else ledger.accept();
+    else {
+      ledger.accept();
+      for (const value of parsed) {
+        const tallies = report.values[value.kind];
+        tallies[value.tally] = (tallies[value.tally] ?? 0) + 1;
+      }
+    }
   };
 }

@@ -63,6 +63,7 @@ export class ResultStore {
   readonly files: string[] = [];
   /** Conflicting observations: (file index, line) of the first one met, to reclassify at the end. */
   readonly conflictFirsts: { file: number; line: number }[] = [];
+  private readonly conflictRows = new Set<string>();
   conflictKeys = 0;
   private readonly strings = new Map<string, string>();
 
@@ -111,6 +112,10 @@ export class ResultStore {
     if (existing.conflict) return;
     existing.conflict = true;
     this.conflictKeys++;
+    // A wide row can conflict in two values; it is reclassified once.
+    const row = `${existing.file}:${existing.line}`;
+    if (this.conflictRows.has(row)) return;
+    this.conflictRows.add(row);
     this.conflictFirsts.push({ file: existing.file, line: existing.line });
   }
 

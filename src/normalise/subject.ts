@@ -99,7 +99,7 @@ const EXTRA_ALIASES: Readonly<Record<string, string>> = {
   TEXTILSLOJD: 'SL',
 };
 
-const LANGUAGE_SUBJECT = /^(M1|M2|ML|MODERSMAL|MODERNASPRAK)[\s\-_:]*([A-ZÅÄÖ]{2,4})$/i;
+const LANGUAGE_SUBJECT = /^(M1|M2|ML|MODERSMAL|MODERNA\s*SPRAK)[\s\-_:,]*([A-Z]{2,4})$/;
 
 const SUBJECT_INDEX: ReadonlyMap<string, string> = (() => {
   const index = new Map<string, string>();
@@ -128,12 +128,13 @@ export function normaliseSubject(raw: string, extra: ReadonlyMap<string, string>
   if (own !== undefined) return own;
   const known = SUBJECT_INDEX.get(key);
   if (known !== undefined) return known;
-  const language = LANGUAGE_SUBJECT.exec(text);
+  const plain = text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase();
+  const language = LANGUAGE_SUBJECT.exec(plain);
   if (language) {
     const [, prefix = '', lang = ''] = language;
     const base = fold(prefix);
-    const code = base === 'modersmal' ? 'ML' : base === 'modernasprak' ? 'M2' : prefix.toUpperCase();
-    return `${code} ${lang.toUpperCase()}`;
+    const code = base === 'modersmal' ? 'ML' : base === 'modernasprak' ? 'M2' : prefix;
+    return `${code} ${lang}`;
   }
   return null;
 }

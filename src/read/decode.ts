@@ -58,8 +58,14 @@ export async function* decodeChunks(
   info.bom = false;
   info.replaced = false;
 
+  /** Bytes held back: a cut-off multi-byte sequence that is all the non-ASCII seen so far. */
+  let pending: Uint8Array | null = null;
   for await (const raw of chunks) {
-    let chunk = raw;
+    let chunk: Uint8Array = raw;
+    if (pending !== null) {
+      chunk = Buffer.concat([pending, raw]);
+      pending = null;
+    }
     if (first) {
       first = false;
       if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
@@ -87,6 +93,12 @@ export async function* decodeChunks(
         continue;
       }
       const whole = chunk.subarray(0, chunk.length - incompleteTail(chunk));
+      if (whole.length < chunk.length && isAscii(whole)) {
+        // The only non-ASCII bytes are a sequence cut off at the chunk end: decide on the next chunk.
+        pending = chunk.subarray(whole.length);
+        yield Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength).toString('latin1');
+        continue;
+      }
       const encoding: Encoding = isUtf8(whole) ? 'utf-8' : 'windows-1252';
       decoder = new TextDecoder(encoding);
       info.encoding = encoding;
@@ -95,7 +107,12 @@ export async function* decodeChunks(
     if (info.encoding === 'utf-8' && !info.replaced && text.includes('\uFFFD')) info.replaced = true;
     yield text;
   }
-  if (decoder !== null) {
+  if (pending !== null) {
+    // The file ended inside what would have been a UTF-8 sequence: it is not UTF-8.
+    decoder = new TextDecoder('windows-1252');
+    info.encoding = 'windows-1252';
+    yield decoder.decode(pending);
+  } else if (decoder !== null) {
     const rest = decoder.decode();
     if (rest !== '') yield rest;
   }

@@ -1,0 +1,831 @@
+/**
+ * Pure statistical routines used by the analyses: distributions, confidence
+ * intervals, agreement and paired-comparison tests, multiplicity correction.
+ *
+ * No I/O. Every function validates its arguments and throws `RangeError` on
+ * invalid input (negative counts, empty samples where the value is undefined,
+ * probabilities outside their domain) unless its doc comment says otherwise.
+ */
+
+/** Summary of one sample; `variance` is the sample variance (n − 1 denominator). */
+export interface SampleSummary {
+  n: number;
+  mean: number;
+  variance: number;
+}
+
+// ---------------------------------------------------------------------------
+// Internal helpers
+// ---------------------------------------------------------------------------
+
+const LN_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+const SQRT_2PI = Math.sqrt(2 * Math.PI);
+/** Relative convergence tolerance for continued fractions and series. */
+const CF_EPS = 1e-15;
+/** Smallest magnitude allowed in Lentz's method before it is nudged away from zero. */
+const FPMIN = 1e-300;
+const MAX_ITER = 100_000;
+
+function fail(message: string): never {
+  throw new RangeError(message);
+}
+
+function requireFinite(name: string, x: number): void {
+  if (!Number.isFinite(x)) fail(`${name} must be a finite number, got ${x}`);
+}
+
+function requireCount(name: string, x: number): void {
+  if (!Number.isFinite(x) || x < 0) fail(`${name} must be a non-negative finite count, got ${x}`);
+}
+
+function requireIntegerCount(name: string, x: number): void {
+  if (!Number.isInteger(x) || x < 0) fail(`${name} must be a non-negative integer, got ${x}`);
+}
+
+function requireLevel(level: number): void {
+  if (!(level > 0 && level < 1)) fail(`confidence level must be in (0, 1), got ${level}`);
+}
+
+/** Two-sided critical value z_{1−α/2} for a confidence level. */
+function zCritical(level: number): number {
+  return -normalQuantile((1 - level) / 2);
+}
+
+/** Element of a numeric table; the caller has already validated the shape. */
+function cell(matrix: readonly (readonly number[])[], i: number, j: number): number {
+  const row = matrix[i];
+  const v = row === undefined ? undefined : row[j];
+  if (v === undefined) fail(`matrix has no element [${i}][${j}]`);
+  return v;
+}
+
+function at(values: readonly number[], i: number): number {
+  const v = values[i];
+  if (v === undefined) fail(`index ${i} out of range`);
+  return v;
+}
+
+/** Validate a square table of non-negative finite counts; return k and the total. */
+function validateSquareTable(matrix: readonly (readonly number[])[]): { k: number; total: number } {
+  const k = matrix.length;
+  if (k === 0) fail('table must have at least one row');
+  let total = 0;
+  for (let i = 0; i < k; i++) {
+    const row = matrix[i];
+    if (row === undefined || row.length !== k) fail(`table must be square (${k}×${k}); row ${i} has wrong length`);
+    for (let j = 0; j < k; j++) {
+      const v = cell(matrix, i, j);
+      requireCount(`table[${i}][${j}]`, v);
+      total += v;
+    }
+  }
+  if (total === 0) fail('table is empty (total count 0)');
+  return { k, total };
+}
+
+/**
+ * Stirling-series remainder δ(x) = lnΓ(x) − [(x − ½)ln x − x + ½ln 2π], for x ≥ 10
+ * (Abramowitz & Stegun 6.1.40); truncation error < 1e-17 at x = 10.
+ */
+function stirlingCorrection(x: number): number {
+  const x2 = 1 / (x * x);
+  return (
+    (1 / 12 +
+      x2 *
+        (-1 / 360 +
+          x2 * (1 / 1260 + x2 * (-1 / 1680 + x2 * (1 / 1188 + x2 * (-691 / 360360 + x2 * (1 / 156))))))) /
+    x
+  );
+}
+
+/**
+ * ln B(a, b) = lnΓ(a) + lnΓ(b) − lnΓ(a + b), evaluated without the catastrophic
+ * cancellation of the naive sum when an argument is large (same decomposition as
+ * R's nmath lbeta.c).
+ */
+function logBeta(a: number, b: number): number {
+  const p = Math.min(a, b);
+  const q = Math.max(a, b);
+  if (p >= 10) {
+    const corr = stirlingCorrection(p) + stirlingCorrection(q) - stirlingCorrection(p + q);
+    return -0.5 * Math.log(q) + LN_SQRT_2PI + corr + (p - 0.5) * Math.log(p / (p + q)) + q * Math.log1p(-p / (p + q));
+  }
+  if (q >= 10) {
+    const corr = stirlingCorrection(q) - stirlingCorrection(p + q);
+    return logGamma(p) + corr + p - p * Math.log(p + q) + (q - 0.5) * Math.log1p(-p / (p + q));
+  }
+  return logGamma(p) + logGamma(q) - logGamma(p + q);
+}
+
+/** ln x, using log1p(−y) when x is close to 1 and y = 1 − x is known accurately. */
+function logComplementAware(x: number, y: number): number {
+  return x > 0.5 ? Math.log1p(-y) : Math.log(x);
+}
+
+/** Continued fraction for I_x(a, b) (Numerical Recipes 3rd ed. §6.4 `betacf`, modified Lentz). */
+function betaContinuedFraction(a: number, b: number, x: number): number {
+  const qab = a + b;
+  const qap = a + 1;
+  const qam = a - 1;
+  let c = 1;
+  let d = 1 - (qab * x) / qap;
+  if (Math.abs(d) < FPMIN) d = FPMIN;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= MAX_ITER; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < FPMIN) d = FPMIN;
+    c = 1 + aa / c;
+    if (Math.abs(c) < FPMIN) c = FPMIN;
+    d = 1 / d;
+    h *= d * c;
+    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < FPMIN) d = FPMIN;
+    c = 1 + aa / c;
+    if (Math.abs(c) < FPMIN) c = FPMIN;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < CF_EPS) break;
+  }
+  return h;
+}
+
+/**
+ * I_x(a, b) where y = 1 − x is supplied separately (so tails stay accurate when x
+ * is close to 1). The complement 1 − I_x(a, b) is accurately `betaInc(y, x, b, a)`.
+ */
+function betaInc(x: number, y: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (y <= 0) return 1;
+  const logFront = a * logComplementAware(x, y) + b * logComplementAware(y, x) - logBeta(a, b);
+  const front = Math.exp(logFront);
+  if (x < (a + 1) / (a + b + 2)) {
+    return (front * betaContinuedFraction(a, b, x)) / a;
+  }
+  return 1 - (front * betaContinuedFraction(b, a, y)) / b;
+}
+
+/** Series for P(a, x) (NR §6.2 `gser`); used when x < a + 1. */
+function gammaSeries(a: number, x: number): number {
+  let ap = a;
+  let del = 1 / a;
+  let sum = del;
+  for (let n = 0; n < MAX_ITER; n++) {
+    ap += 1;
+    del *= x / ap;
+    sum += del;
+    if (Math.abs(del) < Math.abs(sum) * CF_EPS) break;
+  }
+  return sum * Math.exp(-x + a * Math.log(x) - logGamma(a));
+}
+
+/** Continued fraction for Q(a, x) (NR §6.2 `gcf`, modified Lentz); used when x ≥ a + 1. */
+function gammaContinuedFraction(a: number, x: number): number {
+  let b = x + 1 - a;
+  let c = 1 / FPMIN;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i <= MAX_ITER; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < FPMIN) d = FPMIN;
+    c = b + an / c;
+    if (Math.abs(c) < FPMIN) c = FPMIN;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < CF_EPS) break;
+  }
+  return Math.exp(-x + a * Math.log(x) - logGamma(a)) * h;
+}
+
+/** Upper regularized gamma Q(a, x) = 1 − P(a, x), accurate in the upper tail. */
+function regularizedGammaQ(a: number, x: number): number {
+  if (x <= 0) return 1;
+  if (x === Infinity) return 0;
+  if (x < a + 1) return 1 - gammaSeries(a, x);
+  return gammaContinuedFraction(a, x);
+}
+
+/** x = df/(df+t²) and y = t²/(df+t²) for t ≥ 0, without overflow for huge t. */
+function tBetaArguments(t: number, df: number): { x: number; y: number } {
+  const s = t / Math.sqrt(df);
+  if (s <= 1) {
+    const s2 = s * s;
+    return { x: 1 / (1 + s2), y: s2 / (1 + s2) };
+  }
+  const r2 = 1 / (s * s);
+  return { x: r2 / (1 + r2), y: 1 / (1 + r2) };
+}
+
+/**
+ * Upper tail P(T ≥ t) for t ≥ 0 under Student's t with df degrees of freedom:
+ * ½ I_{df/(df+t²)}(df/2, ½) (Abramowitz & Stegun 26.7.1 / 26.5.27).
+ */
+function studentTUpperTail(t: number, df: number): number {
+  if (t === Infinity) return 0;
+  const s = t / Math.sqrt(df);
+  if (s > 1e100) {
+    // x < 1e-200: I_x(a, b) = x^a / (a B(a, b)) · (1 + O(x)), evaluated in logs
+    // because x itself may underflow.
+    const a = df / 2;
+    const logS = Math.log(t) - 0.5 * Math.log(df); // s itself may overflow
+    return 0.5 * Math.exp(-2 * a * logS - Math.log(a) - logBeta(a, 0.5));
+  }
+  const { x, y } = tBetaArguments(t, df);
+  return 0.5 * betaInc(x, y, df / 2, 0.5);
+}
+
+/** Central probability P(|T| ≤ t) for t ≥ 0: I_{t²/(df+t²)}(½, df/2), accurate for small t. */
+function studentTCentral(t: number, df: number): number {
+  const s = t / Math.sqrt(df);
+  if (s > 1e100) return 1 - 2 * studentTUpperTail(t, df);
+  const { x, y } = tBetaArguments(t, df);
+  return betaInc(y, x, 0.5, df / 2);
+}
+
+/** Student t density f(t; df). */
+function studentTPdf(t: number, df: number): number {
+  const s = Math.abs(t) / Math.sqrt(df);
+  const logKernel = s < 1e150 ? Math.log1p(s * s) : 2 * (Math.log(Math.abs(t)) - 0.5 * Math.log(df));
+  return Math.exp(-logBeta(df / 2, 0.5) - 0.5 * Math.log(df) - ((df + 1) / 2) * logKernel);
+}
+
+/**
+ * Wilson score limits for x successes of n at critical value z, clamped so the
+ * limits are exactly 0 / 1 at x = 0 / x = n.
+ */
+function wilsonLimits(x: number, n: number, z: number): { low: number; high: number } {
+  const p = x / n;
+  const z2 = z * z;
+  const denom = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / denom;
+  const half = (z / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  const low = x === 0 ? 0 : Math.max(0, centre - half);
+  const high = x === n ? 1 : Math.min(1, centre + half);
+  return { low, high };
+}
+
+// ---------------------------------------------------------------------------
+// Special functions and distributions
+// ---------------------------------------------------------------------------
+
+/**
+ * ln Γ(x) for x > 0. Lanczos approximation (g = 7, 9 coefficients; relative error
+ * ≈ 1e-15), with the reflection formula Γ(x)Γ(1−x) = π/sin(πx) for x < ½.
+ * Reference: Lanczos (1964) SIAM J. Numer. Anal. B 1:86–96; coefficients as in
+ * Press et al., Numerical Recipes / Godfrey (2001). Throws for x ≤ 0 or NaN.
+ */
+export function logGamma(x: number): number {
+  if (!(x > 0)) fail(`logGamma requires x > 0, got ${x}`);
+  if (x === Infinity) return Infinity;
+  if (x < 0.5) {
+    return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  }
+  const coefficients = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  const xm1 = x - 1;
+  let acc = at(coefficients, 0);
+  for (let i = 1; i < coefficients.length; i++) acc += at(coefficients, i) / (xm1 + i);
+  const t = xm1 + 7.5;
+  return LN_SQRT_2PI + (xm1 + 0.5) * Math.log(t) - t + Math.log(acc);
+}
+
+/**
+ * Regularized incomplete beta function I_x(a, b), x ∈ [0, 1], a, b > 0.
+ * Continued fraction (Numerical Recipes 3rd ed. §6.4, `betai`/`betacf`), using the
+ * symmetry I_x(a,b) = 1 − I_{1−x}(b,a) so the fraction always converges fast;
+ * ln B(a,b) uses Stirling corrections for large arguments. Accuracy ≈ 1e-14.
+ */
+export function regularizedIncompleteBeta(x: number, a: number, b: number): number {
+  if (!(x >= 0 && x <= 1)) fail(`x must be in [0, 1], got ${x}`);
+  if (!(a > 0) || !Number.isFinite(a)) fail(`a must be a positive finite number, got ${a}`);
+  if (!(b > 0) || !Number.isFinite(b)) fail(`b must be a positive finite number, got ${b}`);
+  return betaInc(x, 1 - x, a, b);
+}
+
+/**
+ * Lower regularized incomplete gamma P(a, x) = γ(a, x)/Γ(a), a > 0, x ≥ 0.
+ * Series for x < a + 1, Lentz continued fraction for Q otherwise
+ * (Numerical Recipes 3rd ed. §6.2, `gser`/`gcf`). x = ∞ gives 1.
+ */
+export function regularizedGammaP(a: number, x: number): number {
+  if (!(a > 0) || !Number.isFinite(a)) fail(`a must be a positive finite number, got ${a}`);
+  if (!(x >= 0)) fail(`x must be >= 0, got ${x}`);
+  if (x === 0) return 0;
+  if (x === Infinity) return 1;
+  if (x < a + 1) return gammaSeries(a, x);
+  return 1 - gammaContinuedFraction(a, x);
+}
+
+/**
+ * Standard normal CDF Φ(x) = ½ erfc(−x/√2), with erfc(z) = Q(½, z²) for z ≥ 0
+ * (Abramowitz & Stegun 7.1.2, 6.5.17), evaluated through the series / continued
+ * fraction of the incomplete gamma function. Relative accuracy ≈ 1e-14 in both tails.
+ * NaN gives NaN; ±∞ give 1 / 0.
+ */
+export function normalCdf(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x === Infinity) return 1;
+  if (x === -Infinity) return 0;
+  const tail = 0.5 * regularizedGammaQ(0.5, (x * x) / 2);
+  return x < 0 ? tail : 1 - tail;
+}
+
+/** Acklam's rational approximation to Φ⁻¹(p) for p ≤ ½ (relative error < 1.15e-9). */
+function acklamLower(p: number): number {
+  const a1 = -3.969683028665376e1, a2 = 2.209460984245205e2, a3 = -2.759285104469687e2;
+  const a4 = 1.38357751867269e2, a5 = -3.066479806614716e1, a6 = 2.506628277459239;
+  const b1 = -5.447609879822406e1, b2 = 1.615858368580409e2, b3 = -1.556989798598866e2;
+  const b4 = 6.680131188771972e1, b5 = -1.328068155288572e1;
+  const c1 = -7.784894002430293e-3, c2 = -3.223964580411365e-1, c3 = -2.400758277161838;
+  const c4 = -2.549732539343734, c5 = 4.374664141464968, c6 = 2.938163982698783;
+  const d1 = 7.784695709041462e-3, d2 = 3.224671290700398e-1, d3 = 2.445134137142996, d4 = 3.754408661907416;
+  if (p < 0.02425) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c1 * q + c2) * q + c3) * q + c4) * q + c5) * q + c6) / ((((d1 * q + d2) * q + d3) * q + d4) * q + 1);
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a1 * r + a2) * r + a3) * r + a4) * r + a5) * r + a6) * q) /
+    (((((b1 * r + b2) * r + b3) * r + b4) * r + b5) * r + 1);
+}
+
+/**
+ * Standard normal quantile Φ⁻¹(p), p ∈ (0, 1). Acklam's (2003) rational
+ * approximation refined by one Halley step on Φ (as recommended by Acklam);
+ * computed in the lower tail and reflected, so accuracy ≈ 1e-15 relative.
+ * Throws for p ∉ (0, 1).
+ */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) fail(`p must be in (0, 1), got ${p}`);
+  if (p === 0.5) return 0;
+  if (p > 0.5) return -normalQuantile(1 - p); // 1 − p is exact for p ≥ ½
+  let x = acklamLower(p);
+  const e = normalCdf(x) - p;
+  const u = e * SQRT_2PI * Math.exp((x * x) / 2);
+  if (Number.isFinite(u)) x = x - u / (1 + (x * u) / 2);
+  return x;
+}
+
+/**
+ * Student t CDF P(T ≤ t) with df > 0 degrees of freedom (df may be non-integer;
+ * df = ∞ gives the normal CDF). Uses P(|T| ≥ |t|) = I_{df/(df+t²)}(df/2, ½)
+ * (Abramowitz & Stegun 26.7.1). NaN t gives NaN.
+ */
+export function studentTCdf(t: number, df: number): number {
+  if (!(df > 0)) fail(`df must be > 0, got ${df}`);
+  if (Number.isNaN(t)) return NaN;
+  if (df === Infinity) return normalCdf(t);
+  const tail = studentTUpperTail(Math.abs(t), df);
+  return t < 0 ? tail : 1 - tail;
+}
+
+/**
+ * Student t quantile: the t with studentTCdf(t, df) = p, p ∈ (0, 1), df > 0
+ * (non-integer allowed). Closed forms for df = 1, 2 (Hill 1970, CACM 13:617);
+ * otherwise a bracketed, bisection-safeguarded Newton iteration on
+ * ln P(T ≥ t) started from the normal quantile; both tails are solved as upper tails,
+ * so quantile(1 − p) = −quantile(p) up to the rounding of 1 − p.
+ * Returns ±∞ only if the quantile overflows a double. Throws for p ∉ (0, 1).
+ */
+export function studentTQuantile(p: number, df: number): number {
+  if (!(p > 0 && p < 1)) fail(`p must be in (0, 1), got ${p}`);
+  if (!(df > 0)) fail(`df must be > 0, got ${df}`);
+  if (df === Infinity) return normalQuantile(p);
+  if (p === 0.5) return 0;
+  const sign = p < 0.5 ? -1 : 1;
+  const q = p < 0.5 ? p : 1 - p; // upper-tail probability in (0, ½); exact
+  let t: number;
+  if (df === 1) {
+    t = 1 / Math.tan(Math.PI * q);
+  } else if (df === 2) {
+    t = (1 - 2 * q) / Math.sqrt(2 * q * (1 - q));
+  } else {
+    t = solveTUpperTail(q, df);
+  }
+  return sign * t;
+}
+
+/**
+ * Solve P(T ≥ t) = q for t > 0 (0 < q < ½). For q ≤ ¼ Newton runs on
+ * ln P(T ≥ t) − ln q (well scaled in the far tail); for q > ¼ on
+ * P(|T| ≤ t) − (1 − 2q) (1 − 2q is exact there), so quantiles near the median keep
+ * full relative precision. Each Newton step is safeguarded by a bisection bracket.
+ */
+function solveTUpperTail(q: number, df: number): number {
+  const central = q > 0.25;
+  const c = 1 - 2 * q;
+  const logQ = Math.log(q);
+  // f is increasing in t, negative at 0; fPrime is its derivative.
+  const f = (t: number): number => (central ? studentTCentral(t, df) - c : logQ - Math.log(studentTUpperTail(t, df)));
+  const newtonStep = (t: number, ft: number): number => {
+    const pdf = studentTPdf(t, df);
+    const slope = central ? 2 * pdf : pdf / studentTUpperTail(t, df);
+    return slope > 0 && Number.isFinite(slope) ? -ft / slope : NaN;
+  };
+  let lo = 0;
+  let hi = Math.max(1e-300, -normalQuantile(q));
+  while (!(f(hi) >= 0)) {
+    lo = hi;
+    hi *= 2;
+    if (!Number.isFinite(hi)) return Infinity;
+  }
+  let t = lo > 0 ? lo : hi / 2;
+  for (let iter = 0; iter < 2000; iter++) {
+    const ft = f(t);
+    if (ft === 0) return t;
+    if (ft < 0) lo = t;
+    else hi = t;
+    let next = t + newtonStep(t, ft);
+    if (!(next > lo && next < hi)) {
+      next = lo > 0 && hi / lo > 4 ? Math.sqrt(lo * hi) : (lo + hi) / 2;
+    }
+    if (Math.abs(next - t) <= 1e-15 * Math.abs(next) || hi - lo <= 4e-16 * hi) return next;
+    t = next;
+  }
+  return t;
+}
+
+/**
+ * Upper tail of the χ² distribution, P(X ≥ x) = Q(df/2, x/2) (regularized upper
+ * incomplete gamma; A&S 26.4.19). df > 0. x ≤ 0 gives 1, x = ∞ gives 0, NaN gives NaN.
+ */
+export function chiSquareSurvival(x: number, df: number): number {
+  if (!(df > 0) || !Number.isFinite(df)) fail(`df must be a positive finite number, got ${df}`);
+  if (Number.isNaN(x)) return NaN;
+  if (x <= 0) return 1;
+  return regularizedGammaQ(df / 2, x / 2);
+}
+
+/**
+ * Binomial CDF P(X ≤ k), X ~ Bin(n, p): for 0 ≤ k < n equals I_{1−p}(n − k, k + 1)
+ * (A&S 26.5.24), evaluated with the incomplete-beta continued fraction.
+ * k is floored; k < 0 gives 0, k ≥ n gives 1. n must be a non-negative integer,
+ * p ∈ [0, 1] (p = 0 and p = 1 are the degenerate distributions).
+ */
+export function binomialCdf(k: number, n: number, p: number): number {
+  requireIntegerCount('n', n);
+  if (!(p >= 0 && p <= 1)) fail(`p must be in [0, 1], got ${p}`);
+  if (Number.isNaN(k)) fail('k must be a number');
+  const kk = Math.floor(k);
+  if (kk < 0) return 0;
+  if (kk >= n) return 1;
+  if (p === 0) return 1;
+  if (p === 1) return 0;
+  return betaInc(1 - p, p, n - kk, kk + 1);
+}
+
+// ---------------------------------------------------------------------------
+// Intervals and tests
+// ---------------------------------------------------------------------------
+
+/**
+ * Wilson (1927) score interval for a binomial proportion, without continuity
+ * correction: (p̂ + z²/2n ± z√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n), z = Φ⁻¹(1 − α/2)
+ * (Newcombe 1998, Stat Med 17:857–872, method 3). Limits are exactly 0 at
+ * x = 0 and 1 at x = n. Throws if n ≤ 0, successes ∉ [0, n] or level ∉ (0, 1).
+ */
+export function wilsonInterval(successes: number, n: number, level = 0.95): { low: number; high: number } {
+  if (!(n > 0) || !Number.isFinite(n)) fail(`n must be a positive finite number, got ${n}`);
+  if (!(successes >= 0 && successes <= n)) fail(`successes must be in [0, n], got ${successes}`);
+  requireLevel(level);
+  return wilsonLimits(successes, n, zCritical(level));
+}
+
+/**
+ * t-based confidence interval for a mean: mean ± t_{1−α/2, n−1} · sd/√n.
+ * For n < 2 (no variance estimate) returns { low: NaN, high: NaN }.
+ * Throws for negative or non-finite n, negative/non-finite sd, or level ∉ (0, 1).
+ */
+export function meanConfidenceInterval(
+  n: number,
+  mean: number,
+  sd: number,
+  level = 0.95,
+): { low: number; high: number } {
+  requireCount('n', n);
+  if (!(sd >= 0) || !Number.isFinite(sd)) fail(`sd must be a non-negative finite number, got ${sd}`);
+  requireLevel(level);
+  if (n < 2) return { low: NaN, high: NaN };
+  const half = studentTQuantile(1 - (1 - level) / 2, n - 1) * (sd / Math.sqrt(n));
+  return { low: mean - half, high: mean + half };
+}
+
+/**
+ * Welch's unequal-variance t test (Welch 1947, Biometrika 34:28–35):
+ * t = (m_a − m_b)/√(v_a/n_a + v_b/n_b), Welch–Satterthwaite
+ * df = (v_a/n_a + v_b/n_b)² / [(v_a/n_a)²/(n_a−1) + (v_b/n_b)²/(n_b−1)],
+ * two-sided p = I_{df/(df+t²)}(df/2, ½). If both variances are 0: equal means give
+ * t = 0, p = 1; otherwise t = ±∞, p = 0; df is NaN in both cases.
+ * Throws if either n < 2, a variance is negative, or a value is not finite.
+ */
+export function welchTTest(a: SampleSummary, b: SampleSummary): { t: number; df: number; p: number } {
+  for (const [name, s] of [['a', a], ['b', b]] as const) {
+    if (!(s.n >= 2) || !Number.isFinite(s.n)) fail(`sample ${name}: n must be >= 2, got ${s.n}`);
+    requireFinite(`sample ${name}: mean`, s.mean);
+    if (!(s.variance >= 0) || !Number.isFinite(s.variance)) {
+      fail(`sample ${name}: variance must be a non-negative finite number, got ${s.variance}`);
+    }
+  }
+  const va = a.variance / a.n;
+  const vb = b.variance / b.n;
+  const diff = a.mean - b.mean;
+  const se2 = va + vb;
+  if (se2 === 0) {
+    if (diff === 0) return { t: 0, df: NaN, p: 1 };
+    return { t: diff > 0 ? Infinity : -Infinity, df: NaN, p: 0 };
+  }
+  const t = diff / Math.sqrt(se2);
+  const df = (se2 * se2) / ((va * va) / (a.n - 1) + (vb * vb) / (b.n - 1));
+  const p = Math.min(1, 2 * studentTUpperTail(Math.abs(t), df));
+  return { t, df, p };
+}
+
+/**
+ * Sample summary from streaming sums: mean = Σx/n, variance = (Σx² − (Σx)²/n)/(n − 1).
+ * Tiny negative variances from rounding are clamped to 0; sums that are clearly
+ * inconsistent (Σx² < (Σx)²/n beyond a 1e-8 relative tolerance) throw. n = 1 gives
+ * variance NaN. Throws for n ≤ 0, negative Σx², or non-finite input.
+ * Prefer `RunningStats` (Welford) when values have a large mean relative to their spread.
+ */
+export function summarise(sum: number, sumSquares: number, n: number): SampleSummary {
+  if (!(n > 0) || !Number.isFinite(n)) fail(`n must be a positive finite count, got ${n}`);
+  requireFinite('sum', sum);
+  if (!(sumSquares >= 0) || !Number.isFinite(sumSquares)) fail(`sumSquares must be a non-negative finite number, got ${sumSquares}`);
+  const mean = sum / n;
+  if (n < 2) return { n, mean, variance: NaN };
+  let ss = sumSquares - sum * mean;
+  if (ss < 0) {
+    if (ss < -1e-8 * sumSquares) fail('inconsistent sums: sumSquares < sum²/n');
+    ss = 0;
+  }
+  return { n, mean, variance: ss / (n - 1) };
+}
+
+/**
+ * Streaming mean / sample variance by Welford's (1962) algorithm
+ * (Technometrics 4:419–420). `mean` is NaN while empty, `variance` NaN while n < 2;
+ * `add` throws for non-finite values and `summary()` throws while empty.
+ */
+export class RunningStats {
+  private count = 0;
+  private mu = 0;
+  private m2 = 0;
+
+  /** Add one observation (must be finite). */
+  add(x: number): void {
+    requireFinite('x', x);
+    this.count += 1;
+    const delta = x - this.mu;
+    this.mu += delta / this.count;
+    this.m2 += delta * (x - this.mu);
+  }
+
+  /** Number of observations added. */
+  get n(): number {
+    return this.count;
+  }
+
+  /** Arithmetic mean (NaN when empty). */
+  get mean(): number {
+    return this.count === 0 ? NaN : this.mu;
+  }
+
+  /** Sample variance with n − 1 denominator (NaN when n < 2). */
+  get variance(): number {
+    return this.count < 2 ? NaN : Math.max(0, this.m2) / (this.count - 1);
+  }
+
+  /** Snapshot as a SampleSummary; throws RangeError when empty. */
+  summary(): SampleSummary {
+    if (this.count === 0) fail('RunningStats is empty');
+    return { n: this.count, mean: this.mean, variance: this.variance };
+  }
+}
+
+/**
+ * Cohen's (weighted) kappa for a k×k table of counts (rows rater 1, columns rater 2,
+ * ordered categories): κ = 1 − Σ w_ij o_ij / Σ w_ij e_ij with e_ij = r_i c_j / N and
+ * disagreement weights w_ij = ((i−j)/(k−1))² (quadratic), |i−j|/(k−1) (linear) or
+ * 1[i≠j] (unweighted). Cohen (1960) Educ Psychol Meas 20:37–46; Cohen (1968)
+ * Psychol Bull 70:213–220; Fleiss & Cohen (1973). Equals sklearn's cohen_kappa_score.
+ * Returns NaN when the expected weighted disagreement is 0 (e.g. both raters put
+ * everyone in one category, or k = 1). Throws for a non-square/empty table,
+ * negative counts, or total 0.
+ */
+export function weightedKappa(
+  matrix: readonly (readonly number[])[],
+  weights: 'quadratic' | 'linear' | 'unweighted' = 'quadratic',
+): number {
+  const { k, total } = validateSquareTable(matrix);
+  if (k === 1) return NaN;
+  const rows = new Array<number>(k).fill(0);
+  const cols = new Array<number>(k).fill(0);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) {
+      const v = cell(matrix, i, j);
+      rows[i] = at(rows, i) + v;
+      cols[j] = at(cols, j) + v;
+    }
+  }
+  const weight = (i: number, j: number): number => {
+    if (weights === 'unweighted') return i === j ? 0 : 1;
+    const d = Math.abs(i - j) / (k - 1);
+    return weights === 'quadratic' ? d * d : d;
+  };
+  let observed = 0;
+  let expected = 0;
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) {
+      const w = weight(i, j);
+      if (w === 0) continue;
+      observed += w * cell(matrix, i, j);
+      expected += (w * at(rows, i) * at(cols, j)) / total;
+    }
+  }
+  if (expected === 0) return NaN;
+  return 1 - observed / expected;
+}
+
+/**
+ * Exact two-sided McNemar test on the discordant counts b and c (conditional
+ * binomial test): p = min(1, 2·P(X ≤ min(b, c))), X ~ Bin(b + c, ½).
+ * b + c = 0 gives 1. Reference: Fagerland, Lydersen & Laake (2013) BMC Med Res
+ * Methodol 13:91. Throws unless b and c are non-negative integers.
+ */
+export function mcnemarExact(b: number, c: number): number {
+  requireIntegerCount('b', b);
+  requireIntegerCount('c', c);
+  const n = b + c;
+  if (n === 0) return 1;
+  return Math.min(1, 2 * binomialCdf(Math.min(b, c), n, 0.5));
+}
+
+/**
+ * Difference of paired proportions (a+b)/n − (a+c)/n for the paired 2×2 table
+ * [[a, b], [c, d]] (a = pass/pass, b = pass/fail, c = fail/pass, d = fail/fail), with
+ * Newcombe's (1998) method 10 interval (Stat Med 17:2635–2650): Wilson limits
+ * (l₁,u₁), (l₂,u₂) for the two marginals combined as
+ * low = D − √((p₁−l₁)² − 2φ(p₁−l₁)(u₂−p₂) + (u₂−p₂)²),
+ * high = D + √((u₁−p₁)² − 2φ(u₁−p₁)(p₂−l₂) + (p₂−l₂)²),
+ * with φ = (ad − bc)/√((a+b)(c+d)(a+c)(b+d)) using Newcombe's correction
+ * (numerator ad − bc − n/2 if ad − bc > n/2, 0 if 0 ≤ ad − bc ≤ n/2) and φ = 0 when
+ * any marginal is 0. Limits are clipped to [−1, 1]. Throws for negative counts or n = 0.
+ */
+export function pairedProportionDifferenceCI(
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+  level = 0.95,
+): { diff: number; low: number; high: number } {
+  requireCount('a', a);
+  requireCount('b', b);
+  requireCount('c', c);
+  requireCount('d', d);
+  requireLevel(level);
+  const n = a + b + c + d;
+  if (n === 0) fail('paired table is empty (n = 0)');
+  const z = zCritical(level);
+  const x1 = a + b;
+  const x2 = a + c;
+  const p1 = x1 / n;
+  const p2 = x2 / n;
+  const diff = (b - c) / n;
+  const w1 = wilsonLimits(x1, n, z);
+  const w2 = wilsonLimits(x2, n, z);
+  const marginalProduct = (a + b) * (c + d) * (a + c) * (b + d);
+  let phi = 0;
+  if (marginalProduct > 0) {
+    const raw = a * d - b * c;
+    const numerator = raw > n / 2 ? raw - n / 2 : raw >= 0 ? 0 : raw;
+    phi = numerator / Math.sqrt(marginalProduct);
+  }
+  const dl1 = p1 - w1.low;
+  const du1 = w1.high - p1;
+  const dl2 = p2 - w2.low;
+  const du2 = w2.high - p2;
+  const delta = Math.sqrt(Math.max(0, dl1 * dl1 - 2 * phi * dl1 * du2 + du2 * du2));
+  const epsilon = Math.sqrt(Math.max(0, du1 * du1 - 2 * phi * du1 * dl2 + dl2 * dl2));
+  return { diff, low: Math.max(-1, diff - delta), high: Math.min(1, diff + epsilon) };
+}
+
+/**
+ * Stuart–Maxwell test of marginal homogeneity for a k×k paired table
+ * (Stuart 1955, Biometrika 42:412–416; Maxwell 1970, Br J Psychiatry 116:651–655):
+ * X² = dᵀ S⁻¹ d on the first k−1 categories, d_i = r_i − c_i,
+ * S_ii = r_i + c_i − 2n_ii, S_ij = −(n_ij + n_ji); df = k − 1. Categories whose row
+ * and column totals are both 0 are dropped first (k counts the remaining ones).
+ * If S is singular (the discordant pairs do not connect all categories, e.g. a
+ * perfectly diagonal table) returns statistic NaN and p NaN with df = k − 1; with
+ * fewer than 2 non-empty categories returns { statistic: NaN, df: 0, p: NaN }.
+ * Throws for a non-square table, negative counts, or total 0.
+ */
+export function stuartMaxwell(matrix: readonly (readonly number[])[]): { statistic: number; df: number; p: number } {
+  const { k } = validateSquareTable(matrix);
+  const keep: number[] = [];
+  for (let i = 0; i < k; i++) {
+    let r = 0;
+    let c = 0;
+    for (let j = 0; j < k; j++) {
+      r += cell(matrix, i, j);
+      c += cell(matrix, j, i);
+    }
+    if (r + c > 0) keep.push(i);
+  }
+  const kk = keep.length;
+  if (kk < 2) return { statistic: NaN, df: 0, p: NaN };
+  const m = kk - 1;
+  const dVec: number[] = [];
+  const S: number[][] = [];
+  for (let ii = 0; ii < m; ii++) {
+    const i = at(keep, ii);
+    let r = 0;
+    let c = 0;
+    for (const j of keep) {
+      r += cell(matrix, i, j);
+      c += cell(matrix, j, i);
+    }
+    dVec.push(r - c);
+    const row: number[] = [];
+    for (let jj = 0; jj < m; jj++) {
+      const j = at(keep, jj);
+      row.push(ii === jj ? r + c - 2 * cell(matrix, i, i) : -(cell(matrix, i, j) + cell(matrix, j, i)));
+    }
+    S.push(row);
+  }
+  const statistic = quadraticFormCholesky(S, dVec);
+  const df = m;
+  if (Number.isNaN(statistic)) return { statistic: NaN, df, p: NaN };
+  return { statistic, df, p: chiSquareSurvival(statistic, df) };
+}
+
+/** dᵀ S⁻¹ d for symmetric positive semi-definite S via Cholesky; NaN if S is (numerically) singular. */
+function quadraticFormCholesky(S: readonly (readonly number[])[], dVec: readonly number[]): number {
+  const m = dVec.length;
+  let maxDiag = 0;
+  for (let i = 0; i < m; i++) maxDiag = Math.max(maxDiag, Math.abs(cell(S, i, i)));
+  if (maxDiag === 0) return NaN;
+  const tol = 1e-12 * maxDiag;
+  const L: number[][] = Array.from({ length: m }, () => new Array<number>(m).fill(0));
+  for (let j = 0; j < m; j++) {
+    let diag = cell(S, j, j);
+    for (let k = 0; k < j; k++) diag -= cell(L, j, k) ** 2;
+    if (!(diag > tol)) return NaN;
+    const ljj = Math.sqrt(diag);
+    const Lj = L[j];
+    if (Lj === undefined) return NaN;
+    Lj[j] = ljj;
+    for (let i = j + 1; i < m; i++) {
+      let s = cell(S, i, j);
+      for (let k = 0; k < j; k++) s -= cell(L, i, k) * cell(L, j, k);
+      const Li = L[i];
+      if (Li === undefined) return NaN;
+      Li[j] = s / ljj;
+    }
+  }
+  // Forward substitution L y = d; dᵀS⁻¹d = yᵀy.
+  const y: number[] = [];
+  let q = 0;
+  for (let i = 0; i < m; i++) {
+    let s = at(dVec, i);
+    for (let k = 0; k < i; k++) s -= cell(L, i, k) * at(y, k);
+    const yi = s / cell(L, i, i);
+    y.push(yi);
+    q += yi * yi;
+  }
+  return q;
+}
+
+/**
+ * Benjamini–Hochberg (1995, JRSS B 57:289–300) step-up adjusted p-values:
+ * p̃_(i) = min_{j ≥ i} min(1, m·p_(j)/j), returned in input order. NaN entries stay
+ * NaN and are excluded from m. Matches scipy.stats.false_discovery_control(method='bh')
+ * and R p.adjust(method = "BH"). Throws for values outside [0, 1].
+ */
+export function benjaminiHochberg(pValues: readonly number[]): number[] {
+  const result = new Array<number>(pValues.length).fill(NaN);
+  const order: number[] = [];
+  pValues.forEach((p, i) => {
+    if (Number.isNaN(p)) return;
+    if (!(p >= 0 && p <= 1)) fail(`p-value at index ${i} must be in [0, 1], got ${p}`);
+    order.push(i);
+  });
+  order.sort((x, y) => at(pValues, x) - at(pValues, y));
+  const m = order.length;
+  let running = 1;
+  for (let rank = m; rank >= 1; rank--) {
+    const idx = at(order, rank - 1);
+    running = Math.min(running, (at(pValues, idx) * m) / rank);
+    result[idx] = running;
+  }
+  return result;
+}

@@ -1,0 +1,413 @@
+/**
+ * readExports on small in-memory files. Ids are synthetic (födelsenummer 98x, Skatteverket's
+ * test series): 201304129826 (girl), 201304129818 (boy), 201304729823 (samordningsnummer).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config.js';
+import { InputError } from '../../src/errors.js';
+import { pupilGender, readExports, type ReadOptions, type ReadResult } from '../../src/normalise/ingest.js';
+import type { ReasonCount, RejectReason } from '../../src/normalise/ledger.js';
+import type { Slot } from '../../src/normalise/store.js';
+import type { InputSource } from '../../src/read/inputs.js';
+
+const GIRL = '201304129826';
+const BOY = '201304129818';
+
+function source(name: string, text: string | Buffer): InputSource {
+  return {
+    name,
+    open: async function* () {
+      yield typeof text === 'string' ? Buffer.from(text) : text;
+    },
+  };
+}
+
+function options(config: Config = {}, areas: ReadonlyMap<string, string> = new Map()): ReadOptions {
+  return { config, areas };
+}
+
+async function read(text: string, config: Config = {}, areas: ReadonlyMap<string, string> = new Map()): Promise<ReadResult> {
+  return readExports([source('x.csv', text)], options(config, areas));
+}
+
+function only<T>(values: Iterable<T>): T {
+  const all = [...values];
+  if (all.length !== 1) throw new Error(`expected exactly one value, got ${all.length}`);
+  const [value] = all;
+  if (value === undefined) throw new Error('expected a value');
+  return value;
+}
+
+function firstReport(result: ReadResult): ReadResult['files'][number] {
+  const report = result.files[0];
+  if (!report) throw new Error('no file report');
+  return report;
+}
+
+function rejected(result: ReadResult, reason: RejectReason): ReasonCount | undefined {
+  return firstReport(result).ledger.rejected.get(reason);
+}
+
+function slotOf(result: ReadResult, pupil: string, subject: string): Slot | undefined {
+  return [...result.store.slots.values()].find((slot) => slot.pupil === pupil && slot.subject === subject);
+}
+
+async function inputError(promise: Promise<unknown>): Promise<InputError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('readExports: wide file', () => {
+  const text = [
+    'Personnummer;Skola;Klass;Läsår;Ämne;Kön;Betyg;Provbetyg',
+    `${GIRL};Älvskolan;6B;2024/25;Matematik;Flicka;C;D`,
+    `130412-9818;Älvskolan;6A;2024/25;EN;;B;-`,
+  ].join('\n');
+
+  it('reads both Betyg and Provbetyg into one slot', async () => {
+    const result = await read(text);
+    const slot = slotOf(result, GIRL, 'MA');
+    expect(slot).toMatchObject({ pupil: GIRL, schoolYear: '2024/25', startYear: 2024, subject: 'MA' });
+    expect(slot?.grade).toMatchObject({ step: 3, term: null, line: 2, file: 0, conflict: false, school: 'Älvskolan', class: '6B', gradeLevel: 6 });
+    expect(slot?.test).toMatchObject({ step: 2, line: 2 });
+  });
+
+  it('a streck test is recorded as -1 and a 10-digit id is expanded with its century', async () => {
+    const slot = slotOf(await read(text), BOY, 'EN');
+    expect(slot?.grade?.step).toBe(4);
+    expect(slot?.test?.step).toBe(-1);
+  });
+
+  it('describes the file', async () => {
+    const report = firstReport(await read(text));
+    expect(report).toMatchObject({
+      file: 'x.csv',
+      encoding: 'utf-8',
+      bom: false,
+      delimiter: ';',
+      layout: 'wide',
+      kinds: ['grade', 'test'],
+      unmatchedHeaders: [],
+      blankLines: 0,
+      idFormats: { personnummer: 2, samordningsnummer: 0, opaque: 0 },
+    });
+    expect(report.columns).toEqual({
+      student_id: 'Personnummer',
+      school: 'Skola',
+      class: 'Klass',
+      school_year: 'Läsår',
+      subject: 'Ämne',
+      gender: 'Kön',
+      grade: 'Betyg',
+      test: 'Provbetyg',
+    });
+    expect(report.values).toEqual({ grade: { C: 1, B: 1 }, test: { D: 1, streck: 1 }, assessment: {} });
+    expect(report.ledger.read).toBe(2);
+    expect(report.ledger.accepted).toBe(2);
+  });
+
+  it('gender: the column where given, else from the personnummer', async () => {
+    const result = await read(text);
+    expect(pupilGender(result.store, GIRL)).toBe('girl');
+    expect(result.store.genders.has(BOY)).toBe(false);
+    expect(pupilGender(result.store, BOY)).toBe('boy');
+  });
+
+  it('an autumn-term grade goes to gradeAutumn, a spring one to grade', async () => {
+    const result = await read(['Personnummer;Termin;Ämne;Betyg', `${GIRL};HT24;MA;D`, `${GIRL};VT25;MA;C`].join('\n'));
+    const slot = slotOf(result, GIRL, 'MA');
+    expect(slot?.gradeAutumn).toMatchObject({ step: 2, term: 'HT', line: 2 });
+    expect(slot?.grade).toMatchObject({ step: 3, term: 'VT', line: 3 });
+  });
+
+  it('reads a comma-separated file with CRLF and a BOM', async () => {
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`Personnummer,Läsår,Ämne,Betyg\r\n${GIRL},2024/25,SV,A\r\n`)]);
+    const result = await readExports([source('x.csv', body)], options());
+    expect(firstReport(result)).toMatchObject({ delimiter: ',', bom: true, encoding: 'utf-8' });
+    expect(slotOf(result, GIRL, 'SV')?.grade?.step).toBe(5);
+  });
+});
+
+describe('readExports: long file', () => {
+  it('reads Typ/Resultat rows into the same slot', async () => {
+    const result = await read(
+      ['Personnummer;Läsår;Ämne;Typ;Resultat', `${GIRL};2024/25;MA;Terminsbetyg;C`, `${GIRL};2024/25;MA;Provbetyg;E`].join('\n'),
+    );
+    const report = firstReport(result);
+    expect(report.layout).toBe('long');
+    expect(report.kinds).toEqual(['grade', 'test']);
+    const slot = slotOf(result, GIRL, 'MA');
+    expect(slot?.grade).toMatchObject({ step: 3, line: 2 });
+    expect(slot?.test).toMatchObject({ step: 1, line: 3 });
+    expect(result.store.slots.size).toBe(1);
+  });
+
+  it('reads an omdöme', async () => {
+    const result = await read(['Elev;År;Ämne;Typ;Resultat', `${GIRL};VT25;SV;Omdöme;Godtagbara kunskaper`].join('\n'));
+    expect(slotOf(result, GIRL, 'SV')?.assessment).toMatchObject({ pass: true, step: null, label: 'godtagbar', line: 2 });
+    expect(firstReport(result).values.assessment).toEqual({ godtagbar: 1 });
+  });
+
+  it('a -1 omdöme is recorded as missing, not as a fail', async () => {
+    const result = await read(['Elev;År;Ämne;Typ;Resultat', `${GIRL};VT25;SV;Omdöme;-1`].join('\n'));
+    expect(slotOf(result, GIRL, 'SV')?.assessment).toMatchObject({ pass: null, label: 'missing' });
+  });
+
+  it('uses kind names from the config', async () => {
+    const result = await read(['Personnummer;Läsår;Ämne;Typ;Resultat', `${GIRL};2024/25;MA;NP åk 6;B`].join('\n'), {
+      kinds: { 'NP åk 6': 'test' },
+    });
+    expect(slotOf(result, GIRL, 'MA')?.test?.step).toBe(4);
+  });
+});
+
+describe('readExports: rejected rows', () => {
+  const text = [
+    'Personnummer;Läsår;Ämne;Betyg', // 1
+    `${GIRL};2024/25;MA;VG`, // 2 old scale
+    `${GIRL};2024/25;Xyz;C`, // 3 unknown subject
+    `${GIRL};2024/26;MA;C`, // 4 bad year
+    ';2024/25;MA;C', // 5 missing id
+    `${GIRL};2024/25;MA`, // 6 wrong field count
+    `${GIRL};2024/25;MA;C+`, // 7 not a grade
+    `${GIRL};2024/25;MA;C;;`, // 8 accepted: trailing empty fields are harmless
+    `${BOY};läsår?;EN;B;x`, // 9 wrong field count (a non-empty extra field)
+  ].join('\n');
+
+  it.each([
+    ['old_grade_scale', [2]],
+    ['unknown_subject', [3]],
+    ['invalid_school_year', [4]],
+    ['missing_id', [5]],
+    ['field_count', [6, 9]],
+    ['invalid_grade', [7]],
+  ] as const)('%s on lines %j', async (reason, lines) => {
+    expect(rejected(await read(text), reason)).toEqual({ count: lines.length, lines: [...lines] });
+  });
+
+  it('read = accepted + rejected', async () => {
+    const { ledger } = firstReport(await read(text));
+    expect(ledger.read).toBe(8);
+    expect(ledger.accepted).toBe(1);
+    expect(ledger.rejectedTotal).toBe(7);
+  });
+
+  it('keeps the offending value beside the reason', async () => {
+    const { ledger } = firstReport(await read(text));
+    expect(ledger.details.get('unknown_subject')).toEqual(new Map([['Xyz', 1]]));
+    expect(ledger.details.get('old_grade_scale')).toEqual(new Map([['VG', 1]]));
+    expect(ledger.details.get('invalid_school_year')).toEqual(new Map([['2024/26', 1]]));
+    expect(ledger.details.get('field_count')).toEqual(new Map([['3 of 4', 1], ['5 of 4', 1]]));
+  });
+
+  it('a row is used whole or not at all: a bad Provbetyg drops the row, Betyg included', async () => {
+    const result = await read(['Personnummer;Läsår;Ämne;Betyg;Provbetyg', `${GIRL};2024/25;MA;C;MVG`].join('\n'));
+    expect(rejected(result, 'old_grade_scale')).toEqual({ count: 1, lines: [2] });
+    expect(result.store.slots.size).toBe(0);
+  });
+
+  it('unknown kind in a long file', async () => {
+    const result = await read(['Personnummer;Läsår;Ämne;Typ;Resultat', `${GIRL};2024/25;MA;Frånvaro;12`].join('\n'));
+    expect(rejected(result, 'unknown_kind')).toEqual({ count: 1, lines: [2] });
+    expect(firstReport(result).ledger.details.get('unknown_kind')).toEqual(new Map([['Frånvaro', 1]]));
+  });
+
+  it('unknown assessment label', async () => {
+    const result = await read(['Personnummer;Läsår;Ämne;Omdöme', `${GIRL};2024/25;SV;Godtagbar`, `${GIRL};2024/25;EN;kanske`].join('\n'));
+    expect(rejected(result, 'invalid_assessment')).toEqual({ count: 1, lines: [3] });
+    expect(firstReport(result).ledger.accepted).toBe(1);
+  });
+
+  it('reports the physical line of rows after a multi-line quoted cell', async () => {
+    const result = await read(['Personnummer;Skola;Läsår;Ämne;Betyg', `${GIRL};"Skola\nmed\nradbrytning";2024/25;MA;C`, `${GIRL};Ek;2024/25;Xyz;C`].join('\n'));
+    expect(rejected(result, 'unknown_subject')).toEqual({ count: 1, lines: [5] });
+  });
+
+  it('keeps at most five example lines per reason', async () => {
+    const rows = Array.from({ length: 7 }, () => `${GIRL};2024/25;Xyz;C`);
+    const result = await read(['Personnummer;Läsår;Ämne;Betyg', ...rows].join('\n'));
+    expect(rejected(result, 'unknown_subject')).toEqual({ count: 7, lines: [2, 3, 4, 5, 6] });
+  });
+});
+
+describe('readExports: duplicates and conflicts', () => {
+  it('an exact duplicate is counted once, the second row as duplicate', async () => {
+    const result = await read(['Personnummer;Läsår;Ämne;Betyg', `${GIRL};2024/25;MA;C`, `${GIRL};2024/25;MA;C`].join('\n'));
+    const { ledger } = firstReport(result);
+    expect(ledger.accepted).toBe(1);
+    expect(ledger.rejected.get('duplicate')).toEqual({ count: 1, lines: [3] });
+    expect(slotOf(result, GIRL, 'MA')?.grade).toMatchObject({ step: 3, line: 2, conflict: false });
+  });
+
+  it('the value tallies count accepted rows only (a duplicate row is not counted twice)', async () => {
+    const result = await read(['Personnummer;Läsår;Ämne;Betyg', `${GIRL};2024/25;MA;C`, `${GIRL};2024/25;MA;C`].join('\n'));
+    expect(firstReport(result).values.grade).toEqual({ C: 1 });
+  });
+
+  it('a duplicate written with another id form is still a duplicate', async () => {
+    const result = await read(['Personnummer;Läsår;Ämne;Betyg', `${GIRL};2024/25;MA;C`, `130412-9826;24/25;Matematik;c`].join('\n'));
+    expect(rejected(result, 'duplicate')).toEqual({ count: 1, lines: [3] });
+  });
+
+  it('conflicting rows: both under conflict, the first one reclassified', async () => {
+    const result = await read(['Personnummer;Läsår;Ämne;Betyg', `${GIRL};2024/25;MA;C`, `${GIRL};2024/25;MA;B`, `${BOY};2024/25;MA;A`].join('\n'));
+    const { ledger } = firstReport(result);
+    expect(ledger.rejected.get('conflict')).toEqual({ count: 2, lines: [3, 2] });
+    expect(ledger.accepted).toBe(1);
+    expect(ledger.read).toBe(ledger.accepted + ledger.rejectedTotal);
+    expect(slotOf(result, GIRL, 'MA')?.grade?.conflict).toBe(true);
+    expect(result.store.conflictKeys).toBe(1);
+  });
+
+  it('a third row in a conflict is also a conflict, even if it repeats the first value', async () => {
+    const result = await read(['Personnummer;Läsår;Ämne;Betyg', `${GIRL};2024/25;MA;C`, `${GIRL};2024/25;MA;B`, `${GIRL};2024/25;MA;C`].join('\n'));
+    const { ledger } = firstReport(result);
+    expect(ledger.rejected.get('conflict')).toEqual({ count: 3, lines: [3, 4, 2] });
+    expect(ledger.accepted).toBe(0);
+  });
+
+  it('a conflict across two files reclassifies the first row in its own file', async () => {
+    const head = 'Personnummer;Läsår;Ämne;Betyg';
+    const result = await readExports(
+      [source('a.csv', `${head}\n${GIRL};2024/25;MA;C\n${BOY};2024/25;MA;C\n`), source('b.csv', `${head}\n${GIRL};2024/25;MA;D\n`)],
+      options(),
+    );
+    const [a, b] = result.files;
+    expect(a?.ledger.rejected.get('conflict')).toEqual({ count: 1, lines: [2] });
+    expect(a?.ledger.accepted).toBe(1);
+    expect(a?.ledger.read).toBe(2);
+    expect(b?.ledger.rejected.get('conflict')).toEqual({ count: 1, lines: [2] });
+    expect(b?.ledger.accepted).toBe(0);
+    expect(b?.ledger.read).toBe(1);
+  });
+
+  it('a row conflicting in both Betyg and Provbetyg reclassifies the first row once', async () => {
+    const result = await read(['Personnummer;Läsår;Ämne;Betyg;Provbetyg', `${GIRL};2024/25;MA;C;C`, `${GIRL};2024/25;MA;B;B`].join('\n'));
+    const { ledger } = firstReport(result);
+    expect(ledger.read).toBe(2);
+    expect(ledger.rejected.get('conflict')).toEqual({ count: 2, lines: [3, 2] });
+    expect(ledger.accepted).toBe(0);
+  });
+
+  it('a streck and a grade for the same slot conflict', async () => {
+    const result = await read(['Personnummer;Läsår;Ämne;Betyg', `${GIRL};2024/25;MA;-`, `${GIRL};2024/25;MA;E`].join('\n'));
+    expect(rejected(result, 'conflict')?.count).toBe(2);
+  });
+});
+
+describe('readExports: blank value cells', () => {
+  it('are tallied as blank and record nothing', async () => {
+    const result = await read(['Personnummer;Läsår;Ämne;Betyg;Provbetyg;Omdöme', `${GIRL};2024/25;MA;;C;`].join('\n'));
+    const report = firstReport(result);
+    expect(report.values).toEqual({ grade: { blank: 1 }, test: { C: 1 }, assessment: { blank: 1 } });
+    const slot = slotOf(result, GIRL, 'MA');
+    expect(slot?.grade).toBeUndefined();
+    expect(slot?.assessment).toBeUndefined();
+    expect(slot?.test?.step).toBe(3);
+  });
+
+  it('a row with every value blank is accepted (and counted)', async () => {
+    const result = await read(['Personnummer;Läsår;Ämne;Betyg', `${GIRL};2024/25;MA;`].join('\n'));
+    expect(firstReport(result).ledger.accepted).toBe(1);
+    expect(firstReport(result).values.grade).toEqual({ blank: 1 });
+  });
+});
+
+describe('readExports: file-level errors', () => {
+  it('a missing required column: the message starts with the file name and names the column', async () => {
+    const error = await inputError(read(['Personnummer;Läsår;Betyg', `${GIRL};2024/25;C`].join('\n')));
+    expect(error.message.startsWith('x.csv')).toBe(true);
+    expect(error.message).toMatch(/^x\.csv:1: required column missing: subject \(looked for: subject, Ämne/);
+    expect(error.exitCode).toBe(2);
+  });
+
+  it('names every missing column', async () => {
+    const error = await inputError(read(['Skola;Betyg', 'Ek;C'].join('\n')));
+    expect(error.message).toContain('student_id');
+    expect(error.message).toContain('school_year');
+    expect(error.message).toContain('subject');
+  });
+
+  it('no result column', async () => {
+    const error = await inputError(read(['Personnummer;Läsår;Ämne', `${GIRL};2024/25;MA`].join('\n')));
+    expect(error.message).toMatch(/^x\.csv:1: no result column found/);
+  });
+
+  it('an empty file', async () => {
+    const error = await inputError(read(''));
+    expect(error.message).toBe('x.csv: the file is empty (no header line)');
+  });
+
+  it('a file of blank lines only is empty too', async () => {
+    const error = await inputError(read('\n\n;;;\n'));
+    expect(error.message).toBe('x.csv: the file is empty (no header line)');
+  });
+
+  it('a header and no rows', async () => {
+    const error = await inputError(read('Personnummer;Läsår;Ämne;Betyg\n'));
+    expect(error.message).toBe('x.csv: the file has a header but no rows');
+  });
+
+  it('a read error from the source becomes an InputError naming the file', async () => {
+    const broken: InputSource = {
+      name: 'broken.csv',
+      open: async function* () {
+        yield Buffer.from('Personnummer;Läsår;Ämne;Betyg\n');
+        throw Object.assign(new Error('gone'), { code: 'EACCES' });
+      },
+    };
+    const error = await inputError(readExports([broken], options()));
+    expect(error.message).toBe('broken.csv: permission denied');
+  });
+
+  it('a config column override maps an unknown header', async () => {
+    const result = await read(['Elevnummer;Läsår;Ämne;Betyg', `${GIRL};2024/25;MA;C`].join('\n'), { columns: { student_id: 'Elevnummer' } });
+    expect(firstReport(result).columns.student_id).toBe('Elevnummer');
+    expect(slotOf(result, GIRL, 'MA')?.grade?.step).toBe(3);
+  });
+});
+
+describe('readExports: areas', () => {
+  const text = [
+    'Personnummer;Skola;Skolområde;Läsår;Ämne;Betyg',
+    `${GIRL};Älvskolan;Söder;2024/25;MA;C`,
+    `${BOY};Ekskolan;Väster;2024/25;MA;C`,
+    `201304729823;Björkskolan;;2024/25;MA;C`,
+  ].join('\n');
+  const areas = new Map([['alvskolan', 'Norr']]);
+
+  it('the mapping wins over the area column (matched on the folded school name)', async () => {
+    const result = await read(text, {}, areas);
+    expect(slotOf(result, GIRL, 'MA')?.grade?.area).toBe('Norr');
+  });
+
+  it('the area column is used for schools the mapping does not name', async () => {
+    expect(slotOf(await read(text, {}, areas), BOY, 'MA')?.grade?.area).toBe('Väster');
+  });
+
+  it('a blank area cell is null', async () => {
+    expect(slotOf(await read(text, {}, areas), '201304729823', 'MA')?.grade?.area).toBeNull();
+  });
+});
+
+describe('readExports: one pupil across files', () => {
+  it('10-digit with dash in one file and 12-digit in another land in the same slot', async () => {
+    const result = await readExports(
+      [
+        source('betyg.csv', 'Personnummer;Läsår;Ämne;Betyg\n130412-9826;2024/25;Matematik;C\n'),
+        source('np.csv', 'Elevens personnummer;Provår;Ämneskod;Provbetyg\n201304129826;2025;MA;D\n'),
+      ],
+      options(),
+    );
+    const slot = only(result.store.slots.values());
+    expect(slot).toMatchObject({ pupil: GIRL, schoolYear: '2024/25', subject: 'MA' });
+    expect(slot.grade).toMatchObject({ step: 3, file: 0, line: 2 });
+    expect(slot.test).toMatchObject({ step: 2, file: 1, line: 2 });
+    expect(result.store.files).toEqual(['betyg.csv', 'np.csv']);
+  });
+});

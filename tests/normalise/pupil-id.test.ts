@@ -1,0 +1,182 @@
+/**
+ * Pupil ids. Every personnummer below is synthetic: the födelsenummer (the first three digits
+ * after the date) is in the 980–999 series that Skatteverket keeps for test numbers, so none of
+ * them belongs to a real person. Check digits are computed by hand in the comments (Luhn over
+ * the 10-digit form, weights 2,1,2,1,…; a product above 9 has 9 subtracted).
+ */
+import { describe, expect, it } from 'vitest';
+import { genderFromPersonnummer, hasValidCheckDigit, normalisePupilId } from '../../src/normalise/pupil-id.js';
+
+// 130412-9826: 1·2 3·1 0·2 4·1 1·2 2·1 9·2→18→9 8·1 2·2 = 2+3+0+4+2+2+9+8+4 = 34 → check digit 6.
+const GIRL_10 = '130412-9826';
+const GIRL_12 = '201304129826';
+// 130412-9818: 2+3+0+4+2+2+9+8+(1·2=2) = 32 → check digit 8.
+const BOY_10 = '130412-9818';
+// Samordningsnummer 130472-982C (day 12 + 60): 2+3+0+4+(7·2=14→5)+2+9+8+4 = 37 → check digit 3.
+const COORD_10 = '130472-9823';
+
+describe('normalisePupilId: forms of the same personnummer', () => {
+  it('keeps a 12-digit number as it is', () => {
+    expect(normalisePupilId('201304129826', 2025)).toEqual({ id: GIRL_12, kind: 'personnummer' });
+  });
+
+  it('drops the dash of a 12-digit number', () => {
+    expect(normalisePupilId('20130412-9826', 2025)).toEqual({ id: GIRL_12, kind: 'personnummer' });
+  });
+
+  it('adds the century to a 10-digit number without separator', () => {
+    expect(normalisePupilId('1304129826', 2025)).toEqual({ id: GIRL_12, kind: 'personnummer' });
+  });
+
+  it('adds the century to a 10-digit number with a dash', () => {
+    expect(normalisePupilId(GIRL_10, 2025)).toEqual({ id: GIRL_12, kind: 'personnummer' });
+  });
+
+  it('reads + as 100 years or older', () => {
+    expect(normalisePupilId('130412+9826', 2025)).toEqual({ id: '191304129826', kind: 'personnummer' });
+  });
+
+  it('trims surrounding and inner white space', () => {
+    expect(normalisePupilId('  130412 - 9826 ', 2025)).toEqual({ id: GIRL_12, kind: 'personnummer' });
+  });
+});
+
+describe('normalisePupilId: century rule from the reference year', () => {
+  it('example from the brief: 130412-1234 in 2025 → 2013', () => {
+    expect(normalisePupilId('130412-1234', 2025)?.id).toBe('201304121234');
+  });
+
+  it('example from the brief: 130412+1234 in 2025 → 1913', () => {
+    expect(normalisePupilId('130412+1234', 2025)?.id).toBe('191304121234');
+  });
+
+  it('a two-digit year equal to the reference year stays in that century (25 in 2025 → 2025)', () => {
+    expect(normalisePupilId('250101-9800', 2025)?.id).toBe('202501019800');
+  });
+
+  it('a two-digit year after the reference year goes back 100 years (26 in 2025 → 1926)', () => {
+    expect(normalisePupilId('260101-9800', 2025)?.id).toBe('192601019800');
+  });
+
+  it('depends on the reference year, not on today (13 in 2012 → 1913)', () => {
+    expect(normalisePupilId('130412-9826', 2012)?.id).toBe('191304129826');
+  });
+
+  it('+ after a year past the reference year goes back 200 years (26 in 2025 with + → 1826)', () => {
+    expect(normalisePupilId('260101+9800', 2025)?.id).toBe('182601019800');
+  });
+});
+
+describe('normalisePupilId: samordningsnummer', () => {
+  it('recognises day + 60 in the 10-digit form and keeps the day as written', () => {
+    expect(normalisePupilId(COORD_10, 2025)).toEqual({ id: '201304729823', kind: 'samordningsnummer' });
+  });
+
+  it('recognises day + 60 in the 12-digit form', () => {
+    expect(normalisePupilId('201304729823', 2025)).toEqual({ id: '201304729823', kind: 'samordningsnummer' });
+  });
+
+  it('accepts day 91 (31 + 60) in a 31-day month', () => {
+    expect(normalisePupilId('20130191-9800', 2025)?.kind).toBe('samordningsnummer');
+  });
+
+  it('rejects day 91 in a 30-day month (April) as opaque', () => {
+    expect(normalisePupilId('20130491-9800', 2025)?.kind).toBe('opaque');
+  });
+});
+
+describe('normalisePupilId: invalid dates and other ids are opaque', () => {
+  it('month 13 → opaque, text kept', () => {
+    expect(normalisePupilId('131312-9826', 2025)).toEqual({ id: '131312-9826', kind: 'opaque' });
+  });
+
+  it('day 00 → opaque', () => {
+    expect(normalisePupilId('20130400-9826', 2025)?.kind).toBe('opaque');
+  });
+
+  it('30 February → opaque', () => {
+    expect(normalisePupilId('20130230-9826', 2025)?.kind).toBe('opaque');
+  });
+
+  it('29 February of a leap year (2000) is a date', () => {
+    expect(normalisePupilId('000229-9800', 2025)).toEqual({ id: '200002299800', kind: 'personnummer' });
+  });
+
+  it('29 February of a common year (2001) is not', () => {
+    expect(normalisePupilId('010229-9800', 2025)?.kind).toBe('opaque');
+  });
+
+  it('29 February with + lands in 1900, not a leap year → opaque', () => {
+    expect(normalisePupilId('000229+9800', 2025)?.kind).toBe('opaque');
+  });
+
+  it('an internal id is trimmed and upper-cased', () => {
+    expect(normalisePupilId('  elev-00042x ', 2025)).toEqual({ id: 'ELEV-00042X', kind: 'opaque' });
+  });
+
+  it('a protected-identity id (birth date + TF10) is opaque', () => {
+    expect(normalisePupilId('20130412tf10', 2025)).toEqual({ id: '20130412TF10', kind: 'opaque' });
+  });
+
+  it('11 digits is opaque', () => {
+    expect(normalisePupilId('13041298261', 2025)?.kind).toBe('opaque');
+  });
+});
+
+describe('normalisePupilId: blank', () => {
+  it.each(['', '   ', '\t'])('%j → null', (raw) => {
+    expect(normalisePupilId(raw, 2025)).toBeNull();
+  });
+});
+
+describe('genderFromPersonnummer', () => {
+  it('even second-to-last digit → girl', () => {
+    expect(genderFromPersonnummer({ id: GIRL_12, kind: 'personnummer' })).toBe('girl');
+  });
+
+  it('odd second-to-last digit → boy', () => {
+    expect(genderFromPersonnummer({ id: '201304129818', kind: 'personnummer' })).toBe('boy');
+  });
+
+  it('works for a samordningsnummer (…9823: 2 → girl)', () => {
+    expect(genderFromPersonnummer({ id: '201304729823', kind: 'samordningsnummer' })).toBe('girl');
+  });
+
+  it('opaque → null', () => {
+    expect(genderFromPersonnummer({ id: '20130412TF10', kind: 'opaque' })).toBeNull();
+  });
+});
+
+describe('hasValidCheckDigit', () => {
+  it('accepts a Luhn-valid personnummer (130412-9826, girl)', () => {
+    const id = normalisePupilId(GIRL_10, 2025);
+    expect(id).not.toBeNull();
+    if (id) expect(hasValidCheckDigit(id)).toBe(true);
+  });
+
+  it('accepts a Luhn-valid personnummer (130412-9818, boy)', () => {
+    const id = normalisePupilId(BOY_10, 2025);
+    if (!id) throw new Error('expected an id');
+    expect(hasValidCheckDigit(id)).toBe(true);
+  });
+
+  it('ignores the century: 12-digit 19130412… checks the same 10 digits', () => {
+    expect(hasValidCheckDigit({ id: '191304129826', kind: 'personnummer' })).toBe(true);
+  });
+
+  it('accepts a Luhn-valid samordningsnummer (130472-9823)', () => {
+    expect(hasValidCheckDigit({ id: '201304729823', kind: 'samordningsnummer' })).toBe(true);
+  });
+
+  it('rejects a wrong check digit (130412-9817: sum 32 + 7 = 39)', () => {
+    expect(hasValidCheckDigit({ id: '201304129817', kind: 'personnummer' })).toBe(false);
+  });
+
+  it('keeps an id with a wrong check digit (ids are linking keys, not validated)', () => {
+    expect(normalisePupilId('130412-9817', 2025)).toEqual({ id: '201304129817', kind: 'personnummer' });
+  });
+
+  it('opaque → false', () => {
+    expect(hasValidCheckDigit({ id: 'ELEV42', kind: 'opaque' })).toBe(false);
+  });
+});
