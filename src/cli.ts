@@ -4,6 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { runGap } from './commands/gap.js';
 import { runInspect } from './commands/inspect.js';
+import { runTransition } from './commands/transition.js';
 import { InputError, UsageError } from './errors.js';
 import { TOOL_VERSION } from './meta.js';
 import { DIMENSIONS } from './types.js';
@@ -42,6 +43,25 @@ export function buildProgram(): Command {
       .option('--show-ids', 'with --list-cases: show the pupil ids (personal data: handle with care)'),
   ).action(async (files: string[], options: Record<string, unknown>) => {
     await runGap(files, options);
+  });
+
+  commonOptions(
+    program
+      .command('transition')
+      .description('år 5 assessments (omdömen) against the same pupils\' år 6 national tests, per area and school')
+      .argument('<files...>', 'exports (CSV), folders of them, or - for stdin')
+      .option('--from <level>', 'grade level of the earlier assessment (default 5)')
+      .option('--to <level>', 'grade level of the later result (default 6); linked to school year + (to − from)')
+      .option('--from-kind <kind>', 'assessment, grade or test (default: assessment up to år 5, else grade)')
+      .option('--to-kind <kind>', 'assessment, grade or test (default: test)')
+      .addOption(new Option('--attribute-to <side>', 'count pupils under the school and area of the earlier (from) or later (to) result').choices(['from', 'to']))
+      .option('--by <dims>', `group by, comma-separated: ${DIMENSIONS.filter((d) => d !== 'teacher').join(', ')} (default: area,school,subject)`)
+      .option('--min-group <n>', 'groups with fewer linked pupils show no figures (default 10)')
+      .option('--alpha <p>', 'significance level for the verdicts strict / generous (default 0.05)')
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']))
+      .option('--excel', 'CSV for Swedish Excel: semicolons, decimal commas, BOM (implies --format csv)'),
+  ).action(async (files: string[], options: Record<string, unknown>) => {
+    await runTransition(files, options);
   });
 
   commonOptions(

@@ -19,6 +19,14 @@ const COVERAGE_TEXT: Readonly<Record<string, { sv: string; en: string }>> = {
   autumn_grade_superseded: { sv: 'höstterminsbetyg där vårterminsbetyg finns', en: 'autumn grades where a spring grade exists' },
   conflict_left_out: { sv: 'motstridiga värden, utelämnade', en: 'conflicting values, left out' },
   assessment_not_used: { sv: 'bedömningar (används av transition, inte gap)', en: 'assessments (used by transition, not gap)' },
+  linked: { sv: 'elev–ämnen länkade mellan åren', en: 'pupil–subjects linked between the years' },
+  from_only: { sv: 'bedömda utan senare resultat (flyttat, frånvarande)', en: 'assessed with no later result (moved away, absent)' },
+  to_only: { sv: 'senare resultat utan tidigare bedömning (inflyttade)', en: 'later result with no earlier assessment (moved in)' },
+  from_missing: { sv: 'länkade men omdöme/betyg saknas det första året', en: 'linked, but the first year has no omdöme/grade' },
+  to_missing: { sv: 'länkade men resultat saknas det senare året (streck)', en: 'linked, but the later year has no result (streck)' },
+  changed_school: { sv: 'av de länkade: bytt skola mellan åren', en: 'of those linked: changed school between the years' },
+  outside_years: { sv: 'utanför årskullarna som finns i båda åren (t.ex. åk 5 i senaste läsåret)', en: 'outside the cohorts covered at both ends (e.g. year 5 in the latest school year)' },
+  unknown_grade_level: { sv: 'utan årskurs (kan inte placeras)', en: 'without a grade level (cannot be placed)' },
 };
 
 const ENCODING_TEXT: Readonly<Record<string, string>> = { ascii: 'ASCII', 'utf-8': 'UTF-8', 'windows-1252': 'Windows-1252', 'utf-16le': 'UTF-16LE', 'utf-16be': 'UTF-16BE' };

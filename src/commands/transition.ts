@@ -1,0 +1,94 @@
+/**
+ * `ska-analyze transition FILES…`: år 5 assessments against the same pupils' år 6 results.
+ */
+import { analyseTransition, DEFAULT_TRANSITION_BY, linkTransition, type SideKind } from '../analysis/transition.js';
+import { UsageError } from '../errors.js';
+import { buildMeta } from '../meta.js';
+import { pupilGender } from '../normalise/ingest.js';
+import { renderSummary } from '../render/summary.js';
+import { transitionRenderers, type TransitionFormat } from '../render/transition.js';
+import { loadInputs, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
+
+export interface TransitionCommandOptions extends CommonOptions {
+  from?: string;
+  to?: string;
+  fromKind?: string;
+  toKind?: string;
+  attributeTo?: string;
+  by?: string;
+  minGroup?: string;
+  alpha?: string;
+  format?: string;
+  excel?: boolean;
+}
+
+const KINDS: Readonly<Record<string, SideKind>> = {
+  assessment: 'assessment',
+  bedomning: 'assessment',
+  'bedömning': 'assessment',
+  omdome: 'assessment',
+  'omdöme': 'assessment',
+  grade: 'grade',
+  betyg: 'grade',
+  test: 'test',
+  provbetyg: 'test',
+  np: 'test',
+};
+
+function parseKind(name: string, value: string | undefined, fallback: SideKind): SideKind {
+  if (value === undefined) return fallback;
+  const kind = KINDS[value.toLowerCase()];
+  if (!kind) throw new UsageError(`${name}: use assessment, grade or test, not "${value}"`);
+  return kind;
+}
+
+function parseLevel(name: string, value: string | undefined, fallback: number): number {
+  const level = parsePositiveInt(name, value, fallback);
+  if (level > 9) throw new UsageError(`${name}: a grade level is 1–9, not ${level}`);
+  return level;
+}
+
+export async function runTransition(files: string[], options: TransitionCommandOptions): Promise<void> {
+  const excel = options.excel === true;
+  if (excel && options.format !== undefined && options.format !== 'csv') throw new UsageError(`--excel writes CSV; it cannot be combined with --format ${options.format}`);
+  const formatText = options.format ?? (excel ? 'csv' : 'table');
+  const format = (['table', 'json', 'csv'] as const).find((f) => f === formatText);
+  if (!format) throw new UsageError(`--format: use table, json or csv, not "${formatText}"`);
+  const lang = parseLang(options.lang);
+  const fromLevel = parseLevel('--from', options.from, 5);
+  const toLevel = parseLevel('--to', options.to, 6);
+  if (toLevel <= fromLevel) throw new UsageError(`--to (${toLevel}) must be a later grade level than --from (${fromLevel})`);
+  const fromKind = parseKind('--from-kind', options.fromKind, fromLevel <= 5 ? 'assessment' : 'grade');
+  const toKind = parseKind('--to-kind', options.toKind, 'test');
+  const attributeTo = options.attributeTo ?? 'from';
+  if (attributeTo !== 'from' && attributeTo !== 'to') throw new UsageError(`--attribute-to: use from or to, not "${attributeTo}"`);
+
+  const { config, read } = await loadInputs(files, options);
+  const by = parseBy(options.by, DEFAULT_TRANSITION_BY);
+  if (by.includes('teacher')) throw new UsageError('--by teacher is not available for transition (år 5 assessments have no grading teacher)');
+  const minGroup = parsePositiveInt('--min-group', options.minGroup, config.min_group ?? 10);
+  const alpha = parseProbability('--alpha', options.alpha, 0.05);
+  const link = { fromLevel, toLevel, fromKind, toKind, attributeTo } as const;
+
+  const { records, coverage } = linkTransition(read.store.slots.values(), link, (pupil) => pupilGender(read.store, pupil));
+  const result = analyseTransition(records, { by, minGroup, alpha });
+  const suppressed = { small_group: 0, complementary: 0 };
+  for (const group of result.groups) if (group.suppressed) suppressed[group.suppressed]++;
+  const parameters = {
+    from: fromLevel,
+    to: toLevel,
+    from_kind: fromKind,
+    to_kind: toKind,
+    attribute_to: attributeTo,
+    by,
+    min_group: minGroup,
+    alpha,
+    encoding: options.encoding ?? 'auto',
+    config: options.config ?? null,
+    areas: options.areas ?? null,
+  };
+  const meta = buildMeta('transition', parameters, read.files, { ...coverage }, suppressed);
+  const text = transitionRenderers[format]({ meta, result, link }, { lang, paint: stdoutPainter(options.output), excel, matrix: false });
+  writeDiagnostics(renderSummary(meta, lang, stderrPainter()), options.quiet);
+  await writeReport(text, options.output);
+}

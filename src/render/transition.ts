@@ -1,0 +1,269 @@
+/**
+ * Renderers for the transition report (år 5 assessments against år 6 results).
+ */
+import Table from 'cli-table3';
+import type { KeyValue } from '../analysis/groups.js';
+import type { LinkOptions, SideKind, TransitionFigures, TransitionGroup, TransitionResult } from '../analysis/transition.js';
+import type { ReportMeta } from '../meta.js';
+import { subjectName } from '../normalise/subject.js';
+import type { Dimension } from '../types.js';
+import { writeCsv, type CsvValue } from './csv.js';
+import { formatCount, formatInterval, formatNumber, formatPoints, formatShare, type Lang } from './format.js';
+import type { RenderOptions } from './gap.js';
+
+export interface TransitionReport {
+  meta: ReportMeta;
+  result: TransitionResult;
+  link: LinkOptions;
+}
+
+export const TRANSITION_FIGURE_KEYS = [
+  'n_from_only',
+  'n_to_only',
+  'n_from_missing',
+  'n_to_missing',
+  'share_pass_from',
+  'share_pass_to',
+  'diff_pp',
+  'diff_ci_low',
+  'diff_ci_high',
+  'pass_pass',
+  'pass_fail',
+  'fail_pass',
+  'fail_fail',
+  'share_pass_pass',
+  'share_pass_fail',
+  'share_fail_pass',
+  'share_fail_fail',
+  'p_value',
+  'verdict',
+  'mean_diff',
+  'mean_diff_ci_low',
+  'mean_diff_ci_high',
+  'kappa_w',
+] as const satisfies readonly (keyof TransitionFigures)[];
+
+type FigureKey = (typeof TRANSITION_FIGURE_KEYS)[number];
+
+export type TransitionFlatRow = Partial<Record<Dimension, KeyValue>> & {
+  level: string;
+  n: number | null;
+  suppressed: boolean;
+  suppressed_reason: string | null;
+} & { [K in FigureKey]: TransitionFigures[K] | null };
+
+export function flattenTransition(result: TransitionResult): TransitionFlatRow[] {
+  return result.groups.map((group) => {
+    const row: Record<string, KeyValue | boolean | number | string | null> = {};
+    for (const dim of result.plan.by) row[dim] = group.key[dim] ?? null;
+    row.level = group.level;
+    row.n = group.suppressed ? null : group.n;
+    for (const key of TRANSITION_FIGURE_KEYS) row[key] = group.figures ? group.figures[key] : null;
+    row.suppressed = group.suppressed !== null;
+    row.suppressed_reason = group.suppressed;
+    return row as TransitionFlatRow;
+  });
+}
+
+export type TransitionFormat = 'table' | 'json' | 'csv';
+
+export const transitionRenderers: Readonly<Record<TransitionFormat, (report: TransitionReport, options: RenderOptions) => string>> = {
+  json: (report) => `${JSON.stringify({ meta: report.meta, rows: flattenTransition(report.result) }, null, 2)}\n`,
+  csv: (report, options) => {
+    const dims = report.result.plan.by;
+    const header = [...dims, 'level', 'n', ...TRANSITION_FIGURE_KEYS, 'suppressed', 'suppressed_reason'];
+    const rows = flattenTransition(report.result).map((row) => {
+      const cells: CsvValue[] = [];
+      for (const dim of dims) cells.push(row[dim] ?? null);
+      cells.push(row.level, row.n);
+      for (const key of TRANSITION_FIGURE_KEYS) cells.push(row[key]);
+      cells.push(row.suppressed, row.suppressed_reason);
+      return cells;
+    });
+    return writeCsv(header, rows, { excel: options.excel });
+  },
+  table: renderTransitionTable,
+};
+
+const WORDS = {
+  sv: {
+    title: (l: LinkOptions) => `Åk ${l.fromLevel} → åk ${l.toLevel}: ${sideWords('sv', l.fromKind, l.fromLevel)} jämfört med ${sideWords('sv', l.toKind, l.toLevel)}`,
+    total: 'Totalt',
+    group: 'Grupp',
+    verdict: 'Bedömning',
+    n: 'Elever',
+    passFrom: (l: LinkOptions) => `Godkänt åk ${l.fromLevel}`,
+    passTo: (l: LinkOptions) => `Godkänt åk ${l.toLevel}`,
+    diff: 'Skillnad (95 % KI)',
+    p: 'p',
+    moved: 'Saknar åk',
+    movedIn: 'Saknar åk',
+    strict: 'sträng ▼',
+    generous: 'generös ▲',
+    inLine: 'i linje',
+    girl: 'flickor',
+    boy: 'pojkar',
+    findings: 'Slutsatser',
+    legend: [
+      'Godkänt: andel av de länkade eleverna som är godkända enligt respektive sida (omdöme godtagbar eller bättre, betyg/provbetyg minst E).',
+      'Skillnad: godkänt åk {from} minus godkänt åk {to}, i procentenheter, med 95 % konfidensintervall (Newcombes metod för parade andelar).',
+      'G→IG: godkänd åk {from}, inte godkänd åk {to}, osv. p: McNemars exakta test på eleverna som bytt utfall. Sträng: bedömningen i åk {from} godkänner signifikant färre än åk {to} (α = {alpha}); generös: signifikant fler.',
+      'Saknar åk {to}: bedömda i åk {from} utan resultat i åk {to} (flyttat, frånvarande). Saknar åk {from}: resultat i åk {to} utan bedömning i åk {from} (inflyttade).',
+      '..: färre än {min} länkade elever, eller dold för att en dold grupp inte ska kunna räknas fram.',
+    ],
+  },
+  en: {
+    title: (l: LinkOptions) => `Year ${l.fromLevel} → year ${l.toLevel}: ${sideWords('en', l.fromKind, l.fromLevel)} compared with ${sideWords('en', l.toKind, l.toLevel)}`,
+    total: 'Total',
+    group: 'Group',
+    verdict: 'Verdict',
+    n: 'Pupils',
+    passFrom: (l: LinkOptions) => `Pass yr ${l.fromLevel}`,
+    passTo: (l: LinkOptions) => `Pass yr ${l.toLevel}`,
+    diff: 'Difference (95% CI)',
+    p: 'p',
+    moved: 'No yr',
+    movedIn: 'No yr',
+    strict: 'strict ▼',
+    generous: 'generous ▲',
+    inLine: 'in line',
+    girl: 'girls',
+    boy: 'boys',
+    findings: 'Findings',
+    legend: [
+      'Pass: share of linked pupils passing on each side (omdöme acceptable or better, grade/test grade at least E).',
+      'Difference: pass year {from} minus pass year {to}, in percentage points, with a 95% confidence interval (Newcombe, paired proportions).',
+      'P→F: pass in year {from}, fail in year {to}, etc. p: McNemar exact test on the pupils whose outcome changed. Strict: year {from} passes significantly fewer than year {to} (α = {alpha}); generous: significantly more.',
+      'No yr {to}: assessed in year {from} with no year {to} result (moved away, absent). No yr {from}: year {to} result without a year {from} assessment (moved in).',
+      '..: fewer than {min} linked pupils, or hidden so that a hidden group cannot be worked out by subtraction.',
+    ],
+  },
+} as const;
+
+function sideWords(lang: Lang, kind: SideKind, level: number): string {
+  if (lang === 'sv') {
+    if (kind === 'assessment') return `bedömningarna i åk ${level}`;
+    if (kind === 'grade') return `betygen i åk ${level}`;
+    return `de nationella proven i åk ${level}`;
+  }
+  if (kind === 'assessment') return `the assessments in year ${level}`;
+  if (kind === 'grade') return `the grades in year ${level}`;
+  return `the national tests in year ${level}`;
+}
+
+function value(dim: Dimension, v: KeyValue, lang: Lang): string {
+  const w = WORDS[lang];
+  if (v === null) return w.total;
+  if (dim === 'subject') return subjectName(String(v), lang);
+  if (dim === 'gender') return v === 'girl' ? w.girl : v === 'boy' ? w.boy : String(v);
+  return String(v);
+}
+
+function stratumTitle(result: TransitionResult, group: TransitionGroup, lang: Lang): string {
+  const parts = result.plan.strata.map((dim) => (dim === 'grade_level' ? '' : value(dim, group.key[dim] ?? null, lang))).filter((p) => p !== '');
+  return parts.join(' · ') || WORDS[lang].total;
+}
+
+function label(result: TransitionResult, group: TransitionGroup, lang: Lang): string {
+  let depth = 0;
+  let text: string = WORDS[lang].total;
+  result.plan.levels.forEach((dim, index) => {
+    const v = group.key[dim] ?? null;
+    if (v !== null) {
+      depth = index + 1;
+      text = value(dim, v, lang);
+    }
+  });
+  if (result.plan.gender && group.key.gender !== null && group.key.gender !== undefined) text = `${text}, ${value('gender', group.key.gender, lang)}`;
+  return `${'  '.repeat(depth)}${text}`;
+}
+
+function formatP(p: number, lang: Lang): string {
+  if (p < 0.001) return lang === 'sv' ? '< 0,001' : '< 0.001';
+  return formatNumber(p, 3, lang);
+}
+
+/** One plain sentence about a group, e.g. "Norra: bedömningarna i åk 5 godkänner färre elever …". */
+export function sentence(name: string, f: TransitionFigures, link: LinkOptions, lang: Lang): string {
+  const from = sideWords(lang, link.fromKind, link.fromLevel);
+  const to = sideWords(lang, link.toKind, link.toLevel);
+  const pf = formatShare(f.share_pass_from, lang);
+  const pt = formatShare(f.share_pass_to, lang);
+  const pp = formatPoints(f.diff_pp, lang);
+  const p = f.p_value < 0.001 ? (lang === 'sv' ? 'p < 0,001' : 'p < 0.001') : `p = ${formatNumber(f.p_value, 3, lang)}`;
+  if (lang === 'sv') {
+    if (f.verdict === 'strict') return `${name}: ${from} godkänner färre elever (${pf}) än ${to} (${pt}), ${pp} procentenheter (${p}). Bedömningen i åk ${link.fromLevel} är strängare.`;
+    if (f.verdict === 'generous') return `${name}: ${from} godkänner fler elever (${pf}) än ${to} (${pt}), ${pp} procentenheter (${p}). Bedömningen i åk ${link.fromLevel} är generösare.`;
+    return `${name}: ${from} (${pf} godkända) och ${to} (${pt}) skiljer sig inte säkert åt (${pp} procentenheter, ${p}).`;
+  }
+  if (f.verdict === 'strict') return `${name}: ${from} pass fewer pupils (${pf}) than ${to} (${pt}), ${pp} percentage points (${p}). The year ${link.fromLevel} assessment is stricter.`;
+  if (f.verdict === 'generous') return `${name}: ${from} pass more pupils (${pf}) than ${to} (${pt}), ${pp} percentage points (${p}). The year ${link.fromLevel} assessment is more generous.`;
+  return `${name}: ${from} (${pf} pass) and ${to} (${pt}) do not differ significantly (${pp} percentage points, ${p}).`;
+}
+
+export function renderTransitionTable(report: TransitionReport, options: RenderOptions): string {
+  const { lang, paint } = options;
+  const w = WORDS[lang];
+  const { result, link } = report;
+  const out: string[] = [paint.bold(w.title(link)), ''];
+  const head = [w.group, w.verdict, w.n, w.passFrom(link), w.passTo(link), w.diff, 'G→G', 'G→IG', 'IG→G', 'IG→IG', w.p, `${w.moved} ${link.toLevel}`, `${w.movedIn} ${link.fromLevel}`];
+  if (lang === 'en') head.splice(6, 4, 'P→P', 'P→F', 'F→P', 'F→F');
+  const sentenceLevel = result.plan.levels[0] ?? null;
+  let title = '';
+  let table: Table.Table | null = null;
+  let findings: string[] = [];
+  const flush = () => {
+    if (table) out.push(table.toString());
+    if (findings.length > 0) out.push(paint.bold(`${w.findings}:`), ...findings.map((line) => `  ${line}`));
+    if (table) out.push('');
+    findings = [];
+  };
+  const hidden = paint.dim('..');
+  for (const group of result.groups) {
+    const t = stratumTitle(result, group, lang);
+    if (t !== title) {
+      flush();
+      title = t;
+      out.push(paint.bold(t));
+      table = new Table({ head, style: { head: [], border: [], compact: true }, colAligns: ['left', 'left', ...head.slice(2).map(() => 'right' as const)] });
+    }
+    const name = label(result, group, lang);
+    const f = group.figures;
+    if (!f) {
+      table?.push([paint.dim(name), ...Array.from({ length: head.length - 1 }, () => hidden)]);
+      continue;
+    }
+    const verdict = f.verdict === 'strict' ? paint.info(w.strict) : f.verdict === 'generous' ? paint.warn(w.generous) : w.inLine;
+    table?.push([
+      group.level === 'total' ? paint.bold(name) : name,
+      verdict,
+      formatCount(group.n, lang),
+      formatShare(f.share_pass_from, lang),
+      formatShare(f.share_pass_to, lang),
+      `${formatPoints(f.diff_pp, lang)} ${formatInterval(f.diff_ci_low * 100, f.diff_ci_high * 100, 0, lang)}`,
+      formatCount(f.pass_pass, lang),
+      formatCount(f.pass_fail, lang),
+      formatCount(f.fail_pass, lang),
+      formatCount(f.fail_fail, lang),
+      formatP(f.p_value, lang),
+      formatCount(f.n_from_only, lang),
+      formatCount(f.n_to_only, lang),
+    ]);
+    const isSentenceGroup = sentenceLevel === null ? group.level === 'total' : group.level === sentenceLevel;
+    if (isSentenceGroup && (!result.plan.gender || group.key.gender === null)) {
+      const text = sentence(name.trim(), f, link, lang);
+      findings.push(f.verdict === 'strict' ? paint.info(text) : f.verdict === 'generous' ? paint.warn(text) : text);
+    }
+  }
+  flush();
+  if (result.groups.length === 0) out.push(lang === 'sv' ? 'Inga elever kunde länkas mellan åren.' : 'No pupils could be linked between the years.', '');
+  const fill = (line: string) =>
+    line
+      .replaceAll('{from}', String(link.fromLevel))
+      .replaceAll('{to}', String(link.toLevel))
+      .replace('{alpha}', formatNumber(result.options.alpha, 2, lang))
+      .replace('{min}', String(result.options.minGroup));
+  for (const line of w.legend) out.push(paint.dim(fill(line)));
+  out.push('');
+  return out.join('\n');
+}

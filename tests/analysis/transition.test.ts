@@ -1,0 +1,242 @@
+import { describe, expect, it } from 'vitest';
+import { analyseTransition, linkTransition, type LinkOptions, type TransitionRecord } from '../../src/analysis/transition.js';
+import { pupilGender, readExports } from '../../src/normalise/ingest.js';
+import type { InputSource } from '../../src/read/inputs.js';
+import type { Config } from '../../src/config.js';
+
+function source(name: string, text: string): InputSource {
+  return {
+    name,
+    open: async function* () {
+      yield Buffer.from(text, 'utf8');
+    },
+  };
+}
+
+const DEFAULT_LINK: LinkOptions = { fromLevel: 5, toLevel: 6, fromKind: 'assessment', toKind: 'test', attributeTo: 'from' };
+
+async function link(files: [string, string][], options: Partial<LinkOptions> = {}, config: Config = {}) {
+  const { store } = await readExports(
+    files.map(([name, text]) => source(name, text)),
+    { config, areas: new Map() },
+  );
+  return linkTransition(store.slots.values(), { ...DEFAULT_LINK, ...options }, (pupil) => pupilGender(store, pupil));
+}
+
+function byPupil(records: TransitionRecord[]): Record<string, TransitionRecord> {
+  return Object.fromEntries(records.map((r) => [`${r.pupil}|${r.subject}`, r]));
+}
+
+// Year 5 in 2023/24 (12-digit ids, tab-separated) and year 6 in 2024/25 (10-digit ids with dash).
+const YEAR5 = [
+  'student_id\tschool\tarea\tgrade_level\tschool_year\tsubject\tkind\tresult',
+  '201301019991\tAskolan\tNorra\t5\t2023/24\tMA\tbedömning\t1', // pass → test C: pass→pass
+  '201301029982\tAskolan\tNorra\t5\t2023/24\tMA\tbedömning\t0', // fail → test D: fail→pass
+  '201301039973\tAskolan\tNorra\t5\t2023/24\tMA\tbedömning\t2', // pass → moved away (no test)
+  '201301049964\tAskolan\tNorra\t5\t2023/24\tMA\tbedömning\t1', // changes to Bskolan (Södra) in år 6, test F: pass→fail
+  '201301059955\tAskolan\tNorra\t5\t2023/24\tMA\tbedömning\t-1', // missing omdöme, test E
+  '201301069946\tAskolan\tNorra\t5\t2022/23\tMA\tbedömning\t1', // år 5 a year too early: its år 6 would be 2023/24
+].join('\n');
+const YEAR6 = [
+  'Personnummer;Skola;Skolområde;Årskurs;Provår;Ämne;Provbetyg',
+  '130101-9991;Askolan;Norra;6;2025;Matematik;C',
+  '130102-9982;Askolan;Norra;6;2025;Matematik;D',
+  '130104-9964;Bskolan;Södra;6;2025;Matematik;F',
+  '130105-9955;Askolan;Norra;6;2025;Matematik;E',
+  '130107-9937;Bskolan;Södra;6;2025;Matematik;B', // moved in: no år 5 assessment
+].join('\n');
+
+describe('linkTransition', () => {
+  it('links år 5 to år 6 the next school year across id formats, and accounts for the rest', async () => {
+    const { records, coverage } = await link([
+      ['ak5.tsv', YEAR5],
+      ['ak6.csv', YEAR6],
+    ]);
+    const r = byPupil(records);
+    expect(r['201301019991|MA']).toMatchObject({ status: 'linked', fromPass: true, toPass: true, school: 'Askolan', school_year: '2024/25' });
+    expect(r['201301029982|MA']).toMatchObject({ status: 'linked', fromPass: false, toPass: true });
+    expect(r['201301039973|MA']).toMatchObject({ status: 'from_only', school: 'Askolan', school_year: '2024/25' });
+    expect(r['201301049964|MA']).toMatchObject({ status: 'linked', fromPass: true, toPass: false, school: 'Askolan', area: 'Norra', changedSchool: true });
+    expect(r['201301059955|MA']).toMatchObject({ status: 'from_missing', fromPass: null, toPass: true });
+    expect(r['201301079937|MA']).toMatchObject({ status: 'to_only', school: 'Bskolan' });
+    expect(coverage).toMatchObject({ linked: 3, from_only: 1, to_only: 1, from_missing: 1, changed_school: 1 });
+  });
+
+  it('leaves out cohorts the data does not cover at both ends', async () => {
+    // The 2022/23 år 5 pupil would be in år 6 in 2023/24, a year with no år 6 results in the data.
+    const { records, coverage } = await link([
+      ['ak5.tsv', YEAR5],
+      ['ak6.csv', YEAR6],
+    ]);
+    expect(records.find((r) => r.pupil === '201301069946')).toBeUndefined();
+    expect(coverage.outside_years).toBe(1);
+  });
+
+  it('--attribute-to to counts a pupil who changed school under the år 6 school', async () => {
+    const { records } = await link(
+      [
+        ['ak5.tsv', YEAR5],
+        ['ak6.csv', YEAR6],
+      ],
+      { attributeTo: 'to' },
+    );
+    expect(byPupil(records)['201301049964|MA']).toMatchObject({ school: 'Bskolan', area: 'Södra' });
+  });
+
+  it('reads every omdöme scale as pass / fail / missing', async () => {
+    const rows = [
+      ['Ej nått E-nivå', false],
+      ['Godtagbara kunskaper', true],
+      ['Mer än godtagbara kunskaper', true],
+      ['Uppnått', true],
+      ['Ej uppnått', false],
+      ['Når', true],
+      ['Når ej', false],
+      ['Ja', true],
+      ['Nej', false],
+      ['E', true],
+      ['F', false],
+      ['-', null],
+      ['', null],
+    ] as const;
+    const year5 = ['Personnummer;Skola;Åk;Läsår;Ämne;Omdöme'];
+    const year6 = ['Personnummer;Skola;Åk;Läsår;Ämne;Provbetyg'];
+    rows.forEach(([label], i) => {
+      const id = `2013020${String(i).padStart(2, '0')}123`.slice(0, 12);
+      year5.push(`${id};S;5;2023/24;EN;${label}`);
+      year6.push(`${id};S;6;2024/25;EN;C`);
+    });
+    const { records } = await link([
+      ['a.csv', year5.join('\n')],
+      ['b.csv', year6.join('\n')],
+    ]);
+    const sorted = [...records].sort((a, b) => (a.pupil < b.pupil ? -1 : 1));
+    // A blank cell records no omdöme at all, so that pupil has a test only.
+    expect(sorted.map((r) => r.fromPass)).toEqual([false, true, true, true, false, true, false, true, false, true, false, null, null]);
+    expect(sorted.at(-1)?.status).toBe('to_only');
+    expect(sorted.at(-2)?.status).toBe('from_missing');
+  });
+
+  it('uses a scale from the config file', async () => {
+    const config: Config = { assessment_scale: { labels: ['Röd', 'Gul', 'Grön'], passing: ['Gul', 'Grön'], missing: ['Grå'] } };
+    const { records } = await link(
+      [
+        ['a.csv', 'Personnummer;Skola;Åk;Läsår;Ämne;Omdöme\n201303019991;S;5;2023/24;MA;Röd\n201303029982;S;5;2023/24;MA;Grön\n201303039973;S;5;2023/24;MA;Grå'],
+        ['b.csv', 'Personnummer;Skola;Åk;Läsår;Ämne;Provbetyg\n201303019991;S;6;2024/25;MA;E\n201303029982;S;6;2024/25;MA;F\n201303039973;S;6;2024/25;MA;A'],
+      ],
+      {},
+      config,
+    );
+    expect(records.map((r) => [r.fromPass, r.toPass, r.status])).toEqual([
+      [false, true, 'linked'],
+      [true, false, 'linked'],
+      [null, true, 'from_missing'],
+    ]);
+  });
+
+  it('compares grades with tests (6 → 9) and tests with tests', async () => {
+    const text = [
+      'Personnummer;Skola;Åk;Läsår;Ämne;Betyg;Provbetyg',
+      '201001019991;S;6;2021/22;MA;C;D',
+      '201001019991;S;9;2024/25;MA;B;C',
+    ].join('\n');
+    const grade = await link([['x.csv', text]], { fromLevel: 6, toLevel: 9, fromKind: 'grade', toKind: 'test' });
+    expect(grade.records[0]).toMatchObject({ status: 'linked', fromStep: 3, toStep: 3 });
+    const test = await link([['x.csv', text]], { fromLevel: 6, toLevel: 9, fromKind: 'test', toKind: 'test' });
+    expect(test.records[0]).toMatchObject({ status: 'linked', fromStep: 2, toStep: 3 });
+  });
+});
+
+function records(counts: { pp: number; pf: number; fp: number; ff: number }, over: Partial<TransitionRecord> = {}): TransitionRecord[] {
+  const out: TransitionRecord[] = [];
+  const add = (n: number, fromPass: boolean, toPass: boolean) => {
+    for (let i = 0; i < n; i++) {
+      out.push({
+        pupil: `p${out.length}`,
+        status: 'linked',
+        school_year: '2024/25',
+        grade_level: 6,
+        area: 'Norra',
+        school: 'S',
+        class: '6A',
+        subject: 'MA',
+        gender: 'girl',
+        teacher: '(saknas)',
+        fromPass,
+        toPass,
+        fromStep: null,
+        toStep: null,
+        changedSchool: false,
+        ...over,
+      });
+    }
+  };
+  add(counts.pp, true, true);
+  add(counts.pf, true, false);
+  add(counts.fp, false, true);
+  add(counts.ff, false, false);
+  return out;
+}
+
+const OPTIONS = { by: ['area', 'subject'] as const, minGroup: 10, alpha: 0.05 };
+
+describe('analyseTransition', () => {
+  it('2×2 table, pass shares, difference and McNemar for a strict area', () => {
+    // 208 pass→pass, 1 pass→fail, 32 fail→pass, 20 fail→fail (n = 261).
+    const result = analyseTransition(records({ pp: 208, pf: 1, fp: 32, ff: 20 }), OPTIONS);
+    const area = result.groups.find((g) => g.key.area === 'Norra')!.figures!;
+    expect(area.share_pass_from).toBeCloseTo(209 / 261, 12);
+    expect(area.share_pass_to).toBeCloseTo(240 / 261, 12);
+    expect(area.diff_pp).toBeCloseTo(-31 / 261, 12);
+    expect(area.share_fail_pass).toBeCloseTo(32 / 261, 12);
+    // Exact McNemar: 2 · P(X ≤ 1), X ~ Bin(33, ½) = 2 · (1 + 33) / 2³³ = 68 / 8 589 934 592.
+    expect(area.p_value).toBeCloseTo(68 / 8589934592, 15);
+    expect(area.verdict).toBe('strict');
+    expect(area.diff_ci_low).toBeLessThan(area.diff_pp);
+    expect(area.diff_ci_high).toBeLessThan(0);
+    expect(area.mean_diff).toBeNull();
+  });
+
+  it('generous and in-line verdicts at the chosen alpha', () => {
+    // b = 8, c = 2: p = 2 · (1 + 10 + 45) / 1024 = 0.109375 (hand-computed binomial sum).
+    const records8 = records({ pp: 40, pf: 8, fp: 2, ff: 5 });
+    const atFive = analyseTransition(records8, OPTIONS).groups[0]!.figures!;
+    expect(atFive.p_value).toBeCloseTo(0.109375, 12);
+    expect(atFive.verdict).toBe('in_line');
+    const atTwenty = analyseTransition(records8, { ...OPTIONS, alpha: 0.2 }).groups[0]!.figures!;
+    expect(atTwenty.verdict).toBe('generous');
+  });
+
+  it('no discordant pairs: p = 1, in line', () => {
+    const f = analyseTransition(records({ pp: 20, pf: 0, fp: 0, ff: 5 }), OPTIONS).groups[0]!.figures!;
+    expect(f.p_value).toBe(1);
+    expect(f.verdict).toBe('in_line');
+  });
+
+  it('counts moved pupils per group and hides small groups', () => {
+    const moved: TransitionRecord[] = [
+      ...records({ pp: 5, pf: 0, fp: 0, ff: 0 }, { area: 'Södra' }),
+      ...records({ pp: 12, pf: 0, fp: 0, ff: 0 }),
+      ...records({ pp: 2, pf: 0, fp: 0, ff: 0 }).map((r) => ({ ...r, status: 'from_only' as const })),
+      ...records({ pp: 3, pf: 0, fp: 0, ff: 0 }).map((r) => ({ ...r, status: 'to_only' as const })),
+    ];
+    const result = analyseTransition(moved, OPTIONS);
+    const norra = result.groups.find((g) => g.key.area === 'Norra')!;
+    const total = result.groups.find((g) => g.key.area === null)!;
+    expect(total.figures).toMatchObject({ n_from_only: 2, n_to_only: 3, pass_pass: 17 });
+    const sodra = result.groups.find((g) => g.key.area === 'Södra')!;
+    expect(sodra.suppressed).toBe('small_group');
+    expect(sodra.figures).toBeNull();
+    // With only two areas, hiding Södra would let the total reveal it: Norra is hidden too.
+    expect(norra.suppressed).toBe('complementary');
+    expect(result.groups.find((g) => g.key.area === null)!.n).toBe(17);
+  });
+
+  it('mean grade-point difference and kappa when both sides are A–F', () => {
+    const graded = records({ pp: 10, pf: 0, fp: 0, ff: 0 }).map((r, i) => ({ ...r, fromStep: (i < 5 ? 3 : 4) as 3 | 4, toStep: 3 as const }));
+    const f = analyseTransition(graded, OPTIONS).groups[0]!.figures!;
+    // Five C→C (0) and five B→C (+2.5): mean 1.25.
+    expect(f.mean_diff).toBeCloseTo(1.25, 12);
+    expect(f.kappa_w).not.toBeNull();
+  });
+});
