@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { run } from './run.js';
+
+const DEMO = ['transition', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv'];
+const PERSONNUMMER = /\b(?:19|20)?\d{6}[-+]?\d{4}\b/;
+
+interface Row {
+  area: string | null;
+  school: string | null;
+  subject: string;
+  n: number | null;
+  verdict: string | null;
+  share_pass_from: number | null;
+  share_pass_to: number | null;
+  pass_pass: number | null;
+  pass_fail: number | null;
+  fail_pass: number | null;
+  fail_fail: number | null;
+  suppressed: boolean;
+}
+
+describe('transition on the demo data', () => {
+  const table = run(DEMO);
+  const json = run([...DEMO, '--format', 'json']);
+  const rows = (JSON.parse(json.stdout) as { rows: Row[] }).rows;
+  const area = (name: string, subject: string) => rows.find((r) => r.area === name && r.school === null && r.subject === subject)!;
+
+  it('shows the planted pattern: Norra strict in år 5, Södra generous, Östra in line', () => {
+    for (const subject of ['SV', 'EN', 'MA']) {
+      expect(area('Norra', subject).verdict).toBe('strict');
+      expect(area('Södra', subject).verdict).toBe('generous');
+      expect(area('Östra', subject).verdict).toBe('in_line');
+    }
+    const norra = area('Norra', 'MA');
+    expect(norra.share_pass_from!).toBeLessThan(norra.share_pass_to! - 0.1);
+  });
+
+  it('prints a plain Swedish sentence per area and the verdicts in the table', () => {
+    expect(table.status).toBe(0);
+    expect(table.stdout).toContain('Åk 5 → åk 6: bedömningarna i åk 5 jämfört med de nationella proven i åk 6');
+    expect(table.stdout).toMatch(/Norra: bedömningarna i åk 5 godkänner färre elever \(\d+ %\) än de nationella proven i åk 6 \(\d+ %\), −\d+ procentenheter \(p < 0,001\)\. Bedömningen i åk 5 är strängare\./);
+    expect(table.stdout).toMatch(/Södra: bedömningarna i åk 5 godkänner fler elever/);
+    expect(table.stdout).toContain('sträng ▼');
+    expect(table.stdout).toContain('generös ▲');
+    expect(table.stderr).toContain('elev–ämnen länkade mellan åren');
+  });
+
+  it('JSON rows carry the documented keys and a consistent 2×2 table', () => {
+    const keys = ['area', 'school', 'subject', 'n', 'n_from_only', 'n_to_only', 'share_pass_from', 'share_pass_to', 'diff_pp', 'diff_ci_low', 'diff_ci_high', 'pass_pass', 'pass_fail', 'fail_pass', 'fail_fail', 'p_value', 'verdict', 'suppressed'];
+    for (const row of rows) for (const key of keys) expect(row).toHaveProperty(key);
+    for (const row of rows.filter((r) => !r.suppressed)) {
+      expect(row.pass_pass! + row.pass_fail! + row.fail_pass! + row.fail_fail!).toBe(row.n);
+      expect(row.share_pass_from).toBeCloseTo((row.pass_pass! + row.pass_fail!) / row.n!, 12);
+    }
+    for (const row of rows.filter((r) => r.suppressed)) {
+      expect(row.n).toBeNull();
+      expect(row.verdict).toBeNull();
+    }
+  });
+
+  it('keeps ids out and is deterministic', () => {
+    expect(json.stdout).not.toMatch(PERSONNUMMER);
+    expect(table.stdout).not.toMatch(PERSONNUMMER);
+    const again = run([...DEMO, '--format', 'json']);
+    expect(again.stdoutBytes.equals(json.stdoutBytes)).toBe(true);
+  });
+
+  it('--lang en and --excel', () => {
+    const en = run([...DEMO, '--lang', 'en', '--quiet']);
+    expect(en.stdout).toMatch(/Norra: the assessments in year 5 pass fewer pupils/);
+    const excel = run([...DEMO, '--excel', '--quiet']);
+    expect(excel.stdoutBytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
+    expect(excel.stdout.split('\r\n')[0]).toContain('area;school;subject;level;n;');
+  });
+
+  it('refuses impossible level pairs', () => {
+    const result = run([...DEMO, '--from', '6', '--to', '5']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('ska-analyze: --to (5) must be a later grade level than --from (6)\n');
+  });
+});
