@@ -224,7 +224,7 @@ function computeFigures(acc: Accumulator, total: Accumulator | undefined, alpha:
     matrixRows.push(row);
   }
   const diffs = summariseDiffs(counts);
-  const ci = meanConfidenceInterval(n, diffs.mean, Math.sqrt(diffs.variance));
+  const ci = n >= 2 ? meanConfidenceInterval(n, diffs.mean, Math.sqrt(diffs.variance)) : { low: NaN, high: NaN };
   const wilson = (k: number) => wilsonInterval(k, n);
   const hi = wilson(higher);
   const sa = wilson(same);

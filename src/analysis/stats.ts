@@ -302,7 +302,10 @@ export function logGamma(x: number): number {
  * Regularized incomplete beta function I_x(a, b), x ∈ [0, 1], a, b > 0.
  * Continued fraction (Numerical Recipes 3rd ed. §6.4, `betai`/`betacf`), using the
  * symmetry I_x(a,b) = 1 − I_{1−x}(b,a) so the fraction always converges fast;
- * ln B(a,b) uses Stirling corrections for large arguments. Accuracy ≈ 1e-14.
+ * ln B(a,b) uses Stirling corrections for large arguments. Relative error (vs
+ * SciPy/Boost) ≲ 2e-13 for a, b ≤ 1000; near the centre of the distribution it grows
+ * with the parameters through cancellation in the fraction (≈ 2e-12 at 1e4, 2e-11 at
+ * 1e5, 1e-10 at 1e6).
  */
 export function regularizedIncompleteBeta(x: number, a: number, b: number): number {
   if (!(x >= 0 && x <= 1)) fail(`x must be in [0, 1], got ${x}`);
@@ -328,7 +331,7 @@ export function regularizedGammaP(a: number, x: number): number {
 /**
  * Standard normal CDF Φ(x) = ½ erfc(−x/√2), with erfc(z) = Q(½, z²) for z ≥ 0
  * (Abramowitz & Stegun 7.1.2, 6.5.17), evaluated through the series / continued
- * fraction of the incomplete gamma function. Relative accuracy ≈ 1e-14 in both tails.
+ * fraction of the incomplete gamma function. Relative error ≲ 3e-13 down to x ≈ −37.
  * NaN gives NaN; ±∞ give 1 / 0.
  */
 export function normalCdf(x: number): number {
@@ -405,7 +408,8 @@ export function studentTQuantile(p: number, df: number): number {
   const q = p < 0.5 ? p : 1 - p; // upper-tail probability in (0, ½); exact
   let t: number;
   if (df === 1) {
-    t = 1 / Math.tan(Math.PI * q);
+    // Cauchy: t = cot(πq) = tan(π(½ − q)); ½ − q is exact for q ≥ ¼.
+    t = q < 0.25 ? 1 / Math.tan(Math.PI * q) : Math.tan(Math.PI * (0.5 - q));
   } else if (df === 2) {
     t = (1 - 2 * q) / Math.sqrt(2 * q * (1 - q));
   } else {

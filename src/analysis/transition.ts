@@ -347,7 +347,7 @@ function figuresOf(acc: Accumulator, alpha: number): TransitionFigures {
         squares += (acc.steps[f * 6 + t] ?? 0) * dev * dev;
       }
     }
-    const interval = meanConfidenceInterval(n, mean, n > 1 ? Math.sqrt(squares / (n - 1)) : NaN);
+    const interval = n >= 2 ? meanConfidenceInterval(n, mean, Math.sqrt(squares / (n - 1))) : { low: NaN, high: NaN };
     meanDiff = mean;
     meanLow = Number.isFinite(interval.low) ? interval.low : null;
     meanHigh = Number.isFinite(interval.high) ? interval.high : null;

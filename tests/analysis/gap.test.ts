@@ -198,6 +198,16 @@ describe('privacy: small groups and complementary suppression', () => {
   });
 });
 
+describe('tiny groups with --min-group 1', () => {
+  it('a single pair has figures but no interval', () => {
+    const result = analyseGap([rec('B', 'C')], { by: BY, minGroup: 1, alpha: 0.05 });
+    const f = result.groups[0]!.figures!;
+    expect(f.mean_diff).toBe(2.5);
+    expect(f.mean_diff_ci_low).toBeNull();
+    expect(f.mean_diff_ci_high).toBeNull();
+  });
+});
+
 describe('listCases', () => {
   it('lists pupils two or more steps apart, sorted, and nothing else', () => {
     const records = [rec('A', 'C', { pupil: 'x2' }), rec('C', 'B', { pupil: 'x1' }), rec('E', 'B', { pupil: 'x3', school: 'Aaskolan' }), rec('C', '')];

@@ -228,6 +228,19 @@ describe('studentTQuantile', () => {
     expect(studentTQuantile(0.975, 1e6)).toBeCloseTo(1.959966356814107, 9);
   });
 
+  it('keeps relative precision near the median and far in the tail', () => {
+    // mpmath 1.3 (40 digits), findroot on ½ + t·Γ(2)·₂F₁(½, 2; 3/2; −t²/3)/(√(3π)Γ(3/2)) = 0.5000001:
+    // t = 2.7206990449193156765e-7 (scipy.stats.t.ppf gives 2.720699044672105e-07, off by 9e-11)
+    expectRelative(studentTQuantile(0.5000001, 3), 2.7206990449193156765e-7, 13);
+    // mpmath 1.3 (40 digits), findroot on ln(½·betainc(df/2, ½, 0, df/(df+t²))) = ln(1e-10), df = 0.05:
+    // t = 1.0876044676001677e193 (scipy.stats.t.ppf(1e-10, 0.05) returns -1.499e153, which is wrong)
+    expectRelative(studentTQuantile(1e-10, 0.05), -1.0876044676001677e193, 11);
+    // df = 1 (Cauchy): t = tan(π(p − ½)); mpmath 1.3: tan(pi*(mpf(0.5000001) - 0.5)) = 3.1415926519363009e-7
+    expectRelative(studentTQuantile(0.5000001, 1), 3.1415926519363009e-7, 13);
+    // the quantile overflows a double (≈ 1e500) → −∞
+    expect(studentTQuantile(1e-5, 0.01)).toBe(-Infinity);
+  });
+
   it('is antisymmetric, 0 at 0.5, and inverts studentTCdf', () => {
     expect(studentTQuantile(0.5, 7)).toBe(0);
     // scipy.stats.t.ppf(0.025, 10) = -2.2281388519862753
