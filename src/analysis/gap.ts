@@ -15,7 +15,7 @@ import {
   type GroupPlan,
   type KeyValue,
 } from './groups.js';
-import type { GapRecord } from './pairs.js';
+import type { GapCell, GapRecord } from './pairs.js';
 import { meanConfidenceInterval, weightedKappa, welchTTest, wilsonInterval } from './stats.js';
 import { applySuppression, type SuppressionReason } from './suppression.js';
 
@@ -99,35 +99,23 @@ interface Accumulator {
   testOnly: number;
 }
 
-function recordDims(record: GapRecord): Record<Dimension, KeyValue> {
-  return {
-    school_year: record.school_year,
-    grade_level: record.grade_level,
-    area: record.area,
-    school: record.school,
-    class: record.class,
-    subject: record.subject,
-    gender: record.gender,
-    teacher: record.teacher,
-  };
-}
-
-export function analyseGap(records: readonly GapRecord[], options: GapOptions): GapResult {
+export function analyseGap(cells: readonly GapCell[], options: GapOptions): GapResult {
   const plan = planGroups(options.by);
   const accumulators = new Map<string, Accumulator>();
-  for (const record of records) {
-    for (const key of groupKeysOf(plan, recordDims(record))) {
+  for (const cell of cells) {
+    let n = 0;
+    for (let i = 0; i < 36; i++) n += cell.counts[i] ?? 0;
+    for (const key of groupKeysOf(plan, cell.dims)) {
       const id = keyString(plan, key);
       let acc = accumulators.get(id);
       if (!acc) {
         acc = { key, counts: new Float64Array(36), n: 0, gradeOnly: 0, testOnly: 0 };
         accumulators.set(id, acc);
       }
-      if (record.grade !== null && record.test !== null) {
-        acc.counts[record.grade * 6 + record.test]! += 1;
-        acc.n++;
-      } else if (record.grade !== null) acc.gradeOnly++;
-      else acc.testOnly++;
+      for (let i = 0; i < 36; i++) acc.counts[i]! += cell.counts[i] ?? 0;
+      acc.n += n;
+      acc.gradeOnly += cell.gradeOnly;
+      acc.testOnly += cell.testOnly;
     }
   }
 

@@ -1,14 +1,20 @@
 /**
- * From normalised slots to one record per pupil × subject × school year for the gap analysis:
- * the teacher grade and the test grade side by side (either may be absent), with the group
- * attributes. Also counts what happened to every value, so the report can say where each one went.
+ * From the normalised store to the gap analysis's input: cells of pupils who share every group
+ * attribute (school year, grade level, area, school, class, subject, gender, teacher), each with
+ * the A–F × A–F counts of teacher grade against test grade and the counts of pupils with only
+ * one of the two. Counting per cell, not per pupil, keeps the analysis fast on millions of rows.
+ * Also counts what happened to every value, so the report can say where each one went.
  */
-import type { Gender, GradeStep } from '../types.js';
-import type { GradeObservation, Slot } from '../normalise/store.js';
+import type { Dimension, Gender, GradeStep } from '../types.js';
+import { CONFLICT, KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NONE, type ResultStore } from '../normalise/store.js';
+import { NumberIndex } from '../read/byte-dict.js';
+import { schoolYearLabel } from '../normalise/school-year.js';
+import type { KeyValue } from './groups.js';
 
 /** Shown for a group attribute the export left blank; `null` is reserved for "Totalt". */
 export const MISSING_VALUE = '(saknas)';
 
+/** One pupil's pair, for tests and for listing cases. */
 export interface GapRecord {
   pupil: string;
   school_year: string;
@@ -25,6 +31,14 @@ export interface GapRecord {
   test: GradeStep | null;
 }
 
+export interface GapCell {
+  dims: Record<Dimension, KeyValue>;
+  /** counts[teacher * 6 + test], steps F=0 … A=5. */
+  counts: Float64Array;
+  gradeOnly: number;
+  testOnly: number;
+}
+
 export const COVERAGE_KEYS = [
   'paired',
   'grade_only',
@@ -39,19 +53,61 @@ export type CoverageKey = (typeof COVERAGE_KEYS)[number];
 export type Coverage = Record<CoverageKey, number>;
 
 export interface PairingResult {
-  records: GapRecord[];
+  cells: GapCell[];
   coverage: Coverage;
 }
 
-function usable(observation: GradeObservation | undefined): observation is GradeObservation & { step: GradeStep } {
-  return observation !== undefined && !observation.conflict && observation.step >= 0;
+/** Cells from plain records (tests, small data): the same aggregation the store path does. */
+export function cellsFromRecords(records: readonly GapRecord[]): GapCell[] {
+  const cells = new Map<string, GapCell>();
+  for (const record of records) {
+    const dims: Record<Dimension, KeyValue> = {
+      school_year: record.school_year,
+      grade_level: record.grade_level,
+      area: record.area,
+      school: record.school,
+      class: record.class,
+      subject: record.subject,
+      gender: record.gender,
+      teacher: record.teacher,
+    };
+    const key = JSON.stringify(dims);
+    let cell = cells.get(key);
+    if (!cell) cells.set(key, (cell = { dims, counts: new Float64Array(36), gradeOnly: 0, testOnly: 0 }));
+    if (record.grade !== null && record.test !== null) cell.counts[record.grade * 6 + record.test]! += 1;
+    else if (record.grade !== null) cell.gradeOnly++;
+    else if (record.test !== null) cell.testOnly++;
+  }
+  return [...cells.values()];
+}
+
+/** Which teacher-grade observation a slot uses: spring, else autumn; NONE if neither. */
+function gradeObservation(store: ResultStore, slot: number, coverage: Coverage | null): number {
+  const spring = store.slotObs[KIND_GRADE][slot] ?? NONE;
+  const autumn = store.slotObs[KIND_GRADE_AUTUMN][slot] ?? NONE;
+  if (autumn === NONE) return spring;
+  if (spring !== NONE) {
+    if (coverage) coverage.autumn_grade_superseded++;
+    return spring;
+  }
+  return autumn;
+}
+
+/** A–F step of an observation, or -1 (none, streck or conflict). */
+function stepOf(store: ResultStore, obs: number): number {
+  if (obs === NONE) return -1;
+  const value = store.obsValue[obs] ?? -1;
+  return value >= 0 ? value : -1;
+}
+
+function levelOf(store: ResultStore, obs: number): number {
+  return obs === NONE ? -1 : (store.ctxLevel[store.obsCtx[obs] ?? 0] ?? -1);
 }
 
 /**
- * `genderOf` resolves a pupil's gender (column first, then personnummer); kept outside so this
- * stays a pure function of its inputs.
+ * `genderOf` resolves a pupil's gender by pupil index (column first, then personnummer).
  */
-export function pairGradesWithTests(slots: Iterable<Slot>, genderOf: (pupil: string) => Gender | null): PairingResult {
+export function pairGradesWithTests(store: ResultStore, genderOf: (pupil: number) => Gender | null): PairingResult {
   const coverage: Coverage = {
     paired: 0,
     grade_only: 0,
@@ -62,57 +118,110 @@ export function pairGradesWithTests(slots: Iterable<Slot>, genderOf: (pupil: str
     conflict_left_out: 0,
     assessment_not_used: 0,
   };
-  const candidates: { slot: Slot; grade: GradeObservation | undefined }[] = [];
+  const stratum = (slot: number, level: number) => ((store.slotYear[slot] ?? 0) * 16 + (level + 1)) * 65536 + (store.slotSubject[slot] ?? 0);
   /** Subject × level × year combinations in which at least one pupil has a test grade. */
-  const tested = new Set<string>();
-
-  for (const slot of slots) {
-    if (slot.assessment) coverage.assessment_not_used++;
-    let grade = slot.grade;
-    if (slot.gradeAutumn) {
-      if (grade) coverage.autumn_grade_superseded++;
-      else grade = slot.gradeAutumn;
-    }
-    for (const observation of [grade, slot.test]) {
-      if (observation?.conflict) coverage.conflict_left_out++;
-      else if (observation?.step === -1) coverage.streck++;
-    }
-    if (usable(slot.test)) tested.add(stratumKey(slot, slot.test.gradeLevel));
-    if (usable(grade) || usable(slot.test)) candidates.push({ slot, grade });
+  const tested = new Set<number>();
+  for (let slot = 0; slot < store.slotCount; slot++) {
+    const test = store.slotObs[KIND_TEST][slot] ?? NONE;
+    if (stepOf(store, test) >= 0) tested.add(stratum(slot, levelOf(store, test)));
   }
 
-  const records: GapRecord[] = [];
-  for (const { slot, grade } of candidates) {
-    const test = slot.test;
-    const hasGrade = usable(grade);
-    const hasTest = usable(test);
-    const level = grade?.gradeLevel ?? test?.gradeLevel ?? null;
-    if (hasGrade && hasTest) coverage.paired += 2;
-    else if (hasTest) coverage.test_only++;
-    else if (tested.has(stratumKey(slot, level))) coverage.grade_only++;
+  const pairIds = new NumberIndex(1024);
+  const pairCtx: { grade: number; test: number }[] = [];
+  const cellIndex = new NumberIndex(1024);
+  const cells: GapCell[] = [];
+  const genderCode = (pupil: number) => {
+    const gender = genderOf(pupil);
+    return gender === 'girl' ? 1 : gender === 'boy' ? 2 : 0;
+  };
+
+  for (let slot = 0; slot < store.slotCount; slot++) {
+    if ((store.slotObs[KIND_ASSESSMENT][slot] ?? NONE) !== NONE) coverage.assessment_not_used++;
+    const gradeObs = gradeObservation(store, slot, coverage);
+    const testObs = store.slotObs[KIND_TEST][slot] ?? NONE;
+    for (const obs of [gradeObs, testObs]) {
+      if (obs === NONE) continue;
+      const value = store.obsValue[obs];
+      if (value === CONFLICT) coverage.conflict_left_out++;
+      else if (value === -1) coverage.streck++;
+    }
+    const grade = stepOf(store, gradeObs);
+    const test = stepOf(store, testObs);
+    if (grade < 0 && test < 0) continue;
+    if (grade >= 0 && test >= 0) coverage.paired += 2;
+    else if (test >= 0) coverage.test_only++;
+    else if (tested.has(stratum(slot, levelOf(store, gradeObs)))) coverage.grade_only++;
     else {
       coverage.no_test_in_subject_level_year++;
       continue;
     }
-    // School and area come from one side together (the grade's, else the test's).
-    const place = grade?.school ? grade : (test ?? grade);
-    records.push({
-      pupil: slot.pupil,
-      school_year: slot.schoolYear,
-      grade_level: level ?? MISSING_VALUE,
-      area: place?.area ?? MISSING_VALUE,
-      school: place?.school ?? MISSING_VALUE,
-      class: grade?.class ?? test?.class ?? MISSING_VALUE,
-      subject: slot.subject,
-      gender: genderOf(slot.pupil) ?? MISSING_VALUE,
-      teacher: grade?.teacher ?? MISSING_VALUE,
-      grade: hasGrade ? grade.step : null,
-      test: hasTest ? test.step : null,
-    });
+    // The cell: which contexts the two sides came from, the school year, the subject, the gender.
+    const gradeCtx = grade >= 0 ? (store.obsCtx[gradeObs] ?? 0) : -1;
+    const testCtx = test >= 0 ? (store.obsCtx[testObs] ?? 0) : -1;
+    const pairKey = (gradeCtx + 1) * 67108864 + (testCtx + 1);
+    let pair = pairIds.get(pairKey);
+    if (pair < 0) {
+      pair = pairCtx.length;
+      pairCtx.push({ grade: gradeCtx, test: testCtx });
+      pairIds.set(pairKey, pair);
+    }
+    const cellKey = ((pair * 256 + (store.slotYear[slot] ?? 0)) * 4096 + (store.slotSubject[slot] ?? 0)) * 4 + genderCode(store.slotPupil[slot] ?? 0);
+    let cell = cellIndex.get(cellKey);
+    if (cell < 0) {
+      cell = cells.length;
+      cellIndex.set(cellKey, cell);
+      cells.push({ dims: describeCell(store, slot, gradeCtx, testCtx, genderOf), counts: new Float64Array(36), gradeOnly: 0, testOnly: 0 });
+    }
+    const target = cells[cell] as GapCell;
+    if (grade >= 0 && test >= 0) target.counts[grade * 6 + test]! += 1;
+    else if (grade >= 0) target.gradeOnly++;
+    else target.testOnly++;
   }
-  return { records, coverage };
+  return { cells, coverage };
 }
 
-function stratumKey(slot: Slot, level: number | null): string {
-  return `${slot.schoolYear}\u0001${level ?? ''}\u0001${slot.subject}`;
+/** The group attributes of a cell, from the contexts of its two sides (grade side first). */
+function describeCell(store: ResultStore, slot: number, gradeCtx: number, testCtx: number, genderOf: (pupil: number) => Gender | null): Record<Dimension, KeyValue> {
+  const grade = gradeCtx >= 0 ? store.attributesOf(gradeCtx) : null;
+  const test = testCtx >= 0 ? store.attributesOf(testCtx) : null;
+  // School and area come from one side together (the grade's, else the test's).
+  const place = grade?.school ? grade : (test ?? grade);
+  const level = grade?.gradeLevel ?? test?.gradeLevel ?? null;
+  return {
+    school_year: schoolYearLabel(store.yearStarts[store.slotYear[slot] ?? 0] ?? 0),
+    grade_level: level ?? MISSING_VALUE,
+    area: place?.area ?? MISSING_VALUE,
+    school: place?.school ?? MISSING_VALUE,
+    class: grade?.class ?? test?.class ?? MISSING_VALUE,
+    subject: store.subjects[store.slotSubject[slot] ?? 0] ?? MISSING_VALUE,
+    gender: genderOf(store.slotPupil[slot] ?? 0) ?? MISSING_VALUE,
+    teacher: grade?.teacher ?? MISSING_VALUE,
+  };
+}
+
+/** Every pupil with both grades whose difference is at least `minSteps`, as records (for --list-cases). */
+export function divergentPairs(store: ResultStore, genderOf: (pupil: number) => Gender | null, minSteps = 2): GapRecord[] {
+  const records: GapRecord[] = [];
+  for (let slot = 0; slot < store.slotCount; slot++) {
+    const gradeObs = gradeObservation(store, slot, null);
+    const testObs = store.slotObs[KIND_TEST][slot] ?? NONE;
+    const grade = stepOf(store, gradeObs);
+    const test = stepOf(store, testObs);
+    if (grade < 0 || test < 0 || Math.abs(grade - test) < minSteps) continue;
+    const dims = describeCell(store, slot, store.obsCtx[gradeObs] ?? 0, store.obsCtx[testObs] ?? 0, genderOf);
+    records.push({
+      pupil: store.pupilId(store.slotPupil[slot] ?? 0),
+      school_year: String(dims.school_year),
+      grade_level: dims.grade_level ?? MISSING_VALUE,
+      area: String(dims.area),
+      school: String(dims.school),
+      class: String(dims.class),
+      subject: String(dims.subject),
+      gender: String(dims.gender),
+      teacher: String(dims.teacher),
+      grade: grade as GradeStep,
+      test: test as GradeStep,
+    });
+  }
+  return records;
 }

@@ -4,7 +4,7 @@
  * test in år 6, the next school year). Pure: slots in, plain figures out.
  */
 import { GRADE_POINTS, type Dimension, type Gender, type GradeStep } from '../types.js';
-import type { Attributes, Slot } from '../normalise/store.js';
+import { CONFLICT, KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NONE, type Attributes, type KindIndex, type ResultStore } from '../normalise/store.js';
 import { schoolYearLabel } from '../normalise/school-year.js';
 import {
   compareKeys,
@@ -78,81 +78,102 @@ export interface LinkCoverage {
   outside_years: number;
 }
 
-function sideOf(slot: Slot, kind: SideKind): { side: Side | null; conflict: boolean } {
+const KIND_OF_SIDE: Readonly<Record<SideKind, KindIndex>> = { assessment: KIND_ASSESSMENT, grade: KIND_GRADE, test: KIND_TEST };
+
+/** The observation a side uses in a slot (the spring grade, else the autumn one), or NONE. */
+function sideObservation(store: ResultStore, slot: number, kind: SideKind): number {
+  const obs = store.slotObs[KIND_OF_SIDE[kind]][slot] ?? NONE;
+  if (kind !== 'grade' || obs !== NONE) return obs;
+  return store.slotObs[KIND_GRADE_AUTUMN][slot] ?? NONE;
+}
+
+function sideOf(store: ResultStore, slot: number, obs: number, kind: SideKind): Side {
+  const value = store.obsValue[obs] ?? -1;
+  const startYear = store.yearStarts[store.slotYear[slot] ?? 0] ?? 0;
+  const attributes = store.attributesOf(store.obsCtx[obs] ?? 0);
   if (kind === 'assessment') {
-    const a = slot.assessment;
-    if (!a) return { side: null, conflict: false };
-    if (a.conflict) return { side: null, conflict: true };
-    return { side: { pass: a.pass, step: a.step, attributes: a, schoolYear: slot.schoolYear, startYear: slot.startYear }, conflict: false };
+    const label = store.labels[value];
+    return { pass: label?.pass ?? null, step: label?.step ?? null, attributes, schoolYear: schoolYearLabel(startYear), startYear };
   }
-  const observation = kind === 'test' ? slot.test : (slot.grade ?? slot.gradeAutumn);
-  if (!observation) return { side: null, conflict: false };
-  if (observation.conflict) return { side: null, conflict: true };
-  const step = observation.step === -1 ? null : observation.step;
-  return {
-    side: { pass: step === null ? null : step >= 1, step, attributes: observation, schoolYear: slot.schoolYear, startYear: slot.startYear },
-    conflict: false,
-  };
+  const step = value >= 0 ? (value as GradeStep) : null;
+  return { pass: step === null ? null : step >= 1, step, attributes, schoolYear: schoolYearLabel(startYear), startYear };
 }
 
 /**
  * Link every `--from` result to the same pupil's `--to` result (same subject, school year
- * `to − from` years later). `genderOf` resolves a pupil's gender.
+ * `to − from` years later). `genderOf` resolves a pupil's gender by pupil index.
  */
-export function linkTransition(slots: Iterable<Slot>, options: LinkOptions, genderOf: (pupil: string) => Gender | null): { records: TransitionRecord[]; coverage: LinkCoverage } {
+export function linkTransition(store: ResultStore, options: LinkOptions, genderOf: (pupil: number) => Gender | null): { records: TransitionRecord[]; coverage: LinkCoverage } {
   const coverage: LinkCoverage = { linked: 0, from_only: 0, to_only: 0, from_missing: 0, to_missing: 0, changed_school: 0, unknown_grade_level: 0, conflict_left_out: 0, outside_years: 0 };
   const gap = options.toLevel - options.fromLevel;
-  const froms: { slot: Slot; side: Side }[] = [];
-  const tos = new Map<string, { slot: Slot; side: Side }>();
-  for (const slot of slots) {
-    const from = sideOf(slot, options.fromKind);
-    const to = sideOf(slot, options.toKind);
-    if (from.conflict) coverage.conflict_left_out++;
-    if (to.conflict && options.toKind !== options.fromKind) coverage.conflict_left_out++;
-    for (const [side, level, isFrom] of [
-      [from.side, options.fromLevel, true],
-      [to.side, options.toLevel, false],
+  const froms: number[] = [];
+  const fromObs: number[] = [];
+  const tos = new Map<number, { slot: number; obs: number }>();
+  const toKey = (pupil: number, subject: number, startYear: number) => (pupil * 4096 + subject) * 4096 + (startYear - 1900);
+  for (let slot = 0; slot < store.slotCount; slot++) {
+    for (const [kind, level, isFrom] of [
+      [options.fromKind, options.fromLevel, true],
+      [options.toKind, options.toLevel, false],
     ] as const) {
-      if (!side) continue;
-      if (side.attributes.gradeLevel === null) {
+      const obs = sideObservation(store, slot, kind);
+      if (obs === NONE) continue;
+      if (store.obsValue[obs] === CONFLICT) {
+        if (isFrom || options.toKind !== options.fromKind) coverage.conflict_left_out++;
+        continue;
+      }
+      const obsLevel = store.ctxLevel[store.obsCtx[obs] ?? 0] ?? -1;
+      if (obsLevel < 0) {
         if (isFrom) coverage.unknown_grade_level++;
         continue;
       }
-      if (side.attributes.gradeLevel !== level) continue;
-      if (isFrom) froms.push({ slot, side });
-      else tos.set(`${slot.pupil}\u0001${slot.subject}\u0001${slot.startYear}`, { slot, side });
+      if (obsLevel !== level) continue;
+      if (isFrom) {
+        froms.push(slot);
+        fromObs.push(obs);
+      } else {
+        const startYear = store.yearStarts[store.slotYear[slot] ?? 0] ?? 0;
+        tos.set(toKey(store.slotPupil[slot] ?? 0, store.slotSubject[slot] ?? 0, startYear), { slot, obs });
+      }
     }
   }
 
   // Only cohorts the data covers at both ends: an år 5 class of the latest year has no år 6 yet,
   // and an år 6 class of the first year had its år 5 before the exports begin. Neither moved.
-  const fromYears = new Set(froms.map(({ slot }) => slot.startYear));
-  const toYears = new Set([...tos.values()].map(({ slot }) => slot.startYear));
+  const yearOf = (slot: number) => store.yearStarts[store.slotYear[slot] ?? 0] ?? 0;
+  const fromYears = new Set(froms.map(yearOf));
+  const toYears = new Set([...tos.values()].map(({ slot }) => yearOf(slot)));
   const records: TransitionRecord[] = [];
-  const used = new Set<string>();
-  for (const { slot, side: from } of froms) {
-    if (!toYears.has(slot.startYear + gap)) {
+  const used = new Set<number>();
+  froms.forEach((slot, i) => {
+    const startYear = yearOf(slot);
+    if (!toYears.has(startYear + gap)) {
       coverage.outside_years++;
-      continue;
+      return;
     }
-    const key = `${slot.pupil}\u0001${slot.subject}\u0001${slot.startYear + gap}`;
-    const to = tos.get(key)?.side ?? null;
-    if (to) used.add(key);
+    const pupil = store.slotPupil[slot] ?? 0;
+    const subject = store.subjects[store.slotSubject[slot] ?? 0] ?? '';
+    const key = toKey(pupil, store.slotSubject[slot] ?? 0, startYear + gap);
+    const target = tos.get(key);
+    if (target) used.add(key);
+    const from = sideOf(store, slot, fromObs[i] ?? 0, options.fromKind);
+    const to = target ? sideOf(store, target.slot, target.obs, options.toKind) : null;
     const status: LinkStatus = !to ? 'from_only' : from.pass === null ? 'from_missing' : to.pass === null ? 'to_missing' : 'linked';
     coverage[status]++;
     const place = options.attributeTo === 'to' && to ? to.attributes : from.attributes;
     const changedSchool = to !== null && from.attributes.school !== to.attributes.school;
     if (changedSchool) coverage.changed_school++;
-    records.push(makeRecord(slot.pupil, slot.subject, status, to?.schoolYear ?? schoolYearLabel(slot.startYear + gap), options.toLevel, place, from, to, changedSchool, genderOf));
-  }
-  for (const [key, { slot, side: to }] of tos) {
+    records.push(makeRecord(store.pupilId(pupil), subject, status, to?.schoolYear ?? schoolYearLabel(startYear + gap), options.toLevel, place, from, to, changedSchool, genderOf(pupil)));
+  });
+  for (const [key, { slot, obs }] of tos) {
     if (used.has(key)) continue;
-    if (!fromYears.has(slot.startYear - gap)) {
+    if (!fromYears.has(yearOf(slot) - gap)) {
       coverage.outside_years++;
       continue;
     }
     coverage.to_only++;
-    records.push(makeRecord(slot.pupil, slot.subject, 'to_only', to.schoolYear, options.toLevel, to.attributes, null, to, false, genderOf));
+    const to = sideOf(store, slot, obs, options.toKind);
+    const pupil = store.slotPupil[slot] ?? 0;
+    records.push(makeRecord(store.pupilId(pupil), store.subjects[store.slotSubject[slot] ?? 0] ?? '', 'to_only', to.schoolYear, options.toLevel, to.attributes, null, to, false, genderOf(pupil)));
   }
   return { records, coverage };
 }
@@ -167,7 +188,7 @@ function makeRecord(
   from: Side | null,
   to: Side | null,
   changedSchool: boolean,
-  genderOf: (pupil: string) => Gender | null,
+  gender: Gender | null,
 ): TransitionRecord {
   return {
     pupil,
@@ -178,7 +199,7 @@ function makeRecord(
     school: place.school ?? MISSING_VALUE,
     class: place.class ?? MISSING_VALUE,
     subject,
-    gender: genderOf(pupil) ?? MISSING_VALUE,
+    gender: gender ?? MISSING_VALUE,
     teacher: place.teacher ?? MISSING_VALUE,
     fromPass: from?.pass ?? null,
     toPass: to?.pass ?? null,
@@ -268,17 +289,35 @@ function dims(record: TransitionRecord): Record<Dimension, KeyValue> {
   };
 }
 
+function emptyAccumulator(key: GroupKey): Accumulator {
+  return { key, a: 0, b: 0, c: 0, d: 0, fromOnly: 0, toOnly: 0, fromMissing: 0, toMissing: 0, steps: new Float64Array(36), stepped: 0 };
+}
+
+function merge(into: Accumulator, from: Accumulator): void {
+  into.a += from.a;
+  into.b += from.b;
+  into.c += from.c;
+  into.d += from.d;
+  into.fromOnly += from.fromOnly;
+  into.toOnly += from.toOnly;
+  into.fromMissing += from.fromMissing;
+  into.toMissing += from.toMissing;
+  into.stepped += from.stepped;
+  for (let i = 0; i < 36; i++) into.steps[i]! += from.steps[i] ?? 0;
+}
+
 export function analyseTransition(records: readonly TransitionRecord[], options: TransitionOptions): TransitionResult {
   const plan = planGroups(options.by);
-  const accumulators = new Map<string, Accumulator>();
+  // First per cell of pupils sharing every attribute, then the cells into groups: far fewer
+  // group-key computations than one per pupil.
+  const cells = new Map<string, { dims: Record<Dimension, KeyValue>; acc: Accumulator }>();
   for (const record of records) {
-    for (const key of groupKeysOf(plan, dims(record))) {
-      const id = keyString(plan, key);
-      let acc = accumulators.get(id);
-      if (!acc) {
-        acc = { key, a: 0, b: 0, c: 0, d: 0, fromOnly: 0, toOnly: 0, fromMissing: 0, toMissing: 0, steps: new Float64Array(36), stepped: 0 };
-        accumulators.set(id, acc);
-      }
+    const cellDims = dims(record);
+    const cellKey = `${record.school_year}\u0001${record.grade_level}\u0001${record.area}\u0001${record.school}\u0001${record.class}\u0001${record.subject}\u0001${record.gender}\u0001${record.teacher}`;
+    let cell = cells.get(cellKey);
+    if (!cell) cells.set(cellKey, (cell = { dims: cellDims, acc: emptyAccumulator({}) }));
+    const acc = cell.acc;
+    {
       switch (record.status) {
         case 'from_only':
           acc.fromOnly++;
@@ -303,6 +342,15 @@ export function analyseTransition(records: readonly TransitionRecord[], options:
             acc.stepped++;
           }
       }
+    }
+  }
+  const accumulators = new Map<string, Accumulator>();
+  for (const { dims: cellDims, acc: cellAcc } of cells.values()) {
+    for (const key of groupKeysOf(plan, cellDims)) {
+      const id = keyString(plan, key);
+      let acc = accumulators.get(id);
+      if (!acc) accumulators.set(id, (acc = emptyAccumulator(key)));
+      merge(acc, cellAcc);
     }
   }
   const n = (acc: Accumulator) => acc.a + acc.b + acc.c + acc.d;

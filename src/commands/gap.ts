@@ -2,10 +2,10 @@
  * `ska-analyze gap FILES…`: teacher grades against national test grades, per group.
  */
 import { analyseGap, DEFAULT_GAP_BY, listCases, type GapCase } from '../analysis/gap.js';
-import { pairGradesWithTests } from '../analysis/pairs.js';
+import { divergentPairs, pairGradesWithTests } from '../analysis/pairs.js';
 import { UsageError } from '../errors.js';
 import { buildMeta } from '../meta.js';
-import { pupilGender } from '../normalise/ingest.js';
+import { genderResolver } from '../normalise/ingest.js';
 import { gapRenderers, type GapFormat } from '../render/gap.js';
 import { renderSummary } from '../render/summary.js';
 import {
@@ -65,9 +65,10 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
   const minGroup = parsePositiveInt('--min-group', options.minGroup, config.min_group ?? 10);
   const alpha = parseProbability('--alpha', options.alpha, 0.05);
 
-  const { records, coverage } = pairGradesWithTests(read.store.slots.values(), (pupil) => pupilGender(read.store, pupil));
-  const result = analyseGap(records, { by, minGroup, alpha });
-  const cases = options.listCases ? maskCases(listCases(records), options.showIds === true) : null;
+  const genderOf = genderResolver(read.store);
+  const { cells, coverage } = pairGradesWithTests(read.store, genderOf);
+  const result = analyseGap(cells, { by, minGroup, alpha });
+  const cases = options.listCases ? maskCases(listCases(divergentPairs(read.store, genderOf)), options.showIds === true) : null;
 
   const suppressed = { small_group: 0, complementary: 0 };
   for (const group of result.groups) if (group.suppressed) suppressed[group.suppressed]++;

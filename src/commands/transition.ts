@@ -4,7 +4,7 @@
 import { analyseTransition, DEFAULT_TRANSITION_BY, linkTransition, type SideKind } from '../analysis/transition.js';
 import { UsageError } from '../errors.js';
 import { buildMeta } from '../meta.js';
-import { pupilGender } from '../normalise/ingest.js';
+import { genderResolver } from '../normalise/ingest.js';
 import { renderSummary } from '../render/summary.js';
 import { transitionRenderers, type TransitionFormat } from '../render/transition.js';
 import { loadInputs, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
@@ -70,7 +70,7 @@ export async function runTransition(files: string[], options: TransitionCommandO
   const alpha = parseProbability('--alpha', options.alpha, 0.05);
   const link = { fromLevel, toLevel, fromKind, toKind, attributeTo } as const;
 
-  const { records, coverage } = linkTransition(read.store.slots.values(), link, (pupil) => pupilGender(read.store, pupil));
+  const { records, coverage } = linkTransition(read.store, link, genderResolver(read.store));
   const result = analyseTransition(records, { by, minGroup, alpha });
   const suppressed = { small_group: 0, complementary: 0 };
   for (const group of result.groups) if (group.suppressed) suppressed[group.suppressed]++;

@@ -5,16 +5,18 @@
  */
 import type { Config } from '../config.js';
 import { InputError, describeFsError } from '../errors.js';
-import { CsvParser, type Delimiter } from '../read/csv.js';
-import { decodeChunks, type DecodeInfo, type Encoding } from '../read/decode.js';
+import { ByteDict } from '../read/byte-dict.js';
+import { ByteCsvReader, type ByteRow } from '../read/byte-csv.js';
+import type { Delimiter } from '../read/csv.js';
+import type { DecodeInfo, Encoding } from '../read/decode.js';
 import type { InputSource } from '../read/inputs.js';
 import { GRADE_LETTERS, type ResultKind } from '../types.js';
-import { assessmentParser, type AssessmentParse } from './assessment.js';
+import { assessmentParser } from './assessment.js';
 import { FIELDS, HEADER_ALIASES, mapHeaders, type ColumnMapping, type Field } from './headers.js';
 import { FileLedger } from './ledger.js';
-import { genderFromPersonnummer, normalisePupilId, type PupilIdKind } from './pupil-id.js';
+import { centuryYear, dateKind, genderFromPersonnummer, normalisePupilId, type PupilIdKind } from './pupil-id.js';
 import { normaliseSchoolYear } from './school-year.js';
-import { ResultStore, type AddOutcome, type Attributes, type StepOrNone } from './store.js';
+import { KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, ResultStore } from './store.js';
 import { subjectLookup } from './subject.js';
 import { fold, tidy } from './text.js';
 import { normaliseGender, normaliseGrade, normaliseGradeLevel, normaliseKind } from './values.js';
@@ -54,9 +56,9 @@ export interface ReadResult {
 
 const REQUIRED: readonly Field[] = ['student_id', 'school_year', 'subject'];
 
-function describeMissing(file: string, fields: readonly Field[]): InputError {
+function describeMissing(file: string, line: number, fields: readonly Field[]): InputError {
   const parts = fields.map((field) => `${field} (looked for: ${HEADER_ALIASES[field].slice(0, 4).join(', ')}, …)`);
-  return new InputError(`${file}:1: required column missing: ${parts.join('; ')}. Map it with "columns" in --config.`);
+  return new InputError(`${file}:${line}: required column missing: ${parts.join('; ')}. Map it with "columns" in --config.`);
 }
 
 export async function readExports(sources: readonly InputSource[], options: ReadOptions): Promise<ReadResult> {
@@ -66,7 +68,6 @@ export async function readExports(sources: readonly InputSource[], options: Read
   // The first row of every conflict was counted as accepted when it was read.
   for (const { file, line } of store.conflictFirsts) files[file]?.ledger.reclassify('conflict', line);
   for (const report of files) report.ledger.checkBalance();
-  // Gender from the personnummer where no row gave one.
   return { store, files };
 }
 
@@ -74,6 +75,11 @@ export async function readExports(sources: readonly InputSource[], options: Read
 export function pupilGender(store: ResultStore, pupil: string): 'girl' | 'boy' | null {
   const known = store.genders.get(pupil);
   if (known) return known;
+  return genderFromId(pupil);
+}
+
+/** Gender from an id alone: personnummer (second-to-last digit) or SCB's TF10/TF20. */
+export function genderFromId(pupil: string): 'girl' | 'boy' | null {
   if (/^\d{12}$/.test(pupil)) return genderFromPersonnummer({ id: pupil, kind: 'personnummer' });
   // Protected identity in SCB's collections: birth date + TF10 (boy) / TF20 (girl).
   if (/TF10$/.test(pupil)) return 'boy';
@@ -81,35 +87,68 @@ export function pupilGender(store: ResultStore, pupil: string): 'girl' | 'boy' |
   return null;
 }
 
-function emptyTallies(): Record<ResultKind, ValueTally> {
-  return { grade: {}, test: {}, assessment: {} };
+/** Fast per-index gender for the analyses: column first, then the id. */
+export function genderResolver(store: ResultStore): (pupil: number) => 'girl' | 'boy' | null {
+  return (pupil) => store.genderColumn(pupil) ?? genderFromId(store.pupilId(pupil));
 }
+
+const SCB_TEST_CODES: Readonly<Record<string, string>> = { '99': 'not_taken (99)', '88': 'unavailable (88)' };
+
+/** What one distinct cell text means as a grade/test value. */
+interface GradeMeaning {
+  /** -2 blank or SCB code (nothing recorded), -1 streck, 0–5 step, -9 invalid. */
+  step: number;
+  invalid: 'old_grade_scale' | 'invalid_grade' | null;
+  tally: string;
+  detail: string;
+}
+
+/** What one distinct cell text means as an omdöme. */
+interface AssessmentMeaning {
+  /** -2 blank, -9 invalid, else a label index in the store. */
+  label: number;
+  tally: string;
+  detail: string;
+}
+
+/**
+ * A column's distinct values, each decoded and interpreted once. `T` is the interpretation.
+ */
+class ColumnCache<T> {
+  readonly dict = new ByteDict(64);
+  readonly values: T[] = [];
+  constructor(private readonly interpret: (text: string) => T) {}
+
+  get(reader: ByteCsvReader, row: ByteRow, field: number): T {
+    const id = this.dict.intern(row.buf, row.starts[field] ?? 0, row.ends[field] ?? 0);
+    if (this.dict.isNew) this.values[id] = this.interpret(reader.text(row, field));
+    return this.values[id] as T;
+  }
+}
+
+const DIGIT0 = 48;
 
 async function readOne(source: InputSource, store: ResultStore, options: ReadOptions): Promise<FileReport> {
   const fileIndex = store.files.length;
   store.files.push(source.name);
   const ledger = new FileLedger(source.name);
-  const info: DecodeInfo = { encoding: 'ascii', bom: false, replaced: false };
-  const subjectOf = subjectLookup(options.config.subjects ?? {});
-  const extraKinds = new Map<string, ResultKind>(Object.entries(options.config.kinds ?? {}).map(([k, v]) => [fold(k), v]));
-  const parseAssessment = assessmentParser(options.config.assessment_scale);
-
   let report: FileReport | null = null;
-  let handleRow: ((fields: string[], line: number) => void) | null = null;
-
-  const parser = new CsvParser((fields, line) => {
-    if (handleRow === null) {
-      const mapping = mapHeaders(fields.map((field) => field.trim()), options.config.columns ?? {});
-      report = startReport(source.name, fields, mapping, ledger, parser.detectedDelimiter ?? ';', info);
-      handleRow = makeRowHandler(fields.length, mapping, report, fileIndex, store, options, subjectOf, extraKinds, parseAssessment);
-      return;
-    }
-    handleRow(fields, line);
-  });
-
+  const state: { handler: { row: (row: ByteRow) => void; finish: () => void } | null } = { handler: null };
+  const reader: ByteCsvReader = new ByteCsvReader(
+    {
+      header(fields, delimiter) {
+        const mapping = mapHeaders(fields.map((field) => field.trim()), options.config.columns ?? {});
+        report = startReport(source.name, fields, mapping, ledger, delimiter, reader.info, reader.headerLine);
+        state.handler = makeRowHandler(reader, fields.length, mapping, report, fileIndex, store, options);
+      },
+      row(row) {
+        state.handler?.row(row);
+      },
+    },
+    options.encoding,
+  );
   try {
-    for await (const text of decodeChunks(source.open(), options.encoding, info)) parser.push(text);
-    parser.end();
+    await reader.readAll(source.open());
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw describeFsError(error, source.name);
@@ -117,10 +156,11 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
   const finished: FileReport | null = report;
   if (finished === null) throw new InputError(`${source.name}: the file is empty (no header line)`);
   const done: FileReport = finished;
-  done.encoding = info.encoding;
-  done.bom = info.bom;
-  done.invalidBytes = info.replaced;
-  done.blankLines = parser.blankLines;
+  state.handler?.finish();
+  done.encoding = reader.info.encoding;
+  done.bom = reader.info.bom;
+  done.invalidBytes = reader.info.replaced;
+  done.blankLines = reader.blankLines;
   if (done.ledger.read === 0) throw new InputError(`${source.name}: the file has a header but no rows`);
   return done;
 }
@@ -132,15 +172,16 @@ function startReport(
   ledger: FileLedger,
   delimiter: Delimiter,
   info: DecodeInfo,
+  headerLine: number,
 ): FileReport {
   const { columns } = mapping;
   const missing = REQUIRED.filter((field) => columns[field] === undefined);
   const isLong = columns.kind !== undefined && columns.value !== undefined;
   const valueColumns = (['grade', 'test', 'assessment'] as const).filter((field) => columns[field] !== undefined);
-  if (missing.length > 0) throw describeMissing(file, missing);
+  if (missing.length > 0) throw describeMissing(file, headerLine, missing);
   if (!isLong && valueColumns.length === 0) {
     throw new InputError(
-      `${file}:1: no result column found: need Betyg/Terminsbetyg, Provbetyg, Bedömning/Omdöme, or a kind column (Typ) with a value column (Resultat). Map it with "columns" in --config.`,
+      `${file}:${headerLine}: no result column found: need Betyg/Terminsbetyg, Provbetyg, Bedömning/Omdöme, or a kind column (Typ) with a value column (Resultat). Map it with "columns" in --config.`,
     );
   }
   const named: Partial<Record<Field, string>> = {};
@@ -160,133 +201,283 @@ function startReport(
     unmatchedHeaders: mapping.unmatched,
     blankLines: 0,
     ledger,
-    values: emptyTallies(),
+    values: { grade: {}, test: {}, assessment: {} },
     idFormats: { personnummer: 0, samordningsnummer: 0, opaque: 0 },
   };
 }
 
-const SCB_TEST_CODES: Readonly<Record<string, string>> = { '99': 'not_taken (99)', '88': 'unavailable (88)' };
-
-/** One result on a row; null = a blank cell (counted, nothing recorded). */
-type RowValue =
-  | { kind: 'grade' | 'test'; tally: string; step: StepOrNone | null }
-  | { kind: 'assessment'; tally: string; result: AssessmentParse | null };
+const KIND_INDEX: Readonly<Record<ResultKind, number>> = { grade: 0, test: 1, assessment: 2 };
+const KINDS: readonly ResultKind[] = ['grade', 'test', 'assessment'];
 
 function makeRowHandler(
+  reader: ByteCsvReader,
   headerCount: number,
   mapping: ColumnMapping,
   report: FileReport,
   fileIndex: number,
   store: ResultStore,
   options: ReadOptions,
-  subjectOf: (raw: string) => string | null,
-  extraKinds: ReadonlyMap<string, ResultKind>,
-  parseAssessment: (raw: string) => AssessmentParse,
-): (fields: string[], line: number) => void {
+): { row: (row: ByteRow) => void; finish: () => void } {
   const c = mapping.columns;
   const ledger = report.ledger;
-  const cell = (fields: string[], index: number | undefined): string => (index === undefined ? '' : (fields[index] ?? ''));
-  const text = (fields: string[], index: number | undefined): string | null => {
-    if (index === undefined) return null;
-    const value = tidy(fields[index] ?? '');
-    return value === '' ? null : store.intern(value);
-  };
   const isLong = report.layout === 'long';
+  const subjectOf = subjectLookup(options.config.subjects ?? {});
+  const extraKinds = new Map<string, ResultKind>(Object.entries(options.config.kinds ?? {}).map(([k, v]) => [fold(k), v]));
+  const parseAssessment = assessmentParser(options.config.assessment_scale);
 
-  return (fields, line) => {
-    if (fields.length !== headerCount) {
-      // Trailing empty fields (a delimiter at the end of the line) are harmless.
-      const extraEmpty = fields.length > headerCount && fields.slice(headerCount).every((field) => field.trim() === '');
-      if (!extraEmpty) {
-        ledger.reject('field_count', line, `${fields.length} of ${headerCount}`);
-        return;
+  // Tallies of values on accepted rows: per kind, per tally label.
+  const tallyIds = new Map<string, number>();
+  const tallyNames: string[] = [];
+  const tallyCounts: [number[], number[], number[]] = [[], [], []];
+  const tallyId = (name: string): number => {
+    let id = tallyIds.get(name);
+    if (id === undefined) {
+      id = tallyNames.length;
+      tallyNames.push(name);
+      tallyIds.set(name, id);
+    }
+    return id;
+  };
+
+  const gradeMeaning = (text: string, kind: ResultKind): GradeMeaning => {
+    const trimmed = text.trim();
+    if (trimmed === '') return { step: -2, invalid: null, tally: 'blank', detail: '' };
+    const code = kind === 'test' ? SCB_TEST_CODES[trimmed] : undefined;
+    if (code !== undefined) return { step: -2, invalid: null, tally: code, detail: '' };
+    const grade = normaliseGrade(text);
+    if (grade.status === 'invalid') return { step: -9, invalid: grade.reason === 'old_scale' ? 'old_grade_scale' : 'invalid_grade', tally: '', detail: trimmed };
+    if (grade.status === 'none') return { step: -1, invalid: null, tally: 'streck', detail: '' };
+    return { step: grade.step, invalid: null, tally: GRADE_LETTERS[grade.step], detail: '' };
+  };
+  const assessmentMeaning = (text: string): AssessmentMeaning => {
+    if (text.trim() === '') return { label: -2, tally: 'blank', detail: '' };
+    const result = parseAssessment(text);
+    if (result.status === 'invalid') return { label: -9, tally: '', detail: text.trim() };
+    if (result.status === 'missing') return { label: store.labelIndex('missing', null, null), tally: 'missing', detail: '' };
+    return { label: store.labelIndex(result.label, result.pass, result.step), tally: result.label, detail: '' };
+  };
+
+  const years = new ColumnCache((text) => ({ year: normaliseSchoolYear(text), detail: text.trim() }));
+  const subjects = new ColumnCache((text) => {
+    const code = subjectOf(text);
+    return { index: code === null ? -1 : store.subjectIndex(code), detail: text.trim() };
+  });
+  const kinds = new ColumnCache((text) => ({ kind: normaliseKind(text, extraKinds), detail: text.trim() }));
+  const names = (field: number | undefined) => (field === undefined ? null : new ColumnCache((text) => store.stringId(tidy(text) === '' ? null : tidy(text))));
+  const schools = names(c.school);
+  const areas = names(c.area);
+  const classes = names(c.class);
+  const teachers = names(c.teacher);
+  const levels = new ColumnCache((text) => normaliseGradeLevel(text) ?? -1);
+  const genders = new ColumnCache((text) => normaliseGender(text));
+  const rawIds = new ColumnCache((text) => text);
+  /** Per value column: grade meanings for each kind (lazily), assessment meanings. */
+  const gradeCaches = KINDS.map((kind) => new ColumnCache((text) => gradeMeaning(text, kind)));
+  const assessmentCache = new ColumnCache(assessmentMeaning);
+  const valueCaches = isLong ? KINDS.map((kind) => (kind === 'assessment' ? null : new ColumnCache((text) => gradeMeaning(text, kind)))) : null;
+  const longAssessments = isLong ? new ColumnCache(assessmentMeaning) : null;
+  const mappedArea = new Map<number, number>();
+  const levelFromClass = new Map<number, number>();
+
+  // Value columns of a wide file, in order.
+  const wideColumns: { kind: ResultKind; field: number }[] = [];
+  if (!isLong) {
+    if (c.grade !== undefined) wideColumns.push({ kind: 'grade', field: c.grade });
+    if (c.test !== undefined) wideColumns.push({ kind: 'test', field: c.test });
+    if (c.assessment !== undefined) wideColumns.push({ kind: 'assessment', field: c.assessment });
+  }
+  const rowKinds: ResultKind[] = [];
+  const rowValues: number[] = [];
+  const rowTallies: number[] = [];
+
+  let lastCtx = -1;
+  let lastKey = '';
+  const contextOf = (school: number, area: number, cls: number, teacher: number, level: number): number => {
+    const key = `${school},${area},${cls},${teacher},${level}`;
+    if (key === lastKey) return lastCtx;
+    lastKey = key;
+    lastCtx = store.context(school, area, cls, teacher, level);
+    return lastCtx;
+  };
+
+  const idField = c.student_id ?? 0;
+  const yearField = c.school_year ?? 0;
+  const subjectField = c.subject ?? 0;
+
+  const handle = (row: ByteRow): void => {
+    const line = row.line;
+    const count = row.count;
+    if (count !== headerCount) {
+      let extraEmpty = count > headerCount;
+      for (let i = headerCount; extraEmpty && i < count; i++) if (reader.text(row, i).trim() !== '') extraEmpty = false;
+      if (!extraEmpty) return ledger.reject('field_count', line, `${count} of ${headerCount}`);
+    }
+    const year = years.get(reader, row, yearField);
+    // Pupil id: the usual personnummer forms are read straight from the bytes.
+    const buf = row.buf;
+    let start = row.starts[idField] ?? 0;
+    let end = row.ends[idField] ?? 0;
+    while (start < end && buf[start] === 32) start++;
+    while (end > start && buf[end - 1] === 32) end--;
+    if (start === end || (row.quoted[idField] && end - start === 2)) return ledger.reject('missing_id', line);
+    if (year.year === null) return ledger.reject('invalid_school_year', line, year.detail);
+    const referenceYear = year.year.startYear + 1;
+    let pupil = -1;
+    let idKind: PupilIdKind = 'opaque';
+    if (!row.quoted[idField]) {
+      const length = end - start;
+      let digits = 0;
+      let value = 0;
+      let sepAt = -1;
+      let plus = false;
+      for (let i = start; i < end; i++) {
+        const b = buf[i] ?? 0;
+        if (b >= DIGIT0 && b <= DIGIT0 + 9) {
+          value = value * 10 + (b - DIGIT0);
+          digits++;
+        } else if ((b === 45 || b === 43) && sepAt < 0) {
+          sepAt = i - start;
+          plus = b === 43;
+        } else {
+          digits = -1;
+          break;
+        }
+      }
+      if (digits === 12 && (sepAt < 0 || (sepAt === 8 && length === 13))) {
+        const y = Math.floor(value / 1e8);
+        const m = Math.floor(value / 1e6) % 100;
+        const d = Math.floor(value / 1e4) % 100;
+        const kind = dateKind(y, m, d);
+        if (kind) {
+          pupil = store.pupilByNumber(value);
+          idKind = kind;
+        }
+      } else if (digits === 10 && (sepAt < 0 || (sepAt === 6 && length === 11))) {
+        const yy = Math.floor(value / 1e8);
+        const m = Math.floor(value / 1e6) % 100;
+        const d = Math.floor(value / 1e4) % 100;
+        const y = centuryYear(yy, plus, referenceYear);
+        const kind = dateKind(y, m, d);
+        if (kind) {
+          pupil = store.pupilByNumber(y * 1e8 + (value % 1e8));
+          idKind = kind;
+        }
       }
     }
-    const year = normaliseSchoolYear(cell(fields, c.school_year));
-    const rawId = cell(fields, c.student_id);
-    if (rawId.trim() === '') return ledger.reject('missing_id', line);
-    if (year === null) return ledger.reject('invalid_school_year', line, cell(fields, c.school_year).trim());
-    const pupil = normalisePupilId(rawId, year.startYear + 1);
-    if (pupil === null) return ledger.reject('missing_id', line);
-    const subjectText = cell(fields, c.subject);
-    const subject = subjectOf(subjectText);
-    if (subject === null) return ledger.reject('unknown_subject', line, subjectText.trim());
+    if (pupil < 0) {
+      const normalised = normalisePupilId(rawIds.get(reader, row, idField), referenceYear);
+      if (normalised === null) return ledger.reject('missing_id', line);
+      pupil = store.pupilByString(normalised.id);
+      idKind = normalised.kind;
+    }
+    const subject = subjects.get(reader, row, subjectField);
+    if (subject.index < 0) return ledger.reject('unknown_subject', line, subject.detail);
 
     // Collect the row's values before touching the store: a row is used whole or not at all.
-    const values: { kind: ResultKind; raw: string }[] = [];
-    if (isLong) {
-      const kindText = cell(fields, c.kind);
-      const kind = normaliseKind(kindText, extraKinds);
-      if (kind === null) return ledger.reject('unknown_kind', line, kindText.trim());
-      values.push({ kind, raw: cell(fields, c.value) });
-      if (!report.kinds.includes(kind)) report.kinds.push(kind);
+    rowKinds.length = 0;
+    rowValues.length = 0;
+    rowTallies.length = 0;
+    if (valueCaches && longAssessments) {
+      const kind = kinds.get(reader, row, c.kind ?? 0);
+      if (kind.kind === null) return ledger.reject('unknown_kind', line, kind.detail);
+      const valueField = c.value ?? 0;
+      if (kind.kind === 'assessment') {
+        const meaning = longAssessments.get(reader, row, valueField);
+        if (meaning.label === -9) return ledger.reject('invalid_assessment', line, meaning.detail);
+        rowKinds.push('assessment');
+        rowValues.push(meaning.label);
+        rowTallies.push(tallyId(meaning.tally));
+      } else {
+        const meaning = (valueCaches[KIND_INDEX[kind.kind]] as ColumnCache<GradeMeaning>).get(reader, row, valueField);
+        if (meaning.invalid) return ledger.reject(meaning.invalid, line, meaning.detail);
+        rowKinds.push(kind.kind);
+        rowValues.push(meaning.step);
+        rowTallies.push(tallyId(meaning.tally));
+      }
+      if (!report.kinds.includes(kind.kind)) report.kinds.push(kind.kind);
     } else {
-      if (c.grade !== undefined) values.push({ kind: 'grade', raw: cell(fields, c.grade) });
-      if (c.test !== undefined) values.push({ kind: 'test', raw: cell(fields, c.test) });
-      if (c.assessment !== undefined) values.push({ kind: 'assessment', raw: cell(fields, c.assessment) });
-    }
-    const parsed: RowValue[] = [];
-    for (const { kind, raw } of values) {
-      const blank = raw.trim() === '';
-      if (kind === 'assessment') {
-        const result = blank ? null : parseAssessment(raw);
-        if (result?.status === 'invalid') return ledger.reject('invalid_assessment', line, raw.trim());
-        const tally = result === null ? 'blank' : result.status === 'value' ? result.label : 'missing';
-        parsed.push({ kind, tally, result });
-        continue;
+      for (const { kind, field } of wideColumns) {
+        if (kind === 'assessment') {
+          const meaning = assessmentCache.get(reader, row, field);
+          if (meaning.label === -9) return ledger.reject('invalid_assessment', line, meaning.detail);
+          rowKinds.push(kind);
+          rowValues.push(meaning.label);
+          rowTallies.push(tallyId(meaning.tally));
+        } else {
+          const meaning = (gradeCaches[KIND_INDEX[kind]] as ColumnCache<GradeMeaning>).get(reader, row, field);
+          if (meaning.invalid) return ledger.reject(meaning.invalid, line, meaning.detail);
+          rowKinds.push(kind);
+          rowValues.push(meaning.step);
+          rowTallies.push(tallyId(meaning.tally));
+        }
       }
-      // SCB's codes in national-test collections: 99 did not take the test, 88 test unavailable.
-      const code = kind === 'test' ? SCB_TEST_CODES[raw.trim()] : undefined;
-      if (code !== undefined) {
-        parsed.push({ kind, tally: code, step: null });
-        continue;
-      }
-      const grade = blank ? null : normaliseGrade(raw);
-      if (grade?.status === 'invalid') return ledger.reject(grade.reason === 'old_scale' ? 'old_grade_scale' : 'invalid_grade', line, raw.trim());
-      const step: StepOrNone | null = grade === null ? null : grade.status === 'grade' ? grade.step : -1;
-      parsed.push({ kind, tally: step === null ? 'blank' : step === -1 ? 'streck' : GRADE_LETTERS[step], step });
     }
 
-    report.idFormats[pupil.kind]++;
-    const school = text(fields, c.school);
-    const classText = text(fields, c.class);
-    const areaFromMap = school === null ? undefined : options.areas.get(fold(school));
-    const levelText = cell(fields, c.grade_level);
-    const attributes: Attributes = {
-      school,
-      area: areaFromMap !== undefined ? store.intern(areaFromMap) : text(fields, c.area),
-      class: classText,
-      teacher: text(fields, c.teacher),
-      gradeLevel: normaliseGradeLevel(levelText) ?? (classText === null ? null : normaliseGradeLevel(classText)),
-    };
-    const pupilId = store.intern(pupil.id) ?? pupil.id;
-    if (c.gender !== undefined) store.noteGender(pupilId, normaliseGender(cell(fields, c.gender)));
-
-    const slot = store.slot(pupilId, year.label, year.startYear, subject);
-    const outcomes: AddOutcome[] = [];
-    for (const value of parsed) {
-      const common = { ...attributes, file: fileIndex, line, conflict: false };
-      if (value.kind === 'assessment') {
-        if (value.result === null) continue; // blank: nothing to record
-        const result = value.result;
-        outcomes.push(
-          result.status === 'value'
-            ? store.addAssessment(slot, { ...common, pass: result.pass, step: result.step, label: result.label })
-            : store.addAssessment(slot, { ...common, pass: null, step: null, label: 'missing' }),
-        );
-      } else if (value.step !== null) {
-        const target = value.kind === 'test' ? 'test' : year.term === 'HT' ? 'gradeAutumn' : 'grade';
-        outcomes.push(store.addGrade(slot, target, { ...common, step: value.step, term: year.term }));
+    report.idFormats[idKind]++;
+    const school = schools ? schools.get(reader, row, c.school ?? 0) : -1;
+    const cls = classes ? classes.get(reader, row, c.class ?? 0) : -1;
+    let area = -1;
+    if (school >= 0 && options.areas.size > 0) {
+      let mapped = mappedArea.get(school);
+      if (mapped === undefined) {
+        const name = options.areas.get(fold(store.stringOf(school) ?? ''));
+        mapped = name === undefined ? -1 : store.stringId(name);
+        mappedArea.set(school, mapped);
       }
+      area = mapped;
     }
-    if (outcomes.includes('conflict')) ledger.reject('conflict', line);
-    else if (outcomes.length > 0 && outcomes.every((outcome) => outcome === 'duplicate')) ledger.reject('duplicate', line);
+    if (area < 0 && areas) area = areas.get(reader, row, c.area ?? 0);
+    let level = c.grade_level === undefined ? -1 : levels.get(reader, row, c.grade_level);
+    if (level < 0 && cls >= 0) {
+      let fromClass = levelFromClass.get(cls);
+      if (fromClass === undefined) {
+        fromClass = normaliseGradeLevel(store.stringOf(cls) ?? '') ?? -1;
+        levelFromClass.set(cls, fromClass);
+      }
+      level = fromClass;
+    }
+    const teacher = teachers ? teachers.get(reader, row, c.teacher ?? 0) : -1;
+    if (c.gender !== undefined) store.noteGender(pupil, genders.get(reader, row, c.gender));
+
+    const ctx = contextOf(school, area, cls, teacher, level);
+    const yearIndex = store.yearIndex(year.year.startYear);
+    const slot = store.slotIndex(pupil, yearIndex, subject.index);
+    const term = year.year.term === 'HT' ? 1 : year.year.term === 'VT' ? 2 : 0;
+    let added = 0;
+    let duplicates = 0;
+    let conflict = false;
+    for (let i = 0; i < rowKinds.length; i++) {
+      const value = rowValues[i] ?? -2;
+      if (value === -2) continue; // blank: nothing to record
+      const kind = rowKinds[i];
+      const target = kind === 'assessment' ? KIND_ASSESSMENT : kind === 'test' ? KIND_TEST : term === 1 ? KIND_GRADE_AUTUMN : KIND_GRADE;
+      const outcome = store.add(target, slot, value, kind === 'assessment' ? 0 : term, ctx, fileIndex, line);
+      if (outcome === 'conflict') conflict = true;
+      else if (outcome === 'duplicate') duplicates++;
+      else added++;
+    }
+    if (conflict) ledger.reject('conflict', line);
+    else if (added === 0 && duplicates > 0) ledger.reject('duplicate', line);
     else {
       ledger.accept();
-      for (const value of parsed) {
-        const tallies = report.values[value.kind];
-        tallies[value.tally] = (tallies[value.tally] ?? 0) + 1;
+      for (let i = 0; i < rowKinds.length; i++) {
+        const counts = tallyCounts[KIND_INDEX[rowKinds[i] ?? 'grade']] ?? [];
+        const id = rowTallies[i] ?? 0;
+        counts[id] = (counts[id] ?? 0) + 1;
       }
     }
   };
+
+  function finishTallies(): void {
+    // Cheap: rebuilt from the small counter arrays (a handful of labels per kind).
+    KINDS.forEach((kind, k) => {
+      const counts = tallyCounts[k];
+      const out: ValueTally = {};
+      counts?.forEach((count, id) => {
+        if (count > 0) out[tallyNames[id] ?? '?'] = count;
+      });
+      report.values[kind] = out;
+    });
+  }
+  return { row: handle, finish: finishTallies };
 }

@@ -26,13 +26,24 @@ export interface PupilId {
 const TWELVE = /^(\d{4})(\d{2})(\d{2})[-+]?(\d{4})$/;
 const TEN = /^(\d{2})(\d{2})(\d{2})([-+]?)(\d{4})$/;
 
-function dateKind(year: number, month: number, day: number): PupilIdKind | null {
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Personnummer or samordningsnummer (day + 60) when year-month-day is a real date, else null. */
+export function dateKind(year: number, month: number, day: number): PupilIdKind | null {
   if (month < 1 || month > 12) return null;
   const isCoordination = day > 60;
   const realDay = isCoordination ? day - 60 : day;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const daysInMonth = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
   if (realDay < 1 || realDay > daysInMonth) return null;
   return isCoordination ? 'samordningsnummer' : 'personnummer';
+}
+
+/** The century rule for 10-digit numbers (see the module comment). */
+export function centuryYear(twoDigits: number, plus: boolean, referenceYear: number): number {
+  let year = Math.floor(referenceYear / 100) * 100 + twoDigits;
+  if (year > referenceYear) year -= 100;
+  return plus ? year - 100 : year;
 }
 
 /** Returns null for a blank cell. */
@@ -49,9 +60,7 @@ export function normalisePupilId(raw: string, referenceYear: number): PupilId | 
   const ten = TEN.exec(text);
   if (ten) {
     const [, yy = '', m = '', d = '', separator = '', serial = ''] = ten;
-    let year = Math.floor(referenceYear / 100) * 100 + Number(yy);
-    if (year > referenceYear) year -= 100;
-    if (separator === '+') year -= 100;
+    const year = centuryYear(Number(yy), separator === '+', referenceYear);
     const kind = dateKind(year, Number(m), Number(d));
     if (kind) return { id: `${String(year).padStart(4, '0')}${m}${d}${serial}`, kind };
   }

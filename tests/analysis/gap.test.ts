@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyseGap, listCases, type GapGroup } from '../../src/analysis/gap.js';
-import type { GapRecord } from '../../src/analysis/pairs.js';
+import { cellsFromRecords, type GapRecord } from '../../src/analysis/pairs.js';
 import type { GradeStep } from '../../src/types.js';
 
 const STEP: Record<string, GradeStep> = { F: 0, E: 1, D: 2, C: 3, B: 4, A: 5 };
@@ -36,7 +36,7 @@ const BY = ['school_year', 'grade_level', 'area', 'school', 'subject'] as const;
 describe('analyseGap figures (hand-computed)', () => {
   // Five pupils: (grade, test) = (C,C) same, (C,D) higher, (B,C) higher, (E,F) higher, (D,C) lower.
   const records = [rec('C', 'C'), rec('C', 'D'), rec('B', 'C'), rec('E', 'F'), rec('D', 'C'), rec('C', ''), rec('', 'B'), rec('', 'A')];
-  const result = analyseGap(records, { by: BY, minGroup: 1, alpha: 0.05 });
+  const result = analyseGap(cellsFromRecords(records), { by: BY, minGroup: 1, alpha: 0.05 });
   const total = find(result.groups, { area: null, school: null });
   const f = total.figures!;
 
@@ -103,12 +103,12 @@ describe('comparison with the rest of the municipality', () => {
     const rest = [['C', 'C'], ['C', 'C'], ['D', 'D'], ['B', 'B'], ['E', 'E'], ['F', 'E'], ['A', 'B']].map(([g, t]) =>
       rec(g!, t!, { area: 'Södra', school: 'Lindskolan' }),
     );
-    const result = analyseGap([...ek, ...rest], { by: BY, minGroup: 1, alpha: 0.05 });
+    const result = analyseGap(cellsFromRecords([...ek, ...rest]), { by: BY, minGroup: 1, alpha: 0.05 });
     const school = find(result.groups, { school: 'Ekskolan' }).figures!;
     // scipy.stats.ttest_ind(ek, rest, equal_var=False): t = 1.378382, p = 0.2058034.
     expect(school.vs_total_p).toBeCloseTo(0.2058034, 6);
     expect(school.vs_total).toBe('in_line');
-    const loose = analyseGap([...ek, ...rest], { by: BY, minGroup: 1, alpha: 0.25 });
+    const loose = analyseGap(cellsFromRecords([...ek, ...rest]), { by: BY, minGroup: 1, alpha: 0.25 });
     expect(find(loose.groups, { school: 'Ekskolan' }).figures!.vs_total).toBe('higher');
     expect(find(loose.groups, { school: 'Lindskolan' }).figures!.vs_total).toBe('lower');
   });
@@ -121,7 +121,7 @@ describe('grouping with totals', () => {
     ...Array.from({ length: 15 }, () => rec('D', 'C', { area: 'Södra', school: 'C-skolan' })),
     ...Array.from({ length: 10 }, () => rec('C', 'C', { subject: 'EN' })),
   ];
-  const result = analyseGap(records, { by: BY, minGroup: 10, alpha: 0.05 });
+  const result = analyseGap(cellsFromRecords(records), { by: BY, minGroup: 10, alpha: 0.05 });
 
   it('rolls areas and schools up to a municipality total per subject, never across subjects', () => {
     expect(find(result.groups, { subject: 'MA', area: null, school: null }).n).toBe(38);
@@ -144,7 +144,7 @@ describe('grouping with totals', () => {
 
   it('shows every group for girls, boys and both when gender is in --by', () => {
     const mixed = [...Array.from({ length: 6 }, () => rec('C', 'C', { gender: 'girl' })), ...Array.from({ length: 4 }, () => rec('B', 'C', { gender: 'boy' }))];
-    const byGender = analyseGap(mixed, { by: ['subject', 'area', 'gender'], minGroup: 1, alpha: 0.05 });
+    const byGender = analyseGap(cellsFromRecords(mixed), { by: ['subject', 'area', 'gender'], minGroup: 1, alpha: 0.05 });
     expect(find(byGender.groups, { area: null, gender: null }).n).toBe(10);
     expect(find(byGender.groups, { area: null, gender: 'girl' }).n).toBe(6);
     expect(find(byGender.groups, { area: 'Norra', gender: 'boy' }).figures!.share_higher).toBe(1);
@@ -154,7 +154,7 @@ describe('grouping with totals', () => {
 describe('privacy: small groups and complementary suppression', () => {
   it('hides groups below the minimum and nulls their figures', () => {
     const records = [...Array.from({ length: 9 }, () => rec('C', 'C'))];
-    const result = analyseGap(records, { by: BY, minGroup: 10, alpha: 0.05 });
+    const result = analyseGap(cellsFromRecords(records), { by: BY, minGroup: 10, alpha: 0.05 });
     for (const group of result.groups) {
       expect(group.suppressed).toBe('small_group');
       expect(group.figures).toBeNull();
@@ -167,7 +167,7 @@ describe('privacy: small groups and complementary suppression', () => {
       ...Array.from({ length: 12 }, () => rec('B', 'C', { school: 'Mellan' })),
       ...Array.from({ length: 3 }, () => rec('A', 'C', { school: 'Lilla' })),
     ];
-    const result = analyseGap(records, { by: BY, minGroup: 10, alpha: 0.05 });
+    const result = analyseGap(cellsFromRecords(records), { by: BY, minGroup: 10, alpha: 0.05 });
     expect(find(result.groups, { school: 'Lilla' }).suppressed).toBe('small_group');
     // Norra (45) − Stora (30) − Mellan (12) would give Lilla: Mellan, the smaller, is hidden too.
     expect(find(result.groups, { school: 'Mellan' }).suppressed).toBe('complementary');
@@ -177,7 +177,7 @@ describe('privacy: small groups and complementary suppression', () => {
 
   it('hides both genders when one is hidden (as Skolverket does)', () => {
     const records = [...Array.from({ length: 20 }, () => rec('C', 'C', { gender: 'girl' })), ...Array.from({ length: 4 }, () => rec('C', 'C', { gender: 'boy' }))];
-    const result = analyseGap(records, { by: ['subject', 'gender'], minGroup: 10, alpha: 0.05 });
+    const result = analyseGap(cellsFromRecords(records), { by: ['subject', 'gender'], minGroup: 10, alpha: 0.05 });
     expect(find(result.groups, { gender: 'boy' }).suppressed).toBe('small_group');
     expect(find(result.groups, { gender: 'girl' }).suppressed).toBe('complementary');
     expect(find(result.groups, { gender: null }).suppressed).toBeNull();
@@ -191,7 +191,7 @@ describe('privacy: small groups and complementary suppression', () => {
       ...Array.from({ length: 3 }, () => rec('C', 'C', { school: 'Y', class: 'Y1' })),
       ...Array.from({ length: 20 }, () => rec('C', 'C', { area: 'Södra', school: 'Z', class: 'Z1' })),
     ];
-    const result = analyseGap(records, { by: ['subject', 'area', 'school', 'class'], minGroup: 10, alpha: 0.05 });
+    const result = analyseGap(cellsFromRecords(records), { by: ['subject', 'area', 'school', 'class'], minGroup: 10, alpha: 0.05 });
     expect(find(result.groups, { school: 'X', class: null }).suppressed).toBe('complementary');
     expect(find(result.groups, { school: 'X', class: 'X1' }).suppressed).toBe('complementary');
     expect(find(result.groups, { school: 'Z', class: 'Z1' }).suppressed).toBeNull();
@@ -200,7 +200,7 @@ describe('privacy: small groups and complementary suppression', () => {
 
 describe('tiny groups with --min-group 1', () => {
   it('a single pair has figures but no interval', () => {
-    const result = analyseGap([rec('B', 'C')], { by: BY, minGroup: 1, alpha: 0.05 });
+    const result = analyseGap(cellsFromRecords([rec('B', 'C')]), { by: BY, minGroup: 1, alpha: 0.05 });
     const f = result.groups[0]!.figures!;
     expect(f.mean_diff).toBe(2.5);
     expect(f.mean_diff_ci_low).toBeNull();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyseTransition, linkTransition, type LinkOptions, type TransitionRecord } from '../../src/analysis/transition.js';
-import { pupilGender, readExports } from '../../src/normalise/ingest.js';
+import { genderResolver, readExports } from '../../src/normalise/ingest.js';
 import type { InputSource } from '../../src/read/inputs.js';
 import type { Config } from '../../src/config.js';
 
@@ -20,7 +20,7 @@ async function link(files: [string, string][], options: Partial<LinkOptions> = {
     files.map(([name, text]) => source(name, text)),
     { config, areas: new Map() },
   );
-  return linkTransition(store.slots.values(), { ...DEFAULT_LINK, ...options }, (pupil) => pupilGender(store, pupil));
+  return linkTransition(store, { ...DEFAULT_LINK, ...options }, genderResolver(store));
 }
 
 function byPupil(records: TransitionRecord[]): Record<string, TransitionRecord> {
