@@ -93,6 +93,34 @@ function gradeObservation(store: ResultStore, slot: number, coverage: Coverage |
   return autumn;
 }
 
+const ALL_DIMENSIONS: ReadonlySet<Dimension> = new Set(['school_year', 'grade_level', 'area', 'school', 'class', 'subject', 'gender', 'teacher']);
+/** Dimensions a cell can leave out when the report does not group by them. */
+const OPTIONAL_DIMENSIONS = ['class', 'teacher', 'gender'] as const;
+
+/** Map each context to one representative among those equal in every needed dimension. */
+function reducer(store: ResultStore, needed: ReadonlySet<Dimension>): (ctx: number) => number {
+  const withClass = needed.has('class');
+  const withTeacher = needed.has('teacher');
+  if (withClass && withTeacher) return (ctx) => ctx;
+  const representative = new Int32Array(store.ctxSchool.length).fill(-1);
+  const byKey = new Map<string, number>();
+  return (ctx) => {
+    let rep = representative[ctx] ?? -1;
+    if (rep < 0) {
+      const key = `${store.ctxSchool[ctx]},${store.ctxArea[ctx]},${withClass ? store.ctxClass[ctx] : -1},${withTeacher ? store.ctxTeacher[ctx] : -1},${store.ctxLevel[ctx]}`;
+      rep = byKey.get(key) ?? ctx;
+      byKey.set(key, rep);
+      representative[ctx] = rep;
+    }
+    return rep;
+  };
+}
+
+function countLeftOut(value: number, coverage: Coverage): void {
+  if (value === CONFLICT) coverage.conflict_left_out++;
+  else if (value === -1) coverage.streck++;
+}
+
 /** A–F step of an observation, or -1 (none, streck or conflict). */
 function stepOf(store: ResultStore, obs: number): number {
   if (obs === NONE) return -1;
@@ -107,7 +135,7 @@ function levelOf(store: ResultStore, obs: number): number {
 /**
  * `genderOf` resolves a pupil's gender by pupil index (column first, then personnummer).
  */
-export function pairGradesWithTests(store: ResultStore, genderOf: (pupil: number) => Gender | null): PairingResult {
+export function pairGradesWithTests(store: ResultStore, genderOf: (pupil: number) => Gender | null, needed: ReadonlySet<Dimension> = ALL_DIMENSIONS): PairingResult {
   const coverage: Coverage = {
     paired: 0,
     grade_only: 0,
@@ -130,21 +158,21 @@ export function pairGradesWithTests(store: ResultStore, genderOf: (pupil: number
   const pairCtx: { grade: number; test: number }[] = [];
   const cellIndex = new NumberIndex(1024);
   const cells: GapCell[] = [];
+  const withGender = needed.has('gender');
   const genderCode = (pupil: number) => {
+    if (!withGender) return 0;
     const gender = genderOf(pupil);
-    return gender === 'girl' ? 1 : gender === 'boy' ? 2 : 0;
+    return gender === 'girl' ? 1 : gender === 'boy' ? 2 : 3;
   };
+  // Contexts that differ only in dimensions the report does not group by share one cell.
+  const reduce = reducer(store, needed);
 
   for (let slot = 0; slot < store.slotCount; slot++) {
     if ((store.slotObs[KIND_ASSESSMENT][slot] ?? NONE) !== NONE) coverage.assessment_not_used++;
     const gradeObs = gradeObservation(store, slot, coverage);
     const testObs = store.slotObs[KIND_TEST][slot] ?? NONE;
-    for (const obs of [gradeObs, testObs]) {
-      if (obs === NONE) continue;
-      const value = store.obsValue[obs];
-      if (value === CONFLICT) coverage.conflict_left_out++;
-      else if (value === -1) coverage.streck++;
-    }
+    if (gradeObs !== NONE) countLeftOut(store.obsValue[gradeObs] ?? 0, coverage);
+    if (testObs !== NONE) countLeftOut(store.obsValue[testObs] ?? 0, coverage);
     const grade = stepOf(store, gradeObs);
     const test = stepOf(store, testObs);
     if (grade < 0 && test < 0) continue;
@@ -156,8 +184,8 @@ export function pairGradesWithTests(store: ResultStore, genderOf: (pupil: number
       continue;
     }
     // The cell: which contexts the two sides came from, the school year, the subject, the gender.
-    const gradeCtx = grade >= 0 ? (store.obsCtx[gradeObs] ?? 0) : -1;
-    const testCtx = test >= 0 ? (store.obsCtx[testObs] ?? 0) : -1;
+    const gradeCtx = grade >= 0 ? reduce(store.obsCtx[gradeObs] ?? 0) : -1;
+    const testCtx = test >= 0 ? reduce(store.obsCtx[testObs] ?? 0) : -1;
     const pairKey = (gradeCtx + 1) * 67108864 + (testCtx + 1);
     let pair = pairIds.get(pairKey);
     if (pair < 0) {
@@ -170,7 +198,9 @@ export function pairGradesWithTests(store: ResultStore, genderOf: (pupil: number
     if (cell < 0) {
       cell = cells.length;
       cellIndex.set(cellKey, cell);
-      cells.push({ dims: describeCell(store, slot, gradeCtx, testCtx, genderOf), counts: new Float64Array(36), gradeOnly: 0, testOnly: 0 });
+      const dims = describeCell(store, slot, gradeCtx, testCtx, genderOf);
+      for (const dim of OPTIONAL_DIMENSIONS) if (!needed.has(dim)) dims[dim] = null;
+      cells.push({ dims, counts: new Float64Array(36), gradeOnly: 0, testOnly: 0 });
     }
     const target = cells[cell] as GapCell;
     if (grade >= 0 && test >= 0) target.counts[grade * 6 + test]! += 1;

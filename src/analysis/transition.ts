@@ -110,11 +110,12 @@ export function linkTransition(store: ResultStore, options: LinkOptions, genderO
   const fromObs: number[] = [];
   const tos = new Map<number, { slot: number; obs: number }>();
   const toKey = (pupil: number, subject: number, startYear: number) => (pupil * 4096 + subject) * 4096 + (startYear - 1900);
+  const sides = [
+    { kind: options.fromKind, level: options.fromLevel, isFrom: true },
+    { kind: options.toKind, level: options.toLevel, isFrom: false },
+  ] as const;
   for (let slot = 0; slot < store.slotCount; slot++) {
-    for (const [kind, level, isFrom] of [
-      [options.fromKind, options.fromLevel, true],
-      [options.toKind, options.toLevel, false],
-    ] as const) {
+    for (const { kind, level, isFrom } of sides) {
       const obs = sideObservation(store, slot, kind);
       if (obs === NONE) continue;
       if (store.obsValue[obs] === CONFLICT) {

@@ -66,7 +66,7 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
   const alpha = parseProbability('--alpha', options.alpha, 0.05);
 
   const genderOf = genderResolver(read.store);
-  const { cells, coverage } = pairGradesWithTests(read.store, genderOf);
+  const { cells, coverage } = pairGradesWithTests(read.store, genderOf, new Set(by));
   const result = analyseGap(cells, { by, minGroup, alpha });
   const cases = options.listCases ? maskCases(listCases(divergentPairs(read.store, genderOf)), options.showIds === true) : null;
 

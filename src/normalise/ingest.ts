@@ -89,7 +89,17 @@ export function genderFromId(pupil: string): 'girl' | 'boy' | null {
 
 /** Fast per-index gender for the analyses: column first, then the id. */
 export function genderResolver(store: ResultStore): (pupil: number) => 'girl' | 'boy' | null {
-  return (pupil) => store.genderColumn(pupil) ?? genderFromId(store.pupilId(pupil));
+  // Memoised per pupil: 0 not yet known, 1 girl, 2 boy, 3 unknown.
+  const codes = new Int8Array(store.pupilCount);
+  return (pupil) => {
+    let code = codes[pupil] ?? 3;
+    if (code === 0) {
+      const gender = store.genderColumn(pupil) ?? genderFromId(store.pupilId(pupil));
+      code = gender === 'girl' ? 1 : gender === 'boy' ? 2 : 3;
+      codes[pupil] = code;
+    }
+    return code === 1 ? 'girl' : code === 2 ? 'boy' : null;
+  };
 }
 
 const SCB_TEST_CODES: Readonly<Record<string, string>> = { '99': 'not_taken (99)', '88': 'unavailable (88)' };
@@ -100,6 +110,7 @@ interface GradeMeaning {
   step: number;
   invalid: 'old_grade_scale' | 'invalid_grade' | null;
   tally: string;
+  tallyId: number;
   detail: string;
 }
 
@@ -108,6 +119,7 @@ interface AssessmentMeaning {
   /** -2 blank, -9 invalid, else a label index in the store. */
   label: number;
   tally: string;
+  tallyId: number;
   detail: string;
 }
 
@@ -117,12 +129,38 @@ interface AssessmentMeaning {
 class ColumnCache<T> {
   readonly dict = new ByteDict(64);
   readonly values: T[] = [];
+  /** The previous row's bytes and value: exports are sorted, so a column often repeats itself. */
+  private readonly last = new Uint8Array(64);
+  private lastLength = -1;
+  private lastValue: T | undefined;
   constructor(private readonly interpret: (text: string) => T) {}
 
   get(reader: ByteCsvReader, row: ByteRow, field: number): T {
-    const id = this.dict.intern(row.buf, row.starts[field] ?? 0, row.ends[field] ?? 0);
+    const buf = row.buf;
+    const start = row.starts[field] ?? 0;
+    const end = row.ends[field] ?? 0;
+    const length = end - start;
+    if (length === this.lastLength && row.quoted[field] === 0) {
+      const last = this.last;
+      let same = true;
+      for (let i = 0; i < length; i++) {
+        if (last[i] !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return this.lastValue as T;
+    }
+    const id = this.dict.intern(buf, start, end);
     if (this.dict.isNew) this.values[id] = this.interpret(reader.text(row, field));
-    return this.values[id] as T;
+    const value = this.values[id] as T;
+    if (length <= 64 && row.quoted[field] === 0) {
+      const last = this.last;
+      for (let i = 0; i < length; i++) last[i] = buf[start + i] ?? 0;
+      this.lastLength = length;
+      this.lastValue = value;
+    } else this.lastLength = -1;
+    return value;
   }
 }
 
@@ -240,6 +278,10 @@ function makeRowHandler(
   };
 
   const gradeMeaning = (text: string, kind: ResultKind): GradeMeaning => {
+    const meaning = gradeMeaningOf(text, kind);
+    return { ...meaning, tallyId: tallyId(meaning.tally) };
+  };
+  const gradeMeaningOf = (text: string, kind: ResultKind): Omit<GradeMeaning, 'tallyId'> => {
     const trimmed = text.trim();
     if (trimmed === '') return { step: -2, invalid: null, tally: 'blank', detail: '' };
     const code = kind === 'test' ? SCB_TEST_CODES[trimmed] : undefined;
@@ -250,6 +292,10 @@ function makeRowHandler(
     return { step: grade.step, invalid: null, tally: GRADE_LETTERS[grade.step], detail: '' };
   };
   const assessmentMeaning = (text: string): AssessmentMeaning => {
+    const meaning = assessmentMeaningOf(text);
+    return { ...meaning, tallyId: tallyId(meaning.tally) };
+  };
+  const assessmentMeaningOf = (text: string): Omit<AssessmentMeaning, 'tallyId'> => {
     if (text.trim() === '') return { label: -2, tally: 'blank', detail: '' };
     const result = parseAssessment(text);
     if (result.status === 'invalid') return { label: -9, tally: '', detail: text.trim() };
@@ -286,16 +332,21 @@ function makeRowHandler(
     if (c.test !== undefined) wideColumns.push({ kind: 'test', field: c.test });
     if (c.assessment !== undefined) wideColumns.push({ kind: 'assessment', field: c.assessment });
   }
-  const rowKinds: ResultKind[] = [];
-  const rowValues: number[] = [];
-  const rowTallies: number[] = [];
+  // The row's values (at most three: grade, test, omdöme), in reused arrays.
+  const rowKinds = new Int8Array(3);
+  const rowValues = new Int32Array(3);
+  const rowTallies = new Int32Array(3);
+  let rowN = 0;
 
   let lastCtx = -1;
-  let lastKey = '';
+  const lastParts = [-2, -2, -2, -2, -2];
   const contextOf = (school: number, area: number, cls: number, teacher: number, level: number): number => {
-    const key = `${school},${area},${cls},${teacher},${level}`;
-    if (key === lastKey) return lastCtx;
-    lastKey = key;
+    if (lastParts[0] === school && lastParts[1] === area && lastParts[2] === cls && lastParts[3] === teacher && lastParts[4] === level) return lastCtx;
+    lastParts[0] = school;
+    lastParts[1] = area;
+    lastParts[2] = cls;
+    lastParts[3] = teacher;
+    lastParts[4] = level;
     lastCtx = store.context(school, area, cls, teacher, level);
     return lastCtx;
   };
@@ -374,9 +425,7 @@ function makeRowHandler(
     if (subject.index < 0) return ledger.reject('unknown_subject', line, subject.detail);
 
     // Collect the row's values before touching the store: a row is used whole or not at all.
-    rowKinds.length = 0;
-    rowValues.length = 0;
-    rowTallies.length = 0;
+    rowN = 0;
     if (valueCaches && longAssessments) {
       const kind = kinds.get(reader, row, c.kind ?? 0);
       if (kind.kind === null) return ledger.reject('unknown_kind', line, kind.detail);
@@ -384,15 +433,15 @@ function makeRowHandler(
       if (kind.kind === 'assessment') {
         const meaning = longAssessments.get(reader, row, valueField);
         if (meaning.label === -9) return ledger.reject('invalid_assessment', line, meaning.detail);
-        rowKinds.push('assessment');
-        rowValues.push(meaning.label);
-        rowTallies.push(tallyId(meaning.tally));
+        rowKinds[rowN] = 2;
+        rowValues[rowN] = meaning.label;
+        rowTallies[rowN++] = meaning.tallyId;
       } else {
         const meaning = (valueCaches[KIND_INDEX[kind.kind]] as ColumnCache<GradeMeaning>).get(reader, row, valueField);
         if (meaning.invalid) return ledger.reject(meaning.invalid, line, meaning.detail);
-        rowKinds.push(kind.kind);
-        rowValues.push(meaning.step);
-        rowTallies.push(tallyId(meaning.tally));
+        rowKinds[rowN] = KIND_INDEX[kind.kind];
+        rowValues[rowN] = meaning.step;
+        rowTallies[rowN++] = meaning.tallyId;
       }
       if (!report.kinds.includes(kind.kind)) report.kinds.push(kind.kind);
     } else {
@@ -400,15 +449,15 @@ function makeRowHandler(
         if (kind === 'assessment') {
           const meaning = assessmentCache.get(reader, row, field);
           if (meaning.label === -9) return ledger.reject('invalid_assessment', line, meaning.detail);
-          rowKinds.push(kind);
-          rowValues.push(meaning.label);
-          rowTallies.push(tallyId(meaning.tally));
+          rowKinds[rowN] = 2;
+          rowValues[rowN] = meaning.label;
+          rowTallies[rowN++] = meaning.tallyId;
         } else {
           const meaning = (gradeCaches[KIND_INDEX[kind]] as ColumnCache<GradeMeaning>).get(reader, row, field);
           if (meaning.invalid) return ledger.reject(meaning.invalid, line, meaning.detail);
-          rowKinds.push(kind);
-          rowValues.push(meaning.step);
-          rowTallies.push(tallyId(meaning.tally));
+          rowKinds[rowN] = KIND_INDEX[kind];
+          rowValues[rowN] = meaning.step;
+          rowTallies[rowN++] = meaning.tallyId;
         }
       }
     }
@@ -446,12 +495,12 @@ function makeRowHandler(
     let added = 0;
     let duplicates = 0;
     let conflict = false;
-    for (let i = 0; i < rowKinds.length; i++) {
+    for (let i = 0; i < rowN; i++) {
       const value = rowValues[i] ?? -2;
       if (value === -2) continue; // blank: nothing to record
       const kind = rowKinds[i];
-      const target = kind === 'assessment' ? KIND_ASSESSMENT : kind === 'test' ? KIND_TEST : term === 1 ? KIND_GRADE_AUTUMN : KIND_GRADE;
-      const outcome = store.add(target, slot, value, kind === 'assessment' ? 0 : term, ctx, fileIndex, line);
+      const target = kind === 2 ? KIND_ASSESSMENT : kind === 1 ? KIND_TEST : term === 1 ? KIND_GRADE_AUTUMN : KIND_GRADE;
+      const outcome = store.add(target, slot, value, kind === 2 ? 0 : term, ctx, fileIndex, line);
       if (outcome === 'conflict') conflict = true;
       else if (outcome === 'duplicate') duplicates++;
       else added++;
@@ -460,8 +509,8 @@ function makeRowHandler(
     else if (added === 0 && duplicates > 0) ledger.reject('duplicate', line);
     else {
       ledger.accept();
-      for (let i = 0; i < rowKinds.length; i++) {
-        const counts = tallyCounts[KIND_INDEX[rowKinds[i] ?? 'grade']] ?? [];
+      for (let i = 0; i < rowN; i++) {
+        const counts = tallyCounts[rowKinds[i] ?? 0] ?? [];
         const id = rowTallies[i] ?? 0;
         counts[id] = (counts[id] ?? 0) + 1;
       }

@@ -219,8 +219,18 @@ export class ResultStore {
     return index;
   }
 
+  private lastPupilKey = -1;
+  private lastPupil = -1;
+
   /** A personnummer as the number YYYYMMDDNNNN. */
   pupilByNumber(key: number): number {
+    if (key === this.lastPupilKey) return this.lastPupil;
+    this.lastPupilKey = key;
+    this.lastPupil = this.pupilByNumberUncached(key);
+    return this.lastPupil;
+  }
+
+  private pupilByNumberUncached(key: number): number {
     const known = this.numericPupils.get(key);
     if (known >= 0) return known;
     const index = this.newPupil(key);
@@ -260,12 +270,48 @@ export class ResultStore {
   slotSubject: Uint16Array = new Uint16Array(4096);
   /** Observation index per kind, or NONE. */
   slotObs: [Int32Array, Int32Array, Int32Array, Int32Array] = [new Int32Array(4096), new Int32Array(4096), new Int32Array(4096), new Int32Array(4096)];
-  private readonly slotIndexByKey = new NumberIndex(4096);
+  /**
+   * Slots are found per pupil: each pupil's slots form a list (first slot per pupil, next slot
+   * per slot), and the current pupil's slots sit in a direct table by (year, subject). Exports
+   * list a pupil's rows together, so a row usually finds its slot with one array read, and no
+   * hash over millions of slots is needed.
+   */
+  private pupilFirstSlot: Int32Array = new Int32Array(1024).fill(-1);
+  private slotNext: Int32Array = new Int32Array(4096);
+  private currentPupil = -1;
+  private readonly recentSlot = new Int32Array(256 * 1024);
+  private readonly recentStamp = new Int32Array(256 * 1024);
+  private stamp = 0;
 
   slotIndex(pupil: number, year: number, subject: number): number {
-    const key = (pupil * 256 + year) * 65536 + subject;
-    const known = this.slotIndexByKey.get(key);
-    if (known >= 0) return known;
+    if (subject >= 1024) return this.slotIndexSlow(pupil, year, subject);
+    if (pupil !== this.currentPupil) {
+      this.currentPupil = pupil;
+      this.stamp++;
+      for (let slot = this.pupilFirstSlot[pupil] ?? -1; slot >= 0; slot = this.slotNext[slot] ?? -1) {
+        const subjectOf = this.slotSubject[slot] ?? 0;
+        if (subjectOf >= 1024) continue;
+        const key = (this.slotYear[slot] ?? 0) * 1024 + subjectOf;
+        this.recentSlot[key] = slot;
+        this.recentStamp[key] = this.stamp;
+      }
+    }
+    const key = year * 1024 + subject;
+    if (this.recentStamp[key] === this.stamp) return this.recentSlot[key] ?? 0;
+    const slot = this.newSlot(pupil, year, subject);
+    this.recentSlot[key] = slot;
+    this.recentStamp[key] = this.stamp;
+    return slot;
+  }
+
+  private slotIndexSlow(pupil: number, year: number, subject: number): number {
+    for (let slot = this.pupilFirstSlot[pupil] ?? -1; slot >= 0; slot = this.slotNext[slot] ?? -1) {
+      if (this.slotYear[slot] === year && this.slotSubject[slot] === subject) return slot;
+    }
+    return this.newSlot(pupil, year, subject);
+  }
+
+  private newSlot(pupil: number, year: number, subject: number): number {
     const index = this.slotCount++;
     if (index >= this.slotPupil.length) {
       const size = this.slotPupil.length * 2;
@@ -275,7 +321,15 @@ export class ResultStore {
       this.slotYear = years;
       this.slotSubject = growUint16(this.slotSubject, size);
       this.slotObs = [growInt32(this.slotObs[0], size), growInt32(this.slotObs[1], size), growInt32(this.slotObs[2], size), growInt32(this.slotObs[3], size)];
+      this.slotNext = growInt32(this.slotNext, size);
     }
+    if (pupil >= this.pupilFirstSlot.length) {
+      const firsts = new Int32Array(Math.max(pupil + 1, this.pupilFirstSlot.length * 2)).fill(-1);
+      firsts.set(this.pupilFirstSlot);
+      this.pupilFirstSlot = firsts;
+    }
+    this.slotNext[index] = this.pupilFirstSlot[pupil] ?? -1;
+    this.pupilFirstSlot[pupil] = index;
     this.slotPupil[index] = pupil;
     this.slotYear[index] = year;
     this.slotSubject[index] = subject;
@@ -283,7 +337,6 @@ export class ResultStore {
     this.slotObs[1][index] = NONE;
     this.slotObs[2][index] = NONE;
     this.slotObs[3][index] = NONE;
-    this.slotIndexByKey.set(key, index);
     return index;
   }
 
