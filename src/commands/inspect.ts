@@ -7,7 +7,8 @@ import { loadConfig } from '../config.js';
 import { UsageError } from '../errors.js';
 import { describeFile, type FileMeta } from '../meta.js';
 import { readExports } from '../normalise/ingest.js';
-import type { AssessmentObservation, GradeObservation, ResultStore } from '../normalise/store.js';
+import { KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NONE, type ResultStore } from '../normalise/store.js';
+import { schoolYearLabel } from '../normalise/school-year.js';
 import { mergeAreas, readAreaMapping } from '../read/areas.js';
 import { resolveInputs } from '../read/inputs.js';
 import { stdoutPainter, parseEncoding, parseLang, writeReport, type CommonOptions } from './shared.js';
@@ -27,33 +28,37 @@ export interface InspectedFile extends FileMeta {
   dimensions: Record<string, Record<string, number>>;
 }
 
+/** Normalised values per dimension, counted over every value kept (from the store's arrays). */
 function tallyDimensions(store: ResultStore): Record<string, Record<string, number>> {
-  const dims: Record<string, Map<string, number>> = {
-    school_year: new Map(),
-    grade_level: new Map(),
-    subject: new Map(),
-    area: new Map(),
-    school: new Map(),
-    class: new Map(),
-  };
-  const bump = (dim: string, value: string | number | null) => {
+  const perCtx = new Float64Array(store.ctxSchool.length);
+  const perYear = new Float64Array(store.yearStarts.length);
+  const perSubject = new Float64Array(store.subjects.length);
+  for (let slot = 0; slot < store.slotCount; slot++) {
+    for (const kind of [KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, KIND_ASSESSMENT] as const) {
+      const obs = store.slotObs[kind][slot] ?? NONE;
+      if (obs === NONE) continue;
+      perCtx[store.obsCtx[obs] ?? 0]! += 1;
+      perYear[store.slotYear[slot] ?? 0]! += 1;
+      perSubject[store.slotSubject[slot] ?? 0]! += 1;
+    }
+  }
+  const dims: Record<string, Map<string, number>> = { school_year: new Map(), grade_level: new Map(), subject: new Map(), area: new Map(), school: new Map(), class: new Map() };
+  const bump = (dim: string, value: string | number | null, count: number) => {
+    if (count === 0) return;
     const map = dims[dim];
     if (!map) return;
     const key = value === null ? '(saknas)' : String(value);
-    map.set(key, (map.get(key) ?? 0) + 1);
+    map.set(key, (map.get(key) ?? 0) + count);
   };
-  for (const slot of store.slots.values()) {
-    const observations: (GradeObservation | AssessmentObservation | undefined)[] = [slot.grade, slot.gradeAutumn, slot.test, slot.assessment];
-    for (const observation of observations) {
-      if (!observation) continue;
-      bump('school_year', slot.schoolYear);
-      bump('subject', slot.subject);
-      bump('grade_level', observation.gradeLevel);
-      bump('area', observation.area);
-      bump('school', observation.school);
-      bump('class', observation.class);
-    }
-  }
+  perYear.forEach((count, year) => bump('school_year', schoolYearLabel(store.yearStarts[year] ?? 0), count));
+  perSubject.forEach((count, subject) => bump('subject', store.subjects[subject] ?? null, count));
+  perCtx.forEach((count, ctx) => {
+    const attributes = store.attributesOf(ctx);
+    bump('grade_level', attributes.gradeLevel, count);
+    bump('area', attributes.area, count);
+    bump('school', attributes.school, count);
+    bump('class', attributes.class, count);
+  });
   const out: Record<string, Record<string, number>> = {};
   const collator = new Intl.Collator('sv', { numeric: true });
   for (const [dim, map] of Object.entries(dims)) {
@@ -80,17 +85,18 @@ export async function runInspect(files: string[], options: InspectCommandOptions
     const { store, files: reports } = await readExports([source], { ...(encoding ? { encoding } : {}), config, areas });
     const report = reports[0];
     if (!report) continue;
-    const pupils = new Set<string>();
-    const teachers = new Set<string>();
-    for (const slot of store.slots.values()) {
-      pupils.add(slot.pupil);
-      if (slot.grade?.teacher) teachers.add(slot.grade.teacher);
-      if (slot.gradeAutumn?.teacher) teachers.add(slot.gradeAutumn.teacher);
+    const teachers = new Set<number>();
+    for (let slot = 0; slot < store.slotCount; slot++) {
+      for (const kind of [KIND_GRADE, KIND_GRADE_AUTUMN] as const) {
+        const obs = store.slotObs[kind][slot] ?? NONE;
+        const teacher = obs === NONE ? -1 : (store.ctxTeacher[store.obsCtx[obs] ?? 0] ?? -1);
+        if (teacher >= 0) teachers.add(teacher);
+      }
     }
     inspected.push({
       ...describeFile(report),
       ignored_headers: report.unmatchedHeaders,
-      pupils: pupils.size,
+      pupils: store.pupilCount,
       teachers: teachers.size,
       id_formats: { ...report.idFormats },
       dimensions: tallyDimensions(store),
