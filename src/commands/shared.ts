@@ -10,6 +10,7 @@ import { mergeAreas, readAreaMapping } from '../read/areas.js';
 import { ENCODING_NAMES, type Encoding } from '../read/decode.js';
 import { resolveInputs } from '../read/inputs.js';
 import { makePainter, wantsColor, type Painter } from '../render/color.js';
+import { makeProgress } from '../render/progress.js';
 import type { Lang } from '../render/format.js';
 import { DIMENSIONS, type Dimension } from '../types.js';
 
@@ -73,7 +74,14 @@ export async function loadInputs(files: readonly string[], options: CommonOption
     if (source) fromFile = await readAreaMapping(source);
   }
   const areas = mergeAreas(config.areas, fromFile);
-  const read = await readExports(sources, { ...(encoding ? { encoding } : {}), config, areas });
+  const progress = makeProgress(process.stderr, options.quiet !== true);
+  const read = await readExports(sources, {
+    ...(encoding ? { encoding } : {}),
+    config,
+    areas,
+    ...(progress ? { onProgress: (file: string, done: number, total: number | undefined) => progress.update(file, done, total) } : {}),
+  });
+  progress?.done();
   return { config, read };
 }
 

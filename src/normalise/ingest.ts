@@ -47,6 +47,8 @@ export interface ReadOptions {
   config: Config;
   /** Folded school name → area, from --areas or the config file. */
   areas: ReadonlyMap<string, string>;
+  /** Called as bytes are read (for a progress bar); `total` is the file size when known. */
+  onProgress?: (file: string, done: number, total: number | undefined) => void;
 }
 
 export interface ReadResult {
@@ -186,7 +188,8 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
     options.encoding,
   );
   try {
-    await reader.readAll(source.open());
+    const progress = options.onProgress;
+    await reader.readAll(progress ? counted(source, progress) : source.open());
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw describeFsError(error, source.name);
@@ -201,6 +204,15 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
   done.blankLines = reader.blankLines;
   if (done.ledger.read === 0) throw new InputError(`${source.name}: the file has a header but no rows`);
   return done;
+}
+
+async function* counted(source: InputSource, progress: NonNullable<ReadOptions['onProgress']>): AsyncGenerator<Uint8Array> {
+  let done = 0;
+  for await (const chunk of source.open()) {
+    done += chunk.length;
+    progress(source.name, done, source.size);
+    yield chunk;
+  }
 }
 
 function startReport(

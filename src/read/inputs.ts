@@ -10,15 +10,18 @@ import { InputError, describeFsError } from '../errors.js';
 export interface InputSource {
   /** As the user wrote it (or as found in a directory); used in every message. */
   name: string;
+  /** Size in bytes when known (files), for progress. */
+  size?: number;
   open(): AsyncIterable<Uint8Array>;
 }
 
 const TABLE_FILE = /\.(csv|txt|tsv)$/i;
 const CHUNK_SIZE = 1 << 20;
 
-function fileSource(path: string): InputSource {
+function fileSource(path: string, size?: number): InputSource {
   return {
     name: path,
+    ...(size === undefined ? {} : { size }),
     open: () => createReadStream(path, { highWaterMark: CHUNK_SIZE }),
   };
 }
@@ -48,9 +51,12 @@ export async function resolveInputs(paths: readonly string[]): Promise<InputSour
     if (info.isDirectory()) {
       const names = (await readdir(path)).filter((name) => TABLE_FILE.test(name)).sort();
       if (names.length === 0) throw new InputError(`${path}: folder holds no .csv, .tsv or .txt files`);
-      for (const name of names) sources.push(fileSource(join(path, name)));
+      for (const name of names) {
+        const file = join(path, name);
+        sources.push(fileSource(file, (await stat(file)).size));
+      }
     } else {
-      sources.push(fileSource(path));
+      sources.push(fileSource(path, info.size));
     }
   }
   return sources;
