@@ -4,7 +4,7 @@
  */
 import { GRADE_LETTERS, GRADE_POINTS, type Dimension, type GradeLetter } from '../types.js';
 import {
-  compareKeys,
+  sortGroups,
   groupKeysOf,
   groupLevel,
   keyString,
@@ -137,8 +137,7 @@ export function analyseGap(cells: readonly GapCell[], options: GapOptions): GapR
       figures: suppressed ? null : computeFigures(acc, total, options.alpha),
     });
   }
-  groups.sort((a, b) => compareKeys(plan, a.key, b.key));
-  return { plan, options, groups };
+  return { plan, options, groups: sortGroups(plan, groups) };
 }
 
 interface DiffSummary {

@@ -91,6 +91,28 @@ export function groupLevel(plan: GroupPlan, key: GroupKey): Dimension | 'total' 
 
 const collator = new Intl.Collator('sv', { numeric: true });
 
+/**
+ * Sort groups in report order (as compareKeys) without calling the collator per comparison:
+ * each dimension's distinct values are ranked once, then groups compare by rank.
+ */
+export function sortGroups<G extends { key: GroupKey }>(plan: GroupPlan, groups: G[]): G[] {
+  const order: Dimension[] = [...plan.strata, ...plan.levels, ...(plan.gender ? (['gender'] as const) : [])];
+  const ranks = order.map((dim) => {
+    const values = [...new Set(groups.map((group) => group.key[dim] ?? null))].filter((value): value is string | number => value !== null);
+    values.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : collator.compare(String(a), String(b))));
+    return new Map<string | number, number>(values.map((value, index) => [value, index]));
+  });
+  const keyed = groups.map((group) => ({ group, ranks: order.map((dim, i) => { const value = group.key[dim] ?? null; return value === null ? -1 : (ranks[i]?.get(value) ?? 0); }) }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < a.ranks.length; i++) {
+      const d = (a.ranks[i] ?? 0) - (b.ranks[i] ?? 0);
+      if (d !== 0) return d;
+    }
+    return 0;
+  });
+  return keyed.map(({ group }) => group);
+}
+
 /** Sort order: strata, then levels, then gender (each in `--by` order), totals before their members. */
 export function compareKeys(plan: GroupPlan, a: GroupKey, b: GroupKey): number {
   const order: Dimension[] = [...plan.strata, ...plan.levels, ...(plan.gender ? (['gender'] as const) : [])];

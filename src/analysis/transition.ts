@@ -7,7 +7,7 @@ import { GRADE_POINTS, type Dimension, type Gender, type GradeStep } from '../ty
 import { CONFLICT, KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NONE, type Attributes, type KindIndex, type ResultStore } from '../normalise/store.js';
 import { schoolYearLabel } from '../normalise/school-year.js';
 import {
-  compareKeys,
+  sortGroups,
   groupKeysOf,
   groupLevel,
   keyString,
@@ -371,8 +371,7 @@ export function analyseTransition(records: readonly TransitionRecord[], options:
       figures: suppressed || n(acc) === 0 ? null : figuresOf(acc, options.alpha),
     });
   }
-  groups.sort((x, y) => compareKeys(plan, x.key, y.key));
-  return { plan, options, groups };
+  return { plan, options, groups: sortGroups(plan, groups) };
 }
 
 function figuresOf(acc: Accumulator, alpha: number): TransitionFigures {
