@@ -33,6 +33,20 @@ export function planGroups(by: readonly Dimension[]): GroupPlan {
 export type KeyValue = string | number | null;
 export type GroupKey = Partial<Record<Dimension, KeyValue>>;
 
+/** The group attributes of any record that carries all of them (gap and transition records). */
+export function dimsOf(record: Readonly<Record<Dimension, KeyValue>>): Record<Dimension, KeyValue> {
+  return {
+    school_year: record.school_year,
+    grade_level: record.grade_level,
+    area: record.area,
+    school: record.school,
+    class: record.class,
+    subject: record.subject,
+    gender: record.gender,
+    teacher: record.teacher,
+  };
+}
+
 /** Every group a record belongs to: (levels prefix) × (gender or both). */
 export function groupKeysOf(plan: GroupPlan, record: Readonly<Record<Dimension, KeyValue>>): GroupKey[] {
   const keys: GroupKey[] = [];

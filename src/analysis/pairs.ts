@@ -9,7 +9,7 @@ import type { Dimension, Gender, GradeStep } from '../types.js';
 import { CONFLICT, KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NONE, type ResultStore } from '../normalise/store.js';
 import { NumberIndex } from '../read/byte-dict.js';
 import { schoolYearLabel } from '../normalise/school-year.js';
-import type { KeyValue } from './groups.js';
+import { dimsOf, type KeyValue } from './groups.js';
 
 /** Shown for a group attribute the export left blank; `null` is reserved for "Totalt". */
 export const MISSING_VALUE = '(saknas)';
@@ -61,16 +61,7 @@ export interface PairingResult {
 export function cellsFromRecords(records: readonly GapRecord[]): GapCell[] {
   const cells = new Map<string, GapCell>();
   for (const record of records) {
-    const dims: Record<Dimension, KeyValue> = {
-      school_year: record.school_year,
-      grade_level: record.grade_level,
-      area: record.area,
-      school: record.school,
-      class: record.class,
-      subject: record.subject,
-      gender: record.gender,
-      teacher: record.teacher,
-    };
+    const dims = dimsOf(record);
     const key = JSON.stringify(dims);
     let cell = cells.get(key);
     if (!cell) cells.set(key, (cell = { dims, counts: new Float64Array(36), gradeOnly: 0, testOnly: 0 }));

@@ -8,6 +8,7 @@ import { CONFLICT, KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NO
 import { schoolYearLabel } from '../normalise/school-year.js';
 import {
   sortGroups,
+  dimsOf,
   groupKeysOf,
   groupLevel,
   keyString,
@@ -277,18 +278,6 @@ interface Accumulator {
   stepped: number;
 }
 
-function dims(record: TransitionRecord): Record<Dimension, KeyValue> {
-  return {
-    school_year: record.school_year,
-    grade_level: record.grade_level,
-    area: record.area,
-    school: record.school,
-    class: record.class,
-    subject: record.subject,
-    gender: record.gender,
-    teacher: record.teacher,
-  };
-}
 
 function emptyAccumulator(key: GroupKey): Accumulator {
   return { key, a: 0, b: 0, c: 0, d: 0, fromOnly: 0, toOnly: 0, fromMissing: 0, toMissing: 0, steps: new Float64Array(36), stepped: 0 };
@@ -313,7 +302,7 @@ export function analyseTransition(records: readonly TransitionRecord[], options:
   // group-key computations than one per pupil.
   const cells = new Map<string, { dims: Record<Dimension, KeyValue>; acc: Accumulator }>();
   for (const record of records) {
-    const cellDims = dims(record);
+    const cellDims = dimsOf(record);
     const cellKey = `${record.school_year}\u0001${record.grade_level}\u0001${record.area}\u0001${record.school}\u0001${record.class}\u0001${record.subject}\u0001${record.gender}\u0001${record.teacher}`;
     let cell = cells.get(cellKey);
     if (!cell) cells.set(cellKey, (cell = { dims: cellDims, acc: emptyAccumulator({}) }));

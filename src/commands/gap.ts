@@ -9,6 +9,7 @@ import { genderResolver } from '../normalise/ingest.js';
 import { gapRenderers, type GapFormat } from '../render/gap.js';
 import { renderSummary } from '../render/summary.js';
 import {
+  countSuppressed,
   loadInputs,
   parseBy,
   parseLang,
@@ -70,8 +71,7 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
   const result = analyseGap(cells, { by, minGroup, alpha });
   const cases = options.listCases ? maskCases(listCases(divergentPairs(read.store, genderOf)), options.showIds === true) : null;
 
-  const suppressed = { small_group: 0, complementary: 0 };
-  for (const group of result.groups) if (group.suppressed) suppressed[group.suppressed]++;
+  const suppressed = countSuppressed(result.groups);
   const parameters = {
     by,
     min_group: minGroup,

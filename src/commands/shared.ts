@@ -3,6 +3,7 @@
  * last (write the report to stdout or --output, the accounting to stderr).
  */
 import { writeFile } from 'node:fs/promises';
+import type { SuppressionReason } from '../analysis/suppression.js';
 import { loadConfig, type Config } from '../config.js';
 import { UsageError, describeFsError } from '../errors.js';
 import { readExports, type ReadResult } from '../normalise/ingest.js';
@@ -83,6 +84,13 @@ export async function loadInputs(files: readonly string[], options: CommonOption
   });
   progress?.done();
   return { config, read };
+}
+
+/** How many groups each suppression rule hid, for `meta`. */
+export function countSuppressed(groups: readonly { suppressed: SuppressionReason | null }[]): Record<SuppressionReason, number> {
+  const counts: Record<SuppressionReason, number> = { small_group: 0, complementary: 0 };
+  for (const group of groups) if (group.suppressed) counts[group.suppressed]++;
+  return counts;
 }
 
 export function stderrPainter(): Painter {

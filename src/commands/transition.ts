@@ -7,7 +7,7 @@ import { buildMeta } from '../meta.js';
 import { genderResolver } from '../normalise/ingest.js';
 import { renderSummary } from '../render/summary.js';
 import { transitionRenderers, type TransitionFormat } from '../render/transition.js';
-import { loadInputs, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
+import { countSuppressed, loadInputs, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
 
 export interface TransitionCommandOptions extends CommonOptions {
   from?: string;
@@ -72,8 +72,7 @@ export async function runTransition(files: string[], options: TransitionCommandO
 
   const { records, coverage } = linkTransition(read.store, link, genderResolver(read.store));
   const result = analyseTransition(records, { by, minGroup, alpha });
-  const suppressed = { small_group: 0, complementary: 0 };
-  for (const group of result.groups) if (group.suppressed) suppressed[group.suppressed]++;
+  const suppressed = countSuppressed(result.groups);
   const parameters = {
     from: fromLevel,
     to: toLevel,
