@@ -1,7 +1,7 @@
 /**
  * Renderers for the gap report: one signature, chosen by `--format`.
  */
-import Table from 'cli-table3';
+import { TextTable } from './text-table.js';
 import type { GapCase, GapGroup, GapResult } from '../analysis/gap.js';
 import type { KeyValue } from '../analysis/groups.js';
 import type { ReportMeta } from '../meta.js';
@@ -100,6 +100,13 @@ function groupLabel(result: GapResult, group: GapGroup, t: Texts, lang: Lang): s
   return `${'  '.repeat(depth)}${label}`;
 }
 
+function gapTable(t: Texts): TextTable {
+  return new TextTable({
+    head: [t.group, t.n, t.higher, t.same, t.lower, t.net, t.meanDiff, t.passGrade, t.passTest, t.kappa, t.vsTotal, t.gradeOnly, t.testOnly],
+    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right'],
+  });
+}
+
 export function renderGapTable(report: GapReport, options: RenderOptions): string {
   const { lang, paint } = options;
   const t = texts(lang);
@@ -111,7 +118,7 @@ export function renderGapTable(report: GapReport, options: RenderOptions): strin
     return out.join('\n');
   }
   let currentTitle = '';
-  let table: Table.Table | null = null;
+  let table: TextTable | null = null;
   const flush = () => {
     if (table) out.push(table.toString(), '');
   };
@@ -122,11 +129,7 @@ export function renderGapTable(report: GapReport, options: RenderOptions): strin
       flush();
       currentTitle = title;
       out.push(paint.bold(title));
-      table = new Table({
-        head: [t.group, t.n, t.higher, t.same, t.lower, t.net, t.meanDiff, t.passGrade, t.passTest, t.kappa, t.vsTotal, t.gradeOnly, t.testOnly],
-        colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right'],
-        style: { head: [], border: [], compact: true },
-      });
+      table = gapTable(t);
     }
     const label = groupLabel(result, group, t, lang);
     const f = group.figures;
@@ -154,10 +157,7 @@ export function renderGapTable(report: GapReport, options: RenderOptions): strin
     if (options.matrix) {
       flush();
       out.push(renderMatrix(group, t, lang));
-      table = new Table({
-        head: [t.group, t.n, t.higher, t.same, t.lower, t.net, t.meanDiff, t.passGrade, t.passTest, t.kappa, t.vsTotal, t.gradeOnly, t.testOnly],
-        style: { head: [], border: [], compact: true },
-      });
+      table = gapTable(t);
     }
   }
   flush();
@@ -171,7 +171,7 @@ function renderMatrix(group: GapGroup, t: Texts, lang: Lang): string {
   const f = group.figures;
   if (!f) return '';
   const letters = [...GRADE_LETTERS].reverse();
-  const table = new Table({ head: ['', ...letters], style: { head: [], border: [], compact: true }, colAligns: ['left', ...letters.map(() => 'right' as const)] });
+  const table = new TextTable({ head: ['', ...letters], colAligns: ['left', ...letters.map(() => 'right' as const)] });
   for (const g of letters) table.push([g, ...letters.map((test) => formatCount(f.matrix[g][test], lang))]);
   const steps: string[] = [];
   for (let d = -5; d <= 5; d++) {
@@ -184,10 +184,7 @@ function renderMatrix(group: GapGroup, t: Texts, lang: Lang): string {
 function renderCasesTable(cases: readonly GapCase[], options: RenderOptions): string {
   const { lang, paint } = options;
   const t = texts(lang);
-  const table = new Table({
-    head: [t.school_year, t.grade_level, t.area, t.school, t.class, t.subject, t.teacher, t.pupil, t.grade, t.test, t.diff],
-    style: { head: [], border: [], compact: true },
-  });
+  const table = new TextTable({ head: [t.school_year, t.grade_level, t.area, t.school, t.class, t.subject, t.teacher, t.pupil, t.grade, t.test, t.diff] });
   for (const c of cases) {
     table.push([c.school_year, String(c.grade_level), c.area, c.school, c.class, subjectName(c.subject, lang), c.teacher, c.pupil, c.grade, c.test, `${c.diff_steps > 0 ? '+' : ''}${c.diff_steps}`]);
   }

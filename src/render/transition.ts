@@ -1,7 +1,7 @@
 /**
  * Renderers for the transition report (år 5 assessments against år 6 results).
  */
-import Table from 'cli-table3';
+import { TextTable } from './text-table.js';
 import type { KeyValue } from '../analysis/groups.js';
 import type { LinkOptions, SideKind, TransitionFigures, TransitionGroup, TransitionResult } from '../analysis/transition.js';
 import type { ReportMeta } from '../meta.js';
@@ -210,7 +210,7 @@ export function renderTransitionTable(report: TransitionReport, options: RenderO
   if (lang === 'en') head.splice(6, 4, 'P→P', 'P→F', 'F→P', 'F→F');
   const sentenceLevel = result.plan.levels[0] ?? null;
   let title = '';
-  let table: Table.Table | null = null;
+  let table: TextTable | null = null;
   let findings: string[] = [];
   const flush = () => {
     if (table) out.push(table.toString());
@@ -225,7 +225,7 @@ export function renderTransitionTable(report: TransitionReport, options: RenderO
       flush();
       title = t;
       out.push(paint.bold(t));
-      table = new Table({ head, style: { head: [], border: [], compact: true }, colAligns: ['left', 'left', ...head.slice(2).map(() => 'right' as const)] });
+      table = new TextTable({ head, colAligns: ['left', 'left', ...head.slice(2).map(() => 'right' as const)] });
     }
     const name = label(result, group, lang);
     const f = group.figures;
