@@ -6,11 +6,13 @@ import { divergentPairs, pairGradesWithTests } from '../analysis/pairs.js';
 import { UsageError } from '../errors.js';
 import { buildMeta } from '../meta.js';
 import { genderResolver } from '../normalise/ingest.js';
+import type { ResultStore } from '../normalise/store.js';
 import { gapRenderers, type GapFormat } from '../render/gap.js';
 import { renderSummary } from '../render/summary.js';
 import {
   countSuppressed,
   loadInputs,
+  takeStore,
   parseBy,
   parseLang,
   parsePositiveInt,
@@ -61,15 +63,19 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
   const format = parseFormat(options.format, options.excel === true);
   const lang = parseLang(options.lang);
   if (options.showIds && !options.listCases) throw new UsageError('--show-ids only works together with --list-cases');
-  const { config, read } = await loadInputs(files, options);
+  const loaded = await loadInputs(files, options);
+  const { config } = loaded;
   const by = parseBy(options.by, config.by ?? DEFAULT_GAP_BY);
   const minGroup = parsePositiveInt('--min-group', options.minGroup, config.min_group ?? 10);
   const alpha = parseProbability('--alpha', options.alpha, 0.05);
 
-  const genderOf = genderResolver(read.store);
-  const { cells, coverage } = pairGradesWithTests(read.store, genderOf, new Set(by));
+  // The store is only needed until the pupils are paired: let it go before the report is built.
+  const { cells, coverage, cases } = ((store: ResultStore) => {
+    const genderOf = genderResolver(store);
+    const pairing = pairGradesWithTests(store, genderOf, new Set(by));
+    return { ...pairing, cases: options.listCases ? maskCases(listCases(divergentPairs(store, genderOf)), options.showIds === true) : null };
+  })(takeStore(loaded));
   const result = analyseGap(cells, { by, minGroup, alpha });
-  const cases = options.listCases ? maskCases(listCases(divergentPairs(read.store, genderOf)), options.showIds === true) : null;
 
   const suppressed = countSuppressed(result.groups);
   const parameters = {
@@ -82,7 +88,7 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
     list_cases: options.listCases === true,
     show_ids: options.showIds === true,
   };
-  const meta = buildMeta('gap', parameters, read.files, coverage, suppressed);
+  const meta = buildMeta('gap', parameters, loaded.files, coverage, suppressed);
   const report = { meta, result, cases };
   const text = gapRenderers[format](report, {
     lang,

@@ -6,7 +6,8 @@ import { writeFile } from 'node:fs/promises';
 import type { SuppressionReason } from '../analysis/suppression.js';
 import { loadConfig, type Config } from '../config.js';
 import { UsageError, describeFsError } from '../errors.js';
-import { readExports, type ReadResult } from '../normalise/ingest.js';
+import { readExports, type FileReport } from '../normalise/ingest.js';
+import type { ResultStore } from '../normalise/store.js';
 import { mergeAreas, readAreaMapping } from '../read/areas.js';
 import { ENCODING_NAMES, type Encoding } from '../read/decode.js';
 import { resolveInputs } from '../read/inputs.js';
@@ -26,7 +27,9 @@ export interface CommonOptions {
 
 export interface Loaded {
   config: Config;
-  read: ReadResult;
+  files: FileReport[];
+  /** Set to null once the analysis is done, so its memory is free before rendering. */
+  store: ResultStore | null;
 }
 
 export function parseEncoding(value: string | undefined): Encoding | undefined {
@@ -83,7 +86,7 @@ export async function loadInputs(files: readonly string[], options: CommonOption
     ...(progress ? { onProgress: (file: string, done: number, total: number | undefined) => progress.update(file, done, total) } : {}),
   });
   progress?.done();
-  return { config, read };
+  return { config, files: read.files, store: read.store };
 }
 
 /** How many groups each suppression rule hid, for `meta`. */
@@ -91,6 +94,14 @@ export function countSuppressed(groups: readonly { suppressed: SuppressionReason
   const counts: Record<SuppressionReason, number> = { small_group: 0, complementary: 0 };
   for (const group of groups) if (group.suppressed) counts[group.suppressed]++;
   return counts;
+}
+
+/** Hand the store to the analysis once and forget it here, so it can be freed after use. */
+export function takeStore(loaded: Loaded): ResultStore {
+  const { store } = loaded;
+  if (store === null) throw new Error('the store was already taken');
+  loaded.store = null;
+  return store;
 }
 
 export function stderrPainter(): Painter {

@@ -5,9 +5,10 @@ import { analyseTransition, DEFAULT_TRANSITION_BY, linkTransition, type SideKind
 import { UsageError } from '../errors.js';
 import { buildMeta } from '../meta.js';
 import { genderResolver } from '../normalise/ingest.js';
+import type { ResultStore } from '../normalise/store.js';
 import { renderSummary } from '../render/summary.js';
 import { transitionRenderers, type TransitionFormat } from '../render/transition.js';
-import { countSuppressed, loadInputs, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
+import { countSuppressed, loadInputs, takeStore, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
 
 export interface TransitionCommandOptions extends CommonOptions {
   from?: string;
@@ -63,14 +64,16 @@ export async function runTransition(files: string[], options: TransitionCommandO
   const attributeTo = options.attributeTo ?? 'from';
   if (attributeTo !== 'from' && attributeTo !== 'to') throw new UsageError(`--attribute-to: use from or to, not "${attributeTo}"`);
 
-  const { config, read } = await loadInputs(files, options);
+  const loaded = await loadInputs(files, options);
+  const { config } = loaded;
   const by = parseBy(options.by, DEFAULT_TRANSITION_BY);
   if (by.includes('teacher')) throw new UsageError('--by teacher is not available for transition (år 5 assessments have no grading teacher)');
   const minGroup = parsePositiveInt('--min-group', options.minGroup, config.min_group ?? 10);
   const alpha = parseProbability('--alpha', options.alpha, 0.05);
   const link = { fromLevel, toLevel, fromKind, toKind, attributeTo } as const;
 
-  const { records, coverage } = linkTransition(read.store, link, genderResolver(read.store));
+  // The store is only needed until the pupils are linked: let it go before the report is built.
+  const { records, coverage } = ((store: ResultStore) => linkTransition(store, link, genderResolver(store)))(takeStore(loaded));
   const result = analyseTransition(records, { by, minGroup, alpha });
   const suppressed = countSuppressed(result.groups);
   const parameters = {
@@ -86,7 +89,7 @@ export async function runTransition(files: string[], options: TransitionCommandO
     config: options.config ?? null,
     areas: options.areas ?? null,
   };
-  const meta = buildMeta('transition', parameters, read.files, { ...coverage }, suppressed);
+  const meta = buildMeta('transition', parameters, loaded.files, { ...coverage }, suppressed);
   const text = transitionRenderers[format]({ meta, result, link }, { lang, paint: stdoutPainter(options.output), excel, matrix: false });
   writeDiagnostics(renderSummary(meta, lang, stderrPainter()), options.quiet);
   await writeReport(text, options.output);

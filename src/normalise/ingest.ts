@@ -184,6 +184,10 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
       row(row) {
         state.handler?.row(row);
       },
+      firstChunk(bytes, lines) {
+        // Size the store once for a big file instead of doubling its arrays as rows arrive.
+        if (source.size !== undefined && lines > 0 && bytes < source.size) store.reserve(Math.ceil((source.size / bytes) * lines * 1.02));
+      },
     },
     options.encoding,
   );

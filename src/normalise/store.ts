@@ -81,6 +81,21 @@ export interface AssessmentLabel {
   step: GradeStep | null;
 }
 
+function resizeInt32(array: Int32Array, size: number): Int32Array {
+  const next = new Int32Array(size);
+  next.set(array.subarray(0, Math.min(array.length, size)));
+  return next;
+}
+function resizeInt8(array: Int8Array, size: number): Int8Array {
+  const next = new Int8Array(size);
+  next.set(array.subarray(0, Math.min(array.length, size)));
+  return next;
+}
+function resizeUint16(array: Uint16Array, size: number): Uint16Array {
+  const next = new Uint16Array(size);
+  next.set(array.subarray(0, Math.min(array.length, size)));
+  return next;
+}
 function growInt32(array: Int32Array, size: number): Int32Array {
   const next = new Int32Array(Math.max(size, array.length * 2));
   next.set(array);
@@ -309,6 +324,28 @@ export class ResultStore {
       if (this.slotYear[slot] === year && this.slotSubject[slot] === subject) return slot;
     }
     return this.newSlot(pupil, year, subject);
+  }
+
+  /** Make room for about `rows` more observations (and as many slots) without regrowing. */
+  reserve(rows: number): void {
+    const obs = this.obsCount + rows;
+    if (obs > this.obsValue.length) {
+      this.obsValue = resizeInt8(this.obsValue, obs);
+      this.obsCtx = resizeInt32(this.obsCtx, obs);
+      this.obsLine = resizeInt32(this.obsLine, obs);
+      this.obsFile = resizeUint16(this.obsFile, obs);
+      this.obsTerm = resizeInt8(this.obsTerm, obs);
+    }
+    const slots = this.slotCount + rows;
+    if (slots > this.slotPupil.length) {
+      this.slotPupil = resizeInt32(this.slotPupil, slots);
+      const years = new Uint8Array(slots);
+      years.set(this.slotYear.subarray(0, this.slotCount));
+      this.slotYear = years;
+      this.slotSubject = resizeUint16(this.slotSubject, slots);
+      this.slotObs = [resizeInt32(this.slotObs[0], slots), resizeInt32(this.slotObs[1], slots), resizeInt32(this.slotObs[2], slots), resizeInt32(this.slotObs[3], slots)];
+      this.slotNext = resizeInt32(this.slotNext, slots);
+    }
   }
 
   private newSlot(pupil: number, year: number, subject: number): number {

@@ -34,6 +34,8 @@ export interface ByteRow {
 export interface ByteCsvHandlers {
   header(fields: string[], delimiter: Delimiter): void;
   row(row: ByteRow): void;
+  /** The first chunk's size and line count, to estimate a big file's rows before reading it. */
+  firstChunk?(bytes: number, lines: number): void;
 }
 
 /** Undo RFC 4180 quoting of one raw field text: "a""b" → a"b; text after the closing quote is kept. */
@@ -110,6 +112,11 @@ export class ByteCsvReader {
       let chunk = raw;
       if (first) {
         first = false;
+        if (this.handlers.firstChunk) {
+          let lines = 0;
+          for (let i = chunk.indexOf(LF); i >= 0; i = chunk.indexOf(LF, i + 1)) lines++;
+          this.handlers.firstChunk(chunk.length, lines);
+        }
         if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
           this.info.bom = true;
           chunk = chunk.subarray(3);
