@@ -346,7 +346,8 @@ export class ByteCsvReader {
           const b = buf[i];
           if (b === QUOTE) {
             if (i + 1 >= length && !final) return -1;
-            if (buf[i + 1] === QUOTE) {
+            // Bytes past `length` are stale: an escaped quote needs its pair inside the data.
+            if (i + 1 < length && buf[i + 1] === QUOTE) {
               i += 2;
               blank = false;
               continue;
@@ -380,7 +381,7 @@ export class ByteCsvReader {
       }
       if (b === CR) {
         if (i + 1 >= length && !final) return -1;
-        i += buf[i + 1] === LF ? 2 : 1;
+        i += i + 1 < length && buf[i + 1] === LF ? 2 : 1;
       } else i++;
       break;
     }
