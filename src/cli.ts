@@ -40,7 +40,11 @@ export function buildProgram(): Command {
       .option('--excel', 'CSV for Swedish Excel: semicolons, decimal commas, BOM (implies --format csv)')
       .option('--matrix', 'table format: print the A–F × A–F table and the step differences under every group')
       .option('--list-cases', 'list pupils whose grade and test grade differ by 2 steps or more (ids masked)')
-      .option('--show-ids', 'with --list-cases: show the pupil ids (personal data: handle with care)'),
+      .option('--show-ids', 'with --list-cases: show the pupil ids (personal data: handle with care)')
+      .option(
+        '--shrink',
+        'add empirical-Bayes estimates of each group\'s standardised gap (std_gap_shrunk) next to the raw ones. Caveat: shrinkage moves small schools toward the mean, so a small school\'s real difference is understated; use it to rank, never instead of the raw figures',
+      ),
   ).action(async (files: string[], options: Record<string, unknown>) => {
     await runGap(files, options);
   });

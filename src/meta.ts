@@ -44,6 +44,8 @@ export interface ReportMeta {
   /** Where every accepted value went in this analysis. */
   coverage: Record<string, number>;
   suppressed_groups: Record<string, number>;
+  /** gap: flags across the report against what chance alone would give. */
+  multiple_comparisons?: Record<string, unknown>;
 }
 
 const DELIMITER_NAMES: Readonly<Record<string, string>> = { ';': 'semicolon', ',': 'comma', '\t': 'tab', '|': 'pipe' };

@@ -16,7 +16,8 @@ import {
   type KeyValue,
 } from './groups.js';
 import type { GapCell, GapRecord } from './pairs.js';
-import { meanConfidenceInterval, weightedKappa, welchTTest, wilsonInterval } from './stats.js';
+import { benjaminiHochberg, meanConfidenceInterval, stuartMaxwell, weightedKappa, welchTTest, wilsonInterval } from './stats.js';
+import { funnelFlag, overdispersion, referenceRates, shrinkEstimates, standardise, Z95, Z998, zPValue, type FunnelFlag, type ReferenceRates } from './fairness.js';
 import { applySuppression, type SuppressionReason } from './suppression.js';
 
 export const DEFAULT_GAP_BY: readonly Dimension[] = ['school_year', 'grade_level', 'area', 'school', 'subject'];
@@ -27,6 +28,20 @@ export interface GapOptions {
   minGroup: number;
   /** Significance level for the comparison with the rest of the municipality. */
   alpha: number;
+  /** Add empirical-Bayes shrunken standardised gaps (`std_gap_shrunk`). */
+  shrink?: boolean;
+}
+
+/** How many flags were raised across the report, and how many chance alone would give. */
+export interface FlagSummary {
+  /** Groups tested (every shown group below the total). */
+  tests: number;
+  /** p < alpha, unadjusted. */
+  flagged: number;
+  /** Benjamini–Hochberg adjusted p < alpha (false discovery rate alpha). */
+  flagged_adjusted: number;
+  /** tests × alpha: the flags to expect if no group really differed. */
+  expected_by_chance: number;
 }
 
 /** Teacher grade (rows) × test grade (columns), A first: matrix[teacher][test]. */
@@ -59,6 +74,32 @@ export interface GapFigures {
   matrix: GradeMatrix;
   /** Pupils per difference in grade steps, teacher minus test, "-5" … "5". */
   diff_steps: Record<string, number>;
+  /** Ceiling effect removed (see fairness.ts): what the municipality's rates per test grade predict for this group's mix of test grades. */
+  expected_share_higher: number | null;
+  expected_share_lower: number | null;
+  expected_mean_diff: number | null;
+  /** mean_diff − expected_mean_diff, grade points, with a 95 % interval. */
+  std_gap: number | null;
+  std_gap_ci_low: number | null;
+  std_gap_ci_high: number | null;
+  /** std_gap / its standard error, divided by √funnel_phi. */
+  funnel_z: number | null;
+  /** Overdispersion factor used for the funnel limits (1 = none). */
+  funnel_phi: number | null;
+  /** Half-widths of the 95 % and 99.8 % control limits around 0, in grade points. */
+  funnel_limit_95: number | null;
+  funnel_limit_998: number | null;
+  funnel_flag: FunnelFlag | null;
+  /** Two-sided p-value of funnel_z, and Benjamini–Hochberg adjusted across the report. */
+  funnel_p: number | null;
+  p_adj: number | null;
+  /** vs_total_p adjusted by Benjamini–Hochberg across the report. */
+  vs_total_p_adj: number | null;
+  /** Stuart–Maxwell test of marginal homogeneity of the A–F × A–F table. */
+  marginal_stat: number | null;
+  marginal_p: number | null;
+  /** Empirical-Bayes estimate of std_gap (only with --shrink). */
+  std_gap_shrunk: number | null;
 }
 
 export interface GapGroup {
@@ -88,6 +129,7 @@ export interface GapResult {
   plan: GroupPlan;
   options: GapOptions;
   groups: GapGroup[];
+  comparisons: { funnel: FlagSummary; vs_total: FlagSummary };
 }
 
 interface Accumulator {
@@ -126,18 +168,113 @@ export function analyseGap(cells: readonly GapCell[], options: GapOptions): GapR
   );
 
   const groups: GapGroup[] = [];
+  const countsOf = new Map<GapGroup, Float64Array>();
   for (const [id, acc] of accumulators) {
     const suppressed = suppression.get(id) ?? null;
     const total = accumulators.get(keyString(plan, totalKey(plan, acc.key)));
-    groups.push({
+    const group: GapGroup = {
       key: acc.key,
       level: groupLevel(plan, acc.key),
       n: acc.n,
       suppressed,
       figures: suppressed ? null : computeFigures(acc, total, options.alpha),
+    };
+    groups.push(group);
+    countsOf.set(group, acc.counts);
+  }
+  const comparisons = compareFairly(plan, groups, countsOf, accumulators, options);
+  return { plan, options, groups: sortGroups(plan, groups), comparisons };
+}
+
+/**
+ * The fair-comparison figures (fairness.ts) for every shown group: standardised gap, funnel
+ * limits with overdispersion per family of comparable groups (same year, level, subject, level
+ * of breakdown), Stuart–Maxwell, Benjamini–Hochberg across the report, optional shrinkage.
+ */
+function compareFairly(
+  plan: GroupPlan,
+  groups: readonly GapGroup[],
+  countsOf: ReadonlyMap<GapGroup, Float64Array>,
+  accumulators: ReadonlyMap<string, Accumulator>,
+  options: GapOptions,
+): { funnel: FlagSummary; vs_total: FlagSummary } {
+  const rates = new Map<string, ReferenceRates>();
+  const families = new Map<string, { group: GapGroup; z: number; se: number }[]>();
+  for (const group of groups) {
+    const f = group.figures;
+    const counts = countsOf.get(group);
+    if (!f || !counts) continue;
+    const marginal = marginalHomogeneity(counts);
+    f.marginal_stat = finiteOrNull(marginal.statistic);
+    f.marginal_p = finiteOrNull(marginal.p);
+    const totalId = keyString(plan, totalKey(plan, group.key));
+    const total = accumulators.get(totalId);
+    if (!total) continue;
+    let reference = rates.get(totalId);
+    if (!reference) rates.set(totalId, (reference = referenceRates(total.counts)));
+    const std = standardise(counts, reference);
+    if (!std) continue;
+    f.expected_share_higher = std.expected_share_higher;
+    f.expected_share_lower = std.expected_share_lower;
+    f.expected_mean_diff = std.expected_mean_diff;
+    f.std_gap = std.std_gap;
+    f.std_gap_ci_low = std.std_gap - Z95 * std.std_gap_se;
+    f.std_gap_ci_high = std.std_gap + Z95 * std.std_gap_se;
+    if (group.level === 'total' || std.std_gap_se <= 0) continue;
+    const family = `${totalId}\u0002${group.level}\u0002${group.key.gender === null || group.key.gender === undefined ? '' : 'g'}`;
+    let members = families.get(family);
+    if (!members) families.set(family, (members = []));
+    members.push({ group, z: std.std_gap / std.std_gap_se, se: std.std_gap_se });
+  }
+  for (const members of families.values()) {
+    const phi = overdispersion(members.map((m) => m.z));
+    const shrunk = options.shrink ? shrinkEstimates(members.map((m) => m.group.figures?.std_gap ?? NaN), members.map((m) => m.se)).shrunk : null;
+    members.forEach((m, i) => {
+      const f = m.group.figures;
+      if (!f) return;
+      const z = m.z / Math.sqrt(phi);
+      f.funnel_z = z;
+      f.funnel_phi = phi;
+      f.funnel_limit_95 = Z95 * m.se * Math.sqrt(phi);
+      f.funnel_limit_998 = Z998 * m.se * Math.sqrt(phi);
+      f.funnel_flag = funnelFlag(z);
+      f.funnel_p = zPValue(z);
+      if (shrunk) f.std_gap_shrunk = finiteOrNull(shrunk[i] ?? NaN);
     });
   }
-  return { plan, options, groups: sortGroups(plan, groups) };
+  const adjust = (get: (f: GapFigures) => number | null, set: (f: GapFigures, p: number) => void): FlagSummary => {
+    const tested = groups.filter((g) => g.level !== 'total' && g.figures && get(g.figures) !== null);
+    const adjusted = benjaminiHochberg(tested.map((g) => get(g.figures as GapFigures) ?? NaN));
+    tested.forEach((g, i) => set(g.figures as GapFigures, adjusted[i] ?? NaN));
+    return {
+      tests: tested.length,
+      flagged: tested.filter((g) => (get(g.figures as GapFigures) ?? 1) < options.alpha).length,
+      flagged_adjusted: adjusted.filter((p) => p < options.alpha).length,
+      expected_by_chance: tested.length * options.alpha,
+    };
+  };
+  return {
+    funnel: adjust((f) => f.funnel_p, (f, p) => (f.p_adj = p)),
+    vs_total: adjust((f) => f.vs_total_p, (f, p) => (f.vs_total_p_adj = p)),
+  };
+}
+
+/**
+ * Stuart–Maxwell on the grades that take part in some disagreement: a grade every pupil agrees
+ * on (say D, given to exactly the pupils with D on the test) adds nothing to the statistic but
+ * would make its covariance matrix singular. With no disagreement at all, p = 1.
+ */
+function marginalHomogeneity(counts: Float64Array): { statistic: number; p: number } {
+  const cell = (g: number, t: number) => counts[g * 6 + t] ?? 0;
+  const kept: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    let off = 0;
+    for (let j = 0; j < 6; j++) if (j !== i) off += cell(i, j) + cell(j, i);
+    if (off > 0) kept.push(i);
+  }
+  if (kept.length < 2) return { statistic: 0, p: 1 };
+  const test = stuartMaxwell(kept.map((g) => kept.map((t) => cell(g, t))));
+  return { statistic: test.statistic, p: test.p };
 }
 
 interface DiffSummary {
@@ -240,6 +377,23 @@ function computeFigures(acc: Accumulator, total: Accumulator | undefined, alpha:
     vs_total: comparison.verdict,
     matrix: toMatrix(matrixRows),
     diff_steps: steps,
+    expected_share_higher: null,
+    expected_share_lower: null,
+    expected_mean_diff: null,
+    std_gap: null,
+    std_gap_ci_low: null,
+    std_gap_ci_high: null,
+    funnel_z: null,
+    funnel_phi: null,
+    funnel_limit_95: null,
+    funnel_limit_998: null,
+    funnel_flag: null,
+    funnel_p: null,
+    p_adj: null,
+    vs_total_p_adj: null,
+    marginal_stat: null,
+    marginal_p: null,
+    std_gap_shrunk: null,
   };
 }
 

@@ -33,6 +33,7 @@ export interface GapCommandOptions extends CommonOptions {
   matrix?: boolean;
   listCases?: boolean;
   showIds?: boolean;
+  shrink?: boolean;
 }
 
 const FORMATS: readonly GapFormat[] = ['table', 'json', 'csv'];
@@ -75,7 +76,7 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
     const pairing = pairGradesWithTests(store, genderOf, new Set(by));
     return { ...pairing, cases: options.listCases ? maskCases(listCases(divergentPairs(store, genderOf)), options.showIds === true) : null };
   })(takeStore(loaded));
-  const result = analyseGap(cells, { by, minGroup, alpha });
+  const result = analyseGap(cells, { by, minGroup, alpha, shrink: options.shrink === true });
 
   const suppressed = countSuppressed(result.groups);
   const parameters = {
@@ -87,8 +88,9 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
     areas: options.areas ?? null,
     list_cases: options.listCases === true,
     show_ids: options.showIds === true,
+    shrink: options.shrink === true,
   };
-  const meta = buildMeta('gap', parameters, loaded.files, coverage, suppressed);
+  const meta = { ...buildMeta('gap', parameters, loaded.files, coverage, suppressed), multiple_comparisons: result.comparisons };
   const report = { meta, result, cases };
   const text = gapRenderers[format](report, {
     lang,

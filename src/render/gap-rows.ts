@@ -27,6 +27,23 @@ export const GAP_FIGURE_KEYS = [
   'kappa_w',
   'vs_total_p',
   'vs_total',
+  'vs_total_p_adj',
+  'expected_share_higher',
+  'expected_share_lower',
+  'expected_mean_diff',
+  'std_gap',
+  'std_gap_ci_low',
+  'std_gap_ci_high',
+  'funnel_z',
+  'funnel_phi',
+  'funnel_limit_95',
+  'funnel_limit_998',
+  'funnel_flag',
+  'funnel_p',
+  'p_adj',
+  'marginal_stat',
+  'marginal_p',
+  'std_gap_shrunk',
 ] as const satisfies readonly (keyof GapFigures)[];
 
 export type GapFlatRow = Partial<Record<Dimension, KeyValue>> & {

@@ -2,7 +2,7 @@
  * Renderers for the gap report: one signature, chosen by `--format`.
  */
 import { TextTable } from './text-table.js';
-import type { GapCase, GapGroup, GapResult } from '../analysis/gap.js';
+import type { GapCase, GapFigures, GapGroup, GapResult } from '../analysis/gap.js';
 import type { KeyValue } from '../analysis/groups.js';
 import type { ReportMeta } from '../meta.js';
 import { subjectName } from '../normalise/subject.js';
@@ -102,8 +102,8 @@ function groupLabel(result: GapResult, group: GapGroup, t: Texts, lang: Lang): s
 
 function gapTable(t: Texts): TextTable {
   return new TextTable({
-    head: [t.group, t.n, t.higher, t.same, t.lower, t.net, t.meanDiff, t.passGrade, t.passTest, t.kappa, t.vsTotal, t.gradeOnly, t.testOnly],
-    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right'],
+    head: [t.group, t.n, t.higher, t.same, t.lower, t.net, t.meanDiff, t.stdGap, t.funnel, t.pass, t.kappa, t.vsTotal, t.gradeOnly, t.testOnly],
+    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'left', 'right', 'right'],
   });
 }
 
@@ -134,7 +134,7 @@ export function renderGapTable(report: GapReport, options: RenderOptions): strin
     const label = groupLabel(result, group, t, lang);
     const f = group.figures;
     if (!f) {
-      table?.push([paint.dim(label), suppressedCell, ...Array.from({ length: 11 }, () => suppressedCell)]);
+      table?.push([paint.dim(label), suppressedCell, ...Array.from({ length: 12 }, () => suppressedCell)]);
       continue;
     }
     const ci = f.mean_diff_ci_low !== null && f.mean_diff_ci_high !== null ? ` ${formatInterval(f.mean_diff_ci_low, f.mean_diff_ci_high, 1, lang)}` : '';
@@ -147,8 +147,9 @@ export function renderGapTable(report: GapReport, options: RenderOptions): strin
       formatShare(f.share_lower, lang),
       formatPoints(f.net_gap, lang),
       `${formatSigned(f.mean_diff, 1, lang)}${ci}`,
-      formatShare(f.share_pass_grade, lang),
-      formatShare(f.share_pass_test, lang),
+      f.std_gap === null || group.level === 'total' ? '' : formatSigned(f.std_gap, 1, lang),
+      funnelCell(f.funnel_flag, t, paint),
+      `${formatShare(f.share_pass_grade, lang)} / ${formatShare(f.share_pass_test, lang)}`,
       f.kappa_w === null ? '' : formatNumber(f.kappa_w, 2, lang),
       verdict,
       formatCount(f.n_grade_only, lang),
@@ -165,6 +166,23 @@ export function renderGapTable(report: GapReport, options: RenderOptions): strin
   for (const line of t.legend) out.push(paint.dim(line.replace('{alpha}', alpha).replace('{min}', String(result.options.minGroup))));
   out.push('');
   return out.join('\n');
+}
+
+function funnelCell(flag: GapFigures['funnel_flag'], t: Texts, paint: Painter): string {
+  switch (flag) {
+    case 'above_99.8':
+      return paint.warn(`${t.cmpHigher}▲`);
+    case 'above_95':
+      return paint.warn(t.cmpHigher);
+    case 'below_99.8':
+      return paint.info(`${t.cmpLower}▼`);
+    case 'below_95':
+      return paint.info(t.cmpLower);
+    case 'within':
+      return t.funnelWithin;
+    default:
+      return '';
+  }
 }
 
 function renderMatrix(group: GapGroup, t: Texts, lang: Lang): string {

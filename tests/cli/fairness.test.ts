@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { run } from './run.js';
+
+const DEMO = ['gap', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv', '--format', 'json', '--quiet'];
+
+interface Row {
+  school_year: string;
+  grade_level: number;
+  school: string | null;
+  subject: string;
+  suppressed: boolean;
+  vs_total: string | null;
+  std_gap: number | null;
+  funnel_flag: string | null;
+  std_gap_shrunk: number | null;
+  p_adj: number | null;
+  funnel_p: number | null;
+}
+
+function rows(args: string[] = []): { rows: Row[]; meta: { multiple_comparisons: { funnel: { tests: number; flagged: number; flagged_adjusted: number; expected_by_chance: number } } } } {
+  const result = run([...DEMO, ...args]);
+  expect(result.status).toBe(0);
+  return JSON.parse(result.stdout);
+}
+
+const find = (list: Row[], year: string, level: number, school: string) => list.find((r) => r.school_year === year && r.grade_level === level && r.school === school && r.subject === 'MA')!;
+
+describe('fair comparisons on the demo data (the README cases)', () => {
+  const report = rows();
+
+  it('the ceiling school looks strict raw, but is within the funnel once test grades are accounted for', () => {
+    const ekbacken = find(report.rows, '2022/23', 6, 'Ekbackens skola');
+    expect(ekbacken.vs_total).toBe('lower');
+    expect(ekbacken.funnel_flag).toBe('within');
+    expect(Math.abs(ekbacken.std_gap!)).toBeLessThan(0.2);
+  });
+
+  it("a tiny school's noisy year is not flagged", () => {
+    const tiny = find(rows(['--min-group', '5']).rows, '2024/25', 9, 'Tallmyrens skola');
+    expect(tiny.suppressed).toBe(false);
+    expect(tiny.vs_total).toBe('lower');
+    expect(tiny.funnel_flag).toBe('within');
+  });
+
+  it('the generous and the strict school are outside the limits', () => {
+    expect(find(report.rows, '2022/23', 6, 'Solåsens skola').funnel_flag).toBe('above_99.8');
+    expect(find(report.rows, '2022/23', 6, 'Hagalunds skola').funnel_flag).toBe('below_99.8');
+  });
+
+  it('reports flags against chance in meta, adjusted p-values per row, and --shrink', () => {
+    const funnel = report.meta.multiple_comparisons.funnel;
+    expect(funnel.expected_by_chance).toBeCloseTo(funnel.tests * 0.05, 9);
+    expect(funnel.flagged_adjusted).toBeLessThanOrEqual(funnel.flagged);
+    const shown = report.rows.filter((r) => !r.suppressed && r.school !== null);
+    expect(shown.every((r) => r.p_adj !== null && r.p_adj >= r.funnel_p!)).toBe(true);
+    expect(shown.every((r) => r.std_gap_shrunk === null)).toBe(true);
+    expect(rows(['--shrink']).rows.filter((r) => !r.suppressed && r.school !== null).every((r) => r.std_gap_shrunk !== null)).toBe(true);
+  });
+});
