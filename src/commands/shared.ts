@@ -2,7 +2,7 @@
  * What every analysis command does first (read the config, the area mapping and the exports) and
  * last (write the report to stdout or --output, the accounting to stderr).
  */
-import { writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { SuppressionReason } from '../analysis/suppression.js';
 import { loadConfig, type Config } from '../config.js';
 import { UsageError, describeFsError } from '../errors.js';
@@ -113,18 +113,26 @@ export function stdoutPainter(output: string | undefined): Painter {
 }
 
 /** Write the report: to --output, or to stdout (a closed pipe ends the program quietly). */
-export async function writeReport(text: string, output: string | undefined): Promise<void> {
+export async function writeReport(text: string | Iterable<string>, output: string | undefined): Promise<void> {
+  const pieces = typeof text === 'string' ? [text] : text;
   if (output !== undefined) {
     try {
-      await writeFile(output, text);
+      const handle = await open(output, 'w');
+      try {
+        for (const piece of pieces) await handle.write(piece);
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
       throw describeFsError(error, output);
     }
     return;
   }
-  await new Promise<void>((resolve) => {
-    process.stdout.write(text, () => resolve());
-  });
+  for (const piece of pieces) {
+    await new Promise<void>((resolve) => {
+      process.stdout.write(piece, () => resolve());
+    });
+  }
 }
 
 export function writeDiagnostics(text: string, quiet: boolean | undefined): void {

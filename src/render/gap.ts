@@ -10,7 +10,7 @@ import { GRADE_LETTERS, type Dimension } from '../types.js';
 import type { Painter } from './color.js';
 import { writeCsv, type CsvValue } from './csv.js';
 import { formatCount, formatInterval, formatNumber, formatPoints, formatShare, formatSigned, type Lang } from './format.js';
-import { flattenGap, GAP_FIGURE_KEYS } from './gap-rows.js';
+import { flattenGap, flattenGroup, GAP_FIGURE_KEYS } from './gap-rows.js';
 import { texts, type Texts } from './labels.js';
 
 export interface GapReport {
@@ -29,15 +29,39 @@ export interface RenderOptions {
 
 export type GapFormat = 'table' | 'json' | 'csv';
 
-export const gapRenderers: Readonly<Record<GapFormat, (report: GapReport, options: RenderOptions) => string>> = {
+/** A report as one string, or as pieces made and written one after the other (big JSON reports). */
+export type ReportText = string | Iterable<string>;
+
+export const gapRenderers: Readonly<Record<GapFormat, (report: GapReport, options: RenderOptions) => ReportText>> = {
   json: renderGapJson,
   csv: renderGapCsv,
   table: renderGapTable,
 };
 
-export function renderGapJson(report: GapReport): string {
-  const body = report.cases ? { meta: report.meta, cases: report.cases } : { meta: report.meta, rows: flattenGap(report.result) };
-  return `${JSON.stringify(body, null, 2)}\n`;
+export function renderGapJson(report: GapReport): ReportText {
+  if (report.cases) return `${JSON.stringify({ meta: report.meta, cases: report.cases }, null, 2)}\n`;
+  return jsonPieces(report.meta, 'rows', report.result.groups, (group) => flattenGroup(report.result, group));
+}
+
+/**
+ * `{ "meta": …, "<key>": [ … ] }` exactly as JSON.stringify(…, null, 2) writes it, built one item
+ * at a time so a report with tens of thousands of groups never exists twice in memory.
+ */
+export function* jsonPieces<T>(meta: unknown, key: string, items: readonly T[], toJson: (item: T) => unknown): Generator<string> {
+  const head = `{\n  "meta": ${JSON.stringify(meta, null, 2).replace(/\n/g, '\n  ')},\n  ${JSON.stringify(key)}: `;
+  if (items.length === 0) {
+    yield `${head}[]\n}\n`;
+    return;
+  }
+  let batch = `${head}[\n`;
+  for (let i = 0; i < items.length; i++) {
+    batch += `    ${JSON.stringify(toJson(items[i] as T), null, 2).replaceAll('\n', '\n    ')}${i < items.length - 1 ? ',\n' : '\n'}`;
+    if (batch.length > 1 << 20) {
+      yield batch;
+      batch = '';
+    }
+  }
+  yield `${batch}  ]\n}\n`;
 }
 
 const CASE_FIELDS = ['school_year', 'grade_level', 'area', 'school', 'class', 'subject', 'teacher', 'pupil', 'grade', 'test', 'diff_steps'] as const;

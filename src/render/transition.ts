@@ -9,7 +9,7 @@ import { subjectName } from '../normalise/subject.js';
 import type { Dimension } from '../types.js';
 import { writeCsv, type CsvValue } from './csv.js';
 import { formatCount, formatInterval, formatNumber, formatPoints, formatShare, type Lang } from './format.js';
-import type { RenderOptions } from './gap.js';
+import { jsonPieces, type RenderOptions, type ReportText } from './gap.js';
 
 export interface TransitionReport {
   meta: ReportMeta;
@@ -67,8 +67,8 @@ export function flattenTransition(result: TransitionResult): TransitionFlatRow[]
 
 export type TransitionFormat = 'table' | 'json' | 'csv';
 
-export const transitionRenderers: Readonly<Record<TransitionFormat, (report: TransitionReport, options: RenderOptions) => string>> = {
-  json: (report) => `${JSON.stringify({ meta: report.meta, rows: flattenTransition(report.result) }, null, 2)}\n`,
+export const transitionRenderers: Readonly<Record<TransitionFormat, (report: TransitionReport, options: RenderOptions) => ReportText>> = {
+  json: (report) => jsonPieces(report.meta, 'rows', flattenTransition(report.result), (row) => row),
   csv: (report, options) => {
     const dims = report.result.plan.by;
     const header = [...dims, 'level', 'n', ...TRANSITION_FIGURE_KEYS, 'suppressed', 'suppressed_reason'];
