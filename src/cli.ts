@@ -41,6 +41,7 @@ export function buildProgram(): Command {
       .option('--matrix', 'table format: print the A–F × A–F table and the step differences under every group')
       .option('--list-cases', 'list pupils whose grade and test grade differ by 2 steps or more (ids masked)')
       .option('--show-ids', 'with --list-cases: show the pupil ids (personal data: handle with care)')
+      .option('--reference <file>', 'standardise against this grading standard instead of the municipality\'s own: the JSON of an earlier gap run (its total rows per grade level and subject)')
       .option(
         '--shrink',
         'add empirical-Bayes estimates of each group\'s standardised gap (std_gap_shrunk) next to the raw ones. Caveat: shrinkage moves small schools toward the mean, so a small school\'s real difference is understated; use it to rank, never instead of the raw figures',

@@ -16,6 +16,7 @@ import {
   type KeyValue,
 } from './groups.js';
 import type { GapCell, GapRecord } from './pairs.js';
+import { referenceKey } from '../read/reference.js';
 import { benjaminiHochberg, meanConfidenceInterval, stuartMaxwell, weightedKappa, welchTTest, wilsonInterval } from './stats.js';
 import { funnelFlag, overdispersion, referenceRates, shrinkEstimates, standardise, Z95, Z998, zPValue, type FunnelFlag, type ReferenceRates } from './fairness.js';
 import { applySuppression, type SuppressionReason } from './suppression.js';
@@ -30,6 +31,11 @@ export interface GapOptions {
   alpha: number;
   /** Add empirical-Bayes shrunken standardised gaps (`std_gap_shrunk`). */
   shrink?: boolean;
+  /**
+   * Reference tables to standardise against, keyed by referenceKey(grade level, subject)
+   * (counts[teacher * 6 + test]); where none is given for a stratum, the municipality's own total.
+   */
+  reference?: ReadonlyMap<string, Float64Array>;
 }
 
 /** How many flags were raised across the report, and how many chance alone would give. */
@@ -210,8 +216,10 @@ function compareFairly(
     const totalId = keyString(plan, totalKey(plan, group.key));
     const total = accumulators.get(totalId);
     if (!total) continue;
-    let reference = rates.get(totalId);
-    if (!reference) rates.set(totalId, (reference = referenceRates(total.counts)));
+    const external = options.reference?.get(referenceKey(group.key.grade_level, group.key.subject));
+    const rateKey = external ? `ref\u0002${referenceKey(group.key.grade_level, group.key.subject)}` : totalId;
+    let reference = rates.get(rateKey);
+    if (!reference) rates.set(rateKey, (reference = referenceRates(external ?? total.counts)));
     const std = standardise(counts, reference);
     if (!std) continue;
     f.expected_share_higher = std.expected_share_higher;

@@ -4,6 +4,7 @@
 import { analyseGap, DEFAULT_GAP_BY, listCases, type GapCase } from '../analysis/gap.js';
 import { divergentPairs, pairGradesWithTests } from '../analysis/pairs.js';
 import { UsageError } from '../errors.js';
+import { readGapReference } from '../read/reference.js';
 import { buildMeta } from '../meta.js';
 import { genderResolver } from '../normalise/ingest.js';
 import type { ResultStore } from '../normalise/store.js';
@@ -34,6 +35,7 @@ export interface GapCommandOptions extends CommonOptions {
   listCases?: boolean;
   showIds?: boolean;
   shrink?: boolean;
+  reference?: string;
 }
 
 const FORMATS: readonly GapFormat[] = ['table', 'json', 'csv'];
@@ -64,6 +66,8 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
   const format = parseFormat(options.format, options.excel === true);
   const lang = parseLang(options.lang);
   if (options.showIds && !options.listCases) throw new UsageError('--show-ids only works together with --list-cases');
+  // A bad reference file is found before the exports are read.
+  const reference = options.reference === undefined ? undefined : await readGapReference(options.reference);
   const loaded = await loadInputs(files, options);
   const { config } = loaded;
   const by = parseBy(options.by, config.by ?? DEFAULT_GAP_BY);
@@ -76,7 +80,7 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
     const pairing = pairGradesWithTests(store, genderOf, new Set(by));
     return { ...pairing, cases: options.listCases ? maskCases(listCases(divergentPairs(store, genderOf)), options.showIds === true) : null };
   })(takeStore(loaded));
-  const result = analyseGap(cells, { by, minGroup, alpha, shrink: options.shrink === true });
+  const result = analyseGap(cells, { by, minGroup, alpha, shrink: options.shrink === true, ...(reference ? { reference } : {}) });
 
   const suppressed = countSuppressed(result.groups);
   const parameters = {
@@ -89,6 +93,7 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
     list_cases: options.listCases === true,
     show_ids: options.showIds === true,
     shrink: options.shrink === true,
+    reference: options.reference ?? null,
   };
   const meta = { ...buildMeta('gap', parameters, loaded.files, coverage, suppressed), multiple_comparisons: result.comparisons };
   const report = { meta, result, cases };

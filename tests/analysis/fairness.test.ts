@@ -3,6 +3,7 @@ import { funnelFlag, overdispersion, referenceRates, shrinkEstimates, standardis
 import { analyseGap } from '../../src/analysis/gap.js';
 import { cellsFromRecords, type GapRecord } from '../../src/analysis/pairs.js';
 import type { GradeStep } from '../../src/types.js';
+import { referenceKey } from '../../src/read/reference.js';
 
 /** counts[teacher * 6 + test] from (teacher, test, how many) triples; steps F=0 … A=5. */
 function table(entries: [number, number, number][]): Float64Array {
@@ -158,5 +159,21 @@ describe('fair comparisons in analyseGap', () => {
     const a = shrunk.groups.find((g) => g.key.school === 'A')!.figures!;
     expect(a.std_gap_shrunk).not.toBeNull();
     expect(Math.abs(a.std_gap_shrunk!)).toBeLessThanOrEqual(Math.abs(a.std_gap!) + 1e-12);
+  });
+});
+
+describe('--reference: standardising against another grading standard', () => {
+  it('uses the reference table for its grade level and subject, the municipality elsewhere', () => {
+    // Reference for år 9 MA: every pupil with C on the test got C (rate higher 0, mean 0).
+    const reference = new Map([[referenceKey(9, 'MA'), table([[3, 3, 50]])]]);
+    const records = [...many(4, 4, 3, 'A'), ...many(6, 4, 3, 'B')];
+    const own = analyseGap(cellsFromRecords(records), { by: ['grade_level', 'subject', 'school'], minGroup: 1, alpha: 0.05 });
+    const against = analyseGap(cellsFromRecords(records), { by: ['grade_level', 'subject', 'school'], minGroup: 1, alpha: 0.05, reference });
+    // Everyone got B for a C: like the municipality (std gap 0), 2.5 points above the reference.
+    expect(own.groups.find((g) => g.key.school === 'A')!.figures!.std_gap).toBeCloseTo(0, 12);
+    expect(against.groups.find((g) => g.key.school === 'A')!.figures!.std_gap).toBeCloseTo(2.5, 12);
+    expect(against.groups.find((g) => g.level === 'total')!.figures!.expected_share_higher).toBe(0);
+    const elsewhere = analyseGap(cellsFromRecords(records.map((r) => ({ ...r, subject: 'EN' }))), { by: ['grade_level', 'subject', 'school'], minGroup: 1, alpha: 0.05, reference });
+    expect(elsewhere.groups.find((g) => g.key.school === 'A')!.figures!.std_gap).toBeCloseTo(0, 12);
   });
 });

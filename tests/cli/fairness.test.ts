@@ -57,3 +57,34 @@ describe('fair comparisons on the demo data (the README cases)', () => {
     expect(rows(['--shrink']).rows.filter((r) => !r.suppressed && r.school !== null).every((r) => r.std_gap_shrunk !== null)).toBe(true);
   });
 });
+
+describe('--reference', () => {
+  it('reads an earlier JSON report as the grading standard', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'ska-ref-'));
+    const earlier = run([...DEMO, '--by', 'school_year,grade_level,subject']);
+    const file = join(dir, 'last-year.json');
+    writeFileSync(file, earlier.stdout);
+    const result = run([...DEMO, '--reference', file]);
+    expect(result.status).toBe(0);
+    const parsed = JSON.parse(result.stdout) as { meta: { parameters: { reference: string } }; rows: Row[] };
+    expect(parsed.meta.parameters.reference).toBe(file);
+    // Pooled over three years, the reference differs a little from each year's own total.
+    const total = parsed.rows.find((r) => r.school === null && r.school_year === '2022/23' && r.grade_level === 6 && r.subject === 'MA')!;
+    expect(total.std_gap).not.toBe(0);
+    expect(Math.abs(total.std_gap!)).toBeLessThan(1);
+  });
+
+  it('a file that is not a gap report is one clear line, before any export is read', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const file = join(mkdtempSync(join(tmpdir(), 'ska-ref-')), 'bad.json');
+    writeFileSync(file, JSON.stringify({ rows: [{ school: 'x' }] }));
+    const result = run([...DEMO, '--reference', file, 'nope-not-read.csv']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`ska-analyze: ${file}: rows.0.level: Invalid input: expected string, received undefined (expected the JSON of an earlier "ska-analyze gap --format json" run)\n`);
+  });
+});

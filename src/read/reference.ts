@@ -1,0 +1,61 @@
+/**
+ * `gap --reference FILE`: the grading standard to standardise against, instead of the
+ * municipality's own. FILE is the JSON report of an earlier `ska-analyze gap --format json` run
+ * (last year's, or one made from similar municipalities' exports), or any JSON of that shape:
+ * its total rows (`level: "total"`, no gender) give, per grade level and subject, the A–F × A–F
+ * table of teacher grade against test grade. Several school years in the file are pooled.
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { InputError, describeFsError } from '../errors.js';
+import { GRADE_LETTERS } from '../types.js';
+
+const letter = z.enum(GRADE_LETTERS);
+const rowSchema = z
+  .object({
+    level: z.string(),
+    grade_level: z.union([z.number(), z.string(), z.null()]).optional(),
+    subject: z.union([z.string(), z.null()]).optional(),
+    gender: z.union([z.string(), z.null()]).optional(),
+    matrix: z.union([z.record(letter, z.record(letter, z.number().min(0))), z.null()]).optional(),
+  })
+  .loose();
+const referenceSchema = z.object({ rows: z.array(rowSchema) }).loose();
+
+/** Key of a reference table: grade level and subject. */
+export function referenceKey(gradeLevel: unknown, subject: unknown): string {
+  return `${String(gradeLevel)}\u0001${String(subject)}`;
+}
+
+export async function readGapReference(file: string): Promise<Map<string, Float64Array>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw describeFsError(error, file);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new InputError(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const parsed = referenceSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(`${file}: ${issue ? `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}` : 'not a gap report'} (expected the JSON of an earlier "ska-analyze gap --format json" run)`);
+  }
+  const tables = new Map<string, Float64Array>();
+  for (const row of parsed.data.rows) {
+    if (row.level !== 'total' || !row.matrix || (row.gender !== null && row.gender !== undefined)) continue;
+    if (row.grade_level === undefined || row.grade_level === null || row.subject === undefined || row.subject === null) continue;
+    const key = referenceKey(row.grade_level, row.subject);
+    let counts = tables.get(key);
+    if (!counts) tables.set(key, (counts = new Float64Array(36)));
+    for (let g = 0; g < 6; g++) {
+      for (let t = 0; t < 6; t++) counts[g * 6 + t]! += row.matrix[GRADE_LETTERS[g] ?? 'F']?.[GRADE_LETTERS[t] ?? 'F'] ?? 0;
+    }
+  }
+  if (tables.size === 0) throw new InputError(`${file}: no total rows with a grade level, a subject and a matrix (run gap with grade_level and subject in --by, --format json)`);
+  return tables;
+}
