@@ -108,6 +108,10 @@ describe('gap on the demo data', () => {
     }
   });
 
+  it('writes JSON exactly as JSON.stringify(…, null, 2) would (rows are serialised piece by piece)', () => {
+    expect(json.stdout).toBe(`${JSON.stringify(JSON.parse(json.stdout), null, 2)}\n`);
+  });
+
   it('is deterministic: the same inputs give byte-identical reports', () => {
     const again = run([...DEMO, '--format', 'json']);
     expect(again.stdoutBytes.equals(json.stdoutBytes)).toBe(true);
