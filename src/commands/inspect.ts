@@ -9,6 +9,7 @@ import { describeFile, type FileMeta } from '../meta.js';
 import { readExports } from '../normalise/ingest.js';
 import { KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NONE, type ResultStore } from '../normalise/store.js';
 import { schoolYearLabel } from '../normalise/school-year.js';
+import { hasValidCheckDigit } from '../normalise/pupil-id.js';
 import { mergeAreas, readAreaMapping } from '../read/areas.js';
 import { resolveInputs } from '../read/inputs.js';
 import { stdoutPainter, parseEncoding, parseLang, writeReport, type CommonOptions } from './shared.js';
@@ -23,6 +24,8 @@ export interface InspectedFile extends FileMeta {
   pupils: number;
   /** Teachers are people: only their number is shown. */
   teachers: number;
+  /** Personnummer/samordningsnummer whose Luhn check digit is wrong (typos, or synthetic data). */
+  invalid_check_digits: number;
   id_formats: Record<string, number>;
   /** Normalised values per dimension with counts (school years, levels, subjects, schools…). */
   dimensions: Record<string, Record<string, number>>;
@@ -68,6 +71,15 @@ function tallyDimensions(store: ResultStore): Record<string, Record<string, numb
   return out;
 }
 
+function countInvalidCheckDigits(store: ResultStore): number {
+  let invalid = 0;
+  for (let pupil = 0; pupil < store.pupilCount; pupil++) {
+    const id = store.pupilId(pupil);
+    if (/^\d{12}$/.test(id) && !hasValidCheckDigit({ id, kind: 'personnummer' })) invalid++;
+  }
+  return invalid;
+}
+
 export async function runInspect(files: string[], options: InspectCommandOptions): Promise<void> {
   const format = options.format ?? 'table';
   if (format !== 'table' && format !== 'json') throw new UsageError(`--format: use table or json, not "${format}"`);
@@ -97,6 +109,7 @@ export async function runInspect(files: string[], options: InspectCommandOptions
       ...describeFile(report),
       ignored_headers: report.unmatchedHeaders,
       pupils: store.pupilCount,
+      invalid_check_digits: countInvalidCheckDigits(store),
       teachers: teachers.size,
       id_formats: { ...report.idFormats },
       dimensions: tallyDimensions(store),

@@ -17,6 +17,7 @@ import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { SUBJECT_NAMES as SWEDISH_SUBJECT_NAMES } from '../normalise/subject.js';
 
 // ---------------------------------------------------------------------------------------------
 // Constants
@@ -37,25 +38,10 @@ export const SUBJECTS = [
 ] as const;
 export type SubjectCode = (typeof SUBJECTS)[number];
 
-export const SUBJECT_NAMES: Readonly<Record<SubjectCode, string>> = {
-  SV: 'Svenska',
-  SVA: 'Svenska som andraspråk',
-  EN: 'Engelska',
-  MA: 'Matematik',
-  BI: 'Biologi',
-  FY: 'Fysik',
-  KE: 'Kemi',
-  TK: 'Teknik',
-  GE: 'Geografi',
-  HI: 'Historia',
-  RE: 'Religionskunskap',
-  SH: 'Samhällskunskap',
-  BL: 'Bild',
-  IDH: 'Idrott och hälsa',
-  MU: 'Musik',
-  SL: 'Slöjd',
-  HKK: 'Hem- och konsumentkunskap',
-};
+/** The Swedish names the exports write, from the tool's own subject table. */
+export const SUBJECT_NAMES: Readonly<Record<SubjectCode, string>> = Object.fromEntries(
+  SUBJECTS.map((code) => [code, SWEDISH_SUBJECT_NAMES[code] ?? code]),
+) as Record<SubjectCode, string>;
 
 /** Subject codes as system C (np_ak9.csv) writes them: mixed case and long codes. */
 export const NP9_SUBJECT_CODES: Readonly<Record<SubjectCode, string>> = {

@@ -39,7 +39,12 @@ export function renderInspect(files: readonly InspectedFile[], options: InspectR
     out.push(
       `  ${sv ? 'Rader' : 'Rows'}: ${formatCount(file.rows.read, lang)} ${sv ? 'lästa' : 'read'}, ${formatCount(file.rows.accepted, lang)} ${sv ? 'godtagna' : 'accepted'}, ${formatCount(file.rows.rejected, lang)} ${sv ? 'avvisade' : 'rejected'}${file.blank_lines > 0 ? `; ${formatCount(file.blank_lines, lang)} ${sv ? 'tomma rader hoppades över' : 'blank lines skipped'}` : ''}`,
     );
-    out.push(`  ${sv ? 'Elever' : 'Pupils'}: ${formatCount(file.pupils, lang)}; ${sv ? 'id-format' : 'id formats'}: ${listCounts(file.id_formats, lang)}${file.teachers > 0 ? `; ${sv ? 'lärare' : 'teachers'}: ${formatCount(file.teachers, lang)}` : ''}`);
+    out.push(`  ${sv ? 'Elever' : 'Pupils'}: ${formatCount(file.pupils, lang)}; ${sv ? 'id-format per rad' : 'id formats per row'}: ${listCounts(file.id_formats, lang)}${file.teachers > 0 ? `; ${sv ? 'lärare' : 'teachers'}: ${formatCount(file.teachers, lang)}` : ''}`);
+    if (file.invalid_check_digits > 0) {
+      out.push(
+        `  ${sv ? 'Fel kontrollsiffra' : 'Wrong check digit'}: ${formatCount(file.invalid_check_digits, lang)} ${sv ? 'personnummer (skrivfel? syntetiska data? de länkas ändå som de står)' : 'personnummer (typos? synthetic data? they are still linked as written)'}`,
+      );
+    }
     for (const [dim, values] of Object.entries(file.dimensions)) out.push(`  ${dim}: ${listCounts(values, lang)}`);
     for (const [kind, values] of Object.entries(file.values)) out.push(`  ${kind}: ${listCounts(values, lang)}`);
     const problems = Object.entries(file.rejected);
