@@ -424,15 +424,16 @@ export function listCases(records: readonly GapRecord[], minSteps = 2): GapCase[
     if (record.grade === null || record.test === null) continue;
     const diff = record.grade - record.test;
     if (Math.abs(diff) < minSteps) continue;
+    const { pupil, school_year, grade_level, area, school, subject, teacher } = record;
     cases.push({
-      pupil: record.pupil,
-      school_year: record.school_year,
-      grade_level: record.grade_level,
-      area: record.area,
-      school: record.school,
+      pupil,
+      school_year,
+      grade_level,
+      area,
+      school,
       class: record.class,
-      subject: record.subject,
-      teacher: record.teacher,
+      subject,
+      teacher,
       grade: GRADE_LETTERS[record.grade],
       test: GRADE_LETTERS[record.test],
       diff_steps: diff,

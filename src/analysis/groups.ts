@@ -9,7 +9,7 @@
  *
  * A dimension that is totalled over is `null` in the group's key.
  */
-import type { Dimension } from '../types.js';
+import type { Dimension, Gender } from '../types.js';
 
 export const STRATA: readonly Dimension[] = ['school_year', 'grade_level', 'subject'];
 
@@ -32,6 +32,18 @@ export function planGroups(by: readonly Dimension[]): GroupPlan {
 
 export type KeyValue = string | number | null;
 export type GroupKey = Partial<Record<Dimension, KeyValue>>;
+
+/** What a pupil's record says about the groups it belongs to (gap and transition records). */
+export interface GroupAttributes {
+  school_year: string;
+  grade_level: number | string;
+  area: string;
+  school: string;
+  class: string;
+  subject: string;
+  gender: Gender | string;
+  teacher: string;
+}
 
 /** The group attributes of any record that carries all of them (gap and transition records). */
 export function dimsOf(record: Readonly<Record<Dimension, KeyValue>>): Record<Dimension, KeyValue> {

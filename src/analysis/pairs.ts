@@ -9,22 +9,14 @@ import type { Dimension, Gender, GradeStep } from '../types.js';
 import { CONFLICT, KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NONE, type ResultStore } from '../normalise/store.js';
 import { NumberIndex } from '../read/byte-dict.js';
 import { schoolYearLabel } from '../normalise/school-year.js';
-import { dimsOf, type KeyValue } from './groups.js';
+import { dimsOf, type GroupAttributes, type KeyValue } from './groups.js';
 
 /** Shown for a group attribute the export left blank; `null` is reserved for "Totalt". */
 export const MISSING_VALUE = '(saknas)';
 
 /** One pupil's pair, for tests and for listing cases. */
-export interface GapRecord {
+export interface GapRecord extends GroupAttributes {
   pupil: string;
-  school_year: string;
-  grade_level: number | string;
-  area: string;
-  school: string;
-  class: string;
-  subject: string;
-  gender: Gender | string;
-  teacher: string;
   /** A–F teacher grade, null when the pupil has none (no grade, streck or conflict). */
   grade: GradeStep | null;
   /** A–F test grade, null when the pupil has none. */

@@ -13,6 +13,7 @@ import {
   groupLevel,
   keyString,
   planGroups,
+  type GroupAttributes,
   type GroupKey,
   type GroupPlan,
   type KeyValue,
@@ -46,18 +47,12 @@ interface Side {
 
 export type LinkStatus = 'linked' | 'from_only' | 'to_only' | 'from_missing' | 'to_missing';
 
-export interface TransitionRecord {
+export interface TransitionRecord extends GroupAttributes {
   pupil: string;
   status: LinkStatus;
   /** School year of the --to result (for from_only: the year it was expected). */
   school_year: string;
   grade_level: number;
-  area: string;
-  school: string;
-  class: string;
-  subject: string;
-  gender: Gender | string;
-  teacher: string;
   fromPass: boolean | null;
   toPass: boolean | null;
   fromStep: GradeStep | null;

@@ -13,6 +13,7 @@ import { renderSummary } from '../render/summary.js';
 import {
   countSuppressed,
   loadInputs,
+  readingParameters,
   takeStore,
   parseBy,
   parseLang,
@@ -87,9 +88,7 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
     by,
     min_group: minGroup,
     alpha,
-    encoding: options.encoding ?? 'auto',
-    config: options.config ?? null,
-    areas: options.areas ?? null,
+    ...readingParameters(options),
     list_cases: options.listCases === true,
     show_ids: options.showIds === true,
     shrink: options.shrink === true,

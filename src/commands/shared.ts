@@ -89,6 +89,11 @@ export async function loadInputs(files: readonly string[], options: CommonOption
   return { config, files: read.files, store: read.store };
 }
 
+/** The reading options every command reports in `meta.parameters`. */
+export function readingParameters(options: CommonOptions): { encoding: string; config: string | null; areas: string | null } {
+  return { encoding: options.encoding ?? 'auto', config: options.config ?? null, areas: options.areas ?? null };
+}
+
 /** How many groups each suppression rule hid, for `meta`. */
 export function countSuppressed(groups: readonly { suppressed: SuppressionReason | null }[]): Record<SuppressionReason, number> {
   const counts: Record<SuppressionReason, number> = { small_group: 0, complementary: 0 };

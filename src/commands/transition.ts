@@ -8,7 +8,7 @@ import { genderResolver } from '../normalise/ingest.js';
 import type { ResultStore } from '../normalise/store.js';
 import { renderSummary } from '../render/summary.js';
 import { transitionRenderers, type TransitionFormat } from '../render/transition.js';
-import { countSuppressed, loadInputs, takeStore, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
+import { countSuppressed, loadInputs, readingParameters, takeStore, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
 
 export interface TransitionCommandOptions extends CommonOptions {
   from?: string;
@@ -85,9 +85,7 @@ export async function runTransition(files: string[], options: TransitionCommandO
     by,
     min_group: minGroup,
     alpha,
-    encoding: options.encoding ?? 'auto',
-    config: options.config ?? null,
-    areas: options.areas ?? null,
+    ...readingParameters(options),
   };
   const meta = buildMeta('transition', parameters, loaded.files, { ...coverage }, suppressed);
   const text = transitionRenderers[format]({ meta, result, link }, { lang, paint: stdoutPainter(options.output), excel, matrix: false });
