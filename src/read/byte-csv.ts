@@ -134,7 +134,14 @@ export class ByteCsvReader {
       if (utf16 !== null) {
         // UTF-16: convert to UTF-8 bytes and read those.
         this.decided = 'utf-8';
-        chunk = Buffer.from(utf16.decode(chunk, { stream: true }), 'utf8');
+        let text = utf16.decode(chunk, { stream: true });
+        // With --encoding utf-16le the mark was not stripped above: drop it here.
+        if (!this.sawText && text.startsWith('\uFEFF')) {
+          text = text.slice(1);
+          this.info.bom = true;
+        }
+        if (text !== '') this.sawText = true;
+        chunk = Buffer.from(text, 'utf8');
       }
       this.append(chunk);
       this.scan(false);
@@ -148,6 +155,9 @@ export class ByteCsvReader {
     }
     this.scan(true);
   }
+
+  /** UTF-16 input: whether any text has been decoded yet (for the byte-order mark). */
+  private sawText = false;
 
   /** A multi-byte sequence cut off at a chunk end, held back while the encoding is undecided. */
   private pending: Uint8Array | null = null;

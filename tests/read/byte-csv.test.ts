@@ -118,6 +118,9 @@ describe('ByteCsvReader matches the string parser', () => {
     const parsed = await viaBytes(bytes, () => 5);
     expect(parsed.encoding).toBe('utf-16le');
     expect(parsed.rows).toEqual([{ fields: ['Åsen', 'MA'], line: 2 }]);
+    const forced = await viaBytes(bytes, () => 3, 'utf-16le');
+    expect(forced.header).toEqual(['Skola', 'Ämne']);
+    expect(forced.rows).toEqual([{ fields: ['Åsen', 'MA'], line: 2 }]);
   });
 });
 
