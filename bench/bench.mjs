@@ -45,7 +45,8 @@ const USAGE = `usage: node bench/bench.mjs [options]     (npm run bench -- [opti
   --pupils N                  pupils per grade level instead of a preset (${PRESETS.default} ≈ 4.3 M rows)
   --years Y                   school years (default 5, ending 2024/25)
   --seed N                    generator seed (default: the generator's)
-  --sizes                     run two sizes, half the pupils and the chosen size, to show how memory grows
+  --sizes                     run two sizes, half the pupils and the chosen size, to show how memory grows,
+                              then gap on the chosen size with every row twice (same pupils)
   --runs N                    run each command N times: the fastest wall time, the median peak RSS (default 1)
   --min-group N               --min-group passed to ska-analyze (default 1: every group shows its figures)
   --keep                      reuse a cached export even if the generator has changed since it was written
@@ -469,6 +470,30 @@ function machine() {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Rows without pupils: the same export with every data row written twice. The figures must be
+ * identical (the second copies are duplicates) and memory should barely move, because the tool
+ * keeps one record per pupil × school year × subject, not one per row.
+ * @param {SizeResult} result
+ * @param {{ runs: number, minGroup: number }} o
+ * @returns {Promise<boolean>}
+ */
+async function doubledRows(result, o) {
+  const single = result.timings.find((t) => t.analysis === 'gap' && t.tool === 'ska-analyze');
+  if (!single || single.status !== 'ok' || !single.output) return true;
+  const doubledPath = join(OUT, `doubled-p${result.file.pupils}-y${result.file.years}.csv`);
+  const text = readFileSync(result.file.path);
+  const headerEnd = text.indexOf(10) + 1;
+  writeFileSync(doubledPath, Buffer.concat([text, text.subarray(headerEnd)]));
+  const singleRows = JSON.parse(readFileSync(single.output, 'utf8')).rows;
+  say('');
+  say(`Same pupils, every row twice (${fmtInt(result.file.rows * 2)} rows): ska-analyze gap`);
+  const doubled = await timeSka('gap', { ...result.file, path: doubledPath, years: `${result.file.years}-doubled` }, o);
+  const same = doubled.status === 'ok' && doubled.output !== undefined && JSON.stringify(JSON.parse(readFileSync(doubled.output, 'utf8')).rows) === JSON.stringify(singleRows);
+  say(`  peak RSS ${fmtPeak(doubled.peak_mb)} MB against ${fmtPeak(single.peak_mb)} MB for the single file; wall ${fmtWall(doubled.wall_s)} s; figures ${same ? 'identical' : 'DIFFER'}`);
+  return same;
+}
+
 async function main() {
   const o = parseOptions();
   if (o.out !== null) OUT = o.out;
@@ -510,6 +535,8 @@ async function main() {
     }
     const widths = lines[0]?.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length))) ?? [];
     for (const line of lines) say(line.map((cell, i) => cell.padStart(widths[i] ?? 0)).join('  '));
+    const last = results[results.length - 1];
+    if (last && !(await doubledRows(last, o))) ok = false;
   }
   say('');
   say(`load average after: ${load()}`);
