@@ -105,6 +105,8 @@ export function genderResolver(store: ResultStore): (pupil: number) => 'girl' | 
 }
 
 const SCB_TEST_CODES: Readonly<Record<string, string>> = { '99': 'not_taken (99)', '88': 'unavailable (88)' };
+/** Words systems write in a test column for a pupil who did not take the test (folded). */
+const NOT_TAKEN = new Set(['ejdeltagit', 'deltogej', 'ejdeltog', 'franvarande', 'franvaro', 'ejgenomfort', 'ejgjort', 'ejskrivit', 'befriad']);
 
 /** What one distinct cell text means as a grade/test value. */
 interface GradeMeaning {
@@ -300,7 +302,7 @@ function makeRowHandler(
   const gradeMeaningOf = (text: string, kind: ResultKind): Omit<GradeMeaning, 'tallyId'> => {
     const trimmed = text.trim();
     if (trimmed === '') return { step: -2, invalid: null, tally: 'blank', detail: '' };
-    const code = kind === 'test' ? SCB_TEST_CODES[trimmed] : undefined;
+    const code = kind === 'test' ? (SCB_TEST_CODES[trimmed] ?? (NOT_TAKEN.has(fold(trimmed)) ? 'not_taken' : undefined)) : undefined;
     if (code !== undefined) return { step: -2, invalid: null, tally: code, detail: '' };
     const grade = normaliseGrade(text);
     if (grade.status === 'invalid') return { step: -9, invalid: grade.reason === 'old_scale' ? 'old_grade_scale' : 'invalid_grade', tally: '', detail: trimmed };

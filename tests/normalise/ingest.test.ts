@@ -411,3 +411,15 @@ describe('readExports: one pupil across files', () => {
     expect(result.store.files).toEqual(['betyg.csv', 'np.csv']);
   });
 });
+
+describe('readExports: a test not taken', () => {
+  it('SCB codes and the words systems write count as no result, not as errors', async () => {
+    const text = ['Personnummer;Läsår;Ämne;Betyg;Provbetyg', '201001019991;2024/25;MA;C;99', '201001029982;2024/25;MA;D;Ej deltagit', '201001039973;2024/25;MA;E;Frånvarande', '201001049964;2024/25;MA;B;88'].join('\n');
+    const result = await readExports([{ name: 'x.csv', open: async function* () { yield Buffer.from(text); } }], { config: {}, areas: new Map() });
+    const file = result.files[0]!;
+    expect(file.ledger.accepted).toBe(4);
+    expect(file.values.test).toEqual({ 'not_taken (99)': 1, not_taken: 2, 'unavailable (88)': 1 });
+    expect([...result.store.slots.values()].every((slot) => slot.test === undefined && slot.grade !== undefined)).toBe(true);
+  });
+});
+
