@@ -216,6 +216,16 @@ export function renderGapTable(report: GapReport, options: RenderOptions): strin
   }
   flush();
   const alpha = formatNumber(result.options.alpha, 2, lang);
+  const funnel = result.comparisons.funnel;
+  if (funnel.tests > 0) {
+    const chance = formatNumber(funnel.expected_by_chance, 0, lang);
+    out.push(
+      lang === 'sv'
+        ? `Tratten: ${formatCount(funnel.flagged, lang)} av ${formatCount(funnel.tests, lang)} grupper utanför 95 %-gränserna; slumpen ensam ger omkring ${chance}. Efter justering för många jämförelser (Benjamini–Hochberg) kvarstår ${formatCount(funnel.flagged_adjusted, lang)}.`
+        : `Funnel: ${formatCount(funnel.flagged, lang)} of ${formatCount(funnel.tests, lang)} groups outside the 95 % limits; chance alone gives about ${chance}. After adjusting for many comparisons (Benjamini–Hochberg), ${formatCount(funnel.flagged_adjusted, lang)} remain.`,
+      '',
+    );
+  }
   for (const line of t.legend) out.push(paint.dim(line.replace('{alpha}', alpha).replace('{min}', String(result.options.minGroup))));
   out.push('');
   return out.join('\n');

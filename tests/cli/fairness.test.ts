@@ -88,3 +88,13 @@ describe('--reference', () => {
     expect(result.stderr).toBe(`ska-analyze: ${file}: rows.0.level: Invalid input: expected string, received undefined (expected the JSON of an earlier "ska-analyze gap --format json" run)\n`);
   });
 });
+
+describe('the table says how many flags chance alone would give', () => {
+  it('prints the funnel flags against the expected number', () => {
+    const table = run(['gap', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv', '--quiet']);
+    const report = rows();
+    const f = report.meta.multiple_comparisons.funnel;
+    expect(table.stdout).toContain(`Tratten: ${f.flagged} av ${f.tests} grupper utanför 95 %-gränserna; slumpen ensam ger omkring ${Math.round(f.expected_by_chance)}.`);
+    expect(table.stdout).toContain(`(Benjamini–Hochberg) kvarstår ${f.flagged_adjusted}.`);
+  });
+});
