@@ -64,7 +64,9 @@ export function buildProgram(): Command {
       .option('--min-group <n>', 'groups with fewer linked pupils show no figures (default 10)')
       .option('--alpha <p>', 'significance level for the verdicts strict / generous (default 0.05)')
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']))
-      .option('--excel', 'CSV for Swedish Excel: semicolons, decimal commas, BOM (implies --format csv)'),
+      .option('--excel', 'CSV for Swedish Excel: semicolons, decimal commas, BOM (implies --format csv)')
+      .option('--list-cases', 'list linked pupils whose pass/fail changed between the years (ids masked)')
+      .option('--show-ids', 'with --list-cases: show the pupil ids (personal data: handle with care)'),
   ).action(async (files: string[], options: Record<string, unknown>) => {
     await runTransition(files, options);
   });

@@ -206,6 +206,46 @@ function makeRecord(
   };
 }
 
+/** A linked pupil whose pass/fail changed between the years (for follow-up, --list-cases). */
+export interface TransitionCase {
+  pupil: string;
+  school_year: string;
+  area: string;
+  school: string;
+  class: string;
+  subject: string;
+  from: 'pass' | 'fail';
+  to: 'pass' | 'fail';
+  changed_school: boolean;
+}
+
+export function listTransitionCases(records: readonly TransitionRecord[]): TransitionCase[] {
+  const cases: TransitionCase[] = [];
+  for (const record of records) {
+    if (record.status !== 'linked' || record.fromPass === record.toPass) continue;
+    cases.push({
+      pupil: record.pupil,
+      school_year: record.school_year,
+      area: record.area,
+      school: record.school,
+      class: record.class,
+      subject: record.subject,
+      from: record.fromPass ? 'pass' : 'fail',
+      to: record.toPass ? 'pass' : 'fail',
+      changed_school: record.changedSchool,
+    });
+  }
+  const collator = new Intl.Collator('sv', { numeric: true });
+  const order = ['school_year', 'area', 'school', 'class', 'subject', 'pupil'] as const;
+  return cases.sort((a, b) => {
+    for (const field of order) {
+      const c = collator.compare(a[field], b[field]);
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
+}
+
 export interface TransitionOptions {
   by: readonly Dimension[];
   minGroup: number;

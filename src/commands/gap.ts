@@ -1,7 +1,7 @@
 /**
  * `ska-analyze gap FILES…`: teacher grades against national test grades, per group.
  */
-import { analyseGap, DEFAULT_GAP_BY, listCases, type GapCase } from '../analysis/gap.js';
+import { analyseGap, DEFAULT_GAP_BY, listCases } from '../analysis/gap.js';
 import { divergentPairs, pairGradesWithTests } from '../analysis/pairs.js';
 import { UsageError } from '../errors.js';
 import { readGapReference } from '../read/reference.js';
@@ -13,6 +13,7 @@ import { renderSummary } from '../render/summary.js';
 import {
   countSuppressed,
   loadInputs,
+  maskPupils,
   readingParameters,
   takeStore,
   parseBy,
@@ -49,20 +50,6 @@ function parseFormat(value: string | undefined, excel: boolean): GapFormat {
   return known;
 }
 
-/** Replace ids by a running number unless the user asked to see them. */
-export function maskCases(cases: readonly GapCase[], showIds: boolean): GapCase[] {
-  if (showIds) return [...cases];
-  const numbers = new Map<string, string>();
-  return cases.map((c) => {
-    let label = numbers.get(c.pupil);
-    if (label === undefined) {
-      label = `elev-${String(numbers.size + 1).padStart(4, '0')}`;
-      numbers.set(c.pupil, label);
-    }
-    return { ...c, pupil: label };
-  });
-}
-
 export async function runGap(files: string[], options: GapCommandOptions): Promise<void> {
   const format = parseFormat(options.format, options.excel === true);
   const lang = parseLang(options.lang);
@@ -79,7 +66,7 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
   const { cells, coverage, cases } = ((store: ResultStore) => {
     const genderOf = genderResolver(store);
     const pairing = pairGradesWithTests(store, genderOf, new Set(by));
-    return { ...pairing, cases: options.listCases ? maskCases(listCases(divergentPairs(store, genderOf)), options.showIds === true) : null };
+    return { ...pairing, cases: options.listCases ? maskPupils(listCases(divergentPairs(store, genderOf)), options.showIds === true) : null };
   })(takeStore(loaded));
   const result = analyseGap(cells, { by, minGroup, alpha, shrink: options.shrink === true, ...(reference ? { reference } : {}) });
 

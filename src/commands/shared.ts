@@ -89,6 +89,20 @@ export async function loadInputs(files: readonly string[], options: CommonOption
   return { config, files: read.files, store: read.store };
 }
 
+/** Replace pupil ids by a running number (elev-0001, …) unless the user asked to see them. */
+export function maskPupils<T extends { pupil: string }>(cases: readonly T[], showIds: boolean): T[] {
+  if (showIds) return [...cases];
+  const numbers = new Map<string, string>();
+  return cases.map((c) => {
+    let label = numbers.get(c.pupil);
+    if (label === undefined) {
+      label = `elev-${String(numbers.size + 1).padStart(4, '0')}`;
+      numbers.set(c.pupil, label);
+    }
+    return { ...c, pupil: label };
+  });
+}
+
 /** The reading options every command reports in `meta.parameters`. */
 export function readingParameters(options: CommonOptions): { encoding: string; config: string | null; areas: string | null } {
   return { encoding: options.encoding ?? 'auto', config: options.config ?? null, areas: options.areas ?? null };

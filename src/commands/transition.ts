@@ -1,14 +1,14 @@
 /**
  * `ska-analyze transition FILES…`: år 5 assessments against the same pupils' år 6 results.
  */
-import { analyseTransition, DEFAULT_TRANSITION_BY, linkTransition, type SideKind } from '../analysis/transition.js';
+import { analyseTransition, DEFAULT_TRANSITION_BY, linkTransition, listTransitionCases, type SideKind } from '../analysis/transition.js';
 import { UsageError } from '../errors.js';
 import { buildMeta } from '../meta.js';
 import { genderResolver } from '../normalise/ingest.js';
 import type { ResultStore } from '../normalise/store.js';
 import { renderSummary } from '../render/summary.js';
 import { transitionRenderers, type TransitionFormat } from '../render/transition.js';
-import { countSuppressed, loadInputs, readingParameters, takeStore, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
+import { countSuppressed, loadInputs, maskPupils, readingParameters, takeStore, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
 
 export interface TransitionCommandOptions extends CommonOptions {
   from?: string;
@@ -21,6 +21,8 @@ export interface TransitionCommandOptions extends CommonOptions {
   alpha?: string;
   format?: string;
   excel?: boolean;
+  listCases?: boolean;
+  showIds?: boolean;
 }
 
 const KINDS: Readonly<Record<string, SideKind>> = {
@@ -56,6 +58,7 @@ export async function runTransition(files: string[], options: TransitionCommandO
   const format = (['table', 'json', 'csv'] as const).find((f) => f === formatText);
   if (!format) throw new UsageError(`--format: use table, json or csv, not "${formatText}"`);
   const lang = parseLang(options.lang);
+  if (options.showIds && !options.listCases) throw new UsageError('--show-ids only works together with --list-cases');
   const fromLevel = parseLevel('--from', options.from, 5);
   const toLevel = parseLevel('--to', options.to, 6);
   if (toLevel <= fromLevel) throw new UsageError(`--to (${toLevel}) must be a later grade level than --from (${fromLevel})`);
@@ -75,6 +78,7 @@ export async function runTransition(files: string[], options: TransitionCommandO
   // The store is only needed until the pupils are linked: let it go before the report is built.
   const { records, coverage } = ((store: ResultStore) => linkTransition(store, link, genderResolver(store)))(takeStore(loaded));
   const result = analyseTransition(records, { by, minGroup, alpha });
+  const cases = options.listCases ? maskPupils(listTransitionCases(records), options.showIds === true) : null;
   const suppressed = countSuppressed(result.groups);
   const parameters = {
     from: fromLevel,
@@ -86,9 +90,11 @@ export async function runTransition(files: string[], options: TransitionCommandO
     min_group: minGroup,
     alpha,
     ...readingParameters(options),
+    list_cases: options.listCases === true,
+    show_ids: options.showIds === true,
   };
   const meta = buildMeta('transition', parameters, loaded.files, { ...coverage }, suppressed);
-  const text = transitionRenderers[format]({ meta, result, link }, { lang, paint: stdoutPainter(options.output), excel, matrix: false });
+  const text = transitionRenderers[format]({ meta, result, link, cases }, { lang, paint: stdoutPainter(options.output), excel, matrix: false });
   writeDiagnostics(renderSummary(meta, lang, stderrPainter()), options.quiet);
   await writeReport(text, options.output);
 }

@@ -3,7 +3,7 @@
  */
 import { TextTable } from './text-table.js';
 import type { KeyValue } from '../analysis/groups.js';
-import type { LinkOptions, SideKind, TransitionFigures, TransitionGroup, TransitionResult } from '../analysis/transition.js';
+import type { LinkOptions, SideKind, TransitionCase, TransitionFigures, TransitionGroup, TransitionResult } from '../analysis/transition.js';
 import type { ReportMeta } from '../meta.js';
 import { subjectName } from '../normalise/subject.js';
 import type { Dimension } from '../types.js';
@@ -15,7 +15,11 @@ export interface TransitionReport {
   meta: ReportMeta;
   result: TransitionResult;
   link: LinkOptions;
+  /** Present with --list-cases; pupil ids already masked unless --show-ids. */
+  cases: TransitionCase[] | null;
 }
+
+const CASE_FIELDS = ['school_year', 'area', 'school', 'class', 'subject', 'pupil', 'from', 'to', 'changed_school'] as const;
 
 export const TRANSITION_FIGURE_KEYS = [
   'n_from_only',
@@ -68,8 +72,12 @@ export function flattenTransition(result: TransitionResult): TransitionFlatRow[]
 export type TransitionFormat = 'table' | 'json' | 'csv';
 
 export const transitionRenderers: Readonly<Record<TransitionFormat, (report: TransitionReport, options: RenderOptions) => ReportText>> = {
-  json: (report) => jsonPieces(report.meta, 'rows', flattenTransition(report.result), (row) => row),
+  json: (report) =>
+    report.cases
+      ? jsonPieces(report.meta, 'cases', report.cases, (c) => c)
+      : jsonPieces(report.meta, 'rows', flattenTransition(report.result), (row) => row),
   csv: (report, options) => {
+    if (report.cases) return writeCsv(CASE_FIELDS, report.cases.map((c) => CASE_FIELDS.map((field) => c[field])), { excel: options.excel });
     const dims = report.result.plan.by;
     const header = [...dims, 'level', 'n', ...TRANSITION_FIGURE_KEYS, 'suppressed', 'suppressed_reason'];
     const rows = flattenTransition(report.result).map((row) => {
@@ -201,7 +209,27 @@ export function sentence(name: string, f: TransitionFigures, link: LinkOptions, 
   return `${name}: ${from} (${pf} pass) and ${to} (${pt}) do not differ significantly (${pp} percentage points, ${p}).`;
 }
 
+function renderCasesTable(report: TransitionReport, cases: readonly TransitionCase[], options: RenderOptions): string {
+  const { lang, paint } = options;
+  const sv = lang === 'sv';
+  const { link } = report;
+  const word = (side: 'pass' | 'fail') => (sv ? (side === 'pass' ? 'godkänd' : 'inte godkänd') : side);
+  const table = new TextTable({
+    head: sv
+      ? ['Läsår', 'Område', 'Skola', 'Klass', 'Ämne', 'Elev', `Åk ${link.fromLevel}`, `Åk ${link.toLevel}`, 'Bytt skola']
+      : ['Year', 'Area', 'School', 'Class', 'Subject', 'Pupil', `Year ${link.fromLevel}`, `Year ${link.toLevel}`, 'Changed school'],
+  });
+  for (const c of cases) {
+    table.push([c.school_year, c.area, c.school, c.class, subjectName(c.subject, lang), c.pupil, word(c.from), word(c.to), c.changed_school ? (sv ? 'ja' : 'yes') : '']);
+  }
+  const title = sv
+    ? `Elever vars utfall ändrades mellan åk ${link.fromLevel} och åk ${link.toLevel} (${formatCount(cases.length, lang)})`
+    : `Pupils whose outcome changed between year ${link.fromLevel} and year ${link.toLevel} (${formatCount(cases.length, lang)})`;
+  return `${paint.bold(title)}\n${table.toString()}\n`;
+}
+
 export function renderTransitionTable(report: TransitionReport, options: RenderOptions): string {
+  if (report.cases) return renderCasesTable(report, report.cases, options);
   const { lang, paint } = options;
   const w = WORDS[lang];
   const { result, link } = report;

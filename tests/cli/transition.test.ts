@@ -79,3 +79,26 @@ describe('transition on the demo data', () => {
     expect(result.stderr).toBe('ska-analyze: --to (5) must be a later grade level than --from (6)\n');
   });
 });
+
+describe('transition --list-cases', () => {
+  it('lists linked pupils whose outcome changed, ids masked unless --show-ids', () => {
+    const masked = run([...DEMO, '--list-cases', '--format', 'json', '--quiet']);
+    expect(masked.status).toBe(0);
+    const cases = (JSON.parse(masked.stdout) as { cases: { pupil: string; from: string; to: string }[] }).cases;
+    expect(cases.length).toBeGreaterThan(0);
+    expect(cases.every((c) => /^elev-\d{4}$/.test(c.pupil) && c.from !== c.to)).toBe(true);
+    expect(masked.stdout).not.toMatch(PERSONNUMMER);
+    // As many cases as the discordant cells of the totals (pass→fail + fail→pass over the subjects).
+    const rows = (JSON.parse(run([...DEMO, '--format', 'json', '--quiet']).stdout) as { rows: Row[] }).rows;
+    const discordant = rows.filter((r) => r.area === null).reduce((sum, r) => sum + (r.pass_fail ?? 0) + (r.fail_pass ?? 0), 0);
+    expect(cases.length).toBe(discordant);
+    const shown = run([...DEMO, '--list-cases', '--show-ids', '--format', 'csv', '--quiet']);
+    expect(shown.stdout.split('\n')[1]).toMatch(/,\d{12},(pass|fail),(pass|fail),/);
+  });
+
+  it('--show-ids alone is refused', () => {
+    const result = run([...DEMO, '--show-ids']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('ska-analyze: --show-ids only works together with --list-cases\n');
+  });
+});
