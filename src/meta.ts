@@ -20,6 +20,9 @@ export interface ReasonMeta {
 
 export interface FileMeta {
   file: string;
+  /** Run manifest: the exact bytes read, so a figure can be traced to the export it came from. */
+  bytes: number;
+  sha256: string;
   encoding: string;
   bom: boolean;
   delimiter: string;
@@ -77,6 +80,8 @@ export function describeFile(report: FileReport): FileMeta {
   }
   return {
     file: report.file,
+    bytes: report.bytes,
+    sha256: report.sha256,
     encoding: report.encoding,
     bom: report.bom,
     delimiter: DELIMITER_NAMES[report.delimiter] ?? report.delimiter,

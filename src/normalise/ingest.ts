@@ -3,6 +3,7 @@
  * counted in the file's ledger with their line; file-level problems (unreadable, empty, a
  * required column missing) stop the run with an InputError naming the file.
  */
+import { createHash, type Hash } from 'node:crypto';
 import type { Config } from '../config.js';
 import { InputError, describeFsError } from '../errors.js';
 import { ByteDict } from '../read/byte-dict.js';
@@ -40,6 +41,9 @@ export interface FileReport {
   /** Per kind: counts of A–F / streck / blank values on accepted rows. */
   values: Record<ResultKind, ValueTally>;
   idFormats: Record<PupilIdKind, number>;
+  /** SHA-256 of the file's bytes and their number, for the run manifest. */
+  sha256: string;
+  bytes: number;
 }
 
 export interface ReadOptions {
@@ -175,6 +179,7 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
   store.files.push(source.name);
   const ledger = new FileLedger(source.name);
   let report: FileReport | null = null;
+  const digest = { hash: createHash('sha256'), bytes: 0 };
   const state: { handler: { row: (row: ByteRow) => void; finish: () => void } | null } = { handler: null };
   const reader: ByteCsvReader = new ByteCsvReader(
     {
@@ -194,8 +199,7 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
     options.encoding,
   );
   try {
-    const progress = options.onProgress;
-    await reader.readAll(progress ? counted(source, progress) : source.open());
+    await reader.readAll(counted(source, options.onProgress, digest));
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw describeFsError(error, source.name);
@@ -208,15 +212,18 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
   done.bom = reader.info.bom;
   done.invalidBytes = reader.info.replaced;
   done.blankLines = reader.blankLines;
+  done.sha256 = digest.hash.digest('hex');
+  done.bytes = digest.bytes;
   if (done.ledger.read === 0) throw new InputError(`${source.name}: the file has a header but no rows`);
   return done;
 }
 
-async function* counted(source: InputSource, progress: NonNullable<ReadOptions['onProgress']>): AsyncGenerator<Uint8Array> {
-  let done = 0;
+/** The source's chunks, hashed (SHA-256, for the manifest) and reported for progress on the way. */
+async function* counted(source: InputSource, progress: ReadOptions['onProgress'], digest: { hash: Hash; bytes: number }): AsyncGenerator<Uint8Array> {
   for await (const chunk of source.open()) {
-    done += chunk.length;
-    progress(source.name, done, source.size);
+    digest.bytes += chunk.length;
+    digest.hash.update(chunk);
+    progress?.(source.name, digest.bytes, source.size);
     yield chunk;
   }
 }
@@ -259,6 +266,8 @@ function startReport(
     ledger,
     values: { grade: {}, test: {}, assessment: {} },
     idFormats: { personnummer: 0, samordningsnummer: 0, opaque: 0 },
+    sha256: '',
+    bytes: 0,
   };
 }
 

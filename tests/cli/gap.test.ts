@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,6 +111,17 @@ describe('gap on the demo data', () => {
 
   it('writes JSON exactly as JSON.stringify(…, null, 2) would (rows are serialised piece by piece)', () => {
     expect(json.stdout).toBe(`${JSON.stringify(JSON.parse(json.stdout), null, 2)}\n`);
+  });
+
+  it('carries a run manifest: tool version, parameters and a SHA-256 per input file', () => {
+    const meta = JSON.parse(json.stdout).meta as { version: string; parameters: { by: string[] }; files: { file: string; bytes: number; sha256: string }[] };
+    expect(meta.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(meta.parameters.by).toEqual(['school_year', 'grade_level', 'area', 'school', 'subject']);
+    for (const file of meta.files) {
+      const bytes = readFileSync(file.file);
+      expect(file.bytes).toBe(bytes.length);
+      expect(file.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    }
   });
 
   it('is deterministic: the same inputs give byte-identical reports', () => {
