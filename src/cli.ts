@@ -41,13 +41,14 @@ export function buildProgram(): Command {
       .option('--matrix', 'table format: print the A–F × A–F table and the step differences under every group')
       .option('--list-cases', 'list pupils whose grade and test grade differ by 2 steps or more (ids masked)')
       .option('--show-ids', 'with --list-cases: show the pupil ids (personal data: handle with care)')
+      .option('--fail-on <conditions>', 'exit with code 3 when any group breaches a threshold, e.g. "share_higher>0.25" or "funnel_flag=above_99.8" (comma-separated)')
       .option('--reference <file>', 'standardise against this grading standard instead of the municipality\'s own: the JSON of an earlier gap run (its total rows per grade level and subject)')
       .option(
         '--shrink',
         'add empirical-Bayes estimates of each group\'s standardised gap (std_gap_shrunk) next to the raw ones. Caveat: shrinkage moves small schools toward the mean, so a small school\'s real difference is understated; use it to rank, never instead of the raw figures',
       ),
   ).action(async (files: string[], options: Record<string, unknown>) => {
-    await runGap(files, options);
+    process.exitCode = await runGap(files, options);
   });
 
   commonOptions(
@@ -66,9 +67,10 @@ export function buildProgram(): Command {
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']))
       .option('--excel', 'CSV for Swedish Excel: semicolons, decimal commas, BOM (implies --format csv)')
       .option('--list-cases', 'list linked pupils whose pass/fail changed between the years (ids masked)')
+      .option('--fail-on <conditions>', 'exit with code 3 when any group breaches a threshold, e.g. "verdict=strict" or "diff_pp<-0.1" (comma-separated)')
       .option('--show-ids', 'with --list-cases: show the pupil ids (personal data: handle with care)'),
   ).action(async (files: string[], options: Record<string, unknown>) => {
-    await runTransition(files, options);
+    process.exitCode = await runTransition(files, options);
   });
 
   commonOptions(

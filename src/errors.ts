@@ -6,7 +6,7 @@
  *   1  an unexpected internal error (a bug: please report it)
  *   2  the input or the command line cannot be used: a missing or unreadable file, an empty
  *      file, a missing required column, an invalid config file or option
- *   3  reserved for threshold alerts (`--fail-on`)
+ *   3  the report was written and a group breaches a `--fail-on` threshold
  */
 export class InputError extends Error {
   readonly exitCode = 2;

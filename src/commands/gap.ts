@@ -9,10 +9,14 @@ import { buildMeta } from '../meta.js';
 import { genderResolver } from '../normalise/ingest.js';
 import type { ResultStore } from '../normalise/store.js';
 import { gapRenderers, type GapFormat } from '../render/gap.js';
+import { flattenGap, GAP_FIGURE_KEYS } from '../render/gap-rows.js';
+import { DIMENSIONS } from '../types.js';
 import { renderSummary } from '../render/summary.js';
 import {
   countSuppressed,
+  checkFailOn,
   loadInputs,
+  parseFailOn,
   maskPupils,
   readingParameters,
   takeStore,
@@ -38,6 +42,7 @@ export interface GapCommandOptions extends CommonOptions {
   showIds?: boolean;
   shrink?: boolean;
   reference?: string;
+  failOn?: string;
 }
 
 const FORMATS: readonly GapFormat[] = ['table', 'json', 'csv'];
@@ -50,10 +55,12 @@ function parseFormat(value: string | undefined, excel: boolean): GapFormat {
   return known;
 }
 
-export async function runGap(files: string[], options: GapCommandOptions): Promise<void> {
+/** Runs the command; resolves to the exit code (3 when --fail-on is breached). */
+export async function runGap(files: string[], options: GapCommandOptions): Promise<number> {
   const format = parseFormat(options.format, options.excel === true);
   const lang = parseLang(options.lang);
   if (options.showIds && !options.listCases) throw new UsageError('--show-ids only works together with --list-cases');
+  const failOn = parseFailOn(options.failOn, [...DIMENSIONS, 'level', 'n', ...GAP_FIGURE_KEYS]);
   // A bad reference file is found before the exports are read.
   const reference = options.reference === undefined ? undefined : await readGapReference(options.reference);
   const loaded = await loadInputs(files, options);
@@ -91,4 +98,5 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
   });
   writeDiagnostics(renderSummary(meta, lang, stderrPainter()), options.quiet);
   await writeReport(text, options.output);
+  return failOn ? checkFailOn(flattenGap(result), failOn, by, lang) : 0;
 }

@@ -4,6 +4,7 @@
  */
 import { open } from 'node:fs/promises';
 import type { SuppressionReason } from '../analysis/suppression.js';
+import { findBreaches, parseConditions, type Condition } from '../analysis/thresholds.js';
 import { loadConfig, type Config } from '../config.js';
 import { UsageError, describeFsError } from '../errors.js';
 import { readExports, type FileReport } from '../normalise/ingest.js';
@@ -87,6 +88,32 @@ export async function loadInputs(files: readonly string[], options: CommonOption
   });
   progress?.done();
   return { config, files: read.files, store: read.store };
+}
+
+/** Parse --fail-on before any file is read. */
+export function parseFailOn(text: string | undefined, keys: readonly string[]): Condition[] | null {
+  if (text === undefined) return null;
+  try {
+    return parseConditions(text, keys);
+  } catch (error) {
+    throw new UsageError(`--fail-on: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * Check the report's rows against --fail-on; say on stderr which groups breach what (group keys
+ * only, never pupils) and return the exit code: 3 when any group breaches a condition, else 0.
+ */
+export function checkFailOn(rows: readonly Record<string, unknown>[], conditions: readonly Condition[] | null, by: readonly Dimension[], lang: Lang): number {
+  if (!conditions) return 0;
+  const breaches = findBreaches(rows, conditions);
+  for (const { condition, rows: hits } of breaches) {
+    const label = (row: Record<string, unknown>) => by.map((dim) => (row[dim] === null || row[dim] === undefined ? (lang === 'sv' ? 'Totalt' : 'Total') : String(row[dim]))).join(' · ');
+    const shown = hits.slice(0, 5).map(label).join('; ');
+    const more = hits.length > 5 ? (lang === 'sv' ? `; och ${hits.length - 5} till` : `; and ${hits.length - 5} more`) : '';
+    process.stderr.write(`ska-analyze: --fail-on ${condition.text}: ${hits.length} ${lang === 'sv' ? (hits.length === 1 ? 'grupp' : 'grupper') : hits.length === 1 ? 'group' : 'groups'} (${shown}${more})\n`);
+  }
+  return breaches.length > 0 ? 3 : 0;
 }
 
 /** Replace pupil ids by a running number (elev-0001, …) unless the user asked to see them. */

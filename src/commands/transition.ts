@@ -7,8 +7,9 @@ import { buildMeta } from '../meta.js';
 import { genderResolver } from '../normalise/ingest.js';
 import type { ResultStore } from '../normalise/store.js';
 import { renderSummary } from '../render/summary.js';
-import { transitionRenderers, type TransitionFormat } from '../render/transition.js';
-import { countSuppressed, loadInputs, maskPupils, readingParameters, takeStore, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
+import { flattenTransition, TRANSITION_FIGURE_KEYS, transitionRenderers, type TransitionFormat } from '../render/transition.js';
+import { DIMENSIONS } from '../types.js';
+import { checkFailOn, countSuppressed, loadInputs, parseFailOn, maskPupils, readingParameters, takeStore, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
 
 export interface TransitionCommandOptions extends CommonOptions {
   from?: string;
@@ -23,6 +24,7 @@ export interface TransitionCommandOptions extends CommonOptions {
   excel?: boolean;
   listCases?: boolean;
   showIds?: boolean;
+  failOn?: string;
 }
 
 const KINDS: Readonly<Record<string, SideKind>> = {
@@ -51,7 +53,8 @@ function parseLevel(name: string, value: string | undefined, fallback: number): 
   return level;
 }
 
-export async function runTransition(files: string[], options: TransitionCommandOptions): Promise<void> {
+/** Runs the command; resolves to the exit code (3 when --fail-on is breached). */
+export async function runTransition(files: string[], options: TransitionCommandOptions): Promise<number> {
   const excel = options.excel === true;
   if (excel && options.format !== undefined && options.format !== 'csv') throw new UsageError(`--excel writes CSV; it cannot be combined with --format ${options.format}`);
   const formatText = options.format ?? (excel ? 'csv' : 'table');
@@ -67,6 +70,7 @@ export async function runTransition(files: string[], options: TransitionCommandO
   const attributeTo = options.attributeTo ?? 'from';
   if (attributeTo !== 'from' && attributeTo !== 'to') throw new UsageError(`--attribute-to: use from or to, not "${attributeTo}"`);
 
+  const failOn = parseFailOn(options.failOn, [...DIMENSIONS, 'level', 'n', ...TRANSITION_FIGURE_KEYS]);
   const loaded = await loadInputs(files, options);
   const { config } = loaded;
   const by = parseBy(options.by, DEFAULT_TRANSITION_BY);
@@ -97,4 +101,5 @@ export async function runTransition(files: string[], options: TransitionCommandO
   const text = transitionRenderers[format]({ meta, result, link, cases }, { lang, paint: stdoutPainter(options.output), excel, matrix: false });
   writeDiagnostics(renderSummary(meta, lang, stderrPainter()), options.quiet);
   await writeReport(text, options.output);
+  return failOn ? checkFailOn(flattenTransition(result), failOn, by, lang) : 0;
 }

@@ -243,3 +243,20 @@ describe('bad input: one clear line, exit 2, no stack trace', () => {
     expect(result.status).toBe(0);
   });
 });
+
+describe('--fail-on', () => {
+  it('writes the report, names the breaching groups on stderr and exits 3', () => {
+    const result = run([...DEMO, '--format', 'json', '--quiet', '--fail-on', 'share_higher>0.6']);
+    expect(result.status).toBe(3);
+    expect(JSON.parse(result.stdout).rows.length).toBeGreaterThan(0);
+    expect(result.stderr).toMatch(/^ska-analyze: --fail-on share_higher>0\.6: \d+ grupper? \(.*Solåsens skola.*\)\n$/);
+    expect(result.stderr).not.toMatch(PERSONNUMMER);
+  });
+
+  it('exits 0 when nothing breaches, and 2 for an unknown key before reading anything', () => {
+    expect(run([...DEMO, '--quiet', '--fail-on', 'n>100000']).status).toBe(0);
+    const bad = run(['gap', 'nope.csv', '--fail-on', 'planet>1']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--fail-on: "planet" is not a key');
+  });
+});
