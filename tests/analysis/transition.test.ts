@@ -237,6 +237,8 @@ describe('analyseTransition', () => {
     const f = analyseTransition(graded, OPTIONS).groups[0]!.figures!;
     // Five C→C (0) and five B→C (+2.5): mean 1.25.
     expect(f.mean_diff).toBeCloseTo(1.25, 12);
-    expect(f.kappa_w).not.toBeNull();
+    // Quadratic weights ((i − j)/5)²: observed Σw·o = 5 · 0.04 = 0.2; expected (margins B 5, C 5 × C 10)
+    // Σw·e = 5 · 0.04 = 0.2 → κ = 1 − 0.2/0.2 = 0: grading B instead of C half the time is no better than chance here.
+    expect(f.kappa_w).toBeCloseTo(0, 12);
   });
 });
