@@ -7,7 +7,9 @@
  *   (a) a shown group with exactly one hidden part (of one breakdown, e.g. its schools, or its
  *       girls/boys): the smallest shown part is hidden too;
  *   (b) a hidden group all of whose parts are shown (the parts would add up to it): the
- *       smallest part is hidden.
+ *       smallest part is hidden;
+ *   (c) a shown group with a single part (only boys in a class, one school in an area) whose
+ *       part is hidden: the group is the same pupils, so it is hidden too.
  *   Repeated until nothing changes. Skolverket does the same for girls/boys ("if one is
  *   suppressed, both are").
  */
@@ -52,6 +54,12 @@ export function applySuppression(plan: GroupPlan, groups: readonly SuppressionIn
     for (const { parentId, members } of families) {
       const parentHidden = hidden.has(parentId);
       const hiddenCount = members.filter((member) => hidden.has(member.id)).length;
+      if (!parentHidden && members.length === 1 && hiddenCount === 1) {
+        // (c) The only part of a total is the total: hiding the part means hiding the total.
+        hidden.set(parentId, 'complementary');
+        changed = true;
+        continue;
+      }
       const needsMore = parentHidden ? hiddenCount === 0 : hiddenCount === 1 && members.length > 1;
       if (!needsMore) continue;
       const next = members.find((member) => !hidden.has(member.id));

@@ -183,6 +183,25 @@ describe('privacy: small groups and complementary suppression', () => {
     expect(find(result.groups, { gender: null }).suppressed).toBeNull();
   });
 
+  it('hides a total whose only part is hidden (it is the same pupils)', () => {
+    // The reviewer's case: area A, school S1 has 1 boy and 4 girls, S2 and S3 one boy each.
+    // S1's girls are the area's girls; with S1 shown, its boy would be S1 − girls.
+    const records = [
+      rec('B', 'B', { area: 'A', school: 'S1', gender: 'boy' }),
+      ...Array.from({ length: 4 }, (_, i) => rec(i === 0 ? 'A' : 'C', 'C', { area: 'A', school: 'S1', gender: 'girl' })),
+      rec('C', 'C', { area: 'A', school: 'S2', gender: 'boy' }),
+      rec('D', 'C', { area: 'A', school: 'S3', gender: 'boy' }),
+    ];
+    const result = analyseGap(cellsFromRecords(records), { by: ['subject', 'area', 'school', 'gender'], minGroup: 3, alpha: 0.05 });
+    const girlsA = find(result.groups, { area: 'A', school: null, gender: 'girl' });
+    const s1 = find(result.groups, { school: 'S1', gender: null });
+    const boyS1 = find(result.groups, { school: 'S1', gender: 'boy' });
+    expect(boyS1.suppressed).toBe('small_group');
+    // S1 (5 pupils) minus the area's girls (4, all at S1) would be the boy: not both may show.
+    expect(s1.suppressed === null && girlsA.suppressed === null).toBe(false);
+    expect(girlsA.suppressed).toBe('complementary');
+  });
+
   it('hides a part of a hidden total whose parts would otherwise add up to it', () => {
     // Area Norra: schools X (12) and Y (3). Y is small → X hidden by (a). Area Södra (20) shown.
     // Within X, classes X1 (12) is the only part: shown, it would reveal X → hidden by (b).
