@@ -74,6 +74,9 @@ export function describeFile(report: FileReport): FileMeta {
   }
   const warnings: string[] = [];
   if (report.invalidBytes) warnings.push('invalid UTF-8 bytes were replaced; if the file is from Excel, try --encoding windows-1252');
+  for (const { header, field } of report.duplicateHeaders) {
+    warnings.push(`column "${header}" is not used: "${report.columns[field] ?? '?'}" already gives ${field} (map another with "columns" in --config)`);
+  }
   const values: Record<string, Record<string, number>> = {};
   for (const kind of ['grade', 'test', 'assessment'] as const) {
     if (Object.keys(report.values[kind]).length > 0) values[kind] = sortedRecord(report.values[kind]);

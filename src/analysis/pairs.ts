@@ -130,11 +130,12 @@ export function pairGradesWithTests(store: ResultStore, genderOf: (pupil: number
     assessment_not_used: 0,
   };
   const stratum = (slot: number, level: number) => ((store.slotYear[slot] ?? 0) * 16 + (level + 1)) * 65536 + (store.slotSubject[slot] ?? 0);
-  /** Subject × level × year combinations in which at least one pupil has a test grade. */
+  /** Subject × level × year combinations in which at least one pupil has a test result. */
   const tested = new Set<number>();
   for (let slot = 0; slot < store.slotCount; slot++) {
+    // Any test result, also streck or a conflicting one, shows the test was given there.
     const test = store.slotObs[KIND_TEST][slot] ?? NONE;
-    if (stepOf(store, test) >= 0) tested.add(stratum(slot, levelOf(store, test)));
+    if (test !== NONE) tested.add(stratum(slot, levelOf(store, test)));
   }
 
   const pairIds = new NumberIndex(1024);

@@ -52,6 +52,10 @@ const ALIAS_INDEX: ReadonlyMap<string, Field> = (() => {
   return index;
 })();
 
+function isPersonnummerHeader(folded: string): boolean {
+  return /personnummer|personnr|pnr|samordningsnummer/.test(folded);
+}
+
 export interface ColumnMapping {
   /** Column index per recognised field. */
   columns: Partial<Record<Field, number>>;
@@ -89,7 +93,14 @@ export function mapHeaders(headers: readonly string[], overrides: Partial<Record
       if (header.trim() !== '') unmatched.push(header);
       return;
     }
-    if (columns[field] !== undefined) {
+    const taken = columns[field];
+    if (taken !== undefined) {
+      // A personnummer links a pupil across systems; a local pupil number does not: prefer it.
+      if (field === 'student_id' && !overridden.has(taken) && isPersonnummerHeader(key) && !isPersonnummerHeader(folded[taken] ?? '')) {
+        duplicates.push({ header: headers[taken] ?? '', field });
+        columns[field] = index;
+        return;
+      }
       duplicates.push({ header, field });
       return;
     }

@@ -36,6 +36,8 @@ export interface FileReport {
   /** Field → header text, as found. */
   columns: Partial<Record<Field, string>>;
   unmatchedHeaders: string[];
+  /** Headers that matched a field another column already supplies (not used). */
+  duplicateHeaders: { header: string; field: Field }[];
   blankLines: number;
   ledger: FileLedger;
   /** Per kind: counts of A–F / streck / blank values on accepted rows. */
@@ -241,7 +243,14 @@ function startReport(
   const missing = REQUIRED.filter((field) => columns[field] === undefined);
   const isLong = columns.kind !== undefined && columns.value !== undefined;
   const valueColumns = (['grade', 'test', 'assessment'] as const).filter((field) => columns[field] !== undefined);
-  if (missing.length > 0) throw describeMissing(file, headerLine, missing);
+  if (missing.length > 0) {
+    const error = describeMissing(file, headerLine, missing);
+    // A UTF-8 mark over Windows-1252 text garbles å, ä, ö in the headers themselves.
+    if (headers.some((header) => header.includes('\uFFFD'))) {
+      throw new InputError(`${error.message} The header has characters that are not valid UTF-8: try --encoding windows-1252.`);
+    }
+    throw error;
+  }
   if (!isLong && valueColumns.length === 0) {
     throw new InputError(
       `${file}:${headerLine}: no result column found: need Betyg/Terminsbetyg, Provbetyg, Bedömning/Omdöme, or a kind column (Typ) with a value column (Resultat). Map it with "columns" in --config.`,
@@ -262,6 +271,7 @@ function startReport(
     kinds: isLong ? [] : valueColumns.map((field) => field),
     columns: named,
     unmatchedHeaders: mapping.unmatched,
+    duplicateHeaders: mapping.duplicates,
     blankLines: 0,
     ledger,
     values: { grade: {}, test: {}, assessment: {} },

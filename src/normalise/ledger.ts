@@ -35,6 +35,22 @@ export const REASON_TEXT: Readonly<Record<RejectReason, { sv: string; en: string
 
 export const MAX_EXAMPLES = 5;
 
+const ID_LIKE = /\d{6,}|\d{6}[-+ ]\d{4}/;
+const NAME_LIKE = /^\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}*)+$/u;
+const MAX_DETAIL = 24;
+
+/**
+ * A rejected cell's value as it may be shown in a report: the value helps the user fix the export
+ * ("VG", "Matte 2", "läsår?"), but a shifted column can put an id or a name where a grade or a
+ * subject should be, so anything that looks like one, or is long, is replaced by a marker.
+ */
+export function safeDetail(value: string): string {
+  if (ID_LIKE.test(value.replace(/\s/g, ''))) return '[hidden: looks like an id]';
+  if (NAME_LIKE.test(value)) return '[hidden: looks like a name]';
+  if ([...value].length > MAX_DETAIL) return '[hidden: long text]';
+  return value;
+}
+
 export interface ReasonCount {
   count: number;
   /** Up to five line numbers, in the order met. */
@@ -55,9 +71,10 @@ export class FileLedger {
     this.accepted++;
   }
 
+  /** `detail` is the offending cell value; it is shown only through safeDetail. */
   reject(reason: RejectReason, line: number, detail?: string): void {
     this.read++;
-    this.count(reason, line, detail);
+    this.count(reason, line, detail === undefined || reason === 'field_count' ? detail : safeDetail(detail));
   }
 
   /** An accepted row later found to be part of a conflict. */

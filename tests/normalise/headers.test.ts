@@ -93,3 +93,22 @@ describe('mapHeaders: config overrides', () => {
     expect(mapping.columns.student_id).toBe(0);
   });
 });
+
+describe('two columns for the pupil id', () => {
+  it('prefers the personnummer over a local pupil number, and reports the other', () => {
+    const mapping = mapHeaders(['Elev-ID', 'Personnummer', 'Ämne']);
+    expect(mapping.columns.student_id).toBe(1);
+    expect(mapping.duplicates).toEqual([{ header: 'Elev-ID', field: 'student_id' }]);
+  });
+
+  it('keeps the first of two equal candidates and reports the second', () => {
+    const mapping = mapHeaders(['Betyg', 'Slutbetyg']);
+    expect(mapping.columns.grade).toBe(0);
+    expect(mapping.duplicates).toEqual([{ header: 'Slutbetyg', field: 'grade' }]);
+  });
+
+  it('a config override is never displaced', () => {
+    const mapping = mapHeaders(['Elev-ID', 'Personnummer'], { student_id: 'Elev-ID' });
+    expect(mapping.columns.student_id).toBe(0);
+  });
+});

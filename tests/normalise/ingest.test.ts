@@ -423,3 +423,32 @@ describe('readExports: a test not taken', () => {
   });
 });
 
+
+describe('rejected values shown in reports never carry ids or names', () => {
+  it('masks values that look like a personnummer or a name, and long text', async () => {
+    const text = [
+      'Personnummer;Läsår;Ämne;Betyg',
+      '201001019991;2024/25;Anna Andersson 20120101-1234;C',
+      '201001029982;20120102-1244;MA;C',
+      '201001039973;2024/25;MA;Cia Ek',
+      '201001049964;2024/25;MA;VG',
+      '201001059955;2024/25;Matte 2;C',
+      '201001069946;2024/25;En mycket lång text som inte är ett ämne;C',
+    ].join('\n');
+    const result = await readExports([{ name: 'x.csv', open: async function* () { yield Buffer.from(text); } }], { config: {}, areas: new Map() });
+    const details = result.files[0]!.ledger.details;
+    expect([...(details.get('unknown_subject')?.keys() ?? [])].sort()).toEqual(['Matte 2', '[hidden: long text]', '[hidden: looks like an id]']);
+    expect([...(details.get('invalid_school_year')?.keys() ?? [])]).toEqual(['[hidden: looks like an id]']);
+    expect([...(details.get('invalid_grade')?.keys() ?? [])]).toEqual(['[hidden: looks like a name]']);
+    expect([...(details.get('old_grade_scale')?.keys() ?? [])]).toEqual(['VG']);
+  });
+});
+
+describe('a UTF-8 mark over Windows-1252 text', () => {
+  it('says to try --encoding windows-1252 when the garbled headers hide a required column', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('Personnummer;Läsår;Ämne;Betyg\n201001019991;2024/25;MA;C\n', 'latin1')]);
+    const error = await readExports([{ name: 'x.csv', open: async function* () { yield bytes; } }], { config: {}, areas: new Map() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/^x\.csv:1: required column missing: school_year .* try --encoding windows-1252\.$/);
+  });
+});
