@@ -67,6 +67,11 @@ export interface Standardised {
   /** Observed − expected mean difference, grade points. */
   std_gap: number;
   std_gap_se: number;
+  /** Observed − expected share higher / lower, with standard errors Σₜ nₜ pₜ(1 − pₜ) / n² (binomial within each test grade). */
+  excess_share_higher: number;
+  excess_share_higher_se: number;
+  excess_share_lower: number;
+  excess_share_lower_se: number;
 }
 
 /** Observed against expected for a group's table, given the reference's rates. Null if n = 0. */
@@ -77,12 +82,18 @@ export function standardise(counts: ArrayLike<number>, reference: ReferenceRates
   let expectedLower = 0;
   let expectedSum = 0;
   let variance = 0;
+  let observedHigher = 0;
+  let observedLower = 0;
+  let varianceHigher = 0;
+  let varianceLower = 0;
   for (let t = 0; t < 6; t++) {
     let nt = 0;
     for (let g = 0; g < 6; g++) {
       const count = counts[g * 6 + t] ?? 0;
       nt += count;
       observedSum += count * diffPoints(g, t);
+      if (g > t) observedHigher += count;
+      if (g < t) observedLower += count;
     }
     if (nt === 0) continue;
     n += nt;
@@ -90,6 +101,10 @@ export function standardise(counts: ArrayLike<number>, reference: ReferenceRates
     expectedLower += nt * (reference.lower[t] ?? 0);
     expectedSum += nt * (reference.meanDiff[t] ?? 0);
     variance += nt * (reference.varDiff[t] ?? 0);
+    const h = reference.higher[t] ?? 0;
+    const l = reference.lower[t] ?? 0;
+    varianceHigher += nt * h * (1 - h);
+    varianceLower += nt * l * (1 - l);
   }
   if (n === 0) return null;
   return {
@@ -98,6 +113,10 @@ export function standardise(counts: ArrayLike<number>, reference: ReferenceRates
     expected_mean_diff: expectedSum / n,
     std_gap: (observedSum - expectedSum) / n,
     std_gap_se: Math.sqrt(variance) / n,
+    excess_share_higher: (observedHigher - expectedHigher) / n,
+    excess_share_higher_se: Math.sqrt(varianceHigher) / n,
+    excess_share_lower: (observedLower - expectedLower) / n,
+    excess_share_lower_se: Math.sqrt(varianceLower) / n,
   };
 }
 

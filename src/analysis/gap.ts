@@ -84,6 +84,13 @@ export interface GapFigures {
   expected_share_higher: number | null;
   expected_share_lower: number | null;
   expected_mean_diff: number | null;
+  /** share_higher − expected_share_higher and share_lower − expected_share_lower, with 95 % intervals. */
+  excess_share_higher: number | null;
+  excess_share_higher_ci_low: number | null;
+  excess_share_higher_ci_high: number | null;
+  excess_share_lower: number | null;
+  excess_share_lower_ci_low: number | null;
+  excess_share_lower_ci_high: number | null;
   /** mean_diff − expected_mean_diff, grade points, with a 95 % interval. */
   std_gap: number | null;
   std_gap_ci_low: number | null;
@@ -228,6 +235,12 @@ function compareFairly(
     f.std_gap = std.std_gap;
     f.std_gap_ci_low = std.std_gap - Z95 * std.std_gap_se;
     f.std_gap_ci_high = std.std_gap + Z95 * std.std_gap_se;
+    f.excess_share_higher = std.excess_share_higher;
+    f.excess_share_higher_ci_low = std.excess_share_higher - Z95 * std.excess_share_higher_se;
+    f.excess_share_higher_ci_high = std.excess_share_higher + Z95 * std.excess_share_higher_se;
+    f.excess_share_lower = std.excess_share_lower;
+    f.excess_share_lower_ci_low = std.excess_share_lower - Z95 * std.excess_share_lower_se;
+    f.excess_share_lower_ci_high = std.excess_share_lower + Z95 * std.excess_share_lower_se;
     if (group.level === 'total' || std.std_gap_se <= 0) continue;
     const family = `${totalId}\u0002${group.level}\u0002${group.key.gender === null || group.key.gender === undefined ? '' : 'g'}`;
     let members = families.get(family);
@@ -388,6 +401,12 @@ function computeFigures(acc: Accumulator, total: Accumulator | undefined, alpha:
     expected_share_higher: null,
     expected_share_lower: null,
     expected_mean_diff: null,
+    excess_share_higher: null,
+    excess_share_higher_ci_low: null,
+    excess_share_higher_ci_high: null,
+    excess_share_lower: null,
+    excess_share_lower_ci_low: null,
+    excess_share_lower_ci_high: null,
     std_gap: null,
     std_gap_ci_low: null,
     std_gap_ci_high: null,

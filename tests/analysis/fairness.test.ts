@@ -40,6 +40,10 @@ describe('indirect standardisation by test grade (hand-computed)', () => {
     expect(std.std_gap).toBeCloseTo(1.25, 12);
     expect(std.std_gap_se).toBeCloseTo(0.625, 12);
     expect(std.expected_share_lower).toBe(0);
+    // Share higher: observed 4/4, expected 0.5 → +0.5; SE = √(4 · 0.5 · 0.5) / 4 = 0.25.
+    expect(std.excess_share_higher).toBeCloseTo(0.5, 12);
+    expect(std.excess_share_higher_se).toBeCloseTo(0.25, 12);
+    expect(std.excess_share_lower).toBe(0);
   });
 
   it('an empty table has no standardised figures', () => {
