@@ -193,6 +193,9 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
       row(row) {
         state.handler?.row(row);
       },
+      brokenQuote(line) {
+        if (state.handler) ledger.reject('unterminated_quote', line);
+      },
       firstChunk(bytes, lines) {
         // Size the store once for a big file instead of doubling its arrays as rows arrive.
         if (source.size !== undefined && lines > 0 && bytes < source.size) store.reserve(Math.ceil((source.size / bytes) * lines * 1.02));

@@ -5,6 +5,7 @@
 
 export const REJECT_REASONS = [
   'field_count',
+  'unterminated_quote',
   'missing_id',
   'invalid_school_year',
   'unknown_subject',
@@ -19,6 +20,7 @@ export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export const REASON_TEXT: Readonly<Record<RejectReason, { sv: string; en: string }>> = {
   field_count: { sv: 'fel antal fält på raden', en: 'wrong number of fields on the line' },
+  unterminated_quote: { sv: 'citattecken som aldrig stängs (raden hoppades över, läsningen fortsätter på nästa)', en: 'a quote that never closes (the line is skipped, reading goes on at the next)' },
   missing_id: { sv: 'elev-id saknas', en: 'no pupil id' },
   invalid_school_year: { sv: 'läsår/termin kunde inte tolkas', en: 'school year not understood' },
   unknown_subject: { sv: 'okänt ämne', en: 'unknown subject' },

@@ -20,6 +20,11 @@ const QUOTE = 34;
 const SPACE = 32;
 const TAB = 9;
 const HAS_QUOTE = -2;
+/**
+ * A quoted field may hold line breaks, but not this many: a quote that never closes would
+ * otherwise swallow the rest of the file into one row.
+ */
+export const MAX_QUOTED_LINES = 50;
 
 export interface ByteRow {
   buf: Buffer;
@@ -36,6 +41,8 @@ export interface ByteCsvHandlers {
   row(row: ByteRow): void;
   /** The first chunk's size and line count, to estimate a big file's rows before reading it. */
   firstChunk?(bytes: number, lines: number): void;
+  /** A line whose quote never closes: it is one rejected row, and reading goes on at the next line. */
+  brokenQuote?(line: number): void;
 }
 
 /** Undo RFC 4180 quoting of one raw field text: "a""b" → a"b; text after the closing quote is kept. */
@@ -79,6 +86,7 @@ export class ByteCsvReader {
   blankLines = 0;
   /** Line the header was found on. */
   headerLine = 1;
+  private headerFields = 0;
   readonly info: DecodeInfo;
 
   constructor(
@@ -288,6 +296,7 @@ export class ByteCsvReader {
     this.delimiter = delimiter.charCodeAt(0);
     this.headerDone = true;
     this.headerLine = this.line;
+    this.headerFields = fields.length;
     this.handlers.header(fields, delimiter);
     this.line += 1 + newlines;
     return end + 1;
@@ -331,6 +340,14 @@ export class ByteCsvReader {
     return newline + 1;
   }
 
+  /** Report the line at `pos` as a broken quote and go on with the line after it. */
+  private brokenQuote(pos: number): number {
+    const newline = this.buf.indexOf(LF, pos);
+    this.handlers.brokenQuote?.(this.line);
+    this.line++;
+    return newline < 0 || newline >= this.length ? this.length : newline + 1;
+  }
+
   /** A row with quotes (fields may hold delimiters and line breaks). -1: needs more bytes. */
   private quotedRow(pos: number, final: boolean): number {
     const buf = this.buf;
@@ -351,7 +368,7 @@ export class ByteCsvReader {
         for (;;) {
           if (i >= length) {
             if (!final) return -1;
-            break;
+            return this.brokenQuote(pos);
           }
           const b = buf[i];
           if (b === QUOTE) {
@@ -365,8 +382,8 @@ export class ByteCsvReader {
             i++;
             break;
           }
-          if (b === LF) newlines++;
-          else if (b !== SPACE && b !== TAB && b !== CR) blank = false;
+          if (b === LF && ++newlines > MAX_QUOTED_LINES) return this.brokenQuote(pos);
+          if (b !== LF && b !== SPACE && b !== TAB && b !== CR) blank = false;
           i++;
         }
       }
@@ -395,6 +412,9 @@ export class ByteCsvReader {
       } else i++;
       break;
     }
+    // A row that runs over line breaks but does not have the header's number of fields is a stray
+    // quote pairing up with a later one: report its first line and read on from the next.
+    if (newlines > 0 && count !== this.headerFields) return this.brokenQuote(pos);
     const line = this.line;
     this.line += 1 + newlines;
     if (blank) {

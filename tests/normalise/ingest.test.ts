@@ -452,3 +452,27 @@ describe('a UTF-8 mark over Windows-1252 text', () => {
     expect((error as Error).message).toMatch(/^x\.csv:1: required column missing: school_year .* try --encoding windows-1252\.$/);
   });
 });
+
+describe('a quote that never closes', () => {
+  it('costs its own line only: reading goes on at the next line', async () => {
+    const text = [
+      'Personnummer;Läsår;Ämne;Betyg;Kommentar',
+      '201001019991;2024/25;MA;C;ok',
+      '201001029982;2024/25;MA;B;"he said so',
+      '201001039973;2024/25;MA;D;ok',
+      '201001049964;2024/25;EN;E;"quoted; fine"',
+      '201001059955;2024/25;SV;A;ok',
+    ].join('\n');
+    const result = await readExports([{ name: 'x.csv', open: async function* () { yield Buffer.from(text); } }], { config: { columns: {} }, areas: new Map() });
+    const ledger = result.files[0]!.ledger;
+    expect(ledger.read).toBe(5);
+    expect(ledger.accepted).toBe(4);
+    expect(ledger.rejected.get('unterminated_quote')).toEqual({ count: 1, lines: [3] });
+  });
+
+  it('a quoted field with a few line breaks is still one row', async () => {
+    const text = ['Personnummer;Läsår;Ämne;Betyg;Kommentar', '201001019991;2024/25;MA;C;"two', 'lines"', '201001029982;2024/25;MA;B;x'].join('\n');
+    const result = await readExports([{ name: 'x.csv', open: async function* () { yield Buffer.from(text); } }], { config: {}, areas: new Map() });
+    expect(result.files[0]!.ledger.accepted).toBe(2);
+  });
+});
