@@ -87,6 +87,7 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
     show_ids: options.showIds === true,
     shrink: options.shrink === true,
     reference: options.reference ?? null,
+    fail_on: options.failOn ?? null,
   };
   const meta = { ...buildMeta('gap', parameters, loaded.files, coverage, suppressed), multiple_comparisons: result.comparisons };
   const report = { meta, result, cases };

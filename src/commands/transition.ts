@@ -96,6 +96,7 @@ export async function runTransition(files: string[], options: TransitionCommandO
     ...readingParameters(options),
     list_cases: options.listCases === true,
     show_ids: options.showIds === true,
+    fail_on: options.failOn ?? null,
   };
   const meta = buildMeta('transition', parameters, loaded.files, { ...coverage }, suppressed);
   const text = transitionRenderers[format]({ meta, result, link, cases }, { lang, paint: stdoutPainter(options.output), excel, matrix: false });
