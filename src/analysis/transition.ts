@@ -83,16 +83,35 @@ function sideObservation(store: ResultStore, slot: number, kind: SideKind): numb
   return store.slotObs[KIND_GRADE_AUTUMN][slot] ?? NONE;
 }
 
-function sideOf(store: ResultStore, slot: number, obs: number, kind: SideKind): Side {
+/** Per-context attributes and per-year labels, made once each (a run links hundreds of thousands of sides). */
+class SideCache {
+  private readonly attributes: (Attributes | undefined)[] = [];
+  private readonly labels = new Map<number, string>();
+  constructor(readonly store: ResultStore) {}
+  attributesOf(ctx: number): Attributes {
+    let attributes = this.attributes[ctx];
+    if (!attributes) this.attributes[ctx] = attributes = this.store.attributesOf(ctx);
+    return attributes;
+  }
+  label(startYear: number): string {
+    let label = this.labels.get(startYear);
+    if (label === undefined) this.labels.set(startYear, (label = schoolYearLabel(startYear)));
+    return label;
+  }
+}
+
+function sideOf(cache: SideCache, slot: number, obs: number, kind: SideKind): Side {
+  const store = cache.store;
   const value = store.obsValue[obs] ?? -1;
   const startYear = store.yearStarts[store.slotYear[slot] ?? 0] ?? 0;
-  const attributes = store.attributesOf(store.obsCtx[obs] ?? 0);
+  const attributes = cache.attributesOf(store.obsCtx[obs] ?? 0);
+  const schoolYear = cache.label(startYear);
   if (kind === 'assessment') {
     const label = store.labels[value];
-    return { pass: label?.pass ?? null, step: label?.step ?? null, attributes, schoolYear: schoolYearLabel(startYear), startYear };
+    return { pass: label?.pass ?? null, step: label?.step ?? null, attributes, schoolYear, startYear };
   }
   const step = value >= 0 ? (value as GradeStep) : null;
-  return { pass: step === null ? null : step >= 1, step, attributes, schoolYear: schoolYearLabel(startYear), startYear };
+  return { pass: step === null ? null : step >= 1, step, attributes, schoolYear, startYear };
 }
 
 /**
@@ -141,6 +160,13 @@ export function linkTransition(store: ResultStore, options: LinkOptions, genderO
   const toYears = new Set([...tos.values()].map(({ slot }) => yearOf(slot)));
   const records: TransitionRecord[] = [];
   const used = new Set<number>();
+  const cache = new SideCache(store);
+  const pupilIds = new Map<number, string>();
+  const pupilId = (pupil: number) => {
+    let id = pupilIds.get(pupil);
+    if (id === undefined) pupilIds.set(pupil, (id = store.pupilId(pupil)));
+    return id;
+  };
   froms.forEach((slot, i) => {
     const startYear = yearOf(slot);
     if (!toYears.has(startYear + gap)) {
@@ -152,14 +178,14 @@ export function linkTransition(store: ResultStore, options: LinkOptions, genderO
     const key = toKey(pupil, store.slotSubject[slot] ?? 0, startYear + gap);
     const target = tos.get(key);
     if (target) used.add(key);
-    const from = sideOf(store, slot, fromObs[i] ?? 0, options.fromKind);
-    const to = target ? sideOf(store, target.slot, target.obs, options.toKind) : null;
+    const from = sideOf(cache, slot, fromObs[i] ?? 0, options.fromKind);
+    const to = target ? sideOf(cache, target.slot, target.obs, options.toKind) : null;
     const status: LinkStatus = !to ? 'from_only' : from.pass === null ? 'from_missing' : to.pass === null ? 'to_missing' : 'linked';
     coverage[status]++;
     const place = options.attributeTo === 'to' && to ? to.attributes : from.attributes;
     const changedSchool = to !== null && from.attributes.school !== to.attributes.school;
     if (changedSchool) coverage.changed_school++;
-    records.push(makeRecord(store.pupilId(pupil), subject, status, to?.schoolYear ?? schoolYearLabel(startYear + gap), options.toLevel, place, from, to, changedSchool, genderOf(pupil)));
+    records.push(makeRecord(pupilId(pupil), subject, status, to?.schoolYear ?? schoolYearLabel(startYear + gap), options.toLevel, place, from, to, changedSchool, genderOf(pupil)));
   });
   for (const [key, { slot, obs }] of tos) {
     if (used.has(key)) continue;
@@ -168,9 +194,9 @@ export function linkTransition(store: ResultStore, options: LinkOptions, genderO
       continue;
     }
     coverage.to_only++;
-    const to = sideOf(store, slot, obs, options.toKind);
+    const to = sideOf(cache, slot, obs, options.toKind);
     const pupil = store.slotPupil[slot] ?? 0;
-    records.push(makeRecord(store.pupilId(pupil), store.subjects[store.slotSubject[slot] ?? 0] ?? '', 'to_only', to.schoolYear, options.toLevel, to.attributes, null, to, false, genderOf(pupil)));
+    records.push(makeRecord(pupilId(pupil), store.subjects[store.slotSubject[slot] ?? 0] ?? '', 'to_only', to.schoolYear, options.toLevel, to.attributes, null, to, false, genderOf(pupil)));
   }
   return { records, coverage };
 }
