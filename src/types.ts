@@ -29,9 +29,3 @@ export const DIMENSIONS = [
   'teacher',
 ] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
-
-/** Where a value came from: the file and the physical line its row starts on (1-based). */
-export interface SourceRef {
-  file: string;
-  line: number;
-}

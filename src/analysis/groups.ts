@@ -118,8 +118,9 @@ export function groupLevel(plan: GroupPlan, key: GroupKey): Dimension | 'total' 
 const collator = new Intl.Collator('sv', { numeric: true });
 
 /**
- * Sort groups in report order (as compareKeys) without calling the collator per comparison:
- * each dimension's distinct values are ranked once, then groups compare by rank.
+ * Sort groups in report order: strata, then levels, then gender (each in `--by` order), totals
+ * before their members, values in Swedish collation (numbers numerically). Each dimension's
+ * distinct values are ranked once, so the collator is not called per comparison.
  */
 export function sortGroups<G extends { key: GroupKey }>(plan: GroupPlan, groups: G[]): G[] {
   const order: Dimension[] = [...plan.strata, ...plan.levels, ...(plan.gender ? (['gender'] as const) : [])];
@@ -137,20 +138,4 @@ export function sortGroups<G extends { key: GroupKey }>(plan: GroupPlan, groups:
     return 0;
   });
   return keyed.map(({ group }) => group);
-}
-
-/** Sort order: strata, then levels, then gender (each in `--by` order), totals before their members. */
-export function compareKeys(plan: GroupPlan, a: GroupKey, b: GroupKey): number {
-  const order: Dimension[] = [...plan.strata, ...plan.levels, ...(plan.gender ? (['gender'] as const) : [])];
-  for (const dim of order) {
-    const x = a[dim] ?? null;
-    const y = b[dim] ?? null;
-    if (x === y) continue;
-    if (x === null) return -1;
-    if (y === null) return 1;
-    if (typeof x === 'number' && typeof y === 'number') return x - y;
-    const order = collator.compare(String(x), String(y));
-    if (order !== 0) return order;
-  }
-  return 0;
 }

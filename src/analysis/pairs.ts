@@ -5,7 +5,7 @@
  * one of the two. Counting per cell, not per pupil, keeps the analysis fast on millions of rows.
  * Also counts what happened to every value, so the report can say where each one went.
  */
-import type { Dimension, Gender, GradeStep } from '../types.js';
+import { DIMENSIONS, type Dimension, type Gender, type GradeStep } from '../types.js';
 import { CONFLICT, KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NONE, type ResultStore } from '../normalise/store.js';
 import { NumberIndex } from '../read/byte-dict.js';
 import { schoolYearLabel } from '../normalise/school-year.js';
@@ -76,7 +76,7 @@ function gradeObservation(store: ResultStore, slot: number, coverage: Coverage |
   return autumn;
 }
 
-const ALL_DIMENSIONS: ReadonlySet<Dimension> = new Set(['school_year', 'grade_level', 'area', 'school', 'class', 'subject', 'gender', 'teacher']);
+const ALL_DIMENSIONS: ReadonlySet<Dimension> = new Set(DIMENSIONS);
 /** Dimensions a cell can leave out when the report does not group by them. */
 const OPTIONAL_DIMENSIONS = ['class', 'teacher', 'gender'] as const;
 

@@ -79,11 +79,10 @@ export async function readExports(sources: readonly InputSource[], options: Read
   return { store, files };
 }
 
-/** Gender of a pupil: the column if any row had it, else from the personnummer. */
+/** Gender of a pupil by id: the column if any row had it, else from the personnummer. */
 export function pupilGender(store: ResultStore, pupil: string): 'girl' | 'boy' | null {
-  const known = store.genders.get(pupil);
-  if (known) return known;
-  return genderFromId(pupil);
+  const index = store.findPupil(pupil);
+  return (index >= 0 ? store.genderColumn(index) : null) ?? genderFromId(pupil);
 }
 
 /** Gender from an id alone: personnummer (second-to-last digit) or SCB's TF10/TF20. */

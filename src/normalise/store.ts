@@ -13,7 +13,7 @@
  * A duplicate row adds nothing; a conflicting one marks the observation and is left out.
  * `slots` materialises plain objects for inspection and tests; the analyses read the arrays.
  */
-import type { Gender, GradeStep, SourceRef } from '../types.js';
+import type { Gender, GradeStep } from '../types.js';
 import { NumberIndex } from '../read/byte-dict.js';
 import type { Term } from './school-year.js';
 
@@ -66,11 +66,6 @@ export interface Slot {
   gradeAutumn?: GradeObservation;
   test?: GradeObservation;
   assessment?: AssessmentObservation;
-}
-
-export interface Conflict {
-  kind: KindIndex;
-  refs: SourceRef[];
 }
 
 export type AddOutcome = 'added' | 'duplicate' | 'conflict';
@@ -261,6 +256,12 @@ export class ResultStore {
     const index = this.newPupil(-this.opaqueIds.length);
     this.opaquePupils.set(id, index);
     return index;
+  }
+
+  /** The index of a pupil by normalised id, or -1 if no row named them. */
+  findPupil(id: string): number {
+    if (/^\d{12}$/.test(id)) return this.numericPupils.get(Number(id));
+    return this.opaquePupils.get(id) ?? -1;
   }
 
   pupilId(index: number): string {
