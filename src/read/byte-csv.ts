@@ -12,7 +12,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { CsvParser, sniffDelimiter, type Delimiter } from './csv.js';
-import type { DecodeInfo, Encoding } from './decode.js';
+import { incompleteTail, type DecodeInfo, type Encoding } from './decode.js';
 
 const LF = 10;
 const CR = 13;
@@ -61,17 +61,6 @@ export function unquote(raw: string): string {
     }
     return out + raw.slice(quote + 1);
   }
-}
-
-function incompleteTail(bytes: Uint8Array): number {
-  const end = bytes.length;
-  for (let back = 1; back <= Math.min(3, end); back++) {
-    const byte = bytes[end - back] ?? 0;
-    if ((byte & 0xc0) === 0x80) continue;
-    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    return need > back ? back : 0;
-  }
-  return 0;
 }
 
 export class ByteCsvReader {

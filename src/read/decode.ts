@@ -36,7 +36,7 @@ export interface DecodeInfo {
 }
 
 /** Length of a UTF-8 sequence cut off at the end of `bytes` (0 when the end is clean). */
-function incompleteTail(bytes: Uint8Array): number {
+export function incompleteTail(bytes: Uint8Array): number {
   const end = bytes.length;
   for (let back = 1; back <= Math.min(3, end); back++) {
     const byte = bytes[end - back] ?? 0;
