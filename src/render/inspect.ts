@@ -2,9 +2,9 @@
  * `inspect` as text: one block per file.
  */
 import type { InspectedFile } from '../commands/inspect.js';
-import { REASON_TEXT, type RejectReason } from '../normalise/ledger.js';
 import type { Painter } from './color.js';
 import { formatCount, type Lang } from './format.js';
+import { reasonLine } from './summary.js';
 
 export interface InspectRenderOptions {
   lang: Lang;
@@ -12,10 +12,6 @@ export interface InspectRenderOptions {
 }
 
 const MAX_VALUES = 12;
-
-function isReason(reason: string): reason is RejectReason {
-  return reason in REASON_TEXT;
-}
 
 function listCounts(values: Record<string, number>, lang: Lang): string {
   const entries = Object.entries(values);
@@ -51,9 +47,8 @@ export function renderInspect(files: readonly InspectedFile[], options: InspectR
     if (problems.length === 0 && file.warnings.length === 0) out.push(`  ${sv ? 'Inga problem hittades.' : 'No problems found.'}`);
     else out.push(`  ${paint.warn(sv ? 'Problem' : 'Problems')}:`);
     for (const [reason, entry] of problems) {
-      const text = isReason(reason) ? REASON_TEXT[reason][lang] : reason;
       const values = entry.values ? ` [${listCounts(entry.values, lang)}]` : '';
-      out.push(`    ${formatCount(entry.count, lang)} ${text}${values}: ${entry.examples.join(', ')}${entry.count > entry.examples.length ? ', …' : ''}`);
+      out.push(`    ${reasonLine(reason, entry, lang, values)}`);
     }
     for (const warning of file.warnings) out.push(`    ${warning}`);
     out.push('');

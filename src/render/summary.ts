@@ -2,7 +2,7 @@
  * The row accounting for stderr: per file, rows read, accepted and rejected by reason, with up
  * to five file:line examples per reason; then where the accepted values went.
  */
-import type { ReportMeta } from '../meta.js';
+import type { ReasonMeta, ReportMeta } from '../meta.js';
 import { REASON_TEXT, type RejectReason } from '../normalise/ledger.js';
 import type { Painter } from './color.js';
 import { formatCount, type Lang } from './format.js';
@@ -35,6 +35,12 @@ function isReason(reason: string): reason is RejectReason {
   return reason in REASON_TEXT;
 }
 
+/** "3 gammal betygsskala [values]: file:12, file:40, …": one rejection reason with its examples. */
+export function reasonLine(reason: string, entry: ReasonMeta, lang: Lang, values: string): string {
+  const text = isReason(reason) ? REASON_TEXT[reason][lang] : reason;
+  return `${formatCount(entry.count, lang)} ${text}${values}: ${entry.examples.join(', ')}${entry.count > entry.examples.length ? ', …' : ''}`;
+}
+
 export function renderSummary(meta: ReportMeta, lang: Lang, paint: Painter): string {
   const sv = lang === 'sv';
   const lines: string[] = [];
@@ -45,9 +51,8 @@ export function renderSummary(meta: ReportMeta, lang: Lang, paint: Painter): str
       : `${formatCount(file.rows.read, lang)} rows read: ${formatCount(file.rows.accepted, lang)} accepted, ${formatCount(file.rows.rejected, lang)} rejected`;
     lines.push(`${paint.bold(file.file)} (${encoding}, ${file.delimiter}, ${file.layout}): ${rows}`);
     for (const [reason, entry] of Object.entries(file.rejected)) {
-      const text = isReason(reason) ? REASON_TEXT[reason][lang] : reason;
       const values = entry.values ? ` [${Object.entries(entry.values).slice(0, 5).map(([value, count]) => `"${value}" ×${count}`).join(', ')}]` : '';
-      lines.push(`  ${formatCount(entry.count, lang)} ${text}${values}: ${entry.examples.join(', ')}${entry.count > entry.examples.length ? ', …' : ''}`);
+      lines.push(`  ${reasonLine(reason, entry, lang, values)}`);
     }
     for (const warning of file.warnings) lines.push(`  ${paint.warn(warning)}`);
   }
