@@ -723,6 +723,34 @@ export function pairedProportionDifferenceCI(
 }
 
 /**
+ * Newcombe's hybrid score interval for the difference of two independent proportions
+ * (Newcombe 1998, Stat Med 17:873–890, method 10), from each proportion's own interval:
+ * low = D − √((p₁−l₁)² + (u₂−p₂)²), high = D + √((u₁−p₁)² + (p₂−l₂)²), D = p₁ − p₂.
+ * With Wilson intervals this is Newcombe's method 10; the trend analysis feeds it the Wilson
+ * limits the gap report already holds, so a year-on-year change and the yearly figures agree.
+ */
+export function independentDifferenceFromIntervals(
+  p1: number,
+  low1: number,
+  high1: number,
+  p2: number,
+  low2: number,
+  high2: number,
+): { diff: number; low: number; high: number } {
+  const diff = p1 - p2;
+  const low = diff - Math.sqrt((p1 - low1) ** 2 + (high2 - p2) ** 2);
+  const high = diff + Math.sqrt((high1 - p1) ** 2 + (p2 - low2) ** 2);
+  return { diff, low: Math.max(-1, low), high: Math.min(1, high) };
+}
+
+/** Newcombe's method 10 for x₁/n₁ − x₂/n₂ (independent samples), Wilson limits at `level`. */
+export function independentProportionDifferenceCI(x1: number, n1: number, x2: number, n2: number, level = 0.95): { diff: number; low: number; high: number } {
+  const w1 = wilsonInterval(x1, n1, level);
+  const w2 = wilsonInterval(x2, n2, level);
+  return independentDifferenceFromIntervals(x1 / n1, w1.low, w1.high, x2 / n2, w2.low, w2.high);
+}
+
+/**
  * Stuart–Maxwell test of marginal homogeneity for a k×k paired table
  * (Stuart 1955, Biometrika 42:412–416; Maxwell 1970, Br J Psychiatry 116:651–655):
  * X² = dᵀ S⁻¹ d on the first k−1 categories, d_i = r_i − c_i,

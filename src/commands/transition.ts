@@ -1,7 +1,7 @@
 /**
  * `ska-analyze transition FILES…`: år 5 assessments against the same pupils' år 6 results.
  */
-import { analyseTransition, DEFAULT_TRANSITION_BY, linkTransition, listTransitionCases, type SideKind } from '../analysis/transition.js';
+import { analyseTransition, DEFAULT_TRANSITION_BY, linkTransition, listTransitionCases, type LinkOptions, type SideKind } from '../analysis/transition.js';
 import { UsageError } from '../errors.js';
 import { buildMeta } from '../meta.js';
 import { genderResolver } from '../normalise/ingest.js';
@@ -11,12 +11,16 @@ import { flattenTransition, TRANSITION_FIGURE_KEYS, transitionRenderers, type Tr
 import { DIMENSIONS } from '../types.js';
 import { checkFailOn, countSuppressed, loadInputs, parseFailOn, maskPupils, readingParameters, takeStore, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
 
-export interface TransitionCommandOptions extends CommonOptions {
+/** The options that say which results are linked (transition, trend, report). */
+export interface LinkCommandOptions {
   from?: string;
   to?: string;
   fromKind?: string;
   toKind?: string;
   attributeTo?: string;
+}
+
+export interface TransitionCommandOptions extends CommonOptions, LinkCommandOptions {
   by?: string;
   minGroup?: string;
   alpha?: string;
@@ -53,6 +57,19 @@ function parseLevel(name: string, value: string | undefined, fallback: number): 
   return level;
 }
 
+/** --from, --to, --from-kind, --to-kind and --attribute-to, checked. */
+export function linkOptions(options: LinkCommandOptions): LinkOptions {
+  const fromLevel = parseLevel('--from', options.from, 5);
+  const toLevel = parseLevel('--to', options.to, 6);
+  if (toLevel <= fromLevel) throw new UsageError(`--to (${toLevel}) must be a later grade level than --from (${fromLevel})`);
+  const fromKind = parseKind('--from-kind', options.fromKind, fromLevel <= 5 ? 'assessment' : 'grade');
+  const toKind = parseKind('--to-kind', options.toKind, 'test');
+  const attributeTo = options.attributeTo ?? 'from';
+  if (attributeTo !== 'from' && attributeTo !== 'to') throw new UsageError(`--attribute-to: use from or to, not "${attributeTo}"`);
+
+  return { fromLevel, toLevel, fromKind, toKind, attributeTo };
+}
+
 /** Runs the command; resolves to the exit code (3 when --fail-on is breached). */
 export async function runTransition(files: string[], options: TransitionCommandOptions): Promise<number> {
   const excel = options.excel === true;
@@ -62,13 +79,7 @@ export async function runTransition(files: string[], options: TransitionCommandO
   if (!format) throw new UsageError(`--format: use table, json or csv, not "${formatText}"`);
   const lang = parseLang(options.lang);
   if (options.showIds && !options.listCases) throw new UsageError('--show-ids only works together with --list-cases');
-  const fromLevel = parseLevel('--from', options.from, 5);
-  const toLevel = parseLevel('--to', options.to, 6);
-  if (toLevel <= fromLevel) throw new UsageError(`--to (${toLevel}) must be a later grade level than --from (${fromLevel})`);
-  const fromKind = parseKind('--from-kind', options.fromKind, fromLevel <= 5 ? 'assessment' : 'grade');
-  const toKind = parseKind('--to-kind', options.toKind, 'test');
-  const attributeTo = options.attributeTo ?? 'from';
-  if (attributeTo !== 'from' && attributeTo !== 'to') throw new UsageError(`--attribute-to: use from or to, not "${attributeTo}"`);
+  const link = linkOptions(options);
 
   const failOn = parseFailOn(options.failOn, [...DIMENSIONS, 'level', 'n', ...TRANSITION_FIGURE_KEYS]);
   const loaded = await loadInputs(files, options);
@@ -77,7 +88,6 @@ export async function runTransition(files: string[], options: TransitionCommandO
   if (by.includes('teacher')) throw new UsageError('--by teacher is not available for transition (år 5 assessments have no grading teacher)');
   const minGroup = parsePositiveInt('--min-group', options.minGroup, config.min_group ?? 10);
   const alpha = parseProbability('--alpha', options.alpha, 0.05);
-  const link = { fromLevel, toLevel, fromKind, toKind, attributeTo } as const;
 
   // The store is only needed until the pupils are linked: let it go before the report is built.
   const { records, coverage } = ((store: ResultStore) => linkTransition(store, link, genderResolver(store)))(takeStore(loaded));
@@ -85,11 +95,11 @@ export async function runTransition(files: string[], options: TransitionCommandO
   const cases = options.listCases ? maskPupils(listTransitionCases(records), options.showIds === true) : null;
   const suppressed = countSuppressed(result.groups);
   const parameters = {
-    from: fromLevel,
-    to: toLevel,
-    from_kind: fromKind,
-    to_kind: toKind,
-    attribute_to: attributeTo,
+    from: link.fromLevel,
+    to: link.toLevel,
+    from_kind: link.fromKind,
+    to_kind: link.toKind,
+    attribute_to: link.attributeTo,
     by,
     min_group: minGroup,
     alpha,

@@ -3,7 +3,7 @@
  */
 import { TextTable } from './text-table.js';
 import type { GapCase, GapFigures, GapGroup, GapResult } from '../analysis/gap.js';
-import type { KeyValue } from '../analysis/groups.js';
+import type { GroupKey, GroupPlan, KeyValue } from '../analysis/groups.js';
 import type { ReportMeta } from '../meta.js';
 import { subjectName } from '../normalise/subject.js';
 import { GRADE_LETTERS, type Dimension } from '../types.js';
@@ -119,7 +119,7 @@ export function renderGapCsv(report: GapReport, options: RenderOptions): string 
   return writeCsv(header, rows, csvOptions);
 }
 
-function dimValue(dim: Dimension, value: KeyValue, t: Texts, lang: Lang): string {
+export function dimValue(dim: Dimension, value: KeyValue, t: Texts, lang: Lang): string {
   if (value === null) return t.total;
   if (dim === 'subject') return subjectName(String(value), lang);
   if (dim === 'gender') return value === 'girl' ? t.girl : value === 'boy' ? t.boy : String(value);
@@ -127,30 +127,40 @@ function dimValue(dim: Dimension, value: KeyValue, t: Texts, lang: Lang): string
 }
 
 function stratumTitle(result: GapResult, group: GapGroup, t: Texts, lang: Lang): string {
-  const parts: string[] = [];
-  for (const dim of result.plan.strata) {
-    const value = group.key[dim] ?? null;
-    if (dim === 'grade_level') parts.push(`${t.level} ${value ?? t.total}`);
-    else parts.push(dimValue(dim, value, t, lang));
-  }
-  return parts.length > 0 ? parts.join(' · ') : t.total;
+  return strataTitle(result.plan, group.key, t, lang);
 }
 
 function groupLabel(result: GapResult, group: GapGroup, t: Texts, lang: Lang): string {
-  const { levels, gender } = result.plan;
+  return keyLabel(result.plan, group.key, t, lang);
+}
+
+/** A group's name in a table: its deepest level's value, indented by depth; gender appended. */
+export function keyLabel(plan: GroupPlan, key: GroupKey, t: Texts, lang: Lang, indent = true): string {
+  const { levels, gender } = plan;
   let depth = 0;
   let label: string = t.total;
   levels.forEach((dim, index) => {
-    const value = group.key[dim] ?? null;
+    const value = key[dim] ?? null;
     if (value !== null) {
       depth = index + 1;
       label = dimValue(dim, value, t, lang);
     }
   });
-  if (gender && group.key.gender !== null && group.key.gender !== undefined) {
-    label = `${label}, ${dimValue('gender', group.key.gender, t, lang).toLowerCase()}`;
+  if (gender && key.gender !== null && key.gender !== undefined) {
+    label = `${label}, ${dimValue('gender', key.gender, t, lang).toLowerCase()}`;
   }
-  return `${'  '.repeat(depth)}${label}`;
+  return `${indent ? '  '.repeat(depth) : ''}${label}`;
+}
+
+/** The strata of a key (year, level, subject) as a heading. */
+export function strataTitle(plan: GroupPlan, key: GroupKey, t: Texts, lang: Lang): string {
+  const parts: string[] = [];
+  for (const dim of plan.strata) {
+    const value = key[dim] ?? null;
+    if (dim === 'grade_level') parts.push(`${t.level} ${value ?? t.total}`);
+    else parts.push(dimValue(dim, value, t, lang));
+  }
+  return parts.length > 0 ? parts.join(' · ') : t.total;
 }
 
 function gapTable(t: Texts): TextTable {

@@ -15,6 +15,7 @@ import {
   normalCdf,
   normalQuantile,
   pairedProportionDifferenceCI,
+  independentProportionDifferenceCI,
   regularizedGammaP,
   regularizedIncompleteBeta,
   studentTCdf,
@@ -796,5 +797,20 @@ describe('benjaminiHochberg', () => {
     expect(benjaminiHochberg([1, 1, 0.99])).toEqual([1, 1, 1]);
     expect(() => benjaminiHochberg([0.5, 1.2])).toThrow(RangeError);
     expect(() => benjaminiHochberg([-0.1])).toThrow(RangeError);
+  });
+});
+
+describe('independentProportionDifferenceCI (Newcombe 1998, Stat Med 17:873, method 10)', () => {
+  // Newcombe's Table II, method 10 (score intervals combined), four of his worked examples.
+  it.each([
+    [56, 70, 48, 80, 0.0524, 0.3339],
+    [9, 10, 3, 10, 0.1705, 0.809],
+    [6, 7, 2, 7, 0.0582, 0.8062],
+    [5, 56, 0, 29, -0.0381, 0.1926],
+  ])('%i/%i − %i/%i → [%f, %f]', (x1, n1, x2, n2, low, high) => {
+    const r = independentProportionDifferenceCI(x1, n1, x2, n2);
+    expect(r.diff).toBeCloseTo(x1 / n1 - x2 / n2, 12);
+    expect(r.low).toBeCloseTo(low, 4);
+    expect(r.high).toBeCloseTo(high, 4);
   });
 });

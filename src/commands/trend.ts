@@ -1,0 +1,76 @@
+/**
+ * `ska-analyze trend FILES…`: the gap and transition figures per school year for each group,
+ * the change since the previous year and over the whole period, and same-direction streaks.
+ */
+import { analyseGap } from '../analysis/gap.js';
+import { analyseTransition } from '../analysis/transition.js';
+import { DEFAULT_TREND_BY, gapTrend, transitionTrend } from '../analysis/trend.js';
+import { UsageError } from '../errors.js';
+import { buildMeta } from '../meta.js';
+import type { ResultStore } from '../normalise/store.js';
+import { renderSummary } from '../render/summary.js';
+import { trendRenderers, type TrendFormat } from '../render/trend.js';
+import { mergeCoverage, prepare, trendBy } from './analyses.js';
+import { countSuppressed, loadInputs, parseLang, parsePositiveInt, parseProbability, readingParameters, stderrPainter, stdoutPainter, takeStore, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
+import { linkOptions, type LinkCommandOptions } from './transition.js';
+
+export interface TrendCommandOptions extends CommonOptions, LinkCommandOptions {
+  by?: string;
+  minGroup?: string;
+  alpha?: string;
+  streak?: string;
+  format?: string;
+  excel?: boolean;
+}
+
+export function parseOutputFormat<F extends string>(value: string | undefined, excel: boolean, formats: readonly F[]): F {
+  if (excel && value !== undefined && value !== 'csv') throw new UsageError(`--excel writes CSV; it cannot be combined with --format ${value}`);
+  const text = value ?? (excel ? 'csv' : 'table');
+  const format = formats.find((candidate) => candidate === text);
+  if (!format) throw new UsageError(`--format: use ${formats.join(', ')}, not "${text}"`);
+  return format;
+}
+
+export async function runTrend(files: string[], options: TrendCommandOptions): Promise<number> {
+  const excel = options.excel === true;
+  const format = parseOutputFormat<TrendFormat>(options.format, excel, ['table', 'json', 'csv']);
+  const lang = parseLang(options.lang);
+  const link = linkOptions(options);
+  const loaded = await loadInputs(files, options);
+  const { config } = loaded;
+  const { gapBy, transitionBy } = trendBy(options.by, config.by ?? DEFAULT_TREND_BY);
+  const minGroup = parsePositiveInt('--min-group', options.minGroup, config.min_group ?? 10);
+  const alpha = parseProbability('--alpha', options.alpha, 0.05);
+  const minStreak = parsePositiveInt('--streak', options.streak, 3);
+
+  const prepared = ((store: ResultStore) => prepare(store, link))(takeStore(loaded));
+  const gap = analyseGap(prepared.cells, { by: gapBy, minGroup, alpha });
+  const transition = analyseTransition(prepared.records, { by: transitionBy, minGroup, alpha });
+  const result = {
+    options: { minStreak },
+    gap: gapTrend(gap),
+    transition: prepared.records.length > 0 ? transitionTrend(transition) : null,
+  };
+  const parameters = {
+    by: gapBy,
+    transition_by: transitionBy,
+    from: link.fromLevel,
+    to: link.toLevel,
+    from_kind: link.fromKind,
+    to_kind: link.toKind,
+    attribute_to: link.attributeTo,
+    min_group: minGroup,
+    alpha,
+    streak: minStreak,
+    ...readingParameters(options),
+  };
+  const suppressed = countSuppressed([...gap.groups, ...transition.groups]);
+  const meta = buildMeta('trend', parameters, loaded.files, mergeCoverage(prepared.gapCoverage, prepared.transitionCoverage), suppressed);
+  const text = trendRenderers[format]({ meta, result }, { lang, paint: stdoutPainter(options.output), excel, matrix: false });
+  writeDiagnostics(renderSummary(meta, lang, stderrPainter()), options.quiet);
+  if (!options.quiet && result.gap.school_years.length < 2) {
+    process.stderr.write(lang === 'sv' ? 'ska-analyze: bara ett läsår i exporterna; ingen förändring att visa.\n' : 'ska-analyze: only one school year in the exports; no change to show.\n');
+  }
+  await writeReport(text, options.output);
+  return 0;
+}
