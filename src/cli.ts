@@ -3,8 +3,10 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { runGap } from './commands/gap.js';
+import { runInit } from './commands/init.js';
 import { runInspect } from './commands/inspect.js';
 import { runTransition } from './commands/transition.js';
+import { runTrend } from './commands/trend.js';
 import { InputError, UsageError } from './errors.js';
 import { TOOL_VERSION } from './meta.js';
 import { DIMENSIONS } from './types.js';
@@ -42,6 +44,7 @@ export function buildProgram(): Command {
       .option('--list-cases', 'list pupils whose grade and test grade differ by 2 steps or more (ids masked)')
       .option('--show-ids', 'with --list-cases: show the pupil ids (personal data: handle with care)')
       .option('--fail-on <conditions>', 'exit with code 3 when any group breaches a threshold, e.g. "share_higher>0.25" or "funnel_flag=above_99.8" (comma-separated)')
+      .option('--compare-with <file>', 'show what changed against an earlier run: the JSON of an earlier "gap --format json" run (last spring\'s)')
       .option('--reference <file>', 'standardise against this grading standard instead of the municipality\'s own: the JSON of an earlier gap run (its total rows per grade level and subject)')
       .option(
         '--shrink',
@@ -68,10 +71,47 @@ export function buildProgram(): Command {
       .option('--excel', 'CSV for Swedish Excel: semicolons, decimal commas, BOM (implies --format csv)')
       .option('--list-cases', 'list linked pupils whose pass/fail changed between the years (ids masked)')
       .option('--fail-on <conditions>', 'exit with code 3 when any group breaches a threshold, e.g. "verdict=strict" or "diff_pp<-0.1" (comma-separated)')
+      .option('--compare-with <file>', 'show what changed against an earlier run: the JSON of an earlier "transition --format json" run')
       .option('--show-ids', 'with --list-cases: show the pupil ids (personal data: handle with care)'),
   ).action(async (files: string[], options: Record<string, unknown>) => {
     process.exitCode = await runTransition(files, options);
   });
+
+  commonOptions(
+    program
+      .command('trend')
+      .description('gap and transition figures per school year for each group: change since last year and over the period, same-direction streaks')
+      .argument('<files...>', 'exports (CSV) covering several school years, folders of them, or - for stdin')
+      .option('--by <dims>', `one series per group of these (school_year is added): ${DIMENSIONS.filter((d) => d !== 'school_year').join(', ')} (default: grade_level,area,school,subject)`)
+      .option('--min-group <n>', 'groups with fewer pupils in a year show no figures that year (default 10)')
+      .option('--alpha <p>', 'significance level for the transition verdicts (default 0.05)')
+      .option('--streak <n>', 'springs in a row in the same direction that make a pattern (default 3)')
+      .option('--from <level>', 'transition: grade level of the earlier assessment (default 5)')
+      .option('--to <level>', 'transition: grade level of the later result (default 6)')
+      .option('--from-kind <kind>', 'transition: assessment, grade or test (default: assessment up to år 5, else grade)')
+      .option('--to-kind <kind>', 'transition: assessment, grade or test (default: test)')
+      .addOption(new Option('--attribute-to <side>', 'transition: count pupils under the earlier (from) or later (to) school').choices(['from', 'to']))
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']))
+      .option('--excel', 'CSV for Swedish Excel: semicolons, decimal commas, BOM (implies --format csv)'),
+  ).action(async (files: string[], options: Record<string, unknown>) => {
+    process.exitCode = await runTrend(files, options);
+  });
+
+  program
+    .command('init')
+    .description('write a commented config file (ska.config.json) from what the exports hold: columns, areas, scale')
+    .argument('<files...>', 'exports (CSV), folders of them, or - for stdin')
+    .option('-o, --output <file>', 'where to write the config file, - for stdout', 'ska.config.json')
+    .option('--force', 'overwrite the output file if it exists')
+    .option('--areas <file>', 'CSV mapping school → area (columns Skola;Skolområde), merged into "areas"')
+    .option('--encoding <name>', 'force the input encoding: utf-8, windows-1252, latin1, utf-16le (default: detected)')
+    .option('--reference <file>', 'reference file for gap --reference (Skolverket statistics or an earlier gap JSON); repeatable', (file: string, files: string[] = []) => [...files, file])
+    .option('--reference-unit <name>', 'unit in the reference file to compare with: Riket, a kommun name or code')
+    .option('--min-group <n>', 'min_group to write (default 10)')
+    .option('-q, --quiet', 'no summary on stderr')
+    .action(async (files: string[], options: Record<string, unknown>) => {
+      process.exitCode = await runInit(files, options);
+    });
 
   commonOptions(
     program

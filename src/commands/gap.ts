@@ -5,6 +5,9 @@ import { analyseGap, DEFAULT_GAP_BY, listCases } from '../analysis/gap.js';
 import { divergentPairs, pairGradesWithTests } from '../analysis/pairs.js';
 import { UsageError } from '../errors.js';
 import { readGapReference } from '../read/reference.js';
+import { readEarlierRun } from '../read/earlier-run.js';
+import { GAP_COMPARE_METRICS } from '../analysis/compare.js';
+import { GAP_METRIC_LABELS } from '../render/labels.js';
 import { buildMeta } from '../meta.js';
 import { genderResolver } from '../normalise/ingest.js';
 import type { ResultStore } from '../normalise/store.js';
@@ -15,6 +18,7 @@ import { renderSummary } from '../render/summary.js';
 import {
   countSuppressed,
   checkFailOn,
+  comparisonFor,
   loadInputs,
   parseFailOn,
   maskPupils,
@@ -43,6 +47,7 @@ export interface GapCommandOptions extends CommonOptions {
   shrink?: boolean;
   reference?: string;
   failOn?: string;
+  compareWith?: string;
 }
 
 const FORMATS: readonly GapFormat[] = ['table', 'json', 'csv'];
@@ -63,6 +68,7 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
   const failOn = parseFailOn(options.failOn, [...DIMENSIONS, 'level', 'n', ...GAP_FIGURE_KEYS]);
   // A bad reference file is found before the exports are read.
   const reference = options.reference === undefined ? undefined : await readGapReference(options.reference);
+  const earlier = options.compareWith === undefined ? null : await readEarlierRun(options.compareWith, 'gap');
   const loaded = await loadInputs(files, options);
   const { config } = loaded;
   const by = parseBy(options.by, config.by ?? DEFAULT_GAP_BY);
@@ -88,9 +94,11 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
     shrink: options.shrink === true,
     reference: options.reference ?? null,
     fail_on: options.failOn ?? null,
+    compare_with: options.compareWith ?? null,
   };
   const meta = { ...buildMeta('gap', parameters, loaded.files, coverage, suppressed), multiple_comparisons: result.comparisons };
-  const report = { meta, result, cases };
+  const sections = earlier && !cases ? [comparisonFor(earlier, flattenGap(result), result.plan, parameters, loaded.files, GAP_COMPARE_METRICS, GAP_METRIC_LABELS)] : [];
+  const report = { meta, result, cases, sections };
   const text = gapRenderers[format](report, {
     lang,
     paint: stdoutPainter(options.output),

@@ -15,6 +15,10 @@ import { resolveInputs } from '../read/inputs.js';
 import { makePainter, wantsColor, type Painter } from '../render/color.js';
 import { makeProgress } from '../render/progress.js';
 import type { Lang } from '../render/format.js';
+import { compareRuns, type CompareMetric } from '../analysis/compare.js';
+import type { GroupPlan } from '../analysis/groups.js';
+import { compareManifests, type EarlierRun } from '../read/earlier-run.js';
+import { changedParameters, comparisonSection, type ReportSection } from '../render/sections.js';
 import { DIMENSIONS, type Dimension } from '../types.js';
 
 export interface CommonOptions {
@@ -183,4 +187,40 @@ export async function writeReport(text: string | Iterable<string>, output: strin
 
 export function writeDiagnostics(text: string, quiet: boolean | undefined): void {
   if (!quiet) process.stderr.write(text);
+}
+
+/** Parameters whose change between runs changes figures (named in a --compare-with section). */
+export const FIGURE_PARAMETERS = ['by', 'min_group', 'alpha', 'from', 'to', 'from_kind', 'to_kind', 'attribute_to', 'config', 'areas', 'shrink', 'reference'] as const;
+
+/**
+ * The `--compare-with` section: this run's flat rows against an earlier run's JSON. The earlier
+ * run must group by the same dimensions, or groups would be matched wrongly.
+ */
+export function comparisonFor(
+  earlier: EarlierRun,
+  rows: readonly Record<string, unknown>[],
+  plan: GroupPlan,
+  parameters: Record<string, unknown>,
+  files: readonly FileReport[],
+  metrics: readonly CompareMetric[],
+  labels: Readonly<Record<string, Readonly<Record<Lang, string>>>>,
+): ReportSection {
+  const earlierBy = Array.isArray(earlier.parameters.by) ? earlier.parameters.by.map(String) : null;
+  if (earlierBy && [...earlierBy].sort().join(',') !== [...plan.by].sort().join(',')) {
+    throw new UsageError(`--compare-with ${earlier.file}: that run grouped by ${earlierBy.join(',')}; run with --by ${earlierBy.join(',')} to compare`);
+  }
+  const comparison = compareRuns(earlier.rows, rows, plan.by, metrics);
+  return comparisonSection(
+    comparison,
+    {
+      file: earlier.file,
+      sha256: earlier.sha256,
+      version: earlier.version,
+      files: compareManifests(earlier.files, files.map((f) => ({ file: f.file, sha256: f.sha256 }))),
+      parameters_changed: changedParameters(earlier.parameters, parameters, FIGURE_PARAMETERS),
+    },
+    plan,
+    metrics,
+    labels,
+  );
 }

@@ -9,7 +9,10 @@ import type { ResultStore } from '../normalise/store.js';
 import { renderSummary } from '../render/summary.js';
 import { flattenTransition, TRANSITION_FIGURE_KEYS, transitionRenderers, type TransitionFormat } from '../render/transition.js';
 import { DIMENSIONS } from '../types.js';
-import { checkFailOn, countSuppressed, loadInputs, parseFailOn, maskPupils, readingParameters, takeStore, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
+import { readEarlierRun } from '../read/earlier-run.js';
+import { TRANSITION_COMPARE_METRICS } from '../analysis/compare.js';
+import { TRANSITION_METRIC_LABELS } from '../render/labels.js';
+import { checkFailOn, comparisonFor, countSuppressed, loadInputs, parseFailOn, maskPupils, readingParameters, takeStore, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
 
 /** The options that say which results are linked (transition, trend, report). */
 export interface LinkCommandOptions {
@@ -29,6 +32,7 @@ export interface TransitionCommandOptions extends CommonOptions, LinkCommandOpti
   listCases?: boolean;
   showIds?: boolean;
   failOn?: string;
+  compareWith?: string;
 }
 
 const KINDS: Readonly<Record<string, SideKind>> = {
@@ -82,6 +86,7 @@ export async function runTransition(files: string[], options: TransitionCommandO
   const link = linkOptions(options);
 
   const failOn = parseFailOn(options.failOn, [...DIMENSIONS, 'level', 'n', ...TRANSITION_FIGURE_KEYS]);
+  const earlier = options.compareWith === undefined ? null : await readEarlierRun(options.compareWith, 'transition');
   const loaded = await loadInputs(files, options);
   const { config } = loaded;
   const by = parseBy(options.by, DEFAULT_TRANSITION_BY);
@@ -107,9 +112,11 @@ export async function runTransition(files: string[], options: TransitionCommandO
     list_cases: options.listCases === true,
     show_ids: options.showIds === true,
     fail_on: options.failOn ?? null,
+    compare_with: options.compareWith ?? null,
   };
   const meta = buildMeta('transition', parameters, loaded.files, { ...coverage }, suppressed);
-  const text = transitionRenderers[format]({ meta, result, link, cases }, { lang, paint: stdoutPainter(options.output), excel, matrix: false });
+  const sections = earlier && !cases ? [comparisonFor(earlier, flattenTransition(result), result.plan, parameters, loaded.files, TRANSITION_COMPARE_METRICS, TRANSITION_METRIC_LABELS)] : [];
+  const text = transitionRenderers[format]({ meta, result, link, cases, sections }, { lang, paint: stdoutPainter(options.output), excel, matrix: false });
   writeDiagnostics(renderSummary(meta, lang, stderrPainter()), options.quiet);
   await writeReport(text, options.output);
   return failOn ? checkFailOn(flattenTransition(result), failOn, by, lang) : 0;

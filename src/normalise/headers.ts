@@ -1,7 +1,7 @@
 /**
  * Header recognition: which column holds which field. Headers are folded (case, spaces,
  * punctuation and diacritics ignored) and looked up in an alias table; a config file can add
- * exact header names per field.
+ * exact header names per field (one, or a list when exports name the field differently).
  */
 import { fold } from './text.js';
 
@@ -67,9 +67,11 @@ export interface ColumnMapping {
 
 /**
  * Map a header row to fields. `overrides` (from the config file) names the exact header per
- * field and wins over the alias table.
+ * field, or a list of headers, and wins over the alias table. Every header in a list maps to
+ * its field; a file that has more than one of them uses the first in the list's order (the
+ * others are reported as duplicates).
  */
-export function mapHeaders(headers: readonly string[], overrides: Partial<Record<Field, string>> = {}): ColumnMapping {
+export function mapHeaders(headers: readonly string[], overrides: Partial<Record<Field, string | readonly string[]>> = {}): ColumnMapping {
   const columns: Partial<Record<Field, number>> = {};
   const unmatched: string[] = [];
   const duplicates: { header: string; field: Field }[] = [];
@@ -79,9 +81,12 @@ export function mapHeaders(headers: readonly string[], overrides: Partial<Record
   for (const field of FIELDS) {
     const wanted = overrides[field];
     if (wanted === undefined) continue;
-    const index = folded.indexOf(fold(wanted));
-    if (index >= 0) {
-      columns[field] = index;
+    for (const name of typeof wanted === 'string' ? [wanted] : wanted) {
+      const index = folded.indexOf(fold(name));
+      if (index < 0) continue;
+      const taken = columns[field];
+      if (taken === undefined) columns[field] = index;
+      else if (taken !== index && !overridden.has(index)) duplicates.push({ header: headers[index] ?? '', field });
       overridden.add(index);
     }
   }

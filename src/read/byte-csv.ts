@@ -12,7 +12,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { CsvParser, sniffDelimiter, type Delimiter } from './csv.js';
-import { incompleteTail, type DecodeInfo, type Encoding } from './decode.js';
+import { decodeWindows1252, incompleteTail, type DecodeInfo, type Encoding } from './decode.js';
 
 const LF = 10;
 const CR = 13;
@@ -70,7 +70,6 @@ export class ByteCsvReader {
   private delimiter = -1;
   private headerDone = false;
   private decided: Encoding | null;
-  private cp1252: TextDecoder | null = null;
   private readonly row: ByteRow;
   blankLines = 0;
   /** Line the header was found on. */
@@ -93,8 +92,7 @@ export class ByteCsvReader {
     const end = row.ends[i] ?? 0;
     let text: string;
     if (this.decided === 'windows-1252') {
-      this.cp1252 ??= new TextDecoder('windows-1252');
-      text = this.cp1252.decode(row.buf.subarray(start, end));
+      text = decodeWindows1252(row.buf.subarray(start, end));
     } else {
       text = row.buf.toString('utf8', start, end);
       if (!this.info.replaced && text.includes('\uFFFD')) this.info.replaced = true;
@@ -272,7 +270,7 @@ export class ByteCsvReader {
       if (!final) return -1;
       end = this.length;
     }
-    const text = this.decided === 'windows-1252' ? new TextDecoder('windows-1252').decode(buf.subarray(pos, end)) : buf.toString('utf8', pos, end);
+    const text = this.decided === 'windows-1252' ? decodeWindows1252(buf.subarray(pos, end)) : buf.toString('utf8', pos, end);
     let fields: string[] = [];
     let newlines = 0;
     const parser = new CsvParser((row) => {

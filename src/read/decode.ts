@@ -28,6 +28,19 @@ export const ENCODING_NAMES: Readonly<Record<string, Encoding>> = {
   'utf-16be': 'utf-16be',
 };
 
+/** Windows-1252's 0x80–0x9F (where it differs from Latin-1); undefined bytes keep their Latin-1 control code. */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
+
+/**
+ * Windows-1252 bytes → text, by table. Node 20's one-shot `TextDecoder('windows-1252').decode()`
+ * drops or garbles 0x80–0x9F (–, €, ”), which Swedish Excel files hold in names; the streaming
+ * decoder is right, but a table needs no care at each call site.
+ */
+export function decodeWindows1252(bytes: Uint8Array): string {
+  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return /[\u0080-\u009f]/.test(latin1) ? latin1.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80] ?? c) : latin1;
+}
+
 export interface DecodeInfo {
   encoding: Encoding | 'ascii';
   bom: boolean;
@@ -109,9 +122,8 @@ export async function* decodeChunks(
   }
   if (pending !== null) {
     // The file ended inside what would have been a UTF-8 sequence: it is not UTF-8.
-    decoder = new TextDecoder('windows-1252');
     info.encoding = 'windows-1252';
-    yield decoder.decode(pending);
+    yield decodeWindows1252(pending);
   } else if (decoder !== null) {
     const rest = decoder.decode();
     if (rest !== '') yield rest;

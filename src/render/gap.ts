@@ -12,12 +12,20 @@ import { writeCsv, type CsvValue } from './csv.js';
 import { formatCount, formatInterval, formatNumber, formatPoints, formatShare, formatSigned, type Lang } from './format.js';
 import { flattenGap, GAP_FIGURE_KEYS } from './gap-rows.js';
 import { texts, type Texts } from './labels.js';
+import type { ReportSection } from './sections.js';
 
 export interface GapReport {
   meta: ReportMeta;
   result: GapResult;
   /** Present with --list-cases; pupil ids already masked unless --show-ids. */
   cases: GapCase[] | null;
+  /** --compare-with, --reference with published figures. */
+  sections?: readonly ReportSection[];
+}
+
+/** The sections' JSON, keyed, for the end of the JSON report. */
+export function sectionsJson(sections: readonly ReportSection[] | undefined): Record<string, unknown> {
+  return Object.fromEntries((sections ?? []).map((section) => [section.key, section.json]));
 }
 
 export interface RenderOptions {
@@ -41,7 +49,7 @@ export const gapRenderers: Readonly<Record<GapFormat, (report: GapReport, option
 export function renderGapJson(report: GapReport): ReportText {
   if (report.cases) return `${JSON.stringify({ meta: report.meta, cases: report.cases }, null, 2)}\n`;
   const result = report.result;
-  return jsonPieces(report.meta, 'rows', result.groups, (group) => group, (group) => gapRowJson(result, group));
+  return jsonPieces(report.meta, 'rows', result.groups, (group) => group, (group) => gapRowJson(result, group), sectionsJson(report.sections));
 }
 
 /**
@@ -74,10 +82,20 @@ function gapRowJson(result: GapResult, group: GapGroup): string {
  * `{ "meta": …, "<key>": [ … ] }` exactly as JSON.stringify(…, null, 2) writes it, built one item
  * at a time so a report with tens of thousands of groups never exists twice in memory.
  */
-export function* jsonPieces<T>(meta: unknown, key: string, items: readonly T[], toJson: (item: T) => unknown, serialise?: (item: T) => string): Generator<string> {
+export function* jsonPieces<T>(
+  meta: unknown,
+  key: string,
+  items: readonly T[],
+  toJson: (item: T) => unknown,
+  serialise?: (item: T) => string,
+  tail: Readonly<Record<string, unknown>> = {},
+): Generator<string> {
   const head = `{\n  "meta": ${JSON.stringify(meta, null, 2).replace(/\n/g, '\n  ')},\n  ${JSON.stringify(key)}: `;
+  let end = '';
+  for (const [name, value] of Object.entries(tail)) end += `,\n  ${JSON.stringify(name)}: ${JSON.stringify(value, null, 2).replace(/\n/g, '\n  ')}`;
+  end += '\n}\n';
   if (items.length === 0) {
-    yield `${head}[]\n}\n`;
+    yield `${head}[]${end}`;
     return;
   }
   let batch = `${head}[\n`;
@@ -90,7 +108,7 @@ export function* jsonPieces<T>(meta: unknown, key: string, items: readonly T[], 
       batch = '';
     }
   }
-  yield `${batch}  ]\n}\n`;
+  yield `${batch}  ]${end}`;
 }
 
 const CASE_FIELDS = ['school_year', 'grade_level', 'area', 'school', 'class', 'subject', 'teacher', 'pupil', 'grade', 'test', 'diff_steps'] as const;
@@ -105,7 +123,8 @@ export function renderGapCsv(report: GapReport, options: RenderOptions): string 
   const matrixColumns = letters.flatMap((g) => letters.map((t) => `m_${g}_${t}`));
   const stepColumns: string[] = [];
   for (let d = -5; d <= 5; d++) stepColumns.push(`d_${d}`);
-  const header = [...dims, 'level', 'n', ...GAP_FIGURE_KEYS, 'suppressed', 'suppressed_reason', ...matrixColumns, ...stepColumns];
+  const sections = report.sections ?? [];
+  const header = [...dims, 'level', 'n', ...GAP_FIGURE_KEYS, 'suppressed', 'suppressed_reason', ...matrixColumns, ...stepColumns, ...sections.flatMap((s) => s.csvColumns)];
   const rows = flattenGap(report.result).map((row) => {
     const cells: CsvValue[] = [];
     for (const dim of dims) cells.push(row[dim] ?? null);
@@ -114,6 +133,7 @@ export function renderGapCsv(report: GapReport, options: RenderOptions): string 
     cells.push(row.suppressed, row.suppressed_reason);
     for (const g of letters) for (const t of letters) cells.push(row.matrix ? row.matrix[g][t] : null);
     for (let d = -5; d <= 5; d++) cells.push(row.diff_steps ? (row.diff_steps[String(d)] ?? 0) : null);
+    for (const section of sections) cells.push(...section.csvCells(row));
     return cells;
   });
   return writeCsv(header, rows, csvOptions);
@@ -238,6 +258,7 @@ export function renderGapTable(report: GapReport, options: RenderOptions): strin
   }
   for (const line of t.legend) out.push(paint.dim(line.replace('{alpha}', alpha).replace('{min}', String(result.options.minGroup))));
   out.push('');
+  for (const section of report.sections ?? []) out.push(section.table(options));
   return out.join('\n');
 }
 

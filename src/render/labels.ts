@@ -109,3 +109,21 @@ export type Texts = (typeof TEXTS)['sv'] | (typeof TEXTS)['en'];
 export function texts(lang: Lang): Texts {
   return TEXTS[lang];
 }
+
+/** Column names of the figures a comparison shows. */
+export const GAP_METRIC_LABELS: Readonly<Record<string, Readonly<Record<Lang, string>>>> = {
+  share_higher: { sv: 'Högre', en: 'Higher' },
+  share_same: { sv: 'Lika', en: 'Same' },
+  share_lower: { sv: 'Lägre', en: 'Lower' },
+  net_gap: { sv: 'Netto', en: 'Net' },
+  mean_diff: { sv: 'Medeldiff', en: 'Mean diff' },
+  std_gap: { sv: 'Std-diff', en: 'Std diff' },
+  share_pass_grade: { sv: 'Minst E betyg', en: '≥ E grade' },
+  share_pass_test: { sv: 'Minst E prov', en: '≥ E test' },
+};
+
+export const TRANSITION_METRIC_LABELS: Readonly<Record<string, Readonly<Record<Lang, string>>>> = {
+  share_pass_from: { sv: 'Godkänt före', en: 'Pass earlier' },
+  share_pass_to: { sv: 'Godkänt senare', en: 'Pass later' },
+  diff_pp: { sv: 'Skillnad', en: 'Difference' },
+};

@@ -9,7 +9,8 @@ import { subjectName } from '../normalise/subject.js';
 import type { Dimension } from '../types.js';
 import { writeCsv, type CsvValue } from './csv.js';
 import { formatCount, formatInterval, formatNumber, formatPoints, formatShare, type Lang } from './format.js';
-import { jsonPieces, type RenderOptions, type ReportText } from './gap.js';
+import { jsonPieces, sectionsJson, type RenderOptions, type ReportText } from './gap.js';
+import type { ReportSection } from './sections.js';
 
 export interface TransitionReport {
   meta: ReportMeta;
@@ -17,6 +18,8 @@ export interface TransitionReport {
   link: LinkOptions;
   /** Present with --list-cases; pupil ids already masked unless --show-ids. */
   cases: TransitionCase[] | null;
+  /** --compare-with. */
+  sections?: readonly ReportSection[];
 }
 
 const CASE_FIELDS = ['school_year', 'area', 'school', 'class', 'subject', 'pupil', 'from', 'to', 'changed_school'] as const;
@@ -75,17 +78,19 @@ export const transitionRenderers: Readonly<Record<TransitionFormat, (report: Tra
   json: (report) =>
     report.cases
       ? jsonPieces(report.meta, 'cases', report.cases, (c) => c)
-      : jsonPieces(report.meta, 'rows', flattenTransition(report.result), (row) => row),
+      : jsonPieces(report.meta, 'rows', flattenTransition(report.result), (row) => row, undefined, sectionsJson(report.sections)),
   csv: (report, options) => {
     if (report.cases) return writeCsv(CASE_FIELDS, report.cases.map((c) => CASE_FIELDS.map((field) => c[field])), { excel: options.excel });
     const dims = report.result.plan.by;
-    const header = [...dims, 'level', 'n', ...TRANSITION_FIGURE_KEYS, 'suppressed', 'suppressed_reason'];
+    const sections = report.sections ?? [];
+    const header = [...dims, 'level', 'n', ...TRANSITION_FIGURE_KEYS, 'suppressed', 'suppressed_reason', ...sections.flatMap((s) => s.csvColumns)];
     const rows = flattenTransition(report.result).map((row) => {
       const cells: CsvValue[] = [];
       for (const dim of dims) cells.push(row[dim] ?? null);
       cells.push(row.level, row.n);
       for (const key of TRANSITION_FIGURE_KEYS) cells.push(row[key]);
       cells.push(row.suppressed, row.suppressed_reason);
+      for (const section of sections) cells.push(...section.csvCells(row));
       return cells;
     });
     return writeCsv(header, rows, { excel: options.excel });
@@ -293,5 +298,6 @@ export function renderTransitionTable(report: TransitionReport, options: RenderO
       .replace('{min}', String(result.options.minGroup));
   for (const line of w.legend) out.push(paint.dim(fill(line)));
   out.push('');
+  for (const section of report.sections ?? []) out.push(section.table(options));
   return out.join('\n');
 }

@@ -112,6 +112,20 @@ describe('ByteCsvReader matches the string parser', () => {
     }
   });
 
+  it('reads Windows-1252 0x80–0x9F (en dash, euro, curly quotes) right, in the header and in cells', async () => {
+    // "Skola–kod;Namn\nS:t Eriks – skolan;”Solen” €\n" in Windows-1252: 0x96 = –, 0x94 = ”, 0x80 = €.
+    const bytes = Buffer.concat([
+      Buffer.from('Skola', 'latin1'), Buffer.from([0x96]), Buffer.from('kod;Namn\nS:t Eriks ', 'latin1'), Buffer.from([0x96]),
+      Buffer.from(' skolan;', 'latin1'), Buffer.from([0x94]), Buffer.from('Solen', 'latin1'), Buffer.from([0x94, 0x20, 0x80, 0x0a]),
+    ]);
+    for (const size of [1, 1024]) {
+      const parsed = await viaBytes(bytes, () => size);
+      expect(parsed.encoding).toBe('windows-1252');
+      expect(parsed.header).toEqual(['Skola–kod', 'Namn']);
+      expect(parsed.rows).toEqual([{ fields: ['S:t Eriks – skolan', '”Solen” €'], line: 2 }]);
+    }
+  });
+
   it('reads UTF-16LE with a byte-order mark', async () => {
     const text = 'Skola\tÄmne\r\nÅsen\tMA\r\n';
     const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENCODING_NAMES, decodeChunks, type DecodeInfo, type Encoding } from '../../src/read/decode.js';
+import { ENCODING_NAMES, decodeChunks, decodeWindows1252, type DecodeInfo, type Encoding } from '../../src/read/decode.js';
 
 async function* chunksOf(parts: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
   for (const part of parts) yield part;
@@ -130,5 +130,14 @@ describe('decodeChunks: forced encoding', () => {
     expect(ENCODING_NAMES['latin1']).toBe('windows-1252');
     expect(ENCODING_NAMES['utf8']).toBe('utf-8');
     expect(ENCODING_NAMES['utf-16']).toBe('utf-16le');
+  });
+});
+
+describe('decodeWindows1252', () => {
+  it('maps 0x80–0x9F by the Windows-1252 table and the rest as Latin-1', () => {
+    expect(decodeWindows1252(Uint8Array.from([0x80, 0x96, 0x97, 0x93, 0x94, 0x8a, 0x9f, 0xe5, 0xe4, 0xf6, 0xc5, 0x41]))).toBe('€–—“”ŠŸåäöÅA');
+    // Bytes Windows-1252 leaves undefined keep their code (not dropped).
+    expect(decodeWindows1252(Uint8Array.from([0x81, 0x8d, 0x8f, 0x90, 0x9d]))).toBe('\u0081\u008d\u008f\u0090\u009d');
+    expect(decodeWindows1252(Buffer.from('plain', 'latin1').subarray(1, 4))).toBe('lai');
   });
 });

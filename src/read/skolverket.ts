@@ -1,0 +1,928 @@
+/**
+ * Reference figures as Skolverket publishes them, and as a leader types them in by hand.
+ *
+ * Three of Skolverket's CSV exports ("Statistik från Skolverket", skolverket.se) are read as they
+ * are downloaded, at school (Skolnivå) or municipality (Kommun) level:
+ *
+ * - `skolverket_relation`: "Relationen mellan nationella prov och slutbetyg årskurs 9": per
+ *   subject, the number of pupils with both grades and the shares (%) with a lower, the same or a
+ *   higher final grade than the test grade;
+ * - `skolverket_np`: "Resultat nationella prov årskurs 9, provbetyg per kön": per subject (column
+ *   Ämne) and gender, the number of pupils with a test grade A–F, the share with A–E, the mean
+ *   test-grade points (0–20) and the share who took part;
+ * - `skolverket_grades6`: "Betyg årskurs 6, andel som fått godkänt betyg (A-E), per kön": per
+ *   gender, the shares passing all subjects, failing one, failing several.
+ *
+ * The format: banner lines (the "Statistik från Skolverket" line, the title, "Valt läsår: 2023/24",
+ * explanatory text), then the header row (the first line starting "Skola", "Kommun", "Län",
+ * "Riket" or "Huvudman"), with a category row just above it in the per-gender tables ("Antal
+ * elever med provbetyg A-F" over "Totalt;Flickor;Pojkar"), then one row per unit, then a footer
+ * of definitions. `;`, decimal comma, thousands written with a space (`9 593`), a trailing `;`.
+ * The column order changed between years, so every column is found by its header text
+ * (case-, space- and diacritic-insensitive), never by position. The title gives the årskurs,
+ * "Valt läsår" the school year. Tokens: `..` = too few pupils (status `too_few`), `.` = missing
+ * (`missing`), `~100` = rounded because 1–4 pupils failed (`rounded`): none of them is ever a
+ * number, so `..` and `.` never become 0 and `~100` never becomes 100 %. Shares become fractions
+ * (73,9 → 0.739); mean points stay as written. `n` is the number of pupils behind a value when
+ * the table says (the matching "antal elever" column for that subject and gender); the share who
+ * took part has no denominator in the table, so its `n` is null.
+ *
+ * The simple layout (`simple`) is for figures typed in by hand: a CSV (`;`, `,` or tab) whose
+ * first line names the columns `subject`, `grade_level`, `school_year` (or ämne, årskurs, läsår)
+ * and at least one metric (share_higher, share_same, share_lower, share_pass_test,
+ * mean_points_test, share_pass_grade, share_participated, or andel_högre, andel_lika,
+ * andel_lägre), optionally `unit` (enhet; default "Referens"), `unit_code`, `municipality`,
+ * `provider`, `gender` (kön: all/Totalt, F/Flickor/girls, M/Pojkar/boys) and `n` (antal). A
+ * share column is read as percent when any value in it has `%` or is above 1, otherwise as
+ * fractions.
+ *
+ * Lines that look like data but cannot be used go to `skipped` with the reason; banner, footer
+ * and blank lines are not data.
+ *
+ * Pooling (`poolReference`), one reference value per school year, årskurs, subject, gender and
+ * measure:
+ *
+ * - `unit` picks the rows whose unit name, unit code, municipality name or municipality code is
+ *   the text given (case-, space- and diacritic-insensitive, otherwise exact), so "Ale" in a
+ *   school-level file picks all of Ale's schools, and "0180" picks Stockholm. Without `unit`: the
+ *   nation's rows ("Riket") when the file has them, otherwise every row in the file. A `unit`
+ *   that matches nothing is an error that names a few units that do exist.
+ * - `provider` (Typ av huvudman) picks Samtliga, Kommunal or Enskild. Without it: only the
+ *   Samtliga rows when the file has any (the municipality tables list Samtliga, Kommunal and
+ *   Enskild for each municipality, and pooling all three would count every pupil twice),
+ *   otherwise all rows.
+ * - Several units are pooled as a mean weighted by their number of pupils (n). A unit whose
+ *   value is `..`, `.` or `~100`, or whose n is not given, is left out and counted in
+ *   `excluded_units`. A single unit is taken as it is (its `..`/`.`/`~100` included). When nothing
+ *   can be pooled the result is `too_few` if every unit was `..`, `rounded` if every unit was
+ *   `~100`, otherwise `missing`.
+ */
+import { isUtf8 } from 'node:buffer';
+import { readFile } from 'node:fs/promises';
+import { TextDecoder } from 'node:util';
+import { InputError, describeFsError } from '../errors.js';
+import { normaliseSchoolYear } from '../normalise/school-year.js';
+import { normaliseSubject } from '../normalise/subject.js';
+import { fold, tidy } from '../normalise/text.js';
+
+export type ReferenceMetric =
+  | 'share_higher'
+  | 'share_same'
+  | 'share_lower'
+  | 'share_pass_test'
+  | 'mean_points_test'
+  | 'share_participated'
+  | 'share_pass_grade'
+  | 'share_pass_all_subjects'
+  | 'share_fail_one_subject'
+  | 'share_fail_several_subjects';
+
+export type ReferenceStatus = 'ok' | 'too_few' | 'missing' | 'rounded';
+
+export type ReferenceGender = 'all' | 'F' | 'M';
+
+export interface ReferenceValue {
+  unit: string;
+  unit_code: string | null;
+  unit_kind: 'nation' | 'municipality' | 'school' | 'other';
+  municipality: string | null;
+  municipality_code: string | null;
+  provider: string | null;
+  school_year: string;
+  grade_level: number;
+  subject: string | null;
+  gender: ReferenceGender;
+  metric: ReferenceMetric;
+  value: number | null;
+  status: ReferenceStatus;
+  raw: string;
+  n: number | null;
+  line: number;
+}
+
+export type ReferenceLayout = 'skolverket_relation' | 'skolverket_np' | 'skolverket_grades6' | 'simple';
+
+export interface ReferenceTable {
+  file: string;
+  layout: ReferenceLayout;
+  title: string | null;
+  school_year: string | null;
+  publisher: 'skolverket' | null;
+  values: ReferenceValue[];
+  skipped: { line: number; reason: string }[];
+}
+
+export interface PooledReference {
+  school_year: string;
+  grade_level: number;
+  subject: string | null;
+  gender: ReferenceGender;
+  metric: ReferenceMetric;
+  value: number | null;
+  status: ReferenceStatus;
+  raw: string | null;
+  n: number | null;
+  units: number;
+  excluded_units: number;
+  label: string;
+}
+
+export interface ReferenceSelection {
+  unit?: string;
+  provider?: string;
+}
+
+/** Every measure, in report order. */
+export const REFERENCE_METRICS: readonly ReferenceMetric[] = [
+  'share_higher',
+  'share_same',
+  'share_lower',
+  'share_pass_test',
+  'mean_points_test',
+  'share_participated',
+  'share_pass_grade',
+  'share_pass_all_subjects',
+  'share_fail_one_subject',
+  'share_fail_several_subjects',
+];
+
+const GENDER_ORDER: readonly ReferenceGender[] = ['all', 'F', 'M'];
+
+function isShare(metric: ReferenceMetric): boolean {
+  return metric !== 'mean_points_test';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bytes, lines, cells, tokens
+
+/**
+ * Decode in streaming mode: Node 20's one-shot `decode()` for windows-1252 takes a Latin-1 fast
+ * path that turns 0x80–0x9F (€, –, ”) into control characters; the streaming path maps them right.
+ */
+function decodeAll(encoding: string, bytes: Uint8Array): string {
+  const decoder = new TextDecoder(encoding);
+  return decoder.decode(bytes, { stream: true }) + decoder.decode();
+}
+
+/** BOM → UTF-8 (or UTF-16); valid UTF-8 → UTF-8; otherwise Windows-1252. The BOM is dropped. */
+export function decodeReferenceBytes(bytes: Uint8Array): string {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return decodeAll('utf-8', bytes.subarray(3));
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeAll('utf-16le', bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeAll('utf-16be', bytes.subarray(2));
+  return decodeAll(isUtf8(bytes) ? 'utf-8' : 'windows-1252', bytes);
+}
+
+export async function readReferenceFile(path: string): Promise<ReferenceTable> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw describeFsError(error, path);
+  }
+  return parseReference(path, decodeReferenceBytes(bytes));
+}
+
+/** Split one physical line; a field in double quotes may hold the delimiter ("" for a quote). */
+function splitCells(line: string, delimiter: string): string[] {
+  if (!line.includes('"')) return line.split(delimiter);
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i] ?? '';
+    if (quoted) {
+      if (ch !== '"') cell += ch;
+      else if (line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else quoted = false;
+    } else if (ch === '"' && cell.trim() === '') {
+      quoted = true;
+      cell = '';
+    } else if (ch === delimiter) {
+      cells.push(cell);
+      cell = '';
+    } else cell += ch;
+  }
+  cells.push(cell);
+  return cells;
+}
+
+function isBlank(cells: readonly string[]): boolean {
+  return cells.every((cell) => cell.trim() === '');
+}
+
+function dropTrailingEmpty(cells: string[]): string[] {
+  let end = cells.length;
+  while (end > 0 && (cells[end - 1] ?? '').trim() === '') end--;
+  return cells.slice(0, end);
+}
+
+/** A row fits the header when it has the header's fields, plus only empty ones after them. */
+function fieldProblem(cells: readonly string[], width: number): string | null {
+  if (cells.length >= width && cells.slice(width).every((cell) => cell.trim() === '')) return null;
+  return `has ${cells.length} fields, the header has ${width}`;
+}
+
+/** "9 593", "73,9", "0.5" → a plain decimal string ("9593", "73.9", "0.5"); null when not a number. */
+function decimalText(text: string): string | null {
+  const compact = text.replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
+  return /^[-+]?\d+(\.\d+)?$/.test(compact) || /^[-+]?\.\d+$/.test(compact) ? compact : null;
+}
+
+type Token =
+  | { status: 'ok'; decimal: string; raw: string }
+  | { status: 'too_few' | 'missing' | 'rounded'; raw: string };
+
+/** The tokens of Skolverket's tables; null when the text is none of them and not a number. */
+function readToken(cell: string, allowPercent: boolean): Token | null {
+  const raw = cell.trim();
+  if (raw === '..') return { status: 'too_few', raw };
+  if (raw === '.' || raw === '') return { status: 'missing', raw };
+  if (/^~\s*\d/.test(raw)) return { status: 'rounded', raw };
+  const decimal = decimalText(allowPercent ? raw.replace(/%$/, '') : raw);
+  return decimal === null ? null : { status: 'ok', decimal, raw };
+}
+
+/** Exact decimal shift: "73.9" → 0.739 (the nearest double, no 0.7390000000000001). */
+function percentToFraction(decimal: string): number {
+  return Number(`${decimal}e-2`);
+}
+
+/** Pupil counts: "9 593" → 9593; `..`, `.` and empty → null; undefined when not a count. */
+function readCount(cell: string): number | null | undefined {
+  const raw = cell.trim();
+  if (raw === '' || raw === '.' || raw === '..') return null;
+  const decimal = decimalText(raw);
+  if (decimal === null || !/^\+?\d+$/.test(decimal)) return undefined;
+  return Number(decimal);
+}
+
+/** Checks the range of a read value; returns the problem or null. */
+function rangeProblem(metric: ReferenceMetric, value: number): string | null {
+  if (isShare(metric)) return value < 0 || value > 1 ? 'a share outside 0–100 %' : null;
+  return value < 0 || value > 20 ? 'mean points outside 0–20' : null;
+}
+
+const NATION_NAMES = new Set(['riket', 'helariket', 'samtligakommuner']);
+
+function isNationName(name: string): boolean {
+  return NATION_NAMES.has(fold(name));
+}
+
+function quote(text: string): string {
+  return `"${text.length > 70 ? `${text.slice(0, 67)}…` : text}"`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Skolverket's exports
+
+type Role =
+  | { kind: 'unit' | 'unit_code' | 'municipality' | 'municipality_code' | 'provider' | 'subject' | 'ignored' }
+  | { kind: 'n'; subject: string | null; gender: ReferenceGender }
+  | { kind: 'metric'; metric: ReferenceMetric; subject: string | null; gender: ReferenceGender };
+
+const UNIT_HEADS = new Set(['skola', 'skolenhet', 'kommun', 'lan', 'riket', 'huvudman']);
+const GENDER_WORDS: Readonly<Record<string, ReferenceGender>> = { totalt: 'all', samtliga: 'all', alla: 'all', flickor: 'F', pojkar: 'M' };
+
+/** The measure a header text names (folded, subject and gender removed); 'n' for pupil counts. */
+function measureOf(key: string): ReferenceMetric | 'n' | null {
+  if (key.includes('hogreslutbetyg')) return 'share_higher';
+  if (key.includes('likaslutbetyg')) return 'share_same';
+  if (key.includes('lagreslutbetyg')) return 'share_lower';
+  if (key.startsWith('antalelever')) return 'n';
+  if (key.includes('andelmedprovbetygae') || key.includes('andelelevermedprovbetygae')) return 'share_pass_test';
+  if (key.includes('genomsnittligbetygspoang')) return 'mean_points_test';
+  if (key.includes('deltagit')) return 'share_participated';
+  if (key.includes('ejfattgodkant') || key.includes('ejgodkant')) return key.includes('ettamne') ? 'share_fail_one_subject' : 'share_fail_several_subjects';
+  if (key.includes('fattgodkantbetygiallaamnen')) return 'share_pass_all_subjects';
+  return null;
+}
+
+function classify(file: string, line: number, index: number, firstHead: string, category: string, column: string): Role {
+  const head = fold(column);
+  if (category === '') {
+    if (index === 0) return { kind: 'unit' };
+    if (head === 'skolenhetskod' || head === 'skolenhetkod') return { kind: 'unit_code' };
+    if (head === 'kommunkod') return { kind: firstHead === 'kommun' ? 'unit_code' : 'municipality_code' };
+    if (head === 'skolkommun' || head === 'kommun') return { kind: 'municipality' };
+    if (head === 'lanskod' && firstHead === 'lan') return { kind: 'unit_code' };
+    if (head === 'typavhuvudman') return { kind: 'provider' };
+    if (head === 'amne') return { kind: 'subject' };
+  }
+  let gender: ReferenceGender = 'all';
+  let subject: string | null = null;
+  const rest: string[] = [];
+  for (const part of [category, column]) {
+    if (part === '') continue;
+    const word = GENDER_WORDS[fold(part)];
+    if (word !== undefined) {
+      gender = word;
+      continue;
+    }
+    // "Svenska som andraspråk, andel (%) elever med …": the subject before the first comma.
+    const comma = part.indexOf(',');
+    const named = comma > 0 ? normaliseSubject(part.slice(0, comma)) : null;
+    if (named !== null) {
+      subject = named;
+      rest.push(part.slice(comma + 1));
+    } else rest.push(part);
+  }
+  const measure = measureOf(fold(rest.join(' ')));
+  if (measure === null) return { kind: 'ignored' };
+  if (measure === 'n') return { kind: 'n', subject, gender };
+  if ((measure === 'share_higher' || measure === 'share_same' || measure === 'share_lower') && subject === null) {
+    const comma = column.indexOf(',');
+    if (comma > 0) throw new InputError(`${file}:${line}: column ${quote(column)}: unknown subject ${quote(tidy(column.slice(0, comma)))}`);
+  }
+  return { kind: 'metric', metric: measure, subject, gender };
+}
+
+function gradeLevelOf(title: string | null): number | null {
+  if (title === null) return null;
+  const match = /(?:årskurs|arskurs|åk|ak)\s*(\d{1,2})\b/i.exec(title);
+  return match ? Number(match[1]) : null;
+}
+
+interface HeaderAt {
+  index: number;
+  delimiter: string;
+}
+
+function findSkolverketHeader(lines: readonly string[]): HeaderAt | null {
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] ?? '';
+    for (const delimiter of [';', '\t', ',']) {
+      if (!line.includes(delimiter)) continue;
+      const cells = splitCells(line, delimiter);
+      if (cells.length >= 3 && UNIT_HEADS.has(fold(cells[0] ?? ''))) return { index, delimiter };
+    }
+  }
+  return null;
+}
+
+const EXPECTED_SKOLVERKET =
+  'expected Skolverket\'s columns: "<Ämne>, andel (%) elever med högre slutbetyg jämfört med provbetyget" ' +
+  '(Relationen mellan nationella prov och slutbetyg), "Ämne" with "Andel (%) med provbetyg A-E" ' +
+  '(Resultat nationella prov), or "Andel (%) elever som fått godkänt betyg i alla ämnen" (Betyg årskurs 6)';
+
+function parseSkolverket(file: string, lines: readonly string[], header: HeaderAt, banner: boolean): ReferenceTable {
+  const { index: headerIndex, delimiter } = header;
+  const headerLine = headerIndex + 1;
+  const columns = dropTrailingEmpty(splitCells(lines[headerIndex] ?? '', delimiter)).map(tidy);
+  const width = columns.length;
+  const firstHead = fold(columns[0] ?? '');
+
+  // The category row just above the header ("Flickor;Flickor;…", "Antal elever med provbetyg A-F;…").
+  let categoryIndex = -1;
+  const categories: string[] = new Array<string>(width).fill('');
+  if (headerIndex > 0) {
+    const above = splitCells(lines[headerIndex - 1] ?? '', delimiter);
+    if (above.length >= 2 && !isBlank(above)) {
+      categoryIndex = headerIndex - 1;
+      let current = '';
+      for (let i = 0; i < width; i++) {
+        const cell = tidy(above[i] ?? '');
+        if (cell !== '') current = cell;
+        categories[i] = current; // a category written once over several columns covers them all
+      }
+    }
+  }
+
+  // Preamble: the title and "Valt läsår".
+  let title: string | null = null;
+  let schoolYear: string | null = null;
+  for (let i = 0; i < headerIndex; i++) {
+    if (i === categoryIndex) continue;
+    const text = tidy(splitCells(lines[i] ?? '', delimiter).filter((cell) => cell.trim() !== '').join(' '));
+    if (text === '') continue;
+    const key = fold(text);
+    if (key.startsWith('statistikfranskolverket')) continue;
+    if (key.startsWith('valtlasar')) {
+      const given = text.slice(text.indexOf(':') + 1);
+      const parsed = normaliseSchoolYear(given);
+      if (parsed === null) throw new InputError(`${file}:${i + 1}: cannot read the school year in ${quote(text)} (expected e.g. "Valt läsår: 2023/24")`);
+      schoolYear = parsed.label;
+      continue;
+    }
+    title ??= text;
+  }
+
+  const roles = columns.map((column, i) => classify(file, headerLine, i, firstHead, categories[i] ?? '', column));
+  const metrics = new Set(roles.flatMap((role) => (role.kind === 'metric' ? [role.metric] : [])));
+  const subjectColumn = roles.findIndex((role) => role.kind === 'subject');
+  let layout: ReferenceLayout;
+  if (metrics.has('share_higher') || metrics.has('share_same') || metrics.has('share_lower')) layout = 'skolverket_relation';
+  else if (metrics.has('share_pass_test') || metrics.has('mean_points_test')) layout = 'skolverket_np';
+  else if (metrics.has('share_pass_all_subjects') || metrics.has('share_fail_one_subject')) layout = 'skolverket_grades6';
+  else throw new InputError(`${file}:${headerLine}: the header row names no figures this reader knows; ${EXPECTED_SKOLVERKET}`);
+
+  if (schoolYear === null) {
+    throw new InputError(`${file}: no "Valt läsår: …" line above the header (line ${headerLine}); add one, e.g. "Valt läsår: 2023/24"`);
+  }
+  const gradeLevel = gradeLevelOf(title) ?? (layout === 'skolverket_relation' ? 9 : null);
+  if (gradeLevel === null) {
+    throw new InputError(`${file}: the title ${title === null ? '(none found)' : quote(title)} does not name the årskurs (e.g. "… årskurs 9 …")`);
+  }
+
+  const countColumns = new Map<string, number>();
+  roles.forEach((role, i) => {
+    if (role.kind === 'n') countColumns.set(`${role.subject ?? ''}|${role.gender}`, i);
+  });
+  const indexOf = (kind: Role['kind']): number => roles.findIndex((role) => role.kind === kind);
+  const unitColumn = indexOf('unit');
+  const codeColumn = indexOf('unit_code');
+  const municipalityColumn = indexOf('municipality');
+  const municipalityCodeColumn = indexOf('municipality_code');
+  const providerColumn = indexOf('provider');
+  const kindOfFile: ReferenceValue['unit_kind'] =
+    firstHead === 'skola' || firstHead === 'skolenhet' ? 'school' : firstHead === 'kommun' ? 'municipality' : firstHead === 'riket' ? 'nation' : 'other';
+
+  const values: ReferenceValue[] = [];
+  const skipped: { line: number; reason: string }[] = [];
+  const cell = (cells: readonly string[], i: number): string => (i < 0 ? '' : tidy(cells[i] ?? ''));
+  const orNull = (text: string): string | null => (text === '' || text === '.' || text === '..' ? null : text);
+  let inData = true;
+
+  for (let i = headerIndex + 1; i < lines.length; i++) {
+    const line = i + 1;
+    const text = lines[i] ?? '';
+    const cells = splitCells(text, delimiter);
+    if (isBlank(cells)) {
+      inData = false; // the footer of definitions follows the first blank line
+      continue;
+    }
+    const first = tidy(cells[0] ?? '');
+    if (fold(first).startsWith('rapportbeskrivning')) {
+      inData = false;
+      continue;
+    }
+    const problem = fieldProblem(cells, width);
+    if (problem !== null) {
+      if (inData && first !== '' && cells.length > 1) skipped.push({ line, reason: problem });
+      else inData = false; // text not shaped like a row: the footer
+      continue;
+    }
+    if (first === '') {
+      skipped.push({ line, reason: `no unit name in column ${quote(columns[unitColumn] ?? '')}` });
+      continue;
+    }
+
+    const unit = cell(cells, unitColumn);
+    const unitCode = orNull(cell(cells, codeColumn));
+    const unitKind = isNationName(unit) ? 'nation' : kindOfFile;
+    let rowSubject: string | null = null;
+    if (subjectColumn >= 0) {
+      const given = cell(cells, subjectColumn);
+      rowSubject = normaliseSubject(given);
+      if (rowSubject === null) {
+        skipped.push({ line, reason: `unknown subject ${quote(given)} in column ${quote(columns[subjectColumn] ?? '')}` });
+        continue;
+      }
+    }
+
+    const counts = new Map<number, number | null>();
+    let bad: string | null = null;
+    for (const i2 of countColumns.values()) {
+      const count = readCount(cells[i2] ?? '');
+      if (count === undefined) {
+        bad = `column ${quote(columns[i2] ?? '')}: ${quote(tidy(cells[i2] ?? ''))} is not a number of pupils`;
+        break;
+      }
+      counts.set(i2, count);
+    }
+    const rowValues: ReferenceValue[] = [];
+    if (bad === null) {
+      for (let c = 0; c < width && bad === null; c++) {
+        const role = roles[c];
+        if (role === undefined || role.kind !== 'metric') continue;
+        const token = readToken(cells[c] ?? '', false);
+        if (token === null) {
+          bad = `column ${quote(columns[c] ?? '')}: ${quote(tidy(cells[c] ?? ''))} is not a number, "..", "." or "~100"`;
+          break;
+        }
+        let value: number | null = null;
+        if (token.status === 'ok') {
+          value = isShare(role.metric) ? percentToFraction(token.decimal) : Number(token.decimal);
+          const range = rangeProblem(role.metric, value);
+          if (range !== null) {
+            bad = `column ${quote(columns[c] ?? '')}: ${quote(token.raw)} is ${range}`;
+            break;
+          }
+        }
+        const countColumn = role.metric === 'share_participated' ? undefined : countColumns.get(`${role.subject ?? ''}|${role.gender}`);
+        const municipality = unitKind === 'municipality' ? unit : municipalityColumn >= 0 ? orNull(cell(cells, municipalityColumn)) : null;
+        const municipalityCode =
+          unitKind === 'municipality' ? unitCode : municipalityCodeColumn >= 0 ? orNull(cell(cells, municipalityCodeColumn)) : null;
+        rowValues.push({
+          unit,
+          unit_code: unitCode,
+          unit_kind: unitKind,
+          municipality,
+          municipality_code: municipalityCode,
+          provider: providerColumn >= 0 ? orNull(cell(cells, providerColumn)) : null,
+          school_year: schoolYear,
+          grade_level: gradeLevel,
+          subject: role.subject ?? rowSubject,
+          gender: role.gender,
+          metric: role.metric,
+          value,
+          status: token.status,
+          raw: token.raw,
+          n: countColumn === undefined ? null : (counts.get(countColumn) ?? null),
+          line,
+        });
+      }
+    }
+    if (bad !== null) skipped.push({ line, reason: bad });
+    else values.push(...rowValues);
+  }
+
+  return { file, layout, title, school_year: schoolYear, publisher: banner ? 'skolverket' : null, values, skipped };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The simple, hand-typed layout
+
+type SimpleField = 'subject' | 'grade_level' | 'school_year' | 'unit' | 'unit_code' | 'municipality' | 'municipality_code' | 'provider' | 'gender' | 'n';
+
+const SIMPLE_FIELDS: Readonly<Record<string, SimpleField>> = {
+  subject: 'subject',
+  amne: 'subject',
+  gradelevel: 'grade_level',
+  grade: 'grade_level',
+  arskurs: 'grade_level',
+  ak: 'grade_level',
+  schoolyear: 'school_year',
+  lasar: 'school_year',
+  year: 'school_year',
+  unit: 'unit',
+  enhet: 'unit',
+  unitcode: 'unit_code',
+  enhetskod: 'unit_code',
+  municipality: 'municipality',
+  kommun: 'municipality',
+  municipalitycode: 'municipality_code',
+  kommunkod: 'municipality_code',
+  provider: 'provider',
+  typavhuvudman: 'provider',
+  gender: 'gender',
+  kon: 'gender',
+  n: 'n',
+  antal: 'n',
+  antalelever: 'n',
+};
+
+const SIMPLE_METRICS: Readonly<Record<string, ReferenceMetric>> = {
+  ...Object.fromEntries(REFERENCE_METRICS.map((metric) => [fold(metric), metric])),
+  andelhogre: 'share_higher',
+  andellika: 'share_same',
+  andellagre: 'share_lower',
+};
+
+const SIMPLE_GENDERS: Readonly<Record<string, ReferenceGender>> = {
+  '': 'all',
+  all: 'all',
+  alla: 'all',
+  totalt: 'all',
+  total: 'all',
+  samtliga: 'all',
+  f: 'F',
+  k: 'F',
+  flickor: 'F',
+  flicka: 'F',
+  girls: 'F',
+  girl: 'F',
+  m: 'M',
+  p: 'M',
+  pojkar: 'M',
+  pojke: 'M',
+  boys: 'M',
+  boy: 'M',
+};
+
+const REQUIRED_SIMPLE: readonly SimpleField[] = ['subject', 'grade_level', 'school_year'];
+
+function sniff(line: string): string {
+  let best = ';';
+  let bestCount = 0;
+  for (const candidate of [';', '\t', ',']) {
+    const count = splitCells(line, candidate).length - 1;
+    if (count > bestCount) {
+      best = candidate;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+/**
+ * True when the line names simple-layout columns: a measure column, or two of subject,
+ * grade_level, school_year (Skolverket's own header has "Ämne" but neither of the others).
+ */
+function looksSimple(line: string): boolean {
+  const keys = splitCells(line, sniff(line)).map((cell) => fold(cell));
+  if (keys.some((key) => SIMPLE_METRICS[key] !== undefined)) return true;
+  const required = new Set(keys.flatMap((key) => {
+    const field = SIMPLE_FIELDS[key];
+    return field !== undefined && REQUIRED_SIMPLE.includes(field) ? [field] : [];
+  }));
+  return required.size >= 2;
+}
+
+function parseSimple(file: string, lines: readonly string[], headerIndex: number): ReferenceTable {
+  const headerLine = headerIndex + 1;
+  const delimiter = sniff(lines[headerIndex] ?? '');
+  const columns = dropTrailingEmpty(splitCells(lines[headerIndex] ?? '', delimiter)).map(tidy);
+  const width = columns.length;
+  const fieldAt = new Map<SimpleField, number>();
+  const metricColumns: { index: number; metric: ReferenceMetric }[] = [];
+  const seenMetrics = new Map<ReferenceMetric, number>();
+  columns.forEach((column, index) => {
+    const key = fold(column);
+    const field = SIMPLE_FIELDS[key];
+    const metric = SIMPLE_METRICS[key];
+    if (field !== undefined) {
+      const before = fieldAt.get(field);
+      if (before !== undefined) throw new InputError(`${file}:${headerLine}: two columns for ${field}: ${quote(columns[before] ?? '')} and ${quote(column)}`);
+      fieldAt.set(field, index);
+    } else if (metric !== undefined) {
+      const before = seenMetrics.get(metric);
+      if (before !== undefined) throw new InputError(`${file}:${headerLine}: two columns for ${metric}: ${quote(columns[before] ?? '')} and ${quote(column)}`);
+      seenMetrics.set(metric, index);
+      metricColumns.push({ index, metric });
+    }
+  });
+  const missing = REQUIRED_SIMPLE.filter((field) => !fieldAt.has(field));
+  if (missing.length > 0 || metricColumns.length === 0) {
+    const needs = [...missing, ...(metricColumns.length === 0 ? ['a measure (e.g. share_higher, share_pass_test, mean_points_test)'] : [])];
+    const measures = REFERENCE_METRICS.filter((metric) => !metric.startsWith('share_fail') && metric !== 'share_pass_all_subjects');
+    throw new InputError(
+      `${file}:${headerLine}: missing column${needs.length > 1 ? 's' : ''} ${needs.join(', ')} ` +
+        `(a hand-typed reference table needs subject, grade_level, school_year and at least one of ${measures.join(', ')})`,
+    );
+  }
+
+  // Data lines, then: is each share column written in percent?
+  const rows: { line: number; cells: string[] }[] = [];
+  const skipped: { line: number; reason: string }[] = [];
+  for (let i = headerIndex + 1; i < lines.length; i++) {
+    const cells = splitCells(lines[i] ?? '', delimiter);
+    if (isBlank(cells)) continue;
+    if (cells.length > width && !cells.slice(width).every((cell) => cell.trim() === '')) {
+      const hint = delimiter === ',' ? ' (in a comma-separated file a decimal comma must be in quotes, or use ";")' : '';
+      skipped.push({ line: i + 1, reason: `has ${cells.length} fields, the header has ${width}${hint}` });
+      continue;
+    }
+    rows.push({ line: i + 1, cells });
+  }
+  const percent = new Set<number>();
+  for (const { index, metric } of metricColumns) {
+    if (!isShare(metric)) continue;
+    for (const { cells } of rows) {
+      const raw = (cells[index] ?? '').trim();
+      const decimal = decimalText(raw.replace(/%$/, ''));
+      if (raw.endsWith('%') || (decimal !== null && Number(decimal) > 1)) {
+        percent.add(index);
+        break;
+      }
+    }
+  }
+
+  const values: ReferenceValue[] = [];
+  const text = (cells: readonly string[], field: SimpleField): string => {
+    const index = fieldAt.get(field);
+    return index === undefined ? '' : tidy(cells[index] ?? '');
+  };
+  for (const { line, cells } of rows) {
+    const fail = (reason: string): void => {
+      skipped.push({ line, reason });
+    };
+    const column = (field: SimpleField): string => quote(columns[fieldAt.get(field) ?? 0] ?? field);
+    const subjectText = text(cells, 'subject');
+    const subject = normaliseSubject(subjectText);
+    if (subject === null) {
+      fail(subjectText === '' ? `no subject in column ${column('subject')}` : `unknown subject ${quote(subjectText)} in column ${column('subject')}`);
+      continue;
+    }
+    const levelText = text(cells, 'grade_level');
+    const levelMatch = /^(?:(?:årskurs|arskurs|åk|ak|år|ar|grade)\s*)?(\d{1,2})$/i.exec(levelText);
+    const gradeLevel = levelMatch ? Number(levelMatch[1]) : null;
+    if (gradeLevel === null || gradeLevel < 1 || gradeLevel > 10) {
+      fail(`column ${column('grade_level')}: ${quote(levelText)} is not an årskurs (1–9)`);
+      continue;
+    }
+    const yearText = text(cells, 'school_year');
+    const schoolYear = normaliseSchoolYear(yearText);
+    if (schoolYear === null) {
+      fail(`column ${column('school_year')}: ${quote(yearText)} is not a school year (e.g. 2023/24, VT24, 2024)`);
+      continue;
+    }
+    const genderText = text(cells, 'gender');
+    const gender = SIMPLE_GENDERS[fold(genderText)];
+    if (gender === undefined) {
+      fail(`column ${column('gender')}: ${quote(genderText)} is not all, F or M (Totalt, Flickor, Pojkar)`);
+      continue;
+    }
+    const n = readCount(text(cells, 'n'));
+    if (n === undefined) {
+      fail(`column ${column('n')}: ${quote(text(cells, 'n'))} is not a number of pupils`);
+      continue;
+    }
+    const unit = text(cells, 'unit') || 'Referens';
+    const orNull = (field: SimpleField): string | null => text(cells, field) || null;
+    const rowValues: ReferenceValue[] = [];
+    let bad: string | null = null;
+    for (const { index, metric } of metricColumns) {
+      const raw = (cells[index] ?? '').trim();
+      const token = readToken(raw, true);
+      if (token === null) {
+        bad = `column ${quote(columns[index] ?? '')}: ${quote(raw)} is not a number, "..", "." or "~100"`;
+        break;
+      }
+      let value: number | null = null;
+      if (token.status === 'ok') {
+        value = percent.has(index) ? percentToFraction(token.decimal) : Number(token.decimal);
+        const range = rangeProblem(metric, value);
+        if (range !== null) {
+          bad = `column ${quote(columns[index] ?? '')}: ${quote(raw)} is ${range}`;
+          break;
+        }
+      }
+      rowValues.push({
+        unit,
+        unit_code: orNull('unit_code'),
+        unit_kind: isNationName(unit) ? 'nation' : 'other',
+        municipality: orNull('municipality'),
+        municipality_code: orNull('municipality_code'),
+        provider: orNull('provider'),
+        school_year: schoolYear.label,
+        grade_level: gradeLevel,
+        subject,
+        gender,
+        metric,
+        value,
+        status: token.status,
+        raw: token.raw,
+        n,
+        line,
+      });
+    }
+    if (bad !== null) fail(bad);
+    else values.push(...rowValues);
+  }
+  return { file, layout: 'simple', title: null, school_year: null, publisher: null, values, skipped };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry point
+
+export function parseReference(file: string, text: string): ReferenceTable {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
+  const firstIndex = lines.findIndex((line) => line.trim() !== '');
+  if (firstIndex < 0) throw new InputError(`${file}: empty file`);
+  const bannerIndex = lines.findIndex((line) => fold(line).includes('statistikfranskolverket'));
+  const header = findSkolverketHeader(lines);
+  const banner = bannerIndex >= 0 && (header === null || bannerIndex < header.index);
+  if (banner && header !== null) return parseSkolverket(file, lines, header, true);
+  if (!banner && looksSimple(lines[firstIndex] ?? '')) return parseSimple(file, lines, firstIndex);
+  // Skolverket's table with the banner cut off: still read by its header, but not credited.
+  if (header !== null) return parseSkolverket(file, lines, header, false);
+  const where = banner ? 'no header row (a line starting "Skola;Skol-enhetskod;…" or "Kommun;Kommun-kod;…") after the banner' : 'no recognisable header';
+  throw new InputError(
+    `${file}: ${where}. Expected Skolverket's export ("Statistik från Skolverket", the title, "Valt läsår: …", then a header row starting "Skola" or "Kommun") ` +
+      `or a hand-typed table whose first line names the columns subject, grade_level, school_year and a measure such as share_higher, share_pass_test or mean_points_test`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pooling
+
+function unitKey(value: ReferenceValue): string {
+  return `${value.unit}\u0001${value.unit_code ?? ''}`;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function suggestions(values: readonly ReferenceValue[], wanted: string): string {
+  const names = new Set<string>();
+  for (const value of values) {
+    names.add(value.unit);
+    if (value.municipality !== null) names.add(value.municipality);
+  }
+  const sorted = [...names].sort((a, b) => a.localeCompare(b, 'sv'));
+  const key = fold(wanted);
+  const near = key === '' ? [] : sorted.filter((name) => fold(name).includes(key) || key.includes(fold(name)) || fold(name).startsWith(key.slice(0, 3)));
+  const chosen = (near.length > 0 ? near : sorted).slice(0, 5);
+  return chosen.map((name) => `"${name}"`).join(', ') + (names.size > chosen.length ? ', …' : '');
+}
+
+/** Pool selected rows into one reference value per (school_year, grade_level, subject, gender, metric). */
+export function poolReference(table: ReferenceTable, selection: ReferenceSelection = {}): PooledReference[] {
+  const all = table.values;
+  let rows = all;
+
+  const providerWanted = selection.provider?.trim() ?? '';
+  let providerLabel: string | null = null;
+  if (providerWanted !== '') {
+    const key = fold(providerWanted);
+    rows = rows.filter((value) => value.provider !== null && fold(value.provider) === key);
+    if (rows.length === 0) {
+      const known = [...new Set(all.flatMap((value) => (value.provider === null ? [] : [value.provider])))].sort();
+      throw new InputError(
+        `${table.file}: no rows with Typ av huvudman "${providerWanted}"${known.length > 0 ? ` (the file has ${known.map((name) => `"${name}"`).join(', ')})` : ' (the file has no Typ av huvudman column)'}`,
+      );
+    }
+    if (key !== 'samtliga') providerLabel = rows[0]?.provider ?? providerWanted;
+  } else if (all.some((value) => value.provider !== null && fold(value.provider) === 'samtliga')) {
+    rows = rows.filter((value) => value.provider === null || fold(value.provider) === 'samtliga');
+  }
+
+  const unitWanted = selection.unit?.trim() ?? '';
+  let label: string;
+  if (unitWanted !== '') {
+    const key = fold(unitWanted);
+    const fields = (value: ReferenceValue): (string | null)[] => [value.unit, value.unit_code, value.municipality, value.municipality_code];
+    const matches = (value: ReferenceValue): boolean => fields(value).some((field) => field !== null && fold(field) === key);
+    if (!all.some(matches)) {
+      throw new InputError(`${table.file}: no unit "${unitWanted}" (a unit name or code, or a municipality name or code); the file has e.g. ${suggestions(all, unitWanted)}`);
+    }
+    rows = rows.filter(matches);
+    if (rows.length === 0) throw new InputError(`${table.file}: unit "${unitWanted}" has no rows with Typ av huvudman "${providerWanted}"`);
+    const units = new Set(rows.map(unitKey));
+    const first = rows[0];
+    const byUnit = rows.some((value) => fold(value.unit) === key || (value.unit_code !== null && fold(value.unit_code) === key));
+    if (first === undefined || (units.size === 1 && (byUnit || first.unit_kind !== 'school'))) label = first?.unit ?? unitWanted;
+    else {
+      const byName = rows.find((value) => value.municipality !== null && fold(value.municipality) === key);
+      const byCode = rows.find((value) => value.municipality_code !== null && fold(value.municipality_code) === key);
+      const name = byName?.municipality ?? byCode?.municipality ?? byCode?.municipality_code ?? unitWanted;
+      const schools = rows.every((value) => value.unit_kind === 'school');
+      const word = schools ? (units.size === 1 ? 'skola' : 'skolor') : units.size === 1 ? 'enhet' : 'enheter';
+      label = `${name} (${units.size} ${word})`;
+    }
+  } else {
+    const nation = rows.filter((value) => value.unit_kind === 'nation');
+    if (nation.length > 0) rows = nation;
+    const units = new Set(rows.map(unitKey));
+    label = units.size === 1 ? (rows[0]?.unit ?? '') : nation.length > 0 ? `${rows[0]?.unit ?? 'Riket'} (${units.size} enheter)` : `alla enheter i filen (${units.size})`;
+  }
+  if (providerLabel !== null) label = `${label}, ${providerLabel}`;
+
+  const groups = new Map<string, ReferenceValue[]>();
+  for (const value of rows) {
+    const key = [value.school_year, value.grade_level, value.subject ?? '', value.gender, value.metric].join('\u0001');
+    const group = groups.get(key);
+    if (group) group.push(value);
+    else groups.set(key, [value]);
+  }
+
+  const pooled: PooledReference[] = [];
+  for (const group of groups.values()) {
+    const head = group[0];
+    if (head === undefined) continue;
+    const base = { school_year: head.school_year, grade_level: head.grade_level, subject: head.subject, gender: head.gender, metric: head.metric, label };
+    if (group.length === 1) {
+      const ok = head.status === 'ok' && head.value !== null;
+      pooled.push({
+        ...base,
+        value: ok ? head.value : null,
+        status: ok ? 'ok' : head.status === 'ok' ? 'missing' : head.status,
+        raw: ok ? null : head.raw,
+        n: head.n,
+        units: ok ? 1 : 0,
+        excluded_units: ok ? 0 : 1,
+      });
+      continue;
+    }
+    const usable = group.filter((value) => value.status === 'ok' && value.value !== null && value.n !== null && value.n > 0);
+    if (usable.length > 0) {
+      let weight = 0;
+      let sum = 0;
+      for (const value of usable) {
+        weight += value.n ?? 0;
+        sum += (value.n ?? 0) * (value.value ?? 0);
+      }
+      pooled.push({ ...base, value: sum / weight, status: 'ok', raw: null, n: weight, units: usable.length, excluded_units: group.length - usable.length });
+      continue;
+    }
+    const status: ReferenceStatus = group.every((value) => value.status === 'too_few')
+      ? 'too_few'
+      : group.every((value) => value.status === 'rounded')
+        ? 'rounded'
+        : 'missing';
+    pooled.push({ ...base, value: null, status, raw: status === 'rounded' ? (head.raw ?? '~100') : null, n: null, units: 0, excluded_units: group.length });
+  }
+
+  const metricRank = (metric: ReferenceMetric): number => REFERENCE_METRICS.indexOf(metric);
+  return pooled.sort(
+    (a, b) =>
+      compareText(a.school_year, b.school_year) ||
+      a.grade_level - b.grade_level ||
+      compareText(a.subject ?? '', b.subject ?? '') ||
+      GENDER_ORDER.indexOf(a.gender) - GENDER_ORDER.indexOf(b.gender) ||
+      metricRank(a.metric) - metricRank(b.metric),
+  );
+}

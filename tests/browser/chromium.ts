@@ -1,0 +1,153 @@
+/**
+ * Real-browser test harness: opens HTML in Debian's chromium (/usr/bin/chromium) through playwright-core,
+ * offline, with a fresh profile, and records what went wrong on the page: console errors and warnings,
+ * uncaught page errors, and every request to anything but file:, data:, blob: or about: (such requests are
+ * also aborted, so a test never reaches the network). A missing browser is a test failure, never a skip.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const CHROMIUM_MISSING = `Debian chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium`;
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+] as const;
+
+export const SCREENSHOT_DIR = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
+
+const LOCAL_SCHEMES = new Set(['file:', 'data:', 'blob:', 'about:']);
+
+export interface ConsoleEntry {
+  type: 'error' | 'warning';
+  text: string;
+}
+
+export interface PageReport {
+  /** Console messages of type error or warning. */
+  console: ConsoleEntry[];
+  /** Uncaught exceptions on the page. */
+  pageErrors: string[];
+  /** URLs requested that are not file:, data:, blob: or about: (aborted). */
+  requests: string[];
+}
+
+export interface OpenedPage {
+  page: Page;
+  /** What has been recorded so far (a snapshot). */
+  report(): PageReport;
+  /** Close the browser and delete the profile and temp files. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Throws the install hint when the browser is missing. */
+export function requireChromium(): string {
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(CHROMIUM_MISSING);
+  return CHROMIUM_PATH;
+}
+
+function isLocal(url: string): boolean {
+  try {
+    return LOCAL_SCHEMES.has(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** Open a file (path or file: URL) in a fresh headless chromium. */
+export async function openHtml(file: string | URL, options: { viewport?: { width: number; height: number } } = {}): Promise<OpenedPage> {
+  const executablePath = requireChromium();
+  const profile = await mkdtemp(join(tmpdir(), 'ska-chromium-'));
+  let context: BrowserContext | null = null;
+  const report: PageReport = { console: [], pageErrors: [], requests: [] };
+  const close = async () => {
+    const open = context;
+    context = null;
+    if (open) await open.close().catch(() => undefined);
+    await rm(profile, { recursive: true, force: true });
+  };
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args: [...CHROMIUM_ARGS],
+      offline: true,
+      viewport: options.viewport ?? { width: 1000, height: 800 },
+      locale: 'sv-SE',
+      timeout: 20_000,
+    });
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      return isLocal(url) ? route.continue() : route.abort('blockedbyclient');
+    });
+    context.on('request', (request) => {
+      if (!isLocal(request.url())) report.requests.push(request.url());
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (message) => {
+      const type = message.type();
+      if (type === 'error' || type === 'warning') report.console.push({ type, text: message.text() });
+    });
+    page.on('pageerror', (error) => report.pageErrors.push(String(error)));
+    const url = file instanceof URL ? file.href : file.startsWith('file:') ? file : pathToFileURL(file).href;
+    await page.goto(url, { waitUntil: 'load' });
+    return {
+      page,
+      report: () => ({ console: [...report.console], pageErrors: [...report.pageErrors], requests: [...report.requests] }),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Write `html` to a temp file and open it (a file: page, so relative and offline rules are realistic). */
+export async function openHtmlString(html: string, options: { viewport?: { width: number; height: number } } = {}): Promise<OpenedPage> {
+  requireChromium();
+  const dir = await mkdtemp(join(tmpdir(), 'ska-page-'));
+  const file = join(dir, 'index.html');
+  await writeFile(file, html, 'utf8');
+  try {
+    const opened = await openHtml(file, options);
+    return {
+      ...opened,
+      close: async () => {
+        await opened.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Open `html`, run `fn` with the page, close everything, and return fn's value with the page report. */
+export async function withPage<T>(html: string, fn: (page: Page) => Promise<T>): Promise<{ value: T; report: PageReport }> {
+  const opened = await openHtmlString(html);
+  try {
+    const value = await fn(opened.page);
+    return { value, report: opened.report() };
+  } finally {
+    await opened.close();
+  }
+}
+
+/** Full-page screenshot to test-results/screenshots/<name>.png; returns the path. */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name.replace(/[^A-Za-z0-9_-]/g, '-')}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}

@@ -1,0 +1,437 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import {
+  type ReferenceTable,
+  type ReferenceValue,
+  decodeReferenceBytes,
+  parseReference,
+  poolReference,
+  readReferenceFile,
+} from '../../src/read/skolverket.js';
+
+const DIR = 'fixtures/skolverket';
+const RELATION_2023 = `${DIR}/relation-ak9-2023-skolniva.csv`;
+const RELATION_2024 = `${DIR}/relation-ak9-2024-skolniva.csv`;
+const NP_2024 = `${DIR}/np-ak9-2024-kommun.csv`;
+const GRADES6_2025 = `${DIR}/betyg-ak6-2025-kommun.csv`;
+
+function text(path: string): string {
+  return decodeReferenceBytes(readFileSync(path));
+}
+
+type Where = Partial<Pick<ReferenceValue, 'unit' | 'provider' | 'subject' | 'gender' | 'metric'>>;
+
+function find(table: ReferenceTable, where: Where): ReferenceValue {
+  const found = table.values.filter((value) => Object.entries(where).every(([key, want]) => value[key as keyof ReferenceValue] === want));
+  expect(found, JSON.stringify(where)).toHaveLength(1);
+  return found[0]!;
+}
+
+function inputError(run: () => unknown): InputError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  throw new Error('expected an InputError');
+}
+
+/** Values without their line numbers, for comparing two renderings of the same rows. */
+function figures(values: readonly ReferenceValue[]): string[] {
+  return values.map(({ line: _line, ...rest }) => JSON.stringify(rest)).sort();
+}
+
+describe('parseReference: Relationen mellan nationella prov och slutbetyg, skolnivå', () => {
+  it('reads the 2024 excerpt: Ahlafors Fria skola, Svenska', async () => {
+    const table = await readReferenceFile(RELATION_2024);
+    expect(table.layout).toBe('skolverket_relation');
+    expect(table.publisher).toBe('skolverket');
+    expect(table.school_year).toBe('2023/24');
+    expect(table.title).toMatch(/^Grundskola - Relationen mellan nationella prov och slutbetyg årskurs 9/);
+    const at = { unit: 'Ahlafors Fria skola', subject: 'SV' } as const;
+    const lower = find(table, { ...at, metric: 'share_lower' });
+    const same = find(table, { ...at, metric: 'share_same' });
+    const higher = find(table, { ...at, metric: 'share_higher' });
+    expect([lower.value, same.value, higher.value]).toEqual([0.043, 0.609, 0.348]);
+    expect(higher).toMatchObject({
+      raw: '34,8',
+      status: 'ok',
+      n: 46,
+      line: 11,
+      unit_code: '71387206',
+      unit_kind: 'school',
+      municipality: 'Ale',
+      municipality_code: '1440',
+      provider: 'Enskild',
+      grade_level: 9,
+      gender: 'all',
+    });
+  });
+
+  it('keeps "." as missing, never 0 (Svenska som andraspråk 2024, Svenska lower 2023)', async () => {
+    const t2024 = await readReferenceFile(RELATION_2024);
+    for (const metric of ['share_lower', 'share_same', 'share_higher'] as const) {
+      expect(find(t2024, { unit: 'Ahlafors Fria skola', subject: 'SVA', metric })).toMatchObject({ status: 'missing', value: null, raw: '.', n: null });
+    }
+    const t2023 = await readReferenceFile(RELATION_2023);
+    expect(t2023.school_year).toBe('2022/23');
+    expect(find(t2023, { unit: 'Ahlafors Fria skola', subject: 'SV', metric: 'share_lower' })).toMatchObject({ status: 'missing', value: null, raw: '.', n: 23 });
+    expect(find(t2023, { unit: 'Ahlafors Fria skola', subject: 'SV', metric: 'share_same' }).value).toBe(0.739);
+  });
+
+  it('reads every school line (70 in 2024, 55 in 2023), 12 figures each, and skips nothing', async () => {
+    for (const [path, schools, first, last] of [
+      [RELATION_2024, 70, 11, 80],
+      [RELATION_2023, 55, 11, 65],
+    ] as const) {
+      const table = await readReferenceFile(path);
+      expect(new Set(table.values.map((value) => value.unit_code)).size).toBe(schools);
+      expect(new Set(table.values.map((value) => value.line)).size).toBe(schools);
+      expect(table.values).toHaveLength(schools * 12);
+      expect(table.values[0]?.line).toBe(first);
+      expect(table.values.at(-1)?.line).toBe(last);
+      expect(table.skipped).toEqual([]);
+    }
+  });
+
+  it('finds the columns by header text: a reordered copy gives the same figures', () => {
+    const lines = text(RELATION_2024).split('\n');
+    const header = lines.findIndex((line) => line.startsWith('Skola;'));
+    const rows = lines.slice(header, header + 6).map((line) => line.split(';').slice(0, 23));
+    // Unit name first (as Skolverket always writes it); every other column moved.
+    const order = [0, 22, 21, 20, 19, 4, 2, 3, 1, 11, 10, 9, 8, 7, 18, 17, 16, 15, 14, 13, 12, 6, 5];
+    const reordered = rows.map((cells) => `${order.map((i) => cells[i]).join(';')};`);
+    const original = parseReference('original.csv', lines.slice(0, header + 6).join('\n'));
+    const moved = parseReference('moved.csv', [...lines.slice(0, header), ...reordered, ''].join('\n'));
+    expect(moved.layout).toBe('skolverket_relation');
+    expect(original.values).toHaveLength(5 * 12);
+    expect(figures(moved.values)).toEqual(figures(original.values));
+  });
+
+  it('reads CRLF line ends the same as LF', () => {
+    const lf = parseReference('lf.csv', text(RELATION_2024));
+    const crlf = parseReference('crlf.csv', text(RELATION_2024).replace(/\n/g, '\r\n'));
+    expect(crlf.values).toEqual(lf.values);
+    expect(crlf.title).toBe(lf.title);
+  });
+
+  it('puts a data line with the wrong number of fields, or an unreadable value, in skipped', () => {
+    const lines = text(RELATION_2024).split('\n');
+    lines[11] = lines[11]!.split(';').slice(0, 20).join(';'); // line 12: Aroseniusskolan, cut short
+    lines[12] = lines[12]!.replace(';76;', ';7x6;'); // line 13: Bohusskolan, a bad count
+    lines[13] = lines[13]!.replace(';47,5;', ';47.5.1;'); // line 14: Da Vinciskolan 1, a bad share
+    const table = parseReference('edited.csv', lines.join('\n'));
+    expect(table.skipped.map((skip) => skip.line)).toEqual([12, 13, 14]);
+    expect(table.skipped[0]?.reason).toBe('has 20 fields, the header has 23');
+    expect(table.skipped[1]?.reason).toContain('"Svenska, antal elever med provbetyg och slutbetyg": "7x6"');
+    expect(table.skipped[2]?.reason).toContain('"47.5.1" is not a number');
+    expect(table.values).toHaveLength(67 * 12);
+  });
+});
+
+describe('parseReference: Resultat nationella prov årskurs 9, kommun', () => {
+  it('reads Ale, Samtliga, Engelska: n 371, 98,1 % A–E, flickor ~100 stays rounded', async () => {
+    const table = await readReferenceFile(NP_2024);
+    expect(table).toMatchObject({ layout: 'skolverket_np', school_year: '2023/24', publisher: 'skolverket', skipped: [] });
+    const at = { unit: 'Ale', provider: 'Samtliga', subject: 'EN' } as const;
+    expect(find(table, { ...at, gender: 'all', metric: 'share_pass_test' })).toMatchObject({
+      value: 0.981,
+      status: 'ok',
+      n: 371,
+      unit_code: '1440',
+      unit_kind: 'municipality',
+      municipality: 'Ale',
+      municipality_code: '1440',
+      grade_level: 9,
+      line: 8,
+    });
+    expect(find(table, { ...at, gender: 'F', metric: 'share_pass_test' })).toMatchObject({ value: null, status: 'rounded', raw: '~100', n: 186 });
+    expect(find(table, { ...at, gender: 'M', metric: 'share_pass_test' })).toMatchObject({ value: null, status: 'rounded', raw: '~100', n: 185 });
+    expect(find(table, { ...at, gender: 'all', metric: 'mean_points_test' })).toMatchObject({ value: 15.7, n: 371 });
+    // The table gives no denominator for the participation share.
+    expect(find(table, { ...at, gender: 'all', metric: 'share_participated' })).toMatchObject({ value: 0.892, n: null });
+  });
+
+  it('reads thousands written with a space and keeps leading zeros in codes (Stockholm 0180)', async () => {
+    const table = await readReferenceFile(NP_2024);
+    const at = { unit: 'Stockholm', provider: 'Samtliga', subject: 'MA', metric: 'share_pass_test' } as const;
+    expect(find(table, { ...at, gender: 'all' })).toMatchObject({ n: 9593, value: 0.901, unit_code: '0180', line: 1915 });
+    expect(find(table, { ...at, gender: 'F' })).toMatchObject({ n: 4674, value: 0.893 });
+    expect(find(table, { ...at, gender: 'M' })).toMatchObject({ n: 4919, value: 0.909 });
+  });
+
+  it('reads ".." as too few, including in the pupil counts (Övertorneå, Enskild)', async () => {
+    const table = await readReferenceFile(NP_2024);
+    const row = table.values.filter((value) => value.unit_code === '2518' && value.provider === 'Enskild' && value.subject === 'SV');
+    expect(row).toHaveLength(9); // 3 measures × 3 genders; the 3 count columns are the n
+    for (const value of row) expect(value).toMatchObject({ status: 'too_few', value: null, raw: '..', n: null });
+    expect(new Set(table.values.map((value) => value.unit_code)).size).toBe(290);
+  });
+});
+
+describe('parseReference: Betyg årskurs 6, kommun', () => {
+  it('reads Ale, Enskild, flickor: ~100 rounded, ".." too few, "." missing', async () => {
+    const table = await readReferenceFile(GRADES6_2025);
+    expect(table).toMatchObject({ layout: 'skolverket_grades6', school_year: '2024/25', skipped: [] });
+    const at = { unit: 'Ale', provider: 'Enskild', gender: 'F' } as const;
+    expect(find(table, { ...at, metric: 'share_pass_all_subjects' })).toMatchObject({ status: 'rounded', value: null, raw: '~100', n: 14, subject: null, grade_level: 6, line: 10 });
+    expect(find(table, { ...at, metric: 'share_fail_one_subject' })).toMatchObject({ status: 'too_few', value: null, raw: '..' });
+    expect(find(table, { ...at, metric: 'share_fail_several_subjects' })).toMatchObject({ status: 'missing', value: null, raw: '.' });
+    expect(find(table, { unit: 'Ale', provider: 'Samtliga', gender: 'M', metric: 'share_pass_all_subjects' })).toMatchObject({ value: 0.697, n: 228 });
+    expect(find(table, { unit: 'Stockholm', provider: 'Samtliga', gender: 'F', metric: 'share_pass_all_subjects' })).toMatchObject({ value: 0.784, n: 5168 });
+    expect(table.values.some((value) => value.gender === 'all')).toBe(false);
+  });
+
+  it('takes a category written once over several columns for all of them', () => {
+    const file = [
+      'Statistik från Skolverket, https://www.skolverket.se',
+      '',
+      'Grundskola - Betyg årskurs 6, andel som fått godkänt betyg (A-E), per kön',
+      'Valt läsår: 2024/25',
+      '',
+      ';;Pojkar;;Flickor;',
+      'Kommun;Kommun-kod;Andel (%) elever som fått godkänt betyg i alla ämnen;Antal elever;Andel (%) elever som fått godkänt betyg i alla ämnen;Antal elever;',
+      'Ale;1440;69,7;228;82,0;217;',
+      '',
+    ].join('\n');
+    const table = parseReference('merged.csv', file);
+    expect(table.values.map((value) => [value.gender, value.value, value.n])).toEqual([
+      ['M', 0.697, 228],
+      ['F', 0.82, 217],
+    ]);
+  });
+});
+
+describe('decodeReferenceBytes and file-level errors', () => {
+  const small = [
+    'Statistik från Skolverket, https://www.skolverket.se',
+    'Grundskola – Betyg årskurs 6, andel som fått godkänt betyg (A-E), per kön',
+    'Valt läsår: 2024/25',
+    ';;;;;Flickor;Flickor;Pojkar;Pojkar;',
+    'Kommun;Kommun-kod;Län;Läns-kod;Typ av huvudman;Antal elever;Andel (%) elever som fått godkänt betyg i alla ämnen;Antal elever;Andel (%) elever som fått godkänt betyg i alla ämnen;',
+    'Åre;2321;Jämtlands län;23;Samtliga;40;75,0;45;~100;',
+    'Örebro;1880;Örebro län;18;Samtliga;1 020;80,5;1 050;77,1;',
+    '',
+  ].join('\r\n');
+
+  it('decodes Windows-1252 bytes (å ä ö and the en dash 0x96)', () => {
+    const bytes = Buffer.from(small.replace('–', '-'), 'latin1');
+    bytes[bytes.indexOf(Buffer.from('Grundskola - '), 0) + 11] = 0x96;
+    expect(decodeReferenceBytes(bytes)).toBe(small);
+    const table = parseReference('cp1252.csv', decodeReferenceBytes(bytes));
+    expect(table.values.map((value) => [value.unit, value.gender, value.value, value.status, value.n])).toEqual([
+      ['Åre', 'F', 0.75, 'ok', 40],
+      ['Åre', 'M', null, 'rounded', 45],
+      ['Örebro', 'F', 0.805, 'ok', 1020],
+      ['Örebro', 'M', 0.771, 'ok', 1050],
+    ]);
+    expect(table.values[0]?.line).toBe(6);
+  });
+
+  it('drops a UTF-8 byte-order mark and reads UTF-8 without one', () => {
+    const utf8 = Buffer.from(small, 'utf8');
+    expect(decodeReferenceBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]))).toBe(small);
+    expect(decodeReferenceBytes(utf8)).toBe(small);
+  });
+
+  it('throws an InputError naming the file when no header is recognisable', () => {
+    const error = inputError(() => parseReference('okand.csv', 'Rubrik;Värde\nnågot;12\n'));
+    expect(error.message).toMatch(/^okand\.csv: no recognisable header/);
+    expect(error.message).toContain('subject, grade_level, school_year');
+    const banner = inputError(() => parseReference('trasig.csv', 'Statistik från Skolverket, https://www.skolverket.se\n\nNågot;annat\n'));
+    expect(banner.message).toMatch(/^trasig\.csv: no header row/);
+    const figures = inputError(() => parseReference('konstig.csv', 'Statistik från Skolverket\nTitel årskurs 9\nValt läsår: 2023/24\nKommun;Kommun-kod;Något helt annat;\nAle;1440;12;\n'));
+    expect(figures.message).toMatch(/^konstig\.csv:4: the header row names no figures/);
+    expect(inputError(() => parseReference('tom.csv', '\n\n')).message).toBe('tom.csv: empty file');
+  });
+
+  it('reports a missing file as an InputError', async () => {
+    await expect(readReferenceFile(`${DIR}/finns-inte.csv`)).rejects.toThrow(/finns-inte\.csv: no such file/);
+  });
+});
+
+describe('poolReference', () => {
+  it("pools Ale's five schools weighted by n (2024, Svenska)", async () => {
+    const table = await readReferenceFile(RELATION_2024);
+    const pooled = poolReference(table, { unit: 'Ale' });
+    const higher = pooled.find((row) => row.subject === 'SV' && row.metric === 'share_higher');
+    // Ahlafors 46 × 34,8; Arosenius 101 × 51,5; Bohus 76 × 17,1; Da Vinci 1 59 × 50,8; Da Vinci 2 59 × 33,9.
+    const expected = (46 * 0.348 + 101 * 0.515 + 76 * 0.171 + 59 * 0.508 + 59 * 0.339) / 341;
+    expect(higher?.value).toBeCloseTo(expected, 9);
+    expect(higher).toMatchObject({ status: 'ok', n: 341, units: 5, excluded_units: 0, label: 'Ale (5 skolor)', school_year: '2023/24', grade_level: 9, gender: 'all' });
+    // Da Vinciskolan 2 has "." for the lower share: left out and counted, never read as 0.
+    const lower = pooled.find((row) => row.subject === 'SV' && row.metric === 'share_lower');
+    expect(lower?.value).toBeCloseTo((46 * 0.043 + 101 * 0.129 + 76 * 0.132 + 59 * 0.017) / 282, 9);
+    expect(lower).toMatchObject({ n: 282, units: 4, excluded_units: 1 });
+    // Svenska som andraspråk: only Bohusskolan has figures, the other four are "." and left out.
+    const sva = pooled.find((row) => row.subject === 'SVA' && row.metric === 'share_higher');
+    expect(sva).toMatchObject({ value: 0.235, n: 17, units: 1, excluded_units: 4 });
+  });
+
+  it('selects by municipality code and by school code', async () => {
+    const table = await readReferenceFile(RELATION_2024);
+    const byCode = poolReference(table, { unit: '1440' });
+    expect(byCode).toEqual(poolReference(table, { unit: 'ale' }));
+    const school = poolReference(table, { unit: '71387206' }).find((row) => row.subject === 'SV' && row.metric === 'share_higher');
+    expect(school).toMatchObject({ value: 0.348, n: 46, units: 1, label: 'Ahlafors Fria skola' });
+  });
+
+  it('without a unit and without a Riket row, pools every unit in the file', async () => {
+    const table = await readReferenceFile(RELATION_2024);
+    const pooled = poolReference(table);
+    const same = pooled.find((row) => row.subject === 'SV' && row.metric === 'share_same');
+    const rows = table.values.filter((value) => value.subject === 'SV' && value.metric === 'share_same' && value.status === 'ok');
+    const n = rows.reduce((sum, value) => sum + (value.n ?? 0), 0);
+    expect(same?.value).toBeCloseTo(rows.reduce((sum, value) => sum + (value.n ?? 0) * (value.value ?? 0), 0) / n, 12);
+    expect(same).toMatchObject({ label: 'alla enheter i filen (70)', units: rows.length, n });
+    // One row per school year × årskurs × subject × gender × measure, sorted.
+    expect(pooled.map((row) => `${row.subject}:${row.metric}`)).toEqual(
+      ['EN', 'MA', 'SV', 'SVA'].flatMap((subject) => ['share_higher', 'share_same', 'share_lower'].map((metric) => `${subject}:${metric}`)),
+    );
+  });
+
+  it('takes the Samtliga rows of a municipality table by default, or the provider asked for', async () => {
+    const table = await readReferenceFile(NP_2024);
+    const pick = (rows: ReturnType<typeof poolReference>) => rows.find((row) => row.subject === 'EN' && row.gender === 'all' && row.metric === 'share_pass_test');
+    expect(pick(poolReference(table, { unit: 'Ale' }))).toMatchObject({ value: 0.981, n: 371, units: 1, label: 'Ale' });
+    expect(pick(poolReference(table, { unit: 'Ale', provider: 'kommunal' }))).toMatchObject({ value: 0.982, n: 325, label: 'Ale, Kommunal' });
+    // A single unit's "~100" is passed on as it is.
+    const girls = poolReference(table, { unit: 'Ale' }).find((row) => row.subject === 'EN' && row.gender === 'F' && row.metric === 'share_pass_test');
+    expect(girls).toMatchObject({ value: null, status: 'rounded', raw: '~100', units: 0, excluded_units: 1 });
+    const stockholm = poolReference(table, { unit: '0180' }).find((row) => row.subject === 'MA' && row.gender === 'all' && row.metric === 'share_pass_test');
+    expect(stockholm).toMatchObject({ value: 0.901, n: 9593, label: 'Stockholm' });
+  });
+
+  it('passes a single unit\'s ".." on as too few', async () => {
+    const table = await readReferenceFile(NP_2024);
+    const row = poolReference(table, { unit: 'Övertorneå', provider: 'Enskild' }).find((r) => r.subject === 'SV' && r.gender === 'all' && r.metric === 'mean_points_test');
+    expect(row).toMatchObject({ value: null, status: 'too_few', raw: '..', n: null, units: 0, excluded_units: 1 });
+  });
+
+  it('prefers the Riket row, and leaves out "..", "." and "~100" units when pooling several', () => {
+    const header = [
+      'Statistik från Skolverket',
+      'Grundskola - Relationen mellan nationella prov och slutbetyg årskurs 9',
+      'Valt läsår: 2023/24',
+      'Skola;Skolkommun;Kommun-kod;Matematik, antal elever med provbetyg och slutbetyg;Matematik, andel (%) elever med högre slutbetyg jämfört med provbetyget;',
+    ];
+    const rows = ['Riket;;;90 000;20,0;', 'A-skolan;Ale;1440;40;10,0;', 'B-skolan;Ale;1440;60;30,0;', 'C-skolan;Ale;1440;..;..;', 'D-skolan;Ale;1440;8;.;', 'E-skolan;Ale;1440;12;~100;'];
+    const table = parseReference('syntetisk.csv', [...header, ...rows, ''].join('\n'));
+    expect(find(table, { unit: 'Riket' })).toMatchObject({ unit_kind: 'nation', n: 90000, value: 0.2 });
+    expect(poolReference(table)).toEqual([
+      expect.objectContaining({ label: 'Riket', value: 0.2, n: 90000, units: 1, excluded_units: 0 }),
+    ]);
+    const ale = poolReference(table, { unit: 'Ale' });
+    expect(ale).toHaveLength(1);
+    expect(ale[0]?.value).toBeCloseTo((40 * 0.1 + 60 * 0.3) / 100, 12);
+    expect(ale[0]).toMatchObject({ n: 100, units: 2, excluded_units: 3, label: 'Ale (5 skolor)', status: 'ok' });
+  });
+
+  it('with nothing poolable says too_few when every unit was "..", otherwise missing', () => {
+    const header =
+      'Statistik från Skolverket\nGrundskola - Relationen mellan nationella prov och slutbetyg årskurs 9\nValt läsår: 2023/24\n' +
+      'Skola;Skolkommun;Engelska, antal elever med provbetyg och slutbetyg;Engelska, andel (%) elever med lägre slutbetyg jämfört med provbetyget;\n';
+    const tooFew = parseReference('a.csv', `${header}A;Ale;..;..;\nB;Ale;..;..;\n`);
+    expect(poolReference(tooFew, { unit: 'Ale' })[0]).toMatchObject({ status: 'too_few', value: null, n: null, units: 0, excluded_units: 2 });
+    const mixed = parseReference('b.csv', `${header}A;Ale;..;..;\nB;Ale;20;.;\n`);
+    expect(poolReference(mixed, { unit: 'Ale' })[0]).toMatchObject({ status: 'missing', value: null, units: 0, excluded_units: 2 });
+    // A value whose n is not given can only stand alone.
+    const noCount = parseReference('c.csv', `${header}A;Ale;.;12,5;\nB;Ale;20;10,0;\n`);
+    expect(poolReference(noCount, { unit: 'Ale' })[0]).toMatchObject({ value: 0.1, n: 20, units: 1, excluded_units: 1 });
+    expect(poolReference(noCount, { unit: 'A' })[0]).toMatchObject({ value: 0.125, n: null, units: 1, excluded_units: 0 });
+  });
+
+  it('throws for a unit that is not in the file, suggesting units that are', async () => {
+    const table = await readReferenceFile(NP_2024);
+    const error = inputError(() => poolReference(table, { unit: 'Stokholm' }));
+    expect(error.message).toMatch(/np-ak9-2024-kommun\.csv: no unit "Stokholm"/);
+    expect(error.message).toContain('"Stockholm"');
+    const none = inputError(() => poolReference(table, { unit: 'Atlantis' }));
+    expect(none.message).toContain('"Ale", "Alingsås"');
+    expect(inputError(() => poolReference(table, { provider: 'Statlig' })).message).toContain('"Enskild", "Kommunal", "Samtliga"');
+  });
+});
+
+describe('parseReference: the simple, hand-typed layout', () => {
+  it('reads percent columns, fraction columns, decimal commas, tokens, and skips a bad line with the reason', () => {
+    const file = [
+      'ämne;årskurs;läsår;enhet;kön;andel_högre;andel_lika;share_lower;mean_points_test;n',
+      'Svenska;9;2023/24;Riket;Totalt;34,8 %;60,9;0,043;13,1;46',
+      'MA;åk 9;VT24;Riket;Flickor;..;.;0.5;12;1 200',
+      'EN;9;2024;Riket;pojkar;~100;2,5;0;15,75;',
+      'Engelska;9;2023/24;Riket;all;12,x;50;0,1;14;10',
+      'Fysik;9;2023/24;Riket;all;1;2;0,2;14;10',
+      'Latin;9;2023/24;Riket;all;1;2;0,2;14;10',
+      '',
+    ].join('\n');
+    const table = parseReference('handskrivet.csv', file);
+    expect(table).toMatchObject({ layout: 'simple', publisher: null, title: null, school_year: null });
+    const sv = table.values.filter((value) => value.line === 2);
+    expect(sv.map((value) => [value.metric, value.value, value.raw])).toEqual([
+      ['share_higher', 0.348, '34,8 %'],
+      ['share_same', 0.609, '60,9'],
+      ['share_lower', 0.043, '0,043'],
+      ['mean_points_test', 13.1, '13,1'],
+    ]);
+    expect(sv[0]).toMatchObject({ unit: 'Riket', unit_kind: 'nation', subject: 'SV', grade_level: 9, school_year: '2023/24', gender: 'all', n: 46, status: 'ok' });
+    const ma = table.values.filter((value) => value.line === 3);
+    expect(ma.map((value) => [value.status, value.value])).toEqual([
+      ['too_few', null],
+      ['missing', null],
+      ['ok', 0.5],
+      ['ok', 12],
+    ]);
+    expect(ma[0]).toMatchObject({ gender: 'F', school_year: '2023/24', n: 1200 });
+    const en = table.values.filter((value) => value.line === 4);
+    expect(en.map((value) => [value.status, value.value])).toEqual([
+      ['rounded', null],
+      ['ok', 0.025],
+      ['ok', 0],
+      ['ok', 15.75],
+    ]);
+    expect(en[0]).toMatchObject({ gender: 'M', n: null, raw: '~100' });
+    expect(table.skipped).toEqual([
+      { line: 5, reason: 'column "andel_högre": "12,x" is not a number, "..", "." or "~100"' },
+      { line: 7, reason: 'unknown subject "Latin" in column "ämne"' },
+    ]);
+    // Fysik is read (the column is percent, so "1" is 1 %).
+    expect(table.values.find((value) => value.line === 6 && value.metric === 'share_higher')).toMatchObject({ subject: 'FY', value: 0.01 });
+  });
+
+  it('reads a comma-separated file of fractions with English headers and a default unit', () => {
+    const file = 'subject,grade_level,school_year,gender,share_higher,share_pass_grade\r\nMA,6,2024/25,F,0.25,"0,9"\r\nSV,6,2024/25,boys,1,0.75\r\n';
+    const table = parseReference('en.csv', file);
+    expect(table.skipped).toEqual([]);
+    expect(table.values.map((value) => [value.subject, value.gender, value.metric, value.value, value.unit, value.unit_kind])).toEqual([
+      ['MA', 'F', 'share_higher', 0.25, 'Referens', 'other'],
+      ['MA', 'F', 'share_pass_grade', 0.9, 'Referens', 'other'],
+      ['SV', 'M', 'share_higher', 1, 'Referens', 'other'],
+      ['SV', 'M', 'share_pass_grade', 0.75, 'Referens', 'other'],
+    ]);
+    expect(poolReference(table)[0]).toMatchObject({ label: 'Referens', subject: 'MA', gender: 'F', metric: 'share_higher', value: 0.25 });
+  });
+
+  it('names the missing columns', () => {
+    const error = inputError(() => parseReference('halv.csv', 'subject;share_higher\nSV;12\n'));
+    expect(error.message).toMatch(/^halv\.csv:1: missing columns grade_level, school_year/);
+  });
+
+  it('the example file agrees with the figures in Skolverket\'s table it was typed from', async () => {
+    const simple = await readReferenceFile(`${DIR}/simple-example.csv`);
+    const np = await readReferenceFile(NP_2024);
+    expect(simple.skipped).toEqual([]);
+    expect(simple.values).toHaveLength(8);
+    for (const typed of simple.values) {
+      const published = find(np, { unit: 'Ale', provider: 'Samtliga', gender: 'all', subject: typed.subject, metric: typed.metric });
+      expect([typed.value, typed.status, typed.n, typed.school_year, typed.grade_level]).toEqual([
+        published.value,
+        published.status,
+        published.n,
+        published.school_year,
+        published.grade_level,
+      ]);
+    }
+  });
+});

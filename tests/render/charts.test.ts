@@ -1,0 +1,296 @@
+import { describe, expect, it } from 'vitest';
+import {
+  dumbbell,
+  DUMBBELL_LAYOUT,
+  escapeXml,
+  funnelPlot,
+  niceTicks,
+  shareBars,
+  SHARE_BARS_LAYOUT,
+  trendLines,
+  type FunnelLimit,
+  type FunnelPoint,
+  type ShareRow,
+  type TrendSeries,
+} from '../../src/render/charts.js';
+
+const EVIL = '<script>alert(1)</script> & "x"';
+const EVIL_ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;';
+const base = { title: 'Titel', desc: 'Beskrivning', lang: 'sv' as const };
+
+/** Number of elements whose class attribute is exactly `cls`. */
+function count(svg: string, tag: string, cls: string): number {
+  return svg.split(`<${tag} class="${cls}"`).length - 1;
+}
+
+/** Attributes x and width of the bar segments, in order. */
+function segments(svg: string): { cls: string; x: number; width: number }[] {
+  return [...svg.matchAll(/<rect class="bar (\w+)" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/g)].map((m) => ({ cls: m[1]!, x: Number(m[2]), width: Number(m[3]) }));
+}
+
+const limits: FunnelLimit[] = [10, 20, 40, 80, 160, 320].map((n) => ({ n, l95: 1.96 / Math.sqrt(n), l998: 3.09 / Math.sqrt(n) }));
+const points: FunnelPoint[] = [
+  { label: 'Solåsens skola', n: 55, value: 0.62, flag: 'above_99.8' },
+  { label: 'Hagalunds skola', n: 50, value: -0.58, flag: 'below_99.8' },
+  { label: 'Ekbackens skola', n: 120, value: 0.21, flag: 'above_95' },
+  { label: 'Granbergs skola', n: 140, value: -0.2, flag: 'below_95' },
+  { label: 'Skola 1', n: 30, value: 0.05, flag: 'within' },
+  { label: 'Skola 2', n: 200, value: -0.03, flag: 'within' },
+];
+const funnelOpts = { ...base, id: 'tratt', xLabel: 'Antal elever', yLabel: 'Standardiserad skillnad' };
+
+const series: TrendSeries[] = [
+  { label: 'Matematik', points: [{ x: '2021/22', y: 0.81 }, { x: '2022/23', y: null }, { x: '2023/24', y: 0.79 }, { x: '2024/25', y: 0.83 }] },
+  { label: 'Svenska', points: [{ x: '2021/22', y: 0.9 }, { x: '2022/23', y: 0.12345 }, { x: '2023/24', y: Number.NaN }, { x: '2024/25', y: 0.9 }] },
+];
+const trendOpts = { ...base, id: 'trend', yLabel: 'Andel godkända', yFormat: 'share' as const };
+
+describe('escapeXml', () => {
+  it('escapes markup characters and drops characters XML forbids', () => {
+    expect(escapeXml(EVIL)).toBe(EVIL_ESCAPED);
+    expect(escapeXml("O'Brien\u0000\u0007 skola")).toBe('O&apos;Brien skola');
+    expect(escapeXml('a\uD800b')).toBe('a\uFFFDb');
+    expect(escapeXml('Åkerö skola – åk 6')).toBe('Åkerö skola – åk 6');
+  });
+});
+
+describe('every chart', () => {
+  const charts = {
+    'share-bars': shareBars([{ label: EVIL, higher: 0.3, same: 0.5, lower: 0.2, n: 40 }], { ...base, id: 'a', title: EVIL, desc: EVIL }),
+    dumbbell: dumbbell([{ label: EVIL, from: 0.7, to: 0.8, n: 40, verdict: 'strict' }], { ...base, id: 'b', title: EVIL, desc: EVIL, fromLabel: EVIL, toLabel: EVIL }),
+    funnel: funnelPlot([{ label: EVIL, n: 40, value: 0.9, flag: 'above_99.8' }], limits, { ...funnelOpts, id: 'c', title: EVIL, desc: EVIL, xLabel: EVIL, yLabel: EVIL }),
+    trend: trendLines([{ label: EVIL, points: [{ x: EVIL, y: 0.5 }, { x: '2024/25', y: 0.6 }] }], { ...trendOpts, id: 'd', title: EVIL, desc: EVIL, yLabel: EVIL }),
+  };
+
+  it('shows a hostile school name only escaped', () => {
+    for (const [kind, svg] of Object.entries(charts)) {
+      expect(svg, kind).not.toContain('<script');
+      expect(svg, kind).not.toContain('"x"');
+      expect(svg, kind).toContain(EVIL_ESCAPED);
+      // Every "<" opens an element: svg, title, desc, defs, … — never text.
+      expect([...svg.matchAll(/<\/?([a-zA-Z]+)/g)].every((m) => /^(svg|title|desc|defs|pattern|clipPath|rect|line|polyline|circle|text|g)$/.test(m[1]!)), kind).toBe(true);
+    }
+  });
+
+  it('is an accessible, self-contained svg with its kind and unique ids', () => {
+    for (const [kind, svg] of Object.entries(charts)) {
+      const id = svg.match(/<title id="([^"]+)-title">/)![1]!;
+      expect(svg).toMatch(new RegExp(`^<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 720 [\\d.]+"`));
+      expect(svg).toContain(`role="img" aria-labelledby="${id}-title ${id}-desc" data-chart="${kind}"`);
+      expect(svg).toContain(`<desc id="${id}-desc">`);
+      expect(svg).toContain('font-family="system-ui, sans-serif"');
+      expect(svg.replace('xmlns="http://www.w3.org/2000/svg"', '')).not.toMatch(/https?:|href=|<script|<style|@import|NaN|undefined|null|Infinity/);
+      expect(svg.endsWith('</svg>')).toBe(true);
+    }
+    expect(shareBars([], { ...base, id: '1 bad id' })).toContain('aria-labelledby="c-1-bad-id-title c-1-bad-id-desc"');
+  });
+
+  it('is deterministic', () => {
+    const rows: ShareRow[] = [{ label: 'A', higher: 0.3, same: 0.5, lower: 0.2, n: 40 }];
+    expect(shareBars(rows, { ...base, id: 'x' })).toBe(shareBars(structuredClone(rows), { ...base, id: 'x' }));
+    expect(funnelPlot(points, limits, funnelOpts)).toBe(funnelPlot([...points], [...limits].reverse(), funnelOpts));
+    expect(trendLines(series, trendOpts)).toBe(trendLines(structuredClone(series), trendOpts));
+    expect(dumbbell([{ label: 'N', from: 0.7, to: 0.8, n: 9 }], { ...base, id: 'd', fromLabel: 'f', toLabel: 't' })).toBe(
+      dumbbell([{ label: 'N', from: 0.7, to: 0.8, n: 9 }], { ...base, id: 'd', fromLabel: 'f', toLabel: 't' }),
+    );
+  });
+
+  it('says "Inga grupper att visa" when there is nothing to draw', () => {
+    const empty = [
+      shareBars([], { ...base, id: 'e1' }),
+      shareBars([{ label: 'A', higher: Number.NaN, same: 0.5, lower: 0.5, n: 10 }], { ...base, id: 'e2' }),
+      dumbbell([{ label: 'A', from: Number.NaN, to: Number.NaN, n: 10 }], { ...base, id: 'e3', fromLabel: 'f', toLabel: 't' }),
+      funnelPlot([], limits, { ...funnelOpts, id: 'e4' }),
+      trendLines([{ label: 'A', points: [{ x: '2024/25', y: null }] }], { ...trendOpts, id: 'e5' }),
+    ];
+    for (const svg of empty) {
+      expect(svg).toContain('data-empty="true"');
+      expect(svg).toContain('>Inga grupper att visa</text>');
+      expect(svg).not.toContain('>A');
+    }
+    expect(trendLines([], { ...trendOpts, id: 'e6', lang: 'en' })).toContain('>No groups to show</text>');
+  });
+});
+
+describe('shareBars', () => {
+  const opts = { ...base, id: 'andelar' };
+
+  it('draws segments proportional to the shares on a 700 px bar', () => {
+    expect(SHARE_BARS_LAYOUT).toMatchObject({ x0: 10, width: 700 });
+    const svg = shareBars(
+      [
+        { label: 'A', higher: 0.25, same: 0.5, lower: 0.25, n: 40 },
+        { label: 'B', higher: 0.2, same: 0.3, lower: 0.5, n: 10 },
+        // Shares that do not add up to 1 are taken relative to their sum: 1 : 1 : 2.
+        { label: 'C', higher: 1, same: 1, lower: 2, n: 10 },
+      ],
+      opts,
+    );
+    expect(segments(svg)).toEqual([
+      { cls: 'higher', x: 10, width: 175 },
+      { cls: 'same', x: 185, width: 350 },
+      { cls: 'lower', x: 535, width: 175 },
+      { cls: 'higher', x: 10, width: 140 },
+      { cls: 'same', x: 150, width: 210 },
+      { cls: 'lower', x: 360, width: 350 },
+      { cls: 'higher', x: 10, width: 175 },
+      { cls: 'same', x: 185, width: 175 },
+      { cls: 'lower', x: 360, width: 350 },
+    ]);
+  });
+
+  it('labels rows with n and segments with Swedish percentages when they fit', () => {
+    const svg = shareBars(
+      [
+        { label: 'Solåsens skola', higher: 1 / 3, same: 0.64, lower: 0.02667, n: 312 },
+        { label: 'Hagalunds skola', higher: 0.125, same: 0.875, lower: 0, n: 1204 },
+      ],
+      opts,
+    );
+    expect(svg).toContain('>Solåsens skola (n = 312)</text>');
+    expect(svg).toContain('>Hagalunds skola (n = 1\u00a0204)</text>');
+    expect(svg).toContain('>33 %</text>');
+    expect(svg).toContain('>64 %</text>');
+    expect(svg).toContain('>13 %</text>');
+    // 2,7 % of 700 px = 18,7 px: too narrow for "3 %", which stays in the segment's tooltip only.
+    expect(svg).not.toContain('>3 %</text>');
+    expect(svg).toContain('<title>Betyget lägre än provbetyget: 3 %</title>');
+    // A zero share draws no segment.
+    expect(count(svg, 'rect', 'bar higher')).toBe(2);
+    expect(count(svg, 'rect', 'bar lower')).toBe(1);
+    // Legend swatches are not marks.
+    expect(count(svg, 'rect', 'legend-swatch higher')).toBe(1);
+    expect(svg).toContain('>Betyget högre än provbetyget</text>');
+    expect(shareBars([{ label: 'A', higher: 0.125, same: 0.875, lower: 0, n: 5 }], { ...opts, decimals: 1 })).toContain('>12,5 %</text>');
+  });
+
+  it('shortens a long name but always shows n', () => {
+    const long = 'Björkbackens skola med ett mycket långt namn som inte får plats på en rad i diagrammet alls';
+    const svg = shareBars([{ label: long.repeat(2), higher: 0.3, same: 0.4, lower: 0.3, n: 88 }], opts);
+    expect(svg).toMatch(/>Björkbackens skola[^<]*… \(n = 88\)<title>/);
+    expect(svg).toContain(`<title>${long.repeat(2)} (n = 88)</title>`);
+  });
+});
+
+describe('dumbbell', () => {
+  const opts = { ...base, id: 'overgang', fromLabel: 'Åk 5, bedömning', toLabel: 'Åk 6, prov' };
+
+  it('draws two dots, a link and the difference from − to in procentenheter with the verdict', () => {
+    const svg = dumbbell(
+      [
+        { label: 'Norra', from: 0.71, to: 0.86, n: 410, verdict: 'strict' },
+        { label: 'Södra', from: 0.93, to: 0.81, n: 388, verdict: 'generous' },
+        { label: 'Västra', from: 0.84, to: 0.86, n: 205, verdict: 'in_line' },
+        { label: 'Östra', from: 0.5, to: 0.5, n: 12 },
+      ],
+      opts,
+    );
+    expect(count(svg, 'circle', 'dot from')).toBe(4);
+    expect(count(svg, 'circle', 'dot to')).toBe(4);
+    expect(count(svg, 'line', 'link')).toBe(4);
+    expect(svg).toContain('>−15 procentenheter · sträng</text>');
+    expect(svg).toContain('>+12 procentenheter · generös</text>');
+    expect(svg).toContain('>−2 procentenheter · i linje</text>');
+    expect(svg).toContain('>0 procentenheter</text>');
+    expect(svg).toContain('>Norra (n = 410)</text>');
+    expect(svg).toContain('>71 %</text>');
+    // x = 64 + share · 592.
+    expect(DUMBBELL_LAYOUT).toMatchObject({ x0: 64, width: 592 });
+    expect(svg).toContain('<circle class="dot from" cx="484.3"');
+    expect(svg).toContain('<circle class="dot to" cx="573.1"');
+    expect(svg).toContain('>Åk 5, bedömning</text>');
+    expect(svg).toContain('>100 %</text>');
+  });
+
+  it('draws only the dot it has and no difference when one share is missing', () => {
+    const svg = dumbbell([{ label: 'Norra', from: Number.NaN, to: 0.4, n: Number.NaN, verdict: 'strict' }], { ...opts, decimals: 1 });
+    expect(count(svg, 'circle', 'dot from')).toBe(0);
+    expect(count(svg, 'circle', 'dot to')).toBe(1);
+    expect(count(svg, 'line', 'link')).toBe(0);
+    expect(svg).not.toContain('procentenheter');
+    expect(svg).toContain('>Norra</text>');
+    expect(svg).toContain('>40,0 %</text>');
+  });
+
+  it('uses English words with lang en', () => {
+    const svg = dumbbell([{ label: 'North', from: 0.6, to: 0.655, n: 10, verdict: 'strict' }], { ...opts, lang: 'en', decimals: 1 });
+    expect(svg).toContain('>-5.5 percentage points · strict</text>');
+  });
+});
+
+describe('funnelPlot', () => {
+  it('draws one circle per point, four limit lines and names only the points outside 99,8 %', () => {
+    const svg = funnelPlot([...points, { label: 'Trasig', n: Number.NaN, value: 1, flag: 'within' }, { label: 'Trasig 2', n: 10, value: Number.NaN, flag: 'within' }], limits, funnelOpts);
+    expect(svg.match(/<circle class="point /g)).toHaveLength(6);
+    expect(count(svg, 'circle', 'point above-998')).toBe(1);
+    expect(count(svg, 'circle', 'point below-998')).toBe(1);
+    expect(count(svg, 'circle', 'point above-95')).toBe(1);
+    expect(count(svg, 'circle', 'point below-95')).toBe(1);
+    expect(count(svg, 'circle', 'point within')).toBe(2);
+    expect(count(svg, 'polyline', 'limit-95 upper')).toBe(1);
+    expect(count(svg, 'polyline', 'limit-95 lower')).toBe(1);
+    expect(count(svg, 'polyline', 'limit-998 upper')).toBe(1);
+    expect(count(svg, 'polyline', 'limit-998 lower')).toBe(1);
+    expect(svg).toMatch(/<polyline class="limit-95 upper" points="[^"]+" fill="none" stroke="#444444" stroke-width="1.5" stroke-dasharray="5 4"\/>/);
+    expect(count(svg, 'line', 'zero')).toBe(1);
+    expect(svg.match(/<text class="point-label /g)).toHaveLength(2);
+    expect(svg).toContain('>Solåsens skola</text>');
+    expect(svg).toContain('>Hagalunds skola</text>');
+    expect(svg).not.toContain('>Ekbackens skola</text>');
+    expect(svg).not.toContain('Trasig');
+    // Swedish tick labels: signed with decimal comma and a real minus; n with a space for thousands.
+    expect(svg).toContain('>+0,50</text>');
+    expect(svg).toContain('>−0,50</text>');
+    expect(svg).toContain('>0,00</text>');
+    expect(svg).toContain('>150</text>');
+  });
+
+  it('draws the limits through the samples in order of n whatever order they come in', () => {
+    const svg = funnelPlot(points, [...limits].reverse(), funnelOpts);
+    const xs = svg.match(/<polyline class="limit-998 upper" points="([^"]+)"/)![1]!.split(' ').map((p) => Number(p.split(',')[0]));
+    expect(xs).toEqual([...xs].sort((a, b) => a - b));
+    expect(xs).toHaveLength(limits.length);
+  });
+});
+
+describe('niceTicks', () => {
+  it('picks round steps', () => {
+    expect(niceTicks(0, 312)).toEqual({ values: [0, 100, 200, 300, 400], step: 100, decimals: 0 });
+    expect(niceTicks(-0.7, 0.7, 6)).toEqual({ values: [-0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75], step: 0.25, decimals: 2 });
+    expect(niceTicks(0.6, 0.95).values).toEqual([0.6, 0.7, 0.8, 0.9, 1]);
+    expect(niceTicks(5, 5).values.length).toBeGreaterThan(1);
+  });
+});
+
+describe('trendLines', () => {
+  it('draws no mark and no value for null or NaN and breaks the line there', () => {
+    const svg = trendLines(series, trendOpts);
+    // 8 values given, one null and one NaN.
+    expect(count(svg, 'circle', 'point')).toBe(6);
+    expect(count(svg, 'text', 'value')).toBe(6);
+    // Matematik: 2021/22 alone (a dot, no line), then 2023/24–2024/25; Svenska: 2021/22–2022/23, 2024/25 alone.
+    expect(count(svg, 'polyline', 'line')).toBe(2);
+    expect(svg).toContain('>81 %</text>');
+    expect(svg).toContain('>12 %</text>');
+    expect(svg).toContain('>Matematik</text>');
+    expect(svg).toContain('>2022/23</text>');
+    expect(svg).not.toMatch(/NaN|null/);
+    // The categories are in the given order.
+    const years = [...svg.matchAll(/<text class="tick-label x"[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]);
+    expect(years).toEqual(['2021/22', '2022/23', '2023/24', '2024/25']);
+  });
+
+  it('formats grade points signed with a zero line, and cycles colours and dashes', () => {
+    const many: TrendSeries[] = Array.from({ length: 9 }, (_, i) => ({ label: `Serie ${i}`, points: [{ x: 'VT24', y: (i - 4) / 10 }, { x: 'VT25', y: (4 - i) / 8 }] }));
+    const svg = trendLines(many, { ...trendOpts, yFormat: 'points', zeroLine: true });
+    expect(count(svg, 'line', 'zero')).toBe(1);
+    expect(svg).toContain('>−0,40</text>');
+    expect(svg).toContain('>+0,50</text>');
+    expect(svg).toContain('>0,00</text>');
+    expect(count(svg, 'polyline', 'line')).toBe(9);
+    const styles = [...svg.matchAll(/<polyline class="line" points="[^"]+" fill="none" stroke="(#\w+)" stroke-width="2.2"(?: stroke-dasharray="([^"]+)")?/g)].map((m) => `${m[1]} ${m[2] ?? ''}`);
+    expect(new Set(styles.slice(0, 8)).size).toBe(8);
+    expect(styles[8]).toBe(styles[0]);
+    expect(svg).toContain('stroke-dasharray="7 4"');
+  });
+});
