@@ -7,6 +7,7 @@ import { runInit } from './commands/init.js';
 import { runInspect } from './commands/inspect.js';
 import { runTransition } from './commands/transition.js';
 import { runTrend } from './commands/trend.js';
+import { runReport } from './commands/report.js';
 import { InputError, UsageError } from './errors.js';
 import { TOOL_VERSION } from './meta.js';
 import { DIMENSIONS } from './types.js';
@@ -16,6 +17,7 @@ function commonOptions(command: Command): Command {
     .option('--config <file>', 'config file (ska.config.json): column names, subjects, areas, scales')
     .option('--areas <file>', 'CSV mapping school → area (columns Skola;Skolområde)')
     .option('--encoding <name>', 'force the input encoding: utf-8, windows-1252, latin1, utf-16le (default: detected)')
+    .option('--school-years <range>', 'only these school years, e.g. 2023/24, 2022/23-2023/24, ..2023/24 (rows outside are counted as outside_school_years)')
     .addOption(new Option('--lang <lang>', 'language of the report').choices(['sv', 'en']).default('sv'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('-q, --quiet', 'no row accounting on stderr');
@@ -95,6 +97,25 @@ export function buildProgram(): Command {
       .option('--excel', 'CSV for Swedish Excel: semicolons, decimal commas, BOM (implies --format csv)'),
   ).action(async (files: string[], options: Record<string, unknown>) => {
     process.exitCode = await runTrend(files, options);
+  });
+
+  commonOptions(
+    program
+      .command('report')
+      .description('gap, transition and trend in one report for the board: self-contained HTML (charts, tables, appendix) or Markdown, in Swedish')
+      .argument('<files...>', 'exports (CSV), folders of them, or - for stdin')
+      .addOption(new Option('--format <format>', 'html (one self-contained file) or md (tables for pasting into documents)').choices(['html', 'md']).default('html'))
+      .option('--title <text>', 'the report\'s title (default "Betyg och nationella prov")')
+      .option('--min-group <n>', 'groups with fewer pupils show no figures (default 10)')
+      .option('--alpha <p>', 'significance level (default 0.05)')
+      .option('--streak <n>', 'springs in a row in the same direction that make a pattern (default 3)')
+      .option('--from <level>', 'transition: grade level of the earlier assessment (default 5)')
+      .option('--to <level>', 'transition: grade level of the later result (default 6)')
+      .option('--from-kind <kind>', 'transition: assessment, grade or test')
+      .option('--to-kind <kind>', 'transition: assessment, grade or test')
+      .addOption(new Option('--attribute-to <side>', 'transition: count pupils under the earlier (from) or later (to) school').choices(['from', 'to'])),
+  ).action(async (files: string[], options: Record<string, unknown>) => {
+    process.exitCode = await runReport(files, options);
   });
 
   program

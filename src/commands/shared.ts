@@ -8,6 +8,7 @@ import { findBreaches, parseConditions, type Condition } from '../analysis/thres
 import { loadConfig, type Config } from '../config.js';
 import { UsageError, describeFsError } from '../errors.js';
 import { readExports, type FileReport } from '../normalise/ingest.js';
+import { parseSchoolYears } from '../normalise/school-year.js';
 import type { ResultStore } from '../normalise/store.js';
 import { mergeAreas, readAreaMapping } from '../read/areas.js';
 import { ENCODING_NAMES, type Encoding } from '../read/decode.js';
@@ -28,6 +29,8 @@ export interface CommonOptions {
   lang?: string;
   output?: string;
   quiet?: boolean;
+  /** --school-years: e.g. "2023/24", "2022/23-2023/24", "..2023/24". */
+  schoolYears?: string;
 }
 
 export interface Loaded {
@@ -74,6 +77,7 @@ export function parseProbability(name: string, value: string | undefined, fallba
 }
 
 export async function loadInputs(files: readonly string[], options: CommonOptions): Promise<Loaded> {
+  const schoolYears = options.schoolYears === undefined ? undefined : parseSchoolYears(options.schoolYears);
   const config = await loadConfig(options.config);
   const encoding = parseEncoding(options.encoding);
   const sources = await resolveInputs(files);
@@ -88,6 +92,7 @@ export async function loadInputs(files: readonly string[], options: CommonOption
     ...(encoding ? { encoding } : {}),
     config,
     areas,
+    ...(schoolYears ? { schoolYears } : {}),
     ...(progress ? { onProgress: (file: string, done: number, total: number | undefined) => progress.update(file, done, total) } : {}),
   });
   progress?.done();
@@ -135,8 +140,14 @@ export function maskPupils<T extends { pupil: string }>(cases: readonly T[], sho
 }
 
 /** The reading options every command reports in `meta.parameters`. */
-export function readingParameters(options: CommonOptions): { encoding: string; config: string | null; areas: string | null } {
-  return { encoding: options.encoding ?? 'auto', config: options.config ?? null, areas: options.areas ?? null };
+export function readingParameters(options: CommonOptions): { encoding: string; config: string | null; areas: string | null; school_years: string | null } {
+  return {
+    encoding: options.encoding ?? 'auto',
+    config: options.config ?? null,
+    areas: options.areas ?? null,
+    // The canonical form ("2022/23..2023/24"), so VT24 and 2023/24 record the same selection.
+    school_years: options.schoolYears === undefined ? null : parseSchoolYears(options.schoolYears).label,
+  };
 }
 
 /** How many groups each suppression rule hid, for `meta`. */

@@ -16,7 +16,7 @@ import { assessmentParser } from './assessment.js';
 import { FIELDS, HEADER_ALIASES, mapHeaders, type ColumnMapping, type Field } from './headers.js';
 import { FileLedger } from './ledger.js';
 import { centuryYear, dateKind, genderFromPersonnummer, normalisePupilId, type PupilIdKind } from './pupil-id.js';
-import { normaliseSchoolYear } from './school-year.js';
+import { inSchoolYears, normaliseSchoolYear, type SchoolYearSelection } from './school-year.js';
 import { KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, ResultStore } from './store.js';
 import { subjectLookup } from './subject.js';
 import { fold, tidy } from './text.js';
@@ -53,6 +53,11 @@ export interface ReadOptions {
   config: Config;
   /** Folded school name → area, from --areas or the config file. */
   areas: ReadonlyMap<string, string>;
+  /**
+   * --school-years: rows of other school years are rejected as `outside_school_years` (after the
+   * checks for field count, a blank pupil id and an unreadable school year; before all others).
+   */
+  schoolYears?: SchoolYearSelection;
   /** Called as bytes are read (for a progress bar); `total` is the file size when known. */
   onProgress?: (file: string, done: number, total: number | undefined) => void;
 }
@@ -342,7 +347,12 @@ function makeRowHandler(
     return { label: store.labelIndex(result.label, result.pass, result.step), tally: result.label, detail: '' };
   };
 
-  const years = new ColumnCache((text) => ({ year: normaliseSchoolYear(text), detail: text.trim() }));
+  // Whether a school year is in --school-years is decided once per distinct cell text.
+  const selection = options.schoolYears;
+  const years = new ColumnCache((text) => {
+    const year = normaliseSchoolYear(text);
+    return { year, detail: text.trim(), inside: year === null || selection === undefined || inSchoolYears(selection, year.startYear) };
+  });
   const subjects = new ColumnCache((text) => {
     const code = subjectOf(text);
     return { index: code === null ? -1 : store.subjectIndex(code), detail: text.trim() };
@@ -411,6 +421,9 @@ function makeRowHandler(
     while (end > start && buf[end - 1] === 32) end--;
     if (start === end || (row.quoted[idField] && end - start === 2)) return ledger.reject('missing_id', line);
     if (year.year === null) return ledger.reject('invalid_school_year', line, year.detail);
+    // Outside --school-years: counted before the pupil, subject or results are looked at, so
+    // the rest of the accounting is what a run on exports without these years would show.
+    if (!year.inside) return ledger.reject('outside_school_years', line, year.year.label);
     const referenceYear = year.year.startYear + 1;
     let pupil = -1;
     let idKind: PupilIdKind = 'opaque';

@@ -11,6 +11,7 @@
  * spring term. The term is kept where the text says it, because an autumn grade and a spring
  * grade in the same läsår are different grades.
  */
+import { UsageError } from '../errors.js';
 import { fold } from './text.js';
 
 export type Term = 'HT' | 'VT';
@@ -75,4 +76,89 @@ export function normaliseSchoolYear(raw: string): SchoolYear | null {
   const bare = BARE.exec(folded);
   if (bare) return make(Number(bare[1]) - 1, 'VT');
   return null;
+}
+
+/**
+ * A selection of school years (`--school-years`): inclusive ranges of start years, sorted and
+ * merged. `from`/`to` null = open at that end. A term selects its whole läsår.
+ */
+export interface SchoolYearSelection {
+  ranges: readonly { from: number | null; to: number | null }[];
+  /** Canonical text, e.g. "..2023/24" or "2020/21,2022/23..2023/24" (recorded in meta). */
+  label: string;
+}
+
+const YEAR_HINT = '(write 2023/24, VT24 or 2024)';
+
+function selectionYear(text: string, part: string): number {
+  const year = normaliseSchoolYear(text);
+  if (year === null) throw new UsageError(`--school-years: "${text.trim() || part.trim()}" is not a school year ${YEAR_HINT}`);
+  return year.startYear;
+}
+
+/** One comma-separated part: a year, `a..b`, `..b`, `a..`, or `a-b` / `a–b`. */
+function selectionPart(part: string): { from: number | null; to: number | null } {
+  const text = part.trim();
+  const dots = text.indexOf('..');
+  if (dots >= 0) {
+    const left = text.slice(0, dots).trim();
+    const right = text.slice(dots + 2).trim();
+    if (right.includes('..')) throw new UsageError(`--school-years: "${text}" has more than one ".." ${YEAR_HINT}`);
+    if (left === '' && right === '') throw new UsageError(`--school-years: ".." needs a school year on at least one side, e.g. ..2023/24`);
+    const from = left === '' ? null : selectionYear(left, text);
+    const to = right === '' ? null : selectionYear(right, text);
+    return { from, to };
+  }
+  // A part that is one school year is one, also with a dash (2023-24, 2023-2024 are 2023/24).
+  const single = normaliseSchoolYear(text);
+  if (single) return { from: single.startYear, to: single.startYear };
+  // Else a dash between two school years: try each dash; exactly one reading must work.
+  const readings = new Map<string, { from: number; to: number }>();
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '-' && text[i] !== '–') continue;
+    const from = normaliseSchoolYear(text.slice(0, i));
+    const to = normaliseSchoolYear(text.slice(i + 1));
+    if (from && to) readings.set(`${from.startYear}:${to.startYear}`, { from: from.startYear, to: to.startYear });
+  }
+  if (readings.size > 1) throw new UsageError(`--school-years: "${text}" can be read in more than one way; write the range with "..", e.g. 2022/23..2023/24`);
+  const [reading] = readings.values();
+  if (!reading) throw new UsageError(`--school-years: "${text}" is not a school year ${YEAR_HINT}`);
+  return reading;
+}
+
+/**
+ * Parse `--school-years`: a comma-separated list of school years and ranges, each end in any
+ * form normaliseSchoolYear reads: `2023/24`, `VT24`, `2024` (the spring: 2023/24),
+ * `2022/23-2023/24` (or `–`), `2022/23..2023/24`, `..2023/24` (up to and including), `2023/24..`
+ * (from). Throws a UsageError naming the part that is not understood.
+ */
+export function parseSchoolYears(text: string): SchoolYearSelection {
+  const parts = text.split(',').filter((part) => part.trim() !== '');
+  if (parts.length === 0) throw new UsageError(`--school-years: give at least one school year, e.g. 2023/24 or ..2023/24`);
+  const ranges = parts.map((part) => {
+    const range = selectionPart(part);
+    if (range.from !== null && range.to !== null && range.from > range.to) {
+      throw new UsageError(`--school-years: "${part.trim()}" selects nothing (${schoolYearLabel(range.from)} is after ${schoolYearLabel(range.to)})`);
+    }
+    return range;
+  });
+  // Sort by start (open start first) and merge overlapping or adjacent ranges.
+  ranges.sort((a, b) => (a.from ?? -Infinity) - (b.from ?? -Infinity));
+  const merged: { from: number | null; to: number | null }[] = [];
+  for (const range of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && (last.to === null || (range.from !== null && range.from <= last.to + 1))) {
+      if (last.to !== null && (range.to === null || range.to > last.to)) last.to = range.to;
+    } else merged.push({ ...range });
+  }
+  const label = merged
+    .map(({ from, to }) => (from !== null && from === to ? schoolYearLabel(from) : `${from === null ? '' : schoolYearLabel(from)}..${to === null ? '' : schoolYearLabel(to)}`))
+    .join(',');
+  return { ranges: merged, label };
+}
+
+/** Whether the läsår starting in `startYear` is in the selection. */
+export function inSchoolYears(selection: SchoolYearSelection, startYear: number): boolean {
+  for (const { from, to } of selection.ranges) if ((from === null || startYear >= from) && (to === null || startYear <= to)) return true;
+  return false;
 }

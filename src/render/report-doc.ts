@@ -142,8 +142,9 @@ function gapFindings(gap: GapResult, year: string): string[] {
     if (!f || f.std_gap === null) continue;
     const limit = f.funnel_flag?.endsWith('99.8') ? '99,8 %' : '95 %';
     const way = f.std_gap > 0 ? 'högre' : 'lägre';
+    const share = f.std_gap > 0 ? f.share_higher : f.share_lower;
     out.push(
-      `${groupName(group.key)} (${stratumName(group.key)}, ${year}) sätter ${way} betyg än provresultaten motiverar: ${formatSigned(f.std_gap, 1, 'sv')} betygspoäng jämfört med kommunens betygssättning vid samma provbetyg, utanför ${limit}-gränsen i trattdiagrammet (${formatShare(f.share_higher, 'sv')} fick högre betyg än provbetyget, n = ${formatCount(group.n, 'sv')}).`,
+      `${groupName(group.key)} (${lower(stratumName(group.key))}, ${year}) sätter ${way} betyg än provresultaten motiverar: ${formatSigned(f.std_gap, 1, 'sv')} betygspoäng jämfört med kommunens betygssättning vid samma provbetyg, utanför ${limit}-gränsen i trattdiagrammet (${formatShare(share, 'sv')} av ${formatCount(group.n, 'sv')} elever fick ${way} betyg än provbetyget).`,
     );
   }
   const funnel = gap.comparisons.funnel;
@@ -192,7 +193,7 @@ function trendFindings(trend: TrendResult): string[] {
       grouped.set(name, [...(grouped.get(name) ?? []), series]);
     }
     for (const [name, list] of [...grouped].slice(0, 3)) {
-      const texts = list.map((s) => `${stratumName(s.key)}: ${streakText(s, 'sv')}`);
+      const texts = list.map((s) => `${lower(stratumName(s.key))}: ${streakText(s, 'sv')}`);
       out.push(`${name} har legat åt samma håll minst ${minStreak} vårterminer i rad, ett mönster och inte ett enstaka år (${texts.join('; ')}).`);
     }
   }

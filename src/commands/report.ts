@@ -1,0 +1,71 @@
+/**
+ * `ska-analyze report FILES… --format html|md --output FILE`: gap, transition and trend in one
+ * go, as a report for the board (nämnd) and principals, in Swedish.
+ */
+import { analyseGap, DEFAULT_GAP_BY } from '../analysis/gap.js';
+import { analyseTransition } from '../analysis/transition.js';
+import { gapTrend, transitionTrend } from '../analysis/trend.js';
+import { UsageError } from '../errors.js';
+import { buildMeta } from '../meta.js';
+import type { ResultStore } from '../normalise/store.js';
+import { buildReportDoc } from '../render/report-doc.js';
+import { renderReportHtml } from '../render/report-html.js';
+import { renderReportMarkdown } from '../render/report-md.js';
+import { renderSummary } from '../render/summary.js';
+import type { Dimension } from '../types.js';
+import { mergeCoverage, prepare } from './analyses.js';
+import { countSuppressed, loadInputs, parsePositiveInt, parseProbability, readingParameters, stderrPainter, takeStore, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
+import { linkOptions, type LinkCommandOptions } from './transition.js';
+
+export interface ReportCommandOptions extends CommonOptions, LinkCommandOptions {
+  format?: string;
+  title?: string;
+  minGroup?: string;
+  alpha?: string;
+  streak?: string;
+}
+
+/** The report follows schools within areas; transition is counted per år 6 school year. */
+const TRANSITION_BY: readonly Dimension[] = ['school_year', 'area', 'school', 'subject'];
+
+export async function runReport(files: string[], options: ReportCommandOptions): Promise<number> {
+  const format = options.format ?? 'html';
+  if (format !== 'html' && format !== 'md') throw new UsageError(`--format: use html or md, not "${format}"`);
+  if (options.lang !== undefined && options.lang !== 'sv') throw new UsageError('--lang: the report is written in Swedish (use gap, transition or trend with --lang en for English tables)');
+  const link = linkOptions(options);
+  const loaded = await loadInputs(files, options);
+  const { config } = loaded;
+  const minGroup = parsePositiveInt('--min-group', options.minGroup, config.min_group ?? 10);
+  const alpha = parseProbability('--alpha', options.alpha, 0.05);
+  const minStreak = parsePositiveInt('--streak', options.streak, 3);
+
+  const prepared = ((store: ResultStore) => prepare(store, link))(takeStore(loaded));
+  const gap = analyseGap(prepared.cells, { by: DEFAULT_GAP_BY, minGroup, alpha });
+  const transition = analyseTransition(prepared.records, { by: TRANSITION_BY, minGroup, alpha });
+  const trend = {
+    options: { minStreak },
+    gap: gapTrend(gap),
+    transition: prepared.records.length > 0 ? transitionTrend(transition) : null,
+  };
+  const parameters = {
+    format,
+    by: DEFAULT_GAP_BY,
+    transition_by: TRANSITION_BY,
+    from: link.fromLevel,
+    to: link.toLevel,
+    from_kind: link.fromKind,
+    to_kind: link.toKind,
+    attribute_to: link.attributeTo,
+    min_group: minGroup,
+    alpha,
+    streak: minStreak,
+    ...readingParameters(options),
+  };
+  const meta = buildMeta('report', parameters, loaded.files, mergeCoverage(prepared.gapCoverage, prepared.transitionCoverage), countSuppressed([...gap.groups, ...transition.groups]));
+  const doc = buildReportDoc({ meta, title: options.title ?? null, gap, transition, trend });
+  const text = format === 'html' ? renderReportHtml(doc) : renderReportMarkdown(doc);
+  writeDiagnostics(renderSummary(meta, 'sv', stderrPainter()), options.quiet);
+  await writeReport(text, options.output);
+  if (!options.quiet && options.output !== undefined) process.stderr.write(`ska-analyze: rapporten skrevs till ${options.output}\n`);
+  return 0;
+}

@@ -1,0 +1,122 @@
+/**
+ * The board report opened in a real browser (Debian chromium): it draws, it makes no request,
+ * and it shows no pupil id, no name and no figure of a hidden group.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../cli/run.js';
+import { openHtml, saveScreenshot, type OpenedPage } from './chromium.js';
+
+interface El {
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { width: number; height: number };
+  querySelectorAll(selector: string): ArrayLike<El>;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'ska-report-'));
+const file = join(dir, 'rapport.html');
+const made = run(['report', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv', '--output', file, '--quiet']);
+const html = made.status === 0 ? readFileSync(file, 'utf8') : '';
+
+/** Pupil first and last names and teacher names from the demo's grade export (Windows-1252). */
+function demoNames(): { pupils: string[]; teachers: string[] } {
+  const text = new TextDecoder('windows-1252').decode(readFileSync('fixtures/demo/exports/betyg_ak6_ak9.csv'), { stream: true });
+  const [header = '', ...lines] = text.split(/\r?\n/);
+  const cols = header.split(';');
+  const first = cols.indexOf('Förnamn');
+  const last = cols.indexOf('Efternamn');
+  const teacher = cols.indexOf('Betygssättande lärare');
+  const pupils = new Set<string>();
+  const teachers = new Set<string>();
+  for (const line of lines) {
+    const cells = line.split(';');
+    if (cells[first] && cells[last]) pupils.add(`${cells[first]} ${cells[last]}`);
+    if (cells[teacher]) teachers.add(cells[teacher]!);
+  }
+  return { pupils: [...pupils], teachers: [...teachers] };
+}
+
+describe('report --format html in a real browser (Debian chromium)', () => {
+  let opened: OpenedPage;
+
+  beforeAll(async () => {
+    expect(made.stderr).toBe('');
+    expect(made.status).toBe(0);
+    opened = await openHtml(file, { viewport: { width: 1100, height: 900 } });
+  }, 30_000);
+
+  afterAll(async () => {
+    await opened?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads offline with no console errors, page errors or requests', async () => {
+    const report = opened.report();
+    expect(report.pageErrors).toEqual([]);
+    expect(report.console).toEqual([]);
+    expect(report.requests).toEqual([]);
+    // Self-contained: no script, no external reference of any kind.
+    expect(html).not.toMatch(/<script|<link|<img|src=|@import|url\((?!#)/i);
+  });
+
+  it('draws every kind of chart with marks', async () => {
+    const charts = await opened.page.$$eval('svg[data-chart]', (svgs: El[]) =>
+      svgs.map((svg: El) => ({ kind: svg.getAttribute('data-chart'), width: svg.getBoundingClientRect().width, height: svg.getBoundingClientRect().height, marks: svg.querySelectorAll('.bar, .dot, .point, .line').length })),
+    );
+    const kinds = new Set(charts.map((c) => c.kind));
+    expect([...kinds].sort()).toEqual(['dumbbell', 'funnel', 'share-bars', 'trend']);
+    for (const chart of charts) {
+      expect(chart.width).toBeGreaterThan(300);
+      expect(chart.height).toBeGreaterThan(60);
+      expect(chart.marks).toBeGreaterThan(0);
+    }
+    // Dumbbells: one per subject with år 5 assessments (SV, SVA, EN, MA at most), each with the three areas at most.
+    const dots = await opened.page.locator('svg[data-chart="dumbbell"] circle.dot.to').count();
+    expect(dots).toBeGreaterThanOrEqual(9);
+  });
+
+  it('leads with the findings and shows the planted patterns', async () => {
+    const findings = await opened.page.locator('ol.findings li').allTextContents();
+    expect(findings.length).toBeGreaterThanOrEqual(3);
+    expect(findings.length).toBeLessThanOrEqual(5);
+    const all = findings.join('\n');
+    expect(all).toMatch(/Norra: bedömningarna i åk 5 godkänner färre/);
+    expect(all).toMatch(/Södra: bedömningarna i åk 5 godkänner fler/);
+    expect(all).toMatch(/Solåsens skola .* högre betyg än provresultaten motiverar/);
+  });
+
+  it('shows no personnummer and no pupil or teacher name', async () => {
+    const text = (await opened.page.locator('body').textContent()) ?? '';
+    expect(text).not.toMatch(/\b(?:19|20)?\d{6}[-+]?\d{4}\b/);
+    expect(html).not.toMatch(/\b(?:19|20)?\d{6}[-+]?\d{4}\b/);
+    const { pupils, teachers } = demoNames();
+    expect(pupils.length).toBeGreaterThan(100);
+    for (const name of [...pupils, ...teachers]) expect(html.includes(name), name).toBe(false);
+  });
+
+  it('shows no figure for a hidden group: Tallmyrens skola (too small) is ".." in every table and absent from every chart', async () => {
+    const rows = await opened.page.$$eval('tbody tr', (trs: El[]) =>
+      trs.map((tr: El) => Array.from(tr.querySelectorAll('th, td')).map((cell) => (cell.textContent ?? '').trim())),
+    );
+    const tallmyren = rows.filter((cells) => cells[0] === 'Tallmyrens skola');
+    expect(tallmyren.length).toBeGreaterThan(3);
+    for (const cells of tallmyren) for (const cell of cells.slice(1)) expect(['..', ''], cells.join(' | ')).toContain(cell);
+    const svgText = await opened.page.$$eval('svg', (svgs: El[]) => svgs.map((svg: El) => svg.textContent ?? '').join('\n'));
+    expect(svgText).not.toContain('Tallmyren');
+  });
+
+  it('ends with the row accounting and the run manifest', async () => {
+    const appendix = (await opened.page.locator('#redovisning').textContent()) ?? '';
+    expect(appendix).toMatch(/Alla 30\s477 lästa rader/);
+    expect(appendix).toMatch(/[0-9a-f]{64}/);
+    expect(appendix).toContain('betyg_ak6_ak9.csv');
+  });
+
+  it('writes a screenshot for review', async () => {
+    const path = await saveScreenshot(opened.page, 'report');
+    expect(readFileSync(path).length).toBeGreaterThan(10_000);
+  });
+});
