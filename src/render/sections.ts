@@ -114,6 +114,8 @@ export function comparisonSection(
           `${n(group.n_before)} → ${n(group.n_after)}`,
           ...metrics.map((m) => {
             const v = group.values[m.key];
+            // The municipality is its own standard: its std_gap is 0 by definition.
+            if (m.key === 'std_gap' && group.level === 'total') return '';
             if (!v || v.before === null || v.after === null) return t.suppressed;
             return `${figure(m, v.before, lang)} → ${figure(m, v.after, lang)} (${change(m, v, lang)})`;
           }),

@@ -185,9 +185,8 @@ function trendMetrics(result: TrendResult): TrendMetric[] {
 
 function flatRow(part: TrendPart, series: TrendSeries, point: YearPoint, year: string, dims: readonly Dimension[], metrics: readonly TrendMetric[]): Record<string, CsvValue> {
   const key: GroupKey = series.key;
-  const row: Record<string, CsvValue> = { analysis: part.analysis };
+  const row: Record<string, CsvValue> = { analysis: part.analysis, school_year: year };
   for (const dim of dims) row[dim] = dim in key ? (key[dim] ?? null) : null;
-  row.school_year = year;
   row.level = series.level;
   row.n = point.n;
   row.suppressed = point.suppressed !== null;
