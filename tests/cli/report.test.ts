@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { run } from './run.js';
+
+const DEMO = ['fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv'];
+const PERSONNUMMER = /\b(?:19|20)?\d{6}[-+]?\d{4}\b/;
+const dir = mkdtempSync(join(tmpdir(), 'ska-report-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('report', () => {
+  const md = run(['report', ...DEMO, '--format', 'md', '-q']);
+
+  it('writes Markdown with the findings, the tables and the appendix, in Swedish', () => {
+    expect(md.status).toBe(0);
+    expect(md.stdout.startsWith('# Betyg och nationella prov\n')).toBe(true);
+    for (const heading of ['## Det viktigaste', '## Betyg jämfört med nationella prov, 2024/25', '## Från åk 5 till åk 6', '## Över läsåren', '## Bilaga: vad som lästes']) {
+      expect(md.stdout).toContain(heading);
+    }
+    expect(md.stdout).toMatch(/^\| Enhet \| Elever \| Högre \| Lika \| Lägre \| Std-diff \| Tratt \|$/m);
+    expect(md.stdout).toMatch(/^\| &nbsp;&nbsp;Tallmyrens skola \| \.\. \| \.\. \| \.\. \| \.\. \| \.\. \| \.\. \|$/m);
+    expect(md.stdout).not.toMatch(PERSONNUMMER);
+    expect(md.stdout).toContain('procentenheter');
+  });
+
+  it('gives the same figures as gap for the latest year', () => {
+    const gap = JSON.parse(run(['gap', ...DEMO, '--format', 'json', '-q']).stdout) as { rows: Record<string, unknown>[] };
+    const row = gap.rows.find((r) => r.school === 'Solåsens skola' && r.subject === 'MA' && r.grade_level === 6 && r.school_year === '2024/25')!;
+    const pct = (v: unknown) => `${Math.round((v as number) * 100)} %`;
+    expect(md.stdout).toContain(`| &nbsp;&nbsp;Solåsens skola | ${String(row.n)} | ${pct(row.share_higher)} | ${pct(row.share_same)} | ${pct(row.share_lower)} |`);
+  });
+
+  it('is byte-identical from run to run, in both formats', () => {
+    expect(run(['report', ...DEMO, '--format', 'md', '-q']).stdoutBytes.equals(md.stdoutBytes)).toBe(true);
+    const a = join(dir, 'a.html');
+    const b = join(dir, 'b.html');
+    expect(run(['report', ...DEMO, '-o', a, '-q']).status).toBe(0);
+    expect(run(['report', ...DEMO, '-o', b, '-q']).status).toBe(0);
+    expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
+  });
+
+  it('writes the HTML to --output, says where on stderr, and keeps stdout empty', () => {
+    const file = join(dir, 'rapport.html');
+    const out = run(['report', ...DEMO, '--output', file, '--title', 'Exempelstad <SKA> & "nämnden"']);
+    expect(out.status).toBe(0);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toContain(`rapporten skrevs till ${file}`);
+    const html = readFileSync(file, 'utf8');
+    expect(html).toContain('<h1>Exempelstad &lt;SKA&gt; &amp; &quot;nämnden&quot;</h1>');
+    expect(html).toContain('<html lang="sv">');
+  });
+
+  it('refuses English and unknown formats with exit 2', () => {
+    const en = run(['report', ...DEMO, '--lang', 'en', '-q']);
+    expect(en.status).toBe(2);
+    expect(en.stderr).toContain('the report is written in Swedish');
+    expect(run(['report', ...DEMO, '--format', 'pdf', '-q']).status).toBe(2);
+  });
+});
