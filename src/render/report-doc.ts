@@ -7,7 +7,7 @@
 import type { GapGroup, GapResult } from '../analysis/gap.js';
 import type { GroupKey } from '../analysis/groups.js';
 import type { TransitionGroup, TransitionResult } from '../analysis/transition.js';
-import { patterns, type TrendPart, type TrendResult, type TrendSeries } from '../analysis/trend.js';
+import { type TrendPart, type TrendResult, type TrendSeries } from '../analysis/trend.js';
 import type { ReportMeta } from '../meta.js';
 import { REASON_TEXT, type RejectReason } from '../normalise/ledger.js';
 import { subjectName } from '../normalise/subject.js';
@@ -181,22 +181,34 @@ function transitionFindings(transition: TransitionResult, year: string): string[
   return out;
 }
 
+/**
+ * Patterns over the springs: schools above or below the municipality (the funnel's 95 % limits)
+ * at least `minStreak` years running, and areas whose år 5 assessments have been strict or
+ * generous as long. "Grades above the tests" alone is not a finding: it is the national norm.
+ */
 function trendFindings(trend: TrendResult): string[] {
   const out: string[] = [];
   const minStreak = trend.options.minStreak;
-  for (const part of [trend.gap, trend.transition]) {
-    if (!part) continue;
-    const found = patterns(part, minStreak).filter((s) => s.level !== 'total');
-    const grouped = new Map<string, TrendSeries[]>();
-    for (const series of found) {
-      const name = groupName(series.key);
-      grouped.set(name, [...(grouped.get(name) ?? []), series]);
+  const words: Readonly<Record<string, string>> = { above: 'högre betyg än kommunen i övrigt vid samma provresultat', below: 'lägre betyg än kommunen i övrigt vid samma provresultat', strict: 'en sträng bedömning i åk 5', generous: 'en generös bedömning i åk 5' };
+  const collect = (series: readonly TrendSeries[], streakOf: (s: TrendSeries) => { years: number; direction: string | null }) => {
+    const grouped = new Map<string, { direction: string; years: number; strata: string[] }>();
+    for (const s of series) {
+      const streak = streakOf(s);
+      if (streak.years < minStreak || !streak.direction) continue;
+      const id = `${groupName(s.key)}\u0001${streak.direction}`;
+      const entry = grouped.get(id) ?? { direction: streak.direction, years: streak.years, strata: [] };
+      entry.years = Math.min(entry.years, streak.years);
+      entry.strata.push(s.key.grade_level !== undefined && s.key.grade_level !== null ? `${lower(subject(s.key.subject))} ${LEVEL_WORD} ${s.key.grade_level}` : lower(subject(s.key.subject)));
+      grouped.set(id, entry);
     }
-    for (const [name, list] of [...grouped].slice(0, 3)) {
-      const texts = list.map((s) => `${lower(stratumName(s.key))}: ${streakText(s, 'sv')}`);
-      out.push(`${name} har legat åt samma håll minst ${minStreak} vårterminer i rad, ett mönster och inte ett enstaka år (${texts.join('; ')}).`);
+    for (const [id, entry] of grouped) {
+      const name = id.split('\u0001')[0] ?? '';
+      const shown = entry.strata.length > 4 ? [...entry.strata.slice(0, 4), `${entry.strata.length - 4} till`] : entry.strata;
+      out.push(`${name} har haft ${words[entry.direction] ?? entry.direction} minst ${entry.years} vårterminer i rad (${joinList(shown)}): ett mönster, inte ett enstaka år.`);
     }
-  }
+  };
+  if (trend.gap) collect(trend.gap.series.filter((s) => s.level === 'school'), (s) => s.streak_relative);
+  if (trend.transition) collect(trend.transition.series.filter((s) => s.level === 'area'), (s) => s.streak);
   return out;
 }
 
@@ -485,7 +497,7 @@ export function buildReportDoc(input: ReportInput): ReportDoc {
   const gapYear = latest(trend.gap?.school_years ?? []);
   const transitionYear = latest(trend.transition?.school_years ?? []);
   const minGroup = Number(meta.parameters.min_group ?? 10);
-  const findings = [...gapFindings(gap, gapYear).slice(0, 2), ...transitionFindings(transition, transitionYear).slice(0, 2), ...trendFindings(trend).slice(0, 1)];
+  const findings = [...gapFindings(gap, gapYear).slice(0, 2), ...transitionFindings(transition, transitionYear).slice(0, 2), ...trendFindings(trend).slice(0, 2)];
   const gapSummary = gapFindings(gap, gapYear).slice(2);
   const sections: DocSection[] = [];
   if (gapYear) sections.push(gapSection(gap, gapYear, minGroup), funnelSection(gap, gapYear));
@@ -494,7 +506,7 @@ export function buildReportDoc(input: ReportInput): ReportDoc {
   if ((trend.gap?.school_years.length ?? 0) > 1 || (trend.transition?.school_years.length ?? 0) > 1) sections.push(trendSection(trend));
   return {
     title: input.title ?? 'Betyg och nationella prov',
-    subtitle: `Systematiskt kvalitetsarbete, läsår ${gapYear || transitionYear}. Underlag: ${meta.files.length} exportfiler, ${formatCount(meta.rows.read, 'sv')} rader.`,
+    subtitle: `Systematiskt kvalitetsarbete, läsår ${gapYear || transitionYear}. Underlag: ${meta.files.length} ${meta.files.length === 1 ? 'exportfil' : 'exportfiler'}, ${formatCount(meta.rows.read, 'sv')} rader.`,
     findings: [...findings, ...gapSummary].slice(0, 5),
     sections,
     appendix: [accountingSection(meta)],
