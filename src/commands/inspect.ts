@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import { describeFile, type FileMeta } from '../meta.js';
 import { readExports } from '../normalise/ingest.js';
 import { KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NONE, type ResultStore } from '../normalise/store.js';
-import { schoolYearLabel } from '../normalise/school-year.js';
+import { parseSchoolYears, schoolYearLabel } from '../normalise/school-year.js';
 import { hasValidCheckDigit } from '../normalise/pupil-id.js';
 import { mergeAreas, readAreaMapping } from '../read/areas.js';
 import { resolveInputs } from '../read/inputs.js';
@@ -86,6 +86,7 @@ export async function runInspect(files: string[], options: InspectCommandOptions
   const lang = parseLang(options.lang);
   const config = await loadConfig(options.config);
   const encoding = parseEncoding(options.encoding);
+  const schoolYears = options.schoolYears === undefined ? undefined : parseSchoolYears(options.schoolYears);
   let fromFile: Map<string, string> | null = null;
   if (options.areas !== undefined) {
     const [source] = await resolveInputs([options.areas]);
@@ -94,7 +95,7 @@ export async function runInspect(files: string[], options: InspectCommandOptions
   const areas = mergeAreas(config.areas, fromFile);
   const inspected: InspectedFile[] = [];
   for (const source of await resolveInputs(files)) {
-    const { store, files: reports } = await readExports([source], { ...(encoding ? { encoding } : {}), config, areas });
+    const { store, files: reports } = await readExports([source], { ...(encoding ? { encoding } : {}), ...(schoolYears ? { schoolYears } : {}), config, areas });
     const report = reports[0];
     if (!report) continue;
     const teachers = new Set<number>();

@@ -9,6 +9,7 @@ import { pupilGender, readExports, type ReadOptions, type ReadResult } from '../
 import type { ReasonCount, RejectReason } from '../../src/normalise/ledger.js';
 import type { Slot } from '../../src/normalise/store.js';
 import type { InputSource } from '../../src/read/inputs.js';
+import { parseSchoolYears } from '../../src/normalise/school-year.js';
 
 const GIRL = '201304129826';
 const BOY = '201304129818';
@@ -232,6 +233,73 @@ describe('readExports: rejected rows', () => {
     const rows = Array.from({ length: 7 }, () => `${GIRL};2024/25;Xyz;C`);
     const result = await read(['Personnummer;Läsår;Ämne;Betyg', ...rows].join('\n'));
     expect(rejected(result, 'unknown_subject')).toEqual({ count: 7, lines: [2, 3, 4, 5, 6] });
+  });
+});
+
+describe('readExports: --school-years', () => {
+  // Hand-counted: selection ..2023/24 keeps 2022/23 and 2023/24, whatever form the cell has.
+  const text = [
+    'Personnummer;Läsår;Ämne;Betyg', // 1
+    `${GIRL};2022/23;MA;C`, // 2 accepted
+    `${GIRL};VT24;MA;B`, // 3 accepted (2023/24)
+    `${GIRL};2024/25;MA;C`, // 4 outside
+    `${BOY};VT25;EN;B`, // 5 outside
+    `${BOY};2025;Xyz;C`, // 6 outside (the unknown subject is not looked at)
+    `${BOY};HT24;MA;VG`, // 7 outside (nor the old grade)
+    ';2024/25;MA;C', // 8 missing_id: checked before the school year
+    `${GIRL};läsår?;MA;C`, // 9 invalid_school_year stays invalid_school_year
+    `${GIRL};2024/25;MA`, // 10 field_count: checked first
+    `${GIRL};2023/24;Xyz;C`, // 11 unknown_subject (inside the selection)
+    `${BOY};2024/25;EN;B`, // 12 outside (not a duplicate of line 5)
+    `${BOY};2024/25;EN;A`, // 13 outside (not a conflict with line 5)
+    `${GIRL};2022/23;MA;C`, // 14 duplicate of line 2
+    `${GIRL};2023-24;SV;A`, // 15 accepted (2023/24)
+  ].join('\n');
+  const readSelected = (selection: string) => readExports([source('x.csv', text)], { ...options(), schoolYears: parseSchoolYears(selection) });
+
+  it.each([
+    ['outside_school_years', 6, [4, 5, 6, 7, 12]],
+    ['missing_id', 1, [8]],
+    ['invalid_school_year', 1, [9]],
+    ['field_count', 1, [10]],
+    ['unknown_subject', 1, [11]],
+    ['duplicate', 1, [14]],
+  ] as const)('%s: %i on lines %j', async (reason, count, lines) => {
+    expect(rejected(await readSelected('..2023/24'), reason)).toEqual({ count, lines: [...lines] });
+  });
+
+  it('read = accepted + rejected, and only those reasons', async () => {
+    const { ledger } = firstReport(await readSelected('..2023/24'));
+    expect(ledger.read).toBe(14);
+    expect(ledger.accepted).toBe(3);
+    expect(ledger.rejectedTotal).toBe(11);
+    expect([...ledger.rejected.keys()].sort()).toEqual(['duplicate', 'field_count', 'invalid_school_year', 'missing_id', 'outside_school_years', 'unknown_subject']);
+    expect(() => ledger.checkBalance()).not.toThrow();
+  });
+
+  it('names the school years left out (normalised), and keeps nothing of their rows', async () => {
+    const result = await readSelected('..2023/24');
+    expect(firstReport(result).ledger.details.get('outside_school_years')).toEqual(new Map([['2024/25', 6]]));
+    expect(result.store.pupilCount).toBe(1); // the boy has rows in 2024/25 only
+    expect([...result.store.slots.values()].map((slot) => `${slot.schoolYear} ${slot.subject}`).sort()).toEqual(['2022/23 MA', '2023/24 MA', '2023/24 SV']);
+    expect(firstReport(result).values.grade).toEqual({ A: 1, B: 1, C: 1 });
+  });
+
+  it('the same rows without a selection: read is the same, the 2024/25 rows are judged on their own', async () => {
+    const { ledger } = firstReport(await read(text));
+    expect(ledger.read).toBe(14);
+    expect(ledger.rejected.has('outside_school_years')).toBe(false);
+    // 4, 5 accepted; 6 unknown subject; 7 old scale; 12 duplicate of 5; 13 conflicts with 5 (5 reclassified).
+    expect(ledger.accepted).toBe(4);
+    expect(rejected(await read(text), 'conflict')).toEqual({ count: 2, lines: [13, 5] });
+  });
+
+  it('a selection from 2024/25 keeps the other side', async () => {
+    const { ledger } = firstReport(await readSelected('VT25..'));
+    // Inside: 4, 5, 6 (unknown subject), 7 (old scale), 12 (duplicate), 13 (conflict with 5).
+    expect(rejected(await readSelected('VT25..'), 'outside_school_years')).toEqual({ count: 5, lines: [2, 3, 11, 14, 15] });
+    expect(ledger.accepted).toBe(1);
+    expect(ledger.read).toBe(ledger.accepted + ledger.rejectedTotal);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseSchoolYear, schoolYearLabel, startYearOf } from '../../src/normalise/school-year.js';
+import { UsageError } from '../../src/errors.js';
+import { inSchoolYears, normaliseSchoolYear, parseSchoolYears, schoolYearLabel, startYearOf } from '../../src/normalise/school-year.js';
 
 describe('normaliseSchoolYear: spans (no term)', () => {
   it.each(['2024/25', '2024/2025', '2024-2025', '2024-25', '24/25', '2024–25', ' 2024 / 25 '])('%j → 2024/25', (raw) => {
@@ -54,5 +55,61 @@ describe('schoolYearLabel / startYearOf', () => {
 
   it('reads the start year back from a label', () => {
     expect(startYearOf('2024/25')).toBe(2024);
+  });
+});
+
+describe('parseSchoolYears (--school-years)', () => {
+  it.each([
+    ['2023/24', '2023/24', [{ from: 2023, to: 2023 }]],
+    ['VT24', '2023/24', [{ from: 2023, to: 2023 }]],
+    ['HT23', '2023/24', [{ from: 2023, to: 2023 }]],
+    ['2024', '2023/24', [{ from: 2023, to: 2023 }]],
+    ['2023-24', '2023/24', [{ from: 2023, to: 2023 }]],
+    ['2023-2024', '2023/24', [{ from: 2023, to: 2023 }]],
+    ['2022/23-2023/24', '2022/23..2023/24', [{ from: 2022, to: 2023 }]],
+    ['2022/23–2023/24', '2022/23..2023/24', [{ from: 2022, to: 2023 }]],
+    ['2022/2023-2023/2024', '2022/23..2023/24', [{ from: 2022, to: 2023 }]],
+    ['VT23-VT24', '2022/23..2023/24', [{ from: 2022, to: 2023 }]],
+    ['2022/23..2023/24', '2022/23..2023/24', [{ from: 2022, to: 2023 }]],
+    ['2023..2024', '2022/23..2023/24', [{ from: 2022, to: 2023 }]],
+    ['..2023/24', '..2023/24', [{ from: null, to: 2023 }]],
+    [' .. VT24 ', '..2023/24', [{ from: null, to: 2023 }]],
+    ['2023/24..', '2023/24..', [{ from: 2023, to: null }]],
+    ['2020/21,2023/24', '2020/21,2023/24', [{ from: 2020, to: 2020 }, { from: 2023, to: 2023 }]],
+    ['2023/24,2022/23', '2022/23..2023/24', [{ from: 2022, to: 2023 }]],
+    ['2024/25.., ..2020/21, 2021/22', '..2021/22,2024/25..', [{ from: null, to: 2021 }, { from: 2024, to: null }]],
+    ['..2022/23,2021/22..', '..', [{ from: null, to: null }]],
+    ['2023/24,', '2023/24', [{ from: 2023, to: 2023 }]],
+  ] as const)('%j → %s', (text, label, ranges) => {
+    const selection = parseSchoolYears(text);
+    expect(selection.label).toBe(label);
+    expect(selection.ranges).toEqual(ranges);
+  });
+
+  it('inSchoolYears: ends included, open ends open', () => {
+    const upTo = parseSchoolYears('..2023/24');
+    expect([2000, 2022, 2023, 2024].map((year) => inSchoolYears(upTo, year))).toEqual([true, true, true, false]);
+    const two = parseSchoolYears('2020/21,2022/23-2023/24');
+    expect([2019, 2020, 2021, 2022, 2023, 2024].map((year) => inSchoolYears(two, year))).toEqual([false, true, false, true, true, false]);
+    const from = parseSchoolYears('HT24..');
+    expect([2023, 2024, 2090].map((year) => inSchoolYears(from, year))).toEqual([false, true, true]);
+  });
+
+  it.each([
+    ['20x3', '--school-years: "20x3" is not a school year (write 2023/24, VT24 or 2024)'],
+    ['2023/24,20x3', '--school-years: "20x3" is not a school year (write 2023/24, VT24 or 2024)'],
+    ['..20x3', '--school-years: "20x3" is not a school year (write 2023/24, VT24 or 2024)'],
+    ['2022/23..läsår', '--school-years: "läsår" is not a school year (write 2023/24, VT24 or 2024)'],
+    ['2022/23-20x3', '--school-years: "2022/23-20x3" is not a school year (write 2023/24, VT24 or 2024)'],
+    ['2023/25', '--school-years: "2023/25" is not a school year (write 2023/24, VT24 or 2024)'],
+    ['2023/24..2022/23', '--school-years: "2023/24..2022/23" selects nothing (2023/24 is after 2022/23)'],
+    ['2022..2023..2024', '--school-years: "2022..2023..2024" has more than one ".." (write 2023/24, VT24 or 2024)'],
+    ['..', '--school-years: ".." needs a school year on at least one side, e.g. ..2023/24'],
+    ['', '--school-years: give at least one school year, e.g. 2023/24 or ..2023/24'],
+    [' , ', '--school-years: give at least one school year, e.g. 2023/24 or ..2023/24'],
+    ['2022-2023-2024', '--school-years: "2022-2023-2024" can be read in more than one way; write the range with "..", e.g. 2022/23..2023/24'],
+  ])('%j → UsageError', (text, message) => {
+    expect(() => parseSchoolYears(text)).toThrow(UsageError);
+    expect(() => parseSchoolYears(text)).toThrow(message);
   });
 });

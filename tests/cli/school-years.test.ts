@@ -1,0 +1,179 @@
+/**
+ * --school-years on the demo: last spring's run from exports that already hold this spring.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, run } from './run.js';
+
+interface FileMeta {
+  file: string;
+  rows: { read: number; accepted: number; rejected: number };
+  rejected: Record<string, { count: number; examples: string[]; values?: Record<string, number> }>;
+}
+interface GapJson {
+  meta: { parameters: Record<string, unknown>; files: FileMeta[]; rows: { read: number; accepted: number; rejected: number } };
+  rows: Record<string, unknown>[];
+}
+
+const ARGS = ['gap', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv', '--format', 'json'];
+const all = run(ARGS);
+const upTo = run([...ARGS, '--school-years', '..2023/24']);
+const before = JSON.parse(all.stdout) as GapJson;
+const after = JSON.parse(upTo.stdout) as GapJson;
+
+/**
+ * The 2024/25 rows of each demo file, counted from the text alone (see fixtures/demo/README.md
+ * for the four year formats): rows with the header's number of fields and a pupil id, whose
+ * year cell says 2024/25. (Rows short of fields or without an id are rejected before the year
+ * is looked at, so they keep their reasons.) Returns the line numbers.
+ */
+const FILES = {
+  'betyg_ak6_ak9.csv': { delimiter: ';', year: 'Läsår', value: '2024/25', encoding: 'latin1' },
+  'nationella_prov_ak6.csv': { delimiter: ',', year: 'Provår', value: '2025', encoding: 'utf8' },
+  'np_ak9.csv': { delimiter: ';', year: 'Termin', value: 'VT25', encoding: 'utf8' },
+  'bedomningar_ak5.csv': { delimiter: '\t', year: 'school_year', value: '2024/2025', encoding: 'utf8' },
+} as const;
+
+function linesOf2024(name: keyof typeof FILES): number[] {
+  const { delimiter, year, value, encoding } = FILES[name];
+  const lines = readFileSync(join(ROOT, 'fixtures/demo/exports', name), encoding).replace(/^\uFEFF/, '').split(/\r?\n/);
+  const unquote = (cell: string) => cell.replace(/^"(.*)"$/, '$1');
+  const header = (lines[0] ?? '').split(delimiter).map(unquote);
+  const yearAt = header.indexOf(year);
+  expect(yearAt).toBeGreaterThanOrEqual(0);
+  const found: number[] = [];
+  lines.forEach((line, i) => {
+    if (i === 0) return;
+    const cells = line.split(delimiter).map(unquote);
+    if (cells.length !== header.length || (cells[0] ?? '').trim() === '') return;
+    if (cells[yearAt] === value) found.push(i + 1);
+  });
+  return found;
+}
+const LINES_2024 = Object.fromEntries(Object.keys(FILES).map((name) => [name, linesOf2024(name as keyof typeof FILES)])) as Record<keyof typeof FILES, number[]>;
+const COUNT_2024 = Object.values(LINES_2024).reduce((sum, lines) => sum + lines.length, 0);
+
+const fileMeta = (json: GapJson, name: string): FileMeta => {
+  const meta = json.meta.files.find((f) => f.file.endsWith(`/${name}`));
+  if (!meta) throw new Error(`no meta for ${name}`);
+  return meta;
+};
+
+describe('gap --school-years ..2023/24 on the demo', () => {
+  it('runs, records the selection, and drops 2024/25 from the rows', () => {
+    expect(all.status).toBe(0);
+    expect(upTo.status).toBe(0);
+    expect(before.meta.parameters.school_years).toBeNull();
+    expect(after.meta.parameters.school_years).toBe('..2023/24');
+    expect(before.rows.some((row) => row.school_year === '2024/25')).toBe(true);
+    expect(after.rows.some((row) => row.school_year === '2024/25')).toBe(false);
+    expect(new Set(after.rows.map((row) => row.school_year))).toEqual(new Set(['2022/23', '2023/24']));
+  });
+
+  it('reads the same rows; every 2024/25 row is rejected as outside_school_years, per file', () => {
+    expect(COUNT_2024).toBeGreaterThan(10000); // the count is not vacuous
+    expect(after.meta.rows.read).toBe(before.meta.rows.read);
+    expect(after.meta.rows.read).toBe(after.meta.rows.accepted + after.meta.rows.rejected);
+    for (const name of Object.keys(FILES) as (keyof typeof FILES)[]) {
+      const outside = fileMeta(after, name).rejected.outside_school_years;
+      expect(outside?.count, name).toBe(LINES_2024[name].length);
+      expect(outside?.values).toEqual({ '2024/25': LINES_2024[name].length });
+      expect(outside?.examples).toEqual(LINES_2024[name].slice(0, 5).map((line) => `fixtures/demo/exports/${name}:${line}`));
+      expect(fileMeta(after, name).rows.read).toBe(fileMeta(before, name).rows.read);
+    }
+  });
+
+  it('rejected grows by the 2024/25 rows, less the three the full run already rejected', () => {
+    // Planted in 2024/25 (fixtures/demo/README.md): the conflict betyg_ak6_ak9.csv:16759/17572 and
+    // the exact duplicate nationella_prov_ak6.csv:3346. Now outside_school_years instead.
+    expect(LINES_2024['betyg_ak6_ak9.csv']).toEqual(expect.arrayContaining([16759, 17572]));
+    expect(LINES_2024['nationella_prov_ak6.csv']).toContain(3346);
+    expect(fileMeta(before, 'betyg_ak6_ak9.csv').rejected.conflict?.count).toBe(2);
+    expect(fileMeta(before, 'nationella_prov_ak6.csv').rejected.duplicate?.count).toBe(1);
+    expect(after.meta.rows.rejected - before.meta.rows.rejected).toBe(COUNT_2024 - 3);
+    expect(before.meta.rows.accepted - after.meta.rows.accepted).toBe(COUNT_2024 - 3);
+    // Every other reason is unchanged: its rows are all in 2022/23, 2023/24 or have no year.
+    for (const name of Object.keys(FILES)) {
+      const { outside_school_years: _outside, ...rest } = fileMeta(after, name).rejected;
+      const { conflict: _conflict, duplicate: _duplicate, ...earlier } = fileMeta(before, name).rejected;
+      expect(rest, name).toEqual(earlier);
+    }
+  });
+
+  it('the 2022/23 and 2023/24 rows are the same, except the Benjamini–Hochberg adjustments', () => {
+    // std_gap and the funnel use the municipality's standard of the same school year, grade
+    // level and subject, so they do not change; p_adj and vs_total_p_adj adjust across every
+    // group in the report, so fewer groups (no 2024/25) give other adjusted p-values.
+    const figures = (row: Record<string, unknown>) => {
+      const { p_adj: _p, vs_total_p_adj: _q, ...rest } = row;
+      return JSON.stringify(rest);
+    };
+    const expected = before.rows.filter((row) => row.school_year !== '2024/25');
+    expect(after.rows.length).toBe(expected.length);
+    expect(after.rows.map(figures)).toEqual(expected.map(figures));
+    expect(after.rows.some((row, i) => row.p_adj !== expected[i]?.p_adj)).toBe(true);
+  });
+
+  it('the stderr accounting names the reason', () => {
+    const table = run(['gap', 'fixtures/demo/exports/nationella_prov_ak6.csv', '--school-years', '..2023/24']);
+    expect(table.status).toBe(0);
+    const line = table.stderr.split('\n').find((text) => text.includes('läsår utanför --school-years'));
+    expect(line?.replace(/[\s\u00a0\u202f]/g, '')).toMatch(new RegExp(`^${LINES_2024['nationella_prov_ak6.csv'].length}läsår`));
+    expect(line).toContain(`["2024/25" ×${LINES_2024['nationella_prov_ak6.csv'].length}]: fixtures/demo/exports/nationella_prov_ak6.csv:${LINES_2024['nationella_prov_ak6.csv'][0]}`);
+    const english = run(['gap', 'fixtures/demo/exports/nationella_prov_ak6.csv', '--school-years', '..2023/24', '--lang', 'en']);
+    expect(english.stderr).toContain('school year outside --school-years');
+  });
+});
+
+describe('--school-years: other forms and commands', () => {
+  it('VT24, 2024 and 2023/24 select the same year and record it the same way', () => {
+    const runs = ['VT24', '2024', '2023/24'].map((value) => JSON.parse(run(['gap', 'fixtures/demo/exports/nationella_prov_ak6.csv', '--school-years', value, '--format', 'json', '-q']).stdout) as GapJson);
+    for (const json of runs) {
+      expect(json.meta.parameters.school_years).toBe('2023/24');
+      expect(new Set(json.rows.map((row) => row.school_year))).toEqual(new Set(['2023/24']));
+    }
+    expect(runs[1]?.rows).toEqual(runs[0]?.rows);
+    expect(runs[2]?.rows).toEqual(runs[0]?.rows);
+  });
+
+  it('a value that is not a school year: exit 2, naming it', () => {
+    const bad = run(['gap', 'fixtures/demo/exports', '--school-years', '2022/23,20x3']);
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toBe('ska-analyze: --school-years: "20x3" is not a school year (write 2023/24, VT24 or 2024)\n');
+  });
+
+  it('transition ..2023/24: år 5 of 2022/23 linked to år 6 of 2023/24; år 5 of 2023/24 is outside the years', () => {
+    const args = ['transition', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv', '--by', 'school_year,area,subject', '--format', 'json', '-q'];
+    type TransitionJson = { meta: { parameters: Record<string, unknown>; coverage: { linked: number; outside_years: number } }; rows: Record<string, unknown>[] };
+    const full = JSON.parse(run(args).stdout) as TransitionJson;
+    const cut = JSON.parse(run([...args, '--school-years', '..2023/24']).stdout) as TransitionJson;
+    expect(cut.meta.parameters.school_years).toBe('..2023/24');
+    expect(new Set(full.rows.map((row) => row.school_year))).toEqual(new Set(['2023/24', '2024/25']));
+    expect(new Set(cut.rows.map((row) => row.school_year))).toEqual(new Set(['2023/24']));
+    // The 2023/24 cohort's figures do not depend on the later year being there.
+    const cohort = (json: TransitionJson) => json.rows.filter((row) => row.school_year === '2023/24').map((row) => JSON.stringify(row));
+    expect(cohort(cut)).toEqual(cohort(full));
+    expect(cut.meta.coverage.linked).toBeLessThan(full.meta.coverage.linked);
+    expect(cut.meta.coverage.outside_years).toBeGreaterThan(0);
+  });
+});
+
+describe('inspect --school-years', () => {
+  it('counts the rows outside the selection like every other reason', () => {
+    const all = run(['inspect', 'fixtures/demo/exports/nationella_prov_ak6.csv', '--format', 'json']);
+    const some = run(['inspect', 'fixtures/demo/exports/nationella_prov_ak6.csv', '--format', 'json', '--school-years', '..2023/24']);
+    expect(some.status).toBe(0);
+    const file = (out: { stdout: string }) => (JSON.parse(out.stdout) as { files: { rows: { read: number; accepted: number; rejected: number }; rejected: Record<string, { count: number }> }[] }).files[0]!;
+    const a = file(all);
+    const b = file(some);
+    expect(b.rows.read).toBe(a.rows.read);
+    expect(b.rows.read).toBe(b.rows.accepted + b.rows.rejected);
+    // Provår (5th column) 2025 = school year 2024/25, counted straight from the file.
+    const lines = readFileSync('fixtures/demo/exports/nationella_prov_ak6.csv', 'utf8').split(/\r?\n/).slice(1);
+    const spring2025 = lines.filter((line) => line.split(',')[4] === '2025').length;
+    expect(spring2025).toBeGreaterThan(1000);
+    expect(b.rejected.outside_school_years?.count).toBe(spring2025);
+  });
+});
