@@ -47,7 +47,16 @@ export function buildProgram(): Command {
       .option('--show-ids', 'with --list-cases: show the pupil ids (personal data: handle with care)')
       .option('--fail-on <conditions>', 'exit with code 3 when any group breaches a threshold, e.g. "share_higher>0.25" or "funnel_flag=above_99.8" (comma-separated)')
       .option('--compare-with <file>', 'show what changed against an earlier run: the JSON of an earlier "gap --format json" run (last spring\'s)')
-      .option('--reference <file>', 'standardise against this grading standard instead of the municipality\'s own: the JSON of an earlier gap run (its total rows per grade level and subject)')
+      .addOption(
+        new Option(
+          '--reference <file>',
+          'repeatable; chosen by content. A JSON file (an earlier "gap --format json" run): standardise against its grading standard instead of the municipality\'s own (at most one). Any other file: published figures (Skolverket\'s statistics export as downloaded, or a hand-typed table) shown beside every group as better / worse / in line',
+        )
+          .argParser((value: string, previous: string[]) => [...previous, value])
+          .default([] as string[], 'config "reference"'),
+      )
+      .option('--reference-unit <name>', 'unit of the published figures to compare with: Riket, a kommun or school name or code; several rows (e.g. a kommun\'s schools) are pooled (default: config "reference_unit", else Riket, else every unit in the file)')
+      .option('--reference-provider <type>', 'Typ av huvudman of the published figures: Samtliga, Kommunal or Enskild (default: Samtliga where the file has it)')
       .option(
         '--shrink',
         'add empirical-Bayes estimates of each group\'s standardised gap (std_gap_shrunk) next to the raw ones. Caveat: shrinkage moves small schools toward the mean, so a small school\'s real difference is understated; use it to rank, never instead of the raw figures',
@@ -113,7 +122,14 @@ export function buildProgram(): Command {
       .option('--to <level>', 'transition: grade level of the later result (default 6)')
       .option('--from-kind <kind>', 'transition: assessment, grade or test')
       .option('--to-kind <kind>', 'transition: assessment, grade or test')
-      .addOption(new Option('--attribute-to <side>', 'transition: count pupils under the earlier (from) or later (to) school').choices(['from', 'to'])),
+      .addOption(new Option('--attribute-to <side>', 'transition: count pupils under the earlier (from) or later (to) school').choices(['from', 'to']))
+      .addOption(
+        new Option('--reference <file>', 'published figures to show beside yours (Skolverket\'s statistics export or the simple layout), or an earlier gap JSON as the grading standard; repeatable')
+          .argParser((file: string, files: string[] = []) => [...files, file])
+          .default([] as string[], 'config "reference"'),
+      )
+      .option('--reference-unit <name>', 'unit of the published figures: Riket, a kommun or school name or code (default: config "reference_unit", else Riket, else every unit in the file)')
+      .option('--reference-provider <type>', 'Typ av huvudman of the published figures: Samtliga, Kommunal or Enskild'),
   ).action(async (files: string[], options: Record<string, unknown>) => {
     process.exitCode = await runReport(files, options);
   });

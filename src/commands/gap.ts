@@ -4,7 +4,9 @@
 import { analyseGap, DEFAULT_GAP_BY, listCases } from '../analysis/gap.js';
 import { divergentPairs, pairGradesWithTests } from '../analysis/pairs.js';
 import { UsageError } from '../errors.js';
-import { readGapReference } from '../read/reference.js';
+import { compareWithReference } from '../analysis/reference-compare.js';
+import { referenceSection } from '../render/reference.js';
+import { resolveReferences, type ReferenceOptions } from './references.js';
 import { readEarlierRun } from '../read/earlier-run.js';
 import { GAP_COMPARE_METRICS } from '../analysis/compare.js';
 import { GAP_METRIC_LABELS } from '../render/labels.js';
@@ -35,7 +37,7 @@ import {
   type CommonOptions,
 } from './shared.js';
 
-export interface GapCommandOptions extends CommonOptions {
+export interface GapCommandOptions extends CommonOptions, ReferenceOptions {
   by?: string;
   minGroup?: string;
   alpha?: string;
@@ -45,7 +47,6 @@ export interface GapCommandOptions extends CommonOptions {
   listCases?: boolean;
   showIds?: boolean;
   shrink?: boolean;
-  reference?: string;
   failOn?: string;
   compareWith?: string;
 }
@@ -67,7 +68,8 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
   if (options.showIds && !options.listCases) throw new UsageError('--show-ids only works together with --list-cases');
   const failOn = parseFailOn(options.failOn, [...DIMENSIONS, 'level', 'n', ...GAP_FIGURE_KEYS]);
   // A bad reference file is found before the exports are read.
-  const reference = options.reference === undefined ? undefined : await readGapReference(options.reference);
+  const { references, referenceUnit } = await resolveReferences(options);
+  const reference = references.standard?.tables;
   const earlier = options.compareWith === undefined ? null : await readEarlierRun(options.compareWith, 'gap');
   const loaded = await loadInputs(files, options);
   const { config } = loaded;
@@ -92,12 +94,18 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
     list_cases: options.listCases === true,
     show_ids: options.showIds === true,
     shrink: options.shrink === true,
-    reference: options.reference ?? null,
+    reference: references.standard?.file ?? null,
+    reference_figures: references.published?.info.files.map((file) => file.file) ?? [],
+    reference_unit: references.published ? (referenceUnit ?? null) : null,
+    reference_provider: references.published ? (options.referenceProvider ?? null) : null,
+    reference_files: references.manifest,
     fail_on: options.failOn ?? null,
     compare_with: options.compareWith ?? null,
   };
   const meta = { ...buildMeta('gap', parameters, loaded.files, coverage, suppressed), multiple_comparisons: result.comparisons };
   const sections = earlier && !cases ? [comparisonFor(earlier, flattenGap(result), result.plan, parameters, loaded.files, GAP_COMPARE_METRICS, GAP_METRIC_LABELS)] : [];
+  if (references.published && !cases) sections.push(referenceSection(compareWithReference(result, references.published.pooled, { alpha }), references.published.info));
+  if (references.published) writeDiagnostics(references.published.warnings.map((line) => `ska-analyze: ${line}\n`).join(''), options.quiet);
   const report = { meta, result, cases, sections };
   const text = gapRenderers[format](report, {
     lang,

@@ -16,8 +16,11 @@ import type { Dimension } from '../types.js';
 import { mergeCoverage, prepare } from './analyses.js';
 import { countSuppressed, loadInputs, parsePositiveInt, parseProbability, readingParameters, stderrPainter, takeStore, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
 import { linkOptions, type LinkCommandOptions } from './transition.js';
+import { resolveReferences, type ReferenceOptions } from './references.js';
+import { compareWithReference } from '../analysis/reference-compare.js';
+import { referenceAttribution, referenceDocSection } from '../render/reference.js';
 
-export interface ReportCommandOptions extends CommonOptions, LinkCommandOptions {
+export interface ReportCommandOptions extends CommonOptions, LinkCommandOptions, ReferenceOptions {
   format?: string;
   title?: string;
   minGroup?: string;
@@ -33,6 +36,7 @@ export async function runReport(files: string[], options: ReportCommandOptions):
   if (format !== 'html' && format !== 'md') throw new UsageError(`--format: use html or md, not "${format}"`);
   if (options.lang !== undefined && options.lang !== 'sv') throw new UsageError('--lang: the report is written in Swedish (use gap, transition or trend with --lang en for English tables)');
   const link = linkOptions(options);
+  const { references, referenceUnit } = await resolveReferences(options);
   const loaded = await loadInputs(files, options);
   const { config } = loaded;
   const minGroup = parsePositiveInt('--min-group', options.minGroup, config.min_group ?? 10);
@@ -40,7 +44,8 @@ export async function runReport(files: string[], options: ReportCommandOptions):
   const minStreak = parsePositiveInt('--streak', options.streak, 3);
 
   const prepared = ((store: ResultStore) => prepare(store, link))(takeStore(loaded));
-  const gap = analyseGap(prepared.cells, { by: DEFAULT_GAP_BY, minGroup, alpha });
+  const standard = references.standard?.tables;
+  const gap = analyseGap(prepared.cells, { by: DEFAULT_GAP_BY, minGroup, alpha, ...(standard ? { reference: standard } : {}) });
   const transition = analyseTransition(prepared.records, { by: TRANSITION_BY, minGroup, alpha });
   const trend = {
     options: { minStreak },
@@ -60,9 +65,25 @@ export async function runReport(files: string[], options: ReportCommandOptions):
     alpha,
     streak: minStreak,
     ...readingParameters(options),
+    reference: references.standard?.file ?? null,
+    reference_figures: references.published?.info.files.map((file) => file.file) ?? [],
+    reference_unit: references.published ? (referenceUnit ?? null) : null,
+    reference_provider: references.published ? (options.referenceProvider ?? null) : null,
+    reference_files: references.manifest,
   };
   const meta = buildMeta('report', parameters, loaded.files, mergeCoverage(prepared.gapCoverage, prepared.transitionCoverage), countSuppressed([...gap.groups, ...transition.groups]));
-  const doc = buildReportDoc({ meta, title: options.title ?? null, gap, transition, trend });
+  const published = references.published;
+  // The board reads this spring against the published figures; earlier years are in trend.
+  const latestYear = trend.gap.school_years[trend.gap.school_years.length - 1] ?? null;
+  const extra = published
+    ? [(() => {
+        const comparison = compareWithReference(gap, published.pooled, { alpha });
+        return referenceDocSection({ ...comparison, rows: comparison.rows.filter((row) => row.key.school_year === latestYear) }, published.info);
+      })()]
+    : [];
+  const sources = published ? referenceAttribution(published.info) : [];
+  if (published) writeDiagnostics(published.warnings.map((line) => `ska-analyze: ${line}\n`).join(''), options.quiet);
+  const doc = buildReportDoc({ meta, title: options.title ?? null, gap, transition, trend, extra, sources });
   const text = format === 'html' ? renderReportHtml(doc) : renderReportMarkdown(doc);
   writeDiagnostics(renderSummary(meta, 'sv', stderrPainter()), options.quiet);
   await writeReport(text, options.output);

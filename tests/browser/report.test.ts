@@ -18,7 +18,7 @@ interface El {
 
 const dir = mkdtempSync(join(tmpdir(), 'ska-report-'));
 const file = join(dir, 'rapport.html');
-const made = run(['report', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv', '--output', file, '--quiet']);
+const made = run(['report', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv', '--reference', 'fixtures/skolverket/np-ak9-2024-kommun.csv', '--reference-unit', 'Stockholm', '--output', file, '--quiet']);
 const html = made.status === 0 ? readFileSync(file, 'utf8') : '';
 
 /** Pupil first and last names and teacher names from the demo's grade export (Windows-1252). */
@@ -113,6 +113,15 @@ describe('report --format html in a real browser (Debian chromium)', () => {
     expect(appendix).toMatch(/Alla 30\s477 lästa rader/);
     expect(appendix).toMatch(/[0-9a-f]{64}/);
     expect(appendix).toContain('betyg_ak6_ak9.csv');
+  });
+
+  it('shows the published figures beside ours, with Skolverket named as their source', async () => {
+    const section = (await opened.page.locator('#referens').textContent()) ?? '';
+    expect(section).toContain('Jämfört med referens: Stockholm (2023/24)');
+    expect(section).toContain('procentenheter');
+    expect(section).not.toMatch(/\bpp\b/);
+    const footer = (await opened.page.locator('footer').textContent()) ?? '';
+    expect(footer).toContain('Källa: Skolverket. Egen bearbetning av data från Skolverket');
   });
 
   it('writes a screenshot for review', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,22 @@ describe('report', () => {
     const html = readFileSync(file, 'utf8');
     expect(html).toContain('<h1>Exempelstad &lt;SKA&gt; &amp; &quot;nämnden&quot;</h1>');
     expect(html).toContain('<html lang="sv">');
+  });
+
+  it('puts published figures for this spring beside ours, and keeps a hidden reference value hidden', () => {
+    // A hand-typed reference: share A–E on the test for år 9 Matematik is "..", Svenska 95 %.
+    const ref = join(dir, 'referens.csv');
+    writeFileSync(ref, 'unit;subject;grade_level;school_year;share_pass_test\nRiket;MA;9;2024/25;..\nRiket;SV;9;2024/25;95\n');
+    const out = run(['report', ...DEMO, '--format', 'md', '--reference', ref, '-q']);
+    expect(out.status).toBe(0);
+    const section = out.stdout.slice(out.stdout.indexOf('## Jämfört med referens'), out.stdout.indexOf('## Över läsåren'));
+    expect(section).toContain('### 2024/25 · åk 9 · Matematik');
+    expect(section).not.toContain('2023/24 · åk');
+    const ma = section.slice(section.indexOf('### 2024/25 · åk 9 · Matematik'), section.indexOf('### 2024/25 · åk 9 · Svenska'));
+    expect(ma).toContain('| .. |');
+    expect(ma).not.toMatch(/\| \d+(,\d+)? % \| [+−]/);
+    const sv = section.slice(section.indexOf('### 2024/25 · åk 9 · Svenska'));
+    expect(sv).toContain('95,0 %');
   });
 
   it('refuses English and unknown formats with exit 2', () => {

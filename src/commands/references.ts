@@ -1,0 +1,118 @@
+/**
+ * `--reference FILE` (repeatable), `--reference-unit`, `--reference-provider` and the config
+ * keys `reference` / `reference_unit`, for `gap` and `report`: each file is read by its content.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { COMPARED_METRICS, type SourcedReference } from '../analysis/reference-compare.js';
+import { loadConfig } from '../config.js';
+import { UsageError, describeFsError } from '../errors.js';
+import { readGapReference } from '../read/reference.js';
+import { decodeReferenceBytes, parseReference, poolReference, type ReferenceSelection } from '../read/skolverket.js';
+import type { ReferenceFileInfo, ReferenceInfo, ReferenceUnitKind } from '../render/reference.js';
+
+export interface ReferenceOptions {
+  config?: string;
+  /** Repeatable: an earlier gap JSON (grading standard) and/or published figures (CSV). */
+  reference?: string[] | string;
+  referenceUnit?: string;
+  referenceProvider?: string;
+}
+
+/** The options, else the config file's `reference` / `reference_unit`; read and checked before any export. */
+export async function resolveReferences(options: ReferenceOptions): Promise<{ references: References; referenceUnit: string | undefined }> {
+  const given = typeof options.reference === 'string' ? [options.reference] : (options.reference ?? []);
+  const fromConfig = given.length === 0 || options.referenceUnit === undefined ? await loadConfig(options.config) : {};
+  const referenceFiles = given.length > 0 ? given : typeof fromConfig.reference === 'string' ? [fromConfig.reference] : (fromConfig.reference ?? []);
+  const referenceUnit = options.referenceUnit ?? fromConfig.reference_unit;
+  const references = await readReferences(referenceFiles, {
+    ...(referenceUnit !== undefined ? { unit: referenceUnit } : {}),
+    ...(options.referenceProvider !== undefined ? { provider: options.referenceProvider } : {}),
+  });
+  if (references.published === null && options.referenceUnit !== undefined) throw new UsageError('--reference-unit needs a reference file with published figures (--reference FILE.csv)');
+  if (references.published === null && options.referenceProvider !== undefined) throw new UsageError('--reference-provider needs a reference file with published figures (--reference FILE.csv)');
+  return { references, referenceUnit };
+}
+
+/** What `--reference` gave: at most one grading standard (a gap JSON) and any published figures. */
+export interface References {
+  standard: { file: string; tables: Map<string, Float64Array> } | null;
+  published: PublishedReferences | null;
+  /** Every reference file read, with the SHA-256 of its bytes (the run manifest). */
+  manifest: { file: string; sha256: string }[];
+}
+
+export interface PublishedReferences {
+  info: ReferenceInfo;
+  /** Pooled values of every file, each tagged with its file. */
+  pooled: SourcedReference[];
+  /** Lines of the files that could not be used, for stderr. */
+  warnings: string[];
+}
+
+function unitKindOf(kinds: ReadonlySet<string>): ReferenceUnitKind {
+  const rest = [...kinds].filter((kind) => kind !== 'nation');
+  if (rest.length === 0) return kinds.size > 0 ? 'nation' : 'other';
+  return rest.length === 1 && (rest[0] === 'school' || rest[0] === 'municipality') ? rest[0] : 'other';
+}
+
+/**
+ * Read `--reference` files, each by its content: JSON (first non-space character `{`) is the
+ * grading standard of an earlier gap run (at most one); anything else is published figures
+ * (Skolverket's exports or the simple layout), pooled by `selection`. Published figures may not
+ * give the same measure for the same school year, grade level, subject and gender twice.
+ * Used by `gap` and `report`: compareWithReference(result, published.pooled, { alpha }) and
+ * published.info give referenceSection / referenceDocSection their inputs.
+ */
+export async function readReferences(files: readonly string[], selection: ReferenceSelection = {}): Promise<References> {
+  let standard: References['standard'] = null;
+  const manifest: { file: string; sha256: string }[] = [];
+  const infos: ReferenceFileInfo[] = [];
+  const pooled: SourcedReference[] = [];
+  const warnings: string[] = [];
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (error) {
+      throw describeFsError(error, file);
+    }
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    manifest.push({ file, sha256 });
+    const text = decodeReferenceBytes(bytes);
+    if (text.trimStart().startsWith('{')) {
+      if (standard !== null) throw new UsageError(`--reference: ${standard.file} and ${file} are both gap JSON reports (grading standards); give at most one`);
+      standard = { file, tables: await readGapReference(file) };
+      continue;
+    }
+    const table = parseReference(file, text);
+    const values = poolReference(table, selection).map((value): SourcedReference => ({ ...value, file }));
+    for (const value of values) {
+      if (!(COMPARED_METRICS as readonly string[]).includes(value.metric)) continue;
+      const key = [value.school_year, value.grade_level, value.subject ?? '', value.gender, value.metric].join(' ');
+      const other = seen.get(key);
+      if (other !== undefined && other !== file) {
+        throw new UsageError(`--reference: ${other} and ${file} both give ${value.metric} for ${value.school_year} åk ${value.grade_level} ${value.subject ?? ''}${value.gender === 'all' ? '' : ` (${value.gender})`}; give only one of them`);
+      }
+      seen.set(key, file);
+    }
+    pooled.push(...values);
+    if (table.skipped.length > 0) {
+      const shown = table.skipped.slice(0, 3).map((s) => `line ${s.line}: ${s.reason}`).join('; ');
+      warnings.push(`${file}: ${table.skipped.length} line${table.skipped.length === 1 ? '' : 's'} not used (${shown}${table.skipped.length > 3 ? '; …' : ''})`);
+    }
+    infos.push({
+      file,
+      sha256,
+      layout: table.layout,
+      title: table.title,
+      school_year: table.school_year,
+      publisher: table.publisher,
+      label: values[0]?.label ?? file,
+      unit_kind: unitKindOf(new Set(table.values.map((value) => value.unit_kind))),
+    });
+  }
+  const published = infos.length > 0 ? { info: { files: infos, selection: { unit: selection.unit ?? null, provider: selection.provider ?? null } }, pooled, warnings } : null;
+  return { standard, published, manifest };
+}
