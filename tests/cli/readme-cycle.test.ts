@@ -1,0 +1,72 @@
+/**
+ * The README's yearly cycle, run line by line exactly as written (with `npx ska-analyze` pointed at
+ * the built binary), in a scratch folder that sees the repository's fixtures.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config.js';
+import { BIN, ROOT } from './run.js';
+
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const block = readme.slice(readme.indexOf('<!-- cycle:start -->'), readme.indexOf('<!-- cycle:end -->'));
+const commands = block
+  .split('\n')
+  .map((line) => line.trim())
+  .filter((line) => line.startsWith('npx ska-analyze '));
+
+const dir = mkdtempSync(join(tmpdir(), 'ska-cycle-'));
+symlinkSync(join(ROOT, 'fixtures'), join(dir, 'fixtures'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const results = commands.map((command) => {
+  const line = command.replace(/^npx ska-analyze /, `"${process.execPath}" "${BIN}" `);
+  const result = spawnSync('bash', ['-c', line], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 });
+  return { command, status: result.status, stdout: result.stdout.toString('utf8'), stderr: result.stderr.toString('utf8') };
+});
+const step = (start: string) => results.find((r) => r.command.startsWith(`npx ska-analyze ${start}`))!;
+
+describe('the README\'s yearly cycle on the demo data', () => {
+  it('has the eight steps: init, inspect, gap, transition, trend, report, compare with last year, a scheduled run', () => {
+    expect(commands.map((c) => c.split(' ')[2])).toEqual(['init', 'inspect', 'gap', 'transition', 'trend', 'report', 'gap', 'gap', 'gap']);
+  });
+
+  it('runs every line without an error', () => {
+    for (const result of results) expect(result.status, `${result.command}\n${result.stderr}`).toBe(0);
+  });
+
+  it('writes a config that names the reference, and gap uses it', () => {
+    const config = parseConfig('ska.config.json', readFileSync(join(dir, 'ska.config.json'), 'utf8'));
+    expect(config.reference).toBe('fixtures/skolverket/relation-ak9-2024-skolniva.csv');
+    expect(config.reference_unit).toBe('Ale');
+    expect(Object.keys(config.areas ?? {})).toHaveLength(9);
+    expect(step('gap fixtures/demo/exports --config ska.config.json').stdout).toContain('Jämfört med referens: Ale');
+  });
+
+  it('shows the planted patterns along the way', () => {
+    expect(step('transition').stdout).toMatch(/Norra: bedömningarna i åk 5 godkänner färre elever/);
+    expect(step('trend').stdout).toContain('3 år i rad över kommunen');
+  });
+
+  it('writes the board report with the published figures and their source', () => {
+    const html = readFileSync(join(dir, 'rapport.html'), 'utf8');
+    expect(html).toContain('<h1>Exempelstad: betyg och nationella prov</h1>');
+    expect(html).toContain('Egen bearbetning av data från Skolverket');
+  });
+
+  it('compares this spring with last spring', () => {
+    expect(existsSync(join(dir, 'last-year.json'))).toBe(true);
+    const compare = results.find((r) => r.command.includes('--compare-with'))!;
+    expect(compare.stdout).toContain('Förändring sedan förra körningen, last-year.json (2023/24 → 2024/25)');
+  });
+
+  it('ends the scheduled run with exit code 3 for the breaching schools, and says which', () => {
+    const scheduled = results[results.length - 1]!;
+    expect(scheduled.stderr).toMatch(/--fail-on funnel_flag=above_99\.8: \d+ grupp/);
+    const direct = spawnSync(process.execPath, [BIN, ...scheduled.command.replace(/^npx ska-analyze /, '').replace(/ \|\| test \$\? -eq 3$/, '').replace(/"/g, '').split(' ')], { cwd: dir });
+    expect(direct.status).toBe(3);
+    expect(JSON.parse(readFileSync(join(dir, 'gap-2025.json'), 'utf8')).meta.parameters.fail_on).toBe('funnel_flag=above_99.8,funnel_flag=below_99.8');
+  });
+});
