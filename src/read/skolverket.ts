@@ -22,7 +22,9 @@
  * (case-, space- and diacritic-insensitive), never by position. The title gives the årskurs,
  * "Valt läsår" the school year. Tokens: `..` = too few pupils (status `too_few`), `.` = missing
  * (`missing`), `~100` = rounded because 1–4 pupils failed (`rounded`): none of them is ever a
- * number, so `..` and `.` never become 0 and `~100` never becomes 100 %. Shares become fractions
+ * number, so `..` and `.` never become 0 and `~100` never becomes 100 % — with one exception
+ * that is arithmetic, not a guess: in the relation table a `.` share whose siblings add up to
+ * 100 % is 0 % (see impliedZeros). Shares become fractions
  * (73,9 → 0.739); mean points stay as written. `n` is the number of pupils behind a value when
  * the table says (the matching "antal elever" column for that subject and gender); the share who
  * took part has no denominator in the table, so its `n` is null.
@@ -98,6 +100,8 @@ export interface ReferenceValue {
   raw: string;
   n: number | null;
   line: number;
+  /** Relation table only: a `.` share that is 0 % by arithmetic (see impliedZeros). */
+  implied_zero?: boolean;
 }
 
 export type ReferenceLayout = 'skolverket_relation' | 'skolverket_np' | 'skolverket_grades6' | 'simple';
@@ -535,10 +539,43 @@ function parseSkolverket(file: string, lines: readonly string[], header: HeaderA
       }
     }
     if (bad !== null) skipped.push({ line, reason: bad });
-    else values.push(...rowValues);
+    else values.push(...(layout === 'skolverket_relation' ? impliedZeros(rowValues) : rowValues));
   }
 
   return { file, layout, title, school_year: schoolYear, publisher: banner ? 'skolverket' : null, values, skipped };
+}
+
+/**
+ * In the relation table Skolverket writes `.` also where no pupil falls in a category: a school
+ * with 23 pupils reads `.;73,9;26,1` (lower, same, higher). Where a subject's known shares add up
+ * to 100 % (± 0,25 for rounding) and its number of pupils is given, each `.` share is 0 % by
+ * arithmetic, not a guess: it is used as 0 (`status` ok, `raw` still "."), flagged
+ * `implied_zero`. Leaving those schools out would bias a pooled share upwards (the schools where
+ * no pupil got a higher grade would drop out of "share higher"). Any other `.` stays missing.
+ */
+function impliedZeros(row: readonly ReferenceValue[]): ReferenceValue[] {
+  const out = [...row];
+  const groups = new Map<string, number[]>();
+  out.forEach((value, index) => {
+    if (value.metric !== 'share_higher' && value.metric !== 'share_same' && value.metric !== 'share_lower') return;
+    const key = `${value.subject ?? ''}|${value.gender}`;
+    groups.set(key, [...(groups.get(key) ?? []), index]);
+  });
+  for (const indexes of groups.values()) {
+    const members = indexes.map((index) => out[index]!);
+    if (members.length !== 3) continue;
+    const dots = members.filter((value) => value.status === 'missing' && value.raw === '.');
+    const known = members.filter((value) => value.status === 'ok');
+    if (dots.length === 0 || known.length === 0 || dots.length + known.length !== 3) continue;
+    if (!(members[0]?.n !== null && (members[0]?.n ?? 0) > 0)) continue;
+    const sum = known.reduce((total, value) => total + (value.value ?? 0), 0);
+    if (Math.abs(sum - 1) > 0.0025 + 1e-9) continue;
+    for (const index of indexes) {
+      const value = out[index]!;
+      if (value.status === 'missing' && value.raw === '.') out[index] = { ...value, value: 0, status: 'ok', implied_zero: true };
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -70,15 +70,29 @@ describe('parseReference: Relationen mellan nationella prov och slutbetyg, skoln
     });
   });
 
-  it('keeps "." as missing, never 0 (Svenska som andraspråk 2024, Svenska lower 2023)', async () => {
+  it('keeps "." as missing where it is unknown (Svenska som andraspråk 2024: no shares at all)', async () => {
     const t2024 = await readReferenceFile(RELATION_2024);
     for (const metric of ['share_lower', 'share_same', 'share_higher'] as const) {
       expect(find(t2024, { unit: 'Ahlafors Fria skola', subject: 'SVA', metric })).toMatchObject({ status: 'missing', value: null, raw: '.', n: null });
     }
     const t2023 = await readReferenceFile(RELATION_2023);
     expect(t2023.school_year).toBe('2022/23');
-    expect(find(t2023, { unit: 'Ahlafors Fria skola', subject: 'SV', metric: 'share_lower' })).toMatchObject({ status: 'missing', value: null, raw: '.', n: 23 });
     expect(find(t2023, { unit: 'Ahlafors Fria skola', subject: 'SV', metric: 'share_same' }).value).toBe(0.739);
+  });
+
+  it('reads a "." share as 0 only when the other two shares add up to 100 % (Ahlafors 2022/23 Svenska: .;73,9;26,1)', async () => {
+    const t2023 = await readReferenceFile(RELATION_2023);
+    expect(find(t2023, { unit: 'Ahlafors Fria skola', subject: 'SV', metric: 'share_lower' })).toMatchObject({ status: 'ok', value: 0, raw: '.', n: 23, implied_zero: true });
+    expect(find(t2023, { unit: 'Ahlafors Fria skola', subject: 'SV', metric: 'share_higher' }).implied_zero).toBeUndefined();
+    // Shares that do not add up stay missing: a synthetic row with ".;73,9;20,0" (93,9 %).
+    const lines = text(RELATION_2023).split('\n');
+    const row = lines.findIndex((line) => line.startsWith('Ahlafors Fria skola;'));
+    lines[row] = (lines[row] ?? '').replace('23;.;73,9;26,1', '23;.;73,9;20,0');
+    const edited = parseReference('edited.csv', lines.join('\n'));
+    expect(find(edited, { unit: 'Ahlafors Fria skola', subject: 'SV', metric: 'share_lower' })).toMatchObject({ status: 'missing', value: null, raw: '.' });
+    // No "." ever becomes a number in the other tables.
+    const np = await readReferenceFile(NP_2024);
+    expect(np.values.filter((value) => value.raw === '.' && value.value !== null)).toEqual([]);
   });
 
   it('reads every school line (70 in 2024, 55 in 2023), 12 figures each, and skips nothing', async () => {
@@ -261,10 +275,10 @@ describe('poolReference', () => {
     const expected = (46 * 0.348 + 101 * 0.515 + 76 * 0.171 + 59 * 0.508 + 59 * 0.339) / 341;
     expect(higher?.value).toBeCloseTo(expected, 9);
     expect(higher).toMatchObject({ status: 'ok', n: 341, units: 5, excluded_units: 0, label: 'Ale (5 skolor)', school_year: '2023/24', grade_level: 9, gender: 'all' });
-    // Da Vinciskolan 2 has "." for the lower share: left out and counted, never read as 0.
+    // Da Vinciskolan 2 has "." for the lower share and 66,1 + 33,9 = 100 for the others: 0 % by arithmetic, pooled as 0.
     const lower = pooled.find((row) => row.subject === 'SV' && row.metric === 'share_lower');
-    expect(lower?.value).toBeCloseTo((46 * 0.043 + 101 * 0.129 + 76 * 0.132 + 59 * 0.017) / 282, 9);
-    expect(lower).toMatchObject({ n: 282, units: 4, excluded_units: 1 });
+    expect(lower?.value).toBeCloseTo((46 * 0.043 + 101 * 0.129 + 76 * 0.132 + 59 * 0.017 + 59 * 0) / 341, 9);
+    expect(lower).toMatchObject({ n: 341, units: 5, excluded_units: 0 });
     // Svenska som andraspråk: only Bohusskolan has figures, the other four are "." and left out.
     const sva = pooled.find((row) => row.subject === 'SVA' && row.metric === 'share_higher');
     expect(sva).toMatchObject({ value: 0.235, n: 17, units: 1, excluded_units: 4 });
