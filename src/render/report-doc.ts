@@ -506,8 +506,11 @@ export function buildReportDoc(input: ReportInput): ReportDoc {
   if ((trend.gap?.school_years.length ?? 0) > 1 || (trend.transition?.school_years.length ?? 0) > 1) sections.push(trendSection(trend));
   return {
     title: input.title ?? 'Betyg och nationella prov',
-    subtitle: `Systematiskt kvalitetsarbete, läsår ${gapYear || transitionYear}. Underlag: ${meta.files.length} ${meta.files.length === 1 ? 'exportfil' : 'exportfiler'}, ${formatCount(meta.rows.read, 'sv')} rader.`,
-    findings: [...findings, ...gapSummary].slice(0, 5),
+    subtitle: `Systematiskt kvalitetsarbete${gapYear || transitionYear ? `, läsår ${gapYear || transitionYear}` : ''}. Underlag: ${meta.files.length} ${meta.files.length === 1 ? 'exportfil' : 'exportfiler'}, ${formatCount(meta.rows.read, 'sv')} rader.`,
+    findings:
+      gapYear || transitionYear
+        ? [...findings, ...gapSummary].slice(0, 5)
+        : ['Exporterna innehåller inga elever med både betyg och provbetyg i samma ämne och läsår, och inga bedömningar i åk 5 som kan följas till proven i åk 6. Bilagan visar vad som lästes.'],
     sections,
     appendix: [accountingSection(meta)],
     sources: [`ska-analyze ${meta.version}. Minsta gruppstorlek ${minGroup} elever.`, ...(input.sources ?? [])],

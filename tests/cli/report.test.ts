@@ -67,6 +67,14 @@ describe('report', () => {
     expect(sv).toContain('95,0 %');
   });
 
+  it('says so plainly when the exports hold nothing to compare (år 5 assessments only)', () => {
+    const out = run(['report', 'fixtures/demo/exports/bedomningar_ak5.csv', '--format', 'md', '-q']);
+    expect(out.status).toBe(0);
+    expect(out.stdout).toContain('Exporterna innehåller inga elever med både betyg och provbetyg');
+    expect(out.stdout).not.toContain('läsår .');
+    expect(out.stdout).toContain('## Bilaga: vad som lästes');
+  });
+
   it('refuses English and unknown formats with exit 2', () => {
     const en = run(['report', ...DEMO, '--lang', 'en', '-q']);
     expect(en.status).toBe(2);
