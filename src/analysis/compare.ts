@@ -25,6 +25,8 @@ export interface CompareMetric {
   low?: string;
   high?: string;
   scale: 'share' | 'mean';
+  /** The interval is Student's t with n − 1 degrees of freedom (mean_diff). */
+  t?: boolean;
 }
 
 export const GAP_COMPARE_METRICS: readonly CompareMetric[] = [
@@ -32,7 +34,7 @@ export const GAP_COMPARE_METRICS: readonly CompareMetric[] = [
   { key: 'share_same', low: 'share_same_ci_low', high: 'share_same_ci_high', scale: 'share' },
   { key: 'share_lower', low: 'share_lower_ci_low', high: 'share_lower_ci_high', scale: 'share' },
   { key: 'net_gap', scale: 'share' },
-  { key: 'mean_diff', low: 'mean_diff_ci_low', high: 'mean_diff_ci_high', scale: 'mean' },
+  { key: 'mean_diff', low: 'mean_diff_ci_low', high: 'mean_diff_ci_high', scale: 'mean', t: true },
   { key: 'std_gap', low: 'std_gap_ci_low', high: 'std_gap_ci_high', scale: 'mean' },
   { key: 'share_pass_grade', scale: 'share' },
   { key: 'share_pass_test', scale: 'share' },
@@ -62,6 +64,10 @@ export interface ComparedGroup {
 
 export interface Comparison {
   dims: Dimension[];
+  /** Rows of the earlier run hidden here: suppressed there, or fewer pupils than this run's --min-group. */
+  hidden_before: number;
+  /** Keys that occur twice on one side (a file grouped otherwise than it says); the caller refuses these. */
+  duplicates: number;
   school_year_before: string | null;
   school_year_after: string | null;
   groups: ComparedGroup[];
@@ -84,25 +90,53 @@ function num(value: unknown): number | null {
 function estimate(row: FlatRow, metric: CompareMetric): Estimate | null {
   const value = num(row[metric.key]);
   if (value === null) return null;
-  return { value, low: metric.low ? num(row[metric.low]) : null, high: metric.high ? num(row[metric.high]) : null, scale: metric.scale };
+  const n = num(row.n);
+  return {
+    value,
+    low: metric.low ? num(row[metric.low]) : null,
+    high: metric.high ? num(row[metric.high]) : null,
+    scale: metric.scale,
+    ...(metric.t && n !== null ? { df: n - 1 } : {}),
+  };
 }
 
 /**
  * Match `after` (this run) against `before` (the earlier run). `dims` are this run's `--by`
  * dimensions; `byYear` says whether the rows carry school_year.
  */
-export function compareRuns(before: readonly FlatRow[], after: readonly FlatRow[], dims: readonly Dimension[], metrics: readonly CompareMetric[]): Comparison {
+export function compareRuns(before: readonly FlatRow[], after: readonly FlatRow[], dims: readonly Dimension[], metrics: readonly CompareMetric[], minGroup: number): Comparison {
   const matchDims = dims.filter((dim) => dim !== 'school_year');
   const yearBefore = dims.includes('school_year') ? latestYear(before) : null;
   const yearAfter = dims.includes('school_year') ? latestYear(after) : null;
+  /** A hidden row keeps its keys and nothing else: no n, no figure, no verdict. */
+  const keysOnly = (row: FlatRow): FlatRow => {
+    const out: Record<string, unknown> = { level: row.level ?? null, school_year: row.school_year ?? null, suppressed: true };
+    for (const dim of matchDims) out[dim] = row[dim] ?? null;
+    return out;
+  };
   const keyOf = (row: FlatRow) => JSON.stringify([...matchDims.map((dim) => row[dim] ?? null), row.level ?? null]);
-  const pick = (rows: readonly FlatRow[], year: string | null) => {
+  let duplicates = 0;
+  let hiddenBefore = 0;
+  const pick = (rows: readonly FlatRow[], year: string | null, hide: (row: FlatRow) => boolean) => {
     const map = new Map<string, FlatRow>();
-    for (const row of rows) if (year === null || row.school_year === year) map.set(keyOf(row), row);
+    for (const row of rows) {
+      if (year !== null && row.school_year !== year) continue;
+      const id = keyOf(row);
+      if (map.has(id)) duplicates++;
+      map.set(id, hide(row) ? keysOnly(row) : row);
+    }
     return map;
   };
-  const old = pick(before, yearBefore);
-  const now = pick(after, yearAfter);
+  // The earlier file is data from outside: a row it does not mark hidden is still hidden here when
+  // it has fewer pupils than this run's --min-group, so no figure below the minimum is shown.
+  const hiddenThere = (row: FlatRow) => {
+    const n = num(row.n);
+    const hide = row.suppressed === true || n === null || n < minGroup;
+    if (hide) hiddenBefore++;
+    return hide;
+  };
+  const old = pick(before, yearBefore, hiddenThere);
+  const now = pick(after, yearAfter, (row) => row.suppressed === true);
   const groups: ComparedGroup[] = [];
   const counts = { both: 0, new: 0, gone: 0 };
   const describe = (row: FlatRow | undefined, status: MatchStatus, a: FlatRow | undefined, b: FlatRow | undefined): ComparedGroup => {
@@ -146,5 +180,5 @@ export function compareRuns(before: readonly FlatRow[], after: readonly FlatRow[
     counts.gone++;
     groups.push(describe(row, 'gone', row, undefined));
   }
-  return { dims: matchDims, school_year_before: yearBefore, school_year_after: yearAfter, groups, counts };
+  return { dims: matchDims, hidden_before: hiddenBefore, duplicates, school_year_before: yearBefore, school_year_after: yearAfter, groups, counts };
 }

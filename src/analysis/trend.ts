@@ -14,7 +14,9 @@
  * - The 95 % interval of a change: for a share, Newcombe's hybrid score interval for two
  *   independent proportions (method 10) from the two years' Wilson intervals (different pupils
  *   each spring); for a mean or a difference, the normal approximation
- *   d ± 1.96·√(se₁² + se₂²), each se read back from that year's 95 % interval. A change is
+ *   d ± 1.96·√(se₁² + se₂²), each se read back from that year's 95 % interval (÷ 2·t₀.₉₇₅,ₙ₋₁ for
+ *   the t interval of mean_diff, ÷ 2·1.96 otherwise; diff_pp's paired interval is asymmetric, so
+ *   its se is the average half-width ÷ 1.96, an approximation). A change is
  *   `up`/`down` when its interval leaves out 0, else `stable`.
  * - Direction per year: gap, against the tests: `higher` when the group's mean grade-point
  *   difference (teacher − test) has a 95 % interval above 0, `lower` below 0, else `in_line`;
@@ -26,7 +28,7 @@
  */
 import type { GapGroup, GapResult } from './gap.js';
 import { keyString, planGroups, sortGroups, type GroupKey, type GroupPlan } from './groups.js';
-import { independentDifferenceFromIntervals, wilsonInterval } from './stats.js';
+import { independentDifferenceFromIntervals, studentTQuantile, wilsonInterval } from './stats.js';
 import type { SuppressionReason } from './suppression.js';
 import type { TransitionGroup, TransitionResult } from './transition.js';
 import type { Dimension } from '../types.js';
@@ -44,6 +46,8 @@ export interface Estimate {
   high: number | null;
   /** 'share': a proportion with a Wilson interval; 'mean': anything else. */
   scale: 'share' | 'mean';
+  /** Degrees of freedom when the interval is Student's t (a mean difference: n − 1); else a normal interval. */
+  df?: number;
 }
 
 export const GAP_TREND_METRICS = ['share_higher', 'share_lower', 'mean_diff', 'std_gap'] as const;
@@ -123,10 +127,15 @@ export function changeBetween(a: Estimate, b: Estimate): { change: number; low: 
     const ci = independentDifferenceFromIntervals(b.value, b.low, b.high, a.value, a.low, a.high);
     return { change, low: ci.low, high: ci.high };
   }
-  const seA = (a.high - a.low) / (2 * Z95);
-  const seB = (b.high - b.low) / (2 * Z95);
+  const seA = (a.high - a.low) / (2 * criticalValue(a));
+  const seB = (b.high - b.low) / (2 * criticalValue(b));
   const half = Z95 * Math.sqrt(seA * seA + seB * seB);
   return { change, low: change - half, high: change + half };
+}
+
+/** The multiplier that made the estimate's 95 % interval: t₀.₉₇₅ with its df, else z₀.₉₇₅. */
+function criticalValue(estimate: Estimate): number {
+  return estimate.df !== undefined && estimate.df >= 1 ? studentTQuantile(0.975, estimate.df) : Z95;
 }
 
 function signOf(low: number | null, high: number | null): ChangeSign | null {
@@ -220,7 +229,7 @@ function gapPoint(group: GapGroup): YearPoint {
   if (shown) {
     estimates.share_higher = { value: f.share_higher, low: f.share_higher_ci_low, high: f.share_higher_ci_high, scale: 'share' };
     estimates.share_lower = { value: f.share_lower, low: f.share_lower_ci_low, high: f.share_lower_ci_high, scale: 'share' };
-    estimates.mean_diff = { value: f.mean_diff, low: f.mean_diff_ci_low, high: f.mean_diff_ci_high, scale: 'mean' };
+    estimates.mean_diff = { value: f.mean_diff, low: f.mean_diff_ci_low, high: f.mean_diff_ci_high, scale: 'mean', df: group.n - 1 };
     // The municipality's own total is its standard: its std_gap is 0 by definition, not a finding.
     estimates.std_gap = f.std_gap === null || group.level === 'total' ? null : { value: f.std_gap, low: f.std_gap_ci_low, high: f.std_gap_ci_high, scale: 'mean' };
   } else for (const metric of GAP_TREND_METRICS) estimates[metric] = null;

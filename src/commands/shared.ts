@@ -6,7 +6,7 @@ import { open } from 'node:fs/promises';
 import type { SuppressionReason } from '../analysis/suppression.js';
 import { findBreaches, parseConditions, type Condition } from '../analysis/thresholds.js';
 import { loadConfig, type Config } from '../config.js';
-import { UsageError, describeFsError } from '../errors.js';
+import { InputError, UsageError, describeFsError } from '../errors.js';
 import { readExports, type FileReport } from '../normalise/ingest.js';
 import { parseSchoolYears } from '../normalise/school-year.js';
 import type { ResultStore } from '../normalise/store.js';
@@ -215,12 +215,18 @@ export function comparisonFor(
   files: readonly FileReport[],
   metrics: readonly CompareMetric[],
   labels: Readonly<Record<string, Readonly<Record<Lang, string>>>>,
+  minGroup: number,
 ): ReportSection {
   const earlierBy = Array.isArray(earlier.parameters.by) ? earlier.parameters.by.map(String) : null;
-  if (earlierBy && [...earlierBy].sort().join(',') !== [...plan.by].sort().join(',')) {
+  if (earlierBy === null) throw new InputError(`--compare-with ${earlier.file}: meta.parameters.by is missing, so its groups cannot be matched (use the JSON of an earlier ska-analyze run)`);
+  if (!plan.by.includes('school_year')) {
+    throw new UsageError(`--compare-with: add school_year to --by (e.g. --by school_year,${plan.by.join(',')}), so that each run's latest school year is compared and the two sides hold different pupils`);
+  }
+  if ([...earlierBy].sort().join(',') !== [...plan.by].sort().join(',')) {
     throw new UsageError(`--compare-with ${earlier.file}: that run grouped by ${earlierBy.join(',')}; run with --by ${earlierBy.join(',')} to compare`);
   }
-  const comparison = compareRuns(earlier.rows, rows, plan.by, metrics);
+  const comparison = compareRuns(earlier.rows, rows, plan.by, metrics, minGroup);
+  if (comparison.duplicates > 0) throw new InputError(`--compare-with ${earlier.file}: ${comparison.duplicates} rows repeat a group of the same school year, so the file is not grouped by ${earlierBy.join(',')} as it says`);
   return comparisonSection(
     comparison,
     {
@@ -233,5 +239,6 @@ export function comparisonFor(
     plan,
     metrics,
     labels,
+    minGroup,
   );
 }

@@ -115,7 +115,7 @@ export async function runTransition(files: string[], options: TransitionCommandO
     compare_with: options.compareWith ?? null,
   };
   const meta = buildMeta('transition', parameters, loaded.files, { ...coverage }, suppressed);
-  const sections = earlier && !cases ? [comparisonFor(earlier, flattenTransition(result), result.plan, parameters, loaded.files, TRANSITION_COMPARE_METRICS, TRANSITION_METRIC_LABELS)] : [];
+  const sections = earlier && !cases ? [comparisonFor(earlier, flattenTransition(result), result.plan, parameters, loaded.files, TRANSITION_COMPARE_METRICS, TRANSITION_METRIC_LABELS, minGroup)] : [];
   const text = transitionRenderers[format]({ meta, result, link, cases, sections }, { lang, paint: stdoutPainter(options.output), excel, matrix: false });
   writeDiagnostics(renderSummary(meta, lang, stderrPainter()), options.quiet);
   await writeReport(text, options.output);

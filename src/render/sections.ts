@@ -39,7 +39,9 @@ const FILE_STATUS: Readonly<Record<Lang, Readonly<Record<FileChange, string>>>> 
 
 /** Shares: % and procentenheter; anything else: grade points with one decimal. */
 function figure(metric: CompareMetric, value: number, lang: Lang): string {
-  return metric.scale === 'share' && metric.key !== 'net_gap' ? formatShare(value, lang) : metric.key === 'net_gap' ? formatSigned(value * 100, 0, lang) : formatSigned(value, 1, lang);
+  // Differences of shares (net_gap, diff_pp) in procentenheter; shares in %; the rest in grade points.
+  if (metric.key === 'net_gap' || metric.key === 'diff_pp') return formatSigned(value * 100, 0, lang);
+  return metric.scale === 'share' ? formatShare(value, lang) : formatSigned(value, 1, lang);
 }
 
 function change(metric: CompareMetric, value: { change: number | null; sign: string | null }, lang: Lang): string {
@@ -54,6 +56,7 @@ export function comparisonSection(
   plan: GroupPlan,
   metrics: readonly CompareMetric[],
   labels: Readonly<Record<string, Readonly<Record<Lang, string>>>>,
+  minGroup: number,
 ): ReportSection {
   const dims = comparison.dims;
   const flat = comparison.groups.map((group) => flatGroup(group, dims, metrics));
@@ -73,6 +76,7 @@ export function comparisonSection(
       parameters_changed: info.parameters_changed,
       files: info.files,
       counts: comparison.counts,
+      hidden_before: comparison.hidden_before,
       groups: flat,
     },
     table(options) {
@@ -91,8 +95,15 @@ export function comparisonSection(
         sv
           ? `${formatCount(comparison.counts.both, lang)} grupper i båda, ${formatCount(comparison.counts.new, lang)} nya, ${formatCount(comparison.counts.gone, lang)} finns inte längre.`
           : `${formatCount(comparison.counts.both, lang)} groups in both, ${formatCount(comparison.counts.new, lang)} new, ${formatCount(comparison.counts.gone, lang)} gone.`,
-        '',
       );
+      if (comparison.hidden_before > 0) {
+        out.push(
+          sv
+            ? `${formatCount(comparison.hidden_before, lang)} grupper i förra körningen visas utan siffror: dolda där, eller färre än ${minGroup} elever (denna körnings --min-group).`
+            : `${formatCount(comparison.hidden_before, lang)} groups of the earlier run are shown without figures: hidden there, or fewer than ${minGroup} pupils (this run's --min-group).`,
+        );
+      }
+      out.push('');
       const head = [t.group, sv ? 'Elever före → nu' : 'Pupils before → now', ...metrics.map((m) => labels[m.key]?.[lang] ?? m.key)];
       let title = '';
       let table: TextTable | null = null;

@@ -196,3 +196,13 @@ function series2(all: TrendSeries[], area: string): TrendSeries {
   if (!found) throw new Error(`no series ${area}`);
   return found;
 }
+
+describe('changeBetween with Student-t intervals', () => {
+  it('reads each year\'s se back with t(df), not z', () => {
+    // Half-widths 2.262157·1 (t₀.₉₇₅,₉ · se 1) and 2.262157·0.5: se 1 and 0.5, so the change's half-width is 1.959964·√1.25.
+    const t9 = 2.2621571627409915;
+    const c = changeBetween({ value: 0, low: -t9, high: t9, scale: 'mean', df: 9 }, { value: 1, low: 1 - 0.5 * t9, high: 1 + 0.5 * t9, scale: 'mean', df: 9 });
+    expect(c.low).toBeCloseTo(1 - 1.959963984540054 * Math.sqrt(1.25), 9);
+    expect(c.high).toBeCloseTo(1 + 1.959963984540054 * Math.sqrt(1.25), 9);
+  });
+});

@@ -96,4 +96,40 @@ describe('gap --compare-with last spring\'s run', () => {
     expect(norra.verdict_before).toBe('strict');
     expect(norra.verdict_after).toBe('strict');
   });
+
+  it('shows no figure below this run\'s --min-group, even when the earlier run showed it', () => {
+    const loose = join(dir, 'min2.json');
+    expect(run(['gap', ...DEMO, '--school-years', '..2023/24', '--min-group', '2', '--format', 'json', '-q', '-o', loose]).status).toBe(0);
+    const out = run(['gap', ...DEMO, '--compare-with', loose, '--format', 'json', '-q']);
+    const cmp = (JSON.parse(out.stdout) as { comparison: { hidden_before: number; groups: Row[]; parameters_changed: Record<string, unknown> } }).comparison;
+    expect(cmp.parameters_changed.min_group).toEqual([2, 10]);
+    expect(cmp.hidden_before).toBeGreaterThan(0);
+    for (const g of cmp.groups) {
+      if (g.n_before !== null) expect(g.n_before as number).toBeGreaterThanOrEqual(10);
+      else for (const key of Object.keys(g).filter((k) => k.endsWith('_before') && k !== 'school_year_before')) expect(g[key], key).toBeNull();
+    }
+    const table = run(['gap', ...DEMO, '--compare-with', loose, '-q']).stdout;
+    expect(table).toMatch(/Tallmyrens skola\s+│\s+\.\. → \.\. │/);
+    expect(table).toContain('visas utan siffror: dolda där, eller färre än 10 elever');
+  });
+
+  it('needs school_year in --by and a by in the earlier file', () => {
+    const pooled = join(dir, 'pooled-transition.json');
+    writeFileSync(pooled, run(['transition', ...DEMO, '--format', 'json', '-q']).stdout);
+    const out = run(['transition', ...DEMO, '--compare-with', pooled, '-q']);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain('add school_year to --by');
+    const noBy = join(dir, 'no-by.json');
+    writeFileSync(noBy, JSON.stringify({ meta: { command: 'gap', parameters: {} }, rows: [] }));
+    const missing = run(['gap', ...DEMO, '--compare-with', noBy, '-q']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('meta.parameters.by is missing');
+  });
+
+  it('prints the transition difference in procentenheter on both sides', () => {
+    const lastTransition = join(dir, 'last-transition.json');
+    const table = run(['transition', ...DEMO, '--by', 'school_year,area,subject', '--compare-with', lastTransition, '-q']).stdout;
+    const norra = table.split('\n').find((line) => line.includes('Norra') && line.includes('→') && /procent|[−+]\d+ → [−+]\d+/.test(line)) ?? '';
+    expect(norra).toMatch(/[−+]\d{1,2} → [−+]\d{1,2} \([−+]?\d+/);
+  });
 });
