@@ -76,6 +76,8 @@ export interface ReferenceRow {
   reference_n: number | null;
   reference_units: number;
   reference_excluded_units: number;
+  /** Pooled units whose `~100` was counted as (n − 2,5)/n. */
+  reference_rounded_units: number;
   reference_label: string;
   reference_file: string | null;
   reference_school_year: string;
@@ -215,6 +217,7 @@ export function compareWithReference(result: GapResult, pooled: readonly Sourced
         reference_n: ref.n,
         reference_units: ref.units,
         reference_excluded_units: ref.excluded_units,
+        reference_rounded_units: ref.rounded_units,
         reference_label: ref.label,
         reference_file: ref.file ?? null,
         reference_school_year: chosen.year,

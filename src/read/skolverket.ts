@@ -54,8 +54,10 @@
  *   Enskild for each municipality, and pooling all three would count every pupil twice),
  *   otherwise all rows.
  * - Several units are pooled as a mean weighted by their number of pupils (n). A unit whose
- *   value is `..`, `.` or `~100`, or whose n is not given, is left out and counted in
- *   `excluded_units`. A single unit is taken as it is (its `..`/`.`/`~100` included). When nothing
+ *   value is `..` or `.`, or whose n is not given, is left out and counted in `excluded_units`.
+ *   A `~100` unit with n ≥ 5 is pooled at (n − 2,5)/n, the middle of what `~100` allows (1–4
+ *   pupils below E), and counted in `rounded_units`: leaving the best units out would pull the
+ *   pooled share down. A single unit is taken as it is (its `..`/`.`/`~100` included). When nothing
  *   can be pooled the result is `too_few` if every unit was `..`, `rounded` if every unit was
  *   `~100`, otherwise `missing`.
  */
@@ -128,6 +130,8 @@ export interface PooledReference {
   n: number | null;
   units: number;
   excluded_units: number;
+  /** Units pooled with `~100` counted as (n − 2,5)/n (1–4 pupils below E: the middle of the possible range). */
+  rounded_units: number;
   label: string;
 }
 
@@ -135,6 +139,9 @@ export interface ReferenceSelection {
   unit?: string;
   provider?: string;
 }
+
+/** The shares `~100` can stand for ("1–4 pupils did not pass"). */
+const PASS_SHARES: ReadonlySet<ReferenceMetric> = new Set(['share_pass_test', 'share_pass_all_subjects', 'share_pass_grade']);
 
 /** Every measure, in report order. */
 export const REFERENCE_METRICS: readonly ReferenceMetric[] = [
@@ -931,18 +938,28 @@ export function poolReference(table: ReferenceTable, selection: ReferenceSelecti
         n: head.n,
         units: ok ? 1 : 0,
         excluded_units: ok ? 0 : 1,
+        rounded_units: 0,
       });
       continue;
     }
-    const usable = group.filter((value) => value.status === 'ok' && value.value !== null && value.n !== null && value.n > 0);
+    // `~100` says 1–4 of the unit's n pupils are below E: its share lies in [(n − 4)/n, (n − 1)/n].
+    // Leaving such units out would pull a pooled share down (they are the best ones), so with n
+    // known they are pooled at the middle, (n − 2,5)/n (an error of at most 1,5/n each), and counted.
+    const roundedShare = (value: ReferenceValue): number | null =>
+      value.status === 'rounded' &&
+      PASS_SHARES.has(value.metric) && /^~\s*100$/.test(value.raw.trim()) && value.n !== null && value.n >= 5 ? (value.n - 2.5) / value.n : null;
+    const usable = group.filter((value) => (value.status === 'ok' && value.value !== null && value.n !== null && value.n > 0) || roundedShare(value) !== null);
     if (usable.length > 0) {
       let weight = 0;
       let sum = 0;
+      let rounded = 0;
       for (const value of usable) {
+        const share = value.status === 'ok' ? (value.value ?? 0) : (roundedShare(value) ?? 0);
+        if (value.status !== 'ok') rounded++;
         weight += value.n ?? 0;
-        sum += (value.n ?? 0) * (value.value ?? 0);
+        sum += (value.n ?? 0) * share;
       }
-      pooled.push({ ...base, value: sum / weight, status: 'ok', raw: null, n: weight, units: usable.length, excluded_units: group.length - usable.length });
+      pooled.push({ ...base, value: sum / weight, status: 'ok', raw: null, n: weight, units: usable.length, excluded_units: group.length - usable.length, rounded_units: rounded });
       continue;
     }
     const status: ReferenceStatus = group.every((value) => value.status === 'too_few')
@@ -950,7 +967,7 @@ export function poolReference(table: ReferenceTable, selection: ReferenceSelecti
       : group.every((value) => value.status === 'rounded')
         ? 'rounded'
         : 'missing';
-    pooled.push({ ...base, value: null, status, raw: status === 'rounded' ? (head.raw ?? '~100') : null, n: null, units: 0, excluded_units: group.length });
+    pooled.push({ ...base, value: null, status, raw: status === 'rounded' ? (head.raw ?? '~100') : null, n: null, units: 0, excluded_units: group.length, rounded_units: 0 });
   }
 
   const metricRank = (metric: ReferenceMetric): number => REFERENCE_METRICS.indexOf(metric);

@@ -196,6 +196,12 @@ export function poolingSentences(rows: readonly ReferenceRow[], info: ReferenceI
       ? `Referensen${byFile.size > 1 ? ` (${file})` : ''} är ett vägt medelvärde av ${units.text} ${word(units)}`
       : `The reference${byFile.size > 1 ? ` (${file})` : ''} is a mean of ${units.text} ${word(units)} weighted by their pupils`;
     if (excluded.max > 0) sentence += sv ? `; ${excluded.text} ${word(excluded)} med dolda eller saknade värden ingår inte` : `; ${excluded.text} ${word(excluded)} with hidden or missing values are left out`;
+    const rounded = range(list.map((row) => row.reference_rounded_units), lang);
+    if (rounded.max > 0) {
+      sentence += sv
+        ? `; för ${rounded.text} ${word(rounded)} med ~100 räknas (n − 2,5)/n, mitten av vad ~100 tillåter (1–4 elever under E)`
+        : `; for ${rounded.text} ${word(rounded)} with ~100, (n − 2.5)/n is used, the middle of what ~100 allows (1–4 pupils below E)`;
+    }
     if (varies) sentence += sv ? ' (olika för olika mått)' : ' (depending on the measure)';
     out.push(`${sentence}.`);
   }
@@ -247,6 +253,7 @@ function flatRow(plan: GroupPlan, row: ReferenceRow): Record<string, unknown> {
   out.reference_n = row.reference_n;
   out.reference_units = row.reference_units;
   out.reference_excluded_units = row.reference_excluded_units;
+  out.reference_rounded_units = row.reference_rounded_units;
   out.reference_label = row.reference_label;
   out.reference_file = row.reference_file;
   out.reference_school_year = row.reference_school_year;

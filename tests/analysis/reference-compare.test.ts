@@ -39,6 +39,7 @@ function ref(metric: ReferenceMetric, value: number | null, over: Partial<Pooled
     n: value === null ? null : 1000,
     units: value === null ? 0 : 1,
     excluded_units: value === null ? 1 : 0,
+    rounded_units: 0,
     label: 'Riket',
     ...over,
   };

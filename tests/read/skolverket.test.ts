@@ -343,6 +343,27 @@ describe('poolReference', () => {
     expect(ale[0]).toMatchObject({ n: 100, units: 2, excluded_units: 3, label: 'Ale (5 skolor)', status: 'ok' });
   });
 
+  it('pools a "~100" share A–E at (n − 2,5)/n and counts it; a single "~100" unit stays rounded', () => {
+    const text = [
+      'Statistik från Skolverket',
+      'Grundskola - Resultat nationella prov årskurs 9, provbetyg per kön - Engelska',
+      'Valt läsår: 2023/24',
+      ';;;;;;Antal elever med provbetyg A-F;Andel (%) med provbetyg A-E;',
+      'Kommun;Kommun-kod;Län;Läns-kod;Typ av huvudman;Ämne;Totalt;Totalt;',
+      'A-stad;0001;X län;01;Samtliga;Engelska;40;90,0;',
+      'B-stad;0002;X län;01;Samtliga;Engelska;20;~100;',
+      'C-stad;0003;X län;01;Samtliga;Engelska;..;..;',
+      '',
+    ].join('\n');
+    const table = parseReference('np.csv', text);
+    // (40 · 0,90 + 20 · 17,5/20) / 60 = 53,5 / 60.
+    const all = poolReference(table).find((row) => row.metric === 'share_pass_test');
+    expect(all?.value).toBeCloseTo(53.5 / 60, 12);
+    expect(all).toMatchObject({ n: 60, units: 2, excluded_units: 1, rounded_units: 1, status: 'ok' });
+    const alone = poolReference(table, { unit: 'B-stad' }).find((row) => row.metric === 'share_pass_test');
+    expect(alone).toMatchObject({ value: null, status: 'rounded', raw: '~100', rounded_units: 0 });
+  });
+
   it('with nothing poolable says too_few when every unit was "..", otherwise missing', () => {
     const header =
       'Statistik från Skolverket\nGrundskola - Relationen mellan nationella prov och slutbetyg årskurs 9\nValt läsår: 2023/24\n' +
