@@ -98,6 +98,7 @@ export async function readReferences(files: readonly string[], selection: Refere
       seen.set(key, file);
     }
     pooled.push(...values);
+    warnings.push(...(table.notes ?? []));
     if (table.skipped.length > 0) {
       const shown = table.skipped.slice(0, 3).map((s) => `line ${s.line}: ${s.reason}`).join('; ');
       warnings.push(`${file}: ${table.skipped.length} line${table.skipped.length === 1 ? '' : 's'} not used (${shown}${table.skipped.length > 3 ? '; …' : ''})`);

@@ -68,7 +68,7 @@ export async function runTrend(files: string[], options: TrendCommandOptions): P
   const meta = buildMeta('trend', parameters, loaded.files, mergeCoverage(prepared.gapCoverage, prepared.transitionCoverage), suppressed);
   const text = trendRenderers[format]({ meta, result }, { lang, paint: stdoutPainter(options.output), excel, matrix: false });
   writeDiagnostics(renderSummary(meta, lang, stderrPainter()), options.quiet);
-  if (!options.quiet && result.gap.school_years.length < 2) {
+  if (!options.quiet && result.gap.school_years.length === 1) {
     process.stderr.write(lang === 'sv' ? 'ska-analyze: bara ett läsår i exporterna; ingen förändring att visa.\n' : 'ska-analyze: only one school year in the exports; no change to show.\n');
   }
   await writeReport(text, options.output);

@@ -116,6 +116,8 @@ export interface ReferenceTable {
   publisher: 'skolverket' | null;
   values: ReferenceValue[];
   skipped: { line: number; reason: string }[];
+  /** Things the reader decided that the user should see (simple layout: shares read as fractions). */
+  notes?: string[];
 }
 
 export interface PooledReference {
@@ -815,7 +817,14 @@ function parseSimple(file: string, lines: readonly string[], headerIndex: number
     if (bad !== null) fail(bad);
     else values.push(...rowValues);
   }
-  return { file, layout: 'simple', title: null, school_year: null, publisher: null, values, skipped };
+  // A column of values ≤ 1 without % is read as fractions (0,27 = 27 %). Someone who typed 0,8 for
+  // 0,8 % gets 80 %: say which columns were read which way.
+  const fractionColumns = metricColumns.filter(({ index, metric }) => isShare(metric) && !percent.has(index)).map(({ index }) => columns[index] ?? '');
+  const notes =
+    fractionColumns.length > 0
+      ? [`${file}: ${fractionColumns.join(', ')} read as fractions (0,27 = 27 %) since no value has % or is above 1; if they are percentages, write % after them (0,8 %)`]
+      : [];
+  return { file, layout: 'simple', title: null, school_year: null, publisher: null, values, skipped, notes };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -502,6 +502,18 @@ export function buildReportDoc(input: ReportInput): ReportDoc {
   const sections: DocSection[] = [];
   if (gapYear) sections.push(gapSection(gap, gapYear, minGroup), funnelSection(gap, gapYear));
   if (transitionYear) sections.push(transitionSection(transition, transitionYear));
+  else if (gapYear) {
+    sections.push({
+      id: 'overgang',
+      heading: 'Från åk 5 till åk 6',
+      blocks: [
+        {
+          kind: 'note',
+          text: 'Inga elever kunde följas från en bedömning i åk 5 till ett prov i åk 6 läsåret efter: exporterna saknar bedömningar i åk 5, prov i åk 6, eller två läsår i följd (se bilagan för vad som lästes).',
+        },
+      ],
+    });
+  }
   sections.push(...(input.extra ?? []));
   if ((trend.gap?.school_years.length ?? 0) > 1 || (trend.transition?.school_years.length ?? 0) > 1) sections.push(trendSection(trend));
   return {

@@ -85,6 +85,7 @@ function partTitle(part: TrendPart, lang: Lang): string {
   const first = part.school_years[0] ?? '';
   const last = part.school_years[part.school_years.length - 1] ?? '';
   const span = first === last ? first : `${first}–${last}`;
+  if (span === '') return part.analysis === 'gap' ? (lang === 'sv' ? 'Betyg jämfört med nationella prov' : 'Teacher grades compared with national tests') : lang === 'sv' ? 'Bedömning i år 5 jämfört med provresultat i år 6' : 'Year 5 assessments compared with year 6 test results';
   if (part.analysis === 'gap') return lang === 'sv' ? `Betyg jämfört med nationella prov, ${span}` : `Teacher grades compared with national tests, ${span}`;
   return lang === 'sv' ? `Bedömning i år 5 jämfört med provresultat i år 6, ${span}` : `Year 5 assessments compared with year 6 test results, ${span}`;
 }

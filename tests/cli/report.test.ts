@@ -75,6 +75,12 @@ describe('report', () => {
     expect(out.stdout).toContain('## Bilaga: vad som lästes');
   });
 
+  it('says why the år 5 → år 6 part is empty when no pupil can be followed (one school year only)', () => {
+    const out = run(['report', ...DEMO, '--school-years', '2024/25', '--format', 'md', '-q']);
+    expect(out.status).toBe(0);
+    expect(out.stdout).toContain('Inga elever kunde följas från en bedömning i åk 5 till ett prov i åk 6');
+  });
+
   it('refuses English and unknown formats with exit 2', () => {
     const en = run(['report', ...DEMO, '--lang', 'en', '-q']);
     expect(en.status).toBe(2);

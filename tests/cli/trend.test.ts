@@ -80,4 +80,11 @@ describe('trend on the demo data (three school years)', () => {
     expect(lines[0]).toMatch(/^analysis;school_year;grade_level;area;school;subject;level;n;/);
     expect(lines.some((line) => /;0,\d+;/.test(line))).toBe(true);
   });
+
+  it('has no empty year span and no "one school year" note when there is nothing to pair', () => {
+    const out = run(['trend', 'fixtures/demo/exports/bedomningar_ak5.csv']);
+    expect(out.status).toBe(0);
+    expect(out.stdout.split('\n')[0]).toBe('Betyg jämfört med nationella prov');
+    expect(out.stderr).not.toContain('bara ett läsår');
+  });
 });

@@ -364,6 +364,14 @@ describe('poolReference', () => {
     expect(alone).toMatchObject({ value: null, status: 'rounded', raw: '~100', rounded_units: 0 });
   });
 
+  it('says which hand-typed share columns were read as fractions', () => {
+    const table = parseReference('typed.csv', 'subject;grade_level;school_year;share_lower;share_same\nMA;9;2023/24;0,8;70 %\n');
+    expect(find(table, { metric: 'share_lower' }).value).toBe(0.8);
+    expect(find(table, { metric: 'share_same' }).value).toBe(0.7);
+    expect(table.notes).toEqual(['typed.csv: share_lower read as fractions (0,27 = 27 %) since no value has % or is above 1; if they are percentages, write % after them (0,8 %)']);
+    expect(parseReference('p.csv', 'subject;grade_level;school_year;share_lower\nMA;9;2023/24;5\n').notes).toEqual([]);
+  });
+
   it('with nothing poolable says too_few when every unit was "..", otherwise missing', () => {
     const header =
       'Statistik från Skolverket\nGrundskola - Relationen mellan nationella prov och slutbetyg årskurs 9\nValt läsår: 2023/24\n' +
