@@ -55,7 +55,7 @@ export function buildProgram(): Command {
           .argParser((value: string, previous: string[]) => [...previous, value])
           .default([] as string[], 'config "reference"'),
       )
-      .option('--reference-unit <name>', 'unit of the published figures to compare with: Riket, a kommun or school name or code; several rows (e.g. a kommun\'s schools) are pooled (default: config "reference_unit", else Riket, else every unit in the file)')
+      .option('--reference-unit <name>', 'unit of the published figures to compare with: Riket, a kommun or school name or code, or a comma-separated list (similar municipalities); several rows (e.g. a kommun\'s schools) are pooled (default: config "reference_unit", else Riket, else every unit in the file)')
       .option('--reference-provider <type>', 'Typ av huvudman of the published figures: Samtliga, Kommunal or Enskild (default: Samtliga where the file has it)')
       .option(
         '--shrink',
@@ -128,7 +128,7 @@ export function buildProgram(): Command {
           .argParser((file: string, files: string[] = []) => [...files, file])
           .default([] as string[], 'config "reference"'),
       )
-      .option('--reference-unit <name>', 'unit of the published figures: Riket, a kommun or school name or code (default: config "reference_unit", else Riket, else every unit in the file)')
+      .option('--reference-unit <name>', 'unit of the published figures: Riket, a kommun or school name or code, or a comma-separated list (default: config "reference_unit", else Riket, else every unit in the file)')
       .option('--reference-provider <type>', 'Typ av huvudman of the published figures: Samtliga, Kommunal or Enskild'),
   ).action(async (files: string[], options: Record<string, unknown>) => {
     process.exitCode = await runReport(files, options);

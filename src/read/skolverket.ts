@@ -46,7 +46,9 @@
  *
  * - `unit` picks the rows whose unit name, unit code, municipality name or municipality code is
  *   the text given (case-, space- and diacritic-insensitive, otherwise exact), so "Ale" in a
- *   school-level file picks all of Ale's schools, and "0180" picks Stockholm. Without `unit`: the
+ *   school-level file picks all of Ale's schools, and "0180" picks Stockholm. A comma-separated
+ *   list ("Ale, Alingsås, 1490": similar municipalities) picks the rows of each and pools them;
+ *   every item must match (unless the whole text is itself one unit's name). Without `unit`: the
  *   nation's rows ("Riket") when the file has them, otherwise every row in the file. A `unit`
  *   that matches nothing is an error that names a few units that do exist.
  * - `provider` (Typ av huvudman) picks Samtliga, Kommunal or Enskild. Without it: only the
@@ -895,10 +897,30 @@ export function poolReference(table: ReferenceTable, selection: ReferenceSelecti
 
   const unitWanted = selection.unit?.trim() ?? '';
   let label: string;
-  if (unitWanted !== '') {
+  const fields = (value: ReferenceValue): (string | null)[] => [value.unit, value.unit_code, value.municipality, value.municipality_code];
+  const matcher = (wanted: string) => {
+    const key = fold(wanted);
+    return (value: ReferenceValue): boolean => fields(value).some((field) => field !== null && fold(field) === key);
+  };
+  // Several units ("similar municipalities"): a comma-separated list, unless the whole text is one unit's name.
+  const list = unitWanted.includes(',') && !all.some(matcher(unitWanted)) ? unitWanted.split(',').map((part) => part.trim()).filter((part) => part !== '') : [];
+  if (list.length > 1) {
+    const tests = list.map((wanted) => ({ wanted, matches: matcher(wanted) }));
+    for (const { wanted, matches } of tests) {
+      if (!all.some(matches)) throw new InputError(`${table.file}: no unit "${wanted}" (a unit name or code, or a municipality name or code); the file has e.g. ${suggestions(all, wanted)}`);
+    }
+    rows = rows.filter((value) => tests.some(({ matches }) => matches(value)));
+    if (rows.length === 0) throw new InputError(`${table.file}: units "${unitWanted}" have no rows with Typ av huvudman "${providerWanted}"`);
+    const names = tests.map(({ wanted, matches }) => {
+      const hit = rows.find(matches);
+      if (!hit) return wanted;
+      const key = fold(wanted);
+      return hit.municipality !== null && (fold(hit.municipality) === key || (hit.municipality_code !== null && fold(hit.municipality_code) === key)) ? hit.municipality : hit.unit;
+    });
+    label = names.length <= 4 ? `${names.slice(0, -1).join(', ')} och ${names[names.length - 1]}` : `${names.length} enheter (${names.slice(0, 3).join(', ')} …)`;
+  } else if (unitWanted !== '') {
     const key = fold(unitWanted);
-    const fields = (value: ReferenceValue): (string | null)[] => [value.unit, value.unit_code, value.municipality, value.municipality_code];
-    const matches = (value: ReferenceValue): boolean => fields(value).some((field) => field !== null && fold(field) === key);
+    const matches = matcher(unitWanted);
     if (!all.some(matches)) {
       throw new InputError(`${table.file}: no unit "${unitWanted}" (a unit name or code, or a municipality name or code); the file has e.g. ${suggestions(all, unitWanted)}`);
     }

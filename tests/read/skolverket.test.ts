@@ -364,6 +364,18 @@ describe('poolReference', () => {
     expect(alone).toMatchObject({ value: null, status: 'rounded', raw: '~100', rounded_units: 0 });
   });
 
+  it('pools a list of units ("similar municipalities"), each of which must exist', async () => {
+    const table = await readReferenceFile(NP_2024);
+    const pooled = poolReference(table, { unit: 'Ale, Alingsås, 0180' });
+    const en = pooled.find((row) => row.subject === 'EN' && row.gender === 'all' && row.metric === 'share_pass_test');
+    // Samtliga rows: Ale 371 × 98,1 %, Alingsås 511 × 97,5 %, Stockholm 9 826 × 98,7 %.
+    expect(en?.value).toBeCloseTo((371 * 0.981 + 511 * 0.975 + 9826 * 0.987) / (371 + 511 + 9826), 12);
+    expect(en).toMatchObject({ n: 10708, units: 3, excluded_units: 0, label: 'Ale, Alingsås och Stockholm' });
+    const points = pooled.find((row) => row.subject === 'EN' && row.gender === 'all' && row.metric === 'mean_points_test');
+    expect(points?.value).toBeCloseTo((371 * 15.7 + 511 * 15.5 + 9826 * 17.0) / 10708, 12);
+    expect(() => poolReference(table, { unit: 'Ale, Atlantis' })).toThrow(/no unit "Atlantis"/);
+  });
+
   it('says which hand-typed share columns were read as fractions', () => {
     const table = parseReference('typed.csv', 'subject;grade_level;school_year;share_lower;share_same\nMA;9;2023/24;0,8;70 %\n');
     expect(find(table, { metric: 'share_lower' }).value).toBe(0.8);
