@@ -56,7 +56,7 @@ export interface ComparedGroup {
   school_year_after: string | null;
   n_before: number | null;
   n_after: number | null;
-  values: Record<string, { before: number | null; after: number | null; change: number | null; sign: ChangeSign | null }>;
+  values: Record<string, { before: number | null; after: number | null; change: number | null; low: number | null; high: number | null; sign: ChangeSign | null }>;
   /** transition: the verdicts. */
   verdict_before?: string | null;
   verdict_after?: string | null;
@@ -150,8 +150,8 @@ export function compareRuns(before: readonly FlatRow[], after: readonly FlatRow[
       if (e1 && e2) {
         const change = changeBetween(e1, e2);
         const sign: ChangeSign | null = change.low === null || change.high === null ? null : change.low > 0 ? 'up' : change.high < 0 ? 'down' : 'stable';
-        values[metric.key] = { before: e1.value, after: e2.value, change: change.change, sign };
-      } else values[metric.key] = { before: e1?.value ?? null, after: e2?.value ?? null, change: null, sign: null };
+        values[metric.key] = { before: e1.value, after: e2.value, change: change.change, low: change.low, high: change.high, sign };
+      } else values[metric.key] = { before: e1?.value ?? null, after: e2?.value ?? null, change: null, low: null, high: null, sign: null };
     }
     const group: ComparedGroup = {
       key,

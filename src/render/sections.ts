@@ -171,6 +171,8 @@ function flatGroup(group: ComparedGroup, dims: readonly Dimension[], metrics: re
     row[`${metric.key}_before`] = v?.before ?? null;
     row[`${metric.key}_after`] = v?.after ?? null;
     row[`${metric.key}_change`] = v?.change ?? null;
+    row[`${metric.key}_change_ci_low`] = v?.low ?? null;
+    row[`${metric.key}_change_ci_high`] = v?.high ?? null;
     row[`${metric.key}_change_sign`] = v?.sign ?? null;
   }
   if ('verdict_before' in group) {

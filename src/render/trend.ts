@@ -202,6 +202,8 @@ function flatRow(part: TrendPart, series: TrendSeries, point: YearPoint, year: s
     row[`${metric}_ci_high`] = estimate ? estimate.high : null;
     const change = own ? (point.change[metric] ?? null) : null;
     row[`${metric}_change_prev`] = change ? change.change : null;
+    row[`${metric}_change_prev_ci_low`] = change ? change.low : null;
+    row[`${metric}_change_prev_ci_high`] = change ? change.high : null;
     row[`${metric}_change_prev_sign`] = change ? change.sign : null;
     const period = own ? (series.change_period[metric] ?? null) : null;
     row[`${metric}_change_period`] = period ? period.change : null;

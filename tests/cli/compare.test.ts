@@ -44,6 +44,8 @@ describe('gap --compare-with last spring\'s run', () => {
     const ci = independentProportionDifferenceCI(x1, cur.n as number, x0, old.n as number);
     const sign = ci.low > 0 ? 'up' : ci.high < 0 ? 'down' : 'stable';
     expect(g.share_higher_change_sign).toBe(sign);
+    expect(g.share_higher_change_ci_low).toBeCloseTo(ci.low, 12);
+    expect(g.share_higher_change_ci_high).toBeCloseTo(ci.high, 12);
   });
 
   it('says the exports are the same bytes as last time (run manifest)', () => {
