@@ -103,7 +103,8 @@ export function buildProgram(): Command {
       .option('--to-kind <kind>', 'transition: assessment, grade or test (default: test)')
       .addOption(new Option('--attribute-to <side>', 'transition: count pupils under the earlier (from) or later (to) school').choices(['from', 'to']))
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']))
-      .option('--excel', 'CSV for Swedish Excel: semicolons, decimal commas, BOM (implies --format csv)'),
+      .option('--excel', 'CSV for Swedish Excel: semicolons, decimal commas, BOM (implies --format csv)')
+      .option('--fail-on <conditions>', 'exit with code 3 when a group breaches a threshold in the latest school year, e.g. "streak_relative>=3" (a school above or below the municipality three springs running)'),
   ).action(async (files: string[], options: Record<string, unknown>) => {
     process.exitCode = await runTrend(files, options);
   });

@@ -4,14 +4,15 @@
  */
 import { analyseGap } from '../analysis/gap.js';
 import { analyseTransition } from '../analysis/transition.js';
-import { DEFAULT_TREND_BY, gapTrend, transitionTrend } from '../analysis/trend.js';
+import { DEFAULT_TREND_BY, GAP_TREND_METRICS, TRANSITION_TREND_METRICS, gapTrend, transitionTrend } from '../analysis/trend.js';
 import { UsageError } from '../errors.js';
 import { buildMeta } from '../meta.js';
 import type { ResultStore } from '../normalise/store.js';
 import { renderSummary } from '../render/summary.js';
-import { trendRenderers, type TrendFormat } from '../render/trend.js';
+import { flattenTrend, trendRenderers, type TrendFormat } from '../render/trend.js';
+import { DIMENSIONS, type Dimension } from '../types.js';
 import { mergeCoverage, prepare, trendBy } from './analyses.js';
-import { countSuppressed, loadInputs, parseLang, parsePositiveInt, parseProbability, readingParameters, stderrPainter, stdoutPainter, takeStore, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
+import { checkFailOn, countSuppressed, loadInputs, parseFailOn, parseLang, parsePositiveInt, parseProbability, readingParameters, stderrPainter, stdoutPainter, takeStore, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
 import { linkOptions, type LinkCommandOptions } from './transition.js';
 
 export interface TrendCommandOptions extends CommonOptions, LinkCommandOptions {
@@ -21,6 +22,21 @@ export interface TrendCommandOptions extends CommonOptions, LinkCommandOptions {
   streak?: string;
   format?: string;
   excel?: boolean;
+  failOn?: string;
+}
+
+/** Keys --fail-on may name: those of the flat trend rows. */
+function trendKeys(): string[] {
+  const perMetric = [...GAP_TREND_METRICS, ...TRANSITION_TREND_METRICS].flatMap((m) => [
+    m,
+    `${m}_ci_low`,
+    `${m}_ci_high`,
+    `${m}_change_prev`,
+    `${m}_change_prev_sign`,
+    `${m}_change_period`,
+    `${m}_change_period_sign`,
+  ]);
+  return [...DIMENSIONS, 'analysis', 'level', 'n', 'direction', 'relative', 'streak', 'streak_direction', 'streak_relative', 'streak_relative_direction', ...perMetric];
 }
 
 export function parseOutputFormat<F extends string>(value: string | undefined, excel: boolean, formats: readonly F[]): F {
@@ -36,6 +52,7 @@ export async function runTrend(files: string[], options: TrendCommandOptions): P
   const format = parseOutputFormat<TrendFormat>(options.format, excel, ['table', 'json', 'csv']);
   const lang = parseLang(options.lang);
   const link = linkOptions(options);
+  const failOn = parseFailOn(options.failOn, trendKeys());
   const loaded = await loadInputs(files, options);
   const { config } = loaded;
   const { gapBy, transitionBy } = trendBy(options.by, config.by ?? DEFAULT_TREND_BY);
@@ -63,6 +80,7 @@ export async function runTrend(files: string[], options: TrendCommandOptions): P
     alpha,
     streak: minStreak,
     ...readingParameters(options),
+    fail_on: options.failOn ?? null,
   };
   const suppressed = countSuppressed([...gap.groups, ...transition.groups]);
   const meta = buildMeta('trend', parameters, loaded.files, mergeCoverage(prepared.gapCoverage, prepared.transitionCoverage), suppressed);
@@ -72,5 +90,8 @@ export async function runTrend(files: string[], options: TrendCommandOptions): P
     process.stderr.write(lang === 'sv' ? 'ska-analyze: bara ett läsår i exporterna; ingen förändring att visa.\n' : 'ska-analyze: only one school year in the exports; no change to show.\n');
   }
   await writeReport(text, options.output);
-  return 0;
+  if (!failOn) return 0;
+  // Thresholds apply to each series' latest school year (where its streak ends), once per group.
+  const latest = flattenTrend(result).filter((row) => row.school_year === (row.analysis === 'gap' ? result.gap.school_years.at(-1) : result.transition?.school_years.at(-1)));
+  return checkFailOn(latest, failOn, ['analysis' as Dimension, ...gapBy], lang);
 }

@@ -87,4 +87,15 @@ describe('trend on the demo data (three school years)', () => {
     expect(out.stdout.split('\n')[0]).toBe('Betyg jämfört med nationella prov');
     expect(out.stderr).not.toContain('bara ett läsår');
   });
+
+  it('exits 3 with --fail-on when a group leans one way several springs running, naming the groups', () => {
+    const out = run(['trend', ...DEMO, '--format', 'json', '--fail-on', 'streak_relative>=3']);
+    expect(out.status).toBe(3);
+    expect(out.stderr).toMatch(/--fail-on streak_relative>=3: \d+ grupper \(gap · 2024\/25 · 6 · Södra · Solåsens skola · EN/);
+    // Counted once per group, in the latest year: the same number as the JSON's latest-year rows with the streak.
+    const latest = report.rows.filter((r) => r.school_year === '2024/25' && (r.streak_relative as number) >= 3);
+    expect(out.stderr).toContain(`${latest.length} grupper`);
+    expect(run(['trend', ...DEMO, '-q', '--fail-on', 'streak_relative>=4']).status).toBe(0);
+    expect(run(['trend', ...DEMO, '-q', '--fail-on', 'nonsense>1']).status).toBe(2);
+  });
 });
