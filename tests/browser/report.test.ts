@@ -2,12 +2,12 @@
  * The board report opened in a real browser (Debian chromium): it draws, it makes no request,
  * and it shows no pupil id, no name and no figure of a hidden group.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../cli/run.js';
-import { openHtml, saveScreenshot, type OpenedPage } from './chromium.js';
+import { SCREENSHOT_DIR, openHtml, saveScreenshot, type OpenedPage } from './chromium.js';
 
 interface El {
   textContent: string | null;
@@ -122,6 +122,20 @@ describe('report --format html in a real browser (Debian chromium)', () => {
     expect(section).not.toMatch(/\bpp\b/);
     const footer = (await opened.page.locator('footer').textContent()) ?? '';
     expect(footer).toContain('Källa: Skolverket. Egen bearbetning av data från Skolverket');
+  });
+
+  it('prints to A4 (print styles: a page per part), written as a PDF for review', async () => {
+    await opened.page.emulateMedia({ media: 'print' });
+    const nav = await opened.page.locator('nav').isVisible();
+    expect(nav).toBe(false);
+    const pdf = await opened.page.pdf({ format: 'A4', printBackground: true });
+    await opened.page.emulateMedia({ media: 'screen' });
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    // Summary, five main parts and the appendix each start a page; the tables run over several.
+    expect(pages).toBeGreaterThanOrEqual(7);
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    writeFileSync(join(SCREENSHOT_DIR, 'report.pdf'), pdf);
   });
 
   it('writes a screenshot for review', async () => {
