@@ -2,7 +2,10 @@
  * The analyses `trend` and `report` run together from one read of the exports: the gap pairs
  * and the transition links are both made from the store before it is let go.
  */
+import { analyseGap, type GapResult } from '../analysis/gap.js';
 import { pairGradesWithTests } from '../analysis/pairs.js';
+import { gapTrend, transitionTrend, type TrendPart, type TrendResult } from '../analysis/trend.js';
+import { analyseTransition, type TransitionResult } from '../analysis/transition.js';
 import { linkTransition, type LinkOptions, type TransitionRecord } from '../analysis/transition.js';
 import { genderResolver } from '../normalise/ingest.js';
 import type { ResultStore } from '../normalise/store.js';
@@ -37,4 +40,44 @@ export function trendBy(value: string | undefined, fallback: readonly Dimension[
   const gapBy: Dimension[] = ['school_year', ...by];
   const transitionBy: Dimension[] = ['school_year', ...by.filter((dim) => dim !== 'grade_level' && dim !== 'teacher')];
   return { gapBy, transitionBy };
+}
+
+export interface CycleSettings {
+  gapBy: readonly Dimension[];
+  transitionBy: readonly Dimension[];
+  minGroup: number;
+  alpha: number;
+  minStreak: number;
+  /** An earlier gap JSON's tables as the grading standard (gap --reference FILE.json). */
+  standard?: ReadonlyMap<string, Float64Array>;
+}
+
+/** gap and transition grouped by school year, and the trends over them. */
+export function analyseCycle(prepared: Prepared, settings: CycleSettings): { gap: GapResult; transition: TransitionResult; trend: TrendResult & { gap: TrendPart } } {
+  const { gapBy, transitionBy, minGroup, alpha, minStreak, standard } = settings;
+  const gap = analyseGap(prepared.cells, { by: gapBy, minGroup, alpha, ...(standard ? { reference: standard } : {}) });
+  const transition = analyseTransition(prepared.records, { by: transitionBy, minGroup, alpha });
+  const trend = {
+    options: { minStreak },
+    gap: gapTrend(gap),
+    transition: prepared.records.length > 0 ? transitionTrend(transition) : null,
+  };
+  return { gap, transition, trend };
+}
+
+/** The --from/--to/kinds/attribution part of meta.parameters (transition, trend, report). */
+export function linkParameters(link: LinkOptions): Record<string, unknown> {
+  return { from: link.fromLevel, to: link.toLevel, from_kind: link.fromKind, to_kind: link.toKind, attribute_to: link.attributeTo };
+}
+
+/** meta.parameters of trend and report: the groupings, the link and the thresholds. */
+export function cycleParameters(settings: CycleSettings, link: LinkOptions): Record<string, unknown> {
+  return {
+    by: settings.gapBy,
+    transition_by: settings.transitionBy,
+    ...linkParameters(link),
+    min_group: settings.minGroup,
+    alpha: settings.alpha,
+    streak: settings.minStreak,
+  };
 }

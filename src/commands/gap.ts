@@ -6,7 +6,7 @@ import { divergentPairs, pairGradesWithTests } from '../analysis/pairs.js';
 import { UsageError } from '../errors.js';
 import { compareWithReference } from '../analysis/reference-compare.js';
 import { referenceSection } from '../render/reference.js';
-import { resolveReferences, type ReferenceOptions } from './references.js';
+import { referenceParameters, resolveReferences, type ReferenceOptions } from './references.js';
 import { readEarlierRun } from '../read/earlier-run.js';
 import { GAP_COMPARE_METRICS } from '../analysis/compare.js';
 import { GAP_METRIC_LABELS } from '../render/labels.js';
@@ -94,11 +94,7 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
     list_cases: options.listCases === true,
     show_ids: options.showIds === true,
     shrink: options.shrink === true,
-    reference: references.standard?.file ?? null,
-    reference_figures: references.published?.info.files.map((file) => file.file) ?? [],
-    reference_unit: references.published ? (referenceUnit ?? null) : null,
-    reference_provider: references.published ? (options.referenceProvider ?? null) : null,
-    reference_files: references.manifest,
+    ...referenceParameters(references, referenceUnit, options.referenceProvider),
     fail_on: options.failOn ?? null,
     compare_with: options.compareWith ?? null,
   };

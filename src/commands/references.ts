@@ -19,6 +19,17 @@ export interface ReferenceOptions {
   referenceProvider?: string;
 }
 
+/** The reference part of meta.parameters (gap, report): which files, unit and provider, and each file's SHA-256. */
+export function referenceParameters(references: References, unit: string | undefined, provider: string | undefined): Record<string, unknown> {
+  return {
+    reference: references.standard?.file ?? null,
+    reference_figures: references.published?.info.files.map((file) => file.file) ?? [],
+    reference_unit: references.published ? (unit ?? null) : null,
+    reference_provider: references.published ? (provider ?? null) : null,
+    reference_files: references.manifest,
+  };
+}
+
 /** The options, else the config file's `reference` / `reference_unit`; read and checked before any export. */
 export async function resolveReferences(options: ReferenceOptions): Promise<{ references: References; referenceUnit: string | undefined }> {
   const given = typeof options.reference === 'string' ? [options.reference] : (options.reference ?? []);

@@ -2,9 +2,7 @@
  * `ska-analyze report FILES… --format html|md --output FILE`: gap, transition and trend in one
  * go, as a report for the board (nämnd) and principals, in Swedish.
  */
-import { analyseGap, DEFAULT_GAP_BY } from '../analysis/gap.js';
-import { analyseTransition } from '../analysis/transition.js';
-import { gapTrend, transitionTrend } from '../analysis/trend.js';
+import { DEFAULT_GAP_BY } from '../analysis/gap.js';
 import { UsageError } from '../errors.js';
 import { buildMeta } from '../meta.js';
 import type { ResultStore } from '../normalise/store.js';
@@ -13,10 +11,10 @@ import { renderReportHtml } from '../render/report-html.js';
 import { renderReportMarkdown } from '../render/report-md.js';
 import { renderSummary } from '../render/summary.js';
 import type { Dimension } from '../types.js';
-import { mergeCoverage, prepare } from './analyses.js';
+import { analyseCycle, cycleParameters, mergeCoverage, prepare } from './analyses.js';
 import { countSuppressed, loadInputs, parsePositiveInt, parseProbability, readingParameters, stderrPainter, takeStore, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
 import { linkOptions, type LinkCommandOptions } from './transition.js';
-import { resolveReferences, type ReferenceOptions } from './references.js';
+import { referenceParameters, resolveReferences, type ReferenceOptions } from './references.js';
 import { compareWithReference } from '../analysis/reference-compare.js';
 import { referenceAttribution, referenceDocSection } from '../render/reference.js';
 
@@ -43,33 +41,15 @@ export async function runReport(files: string[], options: ReportCommandOptions):
   const alpha = parseProbability('--alpha', options.alpha, 0.05);
   const minStreak = parsePositiveInt('--streak', options.streak, 3);
 
-  const prepared = ((store: ResultStore) => prepare(store, link))(takeStore(loaded));
   const standard = references.standard?.tables;
-  const gap = analyseGap(prepared.cells, { by: DEFAULT_GAP_BY, minGroup, alpha, ...(standard ? { reference: standard } : {}) });
-  const transition = analyseTransition(prepared.records, { by: TRANSITION_BY, minGroup, alpha });
-  const trend = {
-    options: { minStreak },
-    gap: gapTrend(gap),
-    transition: prepared.records.length > 0 ? transitionTrend(transition) : null,
-  };
+  const settings = { gapBy: DEFAULT_GAP_BY, transitionBy: TRANSITION_BY, minGroup, alpha, minStreak, ...(standard ? { standard } : {}) };
+  const prepared = ((store: ResultStore) => prepare(store, link))(takeStore(loaded));
+  const { gap, transition, trend } = analyseCycle(prepared, settings);
   const parameters = {
     format,
-    by: DEFAULT_GAP_BY,
-    transition_by: TRANSITION_BY,
-    from: link.fromLevel,
-    to: link.toLevel,
-    from_kind: link.fromKind,
-    to_kind: link.toKind,
-    attribute_to: link.attributeTo,
-    min_group: minGroup,
-    alpha,
-    streak: minStreak,
+    ...cycleParameters(settings, link),
     ...readingParameters(options),
-    reference: references.standard?.file ?? null,
-    reference_figures: references.published?.info.files.map((file) => file.file) ?? [],
-    reference_unit: references.published ? (referenceUnit ?? null) : null,
-    reference_provider: references.published ? (options.referenceProvider ?? null) : null,
-    reference_files: references.manifest,
+    ...referenceParameters(references, referenceUnit, options.referenceProvider),
   };
   const meta = buildMeta('report', parameters, loaded.files, mergeCoverage(prepared.gapCoverage, prepared.transitionCoverage), countSuppressed([...gap.groups, ...transition.groups]));
   const published = references.published;

@@ -10,6 +10,7 @@ import { renderSummary } from '../render/summary.js';
 import { flattenTransition, TRANSITION_FIGURE_KEYS, transitionRenderers, type TransitionFormat } from '../render/transition.js';
 import { DIMENSIONS } from '../types.js';
 import { readEarlierRun } from '../read/earlier-run.js';
+import { linkParameters } from './analyses.js';
 import { TRANSITION_COMPARE_METRICS } from '../analysis/compare.js';
 import { TRANSITION_METRIC_LABELS } from '../render/labels.js';
 import { checkFailOn, comparisonFor, countSuppressed, loadInputs, parseFailOn, maskPupils, readingParameters, takeStore, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
@@ -100,11 +101,7 @@ export async function runTransition(files: string[], options: TransitionCommandO
   const cases = options.listCases ? maskPupils(listTransitionCases(records), options.showIds === true) : null;
   const suppressed = countSuppressed(result.groups);
   const parameters = {
-    from: link.fromLevel,
-    to: link.toLevel,
-    from_kind: link.fromKind,
-    to_kind: link.toKind,
-    attribute_to: link.attributeTo,
+    ...linkParameters(link),
     by,
     min_group: minGroup,
     alpha,

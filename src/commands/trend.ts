@@ -2,16 +2,14 @@
  * `ska-analyze trend FILES…`: the gap and transition figures per school year for each group,
  * the change since the previous year and over the whole period, and same-direction streaks.
  */
-import { analyseGap } from '../analysis/gap.js';
-import { analyseTransition } from '../analysis/transition.js';
-import { DEFAULT_TREND_BY, GAP_TREND_METRICS, TRANSITION_TREND_METRICS, gapTrend, transitionTrend } from '../analysis/trend.js';
+import { DEFAULT_TREND_BY, GAP_TREND_METRICS, TRANSITION_TREND_METRICS } from '../analysis/trend.js';
 import { UsageError } from '../errors.js';
 import { buildMeta } from '../meta.js';
 import type { ResultStore } from '../normalise/store.js';
 import { renderSummary } from '../render/summary.js';
 import { flattenTrend, trendRenderers, type TrendFormat } from '../render/trend.js';
 import { DIMENSIONS, type Dimension } from '../types.js';
-import { mergeCoverage, prepare, trendBy } from './analyses.js';
+import { analyseCycle, cycleParameters, mergeCoverage, prepare, trendBy } from './analyses.js';
 import { checkFailOn, countSuppressed, loadInputs, parseFailOn, parseLang, parsePositiveInt, parseProbability, readingParameters, stderrPainter, stdoutPainter, takeStore, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
 import { linkOptions, type LinkCommandOptions } from './transition.js';
 
@@ -60,28 +58,10 @@ export async function runTrend(files: string[], options: TrendCommandOptions): P
   const alpha = parseProbability('--alpha', options.alpha, 0.05);
   const minStreak = parsePositiveInt('--streak', options.streak, 3);
 
+  const settings = { gapBy, transitionBy, minGroup, alpha, minStreak };
   const prepared = ((store: ResultStore) => prepare(store, link))(takeStore(loaded));
-  const gap = analyseGap(prepared.cells, { by: gapBy, minGroup, alpha });
-  const transition = analyseTransition(prepared.records, { by: transitionBy, minGroup, alpha });
-  const result = {
-    options: { minStreak },
-    gap: gapTrend(gap),
-    transition: prepared.records.length > 0 ? transitionTrend(transition) : null,
-  };
-  const parameters = {
-    by: gapBy,
-    transition_by: transitionBy,
-    from: link.fromLevel,
-    to: link.toLevel,
-    from_kind: link.fromKind,
-    to_kind: link.toKind,
-    attribute_to: link.attributeTo,
-    min_group: minGroup,
-    alpha,
-    streak: minStreak,
-    ...readingParameters(options),
-    fail_on: options.failOn ?? null,
-  };
+  const { gap, transition, trend: result } = analyseCycle(prepared, settings);
+  const parameters = { ...cycleParameters(settings, link), ...readingParameters(options), fail_on: options.failOn ?? null };
   const suppressed = countSuppressed([...gap.groups, ...transition.groups]);
   const meta = buildMeta('trend', parameters, loaded.files, mergeCoverage(prepared.gapCoverage, prepared.transitionCoverage), suppressed);
   const text = trendRenderers[format]({ meta, result }, { lang, paint: stdoutPainter(options.output), excel, matrix: false });
