@@ -100,6 +100,11 @@ function estimate(row: FlatRow, metric: CompareMetric): Estimate | null {
   };
 }
 
+/** A group's identity across runs: its dimensions other than school_year, and its level. */
+export function matchKey(dims: readonly Dimension[], row: FlatRow): string {
+  return JSON.stringify([...dims.map((dim) => row[dim] ?? null), row.level ?? null]);
+}
+
 /**
  * Match `after` (this run) against `before` (the earlier run). `dims` are this run's `--by`
  * dimensions; `byYear` says whether the rows carry school_year.
@@ -114,7 +119,7 @@ export function compareRuns(before: readonly FlatRow[], after: readonly FlatRow[
     for (const dim of matchDims) out[dim] = row[dim] ?? null;
     return out;
   };
-  const keyOf = (row: FlatRow) => JSON.stringify([...matchDims.map((dim) => row[dim] ?? null), row.level ?? null]);
+  const keyOf = (row: FlatRow) => matchKey(matchDims, row);
   let duplicates = 0;
   let hiddenBefore = 0;
   const pick = (rows: readonly FlatRow[], year: string | null, hide: (row: FlatRow) => boolean) => {

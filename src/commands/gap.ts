@@ -23,6 +23,7 @@ import {
   comparisonFor,
   loadInputs,
   parseFailOn,
+  parseOutputFormat,
   maskPupils,
   readingParameters,
   takeStore,
@@ -51,19 +52,9 @@ export interface GapCommandOptions extends CommonOptions, ReferenceOptions {
   compareWith?: string;
 }
 
-const FORMATS: readonly GapFormat[] = ['table', 'json', 'csv'];
-
-function parseFormat(value: string | undefined, excel: boolean): GapFormat {
-  if (excel && value !== undefined && value !== 'csv') throw new UsageError('--excel writes CSV; it cannot be combined with --format ' + value);
-  const format = value ?? (excel ? 'csv' : 'table');
-  const known = FORMATS.find((candidate) => candidate === format);
-  if (!known) throw new UsageError(`--format: use ${FORMATS.join(', ')}, not "${format}"`);
-  return known;
-}
-
 /** Runs the command; resolves to the exit code (3 when --fail-on is breached). */
 export async function runGap(files: string[], options: GapCommandOptions): Promise<number> {
-  const format = parseFormat(options.format, options.excel === true);
+  const format = parseOutputFormat<GapFormat>(options.format, options.excel === true, ['table', 'json', 'csv']);
   const lang = parseLang(options.lang);
   if (options.showIds && !options.listCases) throw new UsageError('--show-ids only works together with --list-cases');
   const failOn = parseFailOn(options.failOn, [...DIMENSIONS, 'level', 'n', ...GAP_FIGURE_KEYS]);

@@ -99,6 +99,15 @@ export async function loadInputs(files: readonly string[], options: CommonOption
   return { config, files: read.files, store: read.store };
 }
 
+/** --format and --excel: --excel means CSV and cannot be combined with another --format. */
+export function parseOutputFormat<F extends string>(value: string | undefined, excel: boolean, formats: readonly F[]): F {
+  if (excel && value !== undefined && value !== 'csv') throw new UsageError(`--excel writes CSV; it cannot be combined with --format ${value}`);
+  const text = value ?? (excel ? 'csv' : 'table');
+  const format = formats.find((candidate) => candidate === text);
+  if (!format) throw new UsageError(`--format: use ${formats.join(', ')}, not "${text}"`);
+  return format;
+}
+
 /** Parse --fail-on before any file is read. */
 export function parseFailOn(text: string | undefined, keys: readonly string[]): Condition[] | null {
   if (text === undefined) return null;

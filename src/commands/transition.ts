@@ -13,7 +13,7 @@ import { readEarlierRun } from '../read/earlier-run.js';
 import { linkParameters } from './analyses.js';
 import { TRANSITION_COMPARE_METRICS } from '../analysis/compare.js';
 import { TRANSITION_METRIC_LABELS } from '../render/labels.js';
-import { checkFailOn, comparisonFor, countSuppressed, loadInputs, parseFailOn, maskPupils, readingParameters, takeStore, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
+import { checkFailOn, comparisonFor, countSuppressed, parseOutputFormat, loadInputs, parseFailOn, maskPupils, readingParameters, takeStore, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
 
 /** The options that say which results are linked (transition, trend, report). */
 export interface LinkCommandOptions {
@@ -78,10 +78,7 @@ export function linkOptions(options: LinkCommandOptions): LinkOptions {
 /** Runs the command; resolves to the exit code (3 when --fail-on is breached). */
 export async function runTransition(files: string[], options: TransitionCommandOptions): Promise<number> {
   const excel = options.excel === true;
-  if (excel && options.format !== undefined && options.format !== 'csv') throw new UsageError(`--excel writes CSV; it cannot be combined with --format ${options.format}`);
-  const formatText = options.format ?? (excel ? 'csv' : 'table');
-  const format = (['table', 'json', 'csv'] as const).find((f) => f === formatText);
-  if (!format) throw new UsageError(`--format: use table, json or csv, not "${formatText}"`);
+  const format = parseOutputFormat<TransitionFormat>(options.format, excel, ['table', 'json', 'csv']);
   const lang = parseLang(options.lang);
   if (options.showIds && !options.listCases) throw new UsageError('--show-ids only works together with --list-cases');
   const link = linkOptions(options);

@@ -3,12 +3,12 @@
  * the change since the previous year and over the whole period, and same-direction streaks.
  */
 import { DEFAULT_TREND_BY, GAP_TREND_METRICS, TRANSITION_TREND_METRICS } from '../analysis/trend.js';
-import { UsageError } from '../errors.js';
 import { buildMeta } from '../meta.js';
 import type { ResultStore } from '../normalise/store.js';
 import { renderSummary } from '../render/summary.js';
 import { flattenTrend, trendRenderers, type TrendFormat } from '../render/trend.js';
 import { DIMENSIONS, type Dimension } from '../types.js';
+import { parseOutputFormat } from './shared.js';
 import { analyseCycle, cycleParameters, mergeCoverage, prepare, trendBy } from './analyses.js';
 import { checkFailOn, countSuppressed, loadInputs, parseFailOn, parseLang, parsePositiveInt, parseProbability, readingParameters, stderrPainter, stdoutPainter, takeStore, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
 import { linkOptions, type LinkCommandOptions } from './transition.js';
@@ -35,14 +35,6 @@ function trendKeys(): string[] {
     `${m}_change_period_sign`,
   ]);
   return [...DIMENSIONS, 'analysis', 'level', 'n', 'direction', 'relative', 'streak', 'streak_direction', 'streak_relative', 'streak_relative_direction', ...perMetric];
-}
-
-export function parseOutputFormat<F extends string>(value: string | undefined, excel: boolean, formats: readonly F[]): F {
-  if (excel && value !== undefined && value !== 'csv') throw new UsageError(`--excel writes CSV; it cannot be combined with --format ${value}`);
-  const text = value ?? (excel ? 'csv' : 'table');
-  const format = formats.find((candidate) => candidate === text);
-  if (!format) throw new UsageError(`--format: use ${formats.join(', ')}, not "${text}"`);
-  return format;
 }
 
 export async function runTrend(files: string[], options: TrendCommandOptions): Promise<number> {

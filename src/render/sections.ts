@@ -3,7 +3,7 @@
  * published figures): shown after the table, as their own key in JSON, and as extra columns on
  * the matching rows in CSV. Built from analysis results; no statistics here.
  */
-import type { ComparedGroup, Comparison, CompareMetric } from '../analysis/compare.js';
+import { matchKey, type ComparedGroup, type Comparison, type CompareMetric } from '../analysis/compare.js';
 import type { GroupPlan } from '../analysis/groups.js';
 import type { FileChange } from '../read/earlier-run.js';
 import type { Dimension } from '../types.js';
@@ -61,7 +61,7 @@ export function comparisonSection(
   const dims = comparison.dims;
   const flat = comparison.groups.map((group) => flatGroup(group, dims, metrics));
   const index = new Map<string, ComparedGroup>();
-  const keyOf = (row: Readonly<Record<string, unknown>>) => JSON.stringify([...dims.map((dim) => row[dim] ?? null), row.level ?? null]);
+  const keyOf = (row: Readonly<Record<string, unknown>>) => matchKey(dims, row);
   for (const group of comparison.groups) if (group.status !== 'gone') index.set(keyOf({ ...group.key, level: group.level }), group);
   const seriesPlan: GroupPlan = { ...plan, by: plan.by.filter((d) => d !== 'school_year'), strata: plan.strata.filter((d) => d !== 'school_year') };
   const csvColumns = ['before_school_year', 'n_before', ...metrics.flatMap((m) => [`${m.key}_before`, `${m.key}_change`, `${m.key}_change_sign`])];
