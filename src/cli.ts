@@ -9,6 +9,7 @@ import { runTransition } from './commands/transition.js';
 import { runTrend } from './commands/trend.js';
 import { runReport } from './commands/report.js';
 import { InputError, UsageError } from './errors.js';
+import { ClosedPipe, type Io } from './io.js';
 import { TOOL_VERSION } from './meta.js';
 import { DIMENSIONS } from './types.js';
 
@@ -23,8 +24,17 @@ function commonOptions(command: Command): Command {
     .option('-q, --quiet', 'no row accounting on stderr');
 }
 
-export function buildProgram(): Command {
+/** Set by a command's action: the exit code it resolved to. */
+interface Outcome {
+  code: number;
+}
+
+export function buildProgram(io: Io, outcome: Outcome = { code: 0 }): Command {
   const program = new Command();
+  program.configureOutput({
+    writeOut: (text) => void io.stdout.write(text),
+    writeErr: (text) => void io.stderr.write(text),
+  });
   program
     .name('ska-analyze')
     .description('Systematiskt kvalitetsarbete: teacher grades against national tests, from school exports as they are.')
@@ -62,7 +72,7 @@ export function buildProgram(): Command {
         'add empirical-Bayes estimates of each group\'s standardised gap (std_gap_shrunk) next to the raw ones. Caveat: shrinkage moves small schools toward the mean, so a small school\'s real difference is understated; use it to rank, never instead of the raw figures',
       ),
   ).action(async (files: string[], options: Record<string, unknown>) => {
-    process.exitCode = await runGap(files, options);
+    outcome.code = await runGap(files, options, io);
   });
 
   commonOptions(
@@ -85,7 +95,7 @@ export function buildProgram(): Command {
       .option('--compare-with <file>', 'show what changed against an earlier run: the JSON of an earlier "transition --format json" run')
       .option('--show-ids', 'with --list-cases: show the pupil ids (personal data: handle with care)'),
   ).action(async (files: string[], options: Record<string, unknown>) => {
-    process.exitCode = await runTransition(files, options);
+    outcome.code = await runTransition(files, options, io);
   });
 
   commonOptions(
@@ -106,7 +116,7 @@ export function buildProgram(): Command {
       .option('--excel', 'CSV for Swedish Excel: semicolons, decimal commas, BOM (implies --format csv)')
       .option('--fail-on <conditions>', 'exit with code 3 when a group breaches a threshold in the latest school year, e.g. "streak_relative>=3" (a school above or below the municipality three springs running)'),
   ).action(async (files: string[], options: Record<string, unknown>) => {
-    process.exitCode = await runTrend(files, options);
+    outcome.code = await runTrend(files, options, io);
   });
 
   commonOptions(
@@ -132,7 +142,7 @@ export function buildProgram(): Command {
       .option('--reference-unit <name>', 'unit of the published figures: Riket, a kommun or school name or code, or a comma-separated list (default: config "reference_unit", else Riket, else every unit in the file)')
       .option('--reference-provider <type>', 'Typ av huvudman of the published figures: Samtliga, Kommunal or Enskild'),
   ).action(async (files: string[], options: Record<string, unknown>) => {
-    process.exitCode = await runReport(files, options);
+    outcome.code = await runReport(files, options, io);
   });
 
   program
@@ -148,7 +158,7 @@ export function buildProgram(): Command {
     .option('--min-group <n>', 'min_group to write (default 10)')
     .option('-q, --quiet', 'no summary on stderr')
     .action(async (files: string[], options: Record<string, unknown>) => {
-      process.exitCode = await runInit(files, options);
+      outcome.code = await runInit(files, options, io);
     });
 
   commonOptions(
@@ -158,34 +168,35 @@ export function buildProgram(): Command {
       .argument('<files...>', 'exports (CSV), folders of them, or - for stdin')
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json'])),
   ).action(async (files: string[], options: Record<string, unknown>) => {
-    await runInspect(files, options);
+    outcome.code = await runInspect(files, options, io);
   });
   return program;
 }
 
-function fail(message: string, code: number): never {
-  process.stderr.write(`ska-analyze: ${message}\n`);
-  process.exit(code);
-}
-
-export async function main(argv: readonly string[]): Promise<void> {
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0);
-    fail(`cannot write the report: ${error.message}`, 2);
-  });
-  const program = buildProgram();
+/**
+ * Run the program with these arguments (without node and the script: `process.argv.slice(2)`)
+ * and resolve to the exit code. The one place that maps errors to messages and codes; it never
+ * exits the process, so tests call it in-process with their own streams.
+ */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const fail = (message: string, code: number): number => {
+    io.stderr.write(`ska-analyze: ${message}\n`);
+    return code;
+  };
+  const outcome: Outcome = { code: 0 };
+  const program = buildProgram(io, outcome);
   try {
-    await program.parseAsync([...argv]);
+    await program.parseAsync([...argv], { from: 'user' });
+    return outcome.code;
   } catch (error) {
+    if (error instanceof ClosedPipe) return 0;
     if (error instanceof CommanderError) {
       // Help and version exit 0; usage mistakes 2 (commander has already printed the message).
-      process.exit(error.exitCode === 0 ? 0 : 2);
+      return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof InputError || error instanceof UsageError) fail(error.message, error.exitCode);
+    if (error instanceof InputError || error instanceof UsageError) return fail(error.message, error.exitCode);
     const message = error instanceof Error ? error.message : String(error);
-    if (process.env.SKA_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    fail(`internal error: ${message} (this is a bug; run with SKA_DEBUG=1 for details and please report it)`, 1);
+    if (io.env.SKA_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return fail(`internal error: ${message} (this is a bug; run with SKA_DEBUG=1 for details and please report it)`, 1);
   }
 }
-
-await main(process.argv);

@@ -11,6 +11,7 @@ import { readEarlierRun } from '../read/earlier-run.js';
 import { GAP_COMPARE_METRICS } from '../analysis/compare.js';
 import { GAP_METRIC_LABELS } from '../render/labels.js';
 import { buildMeta } from '../meta.js';
+import type { Io } from '../io.js';
 import { genderResolver } from '../normalise/ingest.js';
 import type { ResultStore } from '../normalise/store.js';
 import { gapRenderers, type GapFormat } from '../render/gap.js';
@@ -53,7 +54,7 @@ export interface GapCommandOptions extends CommonOptions, ReferenceOptions {
 }
 
 /** Runs the command; resolves to the exit code (3 when --fail-on is breached). */
-export async function runGap(files: string[], options: GapCommandOptions): Promise<number> {
+export async function runGap(files: string[], options: GapCommandOptions, io: Io): Promise<number> {
   const format = parseOutputFormat<GapFormat>(options.format, options.excel === true, ['table', 'json', 'csv']);
   const lang = parseLang(options.lang);
   if (options.showIds && !options.listCases) throw new UsageError('--show-ids only works together with --list-cases');
@@ -62,7 +63,7 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
   const { references, referenceUnit } = await resolveReferences(options);
   const reference = references.standard?.tables;
   const earlier = options.compareWith === undefined ? null : await readEarlierRun(options.compareWith, 'gap');
-  const loaded = await loadInputs(files, options);
+  const loaded = await loadInputs(files, options, io);
   const { config } = loaded;
   const by = parseBy(options.by, config.by ?? DEFAULT_GAP_BY);
   const minGroup = parsePositiveInt('--min-group', options.minGroup, config.min_group ?? 10);
@@ -92,15 +93,15 @@ export async function runGap(files: string[], options: GapCommandOptions): Promi
   const meta = { ...buildMeta('gap', parameters, loaded.files, coverage, suppressed), multiple_comparisons: result.comparisons };
   const sections = earlier && !cases ? [comparisonFor(earlier, flattenGap(result), result.plan, parameters, loaded.files, GAP_COMPARE_METRICS, GAP_METRIC_LABELS, minGroup)] : [];
   if (references.published && !cases) sections.push(referenceSection(compareWithReference(result, references.published.pooled, { alpha }), references.published.info));
-  if (references.published) writeDiagnostics(references.published.warnings.map((line) => `ska-analyze: ${line}\n`).join(''), options.quiet);
+  if (references.published) writeDiagnostics(references.published.warnings.map((line) => `ska-analyze: ${line}\n`).join(''), options.quiet, io);
   const report = { meta, result, cases, sections };
   const text = gapRenderers[format](report, {
     lang,
-    paint: stdoutPainter(options.output),
+    paint: stdoutPainter(options.output, io),
     excel: options.excel === true,
     matrix: options.matrix === true,
   });
-  writeDiagnostics(renderSummary(meta, lang, stderrPainter()), options.quiet);
-  await writeReport(text, options.output);
-  return failOn ? checkFailOn(flattenGap(result), failOn, by, lang) : 0;
+  writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);
+  await writeReport(text, options.output, io);
+  return failOn ? checkFailOn(flattenGap(result), failOn, by, lang, io) : 0;
 }

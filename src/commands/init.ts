@@ -18,6 +18,7 @@ import type { ResultStore } from '../normalise/store.js';
 import { fold } from '../normalise/text.js';
 import { formatCount } from '../render/format.js';
 import { DIMENSIONS } from '../types.js';
+import type { Io } from '../io.js';
 import { loadInputs, parsePositiveInt, takeStore, writeDiagnostics, writeReport } from './shared.js';
 
 export interface InitOptions {
@@ -242,7 +243,7 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-export async function runInit(files: string[], options: InitOptions): Promise<number> {
+export async function runInit(files: string[], options: InitOptions, io: Io): Promise<number> {
   const output = options.output ?? DEFAULT_OUTPUT;
   const toStdout = output === '-';
   const minGroup = parsePositiveInt('--min-group', options.minGroup, 10);
@@ -264,7 +265,7 @@ export async function runInit(files: string[], options: InitOptions): Promise<nu
     ...(options.areas !== undefined ? { areas: options.areas } : {}),
     ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
     ...(options.quiet !== undefined ? { quiet: options.quiet } : {}),
-  });
+  }, io);
   const store = takeStore(loaded);
   const reports = loaded.files;
   const configName = toStdout ? DEFAULT_OUTPUT : basename(output);
@@ -351,7 +352,7 @@ export async function runInit(files: string[], options: InitOptions): Promise<nu
   // What init writes must be what every other command reads.
   parseConfig(configName, text);
 
-  if (toStdout) await writeReport(text, undefined);
+  if (toStdout) await writeReport(text, undefined, io);
   else {
     try {
       await writeFile(output, text, { encoding: 'utf8', flag: force ? 'w' : 'wx' });
@@ -373,6 +374,6 @@ export async function runInit(files: string[], options: InitOptions): Promise<nu
     ...conflicts.map((conflict) => `  OBS: ${conflict}`),
     `  skrev ${toStdout ? 'till stdout' : output}`,
   ];
-  writeDiagnostics(`${summary.join('\n')}\n`, options.quiet);
+  writeDiagnostics(`${summary.join('\n')}\n`, options.quiet, io);
   return 0;
 }

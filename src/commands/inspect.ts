@@ -14,6 +14,7 @@ import { mergeAreas, readAreaMapping } from '../read/areas.js';
 import { resolveInputs } from '../read/inputs.js';
 import { stdoutPainter, parseEncoding, parseLang, writeReport, type CommonOptions } from './shared.js';
 import { renderInspect } from '../render/inspect.js';
+import type { Io } from '../io.js';
 
 export interface InspectCommandOptions extends CommonOptions {
   format?: string;
@@ -80,7 +81,7 @@ function countInvalidCheckDigits(store: ResultStore): number {
   return invalid;
 }
 
-export async function runInspect(files: string[], options: InspectCommandOptions): Promise<void> {
+export async function runInspect(files: string[], options: InspectCommandOptions, io: Io): Promise<number> {
   const format = options.format ?? 'table';
   if (format !== 'table' && format !== 'json') throw new UsageError(`--format: use table or json, not "${format}"`);
   const lang = parseLang(options.lang);
@@ -89,12 +90,12 @@ export async function runInspect(files: string[], options: InspectCommandOptions
   const schoolYears = options.schoolYears === undefined ? undefined : parseSchoolYears(options.schoolYears);
   let fromFile: Map<string, string> | null = null;
   if (options.areas !== undefined) {
-    const [source] = await resolveInputs([options.areas]);
+    const [source] = await resolveInputs([options.areas], io.stdin);
     if (source) fromFile = await readAreaMapping(source);
   }
   const areas = mergeAreas(config.areas, fromFile);
   const inspected: InspectedFile[] = [];
-  for (const source of await resolveInputs(files)) {
+  for (const source of await resolveInputs(files, io.stdin)) {
     const { store, files: reports } = await readExports([source], { ...(encoding ? { encoding } : {}), ...(schoolYears ? { schoolYears } : {}), config, areas });
     const report = reports[0];
     if (!report) continue;
@@ -119,6 +120,7 @@ export async function runInspect(files: string[], options: InspectCommandOptions
   const text =
     format === 'json'
       ? `${JSON.stringify({ files: inspected }, null, 2)}\n`
-      : renderInspect(inspected, { lang, paint: stdoutPainter(options.output) });
-  await writeReport(text, options.output);
+      : renderInspect(inspected, { lang, paint: stdoutPainter(options.output, io) });
+  await writeReport(text, options.output, io);
+  return 0;
 }

@@ -5,6 +5,7 @@
 import { DEFAULT_GAP_BY } from '../analysis/gap.js';
 import { UsageError } from '../errors.js';
 import { buildMeta } from '../meta.js';
+import type { Io } from '../io.js';
 import type { ResultStore } from '../normalise/store.js';
 import { buildReportDoc } from '../render/report-doc.js';
 import { renderReportHtml } from '../render/report-html.js';
@@ -29,13 +30,13 @@ export interface ReportCommandOptions extends CommonOptions, LinkCommandOptions,
 /** The report follows schools within areas; transition is counted per år 6 school year. */
 const TRANSITION_BY: readonly Dimension[] = ['school_year', 'area', 'school', 'subject'];
 
-export async function runReport(files: string[], options: ReportCommandOptions): Promise<number> {
+export async function runReport(files: string[], options: ReportCommandOptions, io: Io): Promise<number> {
   const format = options.format ?? 'html';
   if (format !== 'html' && format !== 'md') throw new UsageError(`--format: use html or md, not "${format}"`);
   if (options.lang !== undefined && options.lang !== 'sv') throw new UsageError('--lang: the report is written in Swedish (use gap, transition or trend with --lang en for English tables)');
   const link = linkOptions(options);
   const { references, referenceUnit } = await resolveReferences(options);
-  const loaded = await loadInputs(files, options);
+  const loaded = await loadInputs(files, options, io);
   const { config } = loaded;
   const minGroup = parsePositiveInt('--min-group', options.minGroup, config.min_group ?? 10);
   const alpha = parseProbability('--alpha', options.alpha, 0.05);
@@ -62,11 +63,11 @@ export async function runReport(files: string[], options: ReportCommandOptions):
       })()]
     : [];
   const sources = published ? referenceAttribution(published.info) : [];
-  if (published) writeDiagnostics(published.warnings.map((line) => `ska-analyze: ${line}\n`).join(''), options.quiet);
+  if (published) writeDiagnostics(published.warnings.map((line) => `ska-analyze: ${line}\n`).join(''), options.quiet, io);
   const doc = buildReportDoc({ meta, title: options.title ?? null, gap, transition, trend, extra, sources });
   const text = format === 'html' ? renderReportHtml(doc) : renderReportMarkdown(doc);
-  writeDiagnostics(renderSummary(meta, 'sv', stderrPainter()), options.quiet);
-  await writeReport(text, options.output);
-  if (!options.quiet && options.output !== undefined) process.stderr.write(`ska-analyze: rapporten skrevs till ${options.output}\n`);
+  writeDiagnostics(renderSummary(meta, 'sv', stderrPainter(io)), options.quiet, io);
+  await writeReport(text, options.output, io);
+  if (!options.quiet && options.output !== undefined) io.stderr.write(`ska-analyze: rapporten skrevs till ${options.output}\n`);
   return 0;
 }

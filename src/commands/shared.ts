@@ -21,6 +21,7 @@ import type { GroupPlan } from '../analysis/groups.js';
 import { compareManifests, type EarlierRun } from '../read/earlier-run.js';
 import { changedParameters, comparisonSection, type ReportSection } from '../render/sections.js';
 import { DIMENSIONS, type Dimension } from '../types.js';
+import { writeTo, type Io } from '../io.js';
 
 export interface CommonOptions {
   config?: string;
@@ -76,18 +77,18 @@ export function parseProbability(name: string, value: string | undefined, fallba
   return number;
 }
 
-export async function loadInputs(files: readonly string[], options: CommonOptions): Promise<Loaded> {
+export async function loadInputs(files: readonly string[], options: CommonOptions, io: Io): Promise<Loaded> {
   const schoolYears = options.schoolYears === undefined ? undefined : parseSchoolYears(options.schoolYears);
   const config = await loadConfig(options.config);
   const encoding = parseEncoding(options.encoding);
-  const sources = await resolveInputs(files);
+  const sources = await resolveInputs(files, io.stdin);
   let fromFile: Map<string, string> | null = null;
   if (options.areas !== undefined) {
-    const [source] = await resolveInputs([options.areas]);
+    const [source] = await resolveInputs([options.areas], io.stdin);
     if (source) fromFile = await readAreaMapping(source);
   }
   const areas = mergeAreas(config.areas, fromFile);
-  const progress = makeProgress(process.stderr, options.quiet !== true);
+  const progress = makeProgress(io.stderr, options.quiet !== true);
   const read = await readExports(sources, {
     ...(encoding ? { encoding } : {}),
     config,
@@ -122,14 +123,14 @@ export function parseFailOn(text: string | undefined, keys: readonly string[]): 
  * Check the report's rows against --fail-on; say on stderr which groups breach what (group keys
  * only, never pupils) and return the exit code: 3 when any group breaches a condition, else 0.
  */
-export function checkFailOn(rows: readonly Record<string, unknown>[], conditions: readonly Condition[] | null, by: readonly Dimension[], lang: Lang): number {
+export function checkFailOn(rows: readonly Record<string, unknown>[], conditions: readonly Condition[] | null, by: readonly Dimension[], lang: Lang, io: Io): number {
   if (!conditions) return 0;
   const breaches = findBreaches(rows, conditions);
   for (const { condition, rows: hits } of breaches) {
     const label = (row: Record<string, unknown>) => by.map((dim) => (row[dim] === null || row[dim] === undefined ? (lang === 'sv' ? 'Totalt' : 'Total') : String(row[dim]))).join(' · ');
     const shown = hits.slice(0, 5).map(label).join('; ');
     const more = hits.length > 5 ? (lang === 'sv' ? `; och ${hits.length - 5} till` : `; and ${hits.length - 5} more`) : '';
-    process.stderr.write(`ska-analyze: --fail-on ${condition.text}: ${hits.length} ${lang === 'sv' ? (hits.length === 1 ? 'grupp' : 'grupper') : hits.length === 1 ? 'group' : 'groups'} (${shown}${more})\n`);
+    io.stderr.write(`ska-analyze: --fail-on ${condition.text}: ${hits.length} ${lang === 'sv' ? (hits.length === 1 ? 'grupp' : 'grupper') : hits.length === 1 ? 'group' : 'groups'} (${shown}${more})\n`);
   }
   return breaches.length > 0 ? 3 : 0;
 }
@@ -174,16 +175,16 @@ export function takeStore(loaded: Loaded): ResultStore {
   return store;
 }
 
-export function stderrPainter(): Painter {
-  return makePainter(wantsColor(process.stderr));
+export function stderrPainter(io: Io): Painter {
+  return makePainter(wantsColor(io.stderr, io.env));
 }
 
-export function stdoutPainter(output: string | undefined): Painter {
-  return makePainter(output === undefined && wantsColor(process.stdout));
+export function stdoutPainter(output: string | undefined, io: Io): Painter {
+  return makePainter(output === undefined && wantsColor(io.stdout, io.env));
 }
 
 /** Write the report: to --output, or to stdout (a closed pipe ends the program quietly). */
-export async function writeReport(text: string | Iterable<string>, output: string | undefined): Promise<void> {
+export async function writeReport(text: string | Iterable<string>, output: string | undefined, io: Io): Promise<void> {
   const pieces = typeof text === 'string' ? [text] : text;
   if (output !== undefined) {
     try {
@@ -198,15 +199,11 @@ export async function writeReport(text: string | Iterable<string>, output: strin
     }
     return;
   }
-  for (const piece of pieces) {
-    await new Promise<void>((resolve) => {
-      process.stdout.write(piece, () => resolve());
-    });
-  }
+  for (const piece of pieces) await writeTo(io.stdout, piece);
 }
 
-export function writeDiagnostics(text: string, quiet: boolean | undefined): void {
-  if (!quiet) process.stderr.write(text);
+export function writeDiagnostics(text: string, quiet: boolean | undefined, io: Io): void {
+  if (!quiet) io.stderr.write(text);
 }
 
 /** Parameters whose change between runs changes figures (named in a --compare-with section). */

@@ -4,6 +4,7 @@
 import { analyseTransition, DEFAULT_TRANSITION_BY, linkTransition, listTransitionCases, type LinkOptions, type SideKind } from '../analysis/transition.js';
 import { UsageError } from '../errors.js';
 import { buildMeta } from '../meta.js';
+import type { Io } from '../io.js';
 import { genderResolver } from '../normalise/ingest.js';
 import type { ResultStore } from '../normalise/store.js';
 import { renderSummary } from '../render/summary.js';
@@ -76,7 +77,7 @@ export function linkOptions(options: LinkCommandOptions): LinkOptions {
 }
 
 /** Runs the command; resolves to the exit code (3 when --fail-on is breached). */
-export async function runTransition(files: string[], options: TransitionCommandOptions): Promise<number> {
+export async function runTransition(files: string[], options: TransitionCommandOptions, io: Io): Promise<number> {
   const excel = options.excel === true;
   const format = parseOutputFormat<TransitionFormat>(options.format, excel, ['table', 'json', 'csv']);
   const lang = parseLang(options.lang);
@@ -85,7 +86,7 @@ export async function runTransition(files: string[], options: TransitionCommandO
 
   const failOn = parseFailOn(options.failOn, [...DIMENSIONS, 'level', 'n', ...TRANSITION_FIGURE_KEYS]);
   const earlier = options.compareWith === undefined ? null : await readEarlierRun(options.compareWith, 'transition');
-  const loaded = await loadInputs(files, options);
+  const loaded = await loadInputs(files, options, io);
   const { config } = loaded;
   const by = parseBy(options.by, DEFAULT_TRANSITION_BY);
   if (by.includes('teacher')) throw new UsageError('--by teacher is not available for transition (år 5 assessments have no grading teacher)');
@@ -110,8 +111,8 @@ export async function runTransition(files: string[], options: TransitionCommandO
   };
   const meta = buildMeta('transition', parameters, loaded.files, { ...coverage }, suppressed);
   const sections = earlier && !cases ? [comparisonFor(earlier, flattenTransition(result), result.plan, parameters, loaded.files, TRANSITION_COMPARE_METRICS, TRANSITION_METRIC_LABELS, minGroup)] : [];
-  const text = transitionRenderers[format]({ meta, result, link, cases, sections }, { lang, paint: stdoutPainter(options.output), excel, matrix: false });
-  writeDiagnostics(renderSummary(meta, lang, stderrPainter()), options.quiet);
-  await writeReport(text, options.output);
-  return failOn ? checkFailOn(flattenTransition(result), failOn, by, lang) : 0;
+  const text = transitionRenderers[format]({ meta, result, link, cases, sections }, { lang, paint: stdoutPainter(options.output, io), excel, matrix: false });
+  writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);
+  await writeReport(text, options.output, io);
+  return failOn ? checkFailOn(flattenTransition(result), failOn, by, lang, io) : 0;
 }

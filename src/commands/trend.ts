@@ -4,6 +4,7 @@
  */
 import { DEFAULT_TREND_BY, GAP_TREND_METRICS, TRANSITION_TREND_METRICS } from '../analysis/trend.js';
 import { buildMeta } from '../meta.js';
+import type { Io } from '../io.js';
 import type { ResultStore } from '../normalise/store.js';
 import { renderSummary } from '../render/summary.js';
 import { flattenTrend, trendRenderers, type TrendFormat } from '../render/trend.js';
@@ -37,13 +38,13 @@ function trendKeys(): string[] {
   return [...DIMENSIONS, 'analysis', 'level', 'n', 'direction', 'relative', 'streak', 'streak_direction', 'streak_relative', 'streak_relative_direction', ...perMetric];
 }
 
-export async function runTrend(files: string[], options: TrendCommandOptions): Promise<number> {
+export async function runTrend(files: string[], options: TrendCommandOptions, io: Io): Promise<number> {
   const excel = options.excel === true;
   const format = parseOutputFormat<TrendFormat>(options.format, excel, ['table', 'json', 'csv']);
   const lang = parseLang(options.lang);
   const link = linkOptions(options);
   const failOn = parseFailOn(options.failOn, trendKeys());
-  const loaded = await loadInputs(files, options);
+  const loaded = await loadInputs(files, options, io);
   const { config } = loaded;
   const { gapBy, transitionBy } = trendBy(options.by, config.by ?? DEFAULT_TREND_BY);
   const minGroup = parsePositiveInt('--min-group', options.minGroup, config.min_group ?? 10);
@@ -56,14 +57,14 @@ export async function runTrend(files: string[], options: TrendCommandOptions): P
   const parameters = { ...cycleParameters(settings, link), ...readingParameters(options), fail_on: options.failOn ?? null };
   const suppressed = countSuppressed([...gap.groups, ...transition.groups]);
   const meta = buildMeta('trend', parameters, loaded.files, mergeCoverage(prepared.gapCoverage, prepared.transitionCoverage), suppressed);
-  const text = trendRenderers[format]({ meta, result }, { lang, paint: stdoutPainter(options.output), excel, matrix: false });
-  writeDiagnostics(renderSummary(meta, lang, stderrPainter()), options.quiet);
+  const text = trendRenderers[format]({ meta, result }, { lang, paint: stdoutPainter(options.output, io), excel, matrix: false });
+  writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);
   if (!options.quiet && result.gap.school_years.length === 1) {
-    process.stderr.write(lang === 'sv' ? 'ska-analyze: bara ett läsår i exporterna; ingen förändring att visa.\n' : 'ska-analyze: only one school year in the exports; no change to show.\n');
+    io.stderr.write(lang === 'sv' ? 'ska-analyze: bara ett läsår i exporterna; ingen förändring att visa.\n' : 'ska-analyze: only one school year in the exports; no change to show.\n');
   }
-  await writeReport(text, options.output);
+  await writeReport(text, options.output, io);
   if (!failOn) return 0;
   // Thresholds apply to each series' latest school year (where its streak ends), once per group.
   const latest = flattenTrend(result).filter((row) => row.school_year === (row.analysis === 'gap' ? result.gap.school_years.at(-1) : result.transition?.school_years.at(-1)));
-  return checkFailOn(latest, failOn, ['analysis' as Dimension, ...gapBy], lang);
+  return checkFailOn(latest, failOn, ['analysis' as Dimension, ...gapBy], lang, io);
 }

@@ -26,12 +26,12 @@ function fileSource(path: string, size?: number): InputSource {
   };
 }
 
-export function stdinSource(stream: AsyncIterable<Uint8Array> = process.stdin): InputSource {
+export function stdinSource(stream: AsyncIterable<Uint8Array>): InputSource {
   return { name: '<stdin>', open: () => stream };
 }
 
 /** Resolve the command line's inputs; all path errors are found before reading starts. */
-export async function resolveInputs(paths: readonly string[]): Promise<InputSource[]> {
+export async function resolveInputs(paths: readonly string[], stdin: AsyncIterable<Uint8Array>): Promise<InputSource[]> {
   if (paths.length === 0) throw new InputError('no input files given (pass one or more CSV files, a folder, or - for stdin)');
   const sources: InputSource[] = [];
   let stdinUsed = false;
@@ -39,7 +39,7 @@ export async function resolveInputs(paths: readonly string[]): Promise<InputSour
     if (path === '-') {
       if (stdinUsed) throw new InputError('- (stdin) can be given only once');
       stdinUsed = true;
-      sources.push(stdinSource());
+      sources.push(stdinSource(stdin));
       continue;
     }
     let info;

@@ -10,7 +10,7 @@ export interface Progress {
 const WIDTH = 24;
 const MIN_BYTES = 32 * 1024 * 1024;
 
-export function makeProgress(stream: NodeJS.WriteStream, enabled: boolean, now: () => number = () => Date.now()): Progress | null {
+export function makeProgress(stream: { isTTY?: boolean; write(text: string): unknown }, enabled: boolean, now: () => number = () => Date.now()): Progress | null {
   if (!enabled || !stream.isTTY) return null;
   let last = 0;
   let drawn = false;
