@@ -9,10 +9,14 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { InputError, describeFsError } from './errors.js';
-import { FIELDS } from './normalise/headers.js';
+import { FIELDS, type Field } from './normalise/headers.js';
+import { containsPersonalId } from './normalise/pupil-id.js';
 import { DIMENSIONS } from './types.js';
 
 const fieldSchema = z.enum(FIELDS);
+
+/** Fields a config may set for a whole file (`files`): not the pupil or their results. */
+export const CONSTANT_FIELDS = ['school', 'area', 'class', 'grade_level', 'school_year', 'subject', 'gender', 'teacher', 'kind'] as const satisfies readonly Field[];
 
 function oneOrMany(message: string) {
   return z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: message });
@@ -51,8 +55,31 @@ export const configSchema = z
     reference: oneOrMany('expected a string (a file) or an array of strings').optional(),
     /** Which unit in the reference file to compare with: Riket, a kommun name or code. */
     reference_unit: z.string().min(1).optional(),
+    /**
+     * Values for whole files, by file-name pattern (`*` and `?`, case-insensitive, the base name):
+     * e.g. { "omdomen*.csv": { "grade_level": 5 } } for an export whose rows carry no årskurs.
+     * Always wins over a column of the same field in those files.
+     */
+    files: z
+      .record(
+        z.string().min(1),
+        z
+          .partialRecord(z.enum(CONSTANT_FIELDS), z.union([z.string().min(1), z.number()], { error: 'expected a value (text or a number)' }))
+          .refine((values) => Object.keys(values).length > 0, { message: 'give at least one field, e.g. { "grade_level": 5 }' }),
+      )
+      .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((config, context) => {
+    // A value that will be printed as a group label must not be a personnummer.
+    const labels: [string[], unknown][] = [
+      ...Object.entries(config.areas ?? {}).flatMap(([school, area]) => [[['areas', school], school], [['areas', school], area]] as [string[], unknown][]),
+      ...Object.entries(config.files ?? {}).flatMap(([pattern, values]) => Object.entries(values).map(([field, value]) => [['files', pattern, field], value] as [string[], unknown])),
+    ];
+    for (const [path, value] of labels) {
+      if (typeof value === 'string' && containsPersonalId(value)) context.addIssue({ code: 'custom', message: 'looks like a personnummer; a label must not be one', path });
+    }
+  });
 
 export type Config = z.infer<typeof configSchema>;
 

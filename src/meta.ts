@@ -30,8 +30,16 @@ export interface FileMeta {
   kinds: ResultKind[];
   columns: Partial<Record<Field, string>>;
   ignored_columns: number;
-  rows: { read: number; accepted: number; rejected: number };
+  /** read = accepted + rejected + outside_selection. */
+  rows: { read: number; accepted: number; rejected: number; outside_selection: number };
   rejected: Record<string, ReasonMeta>;
+  /** Rows of school years outside --school-years (a selection, not a rejection), per school year, with examples. */
+  outside_selection: { count: number; examples: string[]; school_years: Record<string, number> } | null;
+  /** Values set for the whole file (config `files`, or a grade level in the file name) and the rows that used them. */
+  constants: { field: string; value: string; source: 'config' | 'file_name'; pattern: string | null; rows: number | null }[];
+  /** Rows with no grade level from any source. */
+  rows_without_grade_level: number;
+  line_end: string;
   blank_lines: number;
   values: Record<string, Record<string, number>>;
   warnings: string[];
@@ -43,7 +51,7 @@ export interface ReportMeta {
   command: string;
   parameters: Record<string, unknown>;
   files: FileMeta[];
-  rows: { read: number; accepted: number; rejected: number };
+  rows: { read: number; accepted: number; rejected: number; outside_selection: number };
   /** Where every accepted value went in this analysis. */
   coverage: Record<string, number>;
   suppressed_groups: Record<string, number>;
@@ -92,8 +100,22 @@ export function describeFile(report: FileReport): FileMeta {
     kinds: [...report.kinds].sort(),
     columns: report.columns,
     ignored_columns: report.unmatchedHeaders.length,
-    rows: { read: ledger.read, accepted: ledger.accepted, rejected: ledger.rejectedTotal },
+    rows: { read: ledger.read, accepted: ledger.accepted, rejected: ledger.rejectedTotal, outside_selection: ledger.outside.count },
     rejected,
+    outside_selection:
+      ledger.outside.count === 0
+        ? null
+        : { count: ledger.outside.count, examples: ledger.outside.lines.map((line) => `${report.file}:${line}`), school_years: sortedRecord(ledger.outsideYears) },
+    // A level in the file name is listed only when rows used it (they had none of their own).
+    constants: report.constants.filter((constant) => constant.source === 'config' || report.levelFromName > 0).map((constant) => ({
+      field: constant.field,
+      value: constant.value,
+      source: constant.source,
+      pattern: constant.pattern ?? null,
+      rows: constant.source === 'file_name' ? report.levelFromName : null,
+    })),
+    rows_without_grade_level: report.noLevel,
+    line_end: report.lineEnd,
     blank_lines: report.blankLines,
     values,
     warnings,
@@ -108,11 +130,12 @@ export function buildMeta(
   suppressed: Record<string, number>,
 ): ReportMeta {
   const described = files.map(describeFile);
-  const rows = { read: 0, accepted: 0, rejected: 0 };
+  const rows = { read: 0, accepted: 0, rejected: 0, outside_selection: 0 };
   for (const file of described) {
     rows.read += file.rows.read;
     rows.accepted += file.rows.accepted;
     rows.rejected += file.rows.rejected;
+    rows.outside_selection += file.rows.outside_selection;
   }
   return { tool: 'ska-analyze', version: TOOL_VERSION, command, parameters, files: described, rows, coverage, suppressed_groups: suppressed };
 }

@@ -29,7 +29,7 @@
  * hidden (`..`), missing (`.`) or rounded (`~100`) gives its status and raw token and no value,
  * difference or verdict: never 0 or 1.
  */
-import type { PooledReference, ReferenceGender, ReferenceMetric, ReferenceStatus } from '../read/skolverket.js';
+import type { PooledReference, ReferenceGender, ReferenceMetric, ReferenceStatus } from '../normalise/reference-table.js';
 import { GRADE_LETTERS, GRADE_POINTS } from '../types.js';
 import type { GapFigures, GapGroup, GapResult } from './gap.js';
 import type { GroupKey, GroupPlan } from './groups.js';

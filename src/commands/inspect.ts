@@ -10,7 +10,7 @@ import { readExports } from '../normalise/ingest.js';
 import { KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NONE, type ResultStore } from '../normalise/store.js';
 import { parseSchoolYears, schoolYearLabel } from '../normalise/school-year.js';
 import { hasValidCheckDigit } from '../normalise/pupil-id.js';
-import { mergeAreas, readAreaMapping } from '../read/areas.js';
+import { mergeAreas, readAreaMapping } from '../normalise/areas.js';
 import { resolveInputs } from '../read/inputs.js';
 import { stdoutPainter, parseEncoding, parseLang, writeReport, type CommonOptions } from './shared.js';
 import { renderInspect } from '../render/inspect.js';

@@ -8,7 +8,9 @@ import { COMPARED_METRICS, type SourcedReference } from '../analysis/reference-c
 import { loadConfig } from '../config.js';
 import { UsageError, describeFsError } from '../errors.js';
 import { readGapReference } from '../read/reference.js';
-import { decodeReferenceBytes, parseReference, poolReference, type ReferenceSelection } from '../read/skolverket.js';
+import { parseReference, type ReferenceSelection } from '../normalise/reference-table.js';
+import { poolReference } from '../analysis/reference-pool.js';
+import { bytesOf, readTextTable } from '../read/records.js';
 import type { ReferenceFileInfo, ReferenceInfo, ReferenceUnitKind } from '../render/reference.js';
 
 export interface ReferenceOptions {
@@ -61,6 +63,13 @@ export interface PublishedReferences {
   warnings: string[];
 }
 
+/** A JSON file (an earlier gap run): its first character after a byte-order mark and space is `{`. */
+function isJson(bytes: Uint8Array): boolean {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  return bytes[i] === 0x7b;
+}
+
 function unitKindOf(kinds: ReadonlySet<string>): ReferenceUnitKind {
   const rest = [...kinds].filter((kind) => kind !== 'nation');
   if (rest.length === 0) return kinds.size > 0 ? 'nation' : 'other';
@@ -91,13 +100,12 @@ export async function readReferences(files: readonly string[], selection: Refere
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     manifest.push({ file, sha256 });
-    const text = decodeReferenceBytes(bytes);
-    if (text.trimStart().startsWith('{')) {
+    if (isJson(bytes)) {
       if (standard !== null) throw new UsageError(`--reference: ${standard.file} and ${file} are both gap JSON reports (grading standards); give at most one`);
       standard = { file, tables: await readGapReference(file) };
       continue;
     }
-    const table = parseReference(file, text);
+    const table = parseReference(file, await readTextTable(bytesOf(bytes), { keepBlank: true }));
     const values = poolReference(table, selection).map((value): SourcedReference => ({ ...value, file }));
     for (const value of values) {
       if (!(COMPARED_METRICS as readonly string[]).includes(value.metric)) continue;

@@ -10,7 +10,7 @@ import { InputError, UsageError, describeFsError } from '../errors.js';
 import { readExports, type FileReport } from '../normalise/ingest.js';
 import { parseSchoolYears } from '../normalise/school-year.js';
 import type { ResultStore } from '../normalise/store.js';
-import { mergeAreas, readAreaMapping } from '../read/areas.js';
+import { mergeAreas, readAreaMapping } from '../normalise/areas.js';
 import { ENCODING_NAMES, type Encoding } from '../read/decode.js';
 import { resolveInputs } from '../read/inputs.js';
 import { makePainter, wantsColor, type Painter } from '../render/color.js';

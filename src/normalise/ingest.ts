@@ -6,20 +6,20 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Config } from '../config.js';
 import { InputError, describeFsError } from '../errors.js';
+import { basename } from 'node:path';
 import { ByteDict } from '../read/byte-dict.js';
-import { ByteCsvReader, type ByteRow } from '../read/byte-csv.js';
-import type { Delimiter } from '../read/csv.js';
+import { RecordReader, type ByteRow, type Delimiter, type LineEnd } from '../read/records.js';
 import type { DecodeInfo, Encoding } from '../read/decode.js';
 import type { InputSource } from '../read/inputs.js';
 import { GRADE_LETTERS, type ResultKind } from '../types.js';
 import { assessmentParser } from './assessment.js';
 import { FIELDS, HEADER_ALIASES, mapHeaders, type ColumnMapping, type Field } from './headers.js';
-import { FileLedger } from './ledger.js';
-import { centuryYear, dateKind, genderFromPersonnummer, normalisePupilId, type PupilIdKind } from './pupil-id.js';
+import { FileLedger, REASON_TEXT } from './ledger.js';
+import { containsPersonalId, genderFromPersonnummer, keyKind, normalisePupilId, pupilKeyFromBytes, type PupilIdKind } from './pupil-id.js';
 import { inSchoolYears, normaliseSchoolYear, type SchoolYearSelection } from './school-year.js';
 import { KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, ResultStore } from './store.js';
 import { subjectLookup } from './subject.js';
-import { fold, tidy } from './text.js';
+import { fold, tidy, visible } from './text.js';
 import { normaliseGender, normaliseGrade, normaliseGradeLevel, normaliseKind } from './values.js';
 
 export type ValueTally = Record<string, number>;
@@ -30,6 +30,7 @@ export interface FileReport {
   bom: boolean;
   invalidBytes: boolean;
   delimiter: Delimiter;
+  lineEnd: LineEnd;
   layout: 'wide' | 'long';
   /** Which kinds of result the file holds (from its columns, or seen in its kind column). */
   kinds: ResultKind[];
@@ -46,16 +47,36 @@ export interface FileReport {
   /** SHA-256 of the file's bytes and their number, for the run manifest. */
   sha256: string;
   bytes: number;
+  /**
+   * Values set for the whole file, not read from a column: from the config (`files`, which always
+   * wins) or a grade level in the file name (for rows that have none): field → value and source.
+   */
+  constants: FileConstant[];
+  /** Rows that got their grade level from the file name (they had none of their own). */
+  levelFromName: number;
+  /** Rows with no grade level from any source (a column, the class, the config or the file name). */
+  noLevel: number;
+}
+
+export interface FileConstant {
+  field: Field;
+  value: string;
+  /** `config`: "files" in the config file, matched by `pattern`; `file_name`: found in the file's name. */
+  source: 'config' | 'file_name';
+  pattern?: string;
 }
 
 export interface ReadOptions {
   encoding?: Encoding;
+  /** Show rejected values as they are (inspect --raw-values); otherwise only what is not a person. */
+  rawValues?: boolean;
   config: Config;
   /** Folded school name → area, from --areas or the config file. */
   areas: ReadonlyMap<string, string>;
   /**
-   * --school-years: rows of other school years are rejected as `outside_school_years` (after the
-   * checks for field count, a blank pupil id and an unreadable school year; before all others).
+   * --school-years: rows of other school years are counted as outside the selection, not rejected
+   * (after the checks for field count, a blank pupil id and an unreadable school year; before all
+   * others).
    */
   schoolYears?: SchoolYearSelection;
   /** Called as bytes are read (for a progress bar); `total` is the file size when known. */
@@ -80,8 +101,32 @@ export async function readExports(sources: readonly InputSource[], options: Read
   for (const source of sources) files.push(await readOne(source, store, options));
   // The first row of every conflict was counted as accepted when it was read.
   for (const { file, line } of store.conflictFirsts) files[file]?.ledger.reclassify('conflict', line);
-  for (const report of files) report.ledger.checkBalance();
+  for (const report of files) {
+    report.ledger.checkBalance();
+    unusable(report);
+  }
   return { store, files };
+}
+
+/**
+ * A file whose every row (inside the selection) was rejected cannot be used: stop, naming the
+ * file and the main reason, rather than build a report from the other files as if it were not
+ * there (a UTF-16 file read as something else, a shifted column, the wrong file).
+ */
+function unusable(report: FileReport): void {
+  const { ledger } = report;
+  if (ledger.accepted > 0 || ledger.rejectedTotal === 0) return;
+  const reason = ledger.mainReason();
+  const entry = reason === null ? undefined : ledger.rejected.get(reason);
+  const line = entry?.lines[0];
+  const text = reason === null ? '' : REASON_TEXT[reason].en;
+  throw new InputError(
+    `${report.file}${line === undefined ? '' : `:${line}`}: every row was rejected (${formatInt(ledger.rejectedTotal)} rows; mostly: ${text}), so the file cannot be used. Run "ska-analyze inspect ${report.file}" to see why.`,
+  );
+}
+
+function formatInt(value: number): string {
+  return String(value);
 }
 
 /** Gender of a pupil by id: the column if any row had it, else from the personnummer. */
@@ -149,7 +194,7 @@ class ColumnCache<T> {
   private lastValue: T | undefined;
   constructor(private readonly interpret: (text: string) => T) {}
 
-  get(reader: ByteCsvReader, row: ByteRow, field: number): T {
+  get(reader: RecordReader, row: ByteRow, field: number): T {
     const buf = row.buf;
     const start = row.starts[field] ?? 0;
     const end = row.ends[field] ?? 0;
@@ -178,24 +223,66 @@ class ColumnCache<T> {
   }
 }
 
-const DIGIT0 = 48;
+/** A field set for the whole file (config `files`): the same interpretation for every row. */
+class ConstantColumn<T> {
+  constructor(private readonly value: T) {}
+  get(_reader: RecordReader, _row: ByteRow, _field: number): T {
+    return this.value;
+  }
+}
+
+type Column<T> = ColumnCache<T> | ConstantColumn<T>;
+
+/** A school, area, class or teacher name that holds a personnummer: the row is rejected. */
+const ID_IN_LABEL = -9;
+
+/** A grade level named in a file name: `ak5`, `åk 5`, `år5`, `årskurs 5`, `arskurs5` (one level only). */
+export function gradeLevelFromFileName(path: string): number | null {
+  const name = basename(path).normalize('NFC');
+  const found = new Set<number>();
+  for (const match of name.matchAll(/(?<![\p{L}\d])(?:årskurs|arskurs|åk|ak|år|ar)[\s_.-]*([1-9])(?!\d)/giu)) found.add(Number(match[1]));
+  return found.size === 1 ? [...found][0]! : null;
+}
+
+/** A file-name pattern of the config's `files`: `*` any run of characters, `?` one; case-insensitive, matched against the base name. */
+export function matchesFilePattern(pattern: string, path: string): boolean {
+  const name = basename(path).normalize('NFC').toLowerCase();
+  const wanted = basename(pattern).normalize('NFC').toLowerCase();
+  const regex = new RegExp(`^${wanted.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'u');
+  return regex.test(name);
+}
+
+/** The constant fields for a file: the config's `files` entries that match its name, in order (the first gives a field its value). */
+function configConstants(config: Config, file: string): FileConstant[] {
+  const out: FileConstant[] = [];
+  for (const [pattern, values] of Object.entries(config.files ?? {})) {
+    if (!matchesFilePattern(pattern, file)) continue;
+    for (const [field, value] of Object.entries(values)) {
+      if (value === undefined || out.some((c) => c.field === field)) continue;
+      out.push({ field: field as Field, value: String(value), source: 'config', pattern });
+    }
+  }
+  return out;
+}
 
 async function readOne(source: InputSource, store: ResultStore, options: ReadOptions): Promise<FileReport> {
   const fileIndex = store.files.length;
   store.files.push(source.name);
-  const ledger = new FileLedger(source.name);
+  const ledger = new FileLedger(source.name, options.rawValues === true);
   let report: FileReport | null = null;
   const digest = { hash: createHash('sha256'), bytes: 0 };
   const state: { handler: { row: (row: ByteRow) => void; finish: () => void } | null } = { handler: null };
-  const reader: ByteCsvReader = new ByteCsvReader(
+  const reader: RecordReader = new RecordReader(
     {
-      header(fields, delimiter) {
-        const mapping = mapHeaders(fields.map((field) => field.trim()), options.config.columns ?? {});
-        report = startReport(source.name, fields, mapping, ledger, delimiter, reader.info, reader.headerLine);
+      record(row) {
+        if (state.handler) return state.handler.row(row);
+        // The first record is the header.
+        const fields = reader.fields(row).map((field) => visible(field.trim()));
+        reader.expectedFields = fields.length;
+        const constants = configConstants(options.config, source.name);
+        const mapping = mapHeaders(fields, options.config.columns ?? {});
+        report = startReport(source.name, fields, mapping, ledger, reader.detectedDelimiter, reader.info, row.line, constants);
         state.handler = makeRowHandler(reader, fields.length, mapping, report, fileIndex, store, options);
-      },
-      row(row) {
-        state.handler?.row(row);
       },
       brokenQuote(line) {
         if (state.handler) ledger.reject('unterminated_quote', line);
@@ -205,7 +292,7 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
         if (source.size !== undefined && lines > 0 && bytes < source.size) store.reserve(Math.ceil((source.size / bytes) * lines * 1.02));
       },
     },
-    options.encoding,
+    options.encoding ? { encoding: options.encoding } : {},
   );
   try {
     await reader.readAll(counted(source, options.onProgress, digest));
@@ -221,6 +308,7 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
   done.bom = reader.info.bom;
   done.invalidBytes = reader.info.replaced;
   done.blankLines = reader.blankLines;
+  done.lineEnd = reader.detectedLineEnd;
   done.sha256 = digest.hash.digest('hex');
   done.bytes = digest.bytes;
   if (done.ledger.read === 0) throw new InputError(`${source.name}: the file has a header but no rows`);
@@ -245,10 +333,12 @@ function startReport(
   delimiter: Delimiter,
   info: DecodeInfo,
   headerLine: number,
+  fromConfig: FileConstant[],
 ): FileReport {
   const { columns } = mapping;
-  const missing = REQUIRED.filter((field) => columns[field] === undefined);
-  const isLong = columns.kind !== undefined && columns.value !== undefined;
+  const constant = new Set(fromConfig.map((c) => c.field));
+  const missing = REQUIRED.filter((field) => columns[field] === undefined && !constant.has(field));
+  const isLong = (columns.kind !== undefined || constant.has('kind')) && columns.value !== undefined;
   const valueColumns = (['grade', 'test', 'assessment'] as const).filter((field) => columns[field] !== undefined);
   if (missing.length > 0) {
     const error = describeMissing(file, headerLine, missing);
@@ -266,14 +356,19 @@ function startReport(
   const named: Partial<Record<Field, string>> = {};
   for (const field of FIELDS) {
     const index = columns[field];
-    if (index !== undefined) named[field] = (headers[index] ?? '').trim();
+    if (index !== undefined && !constant.has(field)) named[field] = (headers[index] ?? '').trim();
   }
+  const constants = [...fromConfig];
+  // A grade level in the file name, for rows that have none (no level column, no class that names one).
+  const nameLevel = constant.has('grade_level') ? null : gradeLevelFromFileName(file);
+  if (nameLevel !== null) constants.push({ field: 'grade_level', value: String(nameLevel), source: 'file_name' });
   return {
     file,
     encoding: info.encoding,
     bom: info.bom,
     invalidBytes: false,
     delimiter,
+    lineEnd: 'none',
     layout: isLong ? 'long' : 'wide',
     kinds: isLong ? [] : valueColumns.map((field) => field),
     columns: named,
@@ -285,6 +380,9 @@ function startReport(
     idFormats: { personnummer: 0, samordningsnummer: 0, opaque: 0 },
     sha256: '',
     bytes: 0,
+    constants,
+    levelFromName: 0,
+    noLevel: 0,
   };
 }
 
@@ -292,7 +390,7 @@ const KIND_INDEX: Readonly<Record<ResultKind, number>> = { grade: 0, test: 1, as
 const KINDS: readonly ResultKind[] = ['grade', 'test', 'assessment'];
 
 function makeRowHandler(
-  reader: ByteCsvReader,
+  reader: RecordReader,
   headerCount: number,
   mapping: ColumnMapping,
   report: FileReport,
@@ -300,8 +398,17 @@ function makeRowHandler(
   store: ResultStore,
   options: ReadOptions,
 ): { row: (row: ByteRow) => void; finish: () => void } {
-  const c = mapping.columns;
   const ledger = report.ledger;
+  // Fields set for the whole file by the config: they always win over a column of the same field.
+  const constantText = new Map(report.constants.filter((k) => k.source === 'config').map((k) => [k.field, k.value] as const));
+  const c: Partial<Record<Field, number>> = { ...mapping.columns };
+  for (const field of constantText.keys()) c[field] = -1;
+  /** The column cache of a field, or its constant. */
+  const column = <T>(field: Field, interpret: (text: string) => T): Column<T> => {
+    const text = constantText.get(field);
+    return text === undefined ? new ColumnCache(interpret) : new ConstantColumn(interpret(text));
+  };
+  const nameLevel = Number(report.constants.find((k) => k.source === 'file_name' && k.field === 'grade_level')?.value ?? -1);
   const isLong = report.layout === 'long';
   const subjectOf = subjectLookup(options.config.subjects ?? {});
   const extraKinds = new Map<string, ResultKind>(Object.entries(options.config.kinds ?? {}).map(([k, v]) => [fold(k), v]));
@@ -349,22 +456,28 @@ function makeRowHandler(
 
   // Whether a school year is in --school-years is decided once per distinct cell text.
   const selection = options.schoolYears;
-  const years = new ColumnCache((text) => {
+  const years = column('school_year', (text) => {
     const year = normaliseSchoolYear(text);
     return { year, detail: text.trim(), inside: year === null || selection === undefined || inSchoolYears(selection, year.startYear) };
   });
-  const subjects = new ColumnCache((text) => {
+  const subjects = column('subject', (text) => {
     const code = subjectOf(text);
     return { index: code === null ? -1 : store.subjectIndex(code), detail: text.trim() };
   });
-  const kinds = new ColumnCache((text) => ({ kind: normaliseKind(text, extraKinds), detail: text.trim() }));
-  const names = (field: number | undefined) => (field === undefined ? null : new ColumnCache((text) => store.stringId(tidy(text) === '' ? null : tidy(text))));
-  const schools = names(c.school);
-  const areas = names(c.area);
-  const classes = names(c.class);
-  const teachers = names(c.teacher);
-  const levels = new ColumnCache((text) => normaliseGradeLevel(text) ?? -1);
-  const genders = new ColumnCache((text) => normaliseGender(text));
+  const kinds = column('kind', (text) => ({ kind: normaliseKind(text, extraKinds), detail: text.trim() }));
+  const nameOf = (text: string): number => {
+    const name = tidy(text);
+    if (name === '') return store.stringId(null);
+    // A personnummer where a name belongs (a shifted column): never a group label.
+    return containsPersonalId(name) ? ID_IN_LABEL : store.stringId(name);
+  };
+  const names = (field: 'school' | 'area' | 'class' | 'teacher') => (c[field] === undefined ? null : column(field, nameOf));
+  const schools = names('school');
+  const areas = names('area');
+  const classes = names('class');
+  const teachers = names('teacher');
+  const levels = column('grade_level', (text) => normaliseGradeLevel(text) ?? -1);
+  const genders = column('gender', (text) => normaliseGender(text));
   const rawIds = new ColumnCache((text) => text);
   /** Per value column: grade meanings for each kind (lazily), assessment meanings. */
   const gradeCaches = KINDS.map((kind) => new ColumnCache((text) => gradeMeaning(text, kind)));
@@ -400,7 +513,7 @@ function makeRowHandler(
     return lastCtx;
   };
 
-  const idField = c.student_id ?? 0;
+  const idField = mapping.columns.student_id ?? 0;
   const yearField = c.school_year ?? 0;
   const subjectField = c.subject ?? 0;
 
@@ -421,53 +534,17 @@ function makeRowHandler(
     while (end > start && buf[end - 1] === 32) end--;
     if (start === end || (row.quoted[idField] && end - start === 2)) return ledger.reject('missing_id', line);
     if (year.year === null) return ledger.reject('invalid_school_year', line, year.detail);
-    // Outside --school-years: counted before the pupil, subject or results are looked at, so
-    // the rest of the accounting is what a run on exports without these years would show.
-    if (!year.inside) return ledger.reject('outside_school_years', line, year.year.label);
+    // Outside --school-years: counted apart before the pupil, subject or results are looked at,
+    // so the rest of the accounting is what a run on exports without these years would show.
+    if (!year.inside) return ledger.skipOutside(line, year.year.label);
     const referenceYear = year.year.startYear + 1;
     let pupil = -1;
     let idKind: PupilIdKind = 'opaque';
-    if (!row.quoted[idField]) {
-      const length = end - start;
-      let digits = 0;
-      let value = 0;
-      let sepAt = -1;
-      let plus = false;
-      for (let i = start; i < end; i++) {
-        const b = buf[i] ?? 0;
-        if (b >= DIGIT0 && b <= DIGIT0 + 9) {
-          value = value * 10 + (b - DIGIT0);
-          digits++;
-        } else if ((b === 45 || b === 43) && sepAt < 0) {
-          sepAt = i - start;
-          plus = b === 43;
-        } else {
-          digits = -1;
-          break;
-        }
-      }
-      if (digits === 12 && (sepAt < 0 || (sepAt === 8 && length === 13))) {
-        const y = Math.floor(value / 1e8);
-        const m = Math.floor(value / 1e6) % 100;
-        const d = Math.floor(value / 1e4) % 100;
-        const kind = dateKind(y, m, d);
-        if (kind) {
-          pupil = store.pupilByNumber(value);
-          idKind = kind;
-        }
-      } else if (digits === 10 && (sepAt < 0 || (sepAt === 6 && length === 11))) {
-        const yy = Math.floor(value / 1e8);
-        const m = Math.floor(value / 1e6) % 100;
-        const d = Math.floor(value / 1e4) % 100;
-        const y = centuryYear(yy, plus, referenceYear);
-        const kind = dateKind(y, m, d);
-        if (kind) {
-          pupil = store.pupilByNumber(y * 1e8 + (value % 1e8));
-          idKind = kind;
-        }
-      }
-    }
-    if (pupil < 0) {
+    const key = row.quoted[idField] ? -1 : pupilKeyFromBytes(buf, start, end, referenceYear);
+    if (key >= 0) {
+      pupil = store.pupilByNumber(key);
+      idKind = keyKind(key);
+    } else {
       const normalised = normalisePupilId(rawIds.get(reader, row, idField), referenceYear);
       if (normalised === null) return ledger.reject('missing_id', line);
       pupil = store.pupilByString(normalised.id);
@@ -514,9 +591,12 @@ function makeRowHandler(
       }
     }
 
-    report.idFormats[idKind]++;
     const school = schools ? schools.get(reader, row, c.school ?? 0) : -1;
     const cls = classes ? classes.get(reader, row, c.class ?? 0) : -1;
+    const teacher = teachers ? teachers.get(reader, row, c.teacher ?? 0) : -1;
+    const areaCell = areas ? areas.get(reader, row, c.area ?? 0) : -1;
+    if (school === ID_IN_LABEL || cls === ID_IN_LABEL || teacher === ID_IN_LABEL || areaCell === ID_IN_LABEL) return ledger.reject('personal_id_in_label', line);
+    report.idFormats[idKind]++;
     let area = -1;
     if (school >= 0 && options.areas.size > 0) {
       let mapped = mappedArea.get(school);
@@ -527,7 +607,7 @@ function makeRowHandler(
       }
       area = mapped;
     }
-    if (area < 0 && areas) area = areas.get(reader, row, c.area ?? 0);
+    if (area < 0) area = areaCell;
     let level = c.grade_level === undefined ? -1 : levels.get(reader, row, c.grade_level);
     if (level < 0 && cls >= 0) {
       let fromClass = levelFromClass.get(cls);
@@ -537,7 +617,12 @@ function makeRowHandler(
       }
       level = fromClass;
     }
-    const teacher = teachers ? teachers.get(reader, row, c.teacher ?? 0) : -1;
+    if (level < 0) {
+      if (nameLevel > 0) {
+        level = nameLevel;
+        report.levelFromName++;
+      } else report.noLevel++;
+    }
     if (c.gender !== undefined) store.noteGender(pupil, genders.get(reader, row, c.gender));
 
     const ctx = contextOf(school, area, cls, teacher, level);

@@ -1,14 +1,17 @@
 /**
- * Row accounting: every row read is accepted or rejected under a named reason, with up to five
- * example lines per reason. read = accepted + rejected, always (checked by `checkBalance`).
+ * Row accounting: every row read is accepted, rejected under a named reason, or outside the
+ * selection (--school-years), with up to five example lines per reason.
+ * read = accepted + rejected + outside the selection, always (checked by `checkBalance`).
  */
+import { containsPersonalId } from './pupil-id.js';
+import { fold } from './text.js';
 
 export const REJECT_REASONS = [
   'field_count',
   'unterminated_quote',
   'missing_id',
   'invalid_school_year',
-  'outside_school_years',
+  'personal_id_in_label',
   'unknown_subject',
   'unknown_kind',
   'old_grade_scale',
@@ -24,7 +27,10 @@ export const REASON_TEXT: Readonly<Record<RejectReason, { sv: string; en: string
   unterminated_quote: { sv: 'citattecken som aldrig stängs (raden hoppades över, läsningen fortsätter på nästa)', en: 'a quote that never closes (the line is skipped, reading goes on at the next)' },
   missing_id: { sv: 'elev-id saknas', en: 'no pupil id' },
   invalid_school_year: { sv: 'läsår/termin kunde inte tolkas', en: 'school year not understood' },
-  outside_school_years: { sv: 'läsår utanför --school-years', en: 'school year outside --school-years' },
+  personal_id_in_label: {
+    sv: 'personnummer i en namnkolumn (skola, klass, område eller lärare; en förskjuten kolumn?): raden används inte och värdet visas aldrig',
+    en: 'a personnummer in a name column (school, class, area or teacher; a shifted column?): the row is not used and the value never shown',
+  },
   unknown_subject: { sv: 'okänt ämne', en: 'unknown subject' },
   unknown_kind: { sv: 'okänd resultattyp (varken betyg, provbetyg eller bedömning)', en: 'unknown result kind (not grade, test or assessment)' },
   old_grade_scale: { sv: 'gammal betygsskala (IG/G/VG/MVG)', en: 'old grade scale (IG/G/VG/MVG)' },
@@ -39,20 +45,59 @@ export const REASON_TEXT: Readonly<Record<RejectReason, { sv: string; en: string
 
 export const MAX_EXAMPLES = 5;
 
-const ID_LIKE = /\d{6,}|\d{6}[-+ ]\d{4}/;
-const NAME_LIKE = /^\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}*)+$/u;
 const MAX_DETAIL = 24;
 
+/** Shown in place of a value that looks like a personnummer. */
+export const HIDDEN_ID = '[hidden: looks like an id]';
+
+/** Old grades, grade letters, codes and words of this domain: letters that are not a person. */
+const KNOWN_WORDS = new Set(
+  [
+    // grades, old and new, and the ways "no grade" is written
+    'ig', 'g', 'vg', 'mvg', 'ig+', 'u', 'vu', 'streck', 'saknas', 'ej', 'x', 'na', 'nan', 'null', 'none', 'inget', 'ingen', 'befriad', 'ejbedomd',
+    'godkand', 'ejgodkand', 'underkand', 'pass', 'fail',
+    // omdömen people write outside a scale
+    'bra', 'mycketbra', 'god', 'godtagbar', 'ejgodtagbar', 'tillracklig', 'ejtillracklig', 'otillracklig', 'utmarkt', 'ok', 'nastan', 'nara', 'mal',
+    'uppnatt', 'ejuppnatt', 'uppnar', 'uppnarej', 'ejuppnar', 'pabegynt', 'utvecklas', 'hog', 'lag', 'medel',
+    // kinds and school-year words
+    'betyg', 'terminsbetyg', 'slutbetyg', 'provbetyg', 'prov', 'np', 'bedomning', 'omdome', 'resultat', 'typ', 'lasar', 'termin', 'ht', 'vt', 'hosttermin', 'varterminen', 'vartermin',
+    'true', 'false', 'ja', 'nej', 'yes', 'no',
+  ],
+);
+/** Stems of school subjects in Swedish and English: a value holding one is a subject, not a person. */
+const SUBJECT_STEMS = [
+  'matte', 'matem', 'svensk', 'engelsk', 'english', 'math', 'biolog', 'fysik', 'kemi', 'teknik', 'geograf', 'histori', 'religion', 'samhall',
+  'bild', 'idrott', 'musik', 'slojd', 'hemkonsument', 'hemochkonsument', 'hemkunskap', 'modersmal', 'sprak', 'franska', 'spanska', 'tyska',
+  'teckensprak', 'judisk', 'naturorient', 'ampne', 'amne', 'kurs', 'science', 'physics', 'chemistry', 'history', 'music',
+];
+
+/** What is shown in place of a value that may be a name: its kind and length, never its letters. */
+export function shapeOf(value: string): string {
+  return `[text, ${[...value].length} characters]`;
+}
+
 /**
- * A rejected cell's value as it may be shown in a report: the value helps the user fix the export
- * ("VG", "Matte 2", "läsår?"), but a shifted column can put an id or a name where a grade or a
- * subject should be, so anything that looks like one, or is long, is replaced by a marker.
+ * A rejected cell's value as it may be shown (stderr, `meta`, `inspect`, `init`): the value helps
+ * the user fix the export ("VG", "Matte 2", "läsår?"), but a shifted column can put a pupil's
+ * name or personnummer where a grade or a subject should be. So a value is shown only when it is
+ * recognisably not a person: no letters (a number, a code of digits and signs), letters and a
+ * digit ("Matte 2", "5B"), one letter, or a word of this domain (old grades, result and
+ * school-year words, subject names). Anything that looks like an id is hidden, anything else is
+ * replaced by its shape (`[text, 5 characters]`), in any case, alone or with other words.
  */
 export function safeDetail(value: string): string {
-  if (ID_LIKE.test(value.replace(/\s/g, ''))) return '[hidden: looks like an id]';
-  if (NAME_LIKE.test(value)) return '[hidden: looks like a name]';
-  if ([...value].length > MAX_DETAIL) return '[hidden: long text]';
-  return value;
+  const text = value.trim();
+  if (containsPersonalId(text) || /\d{6,}/.test(text.replace(/[\s-]/g, ''))) return HIDDEN_ID;
+  if ([...text].length > MAX_DETAIL) return shapeOf(text);
+  const letters = text.match(/\p{L}/gu)?.length ?? 0;
+  if (letters === 0) return text;
+  if (/\d/.test(text)) return text;
+  if (letters === 1) return text;
+  const key = fold(text);
+  if (KNOWN_WORDS.has(key) || KNOWN_WORDS.has(key.replace(/[^a-z]/g, ''))) return text;
+  if (/^[a-f][+-]$/i.test(text)) return text;
+  if (SUBJECT_STEMS.some((stem) => key.includes(stem))) return text;
+  return shapeOf(text);
 }
 
 export interface ReasonCount {
@@ -67,8 +112,24 @@ export class FileLedger {
   readonly rejected = new Map<RejectReason, ReasonCount>();
   /** Rows with a detail worth showing beside the reason (e.g. the unknown value), per reason. */
   readonly details = new Map<RejectReason, Map<string, number>>();
+  /** Rows of school years outside --school-years: a selection, not a rejection. */
+  readonly outside: ReasonCount = { count: 0, lines: [] };
+  /** Per school year outside the selection: rows. */
+  readonly outsideYears = new Map<string, number>();
 
-  constructor(readonly file: string) {}
+  /** `rawValues`: the user asked to see rejected values as they are (inspect --raw-values). */
+  constructor(
+    readonly file: string,
+    private readonly rawValues = false,
+  ) {}
+
+  /** A row of a school year outside --school-years. */
+  skipOutside(line: number, year: string): void {
+    this.read++;
+    this.outside.count++;
+    if (this.outside.lines.length < MAX_EXAMPLES) this.outside.lines.push(line);
+    this.outsideYears.set(year, (this.outsideYears.get(year) ?? 0) + 1);
+  }
 
   accept(): void {
     this.read++;
@@ -78,7 +139,7 @@ export class FileLedger {
   /** `detail` is the offending cell value; it is shown only through safeDetail. */
   reject(reason: RejectReason, line: number, detail?: string): void {
     this.read++;
-    this.count(reason, line, detail === undefined || reason === 'field_count' ? detail : safeDetail(detail));
+    this.count(reason, line, detail === undefined || reason === 'field_count' || this.rawValues ? detail : safeDetail(detail));
   }
 
   /** An accepted row later found to be part of a conflict. */
@@ -111,10 +172,24 @@ export class FileLedger {
     return total;
   }
 
-  /** read = accepted + rejected. A mismatch is a bug, not a data problem. */
+  /** read = accepted + rejected + outside the selection. A mismatch is a bug, not a data problem. */
   checkBalance(): void {
-    if (this.read !== this.accepted + this.rejectedTotal) {
-      throw new Error(`internal accounting error in ${this.file}: read ${this.read} ≠ accepted ${this.accepted} + rejected ${this.rejectedTotal}`);
+    if (this.read !== this.accepted + this.rejectedTotal + this.outside.count) {
+      throw new Error(`internal accounting error in ${this.file}: read ${this.read} ≠ accepted ${this.accepted} + rejected ${this.rejectedTotal} + outside the selection ${this.outside.count}`);
     }
+  }
+
+  /** The reason most rows were rejected for (ties: the first in REJECT_REASONS). */
+  mainReason(): RejectReason | null {
+    let best: RejectReason | null = null;
+    let most = 0;
+    for (const reason of REJECT_REASONS) {
+      const count = this.rejected.get(reason)?.count ?? 0;
+      if (count > most) {
+        best = reason;
+        most = count;
+      }
+    }
+    return best;
   }
 }

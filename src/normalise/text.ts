@@ -10,7 +10,28 @@ export function fold(text: string): string {
   return text.normalize('NFD').replace(COMBINING_MARKS, '').toLowerCase().replace(NOT_ALNUM, '');
 }
 
-/** Trim and collapse inner runs of white space, for display values such as school names. */
+/**
+ * Characters that would act on a terminal or reorder text instead of showing: C0 controls (ESC
+ * starts the sequences that recolour or retitle a terminal, BEL rings it), DEL, C1 controls and
+ * the bidirectional overrides and isolates.
+ */
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from data made safe to show: each control character becomes a visible stand-in (C0 as its
+ * Control Picture, ␛ for ESC; DEL as ␡; C1 and direction controls as �), so nothing in a school
+ * name can act on the terminal, and the user sees that something odd is there.
+ */
+export function visible(text: string): string {
+  return text.replace(UNSHOWABLE, (c) => {
+    const code = c.charCodeAt(0);
+    if (code < 0x20) return String.fromCharCode(0x2400 + code);
+    if (code === 0x7f) return '\u2421';
+    return '\ufffd';
+  });
+}
+
+/** Trim and collapse inner runs of white space, for display values such as school names; controls made visible. */
 export function tidy(text: string): string {
-  return text.trim().replace(/\s+/g, ' ');
+  return visible(text.trim().replace(/\s+/g, ' '));
 }

@@ -4,7 +4,7 @@
 import type { InspectedFile } from '../commands/inspect.js';
 import type { Painter } from './color.js';
 import { formatCount, type Lang } from './format.js';
-import { reasonLine } from './summary.js';
+import { constantLines, detailText, outsideLine, reasonLine } from './summary.js';
 
 export interface InspectRenderOptions {
   lang: Lang;
@@ -20,6 +20,16 @@ function listCounts(values: Record<string, number>, lang: Lang): string {
   return shown.join(', ');
 }
 
+/** Rows without a grade level, and how to give them one. */
+function noLevelProblem(file: InspectedFile, lang: Lang): string | null {
+  if (file.rows_without_grade_level === 0) return null;
+  const name = file.file.split(/[\\/]/).pop() ?? file.file;
+  const n = formatCount(file.rows_without_grade_level, lang);
+  return lang === 'sv'
+    ? `Ingen årskurs: ${n} rader har ingen årskurs (ingen kolumn Årskurs, ingen klass som 5B, ingen årskurs i filnamnet). Gap och transition kan inte placera dem. Lägg till en kolumn, byt namn på filen (t.ex. omdomen_ak5.csv) eller ange årskursen i konfigurationen: "files": { "${name}": { "grade_level": 5 } } (init skriver det åt dig). Omdömen utan årskurs räknas av transition som --from (åk 5).`
+    : `No grade level: ${n} rows have no grade level (no Årskurs column, no class such as 5B, no level in the file name). gap and transition cannot place them. Add a column, rename the file (e.g. omdomen_ak5.csv) or give the level in the config: "files": { "${name}": { "grade_level": 5 } } (init writes it for you). transition counts omdömen without a level as --from (år 5).`;
+}
+
 export function renderInspect(files: readonly InspectedFile[], options: InspectRenderOptions): string {
   const { lang, paint } = options;
   const sv = lang === 'sv';
@@ -33,8 +43,9 @@ export function renderInspect(files: readonly InspectedFile[], options: InspectR
     for (const [field, header] of Object.entries(file.columns)) out.push(`    ${field.padEnd(12)} ← ${header}`);
     if (file.ignored_headers.length > 0) out.push(`  ${sv ? 'Används inte' : 'Not used'}: ${file.ignored_headers.join(', ')}`);
     out.push(
-      `  ${sv ? 'Rader' : 'Rows'}: ${formatCount(file.rows.read, lang)} ${sv ? 'lästa' : 'read'}, ${formatCount(file.rows.accepted, lang)} ${sv ? 'godtagna' : 'accepted'}, ${formatCount(file.rows.rejected, lang)} ${sv ? 'avvisade' : 'rejected'}${file.blank_lines > 0 ? `; ${formatCount(file.blank_lines, lang)} ${sv ? 'tomma rader hoppades över' : 'blank lines skipped'}` : ''}`,
+      `  ${sv ? 'Rader' : 'Rows'}: ${formatCount(file.rows.read, lang)} ${sv ? 'lästa' : 'read'}, ${formatCount(file.rows.accepted, lang)} ${sv ? 'godtagna' : 'accepted'}, ${formatCount(file.rows.rejected, lang)} ${sv ? 'avvisade' : 'rejected'}${file.rows.outside_selection > 0 ? `, ${formatCount(file.rows.outside_selection, lang)} ${sv ? 'utanför valda läsår' : 'outside the selected school years'}` : ''}${file.blank_lines > 0 ? `; ${formatCount(file.blank_lines, lang)} ${sv ? 'tomma rader hoppades över' : 'blank lines skipped'}` : ''}`,
     );
+    for (const line of constantLines(file, lang)) out.push(`  ${line}`);
     out.push(`  ${sv ? 'Elever' : 'Pupils'}: ${formatCount(file.pupils, lang)}; ${sv ? 'id-format per rad' : 'id formats per row'}: ${listCounts(file.id_formats, lang)}${file.teachers > 0 ? `; ${sv ? 'lärare' : 'teachers'}: ${formatCount(file.teachers, lang)}` : ''}`);
     if (file.invalid_check_digits > 0) {
       out.push(
@@ -44,12 +55,15 @@ export function renderInspect(files: readonly InspectedFile[], options: InspectR
     for (const [dim, values] of Object.entries(file.dimensions)) out.push(`  ${dim}: ${listCounts(values, lang)}`);
     for (const [kind, values] of Object.entries(file.values)) out.push(`  ${kind}: ${listCounts(values, lang)}`);
     const problems = Object.entries(file.rejected);
-    if (problems.length === 0 && file.warnings.length === 0) out.push(`  ${sv ? 'Inga problem hittades.' : 'No problems found.'}`);
+    const noLevel = noLevelProblem(file, lang);
+    if (problems.length === 0 && file.warnings.length === 0 && noLevel === null) out.push(`  ${sv ? 'Inga problem hittades.' : 'No problems found.'}`);
     else out.push(`  ${paint.warn(sv ? 'Problem' : 'Problems')}:`);
     for (const [reason, entry] of problems) {
-      const values = entry.values ? ` [${listCounts(entry.values, lang)}]` : '';
+      const values = entry.values ? ` [${listCounts(Object.fromEntries(Object.entries(entry.values).map(([value, count]) => [detailText(value, lang), count])), lang)}]` : '';
       out.push(`    ${reasonLine(reason, entry, lang, values)}`);
     }
+    if (noLevel !== null) out.push(`    ${noLevel}`);
+    if (file.outside_selection) out.push(`  ${outsideLine(file.outside_selection, lang)}`);
     for (const warning of file.warnings) out.push(`    ${warning}`);
     out.push('');
   }

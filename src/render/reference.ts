@@ -10,7 +10,7 @@
  */
 import type { ComparedMetric, ReferenceComparison, ReferenceRow, YearMatch } from '../analysis/reference-compare.js';
 import type { GroupPlan } from '../analysis/groups.js';
-import type { ReferenceLayout, ReferenceStatus } from '../read/skolverket.js';
+import type { ReferenceLayout, ReferenceStatus } from '../normalise/reference-table.js';
 import type { CsvValue } from './csv.js';
 import { formatCount, formatNumber, formatShare, formatSigned, type Lang } from './format.js';
 import { keyLabel, strataTitle, type RenderOptions } from './gap.js';

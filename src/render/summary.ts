@@ -2,7 +2,7 @@
  * The row accounting for stderr: per file, rows read, accepted and rejected by reason, with up
  * to five file:line examples per reason; then where the accepted values went.
  */
-import type { ReasonMeta, ReportMeta } from '../meta.js';
+import type { FileMeta, ReasonMeta, ReportMeta } from '../meta.js';
 import { REASON_TEXT, type RejectReason } from '../normalise/ledger.js';
 import type { Painter } from './color.js';
 import { formatCount, type Lang } from './format.js';
@@ -35,10 +35,58 @@ function isReason(reason: string): reason is RejectReason {
   return reason in REASON_TEXT;
 }
 
+/** "14 utanför valda läsår (2022/23 ×14): file:2, …": the rows --school-years left out. */
+export function outsideLine(outside: NonNullable<FileMeta['outside_selection']>, lang: Lang): string {
+  const years = Object.entries(outside.school_years).map(([year, count]) => `${year} ×${formatCount(count, lang)}`).join(', ');
+  const more = outside.count > outside.examples.length ? ', …' : '';
+  return lang === 'sv'
+    ? `${formatCount(outside.count, lang)} utanför valda läsår (${years}; urval, inte avvisade): ${outside.examples.join(', ')}${more}`
+    : `${formatCount(outside.count, lang)} outside the selected school years (${years}; a selection, not rejected): ${outside.examples.join(', ')}${more}`;
+}
+
 /** "3 gammal betygsskala [values]: file:12, file:40, …": one rejection reason with its examples. */
 export function reasonLine(reason: string, entry: ReasonMeta, lang: Lang, values: string): string {
   const text = isReason(reason) ? REASON_TEXT[reason][lang] : reason;
   return `${formatCount(entry.count, lang)} ${text}${values}: ${entry.examples.join(', ')}${entry.count > entry.examples.length ? ', …' : ''}`;
+}
+
+/** A rejected value as shown: the markers safeDetail puts in place of a value, in the reader's language. */
+export function detailText(value: string, lang: Lang): string {
+  if (lang === 'en') return value;
+  if (value === '[hidden: looks like an id]') return '[dolt: ser ut som ett id]';
+  return value.replace(/^\[text, (\d+) characters?\]$/, '[text, $1 tecken]');
+}
+
+/** ", 12 utanför valda läsår" when rows were outside --school-years. */
+function outsidePart(count: number, lang: Lang): string {
+  if (count === 0) return '';
+  return lang === 'sv' ? `, ${formatCount(count, lang)} utanför valda läsår` : `, ${formatCount(count, lang)} outside the selected school years`;
+}
+
+/** The lines about values set for a whole file and rows without a grade level. */
+export function constantLines(file: FileMeta, lang: Lang): string[] {
+  const sv = lang === 'sv';
+  const out: string[] = [];
+  for (const constant of file.constants) {
+    const field = constant.field === 'grade_level' ? (sv ? 'årskurs' : 'grade level') : constant.field;
+    if (constant.source === 'file_name') {
+      out.push(
+        sv
+          ? `${field} ${constant.value} från filnamnet för ${formatCount(constant.rows ?? 0, lang)} rader utan egen årskurs`
+          : `${field} ${constant.value} from the file name for ${formatCount(constant.rows ?? 0, lang)} rows without one of their own`,
+      );
+    } else {
+      out.push(sv ? `${field} = ${constant.value} för hela filen (konfigurationens files: "${constant.pattern ?? ''}")` : `${field} = ${constant.value} for the whole file (the config's files: "${constant.pattern ?? ''}")`);
+    }
+  }
+  if (file.rows_without_grade_level > 0) {
+    out.push(
+      sv
+        ? `${formatCount(file.rows_without_grade_level, lang)} rader utan årskurs (ingen kolumn, klass, konfiguration eller årskurs i filnamnet)`
+        : `${formatCount(file.rows_without_grade_level, lang)} rows without a grade level (no column, class, config or level in the file name)`,
+    );
+  }
+  return out;
 }
 
 export function renderSummary(meta: ReportMeta, lang: Lang, paint: Painter): string {
@@ -47,20 +95,23 @@ export function renderSummary(meta: ReportMeta, lang: Lang, paint: Painter): str
   for (const file of meta.files) {
     const encoding = `${ENCODING_TEXT[file.encoding] ?? file.encoding}${file.bom ? ' BOM' : ''}`;
     const rows = sv
-      ? `${formatCount(file.rows.read, lang)} rader lästa: ${formatCount(file.rows.accepted, lang)} godtagna, ${formatCount(file.rows.rejected, lang)} avvisade`
-      : `${formatCount(file.rows.read, lang)} rows read: ${formatCount(file.rows.accepted, lang)} accepted, ${formatCount(file.rows.rejected, lang)} rejected`;
+      ? `${formatCount(file.rows.read, lang)} rader lästa: ${formatCount(file.rows.accepted, lang)} godtagna, ${formatCount(file.rows.rejected, lang)} avvisade${outsidePart(file.rows.outside_selection, lang)}`
+      : `${formatCount(file.rows.read, lang)} rows read: ${formatCount(file.rows.accepted, lang)} accepted, ${formatCount(file.rows.rejected, lang)} rejected${outsidePart(file.rows.outside_selection, lang)}`;
     lines.push(`${paint.bold(file.file)} (${encoding}, ${file.delimiter}, ${file.layout}): ${rows}`);
     for (const [reason, entry] of Object.entries(file.rejected)) {
-      const values = entry.values ? ` [${Object.entries(entry.values).slice(0, 5).map(([value, count]) => `"${value}" ×${count}`).join(', ')}]` : '';
+      const values = entry.values ? ` [${Object.entries(entry.values).slice(0, 5).map(([value, count]) => `"${detailText(value, lang)}" ×${count}`).join(', ')}]` : '';
       lines.push(`  ${reasonLine(reason, entry, lang, values)}`);
     }
+    if (file.outside_selection) lines.push(`  ${outsideLine(file.outside_selection, lang)}`);
+    for (const line of constantLines(file, lang)) lines.push(`  ${line}`);
     for (const warning of file.warnings) lines.push(`  ${paint.warn(warning)}`);
   }
   const total = meta.rows;
+  const outside = total.outside_selection > 0;
   lines.push(
     sv
-      ? `Totalt ${formatCount(total.read, lang)} rader: ${formatCount(total.accepted, lang)} godtagna + ${formatCount(total.rejected, lang)} avvisade.`
-      : `In all ${formatCount(total.read, lang)} rows: ${formatCount(total.accepted, lang)} accepted + ${formatCount(total.rejected, lang)} rejected.`,
+      ? `Totalt ${formatCount(total.read, lang)} rader: ${formatCount(total.accepted, lang)} godtagna + ${formatCount(total.rejected, lang)} avvisade${outside ? ` + ${formatCount(total.outside_selection, lang)} utanför valda läsår` : ''}.`
+      : `In all ${formatCount(total.read, lang)} rows: ${formatCount(total.accepted, lang)} accepted + ${formatCount(total.rejected, lang)} rejected${outside ? ` + ${formatCount(total.outside_selection, lang)} outside the selected school years` : ''}.`,
   );
   const coverage = Object.entries(meta.coverage).filter(([, count]) => count > 0);
   if (coverage.length > 0) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { mergeAreas, readAreaMapping } from '../../src/read/areas.js';
+import { mergeAreas, readAreaMapping } from '../../src/normalise/areas.js';
 import type { InputSource } from '../../src/read/inputs.js';
 
 function source(text: string | Buffer, name = 'skolomraden.csv'): InputSource {

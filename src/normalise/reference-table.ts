@@ -63,13 +63,11 @@
  *   can be pooled the result is `too_few` if every unit was `..`, `rounded` if every unit was
  *   `~100`, otherwise `missing`.
  */
-import { isUtf8 } from 'node:buffer';
-import { readFile } from 'node:fs/promises';
-import { TextDecoder } from 'node:util';
-import { InputError, describeFsError } from '../errors.js';
-import { normaliseSchoolYear } from '../normalise/school-year.js';
-import { normaliseSubject } from '../normalise/subject.js';
-import { fold, tidy } from '../normalise/text.js';
+import { InputError } from '../errors.js';
+import type { TextRecord, TextTable } from '../read/records.js';
+import { normaliseSchoolYear } from './school-year.js';
+import { normaliseSubject } from './subject.js';
+import { fold, tidy } from './text.js';
 
 export type ReferenceMetric =
   | 'share_higher'
@@ -145,7 +143,7 @@ export interface ReferenceSelection {
 }
 
 /** The shares `~100` can stand for ("1–4 pupils did not pass"). */
-const PASS_SHARES: ReadonlySet<ReferenceMetric> = new Set(['share_pass_test', 'share_pass_all_subjects', 'share_pass_grade']);
+export const PASS_SHARES: ReadonlySet<ReferenceMetric> = new Set(['share_pass_test', 'share_pass_all_subjects', 'share_pass_grade']);
 
 /** Every measure, in report order. */
 export const REFERENCE_METRICS: readonly ReferenceMetric[] = [
@@ -161,66 +159,23 @@ export const REFERENCE_METRICS: readonly ReferenceMetric[] = [
   'share_fail_several_subjects',
 ];
 
-const GENDER_ORDER: readonly ReferenceGender[] = ['all', 'F', 'M'];
+export const GENDER_ORDER: readonly ReferenceGender[] = ['all', 'F', 'M'];
 
 function isShare(metric: ReferenceMetric): boolean {
   return metric !== 'mean_points_test';
 }
 
 // ---------------------------------------------------------------------------------------------
-// Bytes, lines, cells, tokens
+// Records, cells, tokens
 
-/**
- * Decode in streaming mode: Node 20's one-shot `decode()` for windows-1252 takes a Latin-1 fast
- * path that turns 0x80–0x9F (€, –, ”) into control characters; the streaming path maps them right.
- */
-function decodeAll(encoding: string, bytes: Uint8Array): string {
-  const decoder = new TextDecoder(encoding);
-  return decoder.decode(bytes, { stream: true }) + decoder.decode();
+/** A record's cells (none for a blank line). */
+function cellsOf(rows: readonly TextRecord[], index: number): string[] {
+  return rows[index]?.fields ?? [];
 }
 
-/** BOM → UTF-8 (or UTF-16); valid UTF-8 → UTF-8; otherwise Windows-1252. The BOM is dropped. */
-export function decodeReferenceBytes(bytes: Uint8Array): string {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return decodeAll('utf-8', bytes.subarray(3));
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeAll('utf-16le', bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeAll('utf-16be', bytes.subarray(2));
-  return decodeAll(isUtf8(bytes) ? 'utf-8' : 'windows-1252', bytes);
-}
-
-export async function readReferenceFile(path: string): Promise<ReferenceTable> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw describeFsError(error, path);
-  }
-  return parseReference(path, decodeReferenceBytes(bytes));
-}
-
-/** Split one physical line; a field in double quotes may hold the delimiter ("" for a quote). */
-function splitCells(line: string, delimiter: string): string[] {
-  if (!line.includes('"')) return line.split(delimiter);
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i] ?? '';
-    if (quoted) {
-      if (ch !== '"') cell += ch;
-      else if (line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else quoted = false;
-    } else if (ch === '"' && cell.trim() === '') {
-      quoted = true;
-      cell = '';
-    } else if (ch === delimiter) {
-      cells.push(cell);
-      cell = '';
-    } else cell += ch;
-  }
-  cells.push(cell);
-  return cells;
+/** A record's physical line in the file. */
+function lineOf(rows: readonly TextRecord[], index: number): number {
+  return rows[index]?.line ?? index + 1;
 }
 
 function isBlank(cells: readonly string[]): boolean {
@@ -361,17 +316,12 @@ function gradeLevelOf(title: string | null): number | null {
 
 interface HeaderAt {
   index: number;
-  delimiter: string;
 }
 
-function findSkolverketHeader(lines: readonly string[]): HeaderAt | null {
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index] ?? '';
-    for (const delimiter of [';', '\t', ',']) {
-      if (!line.includes(delimiter)) continue;
-      const cells = splitCells(line, delimiter);
-      if (cells.length >= 3 && UNIT_HEADS.has(fold(cells[0] ?? ''))) return { index, delimiter };
-    }
+function findSkolverketHeader(rows: readonly TextRecord[]): HeaderAt | null {
+  for (let index = 0; index < rows.length; index++) {
+    const cells = cellsOf(rows, index);
+    if (cells.length >= 3 && UNIT_HEADS.has(fold(cells[0] ?? ''))) return { index };
   }
   return null;
 }
@@ -381,10 +331,10 @@ const EXPECTED_SKOLVERKET =
   '(Relationen mellan nationella prov och slutbetyg), "Ämne" with "Andel (%) med provbetyg A-E" ' +
   '(Resultat nationella prov), or "Andel (%) elever som fått godkänt betyg i alla ämnen" (Betyg årskurs 6)';
 
-function parseSkolverket(file: string, lines: readonly string[], header: HeaderAt, banner: boolean): ReferenceTable {
-  const { index: headerIndex, delimiter } = header;
-  const headerLine = headerIndex + 1;
-  const columns = dropTrailingEmpty(splitCells(lines[headerIndex] ?? '', delimiter)).map(tidy);
+function parseSkolverket(file: string, rows: readonly TextRecord[], header: HeaderAt, banner: boolean): ReferenceTable {
+  const { index: headerIndex } = header;
+  const headerLine = lineOf(rows, headerIndex);
+  const columns = dropTrailingEmpty(cellsOf(rows, headerIndex)).map(tidy);
   const width = columns.length;
   const firstHead = fold(columns[0] ?? '');
 
@@ -392,7 +342,7 @@ function parseSkolverket(file: string, lines: readonly string[], header: HeaderA
   let categoryIndex = -1;
   const categories: string[] = new Array<string>(width).fill('');
   if (headerIndex > 0) {
-    const above = splitCells(lines[headerIndex - 1] ?? '', delimiter);
+    const above = cellsOf(rows, headerIndex - 1);
     if (above.length >= 2 && !isBlank(above)) {
       categoryIndex = headerIndex - 1;
       let current = '';
@@ -409,14 +359,14 @@ function parseSkolverket(file: string, lines: readonly string[], header: HeaderA
   let schoolYear: string | null = null;
   for (let i = 0; i < headerIndex; i++) {
     if (i === categoryIndex) continue;
-    const text = tidy(splitCells(lines[i] ?? '', delimiter).filter((cell) => cell.trim() !== '').join(' '));
+    const text = tidy(cellsOf(rows, i).filter((cell) => cell.trim() !== '').join(' '));
     if (text === '') continue;
     const key = fold(text);
     if (key.startsWith('statistikfranskolverket')) continue;
     if (key.startsWith('valtlasar')) {
       const given = text.slice(text.indexOf(':') + 1);
       const parsed = normaliseSchoolYear(given);
-      if (parsed === null) throw new InputError(`${file}:${i + 1}: cannot read the school year in ${quote(text)} (expected e.g. "Valt läsår: 2023/24")`);
+      if (parsed === null) throw new InputError(`${file}:${lineOf(rows, i)}: cannot read the school year in ${quote(text)} (expected e.g. "Valt läsår: 2023/24")`);
       schoolYear = parsed.label;
       continue;
     }
@@ -459,10 +409,9 @@ function parseSkolverket(file: string, lines: readonly string[], header: HeaderA
   const orNull = (text: string): string | null => (text === '' || text === '.' || text === '..' ? null : text);
   let inData = true;
 
-  for (let i = headerIndex + 1; i < lines.length; i++) {
-    const line = i + 1;
-    const text = lines[i] ?? '';
-    const cells = splitCells(text, delimiter);
+  for (let i = headerIndex + 1; i < rows.length; i++) {
+    const line = lineOf(rows, i);
+    const cells = cellsOf(rows, i);
     if (isBlank(cells)) {
       inData = false; // the footer of definitions follows the first blank line
       continue;
@@ -651,25 +600,12 @@ const SIMPLE_GENDERS: Readonly<Record<string, ReferenceGender>> = {
 
 const REQUIRED_SIMPLE: readonly SimpleField[] = ['subject', 'grade_level', 'school_year'];
 
-function sniff(line: string): string {
-  let best = ';';
-  let bestCount = 0;
-  for (const candidate of [';', '\t', ',']) {
-    const count = splitCells(line, candidate).length - 1;
-    if (count > bestCount) {
-      best = candidate;
-      bestCount = count;
-    }
-  }
-  return best;
-}
-
 /**
  * True when the line names simple-layout columns: a measure column, or two of subject,
  * grade_level, school_year (Skolverket's own header has "Ämne" but neither of the others).
  */
-function looksSimple(line: string): boolean {
-  const keys = splitCells(line, sniff(line)).map((cell) => fold(cell));
+function looksSimple(cells: readonly string[]): boolean {
+  const keys = cells.map((cell) => fold(cell));
   if (keys.some((key) => SIMPLE_METRICS[key] !== undefined)) return true;
   const required = new Set(keys.flatMap((key) => {
     const field = SIMPLE_FIELDS[key];
@@ -678,10 +614,9 @@ function looksSimple(line: string): boolean {
   return required.size >= 2;
 }
 
-function parseSimple(file: string, lines: readonly string[], headerIndex: number): ReferenceTable {
-  const headerLine = headerIndex + 1;
-  const delimiter = sniff(lines[headerIndex] ?? '');
-  const columns = dropTrailingEmpty(splitCells(lines[headerIndex] ?? '', delimiter)).map(tidy);
+function parseSimple(file: string, rows: readonly TextRecord[], headerIndex: number, delimiter: string): ReferenceTable {
+  const headerLine = lineOf(rows, headerIndex);
+  const columns = dropTrailingEmpty(cellsOf(rows, headerIndex)).map(tidy);
   const width = columns.length;
   const fieldAt = new Map<SimpleField, number>();
   const metricColumns: { index: number; metric: ReferenceMetric }[] = [];
@@ -712,22 +647,22 @@ function parseSimple(file: string, lines: readonly string[], headerIndex: number
   }
 
   // Data lines, then: is each share column written in percent?
-  const rows: { line: number; cells: string[] }[] = [];
+  const data: { line: number; cells: string[] }[] = [];
   const skipped: { line: number; reason: string }[] = [];
-  for (let i = headerIndex + 1; i < lines.length; i++) {
-    const cells = splitCells(lines[i] ?? '', delimiter);
+  for (let i = headerIndex + 1; i < rows.length; i++) {
+    const cells = cellsOf(rows, i);
     if (isBlank(cells)) continue;
     if (cells.length > width && !cells.slice(width).every((cell) => cell.trim() === '')) {
       const hint = delimiter === ',' ? ' (in a comma-separated file a decimal comma must be in quotes, or use ";")' : '';
-      skipped.push({ line: i + 1, reason: `has ${cells.length} fields, the header has ${width}${hint}` });
+      skipped.push({ line: lineOf(rows, i), reason: `has ${cells.length} fields, the header has ${width}${hint}` });
       continue;
     }
-    rows.push({ line: i + 1, cells });
+    data.push({ line: lineOf(rows, i), cells });
   }
   const percent = new Set<number>();
   for (const { index, metric } of metricColumns) {
     if (!isShare(metric)) continue;
-    for (const { cells } of rows) {
+    for (const { cells } of data) {
       const raw = (cells[index] ?? '').trim();
       const decimal = decimalText(raw.replace(/%$/, ''));
       if (raw.endsWith('%') || (decimal !== null && Number(decimal) > 1)) {
@@ -742,7 +677,7 @@ function parseSimple(file: string, lines: readonly string[], headerIndex: number
     const index = fieldAt.get(field);
     return index === undefined ? '' : tidy(cells[index] ?? '');
   };
-  for (const { line, cells } of rows) {
+  for (const { line, cells } of data) {
     const fail = (reason: string): void => {
       skipped.push({ line, reason });
     };
@@ -832,182 +767,25 @@ function parseSimple(file: string, lines: readonly string[], headerIndex: number
 // ---------------------------------------------------------------------------------------------
 // Entry point
 
-export function parseReference(file: string, text: string): ReferenceTable {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  const firstIndex = lines.findIndex((line) => line.trim() !== '');
+/**
+ * Interpret a reference file's records (read by the one read path with blank lines kept: a blank
+ * line ends Skolverket's data). Skolverket's export by its banner and header, else the simple
+ * layout by its column names.
+ */
+export function parseReference(file: string, table: TextTable): ReferenceTable {
+  const rows = table.records;
+  const firstIndex = rows.findIndex((row) => !isBlank(row.fields));
   if (firstIndex < 0) throw new InputError(`${file}: empty file`);
-  const bannerIndex = lines.findIndex((line) => fold(line).includes('statistikfranskolverket'));
-  const header = findSkolverketHeader(lines);
+  const bannerIndex = rows.findIndex((row) => fold(row.fields.join(' ')).includes('statistikfranskolverket'));
+  const header = findSkolverketHeader(rows);
   const banner = bannerIndex >= 0 && (header === null || bannerIndex < header.index);
-  if (banner && header !== null) return parseSkolverket(file, lines, header, true);
-  if (!banner && looksSimple(lines[firstIndex] ?? '')) return parseSimple(file, lines, firstIndex);
+  if (banner && header !== null) return parseSkolverket(file, rows, header, true);
+  if (!banner && looksSimple(cellsOf(rows, firstIndex))) return parseSimple(file, rows, firstIndex, table.delimiter);
   // Skolverket's table with the banner cut off: still read by its header, but not credited.
-  if (header !== null) return parseSkolverket(file, lines, header, false);
+  if (header !== null) return parseSkolverket(file, rows, header, false);
   const where = banner ? 'no header row (a line starting "Skola;Skol-enhetskod;…" or "Kommun;Kommun-kod;…") after the banner' : 'no recognisable header';
   throw new InputError(
     `${file}: ${where}. Expected Skolverket's export ("Statistik från Skolverket", the title, "Valt läsår: …", then a header row starting "Skola" or "Kommun") ` +
       `or a hand-typed table whose first line names the columns subject, grade_level, school_year and a measure such as share_higher, share_pass_test or mean_points_test`,
-  );
-}
-
-// ---------------------------------------------------------------------------------------------
-// Pooling
-
-function unitKey(value: ReferenceValue): string {
-  return `${value.unit}\u0001${value.unit_code ?? ''}`;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function suggestions(values: readonly ReferenceValue[], wanted: string): string {
-  const names = new Set<string>();
-  for (const value of values) {
-    names.add(value.unit);
-    if (value.municipality !== null) names.add(value.municipality);
-  }
-  const sorted = [...names].sort((a, b) => a.localeCompare(b, 'sv'));
-  const key = fold(wanted);
-  const near = key === '' ? [] : sorted.filter((name) => fold(name).includes(key) || key.includes(fold(name)) || fold(name).startsWith(key.slice(0, 3)));
-  const chosen = (near.length > 0 ? near : sorted).slice(0, 5);
-  return chosen.map((name) => `"${name}"`).join(', ') + (names.size > chosen.length ? ', …' : '');
-}
-
-/** Pool selected rows into one reference value per (school_year, grade_level, subject, gender, metric). */
-export function poolReference(table: ReferenceTable, selection: ReferenceSelection = {}): PooledReference[] {
-  const all = table.values;
-  let rows = all;
-
-  const providerWanted = selection.provider?.trim() ?? '';
-  let providerLabel: string | null = null;
-  if (providerWanted !== '') {
-    const key = fold(providerWanted);
-    rows = rows.filter((value) => value.provider !== null && fold(value.provider) === key);
-    if (rows.length === 0) {
-      const known = [...new Set(all.flatMap((value) => (value.provider === null ? [] : [value.provider])))].sort();
-      throw new InputError(
-        `${table.file}: no rows with Typ av huvudman "${providerWanted}"${known.length > 0 ? ` (the file has ${known.map((name) => `"${name}"`).join(', ')})` : ' (the file has no Typ av huvudman column)'}`,
-      );
-    }
-    if (key !== 'samtliga') providerLabel = rows[0]?.provider ?? providerWanted;
-  } else if (all.some((value) => value.provider !== null && fold(value.provider) === 'samtliga')) {
-    rows = rows.filter((value) => value.provider === null || fold(value.provider) === 'samtliga');
-  }
-
-  const unitWanted = selection.unit?.trim() ?? '';
-  let label: string;
-  const fields = (value: ReferenceValue): (string | null)[] => [value.unit, value.unit_code, value.municipality, value.municipality_code];
-  const matcher = (wanted: string) => {
-    const key = fold(wanted);
-    return (value: ReferenceValue): boolean => fields(value).some((field) => field !== null && fold(field) === key);
-  };
-  // Several units ("similar municipalities"): a comma-separated list, unless the whole text is one unit's name.
-  const list = unitWanted.includes(',') && !all.some(matcher(unitWanted)) ? unitWanted.split(',').map((part) => part.trim()).filter((part) => part !== '') : [];
-  if (list.length > 1) {
-    const tests = list.map((wanted) => ({ wanted, matches: matcher(wanted) }));
-    for (const { wanted, matches } of tests) {
-      if (!all.some(matches)) throw new InputError(`${table.file}: no unit "${wanted}" (a unit name or code, or a municipality name or code); the file has e.g. ${suggestions(all, wanted)}`);
-    }
-    rows = rows.filter((value) => tests.some(({ matches }) => matches(value)));
-    if (rows.length === 0) throw new InputError(`${table.file}: units "${unitWanted}" have no rows with Typ av huvudman "${providerWanted}"`);
-    const names = tests.map(({ wanted, matches }) => {
-      const hit = rows.find(matches);
-      if (!hit) return wanted;
-      const key = fold(wanted);
-      return hit.municipality !== null && (fold(hit.municipality) === key || (hit.municipality_code !== null && fold(hit.municipality_code) === key)) ? hit.municipality : hit.unit;
-    });
-    label = names.length <= 4 ? `${names.slice(0, -1).join(', ')} och ${names[names.length - 1]}` : `${names.length} enheter (${names.slice(0, 3).join(', ')} …)`;
-  } else if (unitWanted !== '') {
-    const key = fold(unitWanted);
-    const matches = matcher(unitWanted);
-    if (!all.some(matches)) {
-      throw new InputError(`${table.file}: no unit "${unitWanted}" (a unit name or code, or a municipality name or code); the file has e.g. ${suggestions(all, unitWanted)}`);
-    }
-    rows = rows.filter(matches);
-    if (rows.length === 0) throw new InputError(`${table.file}: unit "${unitWanted}" has no rows with Typ av huvudman "${providerWanted}"`);
-    const units = new Set(rows.map(unitKey));
-    const first = rows[0];
-    const byUnit = rows.some((value) => fold(value.unit) === key || (value.unit_code !== null && fold(value.unit_code) === key));
-    if (first === undefined || (units.size === 1 && (byUnit || first.unit_kind !== 'school'))) label = first?.unit ?? unitWanted;
-    else {
-      const byName = rows.find((value) => value.municipality !== null && fold(value.municipality) === key);
-      const byCode = rows.find((value) => value.municipality_code !== null && fold(value.municipality_code) === key);
-      const name = byName?.municipality ?? byCode?.municipality ?? byCode?.municipality_code ?? unitWanted;
-      const schools = rows.every((value) => value.unit_kind === 'school');
-      const word = schools ? (units.size === 1 ? 'skola' : 'skolor') : units.size === 1 ? 'enhet' : 'enheter';
-      label = `${name} (${units.size} ${word})`;
-    }
-  } else {
-    const nation = rows.filter((value) => value.unit_kind === 'nation');
-    if (nation.length > 0) rows = nation;
-    const units = new Set(rows.map(unitKey));
-    label = units.size === 1 ? (rows[0]?.unit ?? '') : nation.length > 0 ? `${rows[0]?.unit ?? 'Riket'} (${units.size} enheter)` : `alla enheter i filen (${units.size})`;
-  }
-  if (providerLabel !== null) label = `${label}, ${providerLabel}`;
-
-  const groups = new Map<string, ReferenceValue[]>();
-  for (const value of rows) {
-    const key = [value.school_year, value.grade_level, value.subject ?? '', value.gender, value.metric].join('\u0001');
-    const group = groups.get(key);
-    if (group) group.push(value);
-    else groups.set(key, [value]);
-  }
-
-  const pooled: PooledReference[] = [];
-  for (const group of groups.values()) {
-    const head = group[0];
-    if (head === undefined) continue;
-    const base = { school_year: head.school_year, grade_level: head.grade_level, subject: head.subject, gender: head.gender, metric: head.metric, label };
-    if (group.length === 1) {
-      const ok = head.status === 'ok' && head.value !== null;
-      pooled.push({
-        ...base,
-        value: ok ? head.value : null,
-        status: ok ? 'ok' : head.status === 'ok' ? 'missing' : head.status,
-        raw: ok ? null : head.raw,
-        n: head.n,
-        units: ok ? 1 : 0,
-        excluded_units: ok ? 0 : 1,
-        rounded_units: 0,
-      });
-      continue;
-    }
-    // `~100` says 1–4 of the unit's n pupils are below E: its share lies in [(n − 4)/n, (n − 1)/n].
-    // Leaving such units out would pull a pooled share down (they are the best ones), so with n
-    // known they are pooled at the middle, (n − 2,5)/n (an error of at most 1,5/n each), and counted.
-    const roundedShare = (value: ReferenceValue): number | null =>
-      value.status === 'rounded' &&
-      PASS_SHARES.has(value.metric) && /^~\s*100$/.test(value.raw.trim()) && value.n !== null && value.n >= 5 ? (value.n - 2.5) / value.n : null;
-    const usable = group.filter((value) => (value.status === 'ok' && value.value !== null && value.n !== null && value.n > 0) || roundedShare(value) !== null);
-    if (usable.length > 0) {
-      let weight = 0;
-      let sum = 0;
-      let rounded = 0;
-      for (const value of usable) {
-        const share = value.status === 'ok' ? (value.value ?? 0) : (roundedShare(value) ?? 0);
-        if (value.status !== 'ok') rounded++;
-        weight += value.n ?? 0;
-        sum += (value.n ?? 0) * share;
-      }
-      pooled.push({ ...base, value: sum / weight, status: 'ok', raw: null, n: weight, units: usable.length, excluded_units: group.length - usable.length, rounded_units: rounded });
-      continue;
-    }
-    const status: ReferenceStatus = group.every((value) => value.status === 'too_few')
-      ? 'too_few'
-      : group.every((value) => value.status === 'rounded')
-        ? 'rounded'
-        : 'missing';
-    pooled.push({ ...base, value: null, status, raw: status === 'rounded' ? (head.raw ?? '~100') : null, n: null, units: 0, excluded_units: group.length, rounded_units: 0 });
-  }
-
-  const metricRank = (metric: ReferenceMetric): number => REFERENCE_METRICS.indexOf(metric);
-  return pooled.sort(
-    (a, b) =>
-      compareText(a.school_year, b.school_year) ||
-      a.grade_level - b.grade_level ||
-      compareText(a.subject ?? '', b.subject ?? '') ||
-      GENDER_ORDER.indexOf(a.gender) - GENDER_ORDER.indexOf(b.gender) ||
-      metricRank(a.metric) - metricRank(b.metric),
   );
 }

@@ -1,0 +1,66 @@
+/**
+ * The school → area mapping (`--areas skolomraden.csv`, or an areas file found among the exports):
+ * any delimiter and encoding the exports may have (read by the one read path), a school column and
+ * an area column recognised by the same header aliases.
+ */
+import { InputError, describeFsError } from '../errors.js';
+import type { InputSource } from '../read/inputs.js';
+import { readTextTable, type TextTable } from '../read/records.js';
+import { mapHeaders } from './headers.js';
+import { containsPersonalId } from './pupil-id.js';
+import { fold, tidy } from './text.js';
+
+/** Columns of an areas file: a school and an area, and nothing that makes it an export. */
+export function areaColumns(headers: readonly string[]): { school: number; area: number } | null {
+  const found = mapHeaders(headers.map((header) => header.trim())).columns;
+  if (found.school === undefined || found.area === undefined) return null;
+  if (found.student_id !== undefined || found.grade !== undefined || found.test !== undefined || found.assessment !== undefined || found.value !== undefined) return null;
+  return { school: found.school, area: found.area };
+}
+
+/** Read a source whole as text records (a small file). */
+export async function readTable(source: InputSource): Promise<TextTable> {
+  try {
+    return await readTextTable(source.open(), { expectFieldsFromFirst: true });
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw describeFsError(error, source.name);
+  }
+}
+
+export async function readAreaMapping(source: InputSource): Promise<Map<string, string>> {
+  return areaMappingOf(source.name, await readTable(source));
+}
+
+export function areaMappingOf(file: string, table: TextTable): Map<string, string> {
+  const mapping = new Map<string, string>();
+  const [header, ...rows] = table.records;
+  if (header === undefined) throw new InputError(`${file}: the file is empty (no header line)`);
+  const columns = areaColumns(header.fields);
+  if (columns === null) throw new InputError(`${file}:${header.line}: the area mapping needs a school column (Skola) and an area column (Skolområde)`);
+  const problems: string[] = [];
+  for (const { fields, line } of rows) {
+    const school = tidy(fields[columns.school] ?? '');
+    const area = tidy(fields[columns.area] ?? '');
+    if (school === '' || area === '') {
+      problems.push(`${file}:${line}`);
+      continue;
+    }
+    if (containsPersonalId(school) || containsPersonalId(area)) throw new InputError(`${file}:${line}: a school or area name looks like a personnummer (a shifted column?); the area mapping is not used`);
+    const key = fold(school);
+    const known = mapping.get(key);
+    if (known !== undefined && known !== area) throw new InputError(`${file}:${line}: ${school} is mapped to both ${known} and ${area}`);
+    mapping.set(key, area);
+  }
+  if (table.brokenQuotes.length > 0) problems.push(`${file}:${table.brokenQuotes[0]}`);
+  if (problems.length > 0) throw new InputError(`${problems[0]}: a school or area is blank in the area mapping (${problems.length} line${problems.length > 1 ? 's' : ''})`);
+  return mapping;
+}
+
+/** Config `areas` and the mapping file together; the file wins where both name a school. */
+export function mergeAreas(fromConfig: Readonly<Record<string, string>> | undefined, fromFile: ReadonlyMap<string, string> | null): Map<string, string> {
+  const merged = new Map<string, string>();
+  for (const [school, area] of Object.entries(fromConfig ?? {})) merged.set(fold(school), tidy(area));
+  if (fromFile) for (const [school, area] of fromFile) merged.set(school, area);
+  return merged;
+}

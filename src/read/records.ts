@@ -1,0 +1,574 @@
+/**
+ * The one read path: bytes → decoded, line-numbered CSV records, for every input the tool reads
+ * (exports, the areas file, Skolverket's reference files, files named in the config).
+ *
+ * Encoding, one rule, decided from the bytes (or forced with --encoding):
+ *   1. a byte-order mark: UTF-8, UTF-16LE or UTF-16BE (the mark is dropped);
+ *   2. UTF-16 without a mark, by its NUL pattern (text in UTF-16 has a zero byte in every other
+ *      position; Excel's "Unicode text" and some system exports lose the mark);
+ *   3. otherwise the first chunk holding a non-ASCII byte decides: valid UTF-8 → UTF-8, not valid
+ *      → Windows-1252 (what Swedish Excel writes; ISO-8859-1 is a subset for å, ä, ö), decoded by
+ *      table (decodeWindows1252), never by Node's one-shot decoder.
+ * While every byte so far is ASCII the text is the same in all of them, so the decision can wait.
+ * UTF-16 is converted to UTF-8 bytes as it arrives and read as those.
+ *
+ * Lines end in LF, CRLF or a bare CR (Excel for Mac's "CSV (Macintosh)"): the first line end met
+ * decides. The delimiter (`;`, `,`, tab or `|`) is sniffed once per file from its first lines
+ * (sniffDelimiter), so a banner above the header (Skolverket's exports) does not decide it.
+ *
+ * RFC 4180 quoting: a field that starts with a quote may hold the delimiter, "" for a quote, and
+ * any number of line breaks. Only a quote that never closes (by the end of the input, or within
+ * MAX_QUOTED_BYTES) costs its own line: that line is reported (`brokenQuote`) and reading goes on
+ * at the next line. A record that spans lines but does not have the expected number of fields
+ * (`expectedFields`, the header's, once the caller knows it) is a stray quote pairing up with a
+ * later one, and is treated the same way.
+ *
+ * Rows are found in the raw bytes (delimiter, quote and line ends are ASCII in every encoding we
+ * read) and handed on as field offsets into the buffer, so the hot path makes no strings; `text`
+ * decodes one field, `fields` all of them. Blank lines and lines made only of delimiters (Excel
+ * writes `;;;;` for an empty row) are not records: they are counted (`blankLines`) and skipped,
+ * unless the caller asks for them (`keepBlank`, for layouts where a blank line means something).
+ */
+import { isAscii, isUtf8 } from 'node:buffer';
+import { TextDecoder } from 'node:util';
+import { decodeWindows1252, incompleteTail, type DecodeInfo, type Encoding } from './decode.js';
+
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const SPACE = 32;
+const TAB = 9;
+const HAS_QUOTE = -2;
+
+export type Delimiter = ';' | ',' | '\t' | '|';
+const CANDIDATES: readonly Delimiter[] = [';', ',', '\t', '|'];
+const CANDIDATE_BYTES = CANDIDATES.map((c) => c.charCodeAt(0));
+
+/** A quoted field longer than this is taken for a quote that never closes. */
+export const MAX_QUOTED_BYTES = 1 << 20;
+/** Lines looked at to sniff the delimiter (fewer when the input is shorter). */
+const SNIFF_LINES = 64;
+const SNIFF_BYTES = 1 << 18;
+
+export interface ByteRow {
+  buf: Buffer;
+  /** Field i is buf[starts[i], ends[i]); quoted[i] = 1 when it started with a quote (the raw range keeps the quotes). */
+  starts: Int32Array;
+  ends: Int32Array;
+  quoted: Uint8Array;
+  count: number;
+  /** Physical line the record starts on (1-based). */
+  line: number;
+  /** True for a blank line (only with keepBlank). */
+  blank: boolean;
+}
+
+export interface RecordHandlers {
+  /** Every record in order; the row object is reused, so copy what must be kept. */
+  record(row: ByteRow): void;
+  /** A line whose quote never closes: it is skipped, and reading goes on at the next line. */
+  brokenQuote?(line: number): void;
+  /** The first chunk's size and line count, to estimate a big file's rows before reading it. */
+  firstChunk?(bytes: number, lines: number): void;
+}
+
+export interface RecordOptions {
+  /** --encoding: skip detection. */
+  encoding?: Encoding;
+  /** Hand blank lines on as records (blank = true) instead of skipping them. */
+  keepBlank?: boolean;
+}
+
+export type LineEnd = 'lf' | 'crlf' | 'cr' | 'none';
+
+/** Undo RFC 4180 quoting of one raw field text: "a""b" → a"b; text after the closing quote is kept. */
+export function unquote(raw: string): string {
+  if (!raw.startsWith('"')) return raw;
+  let out = '';
+  let i = 1;
+  for (;;) {
+    const quote = raw.indexOf('"', i);
+    if (quote < 0) return out + raw.slice(i);
+    out += raw.slice(i, quote);
+    if (raw[quote + 1] === '"') {
+      out += '"';
+      i = quote + 2;
+      continue;
+    }
+    return out + raw.slice(quote + 1);
+  }
+}
+
+/** Delimiters outside quotes on one physical line, per candidate. */
+function countDelimiters(line: string): number[] {
+  const counts = CANDIDATES.map(() => 0);
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line.charCodeAt(i);
+    if (ch === QUOTE) quoted = !quoted;
+    else if (!quoted) {
+      const at = CANDIDATE_BYTES.indexOf(ch);
+      if (at >= 0) counts[at]!++;
+    }
+  }
+  return counts;
+}
+
+/**
+ * The delimiter of a table from its first lines: for each candidate, the number of delimiters
+ * the most lines share (the table's shape); the candidate whose shape the most lines share wins,
+ * then the one with more fields, then the order `;` `,` tab `|`. Lines with none of a candidate
+ * do not count for it, so a banner or a title above the header does not decide; a header alone
+ * decides by its own count. Nothing found: `;`.
+ */
+export function sniffDelimiter(lines: readonly string[]): Delimiter {
+  const perCandidate = CANDIDATES.map(() => new Map<number, number>());
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    const counts = countDelimiters(line);
+    counts.forEach((count, i) => {
+      if (count > 0) perCandidate[i]!.set(count, (perCandidate[i]!.get(count) ?? 0) + 1);
+    });
+  }
+  let best: Delimiter = ';';
+  let bestLines = 0;
+  let bestFields = 0;
+  CANDIDATES.forEach((candidate, i) => {
+    for (const [fields, lineCount] of perCandidate[i]!) {
+      if (lineCount > bestLines || (lineCount === bestLines && fields > bestFields)) {
+        best = candidate;
+        bestLines = lineCount;
+        bestFields = fields;
+      }
+    }
+  });
+  return best;
+}
+
+/** UTF-16 without a byte-order mark, told by its zero bytes: 'utf-16le', 'utf-16be' or null. */
+export function sniffUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  const length = Math.min(bytes.length, 4096) & ~1;
+  if (length < 4) return null;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < length; i += 2) {
+    if (bytes[i] === 0) evenZero++;
+    if (bytes[i + 1] === 0) oddZero++;
+  }
+  const pairs = length / 2;
+  if (oddZero * 2 > pairs && evenZero * 10 < pairs) return 'utf-16le';
+  if (evenZero * 2 > pairs && oddZero * 10 < pairs) return 'utf-16be';
+  return null;
+}
+
+export class RecordReader {
+  private buf: Buffer = Buffer.allocUnsafe(1 << 22);
+  private length = 0;
+  private line = 1;
+  private delimiter = -1;
+  private decided: Encoding | null;
+  private readonly row: ByteRow;
+  private readonly keepBlank: boolean;
+  /** null until the first line end is seen. */
+  private lineEnd: LineEnd | null = null;
+  /** A multi-byte sequence cut off at a chunk end, held back while the encoding is undecided. */
+  private pending: Uint8Array | null = null;
+  /** UTF-16 input: whether any text has been decoded yet (for a byte-order mark). */
+  private sawText = false;
+  blankLines = 0;
+  /** Once the caller knows the header's field count: a multi-line record with another count is a stray quote. */
+  expectedFields = 0;
+  readonly info: DecodeInfo;
+
+  constructor(
+    private readonly handlers: RecordHandlers,
+    options: RecordOptions = {},
+  ) {
+    this.decided = options.encoding ?? null;
+    this.keepBlank = options.keepBlank === true;
+    this.info = { encoding: options.encoding ?? 'ascii', bom: false, replaced: false };
+    this.row = { buf: this.buf, starts: new Int32Array(64), ends: new Int32Array(64), quoted: new Uint8Array(64), count: 0, line: 0, blank: false };
+  }
+
+  /** The delimiter found (or `;` before any line was read). */
+  get detectedDelimiter(): Delimiter {
+    return this.delimiter < 0 ? ';' : (String.fromCharCode(this.delimiter) as Delimiter);
+  }
+
+  get detectedLineEnd(): LineEnd {
+    return this.lineEnd ?? 'none';
+  }
+
+  /** Decode the raw bytes of field i of a row to text (quotes undone). */
+  text(row: ByteRow, i: number): string {
+    const start = row.starts[i] ?? 0;
+    const end = row.ends[i] ?? 0;
+    let text: string;
+    if (this.decided === 'windows-1252') {
+      text = decodeWindows1252(row.buf.subarray(start, end));
+    } else {
+      text = row.buf.toString('utf8', start, end);
+      if (!this.info.replaced && text.includes('\uFFFD')) this.info.replaced = true;
+    }
+    return row.quoted[i] ? unquote(text) : text;
+  }
+
+  /** All fields of a row as text. */
+  fields(row: ByteRow): string[] {
+    return Array.from({ length: row.count }, (_, i) => this.text(row, i));
+  }
+
+  async readAll(chunks: AsyncIterable<Uint8Array>): Promise<void> {
+    let first = true;
+    let utf16: TextDecoder | null = null;
+    for await (const raw of chunks) {
+      let chunk = raw;
+      if (first && chunk.length > 0) {
+        first = false;
+        if (this.handlers.firstChunk) {
+          let lines = 0;
+          for (let i = chunk.indexOf(LF); i >= 0; i = chunk.indexOf(LF, i + 1)) lines++;
+          this.handlers.firstChunk(chunk.length, lines);
+        }
+        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+          this.info.bom = true;
+          chunk = chunk.subarray(3);
+          this.decided ??= 'utf-8';
+          if (this.info.encoding === 'ascii') this.info.encoding = 'utf-8';
+        } else if (this.decided === null && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
+          const encoding: Encoding = chunk[0] === 0xff ? 'utf-16le' : 'utf-16be';
+          this.info.bom = true;
+          this.info.encoding = encoding;
+          utf16 = new TextDecoder(encoding);
+          chunk = chunk.subarray(2);
+        } else if (this.decided === null) {
+          const sniffed = sniffUtf16(chunk);
+          if (sniffed !== null) {
+            this.info.encoding = sniffed;
+            utf16 = new TextDecoder(sniffed);
+          }
+        }
+        if (utf16 === null && (this.decided === 'utf-16le' || this.decided === 'utf-16be')) utf16 = new TextDecoder(this.decided);
+      }
+      if (utf16 !== null) {
+        // UTF-16: convert to UTF-8 bytes and read those.
+        this.decided = 'utf-8';
+        let text = utf16.decode(chunk, { stream: true });
+        // With --encoding utf-16le the mark was not stripped above: drop it here.
+        if (!this.sawText && text.startsWith('\uFEFF')) {
+          text = text.slice(1);
+          this.info.bom = true;
+        }
+        if (text !== '') this.sawText = true;
+        chunk = Buffer.from(text, 'utf8');
+      }
+      this.append(chunk);
+      this.scan(false);
+    }
+    if (utf16 !== null) this.append(Buffer.from(utf16.decode(), 'utf8'));
+    if (this.pending !== null) {
+      // The input ended inside what would have been a UTF-8 sequence: it is not UTF-8.
+      this.decide('windows-1252');
+      this.appendRaw(this.pending);
+      this.pending = null;
+    }
+    this.scan(true);
+  }
+
+  private decide(encoding: Encoding): void {
+    this.decided = encoding;
+    this.info.encoding = encoding;
+  }
+
+  private append(raw: Uint8Array): void {
+    let chunk = raw;
+    if (this.pending !== null) {
+      chunk = Buffer.concat([this.pending, raw]);
+      this.pending = null;
+    }
+    if (this.decided === null && !isAscii(chunk)) {
+      const whole = chunk.subarray(0, chunk.length - incompleteTail(chunk));
+      if (whole.length < chunk.length && isAscii(whole)) {
+        this.pending = chunk.subarray(whole.length);
+        chunk = whole;
+      } else {
+        this.decide(isUtf8(whole) ? 'utf-8' : 'windows-1252');
+      }
+    }
+    this.appendRaw(chunk);
+  }
+
+  private appendRaw(chunk: Uint8Array): void {
+    const at = this.length;
+    const needed = at + chunk.length;
+    if (needed > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(needed, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, at);
+      this.buf = bigger;
+      this.row.buf = bigger;
+    }
+    this.buf.set(chunk, at);
+    this.length = needed;
+    if (this.lineEnd === null) this.findLineEnd(at > 0 ? at - 1 : 0);
+    // A file with bare CR line ends is read as if they were LF (it has no LF to confuse them with).
+    if (this.lineEnd === 'cr') {
+      const buf = this.buf;
+      for (let i = buf.indexOf(CR, at); i >= 0 && i < needed; i = buf.indexOf(CR, i + 1)) buf[i] = LF;
+    }
+  }
+
+  /** Decide the line end from the first one in the buffer (from `from` on). */
+  private findLineEnd(from: number): void {
+    const buf = this.buf;
+    for (let i = from; i < this.length; i++) {
+      const b = buf[i];
+      if (b === LF) {
+        this.lineEnd = i > 0 && buf[i - 1] === CR ? 'crlf' : 'lf';
+        return;
+      }
+      if (b === CR) {
+        if (i + 1 >= this.length) return; // CR at the end: wait for the next byte
+        this.lineEnd = buf[i + 1] === LF ? 'crlf' : 'cr';
+        // appendRaw turns the CRs of the new bytes into LF; this one may be from the chunk before.
+        if (this.lineEnd === 'cr') buf[i] = LF;
+        return;
+      }
+    }
+  }
+
+  private ensureFields(n: number): void {
+    if (n < this.row.starts.length) return;
+    const size = Math.max(n + 1, this.row.starts.length * 2);
+    const starts = new Int32Array(size);
+    const ends = new Int32Array(size);
+    const quoted = new Uint8Array(size);
+    starts.set(this.row.starts);
+    ends.set(this.row.ends);
+    quoted.set(this.row.quoted);
+    this.row.starts = starts;
+    this.row.ends = ends;
+    this.row.quoted = quoted;
+  }
+
+  /** Sniff the delimiter once enough lines are buffered (or the input has ended). */
+  private sniff(final: boolean): boolean {
+    const buf = this.buf;
+    let lines = 0;
+    let end = 0;
+    for (let i = buf.indexOf(LF, 0); i >= 0 && i < this.length; i = buf.indexOf(LF, i + 1)) {
+      end = i;
+      if (++lines >= SNIFF_LINES) break;
+    }
+    if (!final && lines < SNIFF_LINES && this.length < SNIFF_BYTES) return false;
+    const sample = buf.toString('latin1', 0, final && lines < SNIFF_LINES ? this.length : end);
+    this.delimiter = sniffDelimiter(sample.split('\n')).charCodeAt(0);
+    return true;
+  }
+
+  /** Parse every complete record in the buffer; keep the rest for the next chunk. */
+  private scan(final: boolean): void {
+    if (this.delimiter < 0 && !this.sniff(final)) return;
+    const buf = this.buf;
+    const length = this.length;
+    let pos = 0;
+    while (pos < length) {
+      let newline = buf.indexOf(LF, pos);
+      if (newline < 0 || newline >= length) {
+        if (!final) break;
+        newline = length;
+      }
+      let next = this.plainRow(pos, newline);
+      if (next === HAS_QUOTE) next = this.quotedRow(pos, final);
+      if (next < 0) break;
+      pos = next;
+    }
+    if (pos > 0) {
+      buf.copyWithin(0, Math.min(pos, length), length);
+      this.length = Math.max(0, length - pos);
+    }
+  }
+
+  private emitBlank(line: number): void {
+    this.blankLines++;
+    if (!this.keepBlank) return;
+    const row = this.row;
+    row.count = 0;
+    row.line = line;
+    row.blank = true;
+    this.handlers.record(row);
+  }
+
+  /** A line without quotes: split on the delimiter. HAS_QUOTE when the line has a quote. */
+  private plainRow(pos: number, newline: number): number {
+    const buf = this.buf;
+    let lineEnd = newline;
+    if (lineEnd > pos && buf[lineEnd - 1] === CR) lineEnd--;
+    const delimiter = this.delimiter;
+    const row = this.row;
+    let count = 0;
+    let start = pos;
+    let blank = true;
+    for (let i = pos; i < lineEnd; i++) {
+      const b = buf[i];
+      if (b === delimiter) {
+        if (count + 1 >= row.starts.length) this.ensureFields(count + 1);
+        row.starts[count] = start;
+        row.ends[count] = i;
+        row.quoted[count] = 0;
+        count++;
+        start = i + 1;
+      } else if (b === QUOTE) return HAS_QUOTE;
+      else if (blank && b !== SPACE && b !== TAB && b !== CR) blank = false;
+    }
+    const line = this.line++;
+    if (blank) {
+      this.emitBlank(line);
+      return newline + 1;
+    }
+    if (count + 1 >= row.starts.length) this.ensureFields(count + 1);
+    row.starts[count] = start;
+    row.ends[count] = lineEnd;
+    row.quoted[count] = 0;
+    row.count = count + 1;
+    row.line = line;
+    row.blank = false;
+    this.handlers.record(row);
+    return newline + 1;
+  }
+
+  /** Report the line at `pos` as a broken quote and go on with the line after it. */
+  private brokenQuote(pos: number): number {
+    const newline = this.buf.indexOf(LF, pos);
+    this.handlers.brokenQuote?.(this.line);
+    this.line++;
+    return newline < 0 || newline >= this.length ? this.length : newline + 1;
+  }
+
+  /** A record with quotes (fields may hold delimiters and line breaks). -1: needs more bytes. */
+  private quotedRow(pos: number, final: boolean): number {
+    const buf = this.buf;
+    const length = this.length;
+    const delimiter = this.delimiter;
+    const row = this.row;
+    let count = 0;
+    let i = pos;
+    let newlines = 0;
+    let blank = true;
+    for (;;) {
+      if (count + 1 >= row.starts.length) this.ensureFields(count + 1);
+      const start = i;
+      let quoted = 0;
+      if (i < length && buf[i] === QUOTE) {
+        quoted = 1;
+        i++;
+        for (;;) {
+          if (i - start > MAX_QUOTED_BYTES) return this.brokenQuote(pos);
+          if (i >= length) {
+            if (!final) return -1;
+            return this.brokenQuote(pos);
+          }
+          const b = buf[i];
+          if (b === QUOTE) {
+            if (i + 1 >= length && !final) return -1;
+            // Bytes past `length` are stale: an escaped quote needs its pair inside the data.
+            if (i + 1 < length && buf[i + 1] === QUOTE) {
+              i += 2;
+              blank = false;
+              continue;
+            }
+            i++;
+            break;
+          }
+          if (b === LF) newlines++;
+          else if (b !== SPACE && b !== TAB && b !== CR) blank = false;
+          i++;
+        }
+      }
+      while (i < length) {
+        const b = buf[i];
+        if (b === delimiter || b === LF || b === CR) break;
+        if (b !== SPACE && b !== TAB) blank = false;
+        i++;
+      }
+      row.starts[count] = start;
+      row.ends[count] = i;
+      row.quoted[count] = quoted;
+      count++;
+      if (i >= length) {
+        if (!final) return -1;
+        break;
+      }
+      const b = buf[i];
+      if (b === delimiter) {
+        i++;
+        continue;
+      }
+      if (b === CR) {
+        if (i + 1 >= length && !final) return -1;
+        i += i + 1 < length && buf[i + 1] === LF ? 2 : 1;
+      } else i++;
+      break;
+    }
+    // A record that runs over line breaks but does not have the header's number of fields is a
+    // stray quote pairing up with a later one: report its first line and read on from the next.
+    if (newlines > 0 && this.expectedFields > 0 && count !== this.expectedFields) return this.brokenQuote(pos);
+    const line = this.line;
+    this.line += 1 + newlines;
+    if (blank) {
+      this.emitBlank(line);
+      return i;
+    }
+    row.count = count;
+    row.line = line;
+    row.blank = false;
+    this.handlers.record(row);
+    return Math.min(i, length);
+  }
+}
+
+/** One record as text. */
+export interface TextRecord {
+  fields: string[];
+  line: number;
+}
+
+export interface TextTable {
+  records: TextRecord[];
+  delimiter: Delimiter;
+  info: DecodeInfo;
+  lineEnd: LineEnd;
+  blankLines: number;
+  /** Lines whose quote never closed (skipped). */
+  brokenQuotes: number[];
+}
+
+/**
+ * A small file (areas, reference figures) read whole as text records. `expectFieldsFromFirst`:
+ * the first record is a header, and a multi-line record with another field count is a stray quote.
+ */
+export async function readTextTable(
+  chunks: AsyncIterable<Uint8Array>,
+  options: RecordOptions & { expectFieldsFromFirst?: boolean } = {},
+): Promise<TextTable> {
+  const records: TextRecord[] = [];
+  const brokenQuotes: number[] = [];
+  const reader: RecordReader = new RecordReader(
+    {
+      record(row) {
+        records.push({ fields: row.blank ? [] : reader.fields(row), line: row.line });
+        if (options.expectFieldsFromFirst && reader.expectedFields === 0 && !row.blank) reader.expectedFields = row.count;
+      },
+      brokenQuote(line) {
+        brokenQuotes.push(line);
+      },
+    },
+    options,
+  );
+  await reader.readAll(chunks);
+  return { records, delimiter: reader.detectedDelimiter, info: reader.info, lineEnd: reader.detectedLineEnd, blankLines: reader.blankLines, brokenQuotes };
+}
+
+/** Bytes already in memory as the chunk stream the reader takes. */
+export async function* bytesOf(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
