@@ -5,7 +5,7 @@
  */
 import { GRADE_POINTS, type Dimension, type Gender, type GradeStep } from '../types.js';
 import { CONFLICT, KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NONE, type Attributes, type KindIndex, type ResultStore } from '../normalise/store.js';
-import { schoolYearLabel } from '../normalise/school-year.js';
+import { schoolYearLabel, startYearOf } from '../normalise/school-year.js';
 import {
   sortGroups,
   dimsOf,
@@ -230,6 +230,42 @@ function makeRecord(
     toStep: to?.step ?? null,
     changedSchool,
   };
+}
+
+/**
+ * One cohort (årskull) of a transition run: pupils in `from_level` in `from_school_year` followed
+ * to `to_level` in `to_school_year`. Without school_year in --by, a run pools every cohort.
+ */
+export interface TransitionCohort {
+  from_school_year: string;
+  to_school_year: string;
+  from_level: number;
+  to_level: number;
+  /**
+   * Linked pupil–subjects (status linked, the n of the analysis). null for every cohort when any
+   * cohort has fewer than min_group: the cohorts add up to the total in meta.coverage, so hiding
+   * only the small one would not hide it.
+   */
+  linked: number | null;
+}
+
+/** The cohort whose later side is in `toSchoolYear` ("2024/25"). */
+export function cohortFor(toSchoolYear: string, fromLevel: number, toLevel: number): Omit<TransitionCohort, 'linked'> {
+  return {
+    from_school_year: schoolYearLabel(startYearOf(toSchoolYear) - (toLevel - fromLevel)),
+    to_school_year: toSchoolYear,
+    from_level: fromLevel,
+    to_level: toLevel,
+  };
+}
+
+/** The cohorts the linked records come from, oldest first (records carry the later side's school year). */
+export function transitionCohorts(records: readonly TransitionRecord[], link: Pick<LinkOptions, 'fromLevel' | 'toLevel'>, minGroup: number): TransitionCohort[] {
+  const linked = new Map<string, number>();
+  for (const record of records) linked.set(record.school_year, (linked.get(record.school_year) ?? 0) + (record.status === 'linked' ? 1 : 0));
+  const years = [...linked.keys()].sort();
+  const hide = years.some((year) => (linked.get(year) ?? 0) < minGroup);
+  return years.map((year) => ({ ...cohortFor(year, link.fromLevel, link.toLevel), linked: hide ? null : (linked.get(year) ?? 0) }));
 }
 
 /** A linked pupil whose pass/fail changed between the years (for follow-up, --list-cases). */

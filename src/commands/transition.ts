@@ -1,7 +1,7 @@
 /**
  * `ska-analyze transition FILES…`: år 5 assessments against the same pupils' år 6 results.
  */
-import { analyseTransition, DEFAULT_TRANSITION_BY, linkTransition, listTransitionCases, type LinkOptions, type SideKind } from '../analysis/transition.js';
+import { analyseTransition, DEFAULT_TRANSITION_BY, linkTransition, listTransitionCases, transitionCohorts, type LinkOptions, type SideKind } from '../analysis/transition.js';
 import { UsageError } from '../errors.js';
 import { buildMeta } from '../meta.js';
 import type { Io } from '../io.js';
@@ -109,7 +109,7 @@ export async function runTransition(files: string[], options: TransitionCommandO
     fail_on: options.failOn ?? null,
     compare_with: options.compareWith ?? null,
   };
-  const meta = buildMeta('transition', parameters, loaded.files, { ...coverage }, suppressed);
+  const meta = { ...buildMeta('transition', parameters, loaded.files, { ...coverage }, suppressed), cohorts: transitionCohorts(records, link, minGroup) };
   const sections = earlier && !cases ? [comparisonFor(earlier, flattenTransition(result), result.plan, parameters, loaded.files, TRANSITION_COMPARE_METRICS, TRANSITION_METRIC_LABELS, minGroup)] : [];
   const text = transitionRenderers[format]({ meta, result, link, cases, sections }, { lang, paint: stdoutPainter(options.output, io), excel, matrix: false });
   writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);

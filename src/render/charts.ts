@@ -123,19 +123,26 @@ function safeId(id: string): string {
   return /^[A-Za-z]/.test(cleaned) ? cleaned : `c-${cleaned}`;
 }
 
+/** Width of one character in em (see textWidth). */
+function charEm(ch: string): number {
+  if (ch === ' ' || ch === '\u00a0') return 0.3;
+  if ('iljtfrI.,:;!|\'()[]'.includes(ch)) return 0.32;
+  if ('mwMW%@'.includes(ch)) return 0.88;
+  if (/[A-ZÅÄÖÉÜ]/.test(ch)) return 0.68;
+  return 0.58;
+}
+
+/** Width in px of `em` ems of text at `size` px. */
+function emToPx(em: number, size: number, bold: boolean): number {
+  // Calibrated on DejaVu Sans (a wide system-ui fallback), so narrower fonts only leave more room.
+  return em * size * 1.1 * (bold ? 1.12 : 1);
+}
+
 /** Rough width of text in system-ui at `size` px; errs on the wide side so labels are not clipped. */
 export function textWidth(text: string, size: number, bold = false): number {
   let em = 0;
-  for (const ch of text) {
-    if (ch === ' ' || ch === '\u00a0') em += 0.3;
-    else if ('iljtfrI.,:;!|\'()[]'.includes(ch)) em += 0.32;
-    else if ('mwMW%@'.includes(ch)) em += 0.88;
-    else if (/[A-ZÅÄÖÉÜ]/.test(ch)) em += 0.68;
-    else if (/[0-9]/.test(ch)) em += 0.58;
-    else em += 0.58;
-  }
-  // Calibrated on DejaVu Sans (a wide system-ui fallback), so narrower fonts only leave more room.
-  return em * size * 1.1 * (bold ? 1.12 : 1);
+  for (const ch of text) em += charEm(ch);
+  return emToPx(em, size, bold);
 }
 
 /** "Solåsens skola (n = 312)", the name shortened with "…" when needed so that "(n = …)" always shows. */
@@ -148,12 +155,25 @@ function labelWithN(label: string, n: number, lang: Lang, maxWidth: number, size
   return { shown: name + suffix, full: label + suffix };
 }
 
-/** Shorten with "…" to fit `maxWidth`; returns the text unchanged when it fits. */
-function fitText(text: string, maxWidth: number, size: number, bold = false): string {
-  if (textWidth(text, size, bold) <= maxWidth) return text;
-  const chars = Array.from(text);
-  while (chars.length > 0 && textWidth(`${chars.join('')}…`, size, bold) > maxWidth) chars.pop();
-  return `${chars.join('').trimEnd()}…`;
+/**
+ * Shorten with "…" to fit `maxWidth`; returns the text unchanged when it fits. Keeps the longest
+ * prefix (in code points) whose width with "…" fits, trailing white space dropped. One pass: prefix
+ * widths only grow, so the scan stops as soon as the prefix alone is too wide.
+ */
+export function fitText(text: string, maxWidth: number, size: number, bold = false): string {
+  const ellipsis = charEm('…');
+  let em = 0;
+  let at = 0; // UTF-16 length of the prefix measured so far
+  let kept = 0; // UTF-16 length of the longest prefix that fits with "…"
+  for (const ch of text) {
+    if (!(emToPx(em + ellipsis, size, bold) > maxWidth)) kept = at;
+    em += charEm(ch);
+    at += ch.length;
+    if (emToPx(em, size, bold) > maxWidth) return `${text.slice(0, kept).trimEnd()}…`;
+  }
+  if (emToPx(em, size, bold) <= maxWidth) return text;
+  if (!(emToPx(em + ellipsis, size, bold) > maxWidth)) kept = at;
+  return `${text.slice(0, kept).trimEnd()}…`;
 }
 
 interface TextAttrs {

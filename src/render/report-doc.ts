@@ -6,7 +6,7 @@
  */
 import type { GapGroup, GapResult } from '../analysis/gap.js';
 import type { GroupKey } from '../analysis/groups.js';
-import type { TransitionGroup, TransitionResult } from '../analysis/transition.js';
+import { cohortFor, type TransitionGroup, type TransitionResult } from '../analysis/transition.js';
 import { type TrendPart, type TrendResult, type TrendSeries } from '../analysis/trend.js';
 import type { ReportMeta } from '../meta.js';
 import { REASON_TEXT, type RejectReason } from '../normalise/ledger.js';
@@ -14,6 +14,7 @@ import { subjectName } from '../normalise/subject.js';
 import type { DumbbellRow, FunnelLimit, FunnelPoint, ShareRow, TrendSeries as ChartSeries } from './charts.js';
 import { formatCount, formatNumber, formatShare, formatSigned } from './format.js';
 import { formatChange, formatMetric, streakText } from './trend.js';
+import { cohortName, cohortsText } from './transition.js';
 
 export type Chart =
   | { type: 'shareBars'; id: string; title: string; desc: string; rows: ShareRow[] }
@@ -336,7 +337,17 @@ function funnelSection(gap: GapResult, year: string): DocSection {
   };
 }
 
-function transitionSection(transition: TransitionResult, year: string): DocSection {
+/**
+ * The latest cohort only; `years` are the later school years of every cohort in the exports, which
+ * `transition` pools by default, so the text names them all and the two can be reconciled.
+ */
+function transitionSection(transition: TransitionResult, year: string, years: readonly string[], levels: { from: number; to: number }): DocSection {
+  const cohort = cohortName(cohortFor(year, levels.from, levels.to), 'sv');
+  const cohorts = years.map((y) => cohortFor(y, levels.from, levels.to));
+  const others =
+    cohorts.length > 1
+      ? ` Här visas bara den senaste årskullen, ${cohort}. Kommandot transition slår som standard ihop alla årskullar i exporterna: ${lower(cohortsText(cohorts, 'sv'))}. De tidigare årskullarna finns under Över läsåren.`
+      : '';
   const rows = transition.groups.filter((g) => g.key.school_year === year);
   const parts: { heading: string; blocks: Block[] }[] = [];
   for (const stratum of strataOf(rows, ['subject'])) {
@@ -348,7 +359,7 @@ function transitionSection(transition: TransitionResult, year: string): DocSecti
         chart: {
           type: 'dumbbell',
           id: `dumbbell-${String(stratum.key.subject).replace(/\W+/g, '')}`,
-          title: `Godkänt i åk 5 (bedömning) och åk 6 (nationellt prov) per skolområde: ${subject(stratum.key.subject)}, prov ${year}`,
+          title: `Godkänt i åk 5 (bedömning) och åk 6 (nationellt prov) per skolområde: ${subject(stratum.key.subject)}, ${cohort}`,
           desc: `Samma elever: andel godtagbar i lärarens bedömning i åk 5 och andel minst E på provet i åk 6. ${areas.map((g) => `${String(g.key.area)}: ${formatShare(g.figures?.share_pass_from ?? 0, 'sv')} mot ${formatShare(g.figures?.share_pass_to ?? 0, 'sv')}`).join('; ')}.`,
           rows: areas.map((g) => ({
             label: String(g.key.area),
@@ -362,16 +373,16 @@ function transitionSection(transition: TransitionResult, year: string): DocSecti
         },
       });
     }
-    blocks.push({ kind: 'table', table: transitionTable(stratum.groups, `${subject(stratum.key.subject)}, prov ${year}`) });
+    blocks.push({ kind: 'table', table: transitionTable(stratum.groups, `${subject(stratum.key.subject)}, ${cohort}`) });
     parts.push({ heading: subject(stratum.key.subject), blocks });
   }
   return {
     id: 'overgang',
-    heading: `Från åk 5 till åk 6: bedömning mot provresultat, prov ${year}`,
+    heading: `Från åk 5 till åk 6: bedömning mot provresultat, ${cohort}`,
     blocks: [
       {
         kind: 'text',
-        text: 'Samma elever följs från lärarens bedömning i åk 5 till det nationella provet i åk 6 läsåret efter. Sträng: bedömningen i åk 5 godkänner färre än provet visar; generös: fler (McNemars test, α = 0,05). Eleverna räknas på skolan där de gick i åk 5.',
+        text: `Samma elever följs från lärarens bedömning i åk 5 till det nationella provet i åk 6 läsåret efter. Sträng: bedömningen i åk 5 godkänner färre än provet visar; generös: fler (McNemars test, α = 0,05). Eleverna räknas på skolan där de gick i åk 5.${others}`,
       },
     ],
     parts,
@@ -501,8 +512,10 @@ export function buildReportDoc(input: ReportInput): ReportDoc {
   const gapSummary = gapFindings(gap, gapYear).slice(2);
   const sections: DocSection[] = [];
   if (gapYear) sections.push(gapSection(gap, gapYear, minGroup), funnelSection(gap, gapYear));
-  if (transitionYear) sections.push(transitionSection(transition, transitionYear));
-  else if (gapYear) {
+  if (transitionYear) {
+    const levels = { from: Number(meta.parameters.from ?? 5), to: Number(meta.parameters.to ?? 6) };
+    sections.push(transitionSection(transition, transitionYear, trend.transition?.school_years ?? [transitionYear], levels));
+  } else if (gapYear) {
     sections.push({
       id: 'overgang',
       heading: 'Från åk 5 till åk 6',

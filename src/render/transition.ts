@@ -3,7 +3,7 @@
  */
 import { TextTable } from './text-table.js';
 import type { KeyValue } from '../analysis/groups.js';
-import type { LinkOptions, SideKind, TransitionCase, TransitionFigures, TransitionGroup, TransitionResult } from '../analysis/transition.js';
+import type { LinkOptions, SideKind, TransitionCase, TransitionCohort, TransitionFigures, TransitionGroup, TransitionResult } from '../analysis/transition.js';
 import type { ReportMeta } from '../meta.js';
 import { subjectName } from '../normalise/subject.js';
 import type { Dimension } from '../types.js';
@@ -13,7 +13,8 @@ import { jsonPieces, sectionsJson, type RenderOptions, type ReportText } from '.
 import type { ReportSection } from './sections.js';
 
 export interface TransitionReport {
-  meta: ReportMeta;
+  /** meta.cohorts: the cohorts linked (pooled unless school_year is in --by). */
+  meta: ReportMeta & { cohorts?: readonly TransitionCohort[] };
   result: TransitionResult;
   link: LinkOptions;
   /** Present with --list-cases; pupil ids already masked unless --show-ids. */
@@ -164,6 +165,36 @@ function sideWords(lang: Lang, kind: SideKind, level: number): string {
   return `the national tests in year ${level}`;
 }
 
+/**
+ * The cohorts named in one line, e.g. "Åk 5 2022/23 → åk 6 2023/24 och åk 5 2023/24 → åk 6 2024/25
+ * (2 årskullar sammanslagna)"; `pooled` false when each school year is shown on its own.
+ */
+/** "åk 5 2023/24 → åk 6 2024/25" */
+export function cohortName(cohort: Omit<TransitionCohort, 'linked'>, lang: Lang): string {
+  const level = lang === 'sv' ? 'åk' : 'year';
+  return `${level} ${cohort.from_level} ${cohort.from_school_year} → ${level} ${cohort.to_level} ${cohort.to_school_year}`;
+}
+
+export function cohortsText(cohorts: readonly Omit<TransitionCohort, 'linked'>[], lang: Lang, pooled = true): string {
+  if (cohorts.length === 0) return '';
+  const sv = lang === 'sv';
+  const names = cohorts.map((c) => cohortName(c, lang));
+  const last = names.pop() ?? '';
+  const list = names.length > 0 ? `${names.join(', ')} ${sv ? 'och' : 'and'} ${last}` : last;
+  const count = cohorts.length;
+  let note: string;
+  if (count === 1) note = sv ? '1 årskull' : '1 cohort';
+  else if (pooled) note = sv ? `${count} årskullar sammanslagna` : `${count} cohorts pooled`;
+  else note = sv ? `${count} årskullar, var för sig` : `${count} cohorts, shown separately`;
+  return `${list.charAt(0).toUpperCase()}${list.slice(1)} (${note})`;
+}
+
+/** The cohort line under a table's title, or nothing when meta has no cohorts. */
+function cohortLines(report: TransitionReport, lang: Lang): string[] {
+  const cohorts = report.meta.cohorts ?? [];
+  return cohorts.length > 0 ? [cohortsText(cohorts, lang, !report.result.plan.by.includes('school_year'))] : [];
+}
+
 function value(dim: Dimension, v: KeyValue, lang: Lang): string {
   const w = WORDS[lang];
   if (v === null) return w.total;
@@ -230,7 +261,7 @@ function renderCasesTable(report: TransitionReport, cases: readonly TransitionCa
   const title = sv
     ? `Elever vars utfall ändrades mellan åk ${link.fromLevel} och åk ${link.toLevel} (${formatCount(cases.length, lang)})`
     : `Pupils whose outcome changed between year ${link.fromLevel} and year ${link.toLevel} (${formatCount(cases.length, lang)})`;
-  return `${paint.bold(title)}\n${table.toString()}\n`;
+  return `${[paint.bold(title), ...cohortLines(report, lang)].join('\n')}\n${table.toString()}\n`;
 }
 
 export function renderTransitionTable(report: TransitionReport, options: RenderOptions): string {
@@ -238,7 +269,7 @@ export function renderTransitionTable(report: TransitionReport, options: RenderO
   const { lang, paint } = options;
   const w = WORDS[lang];
   const { result, link } = report;
-  const out: string[] = [paint.bold(w.title(link)), ''];
+  const out: string[] = [paint.bold(w.title(link)), ...cohortLines(report, lang), ''];
   const head = [w.group, w.verdict, w.n, w.passFrom(link), w.passTo(link), w.diff, 'G→G', 'G→IG', 'IG→G', 'IG→IG', w.p, `${w.moved} ${link.toLevel}`, `${w.movedIn} ${link.fromLevel}`];
   if (lang === 'en') head.splice(6, 4, 'P→P', 'P→F', 'F→P', 'F→F');
   const sentenceLevel = result.plan.levels[0] ?? null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyseTransition, linkTransition, type LinkOptions, type TransitionRecord } from '../../src/analysis/transition.js';
+import { analyseTransition, cohortFor, linkTransition, transitionCohorts, type LinkOptions, type TransitionRecord } from '../../src/analysis/transition.js';
 import { genderResolver, readExports } from '../../src/normalise/ingest.js';
 import type { InputSource } from '../../src/read/inputs.js';
 import type { Config } from '../../src/config.js';
@@ -240,5 +240,39 @@ describe('analyseTransition', () => {
     // Quadratic weights ((i − j)/5)²: observed Σw·o = 5 · 0.04 = 0.2; expected (margins B 5, C 5 × C 10)
     // Σw·e = 5 · 0.04 = 0.2 → κ = 1 − 0.2/0.2 = 0: grading B instead of C half the time is no better than chance here.
     expect(f.kappa_w).toBeCloseTo(0, 12);
+  });
+});
+
+describe('transitionCohorts', () => {
+  it('names the one cohort linked, with its linked pupil–subjects once no cohort is small', async () => {
+    const { records, coverage } = await link([
+      ['ak5.tsv', YEAR5],
+      ['ak6.csv', YEAR6],
+    ]);
+    expect(transitionCohorts(records, DEFAULT_LINK, 1)).toEqual([{ from_school_year: '2023/24', to_school_year: '2024/25', from_level: 5, to_level: 6, linked: coverage.linked }]);
+    // Three linked: below --min-group 10, so the count is left out.
+    expect(transitionCohorts(records, DEFAULT_LINK, 10)).toEqual([{ from_school_year: '2023/24', to_school_year: '2024/25', from_level: 5, to_level: 6, linked: null }]);
+  });
+
+  it('lists every cohort oldest first, counts only linked records, and hides all counts when one cohort is small', () => {
+    const record = (school_year: string, status: TransitionRecord['status']) => ({ school_year, status }) as TransitionRecord;
+    const records = [
+      ...Array.from({ length: 12 }, () => record('2024/25', 'linked')),
+      record('2024/25', 'from_only'),
+      record('2024/25', 'to_only'),
+      ...Array.from({ length: 10 }, () => record('2023/24', 'linked')),
+      record('2023/24', 'from_missing'),
+    ];
+    expect(transitionCohorts(records, DEFAULT_LINK, 10)).toEqual([
+      { from_school_year: '2022/23', to_school_year: '2023/24', from_level: 5, to_level: 6, linked: 10 },
+      { from_school_year: '2023/24', to_school_year: '2024/25', from_level: 5, to_level: 6, linked: 12 },
+    ]);
+    expect(transitionCohorts(records, DEFAULT_LINK, 11).map((c) => c.linked)).toEqual([null, null]);
+    expect(transitionCohorts([], DEFAULT_LINK, 10)).toEqual([]);
+  });
+
+  it('goes back as many school years as the levels are apart (6 → 9)', () => {
+    expect(cohortFor('2024/25', 6, 9)).toEqual({ from_school_year: '2021/22', to_school_year: '2024/25', from_level: 6, to_level: 9 });
+    expect(cohortFor('2000/01', 5, 6)).toEqual({ from_school_year: '1999/00', to_school_year: '2000/01', from_level: 5, to_level: 6 });
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run } from './run.js';
+import { run, runIn } from './run.js';
 
 const DEMO = ['fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv'];
 const PERSONNUMMER = /\b(?:19|20)?\d{6}[-+]?\d{4}\b/;
@@ -65,6 +65,18 @@ describe('report', () => {
     expect(ma).not.toMatch(/\| \d+(,\d+)? % \| [+−]/);
     const sv = section.slice(section.indexOf('### 2024/25 · åk 9 · Svenska'));
     expect(sv).toContain('95,0 %');
+  });
+
+  it('names the cohort it shows and the cohorts transition pools, in the same words as transition', async () => {
+    const heading = 'Från åk 5 till åk 6: bedömning mot provresultat, åk 5 2023/24 → åk 6 2024/25';
+    expect(md.stdout).toContain(`## ${heading}\n`);
+    expect(md.stdout).toContain('**Matematik, åk 5 2023/24 → åk 6 2024/25**');
+    const pooled = (await runIn(['transition', ...DEMO, '-q'])).stdout.split('\n')[1]!;
+    expect(pooled).toContain('(2 årskullar sammanslagna)');
+    expect(md.stdout).toContain(`Här visas bara den senaste årskullen, åk 5 2023/24 → åk 6 2024/25. Kommandot transition slår som standard ihop alla årskullar i exporterna: ${pooled.charAt(0).toLowerCase()}${pooled.slice(1)}.`);
+    const html = await runIn(['report', ...DEMO, '-q']);
+    expect(html.stdout).toContain(`<h2 id="overgang-h">${heading}</h2>`);
+    expect(html.stdout).toContain(`<li><a href="#overgang">${heading}</a></li>`);
   });
 
   it('says so plainly when the exports hold nothing to compare (år 5 assessments only)', () => {

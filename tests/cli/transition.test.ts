@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { run } from './run.js';
+import { run, runIn } from './run.js';
 
 const DEMO = ['transition', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv'];
 const PERSONNUMMER = /\b(?:19|20)?\d{6}[-+]?\d{4}\b/;
@@ -100,5 +100,49 @@ describe('transition --list-cases', () => {
     const result = run([...DEMO, '--show-ids']);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe('ska-analyze: --show-ids only works together with --list-cases\n');
+  });
+});
+
+describe('transition names the cohorts it pools', () => {
+  const POOLED_SV = 'Åk 5 2022/23 → åk 6 2023/24 och åk 5 2023/24 → åk 6 2024/25 (2 årskullar sammanslagna)';
+
+  it('in the table heading (Swedish and English) and, per school year, says they are not pooled', async () => {
+    const sv = await runIn([...DEMO, '-q']);
+    expect(sv.status).toBe(0);
+    expect(sv.stdout.split('\n').slice(0, 3)).toEqual(['Åk 5 → åk 6: bedömningarna i åk 5 jämfört med de nationella proven i åk 6', POOLED_SV, '']);
+    const en = await runIn([...DEMO, '--lang', 'en', '-q']);
+    expect(en.stdout.split('\n')[1]).toBe('Year 5 2022/23 → year 6 2023/24 and year 5 2023/24 → year 6 2024/25 (2 cohorts pooled)');
+    const perYear = await runIn([...DEMO, '--by', 'school_year,area', '-q']);
+    expect(perYear.stdout.split('\n')[1]).toBe('Åk 5 2022/23 → åk 6 2023/24 och åk 5 2023/24 → åk 6 2024/25 (2 årskullar, var för sig)');
+    const cases = await runIn([...DEMO, '--list-cases', '-q']);
+    expect(cases.stdout.split('\n')[1]).toBe(POOLED_SV);
+  });
+
+  it('in JSON meta.cohorts, whose linked counts add up to meta.coverage.linked', async () => {
+    const out = await runIn([...DEMO, '--format', 'json', '-q']);
+    const meta = (JSON.parse(out.stdout) as { meta: { cohorts: { linked: number }[]; coverage: { linked: number } } }).meta;
+    expect(meta.cohorts).toEqual([
+      { from_school_year: '2022/23', to_school_year: '2023/24', from_level: 5, to_level: 6, linked: expect.any(Number) },
+      { from_school_year: '2023/24', to_school_year: '2024/25', from_level: 5, to_level: 6, linked: expect.any(Number) },
+    ]);
+    expect(meta.cohorts.reduce((sum, c) => sum + c.linked, 0)).toBe(meta.coverage.linked);
+  });
+
+  it('for a tiny inline export: three cohorts, counts only when no cohort is below --min-group', async () => {
+    const lines = ['student_id\tschool\tarea\tgrade_level\tschool_year\tsubject\tkind\tresult'];
+    let id = 0;
+    for (const [y5, y6, n] of [['2021/22', '2022/23', 3], ['2022/23', '2023/24', 2], ['2023/24', '2024/25', 4]] as const) {
+      for (let k = 0; k < n; k++) {
+        id++;
+        lines.push(`elev${id}\tAskolan\tNorra\t5\t${y5}\tMA\tbedömning\t1`, `elev${id}\tAskolan\tNorra\t6\t${y6}\tMA\tprovbetyg\tC`);
+      }
+    }
+    const input = `${lines.join('\n')}\n`;
+    const table = await runIn(['transition', '-', '-q'], { input });
+    expect(table.stdout.split('\n')[1]).toBe('Åk 5 2021/22 → åk 6 2022/23, åk 5 2022/23 → åk 6 2023/24 och åk 5 2023/24 → åk 6 2024/25 (3 årskullar sammanslagna)');
+    const cohorts = async (minGroup: string) =>
+      (JSON.parse((await runIn(['transition', '-', '--format', 'json', '--min-group', minGroup, '-q'], { input })).stdout) as { meta: { cohorts: { to_school_year: string; linked: number | null }[] } }).meta.cohorts;
+    expect((await cohorts('2')).map((c) => [c.to_school_year, c.linked])).toEqual([['2022/23', 3], ['2023/24', 2], ['2024/25', 4]]);
+    expect((await cohorts('3')).map((c) => c.linked)).toEqual([null, null, null]);
   });
 });

@@ -3,10 +3,12 @@ import {
   dumbbell,
   DUMBBELL_LAYOUT,
   escapeXml,
+  fitText,
   funnelPlot,
   niceTicks,
   shareBars,
   SHARE_BARS_LAYOUT,
+  textWidth,
   trendLines,
   type FunnelLimit,
   type FunnelPoint,
@@ -292,5 +294,72 @@ describe('trendLines', () => {
     expect(new Set(styles.slice(0, 8)).size).toBe(8);
     expect(styles[8]).toBe(styles[0]);
     expect(svg).toContain('stroke-dasharray="7 4"');
+  });
+});
+
+describe('fitText', () => {
+  /** The earlier algorithm (re-measures the whole prefix per character removed), kept as the reference. */
+  function referenceFitText(text: string, maxWidth: number, size: number, bold = false): string {
+    if (textWidth(text, size, bold) <= maxWidth) return text;
+    const chars = Array.from(text);
+    while (chars.length > 0 && textWidth(`${chars.join('')}…`, size, bold) > maxWidth) chars.pop();
+    return `${chars.join('').trimEnd()}…`;
+  }
+
+  it('fits a 200 000-character label: a prefix with "…", within the width', () => {
+    const label = `Ekbackens skola ${'Långa namnet '.repeat(200_000 / 13)}`.slice(0, 200_000);
+    expect(label).toHaveLength(200_000);
+    for (const [maxWidth, size, bold] of [[300, 12, false], [640, 13, true], [40, 11, false]] as const) {
+      const shown = fitText(label, maxWidth, size, bold);
+      expect(shown.endsWith('…')).toBe(true);
+      expect(label.startsWith(shown.slice(0, -1))).toBe(true);
+      expect(textWidth(shown, size, bold)).toBeLessThanOrEqual(maxWidth);
+      // The next character would not have fitted (trailing spaces aside).
+      const prefix = shown.slice(0, -1);
+      const next = label.slice(0, label.slice(prefix.length).search(/\S/) + prefix.length + 1);
+      expect(textWidth(`${next}…`, size, bold)).toBeGreaterThan(maxWidth);
+    }
+    const svg = shareBars([{ label, higher: 0.2, same: 0.7, lower: 0.1, n: 312 }], { ...base, id: 'lang' });
+    const shown = /<text class="row-label"[^>]*>([^<]*)<title>/.exec(svg)?.[1] ?? '';
+    expect(shown).toMatch(/^Ekbackens skola .*… \(n = 312\)$/);
+    expect(shown.length).toBeLessThan(200);
+  });
+
+  it('cuts ordinary labels exactly as the earlier algorithm did', () => {
+    const labels = [
+      'Ekbackens skola',
+      'Björkängsskolan',
+      'Solåsens skola (n = 312)',
+      'Hagalunds skola och förskoleklass, Västra området',
+      'Betyget högre än provbetyget',
+      'Utanför 99,8 %-gränsen',
+      'Åk 5, lärarens bedömning',
+      'Standardiserad skillnad i betygspoäng mot riket',
+      'Mmmm WWW %%% @@@ iiii llll',
+      'Skola   med   mellanslag   ',
+      'Émile Übergs skola\u00a0Norr',
+      'Skola 🏫 med emoji 👩‍🏫 och fler',
+      '',
+      'x',
+    ];
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const alphabet = Array.from('abcdeåäöABCÅÄÖ iljtfrI.,:;!|()mwMW%@0123456789\u00a0…🏫');
+    for (let k = 0; k < 60; k++) {
+      labels.push(Array.from({ length: Math.floor(random() * 80) }, () => alphabet[Math.floor(random() * alphabet.length)]!).join(''));
+    }
+    let cut = 0;
+    for (const label of labels) {
+      for (const size of [11, 12, 13]) {
+        for (const bold of [false, true]) {
+          for (const maxWidth of [-5, 0, 5, 8, 20, 40, 57.3, 100, 150, 200, 313.5, 600, 700, Number.NaN]) {
+            const expected = referenceFitText(label, maxWidth, size, bold);
+            expect(fitText(label, maxWidth, size, bold), JSON.stringify({ label, maxWidth, size, bold })).toBe(expected);
+            if (expected !== label) cut++;
+          }
+        }
+      }
+    }
+    expect(cut).toBeGreaterThan(500);
   });
 });
