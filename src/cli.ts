@@ -20,7 +20,7 @@ function commonOptions(command: Command): Command {
     .option('--encoding <name>', 'force the input encoding: utf-8, windows-1252, latin1, utf-16le (default: detected)')
     .option('--school-years <range>', 'only these school years, e.g. 2023/24, 2022/23-2023/24, ..2023/24 (rows outside are counted as outside_school_years)')
     .addOption(new Option('--lang <lang>', 'language of the report').choices(['sv', 'en']).default('sv'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('-o, --output <file>', 'write the report to a file instead of stdout (never onto an input; - for stdout)')
     .option('-q, --quiet', 'no row accounting on stderr');
 }
 
@@ -149,7 +149,7 @@ export function buildProgram(io: Io, outcome: Outcome = { code: 0 }): Command {
     .command('init')
     .description('write a commented config file (ska.config.json) from what the exports hold: columns, areas, scale')
     .argument('<files...>', 'exports (CSV), folders of them, or - for stdin')
-    .option('-o, --output <file>', 'where to write the config file, - for stdout', 'ska.config.json')
+    .option('-o, --output <file>', 'where to write the config file (never onto an input), - for stdout', 'ska.config.json')
     .option('--force', 'overwrite the output file if it exists')
     .option('--areas <file>', 'CSV mapping school → area (columns Skola;Skolområde), merged into "areas"')
     .option('--encoding <name>', 'force the input encoding: utf-8, windows-1252, latin1, utf-16le (default: detected)')

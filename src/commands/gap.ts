@@ -36,6 +36,7 @@ import {
   stdoutPainter,
   writeDiagnostics,
   writeReport,
+  inputsOf,
   type CommonOptions,
 } from './shared.js';
 
@@ -102,6 +103,6 @@ export async function runGap(files: string[], options: GapCommandOptions, io: Io
     matrix: options.matrix === true,
   });
   writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);
-  await writeReport(text, options.output, io);
+  await writeReport(text, options.output, io, inputsOf([...loaded.files, ...references.manifest], options));
   return failOn ? checkFailOn(flattenGap(result), failOn, by, lang, io) : 0;
 }

@@ -6,7 +6,7 @@
  * Deterministic (the same exports give the same bytes) and free of pupil data: headers, school
  * and area names and value labels only, never an id or a pupil's or teacher's name.
  */
-import { stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { DEFAULT_GAP_BY } from '../analysis/gap.js';
 import { parseConfig } from '../config.js';
@@ -19,7 +19,8 @@ import { fold } from '../normalise/text.js';
 import { formatCount } from '../render/format.js';
 import { DIMENSIONS } from '../types.js';
 import type { Io } from '../io.js';
-import { loadInputs, parsePositiveInt, takeStore, writeDiagnostics, writeReport } from './shared.js';
+import { inputsOf, loadInputs, parsePositiveInt, takeStore, writeDiagnostics, writeReport } from './shared.js';
+import { writeOutput } from '../write-output.js';
 
 export interface InitOptions {
   output?: string;
@@ -352,15 +353,8 @@ export async function runInit(files: string[], options: InitOptions, io: Io): Pr
   // What init writes must be what every other command reads.
   parseConfig(configName, text);
 
-  if (toStdout) await writeReport(text, undefined, io);
-  else {
-    try {
-      await writeFile(output, text, { encoding: 'utf8', flag: force ? 'w' : 'wx' });
-    } catch (error) {
-      if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'EEXIST') throw new UsageError(`${output} exists; use --force to overwrite`);
-      throw describeFsError(error, output);
-    }
-  }
+  if (toStdout) await writeReport(text, undefined, io, []);
+  else await writeOutput(output, text, { inputs: inputsOf(reports, options), ...(force ? {} : { ifExists: () => new UsageError(`${output} exists; use --force to overwrite`) }) });
 
   const read = reports.reduce((sum, r) => sum + r.ledger.read, 0);
   const accepted = reports.reduce((sum, r) => sum + r.ledger.accepted, 0);

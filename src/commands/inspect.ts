@@ -12,7 +12,7 @@ import { parseSchoolYears, schoolYearLabel } from '../normalise/school-year.js';
 import { hasValidCheckDigit } from '../normalise/pupil-id.js';
 import { mergeAreas, readAreaMapping } from '../normalise/areas.js';
 import { resolveInputs } from '../read/inputs.js';
-import { stdoutPainter, parseEncoding, parseLang, writeReport, type CommonOptions } from './shared.js';
+import { stdoutPainter, parseEncoding, parseLang, writeReport, inputsOf, type CommonOptions } from './shared.js';
 import { renderInspect } from '../render/inspect.js';
 import type { Io } from '../io.js';
 
@@ -121,6 +121,6 @@ export async function runInspect(files: string[], options: InspectCommandOptions
     format === 'json'
       ? `${JSON.stringify({ files: inspected }, null, 2)}\n`
       : renderInspect(inspected, { lang, paint: stdoutPainter(options.output, io) });
-  await writeReport(text, options.output, io);
+  await writeReport(text, options.output, io, inputsOf(inspected, options));
   return 0;
 }

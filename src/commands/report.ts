@@ -13,7 +13,7 @@ import { renderReportMarkdown } from '../render/report-md.js';
 import { renderSummary } from '../render/summary.js';
 import type { Dimension } from '../types.js';
 import { analyseCycle, cycleParameters, mergeCoverage, prepare } from './analyses.js';
-import { countSuppressed, loadInputs, parsePositiveInt, parseProbability, readingParameters, stderrPainter, takeStore, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
+import { countSuppressed, loadInputs, parsePositiveInt, parseProbability, readingParameters, stderrPainter, takeStore, writeDiagnostics, writeReport, inputsOf, type CommonOptions } from './shared.js';
 import { linkOptions, type LinkCommandOptions } from './transition.js';
 import { referenceParameters, resolveReferences, type ReferenceOptions } from './references.js';
 import { compareWithReference } from '../analysis/reference-compare.js';
@@ -67,7 +67,7 @@ export async function runReport(files: string[], options: ReportCommandOptions, 
   const doc = buildReportDoc({ meta, title: options.title ?? null, gap, transition, trend, extra, sources });
   const text = format === 'html' ? renderReportHtml(doc) : renderReportMarkdown(doc);
   writeDiagnostics(renderSummary(meta, 'sv', stderrPainter(io)), options.quiet, io);
-  await writeReport(text, options.output, io);
-  if (!options.quiet && options.output !== undefined) io.stderr.write(`ska-analyze: rapporten skrevs till ${options.output}\n`);
+  await writeReport(text, options.output, io, inputsOf([...loaded.files, ...references.manifest], options));
+  if (!options.quiet && options.output !== undefined && options.output !== '-') io.stderr.write(`ska-analyze: rapporten skrevs till ${options.output}\n`);
   return 0;
 }

@@ -2,11 +2,10 @@
  * What every analysis command does first (read the config, the area mapping and the exports) and
  * last (write the report to stdout or --output, the accounting to stderr).
  */
-import { open } from 'node:fs/promises';
 import type { SuppressionReason } from '../analysis/suppression.js';
 import { findBreaches, parseConditions, type Condition } from '../analysis/thresholds.js';
 import { loadConfig, type Config } from '../config.js';
-import { InputError, UsageError, describeFsError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { readExports, type FileReport } from '../normalise/ingest.js';
 import { parseSchoolYears } from '../normalise/school-year.js';
 import type { ResultStore } from '../normalise/store.js';
@@ -22,6 +21,7 @@ import { compareManifests, type EarlierRun } from '../read/earlier-run.js';
 import { changedParameters, comparisonSection, type ReportSection } from '../render/sections.js';
 import { DIMENSIONS, type Dimension } from '../types.js';
 import { writeTo, type Io } from '../io.js';
+import { isStdout, writeOutput } from '../write-output.js';
 
 export interface CommonOptions {
   config?: string;
@@ -180,26 +180,25 @@ export function stderrPainter(io: Io): Painter {
 }
 
 export function stdoutPainter(output: string | undefined, io: Io): Painter {
-  return makePainter(output === undefined && wantsColor(io.stdout, io.env));
+  return makePainter(isStdout(output) && wantsColor(io.stdout, io.env));
 }
 
-/** Write the report: to --output, or to stdout (a closed pipe ends the program quietly). */
-export async function writeReport(text: string | Iterable<string>, output: string | undefined, io: Io): Promise<void> {
+/**
+ * Write the report: to --output (never onto one of `inputs`, through a temporary file and a
+ * rename; see write-output.ts), or to stdout for no --output or `-o -` (a closed pipe ends the
+ * program quietly). `inputs`: every file the command read (inputsOf).
+ */
+export async function writeReport(text: string | Iterable<string>, output: string | undefined, io: Io, inputs: readonly string[]): Promise<void> {
+  if (!isStdout(output)) return writeOutput(output, text, { inputs });
   const pieces = typeof text === 'string' ? [text] : text;
-  if (output !== undefined) {
-    try {
-      const handle = await open(output, 'w');
-      try {
-        for (const piece of pieces) await handle.write(piece);
-      } finally {
-        await handle.close();
-      }
-    } catch (error) {
-      throw describeFsError(error, output);
-    }
-    return;
-  }
   for (const piece of pieces) await writeTo(io.stdout, piece);
+}
+
+/** The files a command read, for writeReport: the exports (and reference files) read, and the file options. */
+export function inputsOf(read: readonly { file: string }[], options: { config?: string; areas?: string; reference?: string | string[]; compareWith?: string }): string[] {
+  const references = typeof options.reference === 'string' ? [options.reference] : (options.reference ?? []);
+  const named = [options.config, options.areas, options.compareWith, ...references].filter((file): file is string => file !== undefined);
+  return [...read.map((r) => r.file), ...named];
 }
 
 export function writeDiagnostics(text: string, quiet: boolean | undefined, io: Io): void {

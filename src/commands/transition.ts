@@ -14,7 +14,7 @@ import { readEarlierRun } from '../read/earlier-run.js';
 import { linkParameters } from './analyses.js';
 import { TRANSITION_COMPARE_METRICS } from '../analysis/compare.js';
 import { TRANSITION_METRIC_LABELS } from '../render/labels.js';
-import { checkFailOn, comparisonFor, countSuppressed, parseOutputFormat, loadInputs, parseFailOn, maskPupils, readingParameters, takeStore, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
+import { checkFailOn, comparisonFor, countSuppressed, parseOutputFormat, loadInputs, parseFailOn, maskPupils, readingParameters, takeStore, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, inputsOf, type CommonOptions } from './shared.js';
 
 /** The options that say which results are linked (transition, trend, report). */
 export interface LinkCommandOptions {
@@ -113,6 +113,6 @@ export async function runTransition(files: string[], options: TransitionCommandO
   const sections = earlier && !cases ? [comparisonFor(earlier, flattenTransition(result), result.plan, parameters, loaded.files, TRANSITION_COMPARE_METRICS, TRANSITION_METRIC_LABELS, minGroup)] : [];
   const text = transitionRenderers[format]({ meta, result, link, cases, sections }, { lang, paint: stdoutPainter(options.output, io), excel, matrix: false });
   writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);
-  await writeReport(text, options.output, io);
+  await writeReport(text, options.output, io, inputsOf(loaded.files, options));
   return failOn ? checkFailOn(flattenTransition(result), failOn, by, lang, io) : 0;
 }

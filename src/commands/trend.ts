@@ -11,7 +11,7 @@ import { flattenTrend, trendRenderers, type TrendFormat } from '../render/trend.
 import { DIMENSIONS, type Dimension } from '../types.js';
 import { parseOutputFormat } from './shared.js';
 import { analyseCycle, cycleParameters, mergeCoverage, prepare, trendBy } from './analyses.js';
-import { checkFailOn, countSuppressed, loadInputs, parseFailOn, parseLang, parsePositiveInt, parseProbability, readingParameters, stderrPainter, stdoutPainter, takeStore, writeDiagnostics, writeReport, type CommonOptions } from './shared.js';
+import { checkFailOn, countSuppressed, loadInputs, parseFailOn, parseLang, parsePositiveInt, parseProbability, readingParameters, stderrPainter, stdoutPainter, takeStore, writeDiagnostics, writeReport, inputsOf, type CommonOptions } from './shared.js';
 import { linkOptions, type LinkCommandOptions } from './transition.js';
 
 export interface TrendCommandOptions extends CommonOptions, LinkCommandOptions {
@@ -62,7 +62,7 @@ export async function runTrend(files: string[], options: TrendCommandOptions, io
   if (!options.quiet && result.gap.school_years.length === 1) {
     io.stderr.write(lang === 'sv' ? 'ska-analyze: bara ett läsår i exporterna; ingen förändring att visa.\n' : 'ska-analyze: only one school year in the exports; no change to show.\n');
   }
-  await writeReport(text, options.output, io);
+  await writeReport(text, options.output, io, inputsOf(loaded.files, options));
   if (!failOn) return 0;
   // Thresholds apply to each series' latest school year (where its streak ends), once per group.
   const latest = flattenTrend(result).filter((row) => row.school_year === (row.analysis === 'gap' ? result.gap.school_years.at(-1) : result.transition?.school_years.at(-1)));
