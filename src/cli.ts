@@ -8,7 +8,7 @@ import { runInspect } from './commands/inspect.js';
 import { runTransition } from './commands/transition.js';
 import { runTrend } from './commands/trend.js';
 import { runReport } from './commands/report.js';
-import { InputError, UsageError } from './errors.js';
+import { InputError, NoFiguresError, UsageError } from './errors.js';
 import { ClosedPipe, type Io } from './io.js';
 import { TOOL_VERSION } from './meta.js';
 import { DIMENSIONS } from './types.js';
@@ -166,7 +166,8 @@ export function buildProgram(io: Io, outcome: Outcome = { code: 0 }): Command {
       .command('inspect')
       .description('what the tool sees in each export: encoding, delimiter, columns, values, problems')
       .argument('<files...>', 'exports (CSV), folders of them, or - for stdin')
-      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json'])),
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']))
+      .option('--raw-values', 'show rejected values as they are, names and ids included (personal data: handle with care)'),
   ).action(async (files: string[], options: Record<string, unknown>) => {
     outcome.code = await runInspect(files, options, io);
   });
@@ -194,7 +195,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       // Help and version exit 0; usage mistakes 2 (commander has already printed the message).
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof InputError || error instanceof UsageError) return fail(error.message, error.exitCode);
+    if (error instanceof InputError || error instanceof UsageError || error instanceof NoFiguresError) return fail(error.message, error.exitCode);
     const message = error instanceof Error ? error.message : String(error);
     if (io.env.SKA_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return fail(`internal error: ${message} (this is a bug; run with SKA_DEBUG=1 for details and please report it)`, 1);

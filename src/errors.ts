@@ -8,12 +8,23 @@
  *      file, a missing required column, an invalid config file or option, an output that
  *      would overwrite an input or cannot be written
  *   3  the report was written and a group breaches a `--fail-on` threshold
+ *   4  the exports were read but give no figure at all (no grade–test pairs, no pupil linked
+ *      between the years, nothing in --school-years): no report is written
  */
 export class InputError extends Error {
   readonly exitCode = 2;
   constructor(message: string) {
     super(message);
     this.name = 'InputError';
+  }
+}
+
+/** The run read its inputs but has no figure to show: a script must not archive an empty report. */
+export class NoFiguresError extends Error {
+  readonly exitCode = 4;
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoFiguresError';
   }
 }
 

@@ -3,6 +3,7 @@
  * the reading stage's ledgers; the JSON renderer prints it as it is, the stderr summary from it.
  */
 import type { FileReport } from './normalise/ingest.js';
+import type { InputNote } from './normalise/sources.js';
 import { REASON_TEXT, REJECT_REASONS } from './normalise/ledger.js';
 import type { Field } from './normalise/headers.js';
 import type { ResultKind } from './types.js';
@@ -55,6 +56,8 @@ export interface ReportMeta {
   /** Where every accepted value went in this analysis. */
   coverage: Record<string, number>;
   suppressed_groups: Record<string, number>;
+  /** Inputs not read as exports: other files in the input folders, areas files, earlier reports. */
+  not_read: InputNote[];
   /** gap: flags across the report against what chance alone would give. */
   multiple_comparisons?: Record<string, unknown>;
 }
@@ -128,6 +131,7 @@ export function buildMeta(
   files: readonly FileReport[],
   coverage: Record<string, number>,
   suppressed: Record<string, number>,
+  notes: readonly InputNote[] = [],
 ): ReportMeta {
   const described = files.map(describeFile);
   const rows = { read: 0, accepted: 0, rejected: 0, outside_selection: 0 };
@@ -137,5 +141,5 @@ export function buildMeta(
     rows.rejected += file.rows.rejected;
     rows.outside_selection += file.rows.outside_selection;
   }
-  return { tool: 'ska-analyze', version: TOOL_VERSION, command, parameters, files: described, rows, coverage, suppressed_groups: suppressed };
+  return { tool: 'ska-analyze', version: TOOL_VERSION, command, parameters, files: described, rows, coverage, suppressed_groups: suppressed, not_read: [...notes] };
 }

@@ -69,6 +69,8 @@ export interface LinkCoverage {
   to_missing: number;
   changed_school: number;
   unknown_grade_level: number;
+  /** Omdömen with no grade level from any source, placed at --from (omdömen exist only up to år 5). */
+  assessment_level_assumed: number;
   conflict_left_out: number;
   /** From-results whose later school year is not in the data at all, and to-results whose earlier one is not. */
   outside_years: number;
@@ -119,7 +121,7 @@ function sideOf(cache: SideCache, slot: number, obs: number, kind: SideKind): Si
  * `to − from` years later). `genderOf` resolves a pupil's gender by pupil index.
  */
 export function linkTransition(store: ResultStore, options: LinkOptions, genderOf: (pupil: number) => Gender | null): { records: TransitionRecord[]; coverage: LinkCoverage } {
-  const coverage: LinkCoverage = { linked: 0, from_only: 0, to_only: 0, from_missing: 0, to_missing: 0, changed_school: 0, unknown_grade_level: 0, conflict_left_out: 0, outside_years: 0 };
+  const coverage: LinkCoverage = { linked: 0, from_only: 0, to_only: 0, from_missing: 0, to_missing: 0, changed_school: 0, unknown_grade_level: 0, assessment_level_assumed: 0, conflict_left_out: 0, outside_years: 0 };
   const gap = options.toLevel - options.fromLevel;
   const froms: number[] = [];
   const fromObs: number[] = [];
@@ -137,7 +139,13 @@ export function linkTransition(store: ResultStore, options: LinkOptions, genderO
         if (isFrom || options.toKind !== options.fromKind) coverage.conflict_left_out++;
         continue;
       }
-      const obsLevel = store.ctxLevel[store.obsCtx[obs] ?? 0] ?? -1;
+      let obsLevel = store.ctxLevel[store.obsCtx[obs] ?? 0] ?? -1;
+      if (obsLevel < 0 && isFrom && kind === 'assessment' && level <= 5) {
+        // An omdöme with no grade level from any source (column, class, file name, config):
+        // omdömen are given only up to år 5, so it is placed at --from, and counted.
+        obsLevel = level;
+        coverage.assessment_level_assumed++;
+      }
       if (obsLevel < 0) {
         if (isFrom) coverage.unknown_grade_level++;
         continue;

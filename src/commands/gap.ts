@@ -21,6 +21,7 @@ import { renderSummary } from '../render/summary.js';
 import {
   countSuppressed,
   checkFailOn,
+  noPairs,
   comparisonFor,
   loadInputs,
   parseFailOn,
@@ -91,7 +92,7 @@ export async function runGap(files: string[], options: GapCommandOptions, io: Io
     fail_on: options.failOn ?? null,
     compare_with: options.compareWith ?? null,
   };
-  const meta = { ...buildMeta('gap', parameters, loaded.files, coverage, suppressed), multiple_comparisons: result.comparisons };
+  const meta = { ...buildMeta('gap', parameters, loaded.files, coverage, suppressed, loaded.notes), multiple_comparisons: result.comparisons };
   const sections = earlier && !cases ? [comparisonFor(earlier, flattenGap(result), result.plan, parameters, loaded.files, GAP_COMPARE_METRICS, GAP_METRIC_LABELS, minGroup)] : [];
   if (references.published && !cases) sections.push(referenceSection(compareWithReference(result, references.published.pooled, { alpha }), references.published.info));
   if (references.published) writeDiagnostics(references.published.warnings.map((line) => `ska-analyze: ${line}\n`).join(''), options.quiet, io);
@@ -103,6 +104,7 @@ export async function runGap(files: string[], options: GapCommandOptions, io: Io
     matrix: options.matrix === true,
   });
   writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);
+  if (coverage.paired === 0) throw noPairs();
   await writeReport(text, options.output, io, inputsOf([...loaded.files, ...references.manifest], options));
   return failOn ? checkFailOn(flattenGap(result), failOn, by, lang, io) : 0;
 }

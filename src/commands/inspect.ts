@@ -5,32 +5,24 @@
  */
 import { loadConfig } from '../config.js';
 import { UsageError } from '../errors.js';
-import { describeFile, type FileMeta } from '../meta.js';
+import { describeFile } from '../meta.js';
 import { readExports } from '../normalise/ingest.js';
 import { KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NONE, type ResultStore } from '../normalise/store.js';
 import { parseSchoolYears, schoolYearLabel } from '../normalise/school-year.js';
 import { hasValidCheckDigit } from '../normalise/pupil-id.js';
 import { mergeAreas, readAreaMapping } from '../normalise/areas.js';
 import { resolveInputs } from '../read/inputs.js';
-import { stdoutPainter, parseEncoding, parseLang, writeReport, inputsOf, type CommonOptions } from './shared.js';
-import { renderInspect } from '../render/inspect.js';
+import { sortInputs, stdoutPainter, parseEncoding, parseLang, writeReport, inputsOf, type CommonOptions } from './shared.js';
+import { renderInspect, type FailedFile, type InspectedFile } from '../render/inspect.js';
+import { InputError } from '../errors.js';
 import type { Io } from '../io.js';
 
 export interface InspectCommandOptions extends CommonOptions {
   format?: string;
+  /** Show rejected values as they are, names and ids included (personal data: handle with care). */
+  rawValues?: boolean;
 }
 
-export interface InspectedFile extends FileMeta {
-  ignored_headers: string[];
-  pupils: number;
-  /** Teachers are people: only their number is shown. */
-  teachers: number;
-  /** Personnummer/samordningsnummer whose Luhn check digit is wrong (typos, or synthetic data). */
-  invalid_check_digits: number;
-  id_formats: Record<string, number>;
-  /** Normalised values per dimension with counts (school years, levels, subjects, schools…). */
-  dimensions: Record<string, Record<string, number>>;
-}
 
 /** Normalised values per dimension, counted over every value kept (from the store's arrays). */
 function tallyDimensions(store: ResultStore): Record<string, Record<string, number>> {
@@ -88,15 +80,34 @@ export async function runInspect(files: string[], options: InspectCommandOptions
   const config = await loadConfig(options.config);
   const encoding = parseEncoding(options.encoding);
   const schoolYears = options.schoolYears === undefined ? undefined : parseSchoolYears(options.schoolYears);
+  const { exports, areasFiles, notes } = await sortInputs(files, options, config, encoding, io, { allowNone: true });
   let fromFile: Map<string, string> | null = null;
   if (options.areas !== undefined) {
     const [source] = await resolveInputs([options.areas], io.stdin);
     if (source) fromFile = await readAreaMapping(source);
   }
+  for (const source of areasFiles) fromFile = new Map([...(fromFile ?? []), ...(await readAreaMapping(source))]);
   const areas = mergeAreas(config.areas, fromFile);
   const inspected: InspectedFile[] = [];
-  for (const source of await resolveInputs(files, io.stdin)) {
-    const { store, files: reports } = await readExports([source], { ...(encoding ? { encoding } : {}), ...(schoolYears ? { schoolYears } : {}), config, areas });
+  const failed: FailedFile[] = [];
+  // Every file is inspected, whatever the others hold: one that cannot be read is reported and the next one read.
+  for (const source of exports) {
+    let read;
+    try {
+      read = await readExports([source], {
+        ...(encoding ? { encoding } : {}),
+        ...(schoolYears ? { schoolYears } : {}),
+        config,
+        areas,
+        rawValues: options.rawValues === true,
+        allowUnusable: true,
+      });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      failed.push({ file: source.name, error: error.message });
+      continue;
+    }
+    const { store, files: reports } = read;
     const report = reports[0];
     if (!report) continue;
     const teachers = new Set<number>();
@@ -115,12 +126,14 @@ export async function runInspect(files: string[], options: InspectCommandOptions
       teachers: teachers.size,
       id_formats: { ...report.idFormats },
       dimensions: tallyDimensions(store),
+      unusable: report.ledger.accepted === 0 && report.ledger.rejectedTotal > 0,
     });
   }
   const text =
     format === 'json'
-      ? `${JSON.stringify({ files: inspected }, null, 2)}\n`
-      : renderInspect(inspected, { lang, paint: stdoutPainter(options.output, io) });
+      ? `${JSON.stringify({ files: inspected, failed, not_read: notes, raw_values: options.rawValues === true }, null, 2)}\n`
+      : renderInspect(inspected, failed, notes, { lang, paint: stdoutPainter(options.output, io), rawValues: options.rawValues === true });
   await writeReport(text, options.output, io, inputsOf(inspected, options));
-  return 0;
+  // Everything was reported; a file that cannot be used still makes the run fail, for scripts.
+  return failed.length > 0 || inspected.some((file) => file.unusable) ? 2 : 0;
 }

@@ -14,6 +14,7 @@ import { renderSummary } from '../render/summary.js';
 import type { Dimension } from '../types.js';
 import { analyseCycle, cycleParameters, mergeCoverage, prepare } from './analyses.js';
 import { countSuppressed, loadInputs, parsePositiveInt, parseProbability, readingParameters, stderrPainter, takeStore, writeDiagnostics, writeReport, inputsOf, type CommonOptions } from './shared.js';
+import { noFigures } from './shared.js';
 import { linkOptions, type LinkCommandOptions } from './transition.js';
 import { referenceParameters, resolveReferences, type ReferenceOptions } from './references.js';
 import { compareWithReference } from '../analysis/reference-compare.js';
@@ -52,7 +53,7 @@ export async function runReport(files: string[], options: ReportCommandOptions, 
     ...readingParameters(options),
     ...referenceParameters(references, referenceUnit, options.referenceProvider),
   };
-  const meta = buildMeta('report', parameters, loaded.files, mergeCoverage(prepared.gapCoverage, prepared.transitionCoverage), countSuppressed([...gap.groups, ...transition.groups]));
+  const meta = buildMeta('report', parameters, loaded.files, mergeCoverage(prepared.gapCoverage, prepared.transitionCoverage), countSuppressed([...gap.groups, ...transition.groups]), loaded.notes);
   const published = references.published;
   // The board reads this spring against the published figures; earlier years are in trend.
   const latestYear = trend.gap.school_years[trend.gap.school_years.length - 1] ?? null;
@@ -67,6 +68,8 @@ export async function runReport(files: string[], options: ReportCommandOptions, 
   const doc = buildReportDoc({ meta, title: options.title ?? null, gap, transition, trend, extra, sources });
   const text = format === 'html' ? renderReportHtml(doc) : renderReportMarkdown(doc);
   writeDiagnostics(renderSummary(meta, 'sv', stderrPainter(io)), options.quiet, io);
+  // One of the two analyses may be empty (the report says so); both empty is no report at all.
+  if (prepared.gapCoverage.paired === 0 && prepared.transitionCoverage.linked === 0) throw noFigures(link);
   await writeReport(text, options.output, io, inputsOf([...loaded.files, ...references.manifest], options));
   if (!options.quiet && options.output !== undefined && options.output !== '-') io.stderr.write(`ska-analyze: rapporten skrevs till ${options.output}\n`);
   return 0;

@@ -5,13 +5,17 @@
 import type { SuppressionReason } from '../analysis/suppression.js';
 import { findBreaches, parseConditions, type Condition } from '../analysis/thresholds.js';
 import { loadConfig, type Config } from '../config.js';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, NoFiguresError, UsageError } from '../errors.js';
 import { readExports, type FileReport } from '../normalise/ingest.js';
 import { parseSchoolYears } from '../normalise/school-year.js';
 import type { ResultStore } from '../normalise/store.js';
 import { mergeAreas, readAreaMapping } from '../normalise/areas.js';
 import { ENCODING_NAMES, type Encoding } from '../read/decode.js';
-import { resolveInputs } from '../read/inputs.js';
+import { resolveInputFiles, resolveInputs, type InputSource } from '../read/inputs.js';
+import { notAnExport, sortSources, type InputNote } from '../normalise/sources.js';
+import { configConstantFields } from '../normalise/ingest.js';
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { makePainter, wantsColor, type Painter } from '../render/color.js';
 import { makeProgress } from '../render/progress.js';
 import type { Lang } from '../render/format.js';
@@ -39,6 +43,8 @@ export interface Loaded {
   files: FileReport[];
   /** Set to null once the analysis is done, so its memory is free before rendering. */
   store: ResultStore | null;
+  /** Inputs not read as exports (other files in the folders, areas files, earlier reports). */
+  notes: InputNote[];
 }
 
 export function parseEncoding(value: string | undefined): Encoding | undefined {
@@ -77,19 +83,77 @@ export function parseProbability(name: string, value: string | undefined, fallba
   return number;
 }
 
+/** Two paths name the same file (following symlinks); false when either cannot be found. */
+async function sameFile(a: string, b: string): Promise<boolean> {
+  try {
+    const [x, y] = await Promise.all([stat(a), stat(b)]);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Which inputs are exports: every file named, and in folders every CSV whose header is an
+ * export's. An areas file among them is used as --areas (or skipped when --areas names another);
+ * a report this tool wrote, and tables that are not exports, are skipped when found in a folder.
+ * Each is named in `notes`. A named file that is not an export is read anyway, so its problem is
+ * reported as it is.
+ */
+export async function sortInputs(
+  files: readonly string[],
+  options: CommonOptions,
+  config: Config,
+  encoding: Encoding | undefined,
+  io: Io,
+  { allowNone = false }: { allowNone?: boolean } = {},
+): Promise<{ exports: InputSource[]; areasFiles: InputSource[]; notes: InputNote[] }> {
+  const { sources, skipped } = await resolveInputFiles(files, io.stdin);
+  const notes: InputNote[] = skipped.map((file) => ({ file: file.file, reason: file.reason }));
+  const sorted = await sortSources(sources, config, encoding, (file) => configConstantFields(config, file));
+  const exports: InputSource[] = [];
+  const areasFiles: InputSource[] = [];
+  for (const { source, kind, missing } of sorted) {
+    if (kind === 'export' || (!source.fromFolder && kind !== 'own_output' && kind !== 'areas')) {
+      exports.push(source);
+      continue;
+    }
+    if (kind === 'areas') {
+      if (options.areas === undefined) {
+        areasFiles.push(source);
+        notes.push({ file: source.name, reason: 'areas_used' });
+      } else if (source.path && (await sameFile(source.path, options.areas))) notes.push({ file: source.name, reason: 'areas_used' });
+      else notes.push({ file: source.name, reason: 'areas_skipped' });
+      continue;
+    }
+    if (kind === 'own_output' && !source.fromFolder) throw notAnExport(source, kind);
+    notes.push({ file: source.name, reason: kind, ...(kind === 'not_export' ? { missing } : {}) });
+  }
+  if (exports.length === 0 && !allowNone) {
+    const what = notes.map((note) => note.file).join(', ');
+    throw new InputError(`no export among the inputs${what === '' ? '' : ` (not exports: ${what})`}; an export needs columns for the pupil id, the school year and the subject`);
+  }
+  return { exports, areasFiles, notes };
+}
+
 export async function loadInputs(files: readonly string[], options: CommonOptions, io: Io): Promise<Loaded> {
   const schoolYears = options.schoolYears === undefined ? undefined : parseSchoolYears(options.schoolYears);
   const config = await loadConfig(options.config);
   const encoding = parseEncoding(options.encoding);
-  const sources = await resolveInputs(files, io.stdin);
+  const { exports, areasFiles, notes } = await sortInputs(files, options, config, encoding, io);
   let fromFile: Map<string, string> | null = null;
   if (options.areas !== undefined) {
     const [source] = await resolveInputs([options.areas], io.stdin);
     if (source) fromFile = await readAreaMapping(source);
   }
+  for (const source of areasFiles) {
+    const mapping = await readAreaMapping(source);
+    fromFile = fromFile === null ? mapping : mergeAreaFiles(fromFile, mapping, source.name);
+  }
   const areas = mergeAreas(config.areas, fromFile);
+  await noteOutputInInputFolder(files, options, io);
   const progress = makeProgress(io.stderr, options.quiet !== true);
-  const read = await readExports(sources, {
+  const read = await readExports(exports, {
     ...(encoding ? { encoding } : {}),
     config,
     areas,
@@ -97,7 +161,60 @@ export async function loadInputs(files: readonly string[], options: CommonOption
     ...(progress ? { onProgress: (file: string, done: number, total: number | undefined) => progress.update(file, done, total) } : {}),
   });
   progress?.done();
-  return { config, files: read.files, store: read.store };
+  const accepted = read.files.reduce((sum, file) => sum + file.ledger.accepted, 0);
+  const outside = read.files.flatMap((file) => [...file.ledger.outsideYears.keys()]);
+  if (accepted === 0 && outside.length > 0 && schoolYears) {
+    const held = [...new Set(outside)].sort().join(', ');
+    throw new NoFiguresError(`no figures: no row is in --school-years ${options.schoolYears ?? ''} (the exports hold ${held}); choose school years the exports hold`);
+  }
+  return { config, files: read.files, store: read.store, notes };
+}
+
+/** The one line when gap found no grade–test pair: why, and what to check. */
+export function noPairs(): NoFiguresError {
+  return new NoFiguresError(
+    'no figures: no teacher grade could be paired with a national test grade (the same pupil, subject, school year and grade level). Check with "ska-analyze inspect" that the exports hold both grades (Betyg) and test grades (Provbetyg) for the same pupils and years.',
+  );
+}
+
+/** The one line when transition linked no pupil: why, and what to check. */
+export function noLinks(link: { fromLevel: number; toLevel: number; fromKind: string; toKind: string }): NoFiguresError {
+  return new NoFiguresError(
+    `no figures: no pupil could be linked from år ${link.fromLevel} (${link.fromKind}) to år ${link.toLevel} (${link.toKind}) ${link.toLevel - link.fromLevel === 1 ? 'a year' : `${link.toLevel - link.fromLevel} years`} later. Check with "ska-analyze inspect" that the år ${link.fromLevel} results have a grade level (a column, a class such as ${link.fromLevel}B, the file name such as omdomen_ak${link.fromLevel}.csv, or "files" in the config) and that the exports hold the år ${link.toLevel} results of the school year after.`,
+  );
+}
+
+/** Two areas files found in folders: one mapping, and a school mapped two ways is an error. */
+function mergeAreaFiles(a: Map<string, string>, b: Map<string, string>, file: string): Map<string, string> {
+  const merged = new Map(a);
+  for (const [school, area] of b) {
+    const known = merged.get(school);
+    if (known !== undefined && known !== area) throw new InputError(`${file}: a school is mapped to both ${known} and ${area} by the areas files in the input folders`);
+    merged.set(school, area);
+  }
+  return merged;
+}
+
+/** -o into a folder of exports: say that the next run will not read the report as an export. */
+async function noteOutputInInputFolder(files: readonly string[], options: CommonOptions, io: Io): Promise<void> {
+  const output = options.output;
+  if (output === undefined || output === '-' || options.quiet) return;
+  for (const file of files) {
+    if (file === '-') continue;
+    const info = await stat(file).catch(() => null);
+    if (info?.isDirectory() && (await sameFile(dirname(resolve(output)), file))) {
+      io.stderr.write(
+        parseLangQuiet(options.lang) === 'en'
+          ? `ska-analyze: the report is written into ${file}, a folder of exports; later runs recognise it as ska-analyze's own output and skip it\n`
+          : `ska-analyze: rapporten skrivs i ${file}, en mapp med exporter; senare körningar känner igen den som ska-analyzes egen utdata och hoppar över den\n`,
+      );
+      return;
+    }
+  }
+}
+
+function parseLangQuiet(value: string | undefined): Lang {
+  return value === 'en' ? 'en' : 'sv';
 }
 
 /** --format and --excel: --excel means CSV and cannot be combined with another --format. */
@@ -246,4 +363,9 @@ export function comparisonFor(
     labels,
     minGroup,
   );
+}
+
+/** trend and report: neither pairs nor links. */
+export function noFigures(link: { fromLevel: number; toLevel: number; fromKind: string; toKind: string }): NoFiguresError {
+  return new NoFiguresError(`${noPairs().message.replace(/^no figures: /, 'no figures: ').replace(/\.$/, '')}; and ${noLinks(link).message.replace(/^no figures: /, '')}`);
 }

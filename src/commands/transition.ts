@@ -14,7 +14,7 @@ import { readEarlierRun } from '../read/earlier-run.js';
 import { linkParameters } from './analyses.js';
 import { TRANSITION_COMPARE_METRICS } from '../analysis/compare.js';
 import { TRANSITION_METRIC_LABELS } from '../render/labels.js';
-import { checkFailOn, comparisonFor, countSuppressed, parseOutputFormat, loadInputs, parseFailOn, maskPupils, readingParameters, takeStore, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, inputsOf, type CommonOptions } from './shared.js';
+import { noLinks, checkFailOn, comparisonFor, countSuppressed, parseOutputFormat, loadInputs, parseFailOn, maskPupils, readingParameters, takeStore, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, inputsOf, type CommonOptions } from './shared.js';
 
 /** The options that say which results are linked (transition, trend, report). */
 export interface LinkCommandOptions {
@@ -109,10 +109,11 @@ export async function runTransition(files: string[], options: TransitionCommandO
     fail_on: options.failOn ?? null,
     compare_with: options.compareWith ?? null,
   };
-  const meta = { ...buildMeta('transition', parameters, loaded.files, { ...coverage }, suppressed), cohorts: transitionCohorts(records, link, minGroup) };
+  const meta = { ...buildMeta('transition', parameters, loaded.files, { ...coverage }, suppressed, loaded.notes), cohorts: transitionCohorts(records, link, minGroup) };
   const sections = earlier && !cases ? [comparisonFor(earlier, flattenTransition(result), result.plan, parameters, loaded.files, TRANSITION_COMPARE_METRICS, TRANSITION_METRIC_LABELS, minGroup)] : [];
   const text = transitionRenderers[format]({ meta, result, link, cases, sections }, { lang, paint: stdoutPainter(options.output, io), excel, matrix: false });
   writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);
+  if (coverage.linked === 0) throw noLinks(link);
   await writeReport(text, options.output, io, inputsOf(loaded.files, options));
   return failOn ? checkFailOn(flattenTransition(result), failOn, by, lang, io) : 0;
 }

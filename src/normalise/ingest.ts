@@ -70,6 +70,8 @@ export interface ReadOptions {
   encoding?: Encoding;
   /** Show rejected values as they are (inspect --raw-values); otherwise only what is not a person. */
   rawValues?: boolean;
+  /** Do not stop on a file whose every row was rejected (inspect reports it instead). */
+  allowUnusable?: boolean;
   config: Config;
   /** Folded school name → area, from --areas or the config file. */
   areas: ReadonlyMap<string, string>;
@@ -103,7 +105,7 @@ export async function readExports(sources: readonly InputSource[], options: Read
   for (const { file, line } of store.conflictFirsts) files[file]?.ledger.reclassify('conflict', line);
   for (const report of files) {
     report.ledger.checkBalance();
-    unusable(report);
+    if (!options.allowUnusable) unusable(report);
   }
   return { store, files };
 }
@@ -116,6 +118,10 @@ export async function readExports(sources: readonly InputSource[], options: Read
 function unusable(report: FileReport): void {
   const { ledger } = report;
   if (ledger.accepted > 0 || ledger.rejectedTotal === 0) return;
+  // Rows rejected before their school year is known cannot be placed in or outside --school-years;
+  // a file whose other rows are all outside the selection is not broken, just not selected.
+  const beforeYear = (['field_count', 'unterminated_quote', 'missing_id', 'invalid_school_year'] as const).reduce((sum, reason) => sum + (ledger.rejected.get(reason)?.count ?? 0), 0);
+  if (ledger.outside.count > 0 && ledger.rejectedTotal === beforeYear) return;
   const reason = ledger.mainReason();
   const entry = reason === null ? undefined : ledger.rejected.get(reason);
   const line = entry?.lines[0];
@@ -250,6 +256,11 @@ export function matchesFilePattern(pattern: string, path: string): boolean {
   const wanted = basename(pattern).normalize('NFC').toLowerCase();
   const regex = new RegExp(`^${wanted.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'u');
   return regex.test(name);
+}
+
+/** The fields the config's `files` sets for a file. */
+export function configConstantFields(config: Config, file: string): Set<string> {
+  return new Set(configConstants(config, file).map((constant) => constant.field));
 }
 
 /** The constant fields for a file: the config's `files` entries that match its name, in order (the first gives a field its value). */

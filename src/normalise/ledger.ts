@@ -61,6 +61,7 @@ const KNOWN_WORDS = new Set(
     'uppnatt', 'ejuppnatt', 'uppnar', 'uppnarej', 'ejuppnar', 'pabegynt', 'utvecklas', 'hog', 'lag', 'medel',
     // kinds and school-year words
     'betyg', 'terminsbetyg', 'slutbetyg', 'provbetyg', 'prov', 'np', 'bedomning', 'omdome', 'resultat', 'typ', 'lasar', 'termin', 'ht', 'vt', 'hosttermin', 'varterminen', 'vartermin',
+    'franvaro', 'franvarande', 'sjuk', 'ledig', 'deltogej', 'ejdeltagit',
     'true', 'false', 'ja', 'nej', 'yes', 'no',
   ],
 );

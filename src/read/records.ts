@@ -572,3 +572,30 @@ export async function readTextTable(
 export async function* bytesOf(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
 }
+
+/**
+ * The first record of an input (its header), read from at most `maxBytes` of it: to tell what a
+ * file is before reading it whole. Null for an empty input.
+ */
+export async function readFirstRecord(chunks: AsyncIterable<Uint8Array>, options: RecordOptions = {}, maxBytes = 1 << 20): Promise<TextRecord | null> {
+  let first: TextRecord | null = null;
+  const reader: RecordReader = new RecordReader(
+    {
+      record(row) {
+        first ??= { fields: reader.fields(row), line: row.line };
+      },
+    },
+    options,
+  );
+  async function* head(): AsyncGenerator<Uint8Array> {
+    let taken = 0;
+    for await (const chunk of chunks) {
+      const room = maxBytes - taken;
+      yield chunk.length > room ? chunk.subarray(0, room) : chunk;
+      taken += chunk.length;
+      if (taken >= maxBytes || first !== null) break;
+    }
+  }
+  await reader.readAll(head());
+  return first;
+}

@@ -1,14 +1,36 @@
 /**
  * `inspect` as text: one block per file.
  */
-import type { InspectedFile } from '../commands/inspect.js';
+import type { FileMeta } from '../meta.js';
+import type { InputNote } from '../normalise/sources.js';
 import type { Painter } from './color.js';
 import { formatCount, type Lang } from './format.js';
-import { constantLines, detailText, outsideLine, reasonLine } from './summary.js';
+import { constantLines, detailText, noteLine, outsideLine, reasonLine } from './summary.js';
+
+export interface InspectedFile extends FileMeta {
+  /** Every row was rejected: the other commands stop on this file. */
+  unusable: boolean;
+  ignored_headers: string[];
+  pupils: number;
+  /** Teachers are people: only their number is shown. */
+  teachers: number;
+  /** Personnummer/samordningsnummer whose Luhn check digit is wrong (typos, or synthetic data). */
+  invalid_check_digits: number;
+  id_formats: Record<string, number>;
+  /** Normalised values per dimension with counts (school years, levels, subjects, schools…). */
+  dimensions: Record<string, Record<string, number>>;
+}
+
+/** A file inspect could not read, and why. */
+export interface FailedFile {
+  file: string;
+  error: string;
+}
 
 export interface InspectRenderOptions {
   lang: Lang;
   paint: Painter;
+  rawValues: boolean;
 }
 
 const MAX_VALUES = 12;
@@ -30,10 +52,14 @@ function noLevelProblem(file: InspectedFile, lang: Lang): string | null {
     : `No grade level: ${n} rows have no grade level (no Årskurs column, no class such as 5B, no level in the file name). gap and transition cannot place them. Add a column, rename the file (e.g. omdomen_ak5.csv) or give the level in the config: "files": { "${name}": { "grade_level": 5 } } (init writes it for you). transition counts omdömen without a level as --from (år 5).`;
 }
 
-export function renderInspect(files: readonly InspectedFile[], options: InspectRenderOptions): string {
+export function renderInspect(files: readonly InspectedFile[], failed: readonly FailedFile[], notes: readonly InputNote[], options: InspectRenderOptions): string {
   const { lang, paint } = options;
   const sv = lang === 'sv';
   const out: string[] = [];
+  if (options.rawValues) {
+    out.push(paint.warn(sv ? 'Avvisade värden visas som de står (--raw-values): de kan innehålla namn och personnummer. Dela inte utdata.' : 'Rejected values are shown as they are (--raw-values): they may hold names and personnummer. Do not share this output.'));
+    out.push('');
+  }
   for (const file of files) {
     out.push(paint.bold(file.file));
     out.push(`  ${sv ? 'Teckenkodning' : 'Encoding'}: ${file.encoding}${file.bom ? ' (BOM)' : ''}`);
@@ -65,6 +91,21 @@ export function renderInspect(files: readonly InspectedFile[], options: InspectR
     if (noLevel !== null) out.push(`    ${noLevel}`);
     if (file.outside_selection) out.push(`  ${outsideLine(file.outside_selection, lang)}`);
     for (const warning of file.warnings) out.push(`    ${warning}`);
+    if (file.unusable) {
+      out.push(
+        `    ${paint.error(sv ? 'Varje rad avvisades: filen kan inte användas (gap, transition, trend och report stannar på den).' : 'Every row was rejected: the file cannot be used (gap, transition, trend and report stop on it).')}`,
+      );
+    }
+    out.push('');
+  }
+  for (const { file, error } of failed) {
+    out.push(paint.bold(file));
+    out.push(`  ${paint.error(sv ? 'Kunde inte läsas' : 'Could not be read')}: ${error}`);
+    out.push('');
+  }
+  if (notes.length > 0) {
+    out.push(sv ? 'Lästes inte som exporter:' : 'Not read as exports:');
+    for (const note of notes) out.push(`  ${noteLine(note, lang)}`);
     out.push('');
   }
   return out.join('\n');

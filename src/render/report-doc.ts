@@ -488,7 +488,7 @@ function accountingSection(meta: ReportMeta): DocSection {
   const blocks: Block[] = [
     {
       kind: 'text',
-      text: `Alla ${formatCount(meta.rows.read, 'sv')} lästa rader är antingen använda (${formatCount(meta.rows.accepted, 'sv')}) eller avvisade av ett namngivet skäl (${formatCount(meta.rows.rejected, 'sv')}). SHA-256 visar exakt vilka exporter siffrorna bygger på.`,
+      text: `Alla ${formatCount(meta.rows.read, 'sv')} lästa rader är antingen använda (${formatCount(meta.rows.accepted, 'sv')}) eller avvisade av ett namngivet skäl (${formatCount(meta.rows.rejected, 'sv')})${meta.rows.outside_selection > 0 ? ` eller utanför valda läsår (${formatCount(meta.rows.outside_selection, 'sv')})` : ''}. SHA-256 visar exakt vilka exporter siffrorna bygger på.`,
     },
     { kind: 'table', table: { caption: 'Lästa filer', head: ['Fil', 'Format', 'Lästa', 'Använda', 'Avvisade', 'SHA-256'], textColumns: [1, 5], rows: files } },
   ];
@@ -505,13 +505,21 @@ function accountingSection(meta: ReportMeta): DocSection {
 
 export function buildReportDoc(input: ReportInput): ReportDoc {
   const { gap, transition, trend, meta } = input;
-  const gapYear = latest(trend.gap?.school_years ?? []);
-  const transitionYear = latest(trend.transition?.school_years ?? []);
+  // An analysis with no pair (no link) at all has no year to show, even if it made empty groups.
+  const gapYear = (meta.coverage.paired ?? 0) > 0 ? latest(trend.gap?.school_years ?? []) : '';
+  const transitionYear = (meta.coverage.linked ?? 0) > 0 ? latest(trend.transition?.school_years ?? []) : '';
   const minGroup = Number(meta.parameters.min_group ?? 10);
   const findings = [...gapFindings(gap, gapYear).slice(0, 2), ...transitionFindings(transition, transitionYear).slice(0, 2), ...trendFindings(trend).slice(0, 2)];
   const gapSummary = gapFindings(gap, gapYear).slice(2);
   const sections: DocSection[] = [];
   if (gapYear) sections.push(gapSection(gap, gapYear, minGroup), funnelSection(gap, gapYear));
+  else if (transitionYear) {
+    sections.push({
+      id: 'betyg-prov',
+      heading: 'Betyg jämfört med nationella prov',
+      blocks: [{ kind: 'note', text: 'Exporterna innehåller inga elever med både betyg och provbetyg i samma ämne och läsår, så betyg och prov jämförs inte (se bilagan för vad som lästes).' }],
+    });
+  }
   if (transitionYear) {
     const levels = { from: Number(meta.parameters.from ?? 5), to: Number(meta.parameters.to ?? 6) };
     sections.push(transitionSection(transition, transitionYear, trend.transition?.school_years ?? [transitionYear], levels));

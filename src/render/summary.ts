@@ -3,6 +3,7 @@
  * to five file:line examples per reason; then where the accepted values went.
  */
 import type { FileMeta, ReasonMeta, ReportMeta } from '../meta.js';
+import type { InputNote } from '../normalise/sources.js';
 import { REASON_TEXT, type RejectReason } from '../normalise/ledger.js';
 import type { Painter } from './color.js';
 import { formatCount, type Lang } from './format.js';
@@ -27,6 +28,10 @@ const COVERAGE_TEXT: Readonly<Record<string, { sv: string; en: string }>> = {
   changed_school: { sv: 'av de länkade: bytt skola mellan åren', en: 'of those linked: changed school between the years' },
   outside_years: { sv: 'utanför årskullarna som finns i båda åren (t.ex. åk 5 i senaste läsåret)', en: 'outside the cohorts covered at both ends (e.g. year 5 in the latest school year)' },
   unknown_grade_level: { sv: 'utan årskurs (kan inte placeras)', en: 'without a grade level (cannot be placed)' },
+  assessment_level_assumed: {
+    sv: 'omdömen utan årskurs, räknade som --from (omdömen ges bara till och med åk 5)',
+    en: 'omdömen without a grade level, counted as --from (omdömen are given only up to year 5)',
+  },
 };
 
 const ENCODING_TEXT: Readonly<Record<string, string>> = { ascii: 'ASCII', 'utf-8': 'UTF-8', 'windows-1252': 'Windows-1252', 'utf-16le': 'UTF-16LE', 'utf-16be': 'UTF-16BE' };
@@ -89,9 +94,39 @@ export function constantLines(file: FileMeta, lang: Lang): string[] {
   return out;
 }
 
+const NOTE_TEXT: Readonly<Record<InputNote['reason'], { sv: string; en: string }>> = {
+  not_a_table: { sv: 'inte en CSV-fil; lästes inte', en: 'not a CSV file; not read' },
+  excel: { sv: 'Excel-fil; läses inte än (spara den som "CSV UTF-8" i Excel)', en: 'an Excel file; not read yet (save it as "CSV UTF-8" in Excel)' },
+  hidden: { sv: 'dold fil eller Excels låsfil; lästes inte', en: 'a hidden file or Excel lock file; not read' },
+  not_a_file: { sv: 'inte en vanlig fil; lästes inte', en: 'not a regular file; not read' },
+  own_output: { sv: 'en rapport som ska-analyze skrivit, inte en export; lästes inte', en: 'a report ska-analyze wrote, not an export; not read' },
+  areas_used: { sv: 'skolområdesfil (Skola;Skolområde); används för skolområden', en: 'an areas file (Skola;Skolområde); used for the school areas' },
+  areas_skipped: { sv: 'skolområdesfil (Skola;Skolområde); hoppades över eftersom --areas anger en annan', en: 'an areas file (Skola;Skolområde); skipped since --areas names another' },
+  not_export: { sv: 'inte en export; lästes inte', en: 'not an export; not read' },
+  empty: { sv: 'tom fil; lästes inte', en: 'an empty file; not read' },
+};
+
+const MISSING_TEXT: Readonly<Record<string, { sv: string; en: string }>> = {
+  student_id: { sv: 'elev-id', en: 'pupil id' },
+  school_year: { sv: 'läsår', en: 'school year' },
+  subject: { sv: 'ämne', en: 'subject' },
+};
+
+/** "exports/README.txt: inte en CSV-fil; lästes inte". */
+export function noteLine(note: InputNote, lang: Lang): string {
+  const missing =
+    note.missing && note.missing.length > 0
+      ? lang === 'sv'
+        ? ` (ingen kolumn för ${note.missing.map((field) => MISSING_TEXT[field]?.sv ?? field).join(', ')})`
+        : ` (no column for ${note.missing.map((field) => MISSING_TEXT[field]?.en ?? field).join(', ')})`
+      : '';
+  return `${note.file}: ${NOTE_TEXT[note.reason][lang]}${missing}`;
+}
+
 export function renderSummary(meta: ReportMeta, lang: Lang, paint: Painter): string {
   const sv = lang === 'sv';
   const lines: string[] = [];
+  for (const note of meta.not_read) lines.push(noteLine(note, lang));
   for (const file of meta.files) {
     const encoding = `${ENCODING_TEXT[file.encoding] ?? file.encoding}${file.bom ? ' BOM' : ''}`;
     const rows = sv

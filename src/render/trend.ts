@@ -90,6 +90,11 @@ function partTitle(part: TrendPart, lang: Lang): string {
   return lang === 'sv' ? `Bedömning i år 5 jämfört med provresultat i år 6, ${span}` : `Year 5 assessments compared with year 6 test results, ${span}`;
 }
 
+function emptyPartText(analysis: TrendPart['analysis'], lang: Lang): string {
+  if (analysis === 'gap') return lang === 'sv' ? 'Exporterna innehåller inga elever med både betyg och provbetyg i samma ämne och läsår.' : 'The exports hold no pupil with both a grade and a test grade in the same subject and school year.';
+  return lang === 'sv' ? 'Inga elever kunde följas från åk 5 till åk 6 läsåret efter.' : 'No pupil could be followed from year 5 to year 6 the school year after.';
+}
+
 function renderPartTable(part: TrendPart, minStreak: number, options: RenderOptions): string[] {
   const { lang, paint } = options;
   const t = texts(lang);
@@ -149,7 +154,14 @@ const LEGEND: Readonly<Record<Lang, readonly string[]>> = {
 export function renderTrendTable(report: TrendReport, options: RenderOptions): string {
   const { result } = report;
   const out: string[] = [];
-  for (const part of [result.gap, result.transition]) if (part) out.push(...renderPartTable(part, result.options.minStreak, options));
+  const coverage = report.meta.coverage;
+  for (const part of [result.gap, result.transition]) {
+    if (!part) continue;
+    // An analysis with nothing in it gets one plain line, not a table of hidden rows.
+    const empty = part.analysis === 'gap' ? coverage.paired === 0 : coverage.linked === 0;
+    if (empty) out.push(options.paint.bold(partTitle({ ...part, school_years: [] }, options.lang)), '', emptyPartText(part.analysis, options.lang), '');
+    else out.push(...renderPartTable(part, result.options.minStreak, options));
+  }
   const minGroup = String(report.meta.parameters.min_group ?? '');
   for (const line of LEGEND[options.lang]) out.push(options.paint.dim(line.replace('{min}', minGroup).replace('{streak}', String(result.options.minStreak))));
   out.push('');

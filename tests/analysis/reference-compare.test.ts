@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyseGap } from '../../src/analysis/gap.js';
 import { cellsFromRecords, type GapRecord } from '../../src/analysis/pairs.js';
 import { chooseYear, compareWithReference, type ReferenceRow } from '../../src/analysis/reference-compare.js';
-import type { PooledReference, ReferenceGender, ReferenceMetric } from '../../src/read/skolverket.js';
+import type { PooledReference, ReferenceGender, ReferenceMetric } from '../../src/normalise/reference-table.js';
 import type { Dimension, GradeStep } from '../../src/types.js';
 
 const STEP: Record<string, GradeStep> = { F: 0, E: 1, D: 2, C: 3, B: 4, A: 5 };

@@ -79,10 +79,19 @@ describe('report', () => {
     expect(html.stdout).toContain(`<li><a href="#overgang">${heading}</a></li>`);
   });
 
-  it('says so plainly when the exports hold nothing to compare (år 5 assessments only)', () => {
+  it('exits 4 with one line, and writes no report, when the exports give no figure at all (år 5 assessments only)', () => {
     const out = run(['report', 'fixtures/demo/exports/bedomningar_ak5.csv', '--format', 'md', '-q']);
+    expect(out.status).toBe(4);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toMatch(/^ska-analyze: no figures: no teacher grade could be paired .*; and no pupil could be linked from år 5/);
+    expect(out.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('says so plainly when the exports hold no grade–test pairs (år 5 assessments and år 6 tests only)', () => {
+    const out = run(['report', 'fixtures/demo/exports/bedomningar_ak5.csv', 'fixtures/demo/exports/nationella_prov_ak6.csv', '--format', 'md', '-q']);
     expect(out.status).toBe(0);
-    expect(out.stdout).toContain('Exporterna innehåller inga elever med både betyg och provbetyg');
+    expect(out.stdout).toContain('Exporterna innehåller inga elever med både betyg och provbetyg i samma ämne och läsår, så betyg och prov jämförs inte');
+    expect(out.stdout).toContain('## Från åk 5 till åk 6');
     expect(out.stdout).not.toContain('läsår .');
     expect(out.stdout).toContain('## Bilaga: vad som lästes');
   });

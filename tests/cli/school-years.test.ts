@@ -4,15 +4,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, run } from './run.js';
+import { ROOT, run, runIn } from './run.js';
 
 interface FileMeta {
   file: string;
-  rows: { read: number; accepted: number; rejected: number };
+  rows: { read: number; accepted: number; rejected: number; outside_selection: number };
   rejected: Record<string, { count: number; examples: string[]; values?: Record<string, number> }>;
+  outside_selection: { count: number; examples: string[]; school_years: Record<string, number> } | null;
 }
 interface GapJson {
-  meta: { parameters: Record<string, unknown>; files: FileMeta[]; rows: { read: number; accepted: number; rejected: number } };
+  meta: { parameters: Record<string, unknown>; files: FileMeta[]; rows: { read: number; accepted: number; rejected: number; outside_selection: number } };
   rows: Record<string, unknown>[];
 }
 
@@ -71,33 +72,34 @@ describe('gap --school-years ..2023/24 on the demo', () => {
     expect(new Set(after.rows.map((row) => row.school_year))).toEqual(new Set(['2022/23', '2023/24']));
   });
 
-  it('reads the same rows; every 2024/25 row is rejected as outside_school_years, per file', () => {
+  it('reads the same rows; every 2024/25 row is outside the selection (not rejected), per file', () => {
     expect(COUNT_2024).toBeGreaterThan(10000); // the count is not vacuous
     expect(after.meta.rows.read).toBe(before.meta.rows.read);
-    expect(after.meta.rows.read).toBe(after.meta.rows.accepted + after.meta.rows.rejected);
+    expect(after.meta.rows.read).toBe(after.meta.rows.accepted + after.meta.rows.rejected + after.meta.rows.outside_selection);
+    expect(after.meta.rows.outside_selection).toBe(COUNT_2024);
     for (const name of Object.keys(FILES) as (keyof typeof FILES)[]) {
-      const outside = fileMeta(after, name).rejected.outside_school_years;
+      const outside = fileMeta(after, name).outside_selection;
+      expect(fileMeta(after, name).rejected.outside_school_years).toBeUndefined();
       expect(outside?.count, name).toBe(LINES_2024[name].length);
-      expect(outside?.values).toEqual({ '2024/25': LINES_2024[name].length });
+      expect(outside?.school_years).toEqual({ '2024/25': LINES_2024[name].length });
       expect(outside?.examples).toEqual(LINES_2024[name].slice(0, 5).map((line) => `fixtures/demo/exports/${name}:${line}`));
       expect(fileMeta(after, name).rows.read).toBe(fileMeta(before, name).rows.read);
     }
   });
 
-  it('rejected grows by the 2024/25 rows, less the three the full run already rejected', () => {
+  it('rejected shrinks by the three 2024/25 rows the full run rejected; accepted by the rest of 2024/25', () => {
     // Planted in 2024/25 (fixtures/demo/README.md): the conflict betyg_ak6_ak9.csv:16759/17572 and
-    // the exact duplicate nationella_prov_ak6.csv:3346. Now outside_school_years instead.
+    // the exact duplicate nationella_prov_ak6.csv:3346. Now outside the selection instead.
     expect(LINES_2024['betyg_ak6_ak9.csv']).toEqual(expect.arrayContaining([16759, 17572]));
     expect(LINES_2024['nationella_prov_ak6.csv']).toContain(3346);
     expect(fileMeta(before, 'betyg_ak6_ak9.csv').rejected.conflict?.count).toBe(2);
     expect(fileMeta(before, 'nationella_prov_ak6.csv').rejected.duplicate?.count).toBe(1);
-    expect(after.meta.rows.rejected - before.meta.rows.rejected).toBe(COUNT_2024 - 3);
+    expect(before.meta.rows.rejected - after.meta.rows.rejected).toBe(3);
     expect(before.meta.rows.accepted - after.meta.rows.accepted).toBe(COUNT_2024 - 3);
     // Every other reason is unchanged: its rows are all in 2022/23, 2023/24 or have no year.
     for (const name of Object.keys(FILES)) {
-      const { outside_school_years: _outside, ...rest } = fileMeta(after, name).rejected;
       const { conflict: _conflict, duplicate: _duplicate, ...earlier } = fileMeta(before, name).rejected;
-      expect(rest, name).toEqual(earlier);
+      expect(fileMeta(after, name).rejected, name).toEqual(earlier);
     }
   });
 
@@ -115,20 +117,31 @@ describe('gap --school-years ..2023/24 on the demo', () => {
     expect(after.rows.some((row, i) => row.p_adj !== expected[i]?.p_adj)).toBe(true);
   });
 
-  it('the stderr accounting names the reason', () => {
-    const table = run(['gap', 'fixtures/demo/exports/nationella_prov_ak6.csv', '--school-years', '..2023/24']);
+  it('the stderr accounting counts them apart, never as rejected', async () => {
+    const table = await runIn(['gap', 'fixtures/demo/exports/nationella_prov_ak6.csv', 'fixtures/demo/exports/betyg_ak6_ak9.csv', '--school-years', '..2023/24']);
     expect(table.status).toBe(0);
-    const line = table.stderr.split('\n').find((text) => text.includes('läsår utanför --school-years'));
-    expect(line?.replace(/[\s\u00a0\u202f]/g, '')).toMatch(new RegExp(`^${LINES_2024['nationella_prov_ak6.csv'].length}läsår`));
-    expect(line).toContain(`["2024/25" ×${LINES_2024['nationella_prov_ak6.csv'].length}]: fixtures/demo/exports/nationella_prov_ak6.csv:${LINES_2024['nationella_prov_ak6.csv'][0]}`);
-    const english = run(['gap', 'fixtures/demo/exports/nationella_prov_ak6.csv', '--school-years', '..2023/24', '--lang', 'en']);
-    expect(english.stderr).toContain('school year outside --school-years');
+    const n = LINES_2024['nationella_prov_ak6.csv'].length;
+    const line = table.stderr.split('\n').find((text) => text.includes('utanför valda läsår (2024/25'));
+    expect(line?.replace(/[\s\u00a0\u202f]/g, '')).toMatch(new RegExp(`^${n}utanförvaldaläsår`));
+    expect(line).toContain('urval, inte avvisade');
+    expect(line).toContain(`fixtures/demo/exports/nationella_prov_ak6.csv:${LINES_2024['nationella_prov_ak6.csv'][0]}`);
+    expect(table.stderr).toMatch(/nationella_prov_ak6\.csv \(UTF-8 BOM, comma, wide\): [\d\s\u00a0]+ rader lästa: [\d\s\u00a0]+ godtagna, 0 avvisade, [\d\s\u00a0]+ utanför valda läsår/);
+    expect(table.stderr).toMatch(/^Totalt .* avvisade \+ [\d\s\u00a0]+ utanför valda läsår\.$/m);
+    const english = await runIn(['gap', 'fixtures/demo/exports/nationella_prov_ak6.csv', 'fixtures/demo/exports/betyg_ak6_ak9.csv', '--school-years', '..2023/24', '--lang', 'en']);
+    expect(english.stderr).toContain('outside the selected school years (2024/25');
+  });
+
+  it('exits 4 with one line when no row is in the selection', async () => {
+    const out = await runIn(['gap', 'fixtures/demo/exports', '--school-years', '2030/31', '-q']);
+    expect(out.status).toBe(4);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toBe('ska-analyze: no figures: no row is in --school-years 2030/31 (the exports hold 2022/23, 2023/24, 2024/25); choose school years the exports hold\n');
   });
 });
 
 describe('--school-years: other forms and commands', () => {
   it('VT24, 2024 and 2023/24 select the same year and record it the same way', () => {
-    const runs = ['VT24', '2024', '2023/24'].map((value) => JSON.parse(run(['gap', 'fixtures/demo/exports/nationella_prov_ak6.csv', '--school-years', value, '--format', 'json', '-q']).stdout) as GapJson);
+    const runs = ['VT24', '2024', '2023/24'].map((value) => JSON.parse(run(['gap', 'fixtures/demo/exports/nationella_prov_ak6.csv', 'fixtures/demo/exports/betyg_ak6_ak9.csv', '--school-years', value, '--format', 'json', '-q']).stdout) as GapJson);
     for (const json of runs) {
       expect(json.meta.parameters.school_years).toBe('2023/24');
       expect(new Set(json.rows.map((row) => row.school_year))).toEqual(new Set(['2023/24']));
@@ -165,15 +178,17 @@ describe('inspect --school-years', () => {
     const all = run(['inspect', 'fixtures/demo/exports/nationella_prov_ak6.csv', '--format', 'json']);
     const some = run(['inspect', 'fixtures/demo/exports/nationella_prov_ak6.csv', '--format', 'json', '--school-years', '..2023/24']);
     expect(some.status).toBe(0);
-    const file = (out: { stdout: string }) => (JSON.parse(out.stdout) as { files: { rows: { read: number; accepted: number; rejected: number }; rejected: Record<string, { count: number }> }[] }).files[0]!;
+    const file = (out: { stdout: string }) =>
+      (JSON.parse(out.stdout) as { files: { rows: { read: number; accepted: number; rejected: number; outside_selection: number }; rejected: Record<string, { count: number }>; outside_selection: { count: number } | null }[] }).files[0]!;
     const a = file(all);
     const b = file(some);
     expect(b.rows.read).toBe(a.rows.read);
-    expect(b.rows.read).toBe(b.rows.accepted + b.rows.rejected);
+    expect(b.rows.read).toBe(b.rows.accepted + b.rows.rejected + b.rows.outside_selection);
     // Provår (5th column) 2025 = school year 2024/25, counted straight from the file.
     const lines = readFileSync('fixtures/demo/exports/nationella_prov_ak6.csv', 'utf8').split(/\r?\n/).slice(1);
     const spring2025 = lines.filter((line) => line.split(',')[4] === '2025').length;
     expect(spring2025).toBeGreaterThan(1000);
-    expect(b.rejected.outside_school_years?.count).toBe(spring2025);
+    expect(b.outside_selection?.count).toBe(spring2025);
+    expect(b.rejected.outside_school_years).toBeUndefined();
   });
 });

@@ -82,9 +82,10 @@ describe('trend on the demo data (three school years)', () => {
   });
 
   it('has no empty year span and no "one school year" note when there is nothing to pair', () => {
-    const out = run(['trend', 'fixtures/demo/exports/bedomningar_ak5.csv']);
+    const out = run(['trend', 'fixtures/demo/exports/bedomningar_ak5.csv', 'fixtures/demo/exports/nationella_prov_ak6.csv']);
     expect(out.status).toBe(0);
-    expect(out.stdout.split('\n')[0]).toBe('Betyg jämfört med nationella prov');
+    expect(out.stdout.split('\n').slice(0, 3)).toEqual(['Betyg jämfört med nationella prov', '', 'Exporterna innehåller inga elever med både betyg och provbetyg i samma ämne och läsår.']);
+    expect(out.stdout).toContain('Bedömning i år 5 jämfört med provresultat i år 6, 2023/24–2024/25');
     expect(out.stderr).not.toContain('bara ett läsår');
   });
 

@@ -17,14 +17,17 @@ const BOY = '201304129818';
 function source(name: string, text: string | Buffer): InputSource {
   return {
     name,
+    path: name,
+    fromFolder: false,
     open: async function* () {
       yield typeof text === 'string' ? Buffer.from(text) : text;
     },
   };
 }
 
+/** allowUnusable: these files are tiny, and a file of only rejected rows is tested on its own below. */
 function options(config: Config = {}, areas: ReadonlyMap<string, string> = new Map()): ReadOptions {
-  return { config, areas };
+  return { config, areas, allowUnusable: true };
 }
 
 async function read(text: string, config: Config = {}, areas: ReadonlyMap<string, string> = new Map()): Promise<ReadResult> {
@@ -200,7 +203,8 @@ describe('readExports: rejected rows', () => {
 
   it('keeps the offending value beside the reason', async () => {
     const { ledger } = firstReport(await read(text));
-    expect(ledger.details.get('unknown_subject')).toEqual(new Map([['Xyz', 1]]));
+    // "Xyz" could be a name: only its shape is kept (rawValues keeps it as it is; see below).
+    expect(ledger.details.get('unknown_subject')).toEqual(new Map([['[text, 3 characters]', 1]]));
     expect(ledger.details.get('old_grade_scale')).toEqual(new Map([['VG', 1]]));
     expect(ledger.details.get('invalid_school_year')).toEqual(new Map([['2024/26', 1]]));
     expect(ledger.details.get('field_count')).toEqual(new Map([['3 of 4', 1], ['5 of 4', 1]]));
@@ -257,8 +261,11 @@ describe('readExports: --school-years', () => {
   ].join('\n');
   const readSelected = (selection: string) => readExports([source('x.csv', text)], { ...options(), schoolYears: parseSchoolYears(selection) });
 
+  it('outside the selection: 6 rows on lines 4, 5, 6, 7, 12, counted apart from the rejected', async () => {
+    expect(firstReport(await readSelected('..2023/24')).ledger.outside).toEqual({ count: 6, lines: [4, 5, 6, 7, 12] });
+  });
+
   it.each([
-    ['outside_school_years', 6, [4, 5, 6, 7, 12]],
     ['missing_id', 1, [8]],
     ['invalid_school_year', 1, [9]],
     ['field_count', 1, [10]],
@@ -268,18 +275,19 @@ describe('readExports: --school-years', () => {
     expect(rejected(await readSelected('..2023/24'), reason)).toEqual({ count, lines: [...lines] });
   });
 
-  it('read = accepted + rejected, and only those reasons', async () => {
+  it('read = accepted + rejected + outside the selection, and only those reasons', async () => {
     const { ledger } = firstReport(await readSelected('..2023/24'));
     expect(ledger.read).toBe(14);
     expect(ledger.accepted).toBe(3);
-    expect(ledger.rejectedTotal).toBe(11);
-    expect([...ledger.rejected.keys()].sort()).toEqual(['duplicate', 'field_count', 'invalid_school_year', 'missing_id', 'outside_school_years', 'unknown_subject']);
+    expect(ledger.rejectedTotal).toBe(5);
+    expect(ledger.outside.count).toBe(6);
+    expect([...ledger.rejected.keys()].sort()).toEqual(['duplicate', 'field_count', 'invalid_school_year', 'missing_id', 'unknown_subject']);
     expect(() => ledger.checkBalance()).not.toThrow();
   });
 
   it('names the school years left out (normalised), and keeps nothing of their rows', async () => {
     const result = await readSelected('..2023/24');
-    expect(firstReport(result).ledger.details.get('outside_school_years')).toEqual(new Map([['2024/25', 6]]));
+    expect(firstReport(result).ledger.outsideYears).toEqual(new Map([['2024/25', 6]]));
     expect(result.store.pupilCount).toBe(1); // the boy has rows in 2024/25 only
     expect([...result.store.slots.values()].map((slot) => `${slot.schoolYear} ${slot.subject}`).sort()).toEqual(['2022/23 MA', '2023/24 MA', '2023/24 SV']);
     expect(firstReport(result).values.grade).toEqual({ A: 1, B: 1, C: 1 });
@@ -288,7 +296,7 @@ describe('readExports: --school-years', () => {
   it('the same rows without a selection: read is the same, the 2024/25 rows are judged on their own', async () => {
     const { ledger } = firstReport(await read(text));
     expect(ledger.read).toBe(14);
-    expect(ledger.rejected.has('outside_school_years')).toBe(false);
+    expect(ledger.outside.count).toBe(0);
     // 4, 5 accepted; 6 unknown subject; 7 old scale; 12 duplicate of 5; 13 conflicts with 5 (5 reclassified).
     expect(ledger.accepted).toBe(4);
     expect(rejected(await read(text), 'conflict')).toEqual({ count: 2, lines: [13, 5] });
@@ -297,9 +305,9 @@ describe('readExports: --school-years', () => {
   it('a selection from 2024/25 keeps the other side', async () => {
     const { ledger } = firstReport(await readSelected('VT25..'));
     // Inside: 4, 5, 6 (unknown subject), 7 (old scale), 12 (duplicate), 13 (conflict with 5).
-    expect(rejected(await readSelected('VT25..'), 'outside_school_years')).toEqual({ count: 5, lines: [2, 3, 11, 14, 15] });
+    expect(ledger.outside).toEqual({ count: 5, lines: [2, 3, 11, 14, 15] });
     expect(ledger.accepted).toBe(1);
-    expect(ledger.read).toBe(ledger.accepted + ledger.rejectedTotal);
+    expect(ledger.read).toBe(ledger.accepted + ledger.rejectedTotal + ledger.outside.count);
   });
 });
 
@@ -493,22 +501,40 @@ describe('readExports: a test not taken', () => {
 
 
 describe('rejected values shown in reports never carry ids or names', () => {
-  it('masks values that look like a personnummer or a name, and long text', async () => {
+  it('shows a rejected value only when it is recognisably not a person; ids hidden, anything else by its shape', async () => {
     const text = [
       'Personnummer;Läsår;Ämne;Betyg',
-      '201001019991;2024/25;Anna Andersson 20120101-1234;C',
-      '201001029982;20120102-1244;MA;C',
-      '201001039973;2024/25;MA;Cia Ek',
-      '201001049964;2024/25;MA;VG',
-      '201001059955;2024/25;Matte 2;C',
-      '201001069946;2024/25;En mycket lång text som inte är ett ämne;C',
+      '201001019991;2024/25;Anna Andersson 20120101-1234;C', // 2 id inside: hidden
+      '201001029982;20120102-1244;MA;C', // 3 id as school year: hidden
+      '201001039973;2024/25;MA;Cia Ek', // 4 a name as grade: shape
+      '201001049964;2024/25;MA;VG', // 5 old grade: shown
+      '201001059955;2024/25;Matte 2;C', // 6 letters and a digit: shown
+      '201001069946;2024/25;En mycket lång text som inte är ett ämne;C', // 7 long: shape
+      '201001079937;2024/25;MA;Oscar', // 8 a first name: shape
+      '201001089928;2024/25;MA;MAJA LINDQVIST', // 9 a name in capitals: shape
+      '201001099919;"Lindqvist, Maja";MA;C', // 10 last, first as school year: shape
+      '201001109917;2024/25;matematik fördjupning;C', // 11 a subject word, not known: shown
+      '201001119916;2024/25;MA;oscar', // 12 a name in lower case: shape
+      '201001129915;2024/25;Oscar;C', // 13 a name as subject: shape
+      '201001139914;2024/25;MA;Ä', // 14 one letter: shown
+      '201001149913;2024/25;MA;4', // 15 a number: shown
+      '201001159912;2024/25;MA;2009–01–01–1234', // 16 an id with en dashes: hidden
     ].join('\n');
-    const result = await readExports([{ name: 'x.csv', open: async function* () { yield Buffer.from(text); } }], { config: {}, areas: new Map() });
+    const result = await readExports([source('x.csv', text)], options());
     const details = result.files[0]!.ledger.details;
-    expect([...(details.get('unknown_subject')?.keys() ?? [])].sort()).toEqual(['Matte 2', '[hidden: long text]', '[hidden: looks like an id]']);
-    expect([...(details.get('invalid_school_year')?.keys() ?? [])]).toEqual(['[hidden: looks like an id]']);
-    expect([...(details.get('invalid_grade')?.keys() ?? [])]).toEqual(['[hidden: looks like a name]']);
-    expect([...(details.get('old_grade_scale')?.keys() ?? [])]).toEqual(['VG']);
+    const keys = (reason: RejectReason) => [...(details.get(reason)?.keys() ?? [])].sort();
+    expect(keys('unknown_subject')).toEqual(['Matte 2', '[hidden: looks like an id]', '[text, 40 characters]', '[text, 5 characters]', 'matematik fördjupning'].sort());
+    expect(keys('invalid_school_year')).toEqual(['[hidden: looks like an id]', '[text, 15 characters]']);
+    expect(keys('invalid_grade')).toEqual(['4', '[hidden: looks like an id]', '[text, 14 characters]', '[text, 5 characters]', '[text, 6 characters]', 'Ä'].sort());
+    expect(keys('old_grade_scale')).toEqual(['VG']);
+    const all = [...details.values()].flatMap((map) => [...map.keys()]).join(' ');
+    for (const name of ['Oscar', 'oscar', 'MAJA', 'LINDQVIST', 'Lindqvist', 'Maja', 'Cia', 'Anna', '1234']) expect(all).not.toContain(name);
+  });
+
+  it('with rawValues (inspect --raw-values) the values are kept as they are', async () => {
+    const text = ['Personnummer;Läsår;Ämne;Betyg', '201001079937;2024/25;MA;Oscar', '201001019991;2024/25;MA;C'].join('\n');
+    const result = await readExports([source('x.csv', text)], { ...options(), rawValues: true });
+    expect([...(result.files[0]!.ledger.details.get('invalid_grade')?.keys() ?? [])]).toEqual(['Oscar']);
   });
 });
 

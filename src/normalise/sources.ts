@@ -1,0 +1,87 @@
+/**
+ * What each input is, told by its header before it is read: an export, an areas file (Skola;
+ * Skolområde) kept in the same folder, a report this tool wrote earlier (its CSV columns are its
+ * signature), or some other table. Only exports are read as exports; the rest are used or skipped
+ * with a one-line note, so a folder can be given as the user keeps it.
+ */
+import type { Config } from '../config.js';
+import { InputError, describeFsError } from '../errors.js';
+import type { InputSource, SkippedFile } from '../read/inputs.js';
+import { readFirstRecord } from '../read/records.js';
+import type { Encoding } from '../read/decode.js';
+import { areaColumns } from './areas.js';
+import { mapHeaders, type Field } from './headers.js';
+import { fold } from './text.js';
+
+export type SourceKind = 'export' | 'areas' | 'own_output' | 'not_export' | 'empty';
+
+/** Columns an export must have (or get from the config's `files`). */
+export const REQUIRED: readonly Field[] = ['student_id', 'school_year', 'subject'];
+
+/**
+ * A CSV this tool wrote: gap, transition and trend rows have `level` and `suppressed_reason`;
+ * case lists have `pupil` with `diff_steps` (gap) or `changed_school` (transition).
+ */
+export function isOwnOutput(headers: readonly string[]): boolean {
+  const keys = new Set(headers.map((header) => header.trim().replace(/^\uFEFF/, '')));
+  if (keys.has('level') && keys.has('suppressed_reason')) return true;
+  return keys.has('pupil') && (keys.has('diff_steps') || keys.has('changed_school'));
+}
+
+export function classifyHeader(headers: readonly string[], config: Config, constantFields: ReadonlySet<string>): { kind: SourceKind; missing: Field[] } {
+  if (isOwnOutput(headers)) return { kind: 'own_output', missing: [] };
+  const columns = mapHeaders(headers.map((header) => header.trim()), config.columns ?? {}).columns;
+  const missing = REQUIRED.filter((field) => columns[field] === undefined && !constantFields.has(field));
+  if (missing.length === 0) return { kind: 'export', missing };
+  if (areaColumns(headers) !== null) return { kind: 'areas', missing };
+  return { kind: 'not_export', missing };
+}
+
+export interface SortedSource {
+  source: InputSource;
+  kind: SourceKind;
+  missing: Field[];
+}
+
+/** A note about an input that is not read as an export. */
+export interface InputNote {
+  file: string;
+  reason: SkippedFile['reason'] | 'own_output' | 'areas_used' | 'areas_skipped' | 'not_export' | 'empty';
+  /** For not_export: the export columns it lacks. */
+  missing?: Field[];
+}
+
+/** Peek at each source's header and say what it is. stdin is always an export. */
+export async function sortSources(sources: readonly InputSource[], config: Config, encoding: Encoding | undefined, constantsFor: (file: string) => ReadonlySet<string>): Promise<SortedSource[]> {
+  const out: SortedSource[] = [];
+  for (const source of sources) {
+    if (!source.path) {
+      out.push({ source, kind: 'export', missing: [] });
+      continue;
+    }
+    let header;
+    try {
+      header = await readFirstRecord(source.open(), encoding ? { encoding } : {});
+    } catch (error) {
+      throw describeFsError(error, source.name);
+    }
+    if (header === null) {
+      out.push({ source, kind: 'empty', missing: [] });
+      continue;
+    }
+    out.push({ source, ...classifyHeader(header.fields, config, constantsFor(source.name)) });
+  }
+  return out;
+}
+
+/** The message for a named file that is not an export (a folder's such files are skipped instead). */
+export function notAnExport(source: InputSource, kind: SourceKind): InputError {
+  if (kind === 'own_output') return new InputError(`${source.name}: this is a report written by ska-analyze, not an export; give the exports it was made from`);
+  if (kind === 'empty') return new InputError(`${source.name}: the file is empty (no header line)`);
+  return new InputError(`${source.name}: not an export`);
+}
+
+/** Folded file names for comparing an areas file found in a folder with --areas. */
+export function sameName(a: string, b: string): boolean {
+  return fold(a) === fold(b);
+}
