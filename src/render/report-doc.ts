@@ -80,6 +80,7 @@ function withNotes(table: Table, notes: readonly string[]): Table {
 function reasonOf(reason: SuppressionReason | null): string {
   return reason ? hiddenReason(reason, 'sv') : '';
 }
+
 const LEVEL_WORD = 'åk';
 
 function lower(text: string): string {
