@@ -93,4 +93,6 @@ SELECT
   CASE WHEN n > 0 THEN lower / n END  AS share_lower,
   CAST(mean_diff AS DOUBLE)     AS mean_diff
 FROM groups
+-- A group with no paired pupil has no row in ska-analyze's output (nothing to show or protect).
+WHERE n > 0
 ORDER BY school_year, grade_level, subject, area NULLS FIRST, school NULLS FIRST

@@ -90,4 +90,6 @@ SELECT
   CASE WHEN n > 0 THEN (pass_pass + pass_fail) / n END AS share_pass_from,
   CASE WHEN n > 0 THEN (pass_pass + fail_pass) / n END AS share_pass_to
 FROM groups
+-- A group with no linked pupil has no row in ska-analyze's output (nothing to show or protect).
+WHERE n > 0
 ORDER BY subject, area NULLS FIRST, school NULLS FIRST

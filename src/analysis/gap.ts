@@ -19,7 +19,7 @@ import type { GapCell, GapRecord } from './pairs.js';
 import { referenceKey } from '../read/reference.js';
 import { benjaminiHochberg, meanConfidenceInterval, stuartMaxwell, weightedKappa, welchTTest, wilsonInterval } from './stats.js';
 import { funnelFlag, overdispersion, referenceRates, shrinkEstimates, standardise, Z95, Z998, zPValue, type FunnelFlag, type ReferenceRates } from './fairness.js';
-import { applySuppression, type SuppressionReason } from './suppression.js';
+import { applySuppression, type SuppressionMode, type SuppressionReason } from './suppression.js';
 
 export const DEFAULT_GAP_BY: readonly Dimension[] = ['school_year', 'grade_level', 'area', 'school', 'subject'];
 
@@ -27,6 +27,8 @@ export interface GapOptions {
   by: readonly Dimension[];
   /** Groups with fewer paired pupils show no figures. */
   minGroup: number;
+  /** `small_groups_only`: no complementary hiding (internal use, never for publication). Default `full`. */
+  suppression?: SuppressionMode;
   /** Significance level for the comparison with the rest of the municipality. */
   alpha: number;
   /** Add empirical-Bayes shrunken standardised gaps (`std_gap_shrunk`). */
@@ -178,11 +180,15 @@ export function analyseGap(cells: readonly GapCell[], options: GapOptions): GapR
     plan,
     [...accumulators.values()].map((acc) => ({ id: keyString(plan, acc.key), key: acc.key, n: acc.n })),
     options.minGroup,
+    options.suppression ?? 'full',
   );
 
   const groups: GapGroup[] = [];
   const countsOf = new Map<GapGroup, Float64Array>();
   for (const [id, acc] of accumulators) {
+    // No paired pupil (only grades without a test, or tests without a grade): nothing to show or
+    // protect, so no row (suppression.ts); its unpaired pupils still count in its totals.
+    if (acc.n === 0) continue;
     const suppressed = suppression.get(id) ?? null;
     const total = accumulators.get(keyString(plan, totalKey(plan, acc.key)));
     const group: GapGroup = {

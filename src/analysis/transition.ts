@@ -20,7 +20,7 @@ import {
 } from './groups.js';
 import { MISSING_VALUE } from './pairs.js';
 import { mcnemarExact, meanConfidenceInterval, pairedProportionDifferenceCI, weightedKappa } from './stats.js';
-import { applySuppression, type SuppressionReason } from './suppression.js';
+import { applySuppression, type SuppressionMode, type SuppressionReason } from './suppression.js';
 
 export type SideKind = 'assessment' | 'grade' | 'test';
 
@@ -320,6 +320,8 @@ export interface TransitionOptions {
   by: readonly Dimension[];
   minGroup: number;
   alpha: number;
+  /** `small_groups_only`: no complementary hiding (internal use, never for publication). Default `full`. */
+  suppression?: SuppressionMode;
 }
 
 export type Verdict = 'strict' | 'generous' | 'in_line';
@@ -453,16 +455,20 @@ export function analyseTransition(records: readonly TransitionRecord[], options:
     plan,
     [...accumulators.values()].map((acc) => ({ id: keyString(plan, acc.key), key: acc.key, n: n(acc) })),
     options.minGroup,
+    options.suppression ?? 'full',
   );
   const groups: TransitionGroup[] = [];
   for (const [id, acc] of accumulators) {
+    // No linked pupil (e.g. a 6–9 school's år 6 pupils without år 5 results): nothing to show or
+    // protect, so no row (suppression.ts); its moved-in and missing counts stay in its totals.
+    if (n(acc) === 0) continue;
     const suppressed = suppression.get(id) ?? null;
     groups.push({
       key: acc.key,
       level: groupLevel(plan, acc.key),
       n: n(acc),
       suppressed,
-      figures: suppressed || n(acc) === 0 ? null : figuresOf(acc, options.alpha),
+      figures: suppressed ? null : figuresOf(acc, options.alpha),
     });
   }
   return { plan, options, groups: sortGroups(plan, groups) };

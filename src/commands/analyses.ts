@@ -9,6 +9,7 @@ import { analyseTransition, type TransitionResult } from '../analysis/transition
 import { linkTransition, type LinkOptions, type TransitionRecord } from '../analysis/transition.js';
 import { genderResolver } from '../normalise/ingest.js';
 import type { ResultStore } from '../normalise/store.js';
+import type { SuppressionMode } from '../analysis/suppression.js';
 import type { Dimension } from '../types.js';
 import { parseBy } from './shared.js';
 
@@ -46,6 +47,8 @@ export interface CycleSettings {
   gapBy: readonly Dimension[];
   transitionBy: readonly Dimension[];
   minGroup: number;
+  /** `small_groups_only` (--small-groups-only): no complementary hiding. Default `full`. */
+  suppression?: SuppressionMode;
   alpha: number;
   minStreak: number;
   /** An earlier gap JSON's tables as the grading standard (gap --reference FILE.json). */
@@ -55,8 +58,9 @@ export interface CycleSettings {
 /** gap and transition grouped by school year, and the trends over them. */
 export function analyseCycle(prepared: Prepared, settings: CycleSettings): { gap: GapResult; transition: TransitionResult; trend: TrendResult & { gap: TrendPart } } {
   const { gapBy, transitionBy, minGroup, alpha, minStreak, standard } = settings;
-  const gap = analyseGap(prepared.cells, { by: gapBy, minGroup, alpha, ...(standard ? { reference: standard } : {}) });
-  const transition = analyseTransition(prepared.records, { by: transitionBy, minGroup, alpha });
+  const suppression = settings.suppression ?? 'full';
+  const gap = analyseGap(prepared.cells, { by: gapBy, minGroup, suppression, alpha, ...(standard ? { reference: standard } : {}) });
+  const transition = analyseTransition(prepared.records, { by: transitionBy, minGroup, suppression, alpha });
   const trend = {
     options: { minStreak },
     gap: gapTrend(gap),
@@ -77,6 +81,7 @@ export function cycleParameters(settings: CycleSettings, link: LinkOptions): Rec
     transition_by: settings.transitionBy,
     ...linkParameters(link),
     min_group: settings.minGroup,
+    suppression: settings.suppression ?? 'full',
     alpha: settings.alpha,
     streak: settings.minStreak,
   };

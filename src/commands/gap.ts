@@ -44,6 +44,7 @@ import {
 export interface GapCommandOptions extends CommonOptions, ReferenceOptions {
   by?: string;
   minGroup?: string;
+  smallGroupsOnly?: boolean;
   alpha?: string;
   format?: string;
   excel?: boolean;
@@ -77,12 +78,14 @@ export async function runGap(files: string[], options: GapCommandOptions, io: Io
     const pairing = pairGradesWithTests(store, genderOf, new Set(by));
     return { ...pairing, cases: options.listCases ? maskPupils(listCases(divergentPairs(store, genderOf)), options.showIds === true) : null };
   })(takeStore(loaded));
-  const result = analyseGap(cells, { by, minGroup, alpha, shrink: options.shrink === true, ...(reference ? { reference } : {}) });
+  const suppression = options.smallGroupsOnly === true ? 'small_groups_only' : 'full';
+  const result = analyseGap(cells, { by, minGroup, suppression, alpha, shrink: options.shrink === true, ...(reference ? { reference } : {}) });
 
   const suppressed = countSuppressed(result.groups);
   const parameters = {
     by,
     min_group: minGroup,
+    suppression,
     alpha,
     ...readingParameters(options),
     list_cases: options.listCases === true,

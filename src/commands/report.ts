@@ -24,6 +24,7 @@ export interface ReportCommandOptions extends CommonOptions, LinkCommandOptions,
   format?: string;
   title?: string;
   minGroup?: string;
+  smallGroupsOnly?: boolean;
   alpha?: string;
   streak?: string;
 }
@@ -44,7 +45,7 @@ export async function runReport(files: string[], options: ReportCommandOptions, 
   const minStreak = parsePositiveInt('--streak', options.streak, 3);
 
   const standard = references.standard?.tables;
-  const settings = { gapBy: DEFAULT_GAP_BY, transitionBy: TRANSITION_BY, minGroup, alpha, minStreak, ...(standard ? { standard } : {}) };
+  const settings = { gapBy: DEFAULT_GAP_BY, transitionBy: TRANSITION_BY, minGroup, suppression: options.smallGroupsOnly === true ? ('small_groups_only' as const) : ('full' as const), alpha, minStreak, ...(standard ? { standard } : {}) };
   const prepared = ((store: ResultStore) => prepare(store, link))(takeStore(loaded));
   const { gap, transition, trend } = analyseCycle(prepared, settings);
   const parameters = {

@@ -28,6 +28,7 @@ export interface LinkCommandOptions {
 export interface TransitionCommandOptions extends CommonOptions, LinkCommandOptions {
   by?: string;
   minGroup?: string;
+  smallGroupsOnly?: boolean;
   alpha?: string;
   format?: string;
   excel?: boolean;
@@ -95,13 +96,15 @@ export async function runTransition(files: string[], options: TransitionCommandO
 
   // The store is only needed until the pupils are linked: let it go before the report is built.
   const { records, coverage } = ((store: ResultStore) => linkTransition(store, link, genderResolver(store)))(takeStore(loaded));
-  const result = analyseTransition(records, { by, minGroup, alpha });
+  const suppression = options.smallGroupsOnly === true ? 'small_groups_only' : 'full';
+  const result = analyseTransition(records, { by, minGroup, suppression, alpha });
   const cases = options.listCases ? maskPupils(listTransitionCases(records), options.showIds === true) : null;
   const suppressed = countSuppressed(result.groups);
   const parameters = {
     ...linkParameters(link),
     by,
     min_group: minGroup,
+    suppression,
     alpha,
     ...readingParameters(options),
     list_cases: options.listCases === true,

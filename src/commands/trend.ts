@@ -18,6 +18,7 @@ import { linkOptions, type LinkCommandOptions } from './transition.js';
 export interface TrendCommandOptions extends CommonOptions, LinkCommandOptions {
   by?: string;
   minGroup?: string;
+  smallGroupsOnly?: boolean;
   alpha?: string;
   streak?: string;
   format?: string;
@@ -52,7 +53,7 @@ export async function runTrend(files: string[], options: TrendCommandOptions, io
   const alpha = parseProbability('--alpha', options.alpha, 0.05);
   const minStreak = parsePositiveInt('--streak', options.streak, 3);
 
-  const settings = { gapBy, transitionBy, minGroup, alpha, minStreak };
+  const settings = { gapBy, transitionBy, minGroup, suppression: options.smallGroupsOnly === true ? ('small_groups_only' as const) : ('full' as const), alpha, minStreak };
   const prepared = ((store: ResultStore) => prepare(store, link))(takeStore(loaded));
   const { gap, transition, trend: result } = analyseCycle(prepared, settings);
   const parameters = { ...cycleParameters(settings, link), ...readingParameters(options), fail_on: options.failOn ?? null };

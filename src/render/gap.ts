@@ -11,7 +11,7 @@ import type { Painter } from './color.js';
 import { writeCsv, type CsvValue } from './csv.js';
 import { formatCount, formatInterval, formatNumber, formatPoints, formatShare, formatSigned, type Lang } from './format.js';
 import { flattenGap, GAP_FIGURE_KEYS } from './gap-rows.js';
-import { texts, type Texts } from './labels.js';
+import { hiddenReason, INTERNAL_NOTICE, NOTE_HEAD, texts, type Texts } from './labels.js';
 import type { ReportSection } from './sections.js';
 
 export interface GapReport {
@@ -183,19 +183,22 @@ export function strataTitle(plan: GroupPlan, key: GroupKey, t: Texts, lang: Lang
   return parts.length > 0 ? parts.join(' · ') : t.total;
 }
 
-function gapTable(t: Texts): TextTable {
+/** A stratum's table; `note`: with the column that says why a row is hidden. */
+function gapTable(t: Texts, note: string | null): TextTable {
   return new TextTable({
-    head: [t.group, t.n, t.higher, t.same, t.lower, t.net, t.meanDiff, t.stdGap, t.funnel, t.pass, t.kappa, t.vsTotal, t.gradeOnly, t.testOnly],
-    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'left', 'right', 'right'],
+    head: [t.group, t.n, t.higher, t.same, t.lower, t.net, t.meanDiff, t.stdGap, t.funnel, t.pass, t.kappa, t.vsTotal, t.gradeOnly, t.testOnly, ...(note === null ? [] : [note])],
+    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'left', 'right', 'right', 'left'],
   });
 }
 
 export function renderGapTable(report: GapReport, options: RenderOptions): string {
   const { lang, paint } = options;
   const t = texts(lang);
-  if (report.cases) return renderCasesTable(report.cases, options);
+  // --small-groups-only: the first line of the output says it is not for publication.
+  const notice = report.result.options.suppression === 'small_groups_only' ? [paint.warn(INTERNAL_NOTICE[lang]), ''] : [];
+  if (report.cases) return [...notice, renderCasesTable(report.cases, options)].join('\n');
   const { result } = report;
-  const out: string[] = [paint.bold(t.title), ''];
+  const out: string[] = [...notice, paint.bold(t.title), ''];
   if (result.groups.length === 0) {
     out.push(t.noGroups, '');
     return out.join('\n');
@@ -206,18 +209,23 @@ export function renderGapTable(report: GapReport, options: RenderOptions): strin
     if (table) out.push(table.toString(), '');
   };
   const suppressedCell = paint.dim(t.suppressed);
+  // Strata with a hidden row get the column that says why.
+  const withNote = new Set(result.groups.filter((group) => group.suppressed !== null).map((group) => stratumTitle(result, group, t, lang)));
+  let note: string | null = null;
   for (const group of result.groups) {
     const title = stratumTitle(result, group, t, lang);
     if (title !== currentTitle) {
       flush();
       currentTitle = title;
       out.push(paint.bold(title));
-      table = gapTable(t);
+      note = withNote.has(title) ? NOTE_HEAD[lang] : null;
+      table = gapTable(t, note);
     }
     const label = groupLabel(result, group, t, lang);
     const f = group.figures;
     if (!f) {
-      table?.push([paint.dim(label), suppressedCell, ...Array.from({ length: 12 }, () => suppressedCell)]);
+      const why = group.suppressed ? paint.dim(hiddenReason(group.suppressed, lang)) : '';
+      table?.push([paint.dim(label), suppressedCell, ...Array.from({ length: 12 }, () => suppressedCell), ...(note === null ? [] : [why])]);
       continue;
     }
     const ci = f.mean_diff_ci_low !== null && f.mean_diff_ci_high !== null ? ` ${formatInterval(f.mean_diff_ci_low, f.mean_diff_ci_high, 1, lang)}` : '';
@@ -237,11 +245,12 @@ export function renderGapTable(report: GapReport, options: RenderOptions): strin
       verdict,
       formatCount(f.n_grade_only, lang),
       formatCount(f.n_test_only, lang),
+      ...(note === null ? [] : ['']),
     ]);
     if (options.matrix) {
       flush();
       out.push(renderMatrix(group, t, lang));
-      table = gapTable(t);
+      table = gapTable(t, note);
     }
   }
   flush();

@@ -1,6 +1,7 @@
 /**
  * Words shown to people, in Swedish (default) and English (`--lang en`).
  */
+import type { SuppressionReason } from '../analysis/suppression.js';
 import type { Lang } from './format.js';
 
 const TEXTS = {
@@ -50,7 +51,7 @@ const TEXTS = {
       'Netto: andel högre minus andel lägre (procentenheter). Medeldiff: betygspoäng (A=20, B=17,5, C=15, D=12,5, E=10, F=0), betyg minus prov.',
       'Std-diff: medeldiffen minus den som kommunens betygssättning per provbetyg ger för gruppens mix av provbetyg (takeffekten borttagen). Tratt: std-diffen mot trattgränserna; högre/lägre utanför 95 %, ▲▲/▼▼ utanför 99,8 % (överspridning hanterad).',
       'κw: kvadratiskt viktad kappa (1 = full överensstämmelse). Mot övriga: medeldiffen jämförd med resten av kommunen (Welchs t-test, α = {alpha}). Med många grupper ger slumpen flaggor: se meta.multiple_comparisons och p_adj i JSON.',
-      '..: färre än {min} elever, eller dold för att en dold grupp inte ska kunna räknas fram (sekundär maskering).',
+      '..: ingen siffra; Anmärkning säger varför: för få elever (färre än {min}), eller dold för att skydda en liten grupp (den skulle annars kunna räknas fram ur en summa; sekundär maskering).',
     ],
   },
   en: {
@@ -99,7 +100,7 @@ const TEXTS = {
       'Net: share higher minus share lower (percentage points). Mean diff: grade points (A=20, B=17.5, C=15, D=12.5, E=10, F=0), grade minus test.',
       'Std diff: the mean difference minus what the municipality\'s grading per test grade predicts for the group\'s mix of test grades (ceiling effect removed). Funnel: std diff against the funnel limits; higher/lower outside 95 %, ▲▲/▼▼ outside 99.8 % (overdispersion allowed for).',
       'κw: quadratic-weighted kappa (1 = full agreement). Vs rest: the mean difference compared with the rest of the municipality (Welch t-test, α = {alpha}). With many groups chance raises flags: see meta.multiple_comparisons and p_adj in JSON.',
-      '..: fewer than {min} pupils, or hidden so that a hidden group cannot be worked out by subtraction (complementary suppression).',
+      '..: no figure; Note says why: too few pupils (fewer than {min}), or hidden to protect a small group (it could otherwise be worked out from a total by subtraction; complementary suppression).',
     ],
   },
 } as const;
@@ -109,6 +110,28 @@ export type Texts = (typeof TEXTS)['sv'] | (typeof TEXTS)['en'];
 export function texts(lang: Lang): Texts {
   return TEXTS[lang];
 }
+
+/** Why a row shows no figures, in words (tables and reports; JSON and CSV keep the codes). */
+export const HIDDEN_REASON: Readonly<Record<SuppressionReason, Readonly<Record<Lang, string>>>> = {
+  small_group: { sv: 'för få elever', en: 'too few pupils' },
+  complementary: { sv: 'dold för att skydda en liten grupp', en: 'hidden to protect a small group' },
+};
+
+export function hiddenReason(reason: SuppressionReason, lang: Lang): string {
+  return HIDDEN_REASON[reason][lang];
+}
+
+/** The column that says why a row shows no figures. */
+export const NOTE_HEAD: Readonly<Record<Lang, string>> = { sv: 'Anmärkning', en: 'Note' };
+
+/** A group or year with no pupils in the measure (SCB's "–": nothing to report). */
+export const NO_PUPILS: Readonly<Record<Lang, string>> = { sv: 'inga elever', en: 'no pupils' };
+
+/** Printed on every human-readable output of a `--small-groups-only` run. */
+export const INTERNAL_NOTICE: Readonly<Record<Lang, string>> = {
+  sv: 'Intern analys: endast små grupper är dolda (ingen sekundär maskering). Får inte publiceras.',
+  en: 'Internal analysis: only small groups are hidden (no complementary suppression). Not for publication.',
+};
 
 /** Column names of the figures a comparison shows. */
 export const GAP_METRIC_LABELS: Readonly<Record<string, Readonly<Record<Lang, string>>>> = {

@@ -1,8 +1,8 @@
 /**
  * The board report (`ska-analyze report`) as a document: findings, charts and tables built from
  * the gap, transition and trend results, in Swedish. The HTML and Markdown renderers draw the
- * same document. Only shown groups reach it: a hidden group appears as ".." in a table and
- * never in a chart or a finding.
+ * same document. Only shown groups reach it: a hidden group appears as ".." in a table, with
+ * the reason in words in its Anmärkning column, and never in a chart or a finding.
  */
 import type { GapGroup, GapResult } from '../analysis/gap.js';
 import type { GroupKey } from '../analysis/groups.js';
@@ -15,6 +15,8 @@ import type { DumbbellRow, FunnelLimit, FunnelPoint, ShareRow, TrendSeries as Ch
 import { formatCount, formatNumber, formatShare, formatSigned } from './format.js';
 import { formatChange, formatMetric, streakText } from './trend.js';
 import { cohortName, cohortsText } from './transition.js';
+import { hiddenReason, INTERNAL_NOTICE, NOTE_HEAD } from './labels.js';
+import type { SuppressionReason } from '../analysis/suppression.js';
 
 export type Chart =
   | { type: 'shareBars'; id: string; title: string; desc: string; rows: ShareRow[] }
@@ -50,6 +52,8 @@ export interface ReportDoc {
   appendix: DocSection[];
   /** Source lines at the end (e.g. the Skolverket attribution). */
   sources: string[];
+  /** `--small-groups-only`: the warning every page carries (not for publication); else null. */
+  notice: string | null;
 }
 
 export interface ReportInput {
@@ -65,6 +69,19 @@ export interface ReportInput {
 }
 
 const SUPPRESSED = '..';
+/** SCB's mark for "nothing to report": no pupils that year. */
+const NONE = '–';
+
+/** A table's rows with the Anmärkning column added, when any row is hidden (`notes[i]` for row i). */
+function withNotes(table: Table, notes: readonly string[]): Table {
+  if (notes.every((note) => note === '')) return table;
+  return { ...table, head: [...table.head, NOTE_HEAD.sv], textColumns: [...(table.textColumns ?? []), table.head.length], rows: table.rows.map((row, i) => [...row, notes[i] ?? '']) };
+}
+
+function reasonOf(reason: SuppressionReason | null): string {
+  return reason ? hiddenReason(reason, 'sv') : '';
+}
+
 const LEVEL_WORD = 'åk';
 
 function lower(text: string): string {
@@ -260,7 +277,7 @@ function gapSection(gap: GapResult, year: string, minGroup: number): DocSection 
         kind: 'text',
         text: 'För varje elev med både terminsbetyg och provbetyg i samma ämne och läsår jämförs de två. Högre: betyget är högre än provbetyget. Std-diff: skillnaden i betygspoäng (A = 20, B = 17,5, C = 15, D = 12,5, E = 10, F = 0) minus den som kommunens betygssättning vid samma provbetyg ger, så att skolor med många A på provet (takeffekten) jämförs rättvist.',
       },
-      ...(hidden > 0 ? [{ kind: 'note' as const, text: `${formatCount(hidden, 'sv')} grupper visas inte (färre än ${minGroup} elever, eller dolda för att en dold grupp inte ska kunna räknas fram); de står som ".." i tabellerna.` }] : []),
+      ...(hidden > 0 ? [{ kind: 'note' as const, text: `${formatCount(hidden, 'sv')} grupper visas inte (färre än ${minGroup} elever, eller dolda för att skydda en liten grupp som annars skulle kunna räknas fram); de står som ".." i tabellerna, med skälet under Anmärkning.` }] : []),
     ],
     parts,
   };
@@ -269,6 +286,7 @@ function gapSection(gap: GapResult, year: string, minGroup: number): DocSection 
 function gapTable(groups: readonly GapGroup[], caption: string): Table {
   const rows: string[][] = [];
   const strong: number[] = [];
+  const notes = groups.map((g) => reasonOf(g.suppressed));
   for (const g of groups) {
     const name = g.level === 'total' ? 'Kommunen' : g.level === 'area' ? String(g.key.area) : `  ${String(g.key.school)}`;
     if (g.level === 'total' || g.level === 'area') strong.push(rows.length);
@@ -288,7 +306,7 @@ function gapTable(groups: readonly GapGroup[], caption: string): Table {
       funnel,
     ]);
   }
-  return { caption, head: ['Enhet', 'Elever', 'Högre', 'Lika', 'Lägre', 'Std-diff', 'Tratt'], textColumns: [6], rows, strong };
+  return withNotes({ caption, head: ['Enhet', 'Elever', 'Högre', 'Lika', 'Lägre', 'Std-diff', 'Tratt'], textColumns: [6], rows, strong }, notes);
 }
 
 function funnelSection(gap: GapResult, year: string): DocSection {
@@ -393,6 +411,7 @@ function transitionTable(groups: readonly TransitionGroup[], caption: string): T
   const rows: string[][] = [];
   const strong: number[] = [];
   const verdictWord = { strict: 'sträng', generous: 'generös', in_line: 'i linje' } as const;
+  const notes = groups.map((g) => reasonOf(g.suppressed));
   for (const g of groups) {
     const name = g.level === 'total' ? 'Kommunen' : g.level === 'area' ? String(g.key.area) : `  ${String(g.key.school)}`;
     if (g.level === 'total' || g.level === 'area') strong.push(rows.length);
@@ -403,7 +422,7 @@ function transitionTable(groups: readonly TransitionGroup[], caption: string): T
     }
     rows.push([name, formatCount(g.n, 'sv'), formatShare(f.share_pass_from, 'sv'), formatShare(f.share_pass_to, 'sv'), formatSigned(f.diff_pp * 100, 0, 'sv'), verdictWord[f.verdict]]);
   }
-  return { caption, head: ['Enhet', 'Elever', 'Godkänt åk 5', 'Godkänt åk 6', 'Skillnad (procentenheter)', 'Bedömning'], textColumns: [5], rows, strong };
+  return withNotes({ caption, head: ['Enhet', 'Elever', 'Godkänt åk 5', 'Godkänt åk 6', 'Skillnad (procentenheter)', 'Bedömning'], textColumns: [5], rows, strong }, notes);
 }
 
 function trendSection(trend: TrendResult): DocSection {
@@ -442,7 +461,7 @@ function trendSection(trend: TrendResult): DocSection {
     blocks: [
       {
         kind: 'text',
-        text: `Samma mått läsår för läsår. Förändring: senaste läsåret mot året innan; ▲/▼ betyder att förändringen är statistiskt säker (95 %). Samma riktning: hur många läsår i rad gruppen legat åt samma håll; ${trend.options.minStreak} eller fler är ett mönster, inte ett enstaka år.`,
+        text: `Samma mått läsår för läsår. Förändring: senaste läsåret mot året innan; ▲/▼ betyder att förändringen är statistiskt säker (95 %). Samma riktning: hur många läsår i rad gruppen legat åt samma håll; ${trend.options.minStreak} eller fler är ett mönster, inte ett enstaka år. "..": dold det läsåret (skälet under Anmärkning); "–": inga elever det läsåret.`,
       },
     ],
     parts,
@@ -460,20 +479,31 @@ function trendChart(part: TrendPart, series: readonly TrendSeries[], metric: 'sh
 function trendTable(part: TrendPart, series: readonly TrendSeries[], caption: string, metric: 'share_higher' | 'diff_pp'): Table {
   const rows: string[][] = [];
   const strong: number[] = [];
+  const notes: string[] = [];
   for (const s of series) {
     if (s.level === 'total' || s.level === 'area') strong.push(rows.length);
     const name = s.level === 'total' ? 'Kommunen' : s.level === 'area' ? String(s.key.area) : `  ${String(s.key.school)}`;
     rows.push([
       name,
       ...part.school_years.map((_, index) => {
-        const value = s.points[index]?.estimates[metric]?.value;
-        return value === undefined || value === null ? SUPPRESSED : formatMetric(metric, value, 'sv');
+        const point = s.points[index] ?? null;
+        if (!point) return NONE;
+        if (point.suppressed) return SUPPRESSED;
+        const value = point.estimates[metric]?.value;
+        return value === undefined || value === null ? '' : formatMetric(metric, value, 'sv');
       }),
       formatChange(metric, s.change_prev[metric], 'sv'),
       streakText(s, 'sv'),
     ]);
+    // Each reason with the years it hid, e.g. "för få elever (2022/23, 2024/25)".
+    const years = new Map<SuppressionReason, string[]>();
+    part.school_years.forEach((year, index) => {
+      const reason = s.points[index]?.suppressed ?? null;
+      if (reason) years.set(reason, [...(years.get(reason) ?? []), year]);
+    });
+    notes.push([...years].map(([reason, list]) => `${reasonOf(reason)} (${list.length === part.school_years.length ? 'alla läsår' : list.join(', ')})`).join('; '));
   }
-  return { caption, head: ['Enhet', ...part.school_years, 'Förändring', 'Samma riktning'], textColumns: [part.school_years.length + 2], rows, strong };
+  return withNotes({ caption, head: ['Enhet', ...part.school_years, 'Förändring', 'Samma riktning'], textColumns: [part.school_years.length + 2], rows, strong }, notes);
 }
 
 function accountingSection(meta: ReportMeta): DocSection {
@@ -497,7 +527,7 @@ function accountingSection(meta: ReportMeta): DocSection {
   if (hidden.length > 0) {
     blocks.push({
       kind: 'note',
-      text: `Dolda grupper i analyserna: ${hidden.map(([reason, count]) => `${formatCount(count, 'sv')} ${reason === 'small_group' ? `med färre än ${String(meta.parameters.min_group)} elever` : 'dolda för att en annan dold grupp inte ska kunna räknas fram'}`).join(', ')}. Inga siffror visas för dem, varken i tabeller eller diagram.`,
+      text: `Dolda grupper i analyserna: ${hidden.map(([reason, count]) => `${formatCount(count, 'sv')} ${reason === 'small_group' ? `med färre än ${String(meta.parameters.min_group)} elever` : 'dolda för att skydda en liten grupp som annars skulle kunna räknas fram'}`).join(', ')}. Inga siffror visas för dem, varken i tabeller eller diagram.${meta.parameters.suppression === 'small_groups_only' ? ' Körd med --small-groups-only: bara små grupper är dolda, ingen sekundär maskering.' : ''}`,
     });
   }
   return { id: 'redovisning', heading: 'Bilaga: vad som lästes', blocks };
@@ -547,5 +577,6 @@ export function buildReportDoc(input: ReportInput): ReportDoc {
     sections,
     appendix: [accountingSection(meta)],
     sources: [`ska-analyze ${meta.version}. Minsta gruppstorlek ${minGroup} elever.`, ...(input.sources ?? [])],
+    notice: gap.options.suppression === 'small_groups_only' || transition.options.suppression === 'small_groups_only' ? INTERNAL_NOTICE.sv : null,
   };
 }

@@ -1,6 +1,9 @@
 /**
  * The board report as one self-contained HTML file: inline CSS and SVG, no script, no network,
  * Swedish, printable (each main section starts a new page). Every text shown is escaped.
+ * A `--small-groups-only` report carries its notice under the title and under every section
+ * heading; printed, also under every part heading and in the top margin of every page (where
+ * the browser prints @page margin boxes).
  */
 import { dumbbell, escapeXml, funnelPlot, shareBars, trendLines } from './charts.js';
 import type { Block, Chart, DocSection, ReportDoc, Table } from './report-doc.js';
@@ -41,6 +44,26 @@ footer { margin-top: 40px; color: var(--muted); font-size: 0.9rem; border-top: 1
   a { color: inherit; text-decoration: none; }
 }
 `;
+
+/** A CSS string literal: nothing in it can end the string or the style element. */
+function cssString(text: string): string {
+  return `"${text.replace(/[\\"]/g, '\\$&').replace(/</g, '\\3c ').replace(/\r?\n/g, ' ')}"`;
+}
+
+/** The notice's styles; printed, also in the top margin of every page. */
+function noticeCss(notice: string): string {
+  return `.internal { color: #8a0010; border: 2px solid #8a0010; font-weight: 700; padding: 4px 10px; margin: 8px 0 12px; }
+.internal.print-only { display: none; }
+@media print {
+  .internal.print-only { display: block; }
+  @page { @top-center { content: ${cssString(notice)}; color: #8a0010; font-weight: 700; font-size: 9pt; } }
+}
+`;
+}
+
+function noticeHtml(notice: string | null, printOnly = false): string[] {
+  return notice === null ? [] : [`<p class="internal${printOnly ? ' print-only' : ''}" role="note">${esc(notice)}</p>`];
+}
 
 function esc(text: string): string {
   return escapeXml(text);
@@ -93,11 +116,11 @@ function blockHtml(block: Block): string {
   }
 }
 
-function sectionHtml(section: DocSection): string {
-  const out = [`<section class="main" id="${esc(section.id)}" aria-labelledby="${esc(section.id)}-h">`, `<h2 id="${esc(section.id)}-h">${esc(section.heading)}</h2>`];
+function sectionHtml(section: DocSection, notice: string | null): string {
+  const out = [`<section class="main" id="${esc(section.id)}" aria-labelledby="${esc(section.id)}-h">`, `<h2 id="${esc(section.id)}-h">${esc(section.heading)}</h2>`, ...noticeHtml(notice)];
   for (const block of section.blocks) out.push(blockHtml(block));
   for (const part of section.parts ?? []) {
-    out.push(`<h3>${esc(part.heading)}</h3>`);
+    out.push(`<h3>${esc(part.heading)}</h3>`, ...noticeHtml(notice, true));
     for (const block of part.blocks) out.push(blockHtml(block));
   }
   out.push('</section>');
@@ -114,14 +137,14 @@ export function renderReportHtml(doc: ReportDoc): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(doc.title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${doc.notice === null ? '' : noticeCss(doc.notice)}</style>
 </head>
 <body>
 <main>
 <header>
 <h1>${esc(doc.title)}</h1>
 <p class="subtitle">${esc(doc.subtitle)}</p>
-</header>
+${noticeHtml(doc.notice).map((line) => `${line}\n`).join('')}</header>
 <section id="sammanfattning" aria-labelledby="sammanfattning-h">
 <h2 id="sammanfattning-h">Det viktigaste</h2>
 <ol class="findings">
@@ -133,7 +156,7 @@ ${nav}
 </ol>
 </nav>
 </section>
-${all.map(sectionHtml).join('\n')}
+${all.map((section) => sectionHtml(section, doc.notice)).join('\n')}
 <footer>
 ${doc.sources.map((line) => `<p>${esc(line)}</p>`).join('\n')}
 </footer>

@@ -50,6 +50,7 @@ function sectionMd(section: DocSection): string {
 
 export function renderReportMarkdown(doc: ReportDoc): string {
   const findings = doc.findings.length > 0 ? doc.findings.map((finding, index) => `${index + 1}. ${mdText(finding)}`).join('\n') : '1. Inga grupper skiljer sig tydligt från resten av kommunen.';
-  const parts = [`# ${mdText(doc.title)}`, mdText(doc.subtitle), '## Det viktigaste', findings, ...[...doc.sections, ...doc.appendix].map(sectionMd), '---', ...doc.sources.map(mdText)];
+  const notice = doc.notice === null ? [] : [`> **${mdText(doc.notice)}**`];
+  const parts = [`# ${mdText(doc.title)}`, ...notice, mdText(doc.subtitle), '## Det viktigaste', findings, ...[...doc.sections, ...doc.appendix].map(sectionMd), '---', ...doc.sources.map(mdText)];
   return `${parts.join('\n\n')}\n`;
 }

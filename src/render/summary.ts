@@ -7,6 +7,7 @@ import type { InputNote } from '../normalise/sources.js';
 import { REASON_TEXT, type RejectReason } from '../normalise/ledger.js';
 import type { Painter } from './color.js';
 import { formatCount, type Lang } from './format.js';
+import { INTERNAL_NOTICE } from './labels.js';
 
 const COVERAGE_TEXT: Readonly<Record<string, { sv: string; en: string }>> = {
   paired: { sv: 'värden i par (betyg + provbetyg)', en: 'values paired (grade + test)' },
@@ -158,5 +159,7 @@ export function renderSummary(meta: ReportMeta, lang: Lang, paint: Painter): str
     const text = hidden.map(([reason, count]) => `${formatCount(count, lang)} ${reason === 'small_group' ? (sv ? 'för små' : 'too small') : sv ? 'sekundärt maskerade' : 'complementary'}`).join(', ');
     lines.push(sv ? `Dolda grupper: ${text}.` : `Hidden groups: ${text}.`);
   }
+  // Also on stderr, so a JSON or CSV run with --small-groups-only says it too.
+  if (meta.parameters.suppression === 'small_groups_only') lines.push(paint.warn(INTERNAL_NOTICE[lang]));
   return `${lines.join('\n')}\n`;
 }

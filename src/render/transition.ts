@@ -10,6 +10,7 @@ import type { Dimension } from '../types.js';
 import { writeCsv, type CsvValue } from './csv.js';
 import { formatCount, formatInterval, formatNumber, formatPoints, formatShare, type Lang } from './format.js';
 import { jsonPieces, sectionsJson, type RenderOptions, type ReportText } from './gap.js';
+import { hiddenReason, INTERNAL_NOTICE, NOTE_HEAD } from './labels.js';
 import type { ReportSection } from './sections.js';
 
 export interface TransitionReport {
@@ -123,7 +124,7 @@ const WORDS = {
       'Skillnad: godkänt åk {from} minus godkänt åk {to}, i procentenheter, med 95 % konfidensintervall (Newcombes metod för parade andelar).',
       'G→IG: godkänd åk {from}, inte godkänd åk {to}, osv. p: McNemars exakta test på eleverna som bytt utfall. Sträng: bedömningen i åk {from} godkänner signifikant färre än åk {to} (α = {alpha}); generös: signifikant fler.',
       'Saknar åk {to}: bedömda i åk {from} utan resultat i åk {to} (flyttat, frånvarande). Saknar åk {from}: resultat i åk {to} utan bedömning i åk {from} (inflyttade).',
-      '..: färre än {min} länkade elever, eller dold för att en dold grupp inte ska kunna räknas fram.',
+      '..: ingen siffra; Anmärkning säger varför: för få elever (färre än {min} länkade), eller dold för att skydda en liten grupp (den skulle annars kunna räknas fram ur en summa).',
     ],
   },
   en: {
@@ -149,7 +150,7 @@ const WORDS = {
       'Difference: pass year {from} minus pass year {to}, in percentage points, with a 95% confidence interval (Newcombe, paired proportions).',
       'P→F: pass in year {from}, fail in year {to}, etc. p: McNemar exact test on the pupils whose outcome changed. Strict: year {from} passes significantly fewer than year {to} (α = {alpha}); generous: significantly more.',
       'No yr {to}: assessed in year {from} with no year {to} result (moved away, absent). No yr {from}: year {to} result without a year {from} assessment (moved in).',
-      '..: fewer than {min} linked pupils, or hidden so that a hidden group cannot be worked out by subtraction.',
+      '..: no figure; Note says why: too few pupils (fewer than {min} linked), or hidden to protect a small group (it could otherwise be worked out from a total by subtraction).',
     ],
   },
 } as const;
@@ -265,11 +266,13 @@ function renderCasesTable(report: TransitionReport, cases: readonly TransitionCa
 }
 
 export function renderTransitionTable(report: TransitionReport, options: RenderOptions): string {
-  if (report.cases) return renderCasesTable(report, report.cases, options);
   const { lang, paint } = options;
+  // --small-groups-only: the first line of the output says it is not for publication.
+  const notice = report.result.options.suppression === 'small_groups_only' ? [paint.warn(INTERNAL_NOTICE[lang]), ''] : [];
+  if (report.cases) return [...notice, renderCasesTable(report, report.cases, options)].join('\n');
   const w = WORDS[lang];
   const { result, link } = report;
-  const out: string[] = [paint.bold(w.title(link)), ...cohortLines(report, lang), ''];
+  const out: string[] = [...notice, paint.bold(w.title(link)), ...cohortLines(report, lang), ''];
   const head = [w.group, w.verdict, w.n, w.passFrom(link), w.passTo(link), w.diff, 'G→G', 'G→IG', 'IG→G', 'IG→IG', w.p, `${w.moved} ${link.toLevel}`, `${w.movedIn} ${link.fromLevel}`];
   if (lang === 'en') head.splice(6, 4, 'P→P', 'P→F', 'F→P', 'F→F');
   const sentenceLevel = result.plan.levels[0] ?? null;
@@ -283,18 +286,24 @@ export function renderTransitionTable(report: TransitionReport, options: RenderO
     findings = [];
   };
   const hidden = paint.dim('..');
+  // Strata with a hidden row get the column that says why.
+  const withNote = new Set(result.groups.filter((group) => group.suppressed !== null).map((group) => stratumTitle(result, group, lang)));
+  let note = false;
   for (const group of result.groups) {
     const t = stratumTitle(result, group, lang);
     if (t !== title) {
       flush();
       title = t;
       out.push(paint.bold(t));
-      table = new TextTable({ head, colAligns: ['left', 'left', ...head.slice(2).map(() => 'right' as const)] });
+      note = withNote.has(t);
+      const columns = note ? [...head, NOTE_HEAD[lang]] : head;
+      table = new TextTable({ head: columns, colAligns: ['left', 'left', ...head.slice(2).map(() => 'right' as const), 'left'] });
     }
     const name = label(result, group, lang);
     const f = group.figures;
     if (!f) {
-      table?.push([paint.dim(name), ...Array.from({ length: head.length - 1 }, () => hidden)]);
+      const why = group.suppressed ? paint.dim(hiddenReason(group.suppressed, lang)) : '';
+      table?.push([paint.dim(name), ...Array.from({ length: head.length - 1 }, () => hidden), ...(note ? [why] : [])]);
       continue;
     }
     const verdict = f.verdict === 'strict' ? paint.info(w.strict) : f.verdict === 'generous' ? paint.warn(w.generous) : w.inLine;
@@ -312,6 +321,7 @@ export function renderTransitionTable(report: TransitionReport, options: RenderO
       formatP(f.p_value, lang),
       formatCount(f.n_from_only, lang),
       formatCount(f.n_to_only, lang),
+      ...(note ? [''] : []),
     ]);
     const isSentenceGroup = sentenceLevel === null ? group.level === 'total' : group.level === sentenceLevel;
     if (isSentenceGroup && (!result.plan.gender || group.key.gender === null)) {

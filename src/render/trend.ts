@@ -9,7 +9,7 @@ import type { Dimension } from '../types.js';
 import { writeCsv, type CsvValue } from './csv.js';
 import { formatCount, formatShare, formatSigned, type Lang } from './format.js';
 import { keyLabel, strataTitle, type RenderOptions } from './gap.js';
-import { texts } from './labels.js';
+import { hiddenReason, INTERNAL_NOTICE, NO_PUPILS, NOTE_HEAD, texts } from './labels.js';
 import { sparkline } from './sparkline.js';
 import { TextTable } from './text-table.js';
 
@@ -109,20 +109,31 @@ function renderPartTable(part: TrendPart, minStreak: number, options: RenderOpti
   const flush = () => {
     if (table) out.push(table.toString(), '');
   };
+  // The latest school year's figures are shown: why there are none, where there are none.
+  const noteOf = (series: TrendSeries): string => {
+    const latest = latestPoint(series);
+    if (!latest) return NO_PUPILS[lang];
+    return latest.suppressed ? hiddenReason(latest.suppressed, lang) : '';
+  };
+  const withNote = new Set(part.series.filter((series) => noteOf(series) !== '').map((series) => strataTitle(part.plan, series.key, t, lang)));
+  let note = false;
   for (const series of part.series) {
     const heading = strataTitle(part.plan, series.key, t, lang);
     if (heading !== title) {
       flush();
       title = heading;
       out.push(paint.bold(heading));
-      table = new TextTable({ head, colAligns: ['left', 'right', ...part.metrics.map(() => 'left' as const), 'left'] });
+      note = withNote.has(heading);
+      table = new TextTable({ head: note ? [...head, NOTE_HEAD[lang]] : head, colAligns: ['left', 'right', ...part.metrics.map(() => 'left' as const), 'left', 'left'] });
     }
     const latest = latestPoint(series);
+    // ".." a hidden year, "–" no pupils that year, blank a figure the group has not (a total's std_gap).
+    const missing = latest === null ? '–' : latest.suppressed ? t.suppressed : '';
     const cells = part.metrics.map((metric) => {
       const values = series.points.map((point) => point?.estimates[metric]?.value ?? null);
       const spark = sparkline(values);
       const now = latest?.estimates[metric];
-      const figure = now ? formatMetric(metric, now.value, lang) : t.suppressed;
+      const figure = now ? formatMetric(metric, now.value, lang) : missing;
       const change = formatChange(metric, series.change_prev[metric], lang);
       return `${spark} ${figure}${change ? ` (${change})` : ''}`;
     });
@@ -131,9 +142,10 @@ function renderPartTable(part: TrendPart, minStreak: number, options: RenderOpti
     const label = keyLabel(part.plan, series.key, t, lang);
     table?.push([
       series.level === 'total' ? paint.bold(label) : label,
-      latest?.n !== null && latest?.n !== undefined ? formatCount(latest.n, lang) : paint.dim(t.suppressed),
+      latest?.n !== null && latest?.n !== undefined ? formatCount(latest.n, lang) : paint.dim(latest === null ? '–' : t.suppressed),
       ...cells,
       pattern ? paint.warn(streak) : streak,
+      ...(note ? [paint.dim(noteOf(series))] : []),
     ]);
   }
   flush();
@@ -142,18 +154,19 @@ function renderPartTable(part: TrendPart, minStreak: number, options: RenderOpti
 
 const LEGEND: Readonly<Record<Lang, readonly string[]>> = {
   sv: [
-    'Kurvan visar läsåren i ordning; tomt = dold grupp (färre än {min} elever) eller inga elever det året. Siffran är det senaste läsåret, inom parentes förändringen från året innan (procentenheter för andelar, betygspoäng annars); ▲/▼: förändringen är statistiskt säker (95 %).',
+    'Kurvan visar läsåren i ordning; tomt = dold grupp eller inga elever det året. Siffran är det senaste läsåret, inom parentes förändringen från året innan (procentenheter för andelar, betygspoäng annars); ▲/▼: förändringen är statistiskt säker (95 %). ..: dold det året, Anmärkning säger varför (för få elever: färre än {min}; dold för att skydda en liten grupp: den skulle annars kunna räknas fram ur en summa). –: inga elever det året.',
     'Samma riktning: hur många läsår i rad, till och med det senaste, gruppen legat åt samma håll: betygen högre/lägre än proven (medeldiffens 95 %-intervall utanför 0), över/under kommunen (utanför trattens 95 %-gränser), år 5-bedömningen sträng/generös. {streak} år eller fler i rad är ett mönster, inte ett enstaka år.',
   ],
   en: [
-    'The sparkline shows the school years in order; blank = hidden group (fewer than {min} pupils) or no pupils that year. The figure is the latest school year, in brackets the change from the year before (percentage points for shares, grade points otherwise); ▲/▼: the change is statistically clear (95 %).',
+    'The sparkline shows the school years in order; blank = hidden group or no pupils that year. The figure is the latest school year, in brackets the change from the year before (percentage points for shares, grade points otherwise); ▲/▼: the change is statistically clear (95 %). ..: hidden that year, Note says why (too few pupils: fewer than {min}; hidden to protect a small group: it could otherwise be worked out from a total by subtraction). –: no pupils that year.',
     'Same direction: how many school years in a row, up to the latest, the group has leaned the same way: grades above/below the tests (mean difference 95 % interval excludes 0), above/below the municipality (outside the funnel\'s 95 % limits), year 5 assessment strict/generous. {streak} or more years running is a pattern, not one noisy year.',
   ],
 };
 
 export function renderTrendTable(report: TrendReport, options: RenderOptions): string {
   const { result } = report;
-  const out: string[] = [];
+  // --small-groups-only: the first line of the output says it is not for publication.
+  const out: string[] = report.meta.parameters.suppression === 'small_groups_only' ? [options.paint.warn(INTERNAL_NOTICE[options.lang]), ''] : [];
   const coverage = report.meta.coverage;
   for (const part of [result.gap, result.transition]) {
     if (!part) continue;

@@ -97,13 +97,19 @@ describe('report --format html in a real browser (Debian chromium)', () => {
     for (const name of [...pupils, ...teachers]) expect(html.includes(name), name).toBe(false);
   });
 
-  it('shows no figure for a hidden group: Tallmyrens skola (too small) is ".." in every table and absent from every chart', async () => {
+  it('shows no figure for a hidden group: Tallmyrens skola (too small) is ".." (or "–", no pupils) in every table, says why, and is absent from every chart', async () => {
     const rows = await opened.page.$$eval('tbody tr', (trs: El[]) =>
       trs.map((tr: El) => Array.from(tr.querySelectorAll('th, td')).map((cell) => (cell.textContent ?? '').trim())),
     );
     const tallmyren = rows.filter((cells) => cells[0] === 'Tallmyrens skola');
     expect(tallmyren.length).toBeGreaterThan(3);
-    for (const cells of tallmyren) for (const cell of cells.slice(1)) expect(['..', ''], cells.join(' | ')).toContain(cell);
+    for (const cells of tallmyren) {
+      const [note, ...figures] = cells.slice(1).reverse();
+      for (const cell of figures) expect(['..', '–', ''], cells.join(' | ')).toContain(cell);
+      // The last column says why: too few pupils (in a trend table with the years it covers).
+      expect(note, cells.join(' | ')).toMatch(/^(?:för få elever(?: \((?:alla läsår|[\d/, ]+)\))?|)$/);
+    }
+    expect(tallmyren.some((cells) => cells[cells.length - 1]?.startsWith('för få elever'))).toBe(true);
     const svgText = await opened.page.$$eval('svg', (svgs: El[]) => svgs.map((svg: El) => svg.textContent ?? '').join('\n'));
     expect(svgText).not.toContain('Tallmyren');
   });

@@ -19,7 +19,10 @@ describe('report', () => {
       expect(md.stdout).toContain(heading);
     }
     expect(md.stdout).toMatch(/^\| Enhet \| Elever \| Högre \| Lika \| Lägre \| Std-diff \| Tratt \|$/m);
-    expect(md.stdout).toMatch(/^\| &nbsp;&nbsp;Tallmyrens skola \| \.\. \| \.\. \| \.\. \| \.\. \| \.\. \| \.\. \|$/m);
+    // A hidden row says why in its Anmärkning column (Tallmyrens skola has fewer than 10 pupils).
+    expect(md.stdout).toMatch(/^\| Enhet \| Elever \| Högre \| Lika \| Lägre \| Std-diff \| Tratt \| Anmärkning \|$/m);
+    expect(md.stdout).toMatch(/^\| &nbsp;&nbsp;Tallmyrens skola \| \.\. \| \.\. \| \.\. \| \.\. \| \.\. \| \.\. \| för få elever \|$/m);
+    expect(md.stdout).toMatch(/^\| &nbsp;&nbsp;Östervångsskolan \| \.\. \| \.\. \| \.\. \| \.\. \| \.\. \| \.\. \| dold för att skydda en liten grupp \|$/m);
     expect(md.stdout).not.toMatch(PERSONNUMMER);
     expect(md.stdout).toContain('procentenheter');
   });
