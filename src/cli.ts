@@ -13,13 +13,14 @@ import { ClosedPipe, type Io } from './io.js';
 import { TOOL_VERSION } from './meta.js';
 import { DIMENSIONS } from './types.js';
 
-function commonOptions(command: Command): Command {
+/** The reading and output options every analysis command has; `lang`: whether it can write English. */
+function commonOptions(command: Command, { lang = true }: { lang?: boolean } = {}): Command {
+  if (lang) command.addOption(new Option('--lang <lang>', 'language of the report').choices(['sv', 'en']).default('sv'));
   return command
     .option('--config <file>', 'config file (ska.config.json): column names, subjects, areas, scales')
     .option('--areas <file>', 'CSV mapping school → area (columns Skola;Skolområde)')
     .option('--encoding <name>', 'force the input encoding: utf-8, windows-1252, latin1, utf-16le (default: detected)')
     .option('--school-years <range>', 'only these school years, e.g. 2023/24, 2022/23-2023/24, ..2023/24 (rows outside are counted as outside_school_years)')
-    .addOption(new Option('--lang <lang>', 'language of the report').choices(['sv', 'en']).default('sv'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout (never onto an input; - for stdout)')
     .option('-q, --quiet', 'no row accounting on stderr');
 }
@@ -145,6 +146,8 @@ export function buildProgram(io: Io, outcome: Outcome = { code: 0 }): Command {
       )
       .option('--reference-unit <name>', 'unit of the published figures: Riket, a kommun or school name or code, or a comma-separated list (default: config "reference_unit", else Riket, else every unit in the file)')
       .option('--reference-provider <type>', 'Typ av huvudman of the published figures: Samtliga, Kommunal or Enskild'),
+    // The report is written in Swedish only: --lang is not offered.
+    { lang: false },
   ).action(async (files: string[], options: Record<string, unknown>) => {
     outcome.code = await runReport(files, options, io);
   });

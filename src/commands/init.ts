@@ -327,6 +327,25 @@ export async function runInit(files: string[], options: InitOptions, io: Io): Pr
   if (schoolCount === 0) members.push({ comments: ['areas: exporterna har ingen skolkolumn.'] });
   else members.push({ comments: areaComments, key: 'areas', value: objectText(areas.mapped.map(([school, area]) => [school, JSON.stringify(area)] as const)) });
 
+  // files: exports whose rows have no grade level (an omdöme file with no Årskurs or Klass column)
+  const levelless = reports.filter((report) => report.noLevel > 0);
+  if (levelless.length > 0) {
+    const entries = levelless.map((report) => {
+      const onlyAssessments = report.kinds.length > 0 && report.kinds.every((kind) => kind === 'assessment');
+      return { name: basename(report.file), level: onlyAssessments ? 5 : null, rows: report.noLevel };
+    });
+    const sure = entries.filter((entry) => entry.level !== null);
+    const unsure = entries.filter((entry) => entry.level === null);
+    members.push({
+      comments: [
+        'files: värden för hela filer, efter filnamn (* och ? som jokertecken). Raderna i de här filerna har ingen årskurs:',
+        ...entries.map((entry) => `  ${entry.name}: ${formatCount(entry.rows, 'sv')} rader utan årskurs${entry.level === 5 ? ' (bara omdömen: årskurs 5 antas, ändra om det är fel)' : ' (skriv in rätt årskurs nedan)'}`),
+        ...unsure.map((entry) => `"files": { ${JSON.stringify(entry.name)}: { "grade_level": 6 } }  ← ta bort // och skriv rätt årskurs`),
+      ],
+      ...(sure.length > 0 ? { key: 'files', value: objectText(sure.map((entry) => [entry.name, `{ "grade_level": ${entry.level} }`] as const)) } : {}),
+    });
+  }
+
   // assessment_scale
   const assessment = assessmentMember(reports);
   members.push(assessment.member);

@@ -35,7 +35,6 @@ const TRANSITION_BY: readonly Dimension[] = ['school_year', 'area', 'school', 's
 export async function runReport(files: string[], options: ReportCommandOptions, io: Io): Promise<number> {
   const format = options.format ?? 'html';
   if (format !== 'html' && format !== 'md') throw new UsageError(`--format: use html or md, not "${format}"`);
-  if (options.lang !== undefined && options.lang !== 'sv') throw new UsageError('--lang: the report is written in Swedish (use gap, transition or trend with --lang en for English tables)');
   const link = linkOptions(options);
   const { references, referenceUnit } = await resolveReferences(options);
   const loaded = await loadInputs(files, options, io);

@@ -52,7 +52,7 @@ export function areaMappingOf(file: string, table: TextTable): Map<string, strin
     if (known !== undefined && known !== area) throw new InputError(`${file}:${line}: ${school} is mapped to both ${known} and ${area}`);
     mapping.set(key, area);
   }
-  if (table.brokenQuotes.length > 0) problems.push(`${file}:${table.brokenQuotes[0]}`);
+  if (table.brokenQuotes.length > 0) throw new InputError(`${file}:${table.brokenQuotes[0]}: a quote that never closes in the area mapping`);
   if (problems.length > 0) throw new InputError(`${problems[0]}: a school or area is blank in the area mapping (${problems.length} line${problems.length > 1 ? 's' : ''})`);
   return mapping;
 }

@@ -219,42 +219,16 @@ export class RecordReader {
   }
 
   async readAll(chunks: AsyncIterable<Uint8Array>): Promise<void> {
-    let first = true;
+    /** Bytes held until there are enough to see a byte-order mark or UTF-16's zero bytes. */
+    let head: Uint8Array | null = new Uint8Array(0);
     let utf16: TextDecoder | null = null;
-    for await (const raw of chunks) {
+    const take = (raw: Uint8Array): void => {
       let chunk = raw;
-      if (first && chunk.length > 0) {
-        first = false;
-        if (this.handlers.firstChunk) {
-          let lines = 0;
-          for (let i = chunk.indexOf(LF); i >= 0; i = chunk.indexOf(LF, i + 1)) lines++;
-          this.handlers.firstChunk(chunk.length, lines);
-        }
-        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
-          this.info.bom = true;
-          chunk = chunk.subarray(3);
-          this.decided ??= 'utf-8';
-          if (this.info.encoding === 'ascii') this.info.encoding = 'utf-8';
-        } else if (this.decided === null && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
-          const encoding: Encoding = chunk[0] === 0xff ? 'utf-16le' : 'utf-16be';
-          this.info.bom = true;
-          this.info.encoding = encoding;
-          utf16 = new TextDecoder(encoding);
-          chunk = chunk.subarray(2);
-        } else if (this.decided === null) {
-          const sniffed = sniffUtf16(chunk);
-          if (sniffed !== null) {
-            this.info.encoding = sniffed;
-            utf16 = new TextDecoder(sniffed);
-          }
-        }
-        if (utf16 === null && (this.decided === 'utf-16le' || this.decided === 'utf-16be')) utf16 = new TextDecoder(this.decided);
-      }
       if (utf16 !== null) {
         // UTF-16: convert to UTF-8 bytes and read those.
         this.decided = 'utf-8';
         let text = utf16.decode(chunk, { stream: true });
-        // With --encoding utf-16le the mark was not stripped above: drop it here.
+        // With --encoding utf-16le the mark was not stripped by the detection: drop it here.
         if (!this.sawText && text.startsWith('\uFEFF')) {
           text = text.slice(1);
           this.info.bom = true;
@@ -264,8 +238,52 @@ export class RecordReader {
       }
       this.append(chunk);
       this.scan(false);
+    };
+    const start = (bytes: Uint8Array): void => {
+      let chunk = bytes;
+      if (this.handlers.firstChunk) {
+        let lines = 0;
+        for (let i = chunk.indexOf(LF); i >= 0; i = chunk.indexOf(LF, i + 1)) lines++;
+        if (lines === 0) for (let i = chunk.indexOf(CR); i >= 0; i = chunk.indexOf(CR, i + 1)) lines++;
+        this.handlers.firstChunk(chunk.length, lines);
+      }
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+        this.info.bom = true;
+        chunk = chunk.subarray(3);
+        this.decided ??= 'utf-8';
+        if (this.info.encoding === 'ascii') this.info.encoding = 'utf-8';
+      } else if (this.decided === null && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
+        const encoding: Encoding = chunk[0] === 0xff ? 'utf-16le' : 'utf-16be';
+        this.info.bom = true;
+        this.info.encoding = encoding;
+        utf16 = new TextDecoder(encoding, { ignoreBOM: true });
+        chunk = chunk.subarray(2);
+      } else if (this.decided === null) {
+        const sniffed = sniffUtf16(chunk);
+        if (sniffed !== null) {
+          this.info.encoding = sniffed;
+          utf16 = new TextDecoder(sniffed, { ignoreBOM: true });
+        }
+      }
+      // Forced UTF-16: the mark, if any, is dropped (and reported) as text.
+      if (utf16 === null && (this.decided === 'utf-16le' || this.decided === 'utf-16be')) utf16 = new TextDecoder(this.decided, { ignoreBOM: true });
+      take(chunk);
+    };
+    for await (const raw of chunks) {
+      if (raw.length === 0) continue;
+      if (head !== null) {
+        head = head.length === 0 ? raw : Buffer.concat([head, raw]);
+        // Four bytes show a mark; a few more make the zero-byte pattern of UTF-16 clear.
+        if (head.length < 64) continue;
+        const bytes = head;
+        head = null;
+        start(bytes);
+        continue;
+      }
+      take(raw);
     }
-    if (utf16 !== null) this.append(Buffer.from(utf16.decode(), 'utf8'));
+    if (head !== null && head.length > 0) start(head);
+    if (utf16 !== null) this.append(Buffer.from((utf16 as TextDecoder).decode(), 'utf8'));
     if (this.pending !== null) {
       // The input ended inside what would have been a UTF-8 sequence: it is not UTF-8.
       this.decide('windows-1252');
@@ -317,23 +335,36 @@ export class RecordReader {
     }
   }
 
-  /** Decide the line end from the first one in the buffer (from `from` on). */
-  private findLineEnd(from: number): void {
+  /** Quote state while looking for the first line end (a CR inside quotes is not a line end). */
+  private endScanQuoted = false;
+  private endScanAt = 0;
+
+  /** Decide the line end from the first one outside quotes in the buffer. */
+  private findLineEnd(_from: number): void {
     const buf = this.buf;
-    for (let i = from; i < this.length; i++) {
+    for (let i = this.endScanAt; i < this.length; i++) {
       const b = buf[i];
+      if (b === QUOTE) {
+        this.endScanQuoted = !this.endScanQuoted;
+        continue;
+      }
+      if (this.endScanQuoted) continue;
       if (b === LF) {
         this.lineEnd = i > 0 && buf[i - 1] === CR ? 'crlf' : 'lf';
         return;
       }
       if (b === CR) {
-        if (i + 1 >= this.length) return; // CR at the end: wait for the next byte
+        if (i + 1 >= this.length) {
+          this.endScanAt = i; // CR at the end: wait for the next byte
+          return;
+        }
         this.lineEnd = buf[i + 1] === LF ? 'crlf' : 'cr';
-        // appendRaw turns the CRs of the new bytes into LF; this one may be from the chunk before.
-        if (this.lineEnd === 'cr') buf[i] = LF;
+        // appendRaw turns the CRs of the new bytes into LF; these may be from earlier chunks.
+        if (this.lineEnd === 'cr') for (let j = 0; j <= i; j++) if (buf[j] === CR) buf[j] = LF;
         return;
       }
     }
+    this.endScanAt = this.length;
   }
 
   private ensureFields(n: number): void {

@@ -13,6 +13,7 @@ import { formatCount, formatInterval, formatNumber, formatPoints, formatShare, f
 import { flattenGap, GAP_FIGURE_KEYS } from './gap-rows.js';
 import { hiddenReason, INTERNAL_NOTICE, NOTE_HEAD, texts, type Texts } from './labels.js';
 import type { ReportSection } from './sections.js';
+import { dimValue, keyLabel, strataTitle, type RenderOptions, type ReportText } from './groups.js';
 
 export interface GapReport {
   meta: ReportMeta;
@@ -28,17 +29,7 @@ export function sectionsJson(sections: readonly ReportSection[] | undefined): Re
   return Object.fromEntries((sections ?? []).map((section) => [section.key, section.json]));
 }
 
-export interface RenderOptions {
-  lang: Lang;
-  paint: Painter;
-  excel: boolean;
-  matrix: boolean;
-}
-
 export type GapFormat = 'table' | 'json' | 'csv';
-
-/** A report as one string, or as pieces made and written one after the other (big JSON reports). */
-export type ReportText = string | Iterable<string>;
 
 export const gapRenderers: Readonly<Record<GapFormat, (report: GapReport, options: RenderOptions) => ReportText>> = {
   json: renderGapJson,
@@ -139,48 +130,12 @@ export function renderGapCsv(report: GapReport, options: RenderOptions): string 
   return writeCsv(header, rows, csvOptions);
 }
 
-export function dimValue(dim: Dimension, value: KeyValue, t: Texts, lang: Lang): string {
-  if (value === null) return t.total;
-  if (dim === 'subject') return subjectName(String(value), lang);
-  if (dim === 'gender') return value === 'girl' ? t.girl : value === 'boy' ? t.boy : String(value);
-  return String(value);
-}
-
 function stratumTitle(result: GapResult, group: GapGroup, t: Texts, lang: Lang): string {
   return strataTitle(result.plan, group.key, t, lang);
 }
 
 function groupLabel(result: GapResult, group: GapGroup, t: Texts, lang: Lang): string {
   return keyLabel(result.plan, group.key, t, lang);
-}
-
-/** A group's name in a table: its deepest level's value, indented by depth; gender appended. */
-export function keyLabel(plan: GroupPlan, key: GroupKey, t: Texts, lang: Lang, indent = true): string {
-  const { levels, gender } = plan;
-  let depth = 0;
-  let label: string = t.total;
-  levels.forEach((dim, index) => {
-    const value = key[dim] ?? null;
-    if (value !== null) {
-      depth = index + 1;
-      label = dimValue(dim, value, t, lang);
-    }
-  });
-  if (gender && key.gender !== null && key.gender !== undefined) {
-    label = `${label}, ${dimValue('gender', key.gender, t, lang).toLowerCase()}`;
-  }
-  return `${indent ? '  '.repeat(depth) : ''}${label}`;
-}
-
-/** The strata of a key (year, level, subject) as a heading. */
-export function strataTitle(plan: GroupPlan, key: GroupKey, t: Texts, lang: Lang): string {
-  const parts: string[] = [];
-  for (const dim of plan.strata) {
-    const value = key[dim] ?? null;
-    if (dim === 'grade_level') parts.push(`${t.level} ${value ?? t.total}`);
-    else parts.push(dimValue(dim, value, t, lang));
-  }
-  return parts.length > 0 ? parts.join(' · ') : t.total;
 }
 
 /** A stratum's table; `note`: with the column that says why a row is hidden. */

@@ -13,7 +13,7 @@ import type { GroupPlan } from '../analysis/groups.js';
 import type { ReferenceLayout, ReferenceStatus } from '../normalise/reference-table.js';
 import type { CsvValue } from './csv.js';
 import { formatCount, formatNumber, formatShare, formatSigned, type Lang } from './format.js';
-import { keyLabel, strataTitle, type RenderOptions } from './gap.js';
+import { keyLabel, strataTitle, type RenderOptions } from './groups.js';
 import { texts } from './labels.js';
 import type { Block, DocSection, Table } from './report-doc.js';
 import type { ReportSection } from './sections.js';

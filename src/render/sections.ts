@@ -9,7 +9,7 @@ import type { FileChange } from '../read/earlier-run.js';
 import type { Dimension } from '../types.js';
 import type { CsvValue } from './csv.js';
 import { formatCount, formatShare, formatSigned, type Lang } from './format.js';
-import { keyLabel, strataTitle, type RenderOptions } from './gap.js';
+import { keyLabel, strataTitle, type RenderOptions } from './groups.js';
 import { texts } from './labels.js';
 import { TextTable } from './text-table.js';
 

@@ -9,7 +9,8 @@ import { subjectName } from '../normalise/subject.js';
 import type { Dimension } from '../types.js';
 import { writeCsv, type CsvValue } from './csv.js';
 import { formatCount, formatInterval, formatNumber, formatPoints, formatShare, type Lang } from './format.js';
-import { jsonPieces, sectionsJson, type RenderOptions, type ReportText } from './gap.js';
+import { jsonPieces, sectionsJson } from './gap.js';
+import { type RenderOptions, type ReportText } from './groups.js';
 import { hiddenReason, INTERNAL_NOTICE, NOTE_HEAD } from './labels.js';
 import type { ReportSection } from './sections.js';
 

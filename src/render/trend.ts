@@ -8,7 +8,7 @@ import type { ReportMeta } from '../meta.js';
 import type { Dimension } from '../types.js';
 import { writeCsv, type CsvValue } from './csv.js';
 import { formatCount, formatShare, formatSigned, type Lang } from './format.js';
-import { keyLabel, strataTitle, type RenderOptions } from './gap.js';
+import { keyLabel, strataTitle, type RenderOptions } from './groups.js';
 import { hiddenReason, INTERNAL_NOTICE, NO_PUPILS, NOTE_HEAD, texts } from './labels.js';
 import { sparkline } from './sparkline.js';
 import { TextTable } from './text-table.js';

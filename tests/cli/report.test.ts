@@ -105,10 +105,15 @@ describe('report', () => {
     expect(out.stdout).toContain('Inga elever kunde följas från en bedömning i åk 5 till ett prov i åk 6');
   });
 
-  it('refuses English and unknown formats with exit 2', () => {
-    const en = run(['report', ...DEMO, '--lang', 'en', '-q']);
+  it('offers in --help only what works: no --lang (the report is Swedish); --lang and unknown formats exit 2', async () => {
+    const help = await runIn(['report', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('--format <format>');
+    expect(help.stdout).not.toContain('--lang');
+    expect((await runIn(['gap', '--help'])).stdout).toContain('--lang');
+    const en = await runIn(['report', ...DEMO, '--lang', 'en', '-q']);
     expect(en.status).toBe(2);
-    expect(en.stderr).toContain('the report is written in Swedish');
-    expect(run(['report', ...DEMO, '--format', 'pdf', '-q']).status).toBe(2);
+    expect(en.stderr).toContain("unknown option '--lang'");
+    expect((await runIn(['report', ...DEMO, '--format', 'pdf', '-q'])).status).toBe(2);
   });
 });

@@ -6,6 +6,8 @@ import type { InputSource } from '../../src/read/inputs.js';
 function source(text: string | Buffer, name = 'skolomraden.csv'): InputSource {
   return {
     name,
+    path: null,
+    fromFolder: false,
     open: async function* () {
       yield typeof text === 'string' ? Buffer.from(text) : text;
     },
@@ -62,6 +64,30 @@ describe('readAreaMapping', () => {
   it('blank cells are an error naming the first line and the count', async () => {
     const error = await mappingError('Skola;Område\nEk;\nBjörk;Norr\n;Söder\n');
     expect(error.message).toBe('skolomraden.csv:2: a school or area is blank in the area mapping (2 lines)');
+  });
+
+  it('reads a file with bare-CR line ends (Excel for Mac), a UTF-16 file without a byte-order mark', async () => {
+    const text = 'Skola;Skolområde\rÄlvskolan;Norr\rEkskolan;Söder\r';
+    const expected = new Map([
+      ['alvskolan', 'Norr'],
+      ['ekskolan', 'Söder'],
+    ]);
+    expect(await readAreaMapping(source(text))).toEqual(expected);
+    expect(await readAreaMapping(source(Buffer.from(text.replace(/\r/g, '\r\n'), 'utf16le')))).toEqual(expected);
+  });
+
+  it('a quote that never closes is an error naming its line, not the rest of the file read into one cell', async () => {
+    const error = await mappingError('Skola;Område\nEk;"Norr\nBjörk;Söder\nAsp;Väster\n');
+    expect(error.message).toBe('skolomraden.csv:2: a quote that never closes in the area mapping');
+  });
+
+  it('a cell quoted over two lines is read whole', async () => {
+    expect(await readAreaMapping(source('Skola;Område\n"Ek\nskolan";Norr\nBjörk;Söder\n'))).toEqual(
+      new Map([
+        ['ekskolan', 'Norr'],
+        ['bjork', 'Söder'],
+      ]),
+    );
   });
 
   it('an empty file is an error', async () => {

@@ -1,14 +1,15 @@
+/**
+ * Reference figures (src/normalise/reference-table.ts), read by the one read path
+ * (readTextTable with blank lines kept) and pooled (src/analysis/reference-pool.ts).
+ * Ported from tests/read/skolverket.test.ts.
+ */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { poolReference } from '../../src/analysis/reference-pool.js';
+import { readReferences } from '../../src/commands/references.js';
 import { InputError } from '../../src/errors.js';
-import {
-  type ReferenceTable,
-  type ReferenceValue,
-  decodeReferenceBytes,
-  parseReference,
-  poolReference,
-  readReferenceFile,
-} from '../../src/read/skolverket.js';
+import { type ReferenceTable, type ReferenceValue, parseReference } from '../../src/normalise/reference-table.js';
+import { bytesOf, readTextTable, type TextTable } from '../../src/read/records.js';
 
 const DIR = 'fixtures/skolverket';
 const RELATION_2023 = `${DIR}/relation-ak9-2023-skolniva.csv`;
@@ -16,8 +17,22 @@ const RELATION_2024 = `${DIR}/relation-ak9-2024-skolniva.csv`;
 const NP_2024 = `${DIR}/np-ak9-2024-kommun.csv`;
 const GRADES6_2025 = `${DIR}/betyg-ak6-2025-kommun.csv`;
 
+/** A reference file's bytes as the commands read them: the one read path, blank lines kept. */
+function tableOf(input: string | Uint8Array): Promise<TextTable> {
+  return readTextTable(bytesOf(typeof input === 'string' ? Buffer.from(input, 'utf8') : input), { keepBlank: true });
+}
+
+async function parse(file: string, input: string | Uint8Array): Promise<ReferenceTable> {
+  return parseReference(file, await tableOf(input));
+}
+
+async function readReferenceFile(path: string): Promise<ReferenceTable> {
+  return parse(path, readFileSync(path));
+}
+
+/** A fixture's text (UTF-8, its byte-order mark dropped), to edit before parsing. */
 function text(path: string): string {
-  return decodeReferenceBytes(readFileSync(path));
+  return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
 }
 
 type Where = Partial<Pick<ReferenceValue, 'unit' | 'provider' | 'subject' | 'gender' | 'metric'>>;
@@ -28,9 +43,9 @@ function find(table: ReferenceTable, where: Where): ReferenceValue {
   return found[0]!;
 }
 
-function inputError(run: () => unknown): InputError {
+async function inputError(run: () => unknown): Promise<InputError> {
   try {
-    run();
+    await run();
   } catch (error) {
     if (error instanceof InputError) return error;
     throw error;
@@ -88,7 +103,7 @@ describe('parseReference: Relationen mellan nationella prov och slutbetyg, skoln
     const lines = text(RELATION_2023).split('\n');
     const row = lines.findIndex((line) => line.startsWith('Ahlafors Fria skola;'));
     lines[row] = (lines[row] ?? '').replace('23;.;73,9;26,1', '23;.;73,9;20,0');
-    const edited = parseReference('edited.csv', lines.join('\n'));
+    const edited = await parse('edited.csv', lines.join('\n'));
     expect(find(edited, { unit: 'Ahlafors Fria skola', subject: 'SV', metric: 'share_lower' })).toMatchObject({ status: 'missing', value: null, raw: '.' });
     // No "." ever becomes a number in the other tables.
     const np = await readReferenceFile(NP_2024);
@@ -110,33 +125,33 @@ describe('parseReference: Relationen mellan nationella prov och slutbetyg, skoln
     }
   });
 
-  it('finds the columns by header text: a reordered copy gives the same figures', () => {
+  it('finds the columns by header text: a reordered copy gives the same figures', async () => {
     const lines = text(RELATION_2024).split('\n');
     const header = lines.findIndex((line) => line.startsWith('Skola;'));
     const rows = lines.slice(header, header + 6).map((line) => line.split(';').slice(0, 23));
     // Unit name first (as Skolverket always writes it); every other column moved.
     const order = [0, 22, 21, 20, 19, 4, 2, 3, 1, 11, 10, 9, 8, 7, 18, 17, 16, 15, 14, 13, 12, 6, 5];
     const reordered = rows.map((cells) => `${order.map((i) => cells[i]).join(';')};`);
-    const original = parseReference('original.csv', lines.slice(0, header + 6).join('\n'));
-    const moved = parseReference('moved.csv', [...lines.slice(0, header), ...reordered, ''].join('\n'));
+    const original = await parse('original.csv', lines.slice(0, header + 6).join('\n'));
+    const moved = await parse('moved.csv', [...lines.slice(0, header), ...reordered, ''].join('\n'));
     expect(moved.layout).toBe('skolverket_relation');
     expect(original.values).toHaveLength(5 * 12);
     expect(figures(moved.values)).toEqual(figures(original.values));
   });
 
-  it('reads CRLF line ends the same as LF', () => {
-    const lf = parseReference('lf.csv', text(RELATION_2024));
-    const crlf = parseReference('crlf.csv', text(RELATION_2024).replace(/\n/g, '\r\n'));
+  it('reads CRLF line ends the same as LF', async () => {
+    const lf = await parse('lf.csv', text(RELATION_2024));
+    const crlf = await parse('crlf.csv', text(RELATION_2024).replace(/\n/g, '\r\n'));
     expect(crlf.values).toEqual(lf.values);
     expect(crlf.title).toBe(lf.title);
   });
 
-  it('puts a data line with the wrong number of fields, or an unreadable value, in skipped', () => {
+  it('puts a data line with the wrong number of fields, or an unreadable value, in skipped', async () => {
     const lines = text(RELATION_2024).split('\n');
     lines[11] = lines[11]!.split(';').slice(0, 20).join(';'); // line 12: Aroseniusskolan, cut short
     lines[12] = lines[12]!.replace(';76;', ';7x6;'); // line 13: Bohusskolan, a bad count
     lines[13] = lines[13]!.replace(';47,5;', ';47.5.1;'); // line 14: Da Vinciskolan 1, a bad share
-    const table = parseReference('edited.csv', lines.join('\n'));
+    const table = await parse('edited.csv', lines.join('\n'));
     expect(table.skipped.map((skip) => skip.line)).toEqual([12, 13, 14]);
     expect(table.skipped[0]?.reason).toBe('has 20 fields, the header has 23');
     expect(table.skipped[1]?.reason).toContain('"Svenska, antal elever med provbetyg och slutbetyg": "7x6"');
@@ -198,7 +213,7 @@ describe('parseReference: Betyg årskurs 6, kommun', () => {
     expect(table.values.some((value) => value.gender === 'all')).toBe(false);
   });
 
-  it('takes a category written once over several columns for all of them', () => {
+  it('takes a category written once over several columns for all of them', async () => {
     const file = [
       'Statistik från Skolverket, https://www.skolverket.se',
       '',
@@ -210,7 +225,7 @@ describe('parseReference: Betyg årskurs 6, kommun', () => {
       'Ale;1440;69,7;228;82,0;217;',
       '',
     ].join('\n');
-    const table = parseReference('merged.csv', file);
+    const table = await parse('merged.csv', file);
     expect(table.values.map((value) => [value.gender, value.value, value.n])).toEqual([
       ['M', 0.697, 228],
       ['F', 0.82, 217],
@@ -218,7 +233,7 @@ describe('parseReference: Betyg årskurs 6, kommun', () => {
   });
 });
 
-describe('decodeReferenceBytes and file-level errors', () => {
+describe('encodings, line ends and file-level errors', () => {
   const small = [
     'Statistik från Skolverket, https://www.skolverket.se',
     'Grundskola – Betyg årskurs 6, andel som fått godkänt betyg (A-E), per kön',
@@ -230,11 +245,14 @@ describe('decodeReferenceBytes and file-level errors', () => {
     '',
   ].join('\r\n');
 
-  it('decodes Windows-1252 bytes (å ä ö and the en dash 0x96)', () => {
+  it('decodes Windows-1252 bytes (å ä ö and the en dash 0x96)', async () => {
     const bytes = Buffer.from(small.replace('–', '-'), 'latin1');
     bytes[bytes.indexOf(Buffer.from('Grundskola - '), 0) + 11] = 0x96;
-    expect(decodeReferenceBytes(bytes)).toBe(small);
-    const table = parseReference('cp1252.csv', decodeReferenceBytes(bytes));
+    const cp1252 = await tableOf(bytes);
+    expect(cp1252.info.encoding).toBe('windows-1252');
+    expect(cp1252.records).toEqual((await tableOf(small)).records);
+    expect(cp1252.records[1]).toEqual({ fields: ['Grundskola – Betyg årskurs 6, andel som fått godkänt betyg (A-E), per kön'], line: 2 });
+    const table = parseReference('cp1252.csv', cp1252);
     expect(table.values.map((value) => [value.unit, value.gender, value.value, value.status, value.n])).toEqual([
       ['Åre', 'F', 0.75, 'ok', 40],
       ['Åre', 'M', null, 'rounded', 45],
@@ -244,25 +262,41 @@ describe('decodeReferenceBytes and file-level errors', () => {
     expect(table.values[0]?.line).toBe(6);
   });
 
-  it('drops a UTF-8 byte-order mark and reads UTF-8 without one', () => {
+  it('drops a UTF-8 byte-order mark and reads UTF-8 without one', async () => {
     const utf8 = Buffer.from(small, 'utf8');
-    expect(decodeReferenceBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]))).toBe(small);
-    expect(decodeReferenceBytes(utf8)).toBe(small);
+    const withBom = await tableOf(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]));
+    const without = await tableOf(utf8);
+    expect(withBom.info).toMatchObject({ encoding: 'utf-8', bom: true });
+    expect(without.info).toMatchObject({ encoding: 'utf-8', bom: false });
+    expect(withBom.records).toEqual(without.records);
+    expect(without.records[0]).toEqual({ fields: ['Statistik från Skolverket, https://www.skolverket.se'], line: 1 });
+    expect(without.records.map((record) => record.fields.join(';'))).toEqual(small.split('\r\n').slice(0, -1));
+    expect(parseReference('bom.csv', withBom).values).toEqual(parseReference('utf8.csv', without).values);
   });
 
-  it('throws an InputError naming the file when no header is recognisable', () => {
-    const error = inputError(() => parseReference('okand.csv', 'Rubrik;Värde\nnågot;12\n'));
+  it('reads a fixture with bare-CR line ends (Excel for Mac) the same as LF, and UTF-16 without a mark', async () => {
+    const lf = await parse('lf.csv', text(RELATION_2024));
+    const cr = await parse('cr.csv', text(RELATION_2024).replace(/\n/g, '\r'));
+    expect(cr.values).toEqual(lf.values);
+    expect(cr.title).toBe(lf.title);
+    const utf16 = await parse('utf16.csv', Buffer.from(text(RELATION_2024), 'utf16le'));
+    expect(utf16.values).toEqual(lf.values);
+  });
+
+  it('throws an InputError naming the file when no header is recognisable', async () => {
+    const error = await inputError(() => parse('okand.csv', 'Rubrik;Värde\nnågot;12\n'));
     expect(error.message).toMatch(/^okand\.csv: no recognisable header/);
     expect(error.message).toContain('subject, grade_level, school_year');
-    const banner = inputError(() => parseReference('trasig.csv', 'Statistik från Skolverket, https://www.skolverket.se\n\nNågot;annat\n'));
+    const banner = await inputError(() => parse('trasig.csv', 'Statistik från Skolverket, https://www.skolverket.se\n\nNågot;annat\n'));
     expect(banner.message).toMatch(/^trasig\.csv: no header row/);
-    const figures = inputError(() => parseReference('konstig.csv', 'Statistik från Skolverket\nTitel årskurs 9\nValt läsår: 2023/24\nKommun;Kommun-kod;Något helt annat;\nAle;1440;12;\n'));
+    const figures = await inputError(() => parse('konstig.csv', 'Statistik från Skolverket\nTitel årskurs 9\nValt läsår: 2023/24\nKommun;Kommun-kod;Något helt annat;\nAle;1440;12;\n'));
     expect(figures.message).toMatch(/^konstig\.csv:4: the header row names no figures/);
-    expect(inputError(() => parseReference('tom.csv', '\n\n')).message).toBe('tom.csv: empty file');
+    expect((await inputError(() => parse('tom.csv', '\n\n'))).message).toBe('tom.csv: empty file');
   });
 
   it('reports a missing file as an InputError', async () => {
-    await expect(readReferenceFile(`${DIR}/finns-inte.csv`)).rejects.toThrow(/finns-inte\.csv: no such file/);
+    const error = await inputError(() => readReferences([`${DIR}/finns-inte.csv`]));
+    expect(error.message).toMatch(/finns-inte\.csv: no such file/);
   });
 });
 
@@ -324,7 +358,7 @@ describe('poolReference', () => {
     expect(row).toMatchObject({ value: null, status: 'too_few', raw: '..', n: null, units: 0, excluded_units: 1 });
   });
 
-  it('prefers the Riket row, and leaves out "..", "." and "~100" units when pooling several', () => {
+  it('prefers the Riket row, and leaves out "..", "." and "~100" units when pooling several', async () => {
     const header = [
       'Statistik från Skolverket',
       'Grundskola - Relationen mellan nationella prov och slutbetyg årskurs 9',
@@ -332,7 +366,7 @@ describe('poolReference', () => {
       'Skola;Skolkommun;Kommun-kod;Matematik, antal elever med provbetyg och slutbetyg;Matematik, andel (%) elever med högre slutbetyg jämfört med provbetyget;',
     ];
     const rows = ['Riket;;;90 000;20,0;', 'A-skolan;Ale;1440;40;10,0;', 'B-skolan;Ale;1440;60;30,0;', 'C-skolan;Ale;1440;..;..;', 'D-skolan;Ale;1440;8;.;', 'E-skolan;Ale;1440;12;~100;'];
-    const table = parseReference('syntetisk.csv', [...header, ...rows, ''].join('\n'));
+    const table = await parse('syntetisk.csv', [...header, ...rows, ''].join('\n'));
     expect(find(table, { unit: 'Riket' })).toMatchObject({ unit_kind: 'nation', n: 90000, value: 0.2 });
     expect(poolReference(table)).toEqual([
       expect.objectContaining({ label: 'Riket', value: 0.2, n: 90000, units: 1, excluded_units: 0 }),
@@ -343,7 +377,7 @@ describe('poolReference', () => {
     expect(ale[0]).toMatchObject({ n: 100, units: 2, excluded_units: 3, label: 'Ale (5 skolor)', status: 'ok' });
   });
 
-  it('pools a "~100" share A–E at (n − 2,5)/n and counts it; a single "~100" unit stays rounded', () => {
+  it('pools a "~100" share A–E at (n − 2,5)/n and counts it; a single "~100" unit stays rounded', async () => {
     const text = [
       'Statistik från Skolverket',
       'Grundskola - Resultat nationella prov årskurs 9, provbetyg per kön - Engelska',
@@ -355,7 +389,7 @@ describe('poolReference', () => {
       'C-stad;0003;X län;01;Samtliga;Engelska;..;..;',
       '',
     ].join('\n');
-    const table = parseReference('np.csv', text);
+    const table = await parse('np.csv', text);
     // (40 · 0,90 + 20 · 17,5/20) / 60 = 53,5 / 60.
     const all = poolReference(table).find((row) => row.metric === 'share_pass_test');
     expect(all?.value).toBeCloseTo(53.5 / 60, 12);
@@ -376,41 +410,41 @@ describe('poolReference', () => {
     expect(() => poolReference(table, { unit: 'Ale, Atlantis' })).toThrow(/no unit "Atlantis"/);
   });
 
-  it('says which hand-typed share columns were read as fractions', () => {
-    const table = parseReference('typed.csv', 'subject;grade_level;school_year;share_lower;share_same\nMA;9;2023/24;0,8;70 %\n');
+  it('says which hand-typed share columns were read as fractions', async () => {
+    const table = await parse('typed.csv', 'subject;grade_level;school_year;share_lower;share_same\nMA;9;2023/24;0,8;70 %\n');
     expect(find(table, { metric: 'share_lower' }).value).toBe(0.8);
     expect(find(table, { metric: 'share_same' }).value).toBe(0.7);
     expect(table.notes).toEqual(['typed.csv: share_lower read as fractions (0,27 = 27 %) since no value has % or is above 1; if they are percentages, write % after them (0,8 %)']);
-    expect(parseReference('p.csv', 'subject;grade_level;school_year;share_lower\nMA;9;2023/24;5\n').notes).toEqual([]);
+    expect((await parse('p.csv', 'subject;grade_level;school_year;share_lower\nMA;9;2023/24;5\n')).notes).toEqual([]);
   });
 
-  it('with nothing poolable says too_few when every unit was "..", otherwise missing', () => {
+  it('with nothing poolable says too_few when every unit was "..", otherwise missing', async () => {
     const header =
       'Statistik från Skolverket\nGrundskola - Relationen mellan nationella prov och slutbetyg årskurs 9\nValt läsår: 2023/24\n' +
       'Skola;Skolkommun;Engelska, antal elever med provbetyg och slutbetyg;Engelska, andel (%) elever med lägre slutbetyg jämfört med provbetyget;\n';
-    const tooFew = parseReference('a.csv', `${header}A;Ale;..;..;\nB;Ale;..;..;\n`);
+    const tooFew = await parse('a.csv', `${header}A;Ale;..;..;\nB;Ale;..;..;\n`);
     expect(poolReference(tooFew, { unit: 'Ale' })[0]).toMatchObject({ status: 'too_few', value: null, n: null, units: 0, excluded_units: 2 });
-    const mixed = parseReference('b.csv', `${header}A;Ale;..;..;\nB;Ale;20;.;\n`);
+    const mixed = await parse('b.csv', `${header}A;Ale;..;..;\nB;Ale;20;.;\n`);
     expect(poolReference(mixed, { unit: 'Ale' })[0]).toMatchObject({ status: 'missing', value: null, units: 0, excluded_units: 2 });
     // A value whose n is not given can only stand alone.
-    const noCount = parseReference('c.csv', `${header}A;Ale;.;12,5;\nB;Ale;20;10,0;\n`);
+    const noCount = await parse('c.csv', `${header}A;Ale;.;12,5;\nB;Ale;20;10,0;\n`);
     expect(poolReference(noCount, { unit: 'Ale' })[0]).toMatchObject({ value: 0.1, n: 20, units: 1, excluded_units: 1 });
     expect(poolReference(noCount, { unit: 'A' })[0]).toMatchObject({ value: 0.125, n: null, units: 1, excluded_units: 0 });
   });
 
   it('throws for a unit that is not in the file, suggesting units that are', async () => {
     const table = await readReferenceFile(NP_2024);
-    const error = inputError(() => poolReference(table, { unit: 'Stokholm' }));
+    const error = await inputError(() => poolReference(table, { unit: 'Stokholm' }));
     expect(error.message).toMatch(/np-ak9-2024-kommun\.csv: no unit "Stokholm"/);
     expect(error.message).toContain('"Stockholm"');
-    const none = inputError(() => poolReference(table, { unit: 'Atlantis' }));
+    const none = await inputError(() => poolReference(table, { unit: 'Atlantis' }));
     expect(none.message).toContain('"Ale", "Alingsås"');
-    expect(inputError(() => poolReference(table, { provider: 'Statlig' })).message).toContain('"Enskild", "Kommunal", "Samtliga"');
+    expect((await inputError(() => poolReference(table, { provider: 'Statlig' }))).message).toContain('"Enskild", "Kommunal", "Samtliga"');
   });
 });
 
 describe('parseReference: the simple, hand-typed layout', () => {
-  it('reads percent columns, fraction columns, decimal commas, tokens, and skips a bad line with the reason', () => {
+  it('reads percent columns, fraction columns, decimal commas, tokens, and skips a bad line with the reason', async () => {
     const file = [
       'ämne;årskurs;läsår;enhet;kön;andel_högre;andel_lika;share_lower;mean_points_test;n',
       'Svenska;9;2023/24;Riket;Totalt;34,8 %;60,9;0,043;13,1;46',
@@ -421,7 +455,7 @@ describe('parseReference: the simple, hand-typed layout', () => {
       'Latin;9;2023/24;Riket;all;1;2;0,2;14;10',
       '',
     ].join('\n');
-    const table = parseReference('handskrivet.csv', file);
+    const table = await parse('handskrivet.csv', file);
     expect(table).toMatchObject({ layout: 'simple', publisher: null, title: null, school_year: null });
     const sv = table.values.filter((value) => value.line === 2);
     expect(sv.map((value) => [value.metric, value.value, value.raw])).toEqual([
@@ -455,9 +489,9 @@ describe('parseReference: the simple, hand-typed layout', () => {
     expect(table.values.find((value) => value.line === 6 && value.metric === 'share_higher')).toMatchObject({ subject: 'FY', value: 0.01 });
   });
 
-  it('reads a comma-separated file of fractions with English headers and a default unit', () => {
+  it('reads a comma-separated file of fractions with English headers and a default unit', async () => {
     const file = 'subject,grade_level,school_year,gender,share_higher,share_pass_grade\r\nMA,6,2024/25,F,0.25,"0,9"\r\nSV,6,2024/25,boys,1,0.75\r\n';
-    const table = parseReference('en.csv', file);
+    const table = await parse('en.csv', file);
     expect(table.skipped).toEqual([]);
     expect(table.values.map((value) => [value.subject, value.gender, value.metric, value.value, value.unit, value.unit_kind])).toEqual([
       ['MA', 'F', 'share_higher', 0.25, 'Referens', 'other'],
@@ -468,8 +502,8 @@ describe('parseReference: the simple, hand-typed layout', () => {
     expect(poolReference(table)[0]).toMatchObject({ label: 'Referens', subject: 'MA', gender: 'F', metric: 'share_higher', value: 0.25 });
   });
 
-  it('names the missing columns', () => {
-    const error = inputError(() => parseReference('halv.csv', 'subject;share_higher\nSV;12\n'));
+  it('names the missing columns', async () => {
+    const error = await inputError(() => parse('halv.csv', 'subject;share_higher\nSV;12\n'));
     expect(error.message).toMatch(/^halv\.csv:1: missing columns grade_level, school_year/);
   });
 

@@ -1,0 +1,57 @@
+/**
+ * How groups are named in every human-readable output (a group's label, its strata as a
+ * heading) and the options every renderer takes. Shared by the gap, transition, trend, reference
+ * and comparison renderers.
+ */
+import type { GroupKey, GroupPlan, KeyValue } from '../analysis/groups.js';
+import { subjectName } from '../normalise/subject.js';
+import type { Dimension } from '../types.js';
+import type { Painter } from './color.js';
+import type { Lang } from './format.js';
+import type { Texts } from './labels.js';
+
+export interface RenderOptions {
+  lang: Lang;
+  paint: Painter;
+  excel: boolean;
+  matrix: boolean;
+}
+
+/** A report as one string, or as pieces made and written one after the other (big JSON reports). */
+export type ReportText = string | Iterable<string>;
+
+export function dimValue(dim: Dimension, value: KeyValue, t: Texts, lang: Lang): string {
+  if (value === null) return t.total;
+  if (dim === 'subject') return subjectName(String(value), lang);
+  if (dim === 'gender') return value === 'girl' ? t.girl : value === 'boy' ? t.boy : String(value);
+  return String(value);
+}
+
+/** A group's name in a table: its deepest level's value, indented by depth; gender appended. */
+export function keyLabel(plan: GroupPlan, key: GroupKey, t: Texts, lang: Lang, indent = true): string {
+  const { levels, gender } = plan;
+  let depth = 0;
+  let label: string = t.total;
+  levels.forEach((dim, index) => {
+    const value = key[dim] ?? null;
+    if (value !== null) {
+      depth = index + 1;
+      label = dimValue(dim, value, t, lang);
+    }
+  });
+  if (gender && key.gender !== null && key.gender !== undefined) {
+    label = `${label}, ${dimValue('gender', key.gender, t, lang).toLowerCase()}`;
+  }
+  return `${indent ? '  '.repeat(depth) : ''}${label}`;
+}
+
+/** The strata of a key (year, level, subject) as a heading. */
+export function strataTitle(plan: GroupPlan, key: GroupKey, t: Texts, lang: Lang): string {
+  const parts: string[] = [];
+  for (const dim of plan.strata) {
+    const value = key[dim] ?? null;
+    if (dim === 'grade_level') parts.push(`${t.level} ${value ?? t.total}`);
+    else parts.push(dimValue(dim, value, t, lang));
+  }
+  return parts.length > 0 ? parts.join(' · ') : t.total;
+}
