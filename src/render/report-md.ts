@@ -3,10 +3,11 @@
  * document. Charts are named (they are in the HTML version); their figures are in the tables.
  */
 import type { Block, DocSection, ReportDoc, Table } from './report-doc.js';
+import { visible } from '../normalise/text.js';
 
-/** A table cell or a line of text: no raw HTML, no table breaks, no stray emphasis. */
+/** A table cell or a line of text: no raw HTML, no table breaks, no stray emphasis, no control characters. */
 export function mdText(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([*_`[\]])/g, '\\$1').replace(/\r?\n/g, ' ');
+  return visible(text.replace(/\r?\n/g, ' ')).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([*_`[\]])/g, '\\$1').replace(/\r?\n/g, ' ');
 }
 
 function tableMd(table: Table): string {

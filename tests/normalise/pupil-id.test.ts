@@ -5,7 +5,7 @@
  * the 10-digit form, weights 2,1,2,1,…; a product above 9 has 9 subtracted).
  */
 import { describe, expect, it } from 'vitest';
-import { genderFromPersonnummer, hasValidCheckDigit, normalisePupilId } from '../../src/normalise/pupil-id.js';
+import { containsPersonalId, genderFromPersonnummer, hasValidCheckDigit, keyKind, normalisePupilId, pupilKeyFromBytes } from '../../src/normalise/pupil-id.js';
 
 // 130412-9826: 1·2 3·1 0·2 4·1 1·2 2·1 9·2→18→9 8·1 2·2 = 2+3+0+4+2+2+9+8+4 = 34 → check digit 6.
 const GIRL_10 = '130412-9826';
@@ -178,5 +178,83 @@ describe('hasValidCheckDigit', () => {
 
   it('opaque → false', () => {
     expect(hasValidCheckDigit({ id: 'ELEV42', kind: 'opaque' })).toBe(false);
+  });
+});
+
+/** Every way the same girl (130412-9826) is written in an export. */
+const SPELLINGS = [
+  '201304129826',
+  '20130412-9826',
+  '1304129826',
+  '130412-9826',
+  '130412 9826',
+  '20130412 9826',
+  '2013-04-12-9826',
+  '130412–9826', // en dash
+  '130412—9826', // em dash
+  '130412\u22129826', // minus sign
+  '\uFEFF201304129826', // a byte-order mark in front (files glued together)
+  '\uFEFF130412-9826',
+  '\u0000201304129826', // NUL in front
+  '\u200B130412-9826', // zero-width space
+  ' 130412-9826 ',
+  '\u00A0130412-9826', // no-break space
+  '13\u00A004\u00A012-9826',
+];
+
+describe('one parser: every spelling of one pupil is one id', () => {
+  it.each(SPELLINGS)('%j → 201304129826', (spelling) => {
+    expect(normalisePupilId(spelling, 2025)).toEqual({ id: GIRL_12, kind: 'personnummer' });
+  });
+
+  it('+ still means 100 years or older, in every spelling', () => {
+    for (const spelling of ['130412+9826', ' 130412+9826', '\uFEFF130412+9826']) expect(normalisePupilId(spelling, 2025)).toEqual({ id: '191304129826', kind: 'personnummer' });
+  });
+
+  it('the byte fast path gives the string path\'s id for every spelling it takes, and hands the rest over (-1)', () => {
+    const spellings = [...SPELLINGS, '130412+9826', COORD_10, '201304729823', '13041298', 'ABC123', '20130412TF10', '201313129826', ''];
+    let fast = 0;
+    for (const spelling of spellings) {
+      const bytes = Buffer.from(spelling, 'utf8');
+      const key = pupilKeyFromBytes(bytes, 0, bytes.length, 2025);
+      const parsed = normalisePupilId(spelling, 2025);
+      if (key < 0) continue;
+      fast++;
+      expect(parsed, spelling).not.toBeNull();
+      expect(String(key).padStart(12, '0'), spelling).toBe(parsed?.id);
+      expect(keyKind(key), spelling).toBe(parsed?.kind);
+    }
+    // The fast path takes the ordinary forms (12 or 10 digits, one - or +, spaces around).
+    expect(fast).toBe(8);
+  });
+
+  it('the byte fast path on generated numbers: the same id as the string path, or -1', () => {
+    let state = 7;
+    const next = (n: number) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state % n;
+    };
+    for (let i = 0; i < 2000; i++) {
+      const date = `${1990 + next(40)}${String(next(14)).padStart(2, '0')}${String(next(95)).padStart(2, '0')}`;
+      const serial = String(next(10000)).padStart(4, '0');
+      const forms = [`${date}${serial}`, `${date}-${serial}`, `${date.slice(2)}${serial}`, `${date.slice(2)}-${serial}`, `${date.slice(2)}+${serial}`];
+      for (const form of forms) {
+        const bytes = Buffer.from(form);
+        const key = pupilKeyFromBytes(bytes, 0, bytes.length, 2025);
+        const parsed = normalisePupilId(form, 2025);
+        if (key >= 0) expect(String(key).padStart(12, '0'), form).toBe(parsed?.id);
+        else expect(parsed?.kind, form).toBe('opaque');
+      }
+    }
+  });
+});
+
+describe('containsPersonalId: ids in labels', () => {
+  it.each(['2009-01-01-1234', '090101–1234', '090101-1234', '200901011234', '0901011234', 'Skola 090101-1234', '20090101TF10', '20090161-1234'])('%j holds an id', (text) => {
+    expect(containsPersonalId(text)).toBe(true);
+  });
+
+  it.each(['Ekbackens skola', '6B', '71387206', '2120001439', 'Klass 2024/25', 'Sv2', '2024-06-10', '', 'Åk 5'])('%j does not', (text) => {
+    expect(containsPersonalId(text)).toBe(false);
   });
 });
