@@ -20,7 +20,7 @@ function commonOptions(command: Command, { lang = true }: { lang?: boolean } = {
     .option('--config <file>', 'config file (ska.config.json): column names, subjects, areas, scales')
     .option('--areas <file>', 'CSV mapping school → area (columns Skola;Skolområde)')
     .option('--encoding <name>', 'force the input encoding: utf-8, windows-1252, latin1, utf-16le (default: detected)')
-    .option('--school-years <range>', 'only these school years, e.g. 2023/24, 2022/23-2023/24, ..2023/24 (rows outside are counted as outside_school_years)')
+    .option('--school-years <range>', 'only these school years, e.g. 2023/24, 2022/23-2023/24, ..2023/24 (rows of other years are counted apart, not rejected)')
     .option('-o, --output <file>', 'write the report to a file instead of stdout (never onto an input; - for stdout)')
     .option('-q, --quiet', 'no row accounting on stderr');
 }

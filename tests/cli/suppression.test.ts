@@ -15,9 +15,12 @@ const NOTICE_EN = 'Internal analysis: only small groups are hidden (no complemen
 const dir = mkdtempSync(join(tmpdir(), 'ska-suppression-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A valid 10-digit personnummer body (YYMMDDNNN + Luhn check digit) for pupil k. */
+/**
+ * A valid 10-digit personnummer (YYMMDDNNN + Luhn check digit) for pupil k (k < 560), from
+ * Skatteverket's test series (födelsenummer 980–999), so never a real person's.
+ */
 function personnummer(k: number, year = '11'): string {
-  const digits = `${year}01${String(k % 28 + 1).padStart(2, '0')}${String(k).padStart(3, '0')}`;
+  const digits = `${year}${String(Math.floor(k / 28) % 12 + 1).padStart(2, '0')}${String(k % 28 + 1).padStart(2, '0')}${980 + (Math.floor(k / 336) % 20)}`;
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
     let d = Number(digits[i]) * (i % 2 === 0 ? 2 : 1);
