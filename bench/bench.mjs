@@ -27,7 +27,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Where exports and results go; `--out` changes it. */
 let OUT = join(ROOT, 'bench', 'out');
 const BIN = join(ROOT, 'bin', 'ska-analyze.js');
-const GENERATOR = join(ROOT, 'dist', 'demo', 'generate.js');
+const GENERATOR = join(ROOT, 'build', 'scripts', 'demo', 'generate.js');
 const DUCKDB_RUN = join(ROOT, 'bench', 'duckdb-run.mjs');
 
 /** Grade levels with teacher grades in all subjects (tests are in år 6 and 9, omdömen in år 5). */
@@ -500,7 +500,7 @@ async function main() {
   for (const [path, hint] of /** @type {[string, string][]} */ ([
     [BIN, 'bin/ska-analyze.js is missing'],
     [join(ROOT, 'dist', 'cli.js'), 'dist/ is missing: run `npm run build` (npm install does it)'],
-    [GENERATOR, 'dist/demo/generate.js is missing: run `npm run build`'],
+    [GENERATOR, 'build/scripts/demo/generate.js is missing: run `npm run build:scripts`'],
   ])) {
     if (!existsSync(path)) usageError(hint);
   }

@@ -1,11 +1,13 @@
 /**
  * The config file (`--config ska.config.json`): what the built-in aliases miss. JSON with
- * line and block comments and trailing commas allowed, as `ska-analyze init` writes it. A syntax
- * error names the file, line and column (`ska.config.json:12:5: not valid JSON (…)`); the content
- * is validated with zod and every problem becomes one line naming the key, e.g.
- *   ska.config.json: columns.student_id: expected a string (the header) or an array of strings
+ * line and block comments and trailing commas allowed, as `ska-analyze init` writes it, read by
+ * jsonc-parser. A syntax error names the file, line and column (`ska.config.json:12:5: not valid
+ * JSON (…)`); the content is validated with zod and every problem becomes one line naming its
+ * place and key, e.g.
+ *   ska.config.json:3:5: columns.student_id: expected a string (the header) or an array of strings
  */
 import { readFile } from 'node:fs/promises';
+import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { InputError, describeFsError } from './errors.js';
@@ -83,62 +85,6 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 
-/** Turn zod issues into one line each, naming the key. */
-export function describeConfigIssues(file: string, error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
-      return `${file}: ${path}: ${issue.message}`;
-    })
-    .join('\n');
-}
-
-/**
- * JSON with comments → JSON: line comments (`//` to the end of the line), block comments (from
- * slash-star to star-slash) and trailing commas (before `}` or `]`) become spaces, outside strings only (`"http://x"` and `"a\\"b"` stay as they are). Newlines
- * are kept and every character replaced one for one, so a position in the result is the same line
- * and column in the original. An unterminated block comment is left alone for JSON.parse to report.
- */
-export function stripJsonComments(text: string): string {
-  const out = text.split('');
-  const blank = (from: number, to: number) => {
-    for (let i = from; i < to; i++) if (out[i] !== '\n' && out[i] !== '\r') out[i] = ' ';
-  };
-  /** The last comma outside strings that follows a value and has had only space and comments after it. */
-  let pendingComma = -1;
-  /** The last character outside comments and space (a string counts as `"`). */
-  let last = '';
-  let i = 0;
-  while (i < text.length) {
-    const char = text[i] ?? '';
-    if (char === '"') {
-      pendingComma = -1;
-      last = '"';
-      i++;
-      while (i < text.length && text[i] !== '"' && text[i] !== '\n') i += text[i] === '\\' ? 2 : 1;
-      i++;
-    } else if (char === '/' && text[i + 1] === '/') {
-      const end = text.indexOf('\n', i);
-      const stop = end < 0 ? text.length : end;
-      blank(i, stop);
-      i = stop;
-    } else if (char === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      if (end < 0) break;
-      blank(i, end + 2);
-      i = end + 2;
-    } else {
-      if (char !== ' ' && char !== '\t' && char !== '\n' && char !== '\r') {
-        if ((char === '}' || char === ']') && pendingComma >= 0) out[pendingComma] = ' ';
-        pendingComma = char === ',' && last !== '' && !'{[,:'.includes(last) ? i : -1;
-        last = char;
-      }
-      i++;
-    }
-  }
-  return out.join('');
-}
-
 /** 1-based line and column of a character offset. */
 function lineColumn(text: string, offset: number): string {
   const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
@@ -147,99 +93,70 @@ function lineColumn(text: string, offset: number): string {
   return `${line}:${column}`;
 }
 
+/** jsonc-parser's error codes in words. */
+const SYNTAX_TEXT: Readonly<Record<string, string>> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'not a number',
+  PropertyNameExpected: 'expected a key in double quotes',
+  ValueExpected: 'expected a value',
+  ColonExpected: "expected ':' after the key",
+  CommaExpected: "expected ',' between values",
+  CloseBraceExpected: "expected ',' or '}'",
+  CloseBracketExpected: "expected ',' or ']'",
+  EndOfFileExpected: 'text after the end of the JSON',
+  InvalidCommentToken: 'a comment that is not // or /* */',
+  UnexpectedEndOfComment: 'a /* comment that never ends',
+  UnexpectedEndOfString: 'a string that never ends',
+  UnexpectedEndOfNumber: 'a number that ends too soon',
+  InvalidUnicode: 'an invalid \\u escape',
+  InvalidEscapeCharacter: 'an invalid escape in a string',
+  InvalidCharacter: 'a character not allowed in a string',
+};
+
+/** Where a zod issue's key is in the file (its property, or the value), for line:column. */
+function issueOffset(tree: Node | undefined, issue: z.core.$ZodIssue): number | null {
+  if (!tree) return null;
+  const path = issue.path.map((part) => (typeof part === 'number' ? part : String(part)));
+  // An unknown key: point at that key, not at the object holding it.
+  const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+  for (let length = path.length; length >= 0; length--) {
+    const node = findNodeAtLocation(tree, path.slice(0, length));
+    if (!node) continue;
+    if (length === path.length && keys.length > 0 && node.type === 'object') {
+      const property = node.children?.find((child) => child.children?.[0]?.value === keys[0]);
+      if (property) return property.offset;
+    }
+    return node.parent?.type === 'property' ? node.parent.offset : node.offset;
+  }
+  return null;
+}
+
+/** Turn zod issues into one line each, naming where (line:column when the text is known) and the key. */
+export function describeConfigIssues(file: string, error: z.ZodError, text?: string): string {
+  const tree = text === undefined ? undefined : parseTree(text, [], { allowTrailingComma: true });
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
+      const offset = text === undefined ? null : issueOffset(tree, issue);
+      return `${file}${offset === null || text === undefined ? '' : `:${lineColumn(text, offset)}`}: ${path}: ${issue.message}`;
+    })
+    .join('\n');
+}
+
 /**
- * Where JSON.parse stopped. V8 names the position in most messages ("… in JSON at position 7");
- * for the others ("Unexpected token 'x', "…" is not valid JSON", "Unexpected end of JSON input")
- * a small scan finds the first character that cannot be JSON.
+ * The config file's text → a checked config. JSON with line and block comments and trailing
+ * commas (jsonc-parser); a syntax error names the first problem's line and column; every other
+ * problem is one line naming its line, column and key.
  */
-function errorOffset(text: string, message: string): number {
-  const stated = /at position (\d+)/.exec(message);
-  if (stated) return Number(stated[1]);
-  return firstSyntaxError(text);
-}
-
-/** Offset of the first character where `text` stops being JSON (text.length if it ends too soon). */
-function firstSyntaxError(text: string): number {
-  let i = 0;
-  class Stop {
-    constructor(readonly at: number) {}
-  }
-  const space = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i] ?? '')) i++;
-  };
-  const expect = (char: string) => {
-    if (text[i] !== char) throw new Stop(i);
-    i++;
-  };
-  const string = () => {
-    expect('"');
-    for (;;) {
-      if (i >= text.length) throw new Stop(i);
-      const char = text[i] ?? '';
-      if (char === '"') return void i++;
-      if (char < ' ') throw new Stop(i);
-      if (char === '\\') {
-        const next = text[i + 1] ?? '';
-        if ('"\\/bfnrt'.includes(next) && next !== '') i += 2;
-        else if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
-        else throw new Stop(i + 1);
-      } else i++;
-    }
-  };
-  const value = (): void => {
-    space();
-    const char = text[i];
-    if (char === '{' || char === '[') {
-      const close = char === '{' ? '}' : ']';
-      i++;
-      space();
-      if (text[i] === close) return void i++;
-      for (;;) {
-        if (close === '}') {
-          space();
-          string();
-          space();
-          expect(':');
-        }
-        value();
-        space();
-        if (text[i] === ',') i++;
-        else return expect(close);
-      }
-    }
-    if (char === '"') return string();
-    const literal = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-    literal.lastIndex = i;
-    if (!literal.test(text)) throw new Stop(i);
-    i = literal.lastIndex;
-  };
-  try {
-    value();
-    space();
-    if (i < text.length) throw new Stop(i);
-  } catch (error) {
-    if (error instanceof Stop) return error.at;
-    throw error;
-  }
-  return text.length;
-}
-
 export function parseConfig(file: string, text: string): Config {
-  const json = stripJsonComments(text);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    // The reason without V8's position and without its quote of the file's text.
-    const reason = message
-      .replace(/,\s*(?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '')
-      .replace(/\s*in JSON at position \d+.*$/s, '')
-      .replace(/\s*\(line \d+ column \d+\)$/, '');
-    throw new InputError(`${file}:${lineColumn(json, errorOffset(json, message))}: not valid JSON (${reason})`);
+  const errors: ParseError[] = [];
+  const parsed: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (first !== undefined) {
+    throw new InputError(`${file}:${lineColumn(text, first.offset)}: not valid JSON (${SYNTAX_TEXT[printParseErrorCode(first.error)] ?? printParseErrorCode(first.error)})`);
   }
   const result = configSchema.safeParse(parsed);
-  if (!result.success) throw new InputError(describeConfigIssues(file, result.error));
+  if (!result.success) throw new InputError(describeConfigIssues(file, result.error, text));
   return result.data;
 }
 

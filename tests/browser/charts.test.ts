@@ -75,7 +75,7 @@ ${charts.map((svg) => `<figure>${svg}</figure>`).join('\n')}
 </html>
 `;
 
-describe('charts in a real browser (Debian chromium)', () => {
+describe('charts in a real browser (Chromium)', () => {
   let opened: OpenedPage;
 
   beforeAll(async () => {

@@ -1,8 +1,14 @@
 /**
- * Real-browser test harness: opens HTML in Debian's chromium (/usr/bin/chromium) through playwright-core,
- * offline, with a fresh profile, and records what went wrong on the page: console errors and warnings,
- * uncaught page errors, and every request to anything but file:, data:, blob: or about: (such requests are
- * also aborted, so a test never reaches the network). A missing browser is a test failure, never a skip.
+ * Real-browser test harness: opens HTML in Chromium through playwright-core, offline, with a fresh
+ * profile, and records what went wrong on the page: console errors and warnings, uncaught page
+ * errors, and every request to anything but file:, data:, blob: or about: (such requests are also
+ * aborted, so a test never reaches the network).
+ *
+ * The browser comes from the npm registry: @sparticuz/chromium ships a Chromium inside the package
+ * (pinned to 143.x, the last release whose engines include Node 20) and unpacks it to the temporary
+ * folder on first use (a few seconds), so `npm install && npm test` needs no root and no system
+ * package. CHROMIUM_PATH points the tests at another browser instead (e.g. /usr/bin/chromium).
+ * A missing browser is a test failure, never a skip.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -11,10 +17,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-export const CHROMIUM_MISSING = `Debian chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium`;
+/** Flags for any Chromium here: no sandbox (no root for it), nothing that reaches the closed network. */
 export const CHROMIUM_ARGS = [
-  '--headless',
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -50,10 +54,25 @@ export interface OpenedPage {
   close(): Promise<void>;
 }
 
-/** Throws the install hint when the browser is missing. */
-export function requireChromium(): string {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(CHROMIUM_MISSING);
-  return CHROMIUM_PATH;
+export interface Browser {
+  executablePath: string;
+  args: string[];
+}
+
+let found: Promise<Browser> | null = null;
+
+/** The browser to launch: CHROMIUM_PATH if set, else the Chromium inside @sparticuz/chromium (unpacked once). */
+export function findChromium(): Promise<Browser> {
+  found ??= (async () => {
+    const custom = process.env.CHROMIUM_PATH;
+    if (custom) {
+      if (!existsSync(custom)) throw new Error(`CHROMIUM_PATH=${custom}: no such file`);
+      return { executablePath: custom, args: ['--headless', ...CHROMIUM_ARGS] };
+    }
+    const { default: chromium } = await import('@sparticuz/chromium');
+    return { executablePath: await chromium.executablePath(), args: [...chromium.args, ...CHROMIUM_ARGS] };
+  })();
+  return found;
 }
 
 function isLocal(url: string): boolean {
@@ -66,7 +85,7 @@ function isLocal(url: string): boolean {
 
 /** Open a file (path or file: URL) in a fresh headless chromium. */
 export async function openHtml(file: string | URL, options: { viewport?: { width: number; height: number } } = {}): Promise<OpenedPage> {
-  const executablePath = requireChromium();
+  const browser = await findChromium();
   const profile = await mkdtemp(join(tmpdir(), 'ska-chromium-'));
   let context: BrowserContext | null = null;
   const report: PageReport = { console: [], pageErrors: [], requests: [] };
@@ -78,9 +97,9 @@ export async function openHtml(file: string | URL, options: { viewport?: { width
   };
   try {
     context = await chromium.launchPersistentContext(profile, {
-      executablePath,
+      executablePath: browser.executablePath,
       headless: true,
-      args: [...CHROMIUM_ARGS],
+      args: browser.args,
       offline: true,
       viewport: options.viewport ?? { width: 1000, height: 800 },
       locale: 'sv-SE',
@@ -114,7 +133,6 @@ export async function openHtml(file: string | URL, options: { viewport?: { width
 
 /** Write `html` to a temp file and open it (a file: page, so relative and offline rules are realistic). */
 export async function openHtmlString(html: string, options: { viewport?: { width: number; height: number } } = {}): Promise<OpenedPage> {
-  requireChromium();
   const dir = await mkdtemp(join(tmpdir(), 'ska-page-'));
   const file = join(dir, 'index.html');
   await writeFile(file, html, 'utf8');

@@ -1,5 +1,5 @@
 /**
- * The board report opened in a real browser (Debian chromium): it draws, it makes no request,
+ * The board report opened in a real browser (Chromium): it draws, it makes no request,
  * and it shows no pupil id, no name and no figure of a hidden group.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,7 +39,7 @@ function demoNames(): { pupils: string[]; teachers: string[] } {
   return { pupils: [...pupils], teachers: [...teachers] };
 }
 
-describe('report --format html in a real browser (Debian chromium)', () => {
+describe('report --format html in a real browser (Chromium)', () => {
   let opened: OpenedPage;
 
   beforeAll(async () => {

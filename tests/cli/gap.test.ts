@@ -222,8 +222,8 @@ describe('bad input: one clear line, exit 2, no stack trace', () => {
     writeFileSync(config, JSON.stringify({ columns: { student_id: 5 }, min_group: 0 }));
     const result = run([...DEMO, '--config', config]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain(`${config}: columns.student_id:`);
-    expect(result.stderr).toContain(`${config}: min_group:`);
+    expect(result.stderr).toContain(`${config}:1:13: columns.student_id:`);
+    expect(result.stderr).toContain(`${config}:1:29: min_group:`);
     expect(result.stderr).not.toMatch(/\s+at /);
   });
 

@@ -17,7 +17,7 @@ import {
   writeLongExport,
   type DemoBuild,
   type SubjectCode,
-} from '../../src/demo/generate.js';
+} from '../../scripts/demo/generate.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/demo/', import.meta.url));
 const LETTERS = ['F', 'E', 'D', 'C', 'B', 'A'];

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, parseConfig, stripJsonComments } from '../../src/config.js';
+import { loadConfig, parseConfig } from '../../src/config.js';
 import { InputError } from '../../src/errors.js';
 import { mapHeaders } from '../../src/normalise/headers.js';
 
@@ -48,40 +48,52 @@ describe('parseConfig: invalid', () => {
     expect(configError(bad).message.split('\n')).toHaveLength(4);
   });
 
-  it('every line starts with the file name', () => {
-    for (const line of configError(bad, 'my.json').message.split('\n')) expect(line.startsWith('my.json: ')).toBe(true);
+  it('every line starts with the file name and the line:column of the key', () => {
+    for (const line of configError(bad, 'my.json').message.split('\n')) expect(line).toMatch(/^my\.json:1:\d+: /);
   });
 
   it('names columns.student_id', () => {
-    expect(configError(bad).message).toMatch(/^ska\.config\.json: columns\.student_id: .*string/m);
+    expect(configError(bad).message).toMatch(/^ska\.config\.json:1:\d+: columns\.student_id: .*string/m);
   });
 
-  it('names the unknown key', () => {
-    expect(configError(bad).message).toMatch(/^ska\.config\.json: .*colums/m);
+  it('names the unknown key, at the key', () => {
+    const text = '{\n  "min_group": 5,\n  "colums": {}\n}';
+    expect(configError(text).message).toMatch(/^ska\.config\.json:3:3: \(top level\): .*colums/);
   });
 
-  it('names min_group', () => {
-    expect(configError(bad).message).toMatch(/^ska\.config\.json: min_group: /m);
+  it('names min_group, at its place in the file', () => {
+    expect(configError('{\n  // how small\n  "min_group": 0\n}').message).toMatch(/^ska\.config\.json:3:3: min_group: /);
   });
 
   it('names assessment_scale.passing when a passing label is not a label', () => {
-    expect(configError(bad).message).toContain('ska.config.json: assessment_scale.passing: every passing label must be one of labels');
+    expect(configError(bad).message).toMatch(/ska\.config\.json:1:\d+: assessment_scale\.passing: every passing label must be one of labels/);
   });
 
   it('an unknown field under columns is named', () => {
-    expect(configError(JSON.stringify({ columns: { pupil: 'Elev' } })).message).toMatch(/^ska\.config\.json: columns/m);
+    expect(configError(JSON.stringify({ columns: { pupil: 'Elev' } })).message).toMatch(/^ska\.config\.json:1:\d+: columns/m);
   });
 
   it('an unknown kind value is named with its key path', () => {
-    expect(configError(JSON.stringify({ kinds: { NP: 'exam' } })).message).toMatch(/^ska\.config\.json: kinds\.NP: /m);
+    expect(configError(JSON.stringify({ kinds: { NP: 'exam' } })).message).toMatch(/^ska\.config\.json:1:11: kinds\.NP: /m);
   });
 
   it('an unknown by dimension is named with its index', () => {
-    expect(configError(JSON.stringify({ by: ['school', 'colour'] })).message).toMatch(/^ska\.config\.json: by\.1: /m);
+    expect(configError(JSON.stringify({ by: ['school', 'colour'] })).message).toMatch(/^ska\.config\.json:1:17: by\.1: /m);
   });
 
   it('JSON that does not parse names the line and column', () => {
-    expect(configError('{ "min_group": 5 "by": [] }').message).toBe("ska.config.json:1:18: not valid JSON (Expected ',' or '}' after property value)");
+    expect(configError('{ "min_group": 5 "by": [] }').message).toBe("ska.config.json:1:18: not valid JSON (expected ',' between values)");
+  });
+
+  it('a label that looks like a personnummer is refused, at its place', () => {
+    expect(configError('{ "areas": { "090101-9899": "Norra" } }').message).toMatch(/^ska\.config\.json:1:14: areas\.090101-9899: looks like a personnummer/);
+    expect(configError('{ "files": { "a.csv": { "school": "2009-01-01-9899" } } }').message).toMatch(/files\.a\.csv\.school: looks like a personnummer/);
+  });
+
+  it('files: a pattern with values of the fields a file may have set', () => {
+    expect(parseConfig('c.json', '{ "files": { "omdomen*.csv": { "grade_level": 5, "school_year": "2023/24" } } }').files).toEqual({ 'omdomen*.csv': { grade_level: 5, school_year: '2023/24' } });
+    expect(configError('{ "files": { "a.csv": { "student_id": "x" } } }').message).toMatch(/files\.a\.csv/);
+    expect(configError('{ "files": { "a.csv": {} } }').message).toMatch(/give at least one field/);
   });
 
   it('the error is an InputError (exit code 2)', () => {
@@ -116,38 +128,29 @@ describe('loadConfig', () => {
   });
 });
 
-describe('stripJsonComments', () => {
-  it('blanks line and block comments, keeping every position and newline', () => {
-    const text = '{ // note\n  "a": 1, /* two\n lines */ "b": 2\n}';
-    const stripped = stripJsonComments(text);
-    expect(stripped).toHaveLength(text.length);
-    expect(stripped.split('\n').map((line) => line.length)).toEqual(text.split('\n').map((line) => line.length));
-    expect(JSON.parse(stripped)).toEqual({ a: 1, b: 2 });
+describe('parseConfig: comments, strings and commas (jsonc-parser)', () => {
+  it('ignores line and block comments', () => {
+    expect(parseConfig('c.json', '// top\n{ /* a */ "min_group": /* b */ 5 // c\n}')).toEqual({ min_group: 5 });
   });
 
   it('leaves strings alone: // and /* inside them, escaped quotes', () => {
-    const text = '{"url": "http://x/*y*/", "q": "say \\"//hi\\"", "b": "c:\\\\"} // end';
-    expect(JSON.parse(stripJsonComments(text))).toEqual({ url: 'http://x/*y*/', q: 'say "//hi"', b: 'c:\\' });
+    expect(parseConfig('c.json', '{ "subjects": { "http://x/*y*/": "MA", "say \\"//hi\\"": "SV", "c:\\\\": "EN" } }').subjects).toEqual({ 'http://x/*y*/': 'MA', 'say "//hi"': 'SV', 'c:\\': 'EN' });
   });
 
-  it('blanks trailing commas before } and ], also with comments between', () => {
-    expect(JSON.parse(stripJsonComments('{"a": [1, 2,], "b": {"c": 3,}, // x\n}'))).toEqual({ a: [1, 2], b: { c: 3 } });
-    expect(JSON.parse(stripJsonComments('[1, /* x */ ]'))).toEqual([1]);
+  it('accepts trailing commas before } and ], also with comments between', () => {
+    expect(parseConfig('c.json', '{"by": ["school", "subject",], "areas": {"A": "B",}, // x\n}')).toEqual({ by: ['school', 'subject'], areas: { A: 'B' } });
   });
 
-  it('keeps commas that are errors in JSON with comments too', () => {
-    expect(() => JSON.parse(stripJsonComments('[,]'))).toThrow();
-    expect(() => JSON.parse(stripJsonComments('{,}'))).toThrow();
-    expect(() => JSON.parse(stripJsonComments('[1,,]'))).toThrow();
+  it('refuses commas that are errors in JSON with comments too', () => {
+    for (const text of ['{ "by": [,] }', '{,}', '{ "by": ["school",,] }']) expect(() => parseConfig('c.json', text)).toThrow(/not valid JSON/);
   });
 
-  it('leaves an unterminated block comment for JSON.parse to report', () => {
-    expect(stripJsonComments('{} /* open')).toBe('{} /* open');
+  it('an unterminated block comment is reported', () => {
+    expect(configError('{} /* open').message).toMatch(/^ska\.config\.json:1:4: not valid JSON \(a \/\* comment that never ends\)$/);
   });
 
-  it('text without comments is unchanged', () => {
-    const text = JSON.stringify({ a: 'x', b: [1, 2] }, null, 2);
-    expect(stripJsonComments(text)).toBe(text);
+  it('text without comments is read as JSON', () => {
+    expect(parseConfig('c.json', JSON.stringify({ min_group: 3, by: ['school'] }))).toEqual({ min_group: 3, by: ['school'] });
   });
 });
 
@@ -173,14 +176,14 @@ describe('parseConfig: JSON with comments', () => {
     expect(configError(text).message).toMatch(/^ska\.config\.json:6:3: not valid JSON \(/);
   });
 
-  it('an unexpected token without a position in the V8 message still gets line:column, and the text is not quoted', () => {
+  it('an unexpected token gets line:column, and the text is not quoted', () => {
     const message = configError('{\n  "min_group": x\n}').message;
-    expect(message).toBe("ska.config.json:2:16: not valid JSON (Unexpected token 'x')");
+    expect(message).toBe('ska.config.json:2:16: not valid JSON (unexpected character)');
   });
 
   it('a file that ends too soon points at its end', () => {
     expect(configError('{\n  "min_group": 5,\n').message).toMatch(/^ska\.config\.json:3:1: not valid JSON/);
-    expect(configError('').message).toMatch(/^ska\.config\.json:1:1: not valid JSON \(Unexpected end of JSON input\)$/);
+    expect(configError('').message).toMatch(/^ska\.config\.json:1:1: not valid JSON \(expected a value\)$/);
   });
 
   it('an unterminated block comment is a syntax error at the comment', () => {
@@ -196,9 +199,9 @@ describe('parseConfig: columns as arrays, reference', () => {
   });
 
   it('an empty list or a blank header is named with its key', () => {
-    expect(configError('{ "columns": { "student_id": [] } }').message).toMatch(/^ska\.config\.json: columns\.student_id: /m);
-    expect(configError('{ "columns": { "student_id": ["Pnr", ""] } }').message).toMatch(/^ska\.config\.json: columns\.student_id\.1: /m);
-    expect(configError('{ "columns": { "student_id": ["Pnr", 3] } }').message).toMatch(/^ska\.config\.json: columns\.student_id: .*string/m);
+    expect(configError('{ "columns": { "student_id": [] } }').message).toMatch(/^ska\.config\.json:1:\d+: columns\.student_id: /m);
+    expect(configError('{ "columns": { "student_id": ["Pnr", ""] } }').message).toMatch(/^ska\.config\.json:1:\d+: columns\.student_id\.1: /m);
+    expect(configError('{ "columns": { "student_id": ["Pnr", 3] } }').message).toMatch(/^ska\.config\.json:1:\d+: columns\.student_id: .*string/m);
   });
 
   it('every header in the list maps to the field; the first in the list wins in a file that has several', () => {
@@ -216,8 +219,8 @@ describe('parseConfig: columns as arrays, reference', () => {
   it('accepts reference as a file or a list, and reference_unit', () => {
     expect(parseConfig('c.json', '{ "reference": "riket.csv", "reference_unit": "Riket" }')).toEqual({ reference: 'riket.csv', reference_unit: 'Riket' });
     expect(parseConfig('c.json', '{ "reference": ["a.csv", "b.json"] }')).toEqual({ reference: ['a.csv', 'b.json'] });
-    expect(configError('{ "reference": 5 }').message).toMatch(/^ska\.config\.json: reference: /m);
-    expect(configError('{ "reference_unit": "" }').message).toMatch(/^ska\.config\.json: reference_unit: /m);
+    expect(configError('{ "reference": 5 }').message).toMatch(/^ska\.config\.json:1:3: reference: /m);
+    expect(configError('{ "reference_unit": "" }').message).toMatch(/^ska\.config\.json:1:3: reference_unit: /m);
   });
 
   it('parseConfig leaves reference paths as written', () => {

@@ -9,15 +9,15 @@
  * be a real person's number. Names come from short lists of common Swedish names.
  *
  * CLI:
- *   node dist/demo/generate.js --out DIR [--seed N] [--years 2022/23,2023/24,2024/25] [--pupils N]
- *   node dist/demo/generate.js --scale long --out FILE.csv [--pupils 20000] [--years 5] [--seed N]
+ *   node build/scripts/demo/generate.js --out DIR [--seed N] [--years 2022/23,2023/24,2024/25] [--pupils N]
+ *   node build/scripts/demo/generate.js --scale long --out FILE.csv [--pupils 20000] [--years 5] [--seed N]
  */
 import { createWriteStream, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SUBJECT_NAMES as SWEDISH_SUBJECT_NAMES } from '../normalise/subject.js';
+import { SUBJECT_NAMES as SWEDISH_SUBJECT_NAMES } from '../../src/normalise/subject.js';
 
 // ---------------------------------------------------------------------------------------------
 // Constants
@@ -1110,13 +1110,13 @@ function renderReadme(model: Municipality, f: PatternFigures, dirty: readonly Di
   L.push('# Demo data: Exempelstad (synthetic)');
   L.push('');
   L.push('**All data in this folder is synthetic.** Exempelstad, its schools, teachers and pupils are made up by');
-  L.push('`src/demo/generate.ts` (seeded PRNG, seed ' + String(model.seed) + '). Every personnummer has a deliberately');
+  L.push('`scripts/demo/generate.ts` (seeded PRNG, seed ' + String(model.seed) + '). Every personnummer has a deliberately');
   L.push('*wrong* Luhn check digit, so none of them can be a real person\'s number. Birth dates match the grade level');
   L.push('(år N in läsår Y/Y+1 → born Y−N−6); the third serial digit is odd for boys, even for girls. Pupil and');
   L.push('teacher names come from short lists of common Swedish names; pupil names must never appear in reports.');
   L.push('');
   L.push('Regenerate (byte-identical) with `npm run build && npm run demo:generate`');
-  L.push('(`node dist/demo/generate.js --out fixtures/demo`).');
+  L.push('(`node build/scripts/demo/generate.js --out fixtures/demo`).');
   L.push('');
   L.push(`School years: ${years}. Three areas (Norra, Södra, Östra), nine schools:`);
   L.push('');
@@ -1205,7 +1205,7 @@ function renderReadme(model: Municipality, f: PatternFigures, dirty: readonly Di
   L.push('');
   L.push('## Big long-format export (benchmarks, not stored here)');
   L.push('');
-  L.push('`node dist/demo/generate.js --scale long --out FILE.csv [--pupils 20000] [--years 5] [--grade-levels 6,9]` streams one');
+  L.push('`node build/scripts/demo/generate.js --scale long --out FILE.csv [--pupils 20000] [--years 5] [--grade-levels 6,9]` streams one');
   L.push('file (`;`, UTF-8 without BOM, LF) with the header `' + LONG_HEADER + '`: Terminsbetyg in all 16 subjects');
   L.push('(default in år 6 and 9; `--grade-levels 6,7,8,9` adds år 7 and 8), Provbetyg in år 6 and 9, Bedömning (`-1/0/1/2`) in år 5.');
   L.push('About 40 pupils per grade level per school, up to six areas, the same planted patterns. The defaults give about');
