@@ -11,7 +11,6 @@ import { genderResolver } from '../normalise/ingest.js';
 import type { ResultStore } from '../normalise/store.js';
 import type { SuppressionMode } from '../analysis/suppression.js';
 import type { Dimension } from '../types.js';
-import { parseBy } from './shared.js';
 
 export interface Prepared {
   cells: ReturnType<typeof pairGradesWithTests>['cells'];
@@ -36,8 +35,8 @@ export function mergeCoverage(gap: Record<string, number>, transition: Record<st
 }
 
 /** `--by` for trend: school_year is added first; a series is every other dimension. */
-export function trendBy(value: string | undefined, fallback: readonly Dimension[]): { gapBy: Dimension[]; transitionBy: Dimension[] } {
-  const by = parseBy(value, fallback).filter((dim) => dim !== 'school_year');
+export function trendBy(given: readonly Dimension[] | undefined, fallback: readonly Dimension[]): { gapBy: Dimension[]; transitionBy: Dimension[] } {
+  const by = (given ?? fallback).filter((dim) => dim !== 'school_year');
   const gapBy: Dimension[] = ['school_year', ...by];
   const transitionBy: Dimension[] = ['school_year', ...by.filter((dim) => dim !== 'grade_level' && dim !== 'teacher')];
   return { gapBy, transitionBy };

@@ -6,7 +6,7 @@ import { divergentPairs, pairGradesWithTests } from '../analysis/pairs.js';
 import { UsageError } from '../errors.js';
 import { compareWithReference } from '../analysis/reference-compare.js';
 import { referenceSection } from '../render/reference.js';
-import { referenceParameters, resolveReferences, type ReferenceOptions } from './references.js';
+import { referenceParameters, resolveReferences } from './references.js';
 import { readEarlierRun } from '../read/earlier-run.js';
 import { GAP_COMPARE_METRICS } from '../analysis/compare.js';
 import { GAP_METRIC_LABELS } from '../render/labels.js';
@@ -18,68 +18,97 @@ import { gapRenderers, type GapFormat } from '../render/gap.js';
 import { flattenGap, GAP_FIGURE_KEYS } from '../render/gap-rows.js';
 import { DIMENSIONS } from '../types.js';
 import { renderSummary } from '../render/summary.js';
+import { z } from 'zod';
+import { defineCommand, FILES_ARGUMENT } from './command.js';
+import { formats, grouping, output, parseFailOn, parseOptions, reading, references } from './options.js';
 import {
   countSuppressed,
   checkFailOn,
   noPairs,
   comparisonFor,
   loadInputs,
-  parseFailOn,
-  parseOutputFormat,
   maskPupils,
   readingParameters,
   takeStore,
-  parseBy,
-  parseLang,
-  parsePositiveInt,
-  parseProbability,
   stderrPainter,
   stdoutPainter,
   writeDiagnostics,
   writeReport,
   inputsOf,
-  type CommonOptions,
 } from './shared.js';
 
-export interface GapCommandOptions extends CommonOptions, ReferenceOptions {
-  by?: string;
-  minGroup?: string;
-  smallGroupsOnly?: boolean;
-  alpha?: string;
-  format?: string;
-  excel?: boolean;
-  matrix?: boolean;
-  listCases?: boolean;
-  showIds?: boolean;
-  shrink?: boolean;
-  failOn?: string;
-  compareWith?: string;
-}
+const FORMATS = formats<GapFormat>(['table', 'json', 'csv'], 'table', true);
+const GROUPING = grouping(
+  `group by, comma-separated: ${DIMENSIONS.join(', ')} (default: school_year,grade_level,area,school,subject)`,
+  'groups with fewer pupils show no figures (default 10)',
+  'significance level for the comparison with the rest of the municipality (default 0.05)',
+);
+const FAIL_ON_KEYS = [...DIMENSIONS, 'level', 'n', ...GAP_FIGURE_KEYS];
+
+const schema = z
+  .object({
+    ...reading.shape,
+    ...output.shape,
+    ...GROUPING.shape,
+    ...FORMATS.shape,
+    ...references.shape,
+    matrix: z.boolean().optional().transform((value) => value === true),
+    listCases: z.boolean().optional().transform((value) => value === true),
+    showIds: z.boolean().optional().transform((value) => value === true),
+    shrink: z.boolean().optional().transform((value) => value === true),
+    failOn: z.string().optional(),
+    compareWith: z.string().optional(),
+  })
+  .transform((raw) => {
+    if (raw.showIds && !raw.listCases) throw new UsageError('--show-ids only works together with --list-cases');
+    return { ...raw, format: FORMATS.resolve(raw), failOnConditions: parseFailOn(raw.failOn, FAIL_ON_KEYS) };
+  });
+
+export type GapOptions = z.output<typeof schema>;
+
+export const gapCommand = defineCommand<GapOptions>({
+  name: 'gap',
+  description: 'teacher grades (terminsbetyg) against national test grades (provbetyg), per group',
+  argument: FILES_ARGUMENT,
+  declare: (command) =>
+    [reading, output, GROUPING, FORMATS, references].reduce(
+      (cmd, group) => group.declare(cmd),
+      command
+        .option('--matrix', 'table format: print the A–F × A–F table and the step differences under every group')
+        .option('--list-cases', 'list pupils whose grade and test grade differ by 2 steps or more (ids masked)')
+        .option('--show-ids', 'with --list-cases: show the pupil ids (personal data: handle with care)')
+        .option('--fail-on <conditions>', 'exit with code 3 when any group breaches a threshold, e.g. "share_higher>0.25" or "funnel_flag=above_99.8" (comma-separated)')
+        .option('--compare-with <file>', 'show what changed against an earlier run: the JSON of an earlier "gap --format json" run (last spring\'s)')
+        .option(
+          '--shrink',
+          'add empirical-Bayes estimates of each group\'s standardised gap (std_gap_shrunk) next to the raw ones. Caveat: shrinkage moves small schools toward the mean, so a small school\'s real difference is understated; use it to rank, never instead of the raw figures',
+        ),
+    ),
+  parse: (raw) => parseOptions(schema, raw),
+  run: runGap,
+});
 
 /** Runs the command; resolves to the exit code (3 when --fail-on is breached). */
-export async function runGap(files: string[], options: GapCommandOptions, io: Io): Promise<number> {
-  const format = parseOutputFormat<GapFormat>(options.format, options.excel === true, ['table', 'json', 'csv']);
-  const lang = parseLang(options.lang);
-  if (options.showIds && !options.listCases) throw new UsageError('--show-ids only works together with --list-cases');
-  const failOn = parseFailOn(options.failOn, [...DIMENSIONS, 'level', 'n', ...GAP_FIGURE_KEYS]);
+export async function runGap(files: string[], options: GapOptions, io: Io): Promise<number> {
+  const { format, lang, failOnConditions: failOn } = options;
   // A bad reference file is found before the exports are read.
   const { references, referenceUnit } = await resolveReferences(options);
   const reference = references.standard?.tables;
   const earlier = options.compareWith === undefined ? null : await readEarlierRun(options.compareWith, 'gap');
   const loaded = await loadInputs(files, options, io);
   const { config } = loaded;
-  const by = parseBy(options.by, config.by ?? DEFAULT_GAP_BY);
-  const minGroup = parsePositiveInt('--min-group', options.minGroup, config.min_group ?? 10);
-  const alpha = parseProbability('--alpha', options.alpha, 0.05);
+  const by = options.by ?? config.by ?? DEFAULT_GAP_BY;
+  const minGroup = options.minGroup ?? config.min_group ?? 10;
+  const alpha = options.alpha;
 
   // The store is only needed until the pupils are paired: let it go before the report is built.
   const { cells, coverage, cases } = ((store: ResultStore) => {
     const genderOf = genderResolver(store);
     const pairing = pairGradesWithTests(store, genderOf, new Set(by));
-    return { ...pairing, cases: options.listCases ? maskPupils(listCases(divergentPairs(store, genderOf)), options.showIds === true) : null };
+    return { ...pairing, cases: options.listCases ? maskPupils(listCases(divergentPairs(store, genderOf)), options.showIds) : null };
   })(takeStore(loaded));
-  const suppression = options.smallGroupsOnly === true ? 'small_groups_only' : 'full';
-  const result = analyseGap(cells, { by, minGroup, suppression, alpha, shrink: options.shrink === true, ...(reference ? { reference } : {}) });
+  const suppression = options.smallGroupsOnly ? 'small_groups_only' : 'full';
+  const result = analyseGap(cells, { by, minGroup, suppression, alpha, shrink: options.shrink, ...(reference ? { reference } : {}) });
 
   const suppressed = countSuppressed(result.groups);
   const parameters = {
@@ -88,9 +117,9 @@ export async function runGap(files: string[], options: GapCommandOptions, io: Io
     suppression,
     alpha,
     ...readingParameters(options),
-    list_cases: options.listCases === true,
-    show_ids: options.showIds === true,
-    shrink: options.shrink === true,
+    list_cases: options.listCases,
+    show_ids: options.showIds,
+    shrink: options.shrink,
     ...referenceParameters(references, referenceUnit, options.referenceProvider),
     fail_on: options.failOn ?? null,
     compare_with: options.compareWith ?? null,
@@ -103,8 +132,8 @@ export async function runGap(files: string[], options: GapCommandOptions, io: Io
   const text = gapRenderers[format](report, {
     lang,
     paint: stdoutPainter(options.output, io),
-    excel: options.excel === true,
-    matrix: options.matrix === true,
+    excel: options.excel,
+    matrix: options.matrix,
   });
   writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);
   if (coverage.paired === 0) throw noPairs();

@@ -19,20 +19,49 @@ import { fold } from '../normalise/text.js';
 import { formatCount } from '../render/format.js';
 import { DIMENSIONS } from '../types.js';
 import type { Io } from '../io.js';
-import { inputsOf, loadInputs, parsePositiveInt, takeStore, writeDiagnostics, writeReport } from './shared.js';
+import { inputsOf, loadInputs, takeStore, writeDiagnostics, writeReport } from './shared.js';
+import { z } from 'zod';
+import { defineCommand, FILES_ARGUMENT } from './command.js';
+import { parseEncoding, parseOptions, parsePositiveInt } from './options.js';
 import { writeOutput } from '../write-output.js';
 
-export interface InitOptions {
-  output?: string;
-  force?: boolean;
-  areas?: string;
-  encoding?: string;
-  quiet?: boolean;
+const schema = z.object({
+  output: z.string().optional().transform((value) => value ?? DEFAULT_OUTPUT),
+  force: z.boolean().optional().transform((value) => value === true),
+  areas: z.string().optional(),
+  encoding: z.string().optional().transform(parseEncoding),
+  quiet: z.boolean().optional().transform((value) => value === true),
   /** Repeatable: one or more reference files for `gap --reference`. */
-  reference?: string[];
-  referenceUnit?: string;
-  minGroup?: string;
-}
+  reference: z.array(z.string()).optional().transform((value) => value ?? []),
+  referenceUnit: z
+    .string()
+    .optional()
+    .transform((value) => {
+      if (value !== undefined && value.trim() === '') throw new UsageError('--reference-unit: give a unit, e.g. Riket');
+      return value;
+    }),
+  minGroup: z.string().optional().transform((value) => parsePositiveInt('--min-group', value, 10)),
+});
+
+export type InitOptions = z.output<typeof schema>;
+
+export const initCommand = defineCommand<InitOptions>({
+  name: 'init',
+  description: 'write a commented config file (ska.config.json) from what the exports hold: columns, areas, scale',
+  argument: FILES_ARGUMENT,
+  declare: (command) =>
+    command
+      .option('-o, --output <file>', 'where to write the config file, - for stdout', DEFAULT_OUTPUT)
+      .option('--force', 'overwrite the output file if it exists')
+      .option('--areas <file>', 'CSV mapping school → area (columns Skola;Skolområde), merged into "areas"')
+      .option('--encoding <name>', 'force the input encoding: utf-8, windows-1252, latin1, utf-16le (default: detected)')
+      .option('--reference <file>', 'reference file for gap --reference (Skolverket statistics or an earlier gap JSON); repeatable', (file: string, files: string[] = []) => [...files, file])
+      .option('--reference-unit <name>', 'unit in the reference file to compare with: Riket, a kommun name or code')
+      .option('--min-group <n>', 'min_group to write (default 10)')
+      .option('-q, --quiet', 'no summary on stderr'),
+  parse: (raw) => parseOptions(schema, raw),
+  run: runInit,
+});
 
 const DEFAULT_OUTPUT = 'ska.config.json';
 const collator = new Intl.Collator('sv', { numeric: true });
@@ -245,12 +274,10 @@ async function exists(path: string): Promise<boolean> {
 }
 
 export async function runInit(files: string[], options: InitOptions, io: Io): Promise<number> {
-  const output = options.output ?? DEFAULT_OUTPUT;
+  const { output, minGroup, force } = options;
   const toStdout = output === '-';
-  const minGroup = parsePositiveInt('--min-group', options.minGroup, 10);
-  const force = options.force === true;
   if (!toStdout && !force && (await exists(output))) throw new UsageError(`${output} exists; use --force to overwrite`);
-  const references = options.reference ?? [];
+  const references = options.reference;
   for (const file of references) {
     let info;
     try {
@@ -260,13 +287,8 @@ export async function runInit(files: string[], options: InitOptions, io: Io): Pr
     }
     if (!info.isFile()) throw new InputError(`${file}: --reference needs a file`);
   }
-  if (options.referenceUnit !== undefined && options.referenceUnit.trim() === '') throw new UsageError('--reference-unit: give a unit, e.g. Riket');
 
-  const loaded = await loadInputs(files, {
-    ...(options.areas !== undefined ? { areas: options.areas } : {}),
-    ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
-    ...(options.quiet !== undefined ? { quiet: options.quiet } : {}),
-  }, io);
+  const loaded = await loadInputs(files, { areas: options.areas, encoding: options.encoding, quiet: options.quiet }, io);
   const store = takeStore(loaded);
   const reports = loaded.files;
   const configName = toStdout ? DEFAULT_OUTPUT : basename(output);

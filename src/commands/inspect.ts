@@ -4,24 +4,47 @@
  * names) and every problem with its lines. What a user runs first on a new export.
  */
 import { loadConfig } from '../config.js';
-import { UsageError } from '../errors.js';
+import { z } from 'zod';
+import { defineCommand, FILES_ARGUMENT } from './command.js';
+import { formats, output, parseOptions, reading } from './options.js';
 import { describeFile } from '../meta.js';
 import { readExports } from '../normalise/ingest.js';
 import { KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NONE, type ResultStore } from '../normalise/store.js';
-import { parseSchoolYears, schoolYearLabel } from '../normalise/school-year.js';
+import { schoolYearLabel } from '../normalise/school-year.js';
 import { hasValidCheckDigit } from '../normalise/pupil-id.js';
 import { mergeAreas, readAreaMapping } from '../normalise/areas.js';
 import { resolveInputs } from '../read/inputs.js';
-import { sortInputs, stdoutPainter, parseEncoding, parseLang, writeReport, inputsOf, type CommonOptions } from './shared.js';
+import { sortInputs, stdoutPainter, writeReport, inputsOf } from './shared.js';
 import { renderInspect, type FailedFile, type InspectedFile } from '../render/inspect.js';
 import { InputError } from '../errors.js';
 import type { Io } from '../io.js';
 
-export interface InspectCommandOptions extends CommonOptions {
-  format?: string;
-  /** Show rejected values as they are, names and ids included (personal data: handle with care). */
-  rawValues?: boolean;
-}
+const FORMATS = formats<'table' | 'json'>(['table', 'json'], 'table', false);
+
+const schema = z
+  .object({
+    ...reading.shape,
+    ...output.shape,
+    ...FORMATS.shape,
+    /** Show rejected values as they are, names and ids included (personal data: handle with care). */
+    rawValues: z.boolean().optional().transform((value) => value === true),
+  })
+  .transform((raw) => ({ ...raw, format: FORMATS.resolve(raw) }));
+
+export type InspectOptions = z.output<typeof schema>;
+
+export const inspectCommand = defineCommand<InspectOptions>({
+  name: 'inspect',
+  description: 'what the tool sees in each export: encoding, delimiter, columns, values, problems',
+  argument: FILES_ARGUMENT,
+  declare: (command) =>
+    [reading, output, FORMATS].reduce(
+      (cmd, group) => group.declare(cmd),
+      command.option('--raw-values', 'show rejected values as they are, names and ids included (personal data: handle with care)'),
+    ),
+  parse: (raw) => parseOptions(schema, raw),
+  run: runInspect,
+});
 
 
 /** Normalised values per dimension, counted over every value kept (from the store's arrays). */
@@ -73,13 +96,9 @@ function countInvalidCheckDigits(store: ResultStore): number {
   return invalid;
 }
 
-export async function runInspect(files: string[], options: InspectCommandOptions, io: Io): Promise<number> {
-  const format = options.format ?? 'table';
-  if (format !== 'table' && format !== 'json') throw new UsageError(`--format: use table or json, not "${format}"`);
-  const lang = parseLang(options.lang);
+export async function runInspect(files: string[], options: InspectOptions, io: Io): Promise<number> {
+  const { format, lang, encoding, schoolYears } = options;
   const config = await loadConfig(options.config);
-  const encoding = parseEncoding(options.encoding);
-  const schoolYears = options.schoolYears === undefined ? undefined : parseSchoolYears(options.schoolYears);
   const { exports, areasFiles, notes } = await sortInputs(files, options, config, encoding, io, { allowNone: true });
   let fromFile: Map<string, string> | null = null;
   if (options.areas !== undefined) {
@@ -99,7 +118,7 @@ export async function runInspect(files: string[], options: InspectCommandOptions
         ...(schoolYears ? { schoolYears } : {}),
         config,
         areas,
-        rawValues: options.rawValues === true,
+        rawValues: options.rawValues,
         allowUnusable: true,
       });
     } catch (error) {
@@ -131,8 +150,8 @@ export async function runInspect(files: string[], options: InspectCommandOptions
   }
   const text =
     format === 'json'
-      ? `${JSON.stringify({ files: inspected, failed, not_read: notes, raw_values: options.rawValues === true }, null, 2)}\n`
-      : renderInspect(inspected, failed, notes, { lang, paint: stdoutPainter(options.output, io), rawValues: options.rawValues === true });
+      ? `${JSON.stringify({ files: inspected, failed, not_read: notes, raw_values: options.rawValues }, null, 2)}\n`
+      : renderInspect(inspected, failed, notes, { lang, paint: stdoutPainter(options.output, io), rawValues: options.rawValues });
   await writeReport(text, options.output, io, inputsOf(inspected, options));
   // Everything was reported; a file that cannot be used still makes the run fail, for scripts.
   return failed.length > 0 || inspected.some((file) => file.unusable) ? 2 : 0;

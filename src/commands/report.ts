@@ -3,7 +3,10 @@
  * go, as a report for the board (nämnd) and principals, in Swedish.
  */
 import { DEFAULT_GAP_BY } from '../analysis/gap.js';
-import { UsageError } from '../errors.js';
+import { Option } from 'commander';
+import { z } from 'zod';
+import { defineCommand, FILES_ARGUMENT } from './command.js';
+import { formats, grouping, linking, outputSwedish, parseLink, parseOptions, reading, references, streak } from './options.js';
 import { buildMeta } from '../meta.js';
 import type { Io } from '../io.js';
 import type { ResultStore } from '../normalise/store.js';
@@ -13,38 +16,52 @@ import { renderReportMarkdown } from '../render/report-md.js';
 import { renderSummary } from '../render/summary.js';
 import type { Dimension } from '../types.js';
 import { analyseCycle, cycleParameters, mergeCoverage, prepare } from './analyses.js';
-import { countSuppressed, loadInputs, parsePositiveInt, parseProbability, readingParameters, stderrPainter, takeStore, writeDiagnostics, writeReport, inputsOf, type CommonOptions } from './shared.js';
+import { countSuppressed, loadInputs, readingParameters, stderrPainter, takeStore, writeDiagnostics, writeReport, inputsOf } from './shared.js';
 import { noFigures } from './shared.js';
-import { linkOptions, type LinkCommandOptions } from './transition.js';
-import { referenceParameters, resolveReferences, type ReferenceOptions } from './references.js';
+import { referenceParameters, resolveReferences } from './references.js';
 import { compareWithReference } from '../analysis/reference-compare.js';
 import { referenceAttribution, referenceDocSection } from '../render/reference.js';
-
-export interface ReportCommandOptions extends CommonOptions, LinkCommandOptions, ReferenceOptions {
-  format?: string;
-  title?: string;
-  minGroup?: string;
-  smallGroupsOnly?: boolean;
-  alpha?: string;
-  streak?: string;
-}
 
 /** The report follows schools within areas; transition is counted per år 6 school year. */
 const TRANSITION_BY: readonly Dimension[] = ['school_year', 'area', 'school', 'subject'];
 
-export async function runReport(files: string[], options: ReportCommandOptions, io: Io): Promise<number> {
-  const format = options.format ?? 'html';
-  if (format !== 'html' && format !== 'md') throw new UsageError(`--format: use html or md, not "${format}"`);
-  const link = linkOptions(options);
+const FORMATS = formats<'html' | 'md'>(['html', 'md'], 'html', false);
+const GROUPING = grouping(null, 'groups with fewer pupils show no figures (default 10)', 'significance level (default 0.05)');
+const LINKING = linking('transition: ');
+
+const schema = z
+  .object({ ...reading.shape, ...outputSwedish.shape, ...GROUPING.shape, ...streak.shape, ...LINKING.shape, ...references.shape, ...FORMATS.shape, title: z.string().optional() })
+  .transform((raw) => ({ ...raw, format: FORMATS.resolve(raw), link: parseLink(raw), lang: 'sv' as const }));
+
+export type ReportOptions = z.output<typeof schema>;
+
+export const reportCommand = defineCommand<ReportOptions>({
+  name: 'report',
+  description: 'gap, transition and trend in one report for the board: self-contained HTML (charts, tables, appendix) or Markdown, in Swedish',
+  argument: FILES_ARGUMENT,
+  // The report is written in Swedish only: --lang is not offered.
+  declare: (command) =>
+    [reading, outputSwedish, GROUPING, streak, LINKING, references].reduce(
+      (cmd, group) => group.declare(cmd),
+      command
+        .addOption(new Option('--format <format>', 'html (one self-contained file) or md (tables for pasting into documents)').choices(['html', 'md']).default('html'))
+        .option('--title <text>', 'the report\'s title (default "Betyg och nationella prov")'),
+    ),
+  parse: (raw) => parseOptions(schema, raw),
+  run: runReport,
+});
+
+export async function runReport(files: string[], options: ReportOptions, io: Io): Promise<number> {
+  const { format, link } = options;
   const { references, referenceUnit } = await resolveReferences(options);
   const loaded = await loadInputs(files, options, io);
   const { config } = loaded;
-  const minGroup = parsePositiveInt('--min-group', options.minGroup, config.min_group ?? 10);
-  const alpha = parseProbability('--alpha', options.alpha, 0.05);
-  const minStreak = parsePositiveInt('--streak', options.streak, 3);
+  const minGroup = options.minGroup ?? config.min_group ?? 10;
+  const alpha = options.alpha;
+  const minStreak = options.streak;
 
   const standard = references.standard?.tables;
-  const settings = { gapBy: DEFAULT_GAP_BY, transitionBy: TRANSITION_BY, minGroup, suppression: options.smallGroupsOnly === true ? ('small_groups_only' as const) : ('full' as const), alpha, minStreak, ...(standard ? { standard } : {}) };
+  const settings = { gapBy: DEFAULT_GAP_BY, transitionBy: TRANSITION_BY, minGroup, suppression: options.smallGroupsOnly ? ('small_groups_only' as const) : ('full' as const), alpha, minStreak, ...(standard ? { standard } : {}) };
   const prepared = ((store: ResultStore) => prepare(store, link))(takeStore(loaded));
   const { gap, transition, trend } = analyseCycle(prepared, settings);
   const parameters = {

@@ -3,14 +3,14 @@
  * last (write the report to stdout or --output, the accounting to stderr).
  */
 import type { SuppressionReason } from '../analysis/suppression.js';
-import { findBreaches, parseConditions, type Condition } from '../analysis/thresholds.js';
+import { findBreaches, type Condition } from '../analysis/thresholds.js';
 import { loadConfig, type Config } from '../config.js';
 import { InputError, NoFiguresError, UsageError } from '../errors.js';
 import { readExports, type FileReport } from '../normalise/ingest.js';
-import { parseSchoolYears } from '../normalise/school-year.js';
+import type { SchoolYearSelection } from '../normalise/school-year.js';
 import type { ResultStore } from '../normalise/store.js';
 import { mergeAreas, readAreaMapping } from '../normalise/areas.js';
-import { ENCODING_NAMES, type Encoding } from '../read/decode.js';
+import type { Encoding } from '../read/decode.js';
 import { resolveInputFiles, resolveInputs, type InputSource } from '../read/inputs.js';
 import { notAnExport, sortSources, type InputNote } from '../normalise/sources.js';
 import { configConstantFields } from '../normalise/ingest.js';
@@ -27,15 +27,17 @@ import { DIMENSIONS, type Dimension } from '../types.js';
 import { writeTo, type Io } from '../io.js';
 import { isStdout, writeOutput } from '../write-output.js';
 
+/** The reading and output options every analysis command has, parsed (see options.ts). */
 export interface CommonOptions {
-  config?: string;
-  areas?: string;
-  encoding?: string;
-  lang?: string;
-  output?: string;
-  quiet?: boolean;
-  /** --school-years: e.g. "2023/24", "2022/23-2023/24", "..2023/24". */
-  schoolYears?: string;
+  config?: string | undefined;
+  areas?: string | undefined;
+  encoding?: Encoding | undefined;
+  lang: Lang;
+  /** undefined: stdout (also for `-o -`). */
+  output?: string | undefined;
+  quiet: boolean;
+  /** --school-years, parsed. */
+  schoolYears?: SchoolYearSelection | undefined;
 }
 
 export interface Loaded {
@@ -45,42 +47,6 @@ export interface Loaded {
   store: ResultStore | null;
   /** Inputs not read as exports (other files in the folders, areas files, earlier reports). */
   notes: InputNote[];
-}
-
-export function parseEncoding(value: string | undefined): Encoding | undefined {
-  if (value === undefined) return undefined;
-  const encoding = ENCODING_NAMES[value.toLowerCase()];
-  if (!encoding) throw new UsageError(`--encoding: unknown encoding "${value}" (use utf-8, windows-1252, latin1 or utf-16le)`);
-  return encoding;
-}
-
-export function parseLang(value: string | undefined): Lang {
-  if (value === undefined || value === 'sv') return 'sv';
-  if (value === 'en') return 'en';
-  throw new UsageError(`--lang: use sv or en, not "${value}"`);
-}
-
-export function parseBy(value: string | undefined, fallback: readonly Dimension[]): Dimension[] {
-  if (value === undefined) return [...fallback];
-  const dims = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
-  const known = new Set<string>(DIMENSIONS);
-  const bad = dims.filter((dim) => !known.has(dim));
-  if (bad.length > 0 || dims.length === 0) throw new UsageError(`--by: unknown dimension ${bad.join(', ') || '(none)'}; choose from ${DIMENSIONS.join(', ')}`);
-  return DIMENSIONS.filter((dim) => dims.includes(dim)).sort((a, b) => dims.indexOf(a) - dims.indexOf(b));
-}
-
-export function parsePositiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new UsageError(`${name}: expected a whole number of at least 1, got "${value}"`);
-  return number;
-}
-
-export function parseProbability(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const number = Number(value.replace(',', '.'));
-  if (!(number > 0 && number < 1)) throw new UsageError(`${name}: expected a number between 0 and 1, got "${value}"`);
-  return number;
 }
 
 /** Two paths name the same file (following symlinks); false when either cannot be found. */
@@ -102,7 +68,7 @@ async function sameFile(a: string, b: string): Promise<boolean> {
  */
 export async function sortInputs(
   files: readonly string[],
-  options: CommonOptions,
+  options: { areas?: string | undefined },
   config: Config,
   encoding: Encoding | undefined,
   io: Io,
@@ -136,10 +102,10 @@ export async function sortInputs(
   return { exports, areasFiles, notes };
 }
 
-export async function loadInputs(files: readonly string[], options: CommonOptions, io: Io): Promise<Loaded> {
-  const schoolYears = options.schoolYears === undefined ? undefined : parseSchoolYears(options.schoolYears);
+export async function loadInputs(files: readonly string[], options: Omit<CommonOptions, 'lang'> & { lang?: Lang }, io: Io): Promise<Loaded> {
+  const schoolYears = options.schoolYears;
   const config = await loadConfig(options.config);
-  const encoding = parseEncoding(options.encoding);
+  const encoding = options.encoding;
   const { exports, areasFiles, notes } = await sortInputs(files, options, config, encoding, io);
   let fromFile: Map<string, string> | null = null;
   if (options.areas !== undefined) {
@@ -165,7 +131,7 @@ export async function loadInputs(files: readonly string[], options: CommonOption
   const outside = read.files.flatMap((file) => [...file.ledger.outsideYears.keys()]);
   if (accepted === 0 && outside.length > 0 && schoolYears) {
     const held = [...new Set(outside)].sort().join(', ');
-    throw new NoFiguresError(`no figures: no row is in --school-years ${options.schoolYears ?? ''} (the exports hold ${held}); choose school years the exports hold`);
+    throw new NoFiguresError(`no figures: no row is in --school-years ${schoolYears.label} (the exports hold ${held}); choose school years the exports hold`);
   }
   return { config, files: read.files, store: read.store, notes };
 }
@@ -196,7 +162,7 @@ function mergeAreaFiles(a: Map<string, string>, b: Map<string, string>, file: st
 }
 
 /** -o into a folder of exports: say that the next run will not read the report as an export. */
-async function noteOutputInInputFolder(files: readonly string[], options: CommonOptions, io: Io): Promise<void> {
+async function noteOutputInInputFolder(files: readonly string[], options: { output?: string | undefined; quiet: boolean; lang?: Lang }, io: Io): Promise<void> {
   const output = options.output;
   if (output === undefined || output === '-' || options.quiet) return;
   for (const file of files) {
@@ -204,35 +170,12 @@ async function noteOutputInInputFolder(files: readonly string[], options: Common
     const info = await stat(file).catch(() => null);
     if (info?.isDirectory() && (await sameFile(dirname(resolve(output)), file))) {
       io.stderr.write(
-        parseLangQuiet(options.lang) === 'en'
+        options.lang === 'en'
           ? `ska-analyze: the report is written into ${file}, a folder of exports; later runs recognise it as ska-analyze's own output and skip it\n`
           : `ska-analyze: rapporten skrivs i ${file}, en mapp med exporter; senare körningar känner igen den som ska-analyzes egen utdata och hoppar över den\n`,
       );
       return;
     }
-  }
-}
-
-function parseLangQuiet(value: string | undefined): Lang {
-  return value === 'en' ? 'en' : 'sv';
-}
-
-/** --format and --excel: --excel means CSV and cannot be combined with another --format. */
-export function parseOutputFormat<F extends string>(value: string | undefined, excel: boolean, formats: readonly F[]): F {
-  if (excel && value !== undefined && value !== 'csv') throw new UsageError(`--excel writes CSV; it cannot be combined with --format ${value}`);
-  const text = value ?? (excel ? 'csv' : 'table');
-  const format = formats.find((candidate) => candidate === text);
-  if (!format) throw new UsageError(`--format: use ${formats.join(', ')}, not "${text}"`);
-  return format;
-}
-
-/** Parse --fail-on before any file is read. */
-export function parseFailOn(text: string | undefined, keys: readonly string[]): Condition[] | null {
-  if (text === undefined) return null;
-  try {
-    return parseConditions(text, keys);
-  } catch (error) {
-    throw new UsageError(`--fail-on: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -273,7 +216,7 @@ export function readingParameters(options: CommonOptions): { encoding: string; c
     config: options.config ?? null,
     areas: options.areas ?? null,
     // The canonical form ("2022/23..2023/24"), so VT24 and 2023/24 record the same selection.
-    school_years: options.schoolYears === undefined ? null : parseSchoolYears(options.schoolYears).label,
+    school_years: options.schoolYears?.label ?? null,
   };
 }
 
@@ -312,10 +255,13 @@ export async function writeReport(text: string | Iterable<string>, output: strin
 }
 
 /** The files a command read, for writeReport: the exports (and reference files) read, and the file options. */
-export function inputsOf(read: readonly { file: string }[], options: { config?: string; areas?: string; reference?: string | string[]; compareWith?: string }): string[] {
+export function inputsOf(
+  read: readonly { file: string; path?: string | null | undefined }[],
+  options: { config?: string | undefined; areas?: string | undefined; reference?: string | string[] | undefined; compareWith?: string | undefined },
+): string[] {
   const references = typeof options.reference === 'string' ? [options.reference] : (options.reference ?? []);
   const named = [options.config, options.areas, options.compareWith, ...references].filter((file): file is string => file !== undefined);
-  return [...read.map((r) => r.file), ...named];
+  return [...read.map((r) => r.path ?? r.file), ...named];
 }
 
 export function writeDiagnostics(text: string, quiet: boolean | undefined, io: Io): void {

@@ -1,7 +1,10 @@
 /**
  * `ska-analyze transition FILES…`: år 5 assessments against the same pupils' år 6 results.
  */
-import { analyseTransition, DEFAULT_TRANSITION_BY, linkTransition, listTransitionCases, transitionCohorts, type LinkOptions, type SideKind } from '../analysis/transition.js';
+import { analyseTransition, DEFAULT_TRANSITION_BY, linkTransition, listTransitionCases, transitionCohorts } from '../analysis/transition.js';
+import { z } from 'zod';
+import { defineCommand, FILES_ARGUMENT } from './command.js';
+import { formats, grouping, linking, output, parseFailOn, parseLink, parseOptions, reading } from './options.js';
 import { UsageError } from '../errors.js';
 import { buildMeta } from '../meta.js';
 import type { Io } from '../io.js';
@@ -14,91 +17,69 @@ import { readEarlierRun } from '../read/earlier-run.js';
 import { linkParameters } from './analyses.js';
 import { TRANSITION_COMPARE_METRICS } from '../analysis/compare.js';
 import { TRANSITION_METRIC_LABELS } from '../render/labels.js';
-import { noLinks, checkFailOn, comparisonFor, countSuppressed, parseOutputFormat, loadInputs, parseFailOn, maskPupils, readingParameters, takeStore, parseBy, parseLang, parsePositiveInt, parseProbability, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, inputsOf, type CommonOptions } from './shared.js';
+import { noLinks, checkFailOn, comparisonFor, countSuppressed, loadInputs, maskPupils, readingParameters, takeStore, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, inputsOf } from './shared.js';
 
-/** The options that say which results are linked (transition, trend, report). */
-export interface LinkCommandOptions {
-  from?: string;
-  to?: string;
-  fromKind?: string;
-  toKind?: string;
-  attributeTo?: string;
-}
+const FORMATS = formats<TransitionFormat>(['table', 'json', 'csv'], 'table', true);
+const GROUPING = grouping(
+  `group by, comma-separated: ${DIMENSIONS.filter((d) => d !== 'teacher').join(', ')} (default: area,school,subject)`,
+  'groups with fewer linked pupils show no figures (default 10)',
+  'significance level for the verdicts strict / generous (default 0.05)',
+);
+const LINKING = linking('');
+const FAIL_ON_KEYS = [...DIMENSIONS, 'level', 'n', ...TRANSITION_FIGURE_KEYS];
 
-export interface TransitionCommandOptions extends CommonOptions, LinkCommandOptions {
-  by?: string;
-  minGroup?: string;
-  smallGroupsOnly?: boolean;
-  alpha?: string;
-  format?: string;
-  excel?: boolean;
-  listCases?: boolean;
-  showIds?: boolean;
-  failOn?: string;
-  compareWith?: string;
-}
+const schema = z
+  .object({
+    ...reading.shape,
+    ...output.shape,
+    ...GROUPING.shape,
+    ...FORMATS.shape,
+    ...LINKING.shape,
+    listCases: z.boolean().optional().transform((value) => value === true),
+    showIds: z.boolean().optional().transform((value) => value === true),
+    failOn: z.string().optional(),
+    compareWith: z.string().optional(),
+  })
+  .transform((raw) => {
+    if (raw.showIds && !raw.listCases) throw new UsageError('--show-ids only works together with --list-cases');
+    if (raw.by?.includes('teacher')) throw new UsageError('--by teacher is not available for transition (år 5 assessments have no grading teacher)');
+    return { ...raw, format: FORMATS.resolve(raw), link: parseLink(raw), failOnConditions: parseFailOn(raw.failOn, FAIL_ON_KEYS) };
+  });
 
-const KINDS: Readonly<Record<string, SideKind>> = {
-  assessment: 'assessment',
-  bedomning: 'assessment',
-  'bedömning': 'assessment',
-  omdome: 'assessment',
-  'omdöme': 'assessment',
-  grade: 'grade',
-  betyg: 'grade',
-  test: 'test',
-  provbetyg: 'test',
-  np: 'test',
-};
+export type TransitionOptions = z.output<typeof schema>;
 
-function parseKind(name: string, value: string | undefined, fallback: SideKind): SideKind {
-  if (value === undefined) return fallback;
-  const kind = KINDS[value.toLowerCase()];
-  if (!kind) throw new UsageError(`${name}: use assessment, grade or test, not "${value}"`);
-  return kind;
-}
-
-function parseLevel(name: string, value: string | undefined, fallback: number): number {
-  const level = parsePositiveInt(name, value, fallback);
-  if (level > 9) throw new UsageError(`${name}: a grade level is 1–9, not ${level}`);
-  return level;
-}
-
-/** --from, --to, --from-kind, --to-kind and --attribute-to, checked. */
-export function linkOptions(options: LinkCommandOptions): LinkOptions {
-  const fromLevel = parseLevel('--from', options.from, 5);
-  const toLevel = parseLevel('--to', options.to, 6);
-  if (toLevel <= fromLevel) throw new UsageError(`--to (${toLevel}) must be a later grade level than --from (${fromLevel})`);
-  const fromKind = parseKind('--from-kind', options.fromKind, fromLevel <= 5 ? 'assessment' : 'grade');
-  const toKind = parseKind('--to-kind', options.toKind, 'test');
-  const attributeTo = options.attributeTo ?? 'from';
-  if (attributeTo !== 'from' && attributeTo !== 'to') throw new UsageError(`--attribute-to: use from or to, not "${attributeTo}"`);
-
-  return { fromLevel, toLevel, fromKind, toKind, attributeTo };
-}
+export const transitionCommand = defineCommand<TransitionOptions>({
+  name: 'transition',
+  description: 'år 5 assessments (omdömen) against the same pupils\' år 6 national tests, per area and school',
+  argument: FILES_ARGUMENT,
+  declare: (command) =>
+    [reading, output, LINKING, GROUPING, FORMATS].reduce(
+      (cmd, group) => group.declare(cmd),
+      command
+        .option('--list-cases', 'list linked pupils whose pass/fail changed between the years (ids masked)')
+        .option('--show-ids', 'with --list-cases: show the pupil ids (personal data: handle with care)')
+        .option('--fail-on <conditions>', 'exit with code 3 when any group breaches a threshold, e.g. "verdict=strict" or "diff_pp<-0.1" (comma-separated)')
+        .option('--compare-with <file>', 'show what changed against an earlier run: the JSON of an earlier "transition --format json" run'),
+    ),
+  parse: (raw) => parseOptions(schema, raw),
+  run: runTransition,
+});
 
 /** Runs the command; resolves to the exit code (3 when --fail-on is breached). */
-export async function runTransition(files: string[], options: TransitionCommandOptions, io: Io): Promise<number> {
-  const excel = options.excel === true;
-  const format = parseOutputFormat<TransitionFormat>(options.format, excel, ['table', 'json', 'csv']);
-  const lang = parseLang(options.lang);
-  if (options.showIds && !options.listCases) throw new UsageError('--show-ids only works together with --list-cases');
-  const link = linkOptions(options);
-
-  const failOn = parseFailOn(options.failOn, [...DIMENSIONS, 'level', 'n', ...TRANSITION_FIGURE_KEYS]);
+export async function runTransition(files: string[], options: TransitionOptions, io: Io): Promise<number> {
+  const { format, lang, link, excel, failOnConditions: failOn } = options;
   const earlier = options.compareWith === undefined ? null : await readEarlierRun(options.compareWith, 'transition');
   const loaded = await loadInputs(files, options, io);
   const { config } = loaded;
-  const by = parseBy(options.by, DEFAULT_TRANSITION_BY);
-  if (by.includes('teacher')) throw new UsageError('--by teacher is not available for transition (år 5 assessments have no grading teacher)');
-  const minGroup = parsePositiveInt('--min-group', options.minGroup, config.min_group ?? 10);
-  const alpha = parseProbability('--alpha', options.alpha, 0.05);
+  const by = options.by ?? DEFAULT_TRANSITION_BY;
+  const minGroup = options.minGroup ?? config.min_group ?? 10;
+  const alpha = options.alpha;
 
   // The store is only needed until the pupils are linked: let it go before the report is built.
   const { records, coverage } = ((store: ResultStore) => linkTransition(store, link, genderResolver(store)))(takeStore(loaded));
-  const suppression = options.smallGroupsOnly === true ? 'small_groups_only' : 'full';
+  const suppression = options.smallGroupsOnly ? 'small_groups_only' : 'full';
   const result = analyseTransition(records, { by, minGroup, suppression, alpha });
-  const cases = options.listCases ? maskPupils(listTransitionCases(records), options.showIds === true) : null;
+  const cases = options.listCases ? maskPupils(listTransitionCases(records), options.showIds) : null;
   const suppressed = countSuppressed(result.groups);
   const parameters = {
     ...linkParameters(link),
@@ -107,8 +88,8 @@ export async function runTransition(files: string[], options: TransitionCommandO
     suppression,
     alpha,
     ...readingParameters(options),
-    list_cases: options.listCases === true,
-    show_ids: options.showIds === true,
+    list_cases: options.listCases,
+    show_ids: options.showIds,
     fail_on: options.failOn ?? null,
     compare_with: options.compareWith ?? null,
   };

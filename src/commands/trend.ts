@@ -9,22 +9,12 @@ import type { ResultStore } from '../normalise/store.js';
 import { renderSummary } from '../render/summary.js';
 import { flattenTrend, trendRenderers, type TrendFormat } from '../render/trend.js';
 import { DIMENSIONS, type Dimension } from '../types.js';
-import { parseOutputFormat } from './shared.js';
 import { noFigures } from './shared.js';
 import { analyseCycle, cycleParameters, mergeCoverage, prepare, trendBy } from './analyses.js';
-import { checkFailOn, countSuppressed, loadInputs, parseFailOn, parseLang, parsePositiveInt, parseProbability, readingParameters, stderrPainter, stdoutPainter, takeStore, writeDiagnostics, writeReport, inputsOf, type CommonOptions } from './shared.js';
-import { linkOptions, type LinkCommandOptions } from './transition.js';
-
-export interface TrendCommandOptions extends CommonOptions, LinkCommandOptions {
-  by?: string;
-  minGroup?: string;
-  smallGroupsOnly?: boolean;
-  alpha?: string;
-  streak?: string;
-  format?: string;
-  excel?: boolean;
-  failOn?: string;
-}
+import { checkFailOn, countSuppressed, loadInputs, readingParameters, stderrPainter, stdoutPainter, takeStore, writeDiagnostics, writeReport, inputsOf } from './shared.js';
+import { z } from 'zod';
+import { defineCommand } from './command.js';
+import { formats, grouping, linking, output, parseFailOn, parseLink, parseOptions, reading, streak } from './options.js';
 
 /** Keys --fail-on may name: those of the flat trend rows. */
 function trendKeys(): string[] {
@@ -40,20 +30,43 @@ function trendKeys(): string[] {
   return [...DIMENSIONS, 'analysis', 'level', 'n', 'direction', 'relative', 'streak', 'streak_direction', 'streak_relative', 'streak_relative_direction', ...perMetric];
 }
 
-export async function runTrend(files: string[], options: TrendCommandOptions, io: Io): Promise<number> {
-  const excel = options.excel === true;
-  const format = parseOutputFormat<TrendFormat>(options.format, excel, ['table', 'json', 'csv']);
-  const lang = parseLang(options.lang);
-  const link = linkOptions(options);
-  const failOn = parseFailOn(options.failOn, trendKeys());
+const FORMATS = formats<TrendFormat>(['table', 'json', 'csv'], 'table', true);
+const GROUPING = grouping(
+  `one series per group of these (school_year is added): ${DIMENSIONS.filter((d) => d !== 'school_year').join(', ')} (default: grade_level,area,school,subject)`,
+  'groups with fewer pupils in a year show no figures that year (default 10)',
+  'significance level for the transition verdicts (default 0.05)',
+);
+const LINKING = linking('transition: ');
+
+const schema = z
+  .object({ ...reading.shape, ...output.shape, ...GROUPING.shape, ...streak.shape, ...LINKING.shape, ...FORMATS.shape, failOn: z.string().optional() })
+  .transform((raw) => ({ ...raw, format: FORMATS.resolve(raw), link: parseLink(raw), failOnConditions: parseFailOn(raw.failOn, trendKeys()) }));
+
+export type TrendOptions = z.output<typeof schema>;
+
+export const trendCommand = defineCommand<TrendOptions>({
+  name: 'trend',
+  description: 'gap and transition figures per school year for each group: change since last year and over the period, same-direction streaks',
+  argument: ['<files...>', 'exports (CSV) covering several school years, folders of them, or - for stdin'],
+  declare: (command) =>
+    [reading, output, GROUPING, streak, LINKING, FORMATS].reduce(
+      (cmd, group) => group.declare(cmd),
+      command.option('--fail-on <conditions>', 'exit with code 3 when a group breaches a threshold in the latest school year, e.g. "streak_relative>=3" (a school above or below the municipality three springs running)'),
+    ),
+  parse: (raw) => parseOptions(schema, raw),
+  run: runTrend,
+});
+
+export async function runTrend(files: string[], options: TrendOptions, io: Io): Promise<number> {
+  const { format, lang, link, excel, failOnConditions: failOn } = options;
   const loaded = await loadInputs(files, options, io);
   const { config } = loaded;
   const { gapBy, transitionBy } = trendBy(options.by, config.by ?? DEFAULT_TREND_BY);
-  const minGroup = parsePositiveInt('--min-group', options.minGroup, config.min_group ?? 10);
-  const alpha = parseProbability('--alpha', options.alpha, 0.05);
-  const minStreak = parsePositiveInt('--streak', options.streak, 3);
+  const minGroup = options.minGroup ?? config.min_group ?? 10;
+  const alpha = options.alpha;
+  const minStreak = options.streak;
 
-  const settings = { gapBy, transitionBy, minGroup, suppression: options.smallGroupsOnly === true ? ('small_groups_only' as const) : ('full' as const), alpha, minStreak };
+  const settings = { gapBy, transitionBy, minGroup, suppression: options.smallGroupsOnly ? ('small_groups_only' as const) : ('full' as const), alpha, minStreak };
   const prepared = ((store: ResultStore) => prepare(store, link))(takeStore(loaded));
   const { gap, transition, trend: result } = analyseCycle(prepared, settings);
   const parameters = { ...cycleParameters(settings, link), ...readingParameters(options), fail_on: options.failOn ?? null };

@@ -1,0 +1,241 @@
+/**
+ * Options, declared once and parsed once. Each group is what several commands share (reading,
+ * grouping, the år 5 → 6 link, reference figures, --fail-on): it declares its flags on a commander
+ * command and gives the zod shape that turns commander's raw values (strings, booleans, lists)
+ * into typed values, with the one-line messages a user sees (exit 2). A command's own schema is
+ * its groups' shapes and its own flags; `parseOptions` runs it, so a command receives typed
+ * options and never parses a flag itself.
+ */
+import { Option, type Command } from 'commander';
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import type { LinkOptions, SideKind } from '../analysis/transition.js';
+import type { Condition } from '../analysis/thresholds.js';
+import { parseConditions } from '../analysis/thresholds.js';
+import { parseSchoolYears } from '../normalise/school-year.js';
+import { ENCODING_NAMES, type Encoding } from '../read/decode.js';
+import type { Lang } from '../render/format.js';
+import { DIMENSIONS, type Dimension } from '../types.js';
+
+// ---------------------------------------------------------------------------------------------
+// Value parsers (the messages are part of the interface: tests and the README quote them)
+
+export function parseEncoding(value: string | undefined): Encoding | undefined {
+  if (value === undefined) return undefined;
+  const encoding = ENCODING_NAMES[value.toLowerCase()];
+  if (!encoding) throw new UsageError(`--encoding: unknown encoding "${value}" (use utf-8, windows-1252, latin1 or utf-16le)`);
+  return encoding;
+}
+
+export function parseBy(value: string | undefined, fallback: readonly Dimension[]): Dimension[] {
+  if (value === undefined) return [...fallback];
+  const dims = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const known = new Set<string>(DIMENSIONS);
+  const bad = dims.filter((dim) => !known.has(dim));
+  if (bad.length > 0 || dims.length === 0) throw new UsageError(`--by: unknown dimension ${bad.join(', ') || '(none)'}; choose from ${DIMENSIONS.join(', ')}`);
+  return DIMENSIONS.filter((dim) => dims.includes(dim)).sort((a, b) => dims.indexOf(a) - dims.indexOf(b));
+}
+
+export function parsePositiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new UsageError(`${name}: expected a whole number of at least 1, got "${value}"`);
+  return number;
+}
+
+export function parseProbability(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value.replace(',', '.'));
+  if (!(number > 0 && number < 1)) throw new UsageError(`${name}: expected a number between 0 and 1, got "${value}"`);
+  return number;
+}
+
+/** --format and --excel: --excel means CSV and cannot be combined with another --format. */
+export function parseOutputFormat<F extends string>(value: string | undefined, excel: boolean, formats: readonly F[], fallback: F): F {
+  if (excel && value !== undefined && value !== 'csv') throw new UsageError(`--excel writes CSV; it cannot be combined with --format ${value}`);
+  const text = value ?? (excel ? 'csv' : fallback);
+  const format = formats.find((candidate) => candidate === text);
+  if (!format) throw new UsageError(`--format: use ${formats.join(', ')}, not "${text}"`);
+  return format;
+}
+
+/** Parse --fail-on before any file is read. */
+export function parseFailOn(text: string | undefined, keys: readonly string[]): Condition[] | null {
+  if (text === undefined) return null;
+  try {
+    return parseConditions(text, keys);
+  } catch (error) {
+    throw new UsageError(`--fail-on: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+const SIDE_KINDS: Readonly<Record<string, SideKind>> = {
+  assessment: 'assessment',
+  bedomning: 'assessment',
+  'bedömning': 'assessment',
+  omdome: 'assessment',
+  'omdöme': 'assessment',
+  grade: 'grade',
+  betyg: 'grade',
+  test: 'test',
+  provbetyg: 'test',
+  np: 'test',
+};
+
+function parseKind(name: string, value: string | undefined, fallback: SideKind): SideKind {
+  if (value === undefined) return fallback;
+  const kind = SIDE_KINDS[value.toLowerCase()];
+  if (!kind) throw new UsageError(`${name}: use assessment, grade or test, not "${value}"`);
+  return kind;
+}
+
+function parseLevel(name: string, value: string | undefined, fallback: number): number {
+  const level = parsePositiveInt(name, value, fallback);
+  if (level > 9) throw new UsageError(`${name}: a grade level is 1–9, not ${level}`);
+  return level;
+}
+
+/** --from, --to, --from-kind, --to-kind and --attribute-to, checked together. */
+export function parseLink(raw: { from?: string | undefined; to?: string | undefined; fromKind?: string | undefined; toKind?: string | undefined; attributeTo?: string | undefined }): LinkOptions {
+  const fromLevel = parseLevel('--from', raw.from, 5);
+  const toLevel = parseLevel('--to', raw.to, 6);
+  if (toLevel <= fromLevel) throw new UsageError(`--to (${toLevel}) must be a later grade level than --from (${fromLevel})`);
+  const fromKind = parseKind('--from-kind', raw.fromKind, fromLevel <= 5 ? 'assessment' : 'grade');
+  const toKind = parseKind('--to-kind', raw.toKind, 'test');
+  const attributeTo = raw.attributeTo ?? 'from';
+  if (attributeTo !== 'from' && attributeTo !== 'to') throw new UsageError(`--attribute-to: use from or to, not "${attributeTo}"`);
+  return { fromLevel, toLevel, fromKind, toKind, attributeTo };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zod building blocks
+
+const text = z.string().optional();
+const flag = z.boolean().optional().transform((value) => value === true);
+/** A repeatable option (commander collects it into a list); a config may give one string. */
+const list = z.array(z.string()).optional().transform((value) => value ?? []);
+
+function positiveInt(name: string) {
+  return text.transform((value) => (value === undefined ? undefined : parsePositiveInt(name, value, 1)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Groups
+
+export interface OptionGroup<Shape extends z.ZodRawShape> {
+  declare(command: Command): Command;
+  shape: Shape;
+}
+
+function group<Shape extends z.ZodRawShape>(declare: (command: Command) => Command, shape: Shape): OptionGroup<Shape> {
+  return { declare, shape };
+}
+
+/** Reading the exports: every analysis command. */
+export const reading = group(
+  (command) =>
+    command
+      .option('--config <file>', 'config file (ska.config.json): column names, subjects, areas, scales')
+      .option('--areas <file>', 'CSV mapping school → area (columns Skola;Skolområde)')
+      .option('--encoding <name>', 'force the input encoding: utf-8, windows-1252, latin1, utf-16le (default: detected)')
+      .option('--school-years <range>', 'only these school years, e.g. 2023/24, 2022/23-2023/24, ..2023/24 (rows of other years are counted apart, not rejected)')
+      .option('-q, --quiet', 'no row accounting on stderr'),
+  {
+    config: text,
+    areas: text,
+    encoding: text.transform(parseEncoding),
+    /** The selection and the text it was given as (meta records the canonical label). */
+    schoolYears: text.transform((value) => (value === undefined ? undefined : parseSchoolYears(value))),
+    quiet: flag,
+  },
+);
+
+/** Where the report goes and in which language. */
+export const output = group(
+  (command) => command.addOption(new Option('--lang <lang>', 'language of the report').choices(['sv', 'en']).default('sv')).option('-o, --output <file>', 'write the report to FILE (through a temporary file and a rename; never onto an input); - for stdout'),
+  {
+    lang: z.enum(['sv', 'en']).optional().transform((value): Lang => value ?? 'sv'),
+    output: text.transform((value) => (value === '-' ? undefined : value)),
+  },
+);
+
+/** -o only (report is written in Swedish only, so it has no --lang). */
+export const outputSwedish = group((command) => command.option('-o, --output <file>', 'write the report to FILE (through a temporary file and a rename; never onto an input); - for stdout'), {
+  output: text.transform((value) => (value === '-' ? undefined : value)),
+});
+
+/** Grouping (`byHelp` null: no --by), minimum group size, significance and suppression. */
+export function grouping(byHelp: string | null, minGroupHelp: string, alphaHelp: string) {
+  return group(
+    (command) =>
+      (byHelp === null ? command : command.option('--by <dims>', byHelp))
+        .option('--min-group <n>', minGroupHelp)
+        .option('--small-groups-only', 'internal use: hide only groups below --min-group, no complementary hiding (never for publication)')
+        .option('--alpha <p>', alphaHelp),
+    {
+      /** undefined: the config's `by`, else the command's default. */
+      by: text.transform((value) => (value === undefined ? undefined : parseBy(value, []))),
+      /** undefined: the config's `min_group`, else 10. */
+      minGroup: positiveInt('--min-group'),
+      smallGroupsOnly: flag,
+      alpha: text.transform((value) => parseProbability('--alpha', value, 0.05)),
+    },
+  );
+}
+
+/** --streak: springs in a row in the same direction that make a pattern (trend, report). */
+export const streak = group((command) => command.option('--streak <n>', 'springs in a row in the same direction that make a pattern (default 3)'), {
+  streak: text.transform((value) => parsePositiveInt('--streak', value, 3)),
+});
+
+/** Which results the år 5 → 6 link joins (transition, trend, report). */
+export function linking(prefix: string) {
+  return group(
+    (command) =>
+      command
+        .option('--from <level>', `${prefix}grade level of the earlier assessment (default 5)`)
+        .option('--to <level>', `${prefix}grade level of the later result (default 6); linked to school year + (to − from)`)
+        .option('--from-kind <kind>', `${prefix}assessment, grade or test (default: assessment up to år 5, else grade)`)
+        .option('--to-kind <kind>', `${prefix}assessment, grade or test (default: test)`)
+        .addOption(new Option('--attribute-to <side>', `${prefix}count pupils under the school and area of the earlier (from) or later (to) result`).choices(['from', 'to'])),
+    { from: text, to: text, fromKind: text, toKind: text, attributeTo: text },
+  );
+}
+
+/** Published reference figures or an earlier gap JSON (gap, report). */
+export const references = group(
+  (command) =>
+    command
+      .addOption(
+        new Option(
+          '--reference <file>',
+          'repeatable; chosen by content. A JSON file (an earlier "gap --format json" run): standardise against its grading standard instead of the municipality\'s own (at most one). Any other file: published figures (Skolverket\'s statistics export as downloaded, or a hand-typed table) shown beside every group as better / worse / in line',
+        )
+          .argParser((value: string, previous: string[]) => [...previous, value])
+          .default([] as string[], 'config "reference"'),
+      )
+      .option('--reference-unit <name>', 'unit of the published figures to compare with: Riket, a kommun or school name or code, or a comma-separated list (similar municipalities); several rows (e.g. a kommun\'s schools) are pooled (default: config "reference_unit", else Riket, else every unit in the file)')
+      .option('--reference-provider <type>', 'Typ av huvudman of the published figures: Samtliga, Kommunal or Enskild (default: Samtliga where the file has it)'),
+  { reference: list, referenceUnit: text, referenceProvider: text },
+);
+
+/** --format (and --excel where CSV is one of the formats): `resolve` gives the format asked for. */
+export function formats<F extends string>(choices: readonly [F, ...F[]], fallback: F, excel: boolean) {
+  return {
+    declare(command: Command): Command {
+      command.addOption(new Option('--format <format>', 'output format').choices(choices));
+      return excel ? command.option('--excel', 'CSV for Swedish Excel: semicolons, decimal commas, BOM (implies --format csv)') : command;
+    },
+    shape: { format: text, excel: flag },
+    resolve: (raw: { format?: string | undefined; excel: boolean }): F => parseOutputFormat<F>(raw.format, raw.excel, choices, fallback),
+  };
+}
+
+/** Turn commander's raw options into a command's typed options, or a one-line usage error. */
+export function parseOptions<T extends z.ZodType>(schema: T, raw: Record<string, unknown>): z.output<T> {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const flagName = issue ? `--${String(issue.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : 'option';
+  throw new UsageError(`${flagName}: ${issue?.message ?? 'invalid value'}`);
+}
