@@ -1,9 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { independentProportionDifferenceCI } from '../../src/analysis/stats.js';
-import { run } from './run.js';
+import { type RunResult, runIn } from './run.js';
+import { HOOK_TIMEOUT, runOnce } from './shared-runs.js';
+
+// Every run is in-process (runIn); none needs a real process. `transition … --format json -q`
+// is run once (runOnce) for the two tests that need it.
 
 const DEMO = ['fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv'];
 type Row = Record<string, unknown>;
@@ -13,10 +17,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('gap --compare-with last spring\'s run', () => {
   // Last spring's run, reproduced from this spring's exports.
-  const before = run(['gap', ...DEMO, '--school-years', '..2023/24', '--format', 'json', '-q', '-o', last]);
-  const lastRows = (JSON.parse(readFileSync(last, 'utf8')) as { rows: Row[] }).rows;
-  const now = run(['gap', ...DEMO, '--compare-with', last, '--format', 'json', '-q']);
-  const report = JSON.parse(now.stdout) as { meta: Row; rows: Row[]; comparison: Row & { groups: Row[]; files: Row[] } };
+  let before: RunResult;
+  let lastRows: Row[];
+  let now: RunResult;
+  let report: { meta: Row; rows: Row[]; comparison: Row & { groups: Row[]; files: Row[] } };
+  beforeAll(async () => {
+    before = await runIn(['gap', ...DEMO, '--school-years', '..2023/24', '--format', 'json', '-q', '-o', last]);
+    lastRows = (JSON.parse(readFileSync(last, 'utf8')) as { rows: Row[] }).rows;
+    now = await runIn(['gap', ...DEMO, '--compare-with', last, '--format', 'json', '-q']);
+    report = JSON.parse(now.stdout) as typeof report;
+  }, HOOK_TIMEOUT);
   const group = (school: string | null, subject: string, level: number) =>
     report.comparison.groups.find((g) => g.school === school && g.subject === subject && g.grade_level === level && g.area !== undefined && (school !== null || g.level === 'total'))!;
 
@@ -59,10 +69,10 @@ describe('gap --compare-with last spring\'s run', () => {
     }
   });
 
-  it('adds the comparison under the table and as CSV columns on this year\'s rows', () => {
-    const table = run(['gap', ...DEMO, '--compare-with', last, '-q']);
+  it('adds the comparison under the table and as CSV columns on this year\'s rows', async () => {
+    const table = await runIn(['gap', ...DEMO, '--compare-with', last, '-q']);
     expect(table.stdout).toContain(`Förändring sedan förra körningen, ${last} (2023/24 → 2024/25)`);
-    const csv = run(['gap', ...DEMO, '--compare-with', last, '--format', 'csv', '-q']);
+    const csv = await runIn(['gap', ...DEMO, '--compare-with', last, '--format', 'csv', '-q']);
     const [header = '', ...lines] = csv.stdout.trim().split(/\r?\n/);
     const cols = header.split(',');
     expect(cols).toContain('share_higher_before');
@@ -75,21 +85,21 @@ describe('gap --compare-with last spring\'s run', () => {
     expect(lines.some((line) => line.split(',')[beforeCol] === '2023/24')).toBe(true);
   });
 
-  it('refuses a run of another command or another grouping, naming the file', () => {
+  it('refuses a run of another command or another grouping, naming the file', async () => {
     const trendJson = join(dir, 'transition.json');
-    writeFileSync(trendJson, run(['transition', ...DEMO, '--format', 'json', '-q']).stdout);
-    const wrong = run(['gap', ...DEMO, '--compare-with', trendJson, '-q']);
+    writeFileSync(trendJson, (await runOnce(['transition', ...DEMO, '--format', 'json', '-q'])).stdout);
+    const wrong = await runIn(['gap', ...DEMO, '--compare-with', trendJson, '-q']);
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toContain('made by "ska-analyze transition"');
-    const otherBy = run(['gap', ...DEMO, '--by', 'school_year,grade_level,area,subject', '--compare-with', last, '-q']);
+    const otherBy = await runIn(['gap', ...DEMO, '--by', 'school_year,grade_level,area,subject', '--compare-with', last, '-q']);
     expect(otherBy.status).toBe(2);
     expect(otherBy.stderr).toContain('run with --by school_year,grade_level,area,school,subject');
   });
 
-  it('works for transition too', () => {
+  it('works for transition too', async () => {
     const lastTransition = join(dir, 'last-transition.json');
-    writeFileSync(lastTransition, run(['transition', ...DEMO, '--by', 'school_year,area,subject', '--school-years', '..2023/24', '--format', 'json', '-q']).stdout);
-    const out = run(['transition', ...DEMO, '--by', 'school_year,area,subject', '--compare-with', lastTransition, '--format', 'json', '-q']);
+    writeFileSync(lastTransition, (await runIn(['transition', ...DEMO, '--by', 'school_year,area,subject', '--school-years', '..2023/24', '--format', 'json', '-q'])).stdout);
+    const out = await runIn(['transition', ...DEMO, '--by', 'school_year,area,subject', '--compare-with', lastTransition, '--format', 'json', '-q']);
     expect(out.status).toBe(0);
     const cmp = (JSON.parse(out.stdout) as { comparison: { groups: Row[]; school_year_before: string } }).comparison;
     // With exports up to 2023/24, the last år 6 test year is 2023/24.
@@ -99,10 +109,10 @@ describe('gap --compare-with last spring\'s run', () => {
     expect(norra.verdict_after).toBe('strict');
   });
 
-  it('shows no figure below this run\'s --min-group, even when the earlier run showed it', () => {
+  it('shows no figure below this run\'s --min-group, even when the earlier run showed it', async () => {
     const loose = join(dir, 'min2.json');
-    expect(run(['gap', ...DEMO, '--school-years', '..2023/24', '--min-group', '2', '--format', 'json', '-q', '-o', loose]).status).toBe(0);
-    const out = run(['gap', ...DEMO, '--compare-with', loose, '--format', 'json', '-q']);
+    expect((await runIn(['gap', ...DEMO, '--school-years', '..2023/24', '--min-group', '2', '--format', 'json', '-q', '-o', loose])).status).toBe(0);
+    const out = await runIn(['gap', ...DEMO, '--compare-with', loose, '--format', 'json', '-q']);
     const cmp = (JSON.parse(out.stdout) as { comparison: { hidden_before: number; groups: Row[]; parameters_changed: Record<string, unknown> } }).comparison;
     expect(cmp.parameters_changed.min_group).toEqual([2, 10]);
     expect(cmp.hidden_before).toBeGreaterThan(0);
@@ -110,27 +120,27 @@ describe('gap --compare-with last spring\'s run', () => {
       if (g.n_before !== null) expect(g.n_before as number).toBeGreaterThanOrEqual(10);
       else for (const key of Object.keys(g).filter((k) => k.endsWith('_before') && k !== 'school_year_before')) expect(g[key], key).toBeNull();
     }
-    const table = run(['gap', ...DEMO, '--compare-with', loose, '-q']).stdout;
+    const table = (await runIn(['gap', ...DEMO, '--compare-with', loose, '-q'])).stdout;
     expect(table).toMatch(/Tallmyrens skola\s+│\s+\.\. → \.\. │/);
     expect(table).toContain('visas utan siffror: dolda där, eller färre än 10 elever');
   });
 
-  it('needs school_year in --by and a by in the earlier file', () => {
+  it('needs school_year in --by and a by in the earlier file', async () => {
     const pooled = join(dir, 'pooled-transition.json');
-    writeFileSync(pooled, run(['transition', ...DEMO, '--format', 'json', '-q']).stdout);
-    const out = run(['transition', ...DEMO, '--compare-with', pooled, '-q']);
+    writeFileSync(pooled, (await runOnce(['transition', ...DEMO, '--format', 'json', '-q'])).stdout);
+    const out = await runIn(['transition', ...DEMO, '--compare-with', pooled, '-q']);
     expect(out.status).toBe(2);
     expect(out.stderr).toContain('add school_year to --by');
     const noBy = join(dir, 'no-by.json');
     writeFileSync(noBy, JSON.stringify({ meta: { command: 'gap', parameters: {} }, rows: [] }));
-    const missing = run(['gap', ...DEMO, '--compare-with', noBy, '-q']);
+    const missing = await runIn(['gap', ...DEMO, '--compare-with', noBy, '-q']);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('meta.parameters.by is missing');
   });
 
-  it('prints the transition difference in procentenheter on both sides', () => {
+  it('prints the transition difference in procentenheter on both sides', async () => {
     const lastTransition = join(dir, 'last-transition.json');
-    const table = run(['transition', ...DEMO, '--by', 'school_year,area,subject', '--compare-with', lastTransition, '-q']).stdout;
+    const table = (await runIn(['transition', ...DEMO, '--by', 'school_year,area,subject', '--compare-with', lastTransition, '-q'])).stdout;
     const norra = table.split('\n').find((line) => line.includes('Norra') && line.includes('→') && /procent|[−+]\d+ → [−+]\d+/.test(line)) ?? '';
     expect(norra).toMatch(/[−+]\d{1,2} → [−+]\d{1,2} \([−+]?\d+/);
   });

@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { run } from './run.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runIn } from './run.js';
+import { HOOK_TIMEOUT, runOnce } from './shared-runs.js';
+
+// Every run is in-process; none needs a real process. rows() runs each command line once
+// (runOnce): the demo report is shared by the first and the last describe.
 
 const DEMO = ['gap', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv', '--format', 'json', '--quiet'];
 
@@ -17,8 +21,10 @@ interface Row {
   funnel_p: number | null;
 }
 
-function rows(args: string[] = []): { rows: Row[]; meta: { multiple_comparisons: { funnel: { tests: number; flagged: number; flagged_adjusted: number; expected_by_chance: number } } } } {
-  const result = run([...DEMO, ...args]);
+type Report = { rows: Row[]; meta: { multiple_comparisons: { funnel: { tests: number; flagged: number; flagged_adjusted: number; expected_by_chance: number } } } };
+
+async function rows(args: string[] = []): Promise<Report> {
+  const result = await runOnce([...DEMO, ...args]);
   expect(result.status).toBe(0);
   return JSON.parse(result.stdout);
 }
@@ -26,7 +32,10 @@ function rows(args: string[] = []): { rows: Row[]; meta: { multiple_comparisons:
 const find = (list: Row[], year: string, level: number, school: string) => list.find((r) => r.school_year === year && r.grade_level === level && r.school === school && r.subject === 'MA')!;
 
 describe('fair comparisons on the demo data (the README cases)', () => {
-  const report = rows();
+  let report: Report;
+  beforeAll(async () => {
+    report = await rows();
+  }, HOOK_TIMEOUT);
 
   it('the ceiling school looks strict raw, but is within the funnel once test grades are accounted for', () => {
     const ekbacken = find(report.rows, '2022/23', 6, 'Ekbackens skola');
@@ -35,8 +44,8 @@ describe('fair comparisons on the demo data (the README cases)', () => {
     expect(Math.abs(ekbacken.std_gap!)).toBeLessThan(0.2);
   });
 
-  it("a tiny school's noisy year is not flagged", () => {
-    const tiny = find(rows(['--min-group', '5']).rows, '2024/25', 9, 'Tallmyrens skola');
+  it("a tiny school's noisy year is not flagged", async () => {
+    const tiny = find((await rows(['--min-group', '5'])).rows, '2024/25', 9, 'Tallmyrens skola');
     expect(tiny.suppressed).toBe(false);
     expect(tiny.vs_total).toBe('lower');
     expect(tiny.funnel_flag).toBe('within');
@@ -47,14 +56,14 @@ describe('fair comparisons on the demo data (the README cases)', () => {
     expect(find(report.rows, '2022/23', 6, 'Hagalunds skola').funnel_flag).toBe('below_99.8');
   });
 
-  it('reports flags against chance in meta, adjusted p-values per row, and --shrink', () => {
+  it('reports flags against chance in meta, adjusted p-values per row, and --shrink', async () => {
     const funnel = report.meta.multiple_comparisons.funnel;
     expect(funnel.expected_by_chance).toBeCloseTo(funnel.tests * 0.05, 9);
     expect(funnel.flagged_adjusted).toBeLessThanOrEqual(funnel.flagged);
     const shown = report.rows.filter((r) => !r.suppressed && r.school !== null);
     expect(shown.every((r) => r.p_adj !== null && r.p_adj >= r.funnel_p!)).toBe(true);
     expect(shown.every((r) => r.std_gap_shrunk === null)).toBe(true);
-    expect(rows(['--shrink']).rows.filter((r) => !r.suppressed && r.school !== null).every((r) => r.std_gap_shrunk !== null)).toBe(true);
+    expect((await rows(['--shrink'])).rows.filter((r) => !r.suppressed && r.school !== null).every((r) => r.std_gap_shrunk !== null)).toBe(true);
   });
 });
 
@@ -64,10 +73,10 @@ describe('--reference', () => {
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const dir = mkdtempSync(join(tmpdir(), 'ska-ref-'));
-    const earlier = run([...DEMO, '--by', 'school_year,grade_level,subject']);
+    const earlier = await runIn([...DEMO, '--by', 'school_year,grade_level,subject']);
     const file = join(dir, 'last-year.json');
     writeFileSync(file, earlier.stdout);
-    const result = run([...DEMO, '--reference', file]);
+    const result = await runIn([...DEMO, '--reference', file]);
     expect(result.status).toBe(0);
     const parsed = JSON.parse(result.stdout) as { meta: { parameters: { reference: string } }; rows: Row[] };
     expect(parsed.meta.parameters.reference).toBe(file);
@@ -83,16 +92,16 @@ describe('--reference', () => {
     const { join } = await import('node:path');
     const file = join(mkdtempSync(join(tmpdir(), 'ska-ref-')), 'bad.json');
     writeFileSync(file, JSON.stringify({ rows: [{ school: 'x' }] }));
-    const result = run([...DEMO, '--reference', file, 'nope-not-read.csv']);
+    const result = await runIn([...DEMO, '--reference', file, 'nope-not-read.csv']);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(`ska-analyze: ${file}: rows.0.level: Invalid input: expected string, received undefined (expected the JSON of an earlier "ska-analyze gap --format json" run)\n`);
   });
 });
 
 describe('the table says how many flags chance alone would give', () => {
-  it('prints the funnel flags against the expected number', () => {
-    const table = run(['gap', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv', '--quiet']);
-    const report = rows();
+  it('prints the funnel flags against the expected number', async () => {
+    const table = await runIn(['gap', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv', '--quiet']);
+    const report = await rows();
     const f = report.meta.multiple_comparisons.funnel;
     expect(table.stdout).toContain(`Tratten: ${f.flagged} av ${f.tests} grupper utanför 95 %-gränserna; slumpen ensam ger omkring ${Math.round(f.expected_by_chance)}.`);
     expect(table.stdout).toContain(`(Benjamini–Hochberg) kvarstår ${f.flagged_adjusted}.`);

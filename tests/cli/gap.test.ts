@@ -3,8 +3,12 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { BIN, ROOT, run } from './run.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, type RunResult, run, runIn } from './run.js';
+import { HOOK_TIMEOUT } from './shared-runs.js';
+
+// In-process runs (runIn), except two that need the real program (each says why):
+// stdin through a real pipe ('reads stdin with -') and a closed pipe ('| head').
 
 const DEMO = ['gap', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv'];
 const PERSONNUMMER = /\b(?:19|20)?\d{6}[-+]?\d{4}\b/;
@@ -27,9 +31,16 @@ function parse(stdout: string): JsonReport {
 }
 
 describe('gap on the demo data', () => {
-  const table = run(DEMO);
-  const json = run([...DEMO, '--format', 'json']);
-  const report = parse(json.stdout);
+  let table: RunResult;
+  let json: RunResult;
+  let csv: RunResult;
+  let report: JsonReport;
+  beforeAll(async () => {
+    table = await runIn(DEMO);
+    json = await runIn([...DEMO, '--format', 'json']);
+    csv = await runIn([...DEMO, '--format', 'csv']);
+    report = parse(json.stdout);
+  }, HOOK_TIMEOUT);
 
   it('prints the report on stdout and the row accounting on stderr, exit 0', () => {
     expect(table.status).toBe(0);
@@ -89,7 +100,6 @@ describe('gap on the demo data', () => {
     const tiny = report.rows.filter((row) => row.school === 'Tallmyrens skola');
     expect(tiny.length).toBeGreaterThan(0);
     expect(tiny.every((row) => row.suppressed === true)).toBe(true);
-    const csv = run([...DEMO, '--format', 'csv']);
     const lines = csv.stdout.split('\n').filter((line) => line.includes('Tallmyrens skola'));
     expect(lines.length).toBe(tiny.length);
     for (const line of lines) expect(line).toMatch(/,true,(small_group|complementary),/);
@@ -102,7 +112,6 @@ describe('gap on the demo data', () => {
       .slice(1, 200)
       .flatMap((line) => line.split(';').slice(1, 3))
       .filter((name) => name.length > 2);
-    const csv = run([...DEMO, '--format', 'csv']);
     for (const output of [table.stdout, json.stdout, csv.stdout, table.stderr]) {
       expect(output).not.toMatch(PERSONNUMMER);
       for (const name of new Set(names)) expect(output).not.toContain(`${name}`);
@@ -124,20 +133,20 @@ describe('gap on the demo data', () => {
     }
   });
 
-  it('is deterministic: the same inputs give byte-identical reports', () => {
-    const again = run([...DEMO, '--format', 'json']);
+  it('is deterministic: the same inputs give byte-identical reports', async () => {
+    const again = await runIn([...DEMO, '--format', 'json']);
     expect(again.stdoutBytes.equals(json.stdoutBytes)).toBe(true);
   });
 });
 
 describe('gap options', () => {
-  it('--excel writes semicolons, decimal commas and a BOM, and neutralises formulas', () => {
+  it('--excel writes semicolons, decimal commas and a BOM, and neutralises formulas', async () => {
     const dir = tmp();
     const file = join(dir, 'x.csv');
     const rows = ['student_id;school;area;school_year;grade_level;subject;grade;test'];
     for (let i = 0; i < 12; i++) rows.push(`P${i};=HYPERLINK("http://x");-Område;2024/25;6;MA;${i % 2 ? 'C' : 'B'};D`);
     writeFileSync(file, rows.join('\n'));
-    const result = run(['gap', file, '--excel', '--quiet']);
+    const result = await runIn(['gap', file, '--excel', '--quiet']);
     expect(result.status).toBe(0);
     expect(result.stdoutBytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
     expect(result.stdout).toContain(`;"'=HYPERLINK(""http://x"")";`);
@@ -148,44 +157,45 @@ describe('gap options', () => {
     expect(result.stdout).toContain('\r\n');
   });
 
-  it('--list-cases masks ids unless --show-ids', () => {
-    const masked = run([...DEMO, '--list-cases', '--format', 'json', '--quiet']);
+  it('--list-cases masks ids unless --show-ids', async () => {
+    const masked = await runIn([...DEMO, '--list-cases', '--format', 'json', '--quiet']);
     expect(masked.status).toBe(0);
     const cases = parse(masked.stdout).cases ?? [];
     expect(cases.length).toBeGreaterThan(0);
     expect(cases.every((c) => /^elev-\d{4}$/.test(String(c.pupil)))).toBe(true);
     expect(masked.stdout).not.toMatch(PERSONNUMMER);
-    const shown = run([...DEMO, '--list-cases', '--show-ids', '--format', 'json', '--quiet']);
+    const shown = await runIn([...DEMO, '--list-cases', '--show-ids', '--format', 'json', '--quiet']);
     expect((parse(shown.stdout).cases ?? []).every((c) => /^\d{12}$/.test(String(c.pupil)))).toBe(true);
   });
 
-  it('--show-ids alone is refused', () => {
-    const result = run([...DEMO, '--show-ids']);
+  it('--show-ids alone is refused', async () => {
+    const result = await runIn([...DEMO, '--show-ids']);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe('ska-analyze: --show-ids only works together with --list-cases\n');
   });
 
-  it('--by gender,subject and --lang en', () => {
-    const result = run([...DEMO, '--by', 'school_year,grade_level,subject,gender', '--lang', 'en', '--quiet']);
+  it('--by gender,subject and --lang en', async () => {
+    const result = await runIn([...DEMO, '--by', 'school_year,grade_level,subject,gender', '--lang', 'en', '--quiet']);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('Teacher grades compared with national tests');
     expect(result.stdout).toContain('Total, girls');
     expect(result.stdout).toContain('Mathematics');
   });
 
-  it('reads stdin with -', () => {
+  it('reads stdin with -', async () => {
     const input = readFileSync('fixtures/demo/exports/nationella_prov_ak6.csv');
     const grades = readFileSync('fixtures/demo/exports/betyg_ak6_ak9.csv');
-    const viaFile = run(['gap', 'fixtures/demo/exports/betyg_ak6_ak9.csv', 'fixtures/demo/exports/nationella_prov_ak6.csv', '--format', 'json', '--quiet']);
+    const viaFile = await runIn(['gap', 'fixtures/demo/exports/betyg_ak6_ak9.csv', 'fixtures/demo/exports/nationella_prov_ak6.csv', '--format', 'json', '--quiet']);
+    // Spawned: stdin given through a real pipe to the built program.
     const viaStdin = run(['gap', 'fixtures/demo/exports/betyg_ak6_ak9.csv', '-', '--format', 'json', '--quiet'], { input });
     expect(viaStdin.status).toBe(0);
     expect(parse(viaStdin.stdout).rows).toEqual(parse(viaFile.stdout).rows);
     expect(grades.length).toBeGreaterThan(0);
   });
 
-  it('--output writes the file and nothing to stdout', () => {
+  it('--output writes the file and nothing to stdout', async () => {
     const out = join(tmp(), 'r.json');
-    const result = run([...DEMO, '--format', 'json', '--output', out, '--quiet']);
+    const result = await runIn([...DEMO, '--format', 'json', '--output', out, '--quiet']);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe('');
     expect(parse(readFileSync(out, 'utf8')).rows.length).toBeGreaterThan(0);
@@ -193,46 +203,47 @@ describe('gap options', () => {
 });
 
 describe('bad input: one clear line, exit 2, no stack trace', () => {
-  it('a missing file', () => {
-    const result = run(['gap', 'nope.csv']);
+  it('a missing file', async () => {
+    const result = await runIn(['gap', 'nope.csv']);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe('ska-analyze: nope.csv: no such file\n');
   });
 
-  it('an empty file', () => {
+  it('an empty file', async () => {
     const file = join(tmp(), 'empty.csv');
     writeFileSync(file, '\n\n');
-    const result = run(['gap', file]);
+    const result = await runIn(['gap', file]);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(`ska-analyze: ${file}: the file is empty (no header line)\n`);
   });
 
-  it('a missing required column names the file, the line and the column', () => {
+  it('a missing required column names the file, the line and the column', async () => {
     const file = join(tmp(), 'nocol.csv');
     writeFileSync(file, 'Skola;Ämne;Betyg\nA;MA;C\n');
-    const result = run(['gap', file]);
+    const result = await runIn(['gap', file]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(new RegExp(`^ska-analyze: ${file}:1: required column missing: student_id .*school_year .*\\n$`));
     expect(result.stderr.split('\n').length).toBe(2);
   });
 
-  it('an invalid config names the key', () => {
+  it('an invalid config names the key', async () => {
     const dir = tmp();
     const config = join(dir, 'ska.config.json');
     writeFileSync(config, JSON.stringify({ columns: { student_id: 5 }, min_group: 0 }));
-    const result = run([...DEMO, '--config', config]);
+    const result = await runIn([...DEMO, '--config', config]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(`${config}:1:13: columns.student_id:`);
     expect(result.stderr).toContain(`${config}:1:29: min_group:`);
     expect(result.stderr).not.toMatch(/\s+at /);
   });
 
-  it('an unknown option value', () => {
-    const result = run([...DEMO, '--by', 'school,planet']);
+  it('an unknown option value', async () => {
+    const result = await runIn([...DEMO, '--by', 'school,planet']);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--by: unknown dimension planet');
   });
 
+  // Spawned: only a real process sees its stdout pipe closed by `head` (EPIPE).
   it('a closed pipe (| head) ends quietly with exit 0', () => {
     const result = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" gap fixtures/demo/exports --format json --quiet | head -n 1`], {
       cwd: ROOT,
@@ -245,17 +256,17 @@ describe('bad input: one clear line, exit 2, no stack trace', () => {
 });
 
 describe('--fail-on', () => {
-  it('writes the report, names the breaching groups on stderr and exits 3', () => {
-    const result = run([...DEMO, '--format', 'json', '--quiet', '--fail-on', 'share_higher>0.6']);
+  it('writes the report, names the breaching groups on stderr and exits 3', async () => {
+    const result = await runIn([...DEMO, '--format', 'json', '--quiet', '--fail-on', 'share_higher>0.6']);
     expect(result.status).toBe(3);
     expect(JSON.parse(result.stdout).rows.length).toBeGreaterThan(0);
     expect(result.stderr).toMatch(/^ska-analyze: --fail-on share_higher>0\.6: \d+ grupper? \(.*Solåsens skola.*\)\n$/);
     expect(result.stderr).not.toMatch(PERSONNUMMER);
   });
 
-  it('exits 0 when nothing breaches, and 2 for an unknown key before reading anything', () => {
-    expect(run([...DEMO, '--quiet', '--fail-on', 'n>100000']).status).toBe(0);
-    const bad = run(['gap', 'nope.csv', '--fail-on', 'planet>1']);
+  it('exits 0 when nothing breaches, and 2 for an unknown key before reading anything', async () => {
+    expect((await runIn([...DEMO, '--quiet', '--fail-on', 'n>100000'])).status).toBe(0);
+    const bad = await runIn(['gap', 'nope.csv', '--fail-on', 'planet>1']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--fail-on: "planet" is not a key');
   });

@@ -8,7 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from './run.js';
+import { runIn } from './run.js';
+
+// Every run is in-process (runIn); none needs a real process.
 
 interface Result {
   id12: string;
@@ -81,10 +83,10 @@ describe('messy exports give exactly the figures of the same data written clean'
   for (const r of data.filter((x) => x.level === 9)) tests9.push([`${r.id12.slice(0, 8)}-${r.id12.slice(8)}`, r.school, r.level, `VT${String(r.startYear + 1).slice(2)}`, r.subject === 'EN' ? 'ENG' : r.subject, 'Nationellt prov', r.test].join('\t'));
   writeFileSync(join(dir, 'np9.tsv'), `${tests9.join('\n')}\n`);
 
-  it('row for row, figure for figure', () => {
+  it('row for row, figure for figure', async () => {
     const by = ['--by', 'school_year,grade_level,area,school,subject,gender', '--min-group', '5', '--format', 'json', '--quiet'];
-    const cleanRun = run(['gap', join(dir, 'clean.csv'), ...by]);
-    const messyRun = run(['gap', join(dir, 'betyg.csv'), join(dir, 'np6.csv'), join(dir, 'np9.tsv'), ...by]);
+    const cleanRun = await runIn(['gap', join(dir, 'clean.csv'), ...by]);
+    const messyRun = await runIn(['gap', join(dir, 'betyg.csv'), join(dir, 'np6.csv'), join(dir, 'np9.tsv'), ...by]);
     expect(cleanRun.status).toBe(0);
     expect(messyRun.status).toBe(0);
     const cleanRows = (JSON.parse(cleanRun.stdout) as { rows: unknown[] }).rows;
@@ -94,8 +96,8 @@ describe('messy exports give exactly the figures of the same data written clean'
     expect(messyRows).toEqual(cleanRows);
   });
 
-  it('the messy files were read as what they are', () => {
-    const result = run(['inspect', join(dir, 'betyg.csv'), join(dir, 'np6.csv'), join(dir, 'np9.tsv'), '--format', 'json']);
+  it('the messy files were read as what they are', async () => {
+    const result = await runIn(['inspect', join(dir, 'betyg.csv'), join(dir, 'np6.csv'), join(dir, 'np9.tsv'), '--format', 'json']);
     expect(result.status).toBe(0);
     const files = (JSON.parse(result.stdout) as { files: { encoding: string; bom: boolean; delimiter: string; layout: string; rows: { read: number; rejected: number } }[] }).files;
     expect(files.map((f) => [f.encoding, f.bom, f.delimiter, f.layout])).toEqual([

@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { ROOT, run } from './run.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runIn } from './run.js';
+import { HOOK_TIMEOUT } from './shared-runs.js';
+
+// Every run is in-process (runIn); none needs a real process.
 
 const DEMO = ['gap', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv', '--quiet'];
 const RELATION = 'fixtures/skolverket/relation-ak9-2024-skolniva.csv';
@@ -47,15 +50,15 @@ interface Report {
   };
 }
 
-function json(args: string[]): Report {
-  const result = run([...DEMO, '--format', 'json', ...args]);
+async function json(args: string[]): Promise<Report> {
+  const result = await runIn([...DEMO, '--format', 'json', ...args]);
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   return JSON.parse(result.stdout) as Report;
 }
 
-function table(args: string[]): string {
-  const result = run([...DEMO, ...args]);
+async function table(args: string[]): Promise<string> {
+  const result = await runIn([...DEMO, ...args]);
   expect(result.status).toBe(0);
   return result.stdout;
 }
@@ -68,8 +71,12 @@ function tempDir(): string {
 }
 
 describe('gap --reference with Skolverket\'s relation table', () => {
-  const report = json(['--reference', RELATION]);
-  const rows = report.reference.rows;
+  let report: Report;
+  let rows: RefRow[];
+  beforeAll(async () => {
+    report = await json(['--reference', RELATION]);
+    rows = report.reference.rows;
+  }, HOOK_TIMEOUT);
 
   it('describes the file, its hash, and credits Skolverket as asked', () => {
     const sha = createHash('sha256').update(readFileSync(join(ROOT, RELATION))).digest('hex');
@@ -105,35 +112,35 @@ describe('gap --reference with Skolverket\'s relation table', () => {
     expect(total(rows, '2023/24', 'MA', 'share_higher')?.own).toBe(gapTotal.share_higher);
   });
 
-  it('pools the schools weighted by pupils (Ale\'s five schools, Matematik, by hand from the CSV text)', () => {
+  it('pools the schools weighted by pupils (Ale\'s five schools, Matematik, by hand from the CSV text)', async () => {
     // Matematik, antal / högre: Ahlafors 46 / 10,9; Aroseniusskolan 109 / 44,0; Bohusskolan 93 / 4,3;
     // Da Vinciskolan 1 60 / 41,7; Da Vinciskolan 2 68 / 47,1.
     const expected = (46 * 10.9 + 109 * 44.0 + 93 * 4.3 + 60 * 41.7 + 68 * 47.1) / (46 + 109 + 93 + 60 + 68) / 100;
-    const ale = json(['--reference', RELATION, '--reference-unit', 'Ale']);
+    const ale = await json(['--reference', RELATION, '--reference-unit', 'Ale']);
     const row = total(ale.reference.rows, '2023/24', 'MA', 'share_higher');
     expect(row?.reference).toBeCloseTo(expected, 12);
     expect(row?.reference_units).toBe(5);
     expect(ale.reference.label).toBe('Ale (5 skolor)');
   });
 
-  it('one school as it is: Aroseniusskolan 2023/24, Matematik 0,9 / 55,0 / 44,0', () => {
-    const one = json(['--reference', RELATION, '--reference-unit', 'Aroseniusskolan']).reference.rows;
+  it('one school as it is: Aroseniusskolan 2023/24, Matematik 0,9 / 55,0 / 44,0', async () => {
+    const one = (await json(['--reference', RELATION, '--reference-unit', 'Aroseniusskolan'])).reference.rows;
     expect(total(one, '2023/24', 'MA', 'share_lower')?.reference).toBe(0.009);
     expect(total(one, '2023/24', 'MA', 'share_same')?.reference).toBe(0.55);
     expect(total(one, '2023/24', 'MA', 'share_higher')?.reference).toBe(0.44);
     expect(total(one, '2023/24', 'SV', 'share_higher')?.reference).toBe(0.515);
   });
 
-  it('two years of the relation table: each group gets its own year', () => {
-    const both = json(['--reference', RELATION, '--reference', RELATION_2023]).reference;
+  it('two years of the relation table: each group gets its own year', async () => {
+    const both = (await json(['--reference', RELATION, '--reference', RELATION_2023])).reference;
     expect(total(both.rows, '2022/23', 'EN', 'share_same')).toMatchObject({ reference_school_year: '2022/23', year_match: 'same' });
     expect(total(both.rows, '2023/24', 'EN', 'share_same')).toMatchObject({ reference_school_year: '2023/24', year_match: 'same' });
     expect(total(both.rows, '2024/25', 'EN', 'share_same')).toMatchObject({ reference_school_year: '2023/24', year_match: 'earlier' });
     expect(both.attribution).toHaveLength(2);
   });
 
-  it('table: the section, "procentenheter", the pooling sentence and the Källa line', () => {
-    const text = table(['--reference', RELATION]);
+  it('table: the section, "procentenheter", the pooling sentence and the Källa line', async () => {
+    const text = await table(['--reference', RELATION]);
     expect(text).toContain('Jämfört med referens: alla enheter i filen (70) (2023/24)');
     expect(text).toContain('2024/25 · åk 9 · Matematik (referens 2023/24, närmast föregående läsår)');
     expect(text).toMatch(/[+−]\d+(,\d)? procentenheter/);
@@ -145,8 +152,8 @@ describe('gap --reference with Skolverket\'s relation table', () => {
     for (const word of ['bättre', 'sämre', 'i linje']) expect(text).toContain(word);
   });
 
-  it('--lang en: English words, the source line as Skolverket asks', () => {
-    const text = table(['--reference', RELATION, '--lang', 'en']);
+  it('--lang en: English words, the source line as Skolverket asks', async () => {
+    const text = await table(['--reference', RELATION, '--lang', 'en']);
     expect(text).toContain('Compared with reference:');
     expect(text).toContain('percentage points');
     expect(text).not.toContain('procentenheter');
@@ -155,9 +162,9 @@ describe('gap --reference with Skolverket\'s relation table', () => {
 });
 
 describe('gap --reference with Skolverket\'s NP table and the simple layout', () => {
-  it('Stockholm (by name or code): the values as written in the file', () => {
+  it('Stockholm (by name or code): the values as written in the file', async () => {
     for (const unit of ['Stockholm', '0180']) {
-      const report = json(['--reference', NP, '--reference-unit', unit]);
+      const report = await json(['--reference', NP, '--reference-unit', unit]);
       const rows = report.reference.rows;
       // Stockholm;0180;…;Samtliga;Matematik;9 593;…;90,1;89,3;90,9;13,1;12,8;13,3;…
       expect(total(rows, '2023/24', 'MA', 'share_pass_test')?.reference).toBe(0.901);
@@ -173,8 +180,8 @@ describe('gap --reference with Skolverket\'s NP table and the simple layout', ()
     }
   });
 
-  it('by gender: girls against Flickor, boys against Pojkar; Alingsås girls in Engelska are ".." and stay hidden', () => {
-    const rows = json(['--reference', NP, '--reference-unit', 'Alingsås', '--by', 'school_year,grade_level,subject,gender']).reference.rows;
+  it('by gender: girls against Flickor, boys against Pojkar; Alingsås girls in Engelska are ".." and stay hidden', async () => {
+    const rows = (await json(['--reference', NP, '--reference-unit', 'Alingsås', '--by', 'school_year,grade_level,subject,gender'])).reference.rows;
     // Alingsås;1489;…;Samtliga;Matematik;511;248;263;84,0;80,2;87,5;11,4;11,0;11,8;…
     expect(total(rows, '2023/24', 'MA', 'share_pass_test', 'girl')).toMatchObject({ reference: 0.802, reference_gender: 'F' });
     expect(total(rows, '2023/24', 'MA', 'share_pass_test', 'boy')).toMatchObject({ reference: 0.875, reference_gender: 'M' });
@@ -184,20 +191,20 @@ describe('gap --reference with Skolverket\'s NP table and the simple layout', ()
     expect(total(rows, '2023/24', 'EN', 'share_pass_test', 'boy')).toMatchObject({ reference: null, reference_status: 'rounded', reference_raw: '~100', difference: null, verdict: null });
   });
 
-  it('--reference-provider picks Typ av huvudman', () => {
-    const rows = json(['--reference', NP, '--reference-unit', 'Ale', '--reference-provider', 'Kommunal']).reference.rows;
+  it('--reference-provider picks Typ av huvudman', async () => {
+    const rows = (await json(['--reference', NP, '--reference-unit', 'Ale', '--reference-provider', 'Kommunal'])).reference.rows;
     // Ale;1440;…;Kommunal;Matematik;330;168;162;82,7;…;10,6;…
     expect(total(rows, '2023/24', 'MA', 'share_pass_test')?.reference).toBe(0.827);
     expect(total(rows, '2023/24', 'MA', 'mean_points_test')?.reference).toBe(10.6);
   });
 
-  it('the simple layout: Ale by hand, ~100 stays rounded; no Källa line for a hand-typed file', () => {
-    const report = json(['--reference', SIMPLE]);
+  it('the simple layout: Ale by hand, ~100 stays rounded; no Källa line for a hand-typed file', async () => {
+    const report = await json(['--reference', SIMPLE]);
     expect(total(report.reference.rows, '2023/24', 'SV', 'share_pass_test')?.reference).toBe(0.956);
     expect(total(report.reference.rows, '2023/24', 'SVA', 'share_pass_test')).toMatchObject({ reference: null, reference_status: 'rounded', reference_raw: '~100' });
     expect(total(report.reference.rows, '2023/24', 'SVA', 'mean_points_test')?.reference).toBe(11.1);
     expect(report.reference.attribution).toEqual([]);
-    const text = table(['--reference', SIMPLE]);
+    const text = await table(['--reference', SIMPLE]);
     expect(text).toContain('referens avrundad (~100)');
     expect(text).not.toContain('Källa: Skolverket');
   });
@@ -209,16 +216,16 @@ describe('a hidden reference value is never a number', () => {
   writeFileSync(file, 'enhet;ämne;årskurs;läsår;share_pass_test;mean_points_test;n\nLiten;Matematik;9;2023/24;..;..;\nLiten;Engelska;9;2023/24;92,0;.;40\n');
   const args = ['--reference', file, '--by', 'school_year,grade_level,subject'];
 
-  it('JSON: null with its status and token', () => {
-    const rows = json(args).reference.rows;
+  it('JSON: null with its status and token', async () => {
+    const rows = (await json(args)).reference.rows;
     expect(total(rows, '2023/24', 'MA', 'share_pass_test')).toMatchObject({ reference: null, reference_status: 'too_few', reference_raw: '..', difference: null, direction: null, verdict: null });
     expect(total(rows, '2023/24', 'MA', 'mean_points_test')).toMatchObject({ reference: null, reference_status: 'too_few', difference: null, verdict: null });
     expect(total(rows, '2023/24', 'EN', 'mean_points_test')).toMatchObject({ reference: null, reference_status: 'missing', reference_raw: '.' });
     expect(total(rows, '2023/24', 'EN', 'share_pass_test')?.reference).toBe(0.92);
   });
 
-  it('table: ".." and the reason, no figure', () => {
-    const text = table(args);
+  it('table: ".." and the reason, no figure', async () => {
+    const text = await table(args);
     const lines = text.split('\n');
     const start = lines.findIndex((line) => line.includes('2023/24 · åk 9 · Matematik (referens 2023/24)'));
     expect(start).toBeGreaterThan(0);
@@ -231,8 +238,8 @@ describe('a hidden reference value is never a number', () => {
     expect(text).toContain('referens saknas');
   });
 
-  it('CSV: empty value, difference and verdict, status too_few', () => {
-    const result = run([...DEMO, ...args, '--format', 'csv']);
+  it('CSV: empty value, difference and verdict, status too_few', async () => {
+    const result = await runIn([...DEMO, ...args, '--format', 'csv']);
     expect(result.status).toBe(0);
     const [head = '', ...lines] = result.stdout.trim().split('\n');
     const columns = head.split(',');
@@ -251,15 +258,15 @@ describe('a hidden reference value is never a number', () => {
 });
 
 describe('privacy: hidden gap groups get no reference figures of their own', () => {
-  it('no JSON reference row and no CSV reference cell for a suppressed group', () => {
-    const report = json(['--reference', RELATION, '--min-group', '50']);
+  it('no JSON reference row and no CSV reference cell for a suppressed group', async () => {
+    const report = await json(['--reference', RELATION, '--min-group', '50']);
     const hidden = report.rows.filter((r) => r.suppressed && r.grade_level === 9 && ['EN', 'MA', 'SV', 'SVA'].includes(r.subject));
     expect(hidden.length).toBeGreaterThan(0);
     const key = (r: { school_year: string | null; subject: string; area: string | null; school: string | null }) => [r.school_year, r.subject, r.area, r.school].join('|');
     const compared = new Set(report.reference.rows.map(key));
     for (const group of hidden) expect(compared.has(key(group))).toBe(false);
 
-    const result = run([...DEMO, '--reference', RELATION, '--min-group', '50', '--format', 'csv']);
+    const result = await runIn([...DEMO, '--reference', RELATION, '--min-group', '50', '--format', 'csv']);
     const [head = '', ...lines] = result.stdout.trim().split('\n');
     const columns = head.split(',');
     const refColumns = columns.flatMap((name, i) => (name.startsWith('ref_') ? [i] : []));
@@ -274,48 +281,48 @@ describe('privacy: hidden gap groups get no reference figures of their own', () 
 });
 
 describe('--reference chosen by content, config keys, errors', () => {
-  it('a gap JSON is still the grading standard, and can be given with published figures', () => {
+  it('a gap JSON is still the grading standard, and can be given with published figures', async () => {
     const dir = tempDir();
     const standard = join(dir, 'standard.json');
-    const made = run([...DEMO, '--format', 'json', '--by', 'school_year,grade_level,subject', '-o', standard]);
+    const made = await runIn([...DEMO, '--format', 'json', '--by', 'school_year,grade_level,subject', '-o', standard]);
     expect(made.status).toBe(0);
-    const alone = json(['--reference', standard]);
+    const alone = await json(['--reference', standard]);
     expect(alone.meta.parameters.reference).toBe(standard);
     expect(alone.meta.parameters.reference_figures).toEqual([]);
     expect((alone as unknown as Record<string, unknown>).reference).toBeUndefined();
-    const both = json(['--reference', standard, '--reference', NP, '--reference-unit', 'Stockholm']);
+    const both = await json(['--reference', standard, '--reference', NP, '--reference-unit', 'Stockholm']);
     expect(both.meta.parameters.reference).toBe(standard);
     expect(both.meta.parameters.reference_figures).toEqual([NP]);
     expect((both.meta.parameters.reference_files as { file: string }[]).map((f) => f.file)).toEqual([standard, NP]);
     expect(both.rows.map((r) => r.std_gap)).toEqual(alone.rows.map((r) => r.std_gap));
     expect(both.reference.rows.length).toBeGreaterThan(0);
-    const twice = run([...DEMO, '--reference', standard, '--reference', standard]);
+    const twice = await runIn([...DEMO, '--reference', standard, '--reference', standard]);
     expect(twice.status).toBe(2);
     expect(twice.stderr).toContain('give at most one');
   });
 
-  it('config "reference" and "reference_unit" are used when the options are not given', () => {
+  it('config "reference" and "reference_unit" are used when the options are not given', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'np.csv'), readFileSync(join(ROOT, NP)));
     const config = join(dir, 'ska.config.json');
     writeFileSync(config, '{\n  // relative to this file\n  "reference": "np.csv",\n  "reference_unit": "0180",\n}\n');
-    const report = json(['--config', config]);
+    const report = await json(['--config', config]);
     expect(report.reference.label).toBe('Stockholm');
     expect(total(report.reference.rows, '2023/24', 'MA', 'share_pass_test')?.reference).toBe(0.901);
     // The option wins over the config.
-    expect(json(['--config', config, '--reference-unit', 'Ale']).reference.label).toBe('Ale');
+    expect((await json(['--config', config, '--reference-unit', 'Ale'])).reference.label).toBe('Ale');
   });
 
-  it('a unit the file does not have exits 2 and names units that exist', () => {
-    const result = run([...DEMO, '--reference', NP, '--reference-unit', 'Atlantis']);
+  it('a unit the file does not have exits 2 and names units that exist', async () => {
+    const result = await runIn([...DEMO, '--reference', NP, '--reference-unit', 'Atlantis']);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('no unit "Atlantis"');
     expect(result.stderr).toMatch(/the file has e\.g\. "[^"]+"/);
     expect(result.stdout).toBe('');
   });
 
-  it('--reference-unit without published figures is a usage error', () => {
-    const result = run([...DEMO, '--reference-unit', 'Stockholm']);
+  it('--reference-unit without published figures is a usage error', async () => {
+    const result = await runIn([...DEMO, '--reference-unit', 'Stockholm']);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--reference-unit needs a reference file');
   });
