@@ -13,6 +13,8 @@ import { z } from 'zod';
 import { InputError, describeFsError } from './errors.js';
 import { FIELDS, type Field } from './normalise/headers.js';
 import { containsPersonalId } from './normalise/pupil-id.js';
+import { normaliseSchoolYear } from './normalise/school-year.js';
+import { normaliseGender, normaliseGradeLevel, normaliseKind } from './normalise/values.js';
 import { DIMENSIONS } from './types.js';
 
 const fieldSchema = z.enum(FIELDS);
@@ -81,6 +83,16 @@ export const configSchema = z
     for (const [path, value] of labels) {
       if (typeof value === 'string' && containsPersonalId(value)) context.addIssue({ code: 'custom', message: 'looks like a personnummer; a label must not be one', path });
     }
+    // A value for a whole file must mean something: a grade level 1–9, a school year, a gender, a kind.
+    for (const [pattern, values] of Object.entries(config.files ?? {})) {
+      const check = (field: string, ok: boolean, what: string) => {
+        if (!ok) context.addIssue({ code: 'custom', message: `not ${what}`, path: ['files', pattern, field] });
+      };
+      if (values.grade_level !== undefined) check('grade_level', normaliseGradeLevel(String(values.grade_level)) !== null && /^\s*\d{1,2}\s*$/.test(String(values.grade_level)), 'a grade level 1–9');
+      if (values.school_year !== undefined) check('school_year', normaliseSchoolYear(String(values.school_year)) !== null, 'a school year (e.g. 2024/25, VT25)');
+      if (values.gender !== undefined) check('gender', normaliseGender(String(values.gender)) !== null, 'a gender (Flicka/Pojke, F/P)');
+      if (values.kind !== undefined) check('kind', normaliseKind(String(values.kind)) !== null, 'a kind of result (betyg, provbetyg, bedömning)');
+    }
   });
 
 export type Config = z.infer<typeof configSchema>;
@@ -136,7 +148,8 @@ export function describeConfigIssues(file: string, error: z.ZodError, text?: str
   const tree = text === undefined ? undefined : parseTree(text, [], { allowTrailingComma: true });
   return error.issues
     .map((issue) => {
-      const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
+      // A key that is a personnummer is not repeated in the message (its place is).
+      const path = issue.path.length > 0 ? issue.path.map((part) => (containsPersonalId(String(part)) ? '[personnummer]' : String(part))).join('.') : '(top level)';
       const offset = text === undefined ? null : issueOffset(tree, issue);
       return `${file}${offset === null || text === undefined ? '' : `:${lineColumn(text, offset)}`}: ${path}: ${issue.message}`;
     })

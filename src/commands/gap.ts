@@ -137,6 +137,6 @@ export async function runGap(files: string[], options: GapOptions, io: Io): Prom
   });
   writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);
   if (coverage.paired === 0) throw noPairs();
-  await writeReport(text, options.output, io, inputsOf([...loaded.files, ...references.manifest], options));
+  await writeReport(text, options.output, io, inputsOf([...loaded.files, ...loaded.alsoRead, ...references.manifest], options));
   return failOn ? checkFailOn(flattenGap(result), failOn, by, lang, io) : 0;
 }

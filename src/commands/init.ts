@@ -395,7 +395,7 @@ export async function runInit(files: string[], options: InitOptions, io: Io): Pr
   parseConfig(configName, text);
 
   if (toStdout) await writeReport(text, undefined, io, []);
-  else await writeOutput(output, text, { inputs: inputsOf(reports, options), ...(force ? {} : { ifExists: () => new UsageError(`${output} exists; use --force to overwrite`) }) });
+  else await writeOutput(output, text, { inputs: inputsOf([...reports, ...loaded.alsoRead], options), ...(force ? {} : { ifExists: () => new UsageError(`${output} exists; use --force to overwrite`) }) });
 
   const read = reports.reduce((sum, r) => sum + r.ledger.read, 0);
   const accepted = reports.reduce((sum, r) => sum + r.ledger.accepted, 0);

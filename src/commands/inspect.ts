@@ -99,16 +99,33 @@ function countInvalidCheckDigits(store: ResultStore): number {
 export async function runInspect(files: string[], options: InspectOptions, io: Io): Promise<number> {
   const { format, lang, encoding, schoolYears } = options;
   const config = await loadConfig(options.config);
-  const { exports, areasFiles, notes } = await sortInputs(files, options, config, encoding, io, { allowNone: true });
+  const failed: FailedFile[] = [];
+  const { exports, areasFiles, notes } = await sortInputs(files, options, config, encoding, io, { allowNone: true, failed });
+  // An areas file that cannot be used is reported like any other file; the exports are still inspected.
+  const mapping = async (source: { name: string; open(): AsyncIterable<Uint8Array> }): Promise<Map<string, string> | null> => {
+    try {
+      return await readAreaMapping(source);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      failed.push({ file: source.name, error: error.message });
+      return null;
+    }
+  };
   let fromFile: Map<string, string> | null = null;
   if (options.areas !== undefined) {
-    const [source] = await resolveInputs([options.areas], io.stdin);
-    if (source) fromFile = await readAreaMapping(source);
+    const [source] = await resolveInputs([options.areas], io.stdin).catch((error: unknown) => {
+      if (!(error instanceof InputError)) throw error;
+      failed.push({ file: options.areas ?? '', error: error.message });
+      return [];
+    });
+    if (source) fromFile = await mapping(source);
   }
-  for (const source of areasFiles) fromFile = new Map([...(fromFile ?? []), ...(await readAreaMapping(source))]);
+  for (const source of areasFiles) {
+    const found = await mapping(source);
+    if (found) fromFile = new Map([...(fromFile ?? []), ...found]);
+  }
   const areas = mergeAreas(config.areas, fromFile);
   const inspected: InspectedFile[] = [];
-  const failed: FailedFile[] = [];
   // Every file is inspected, whatever the others hold: one that cannot be read is reported and the next one read.
   for (const source of exports) {
     let read;
@@ -152,7 +169,7 @@ export async function runInspect(files: string[], options: InspectOptions, io: I
     format === 'json'
       ? `${JSON.stringify({ files: inspected, failed, not_read: notes, raw_values: options.rawValues }, null, 2)}\n`
       : renderInspect(inspected, failed, notes, { lang, paint: stdoutPainter(options.output, io), rawValues: options.rawValues });
-  await writeReport(text, options.output, io, inputsOf(inspected, options));
+  await writeReport(text, options.output, io, inputsOf([...exports.map((source) => ({ file: source.name, path: source.path ?? null })), ...areasFiles.map((source) => ({ file: source.name, path: source.path ?? null }))], options));
   // Everything was reported; a file that cannot be used still makes the run fail, for scripts.
   return failed.length > 0 || inspected.some((file) => file.unusable) ? 2 : 0;
 }

@@ -87,7 +87,7 @@ export async function runReport(files: string[], options: ReportOptions, io: Io)
   writeDiagnostics(renderSummary(meta, 'sv', stderrPainter(io)), options.quiet, io);
   // One of the two analyses may be empty (the report says so); both empty is no report at all.
   if (prepared.gapCoverage.paired === 0 && prepared.transitionCoverage.linked === 0) throw noFigures(link);
-  await writeReport(text, options.output, io, inputsOf([...loaded.files, ...references.manifest], options));
+  await writeReport(text, options.output, io, inputsOf([...loaded.files, ...loaded.alsoRead, ...references.manifest], options));
   if (!options.quiet && options.output !== undefined && options.output !== '-') io.stderr.write(`ska-analyze: rapporten skrevs till ${options.output}\n`);
   return 0;
 }

@@ -15,6 +15,7 @@ import { resolveInputFiles, resolveInputs, type InputSource } from '../read/inpu
 import { notAnExport, sortSources, type InputNote } from '../normalise/sources.js';
 import { configConstantFields } from '../normalise/ingest.js';
 import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { makePainter, wantsColor, type Painter } from '../render/color.js';
 import { makeProgress } from '../render/progress.js';
@@ -25,7 +26,7 @@ import { compareManifests, type EarlierRun } from '../read/earlier-run.js';
 import { changedParameters, comparisonSection, type ReportSection } from '../render/sections.js';
 import { DIMENSIONS, type Dimension } from '../types.js';
 import { writeTo, type Io } from '../io.js';
-import { isStdout, writeOutput } from '../write-output.js';
+import { isStdout, refuseInputAsOutput, writeOutput } from '../write-output.js';
 
 /** The reading and output options every analysis command has, parsed (see options.ts). */
 export interface CommonOptions {
@@ -47,6 +48,8 @@ export interface Loaded {
   store: ResultStore | null;
   /** Inputs not read as exports (other files in the folders, areas files, earlier reports). */
   notes: InputNote[];
+  /** Files read besides the exports (areas files found in the folders): never an output. */
+  alsoRead: { file: string; path?: string | null }[];
 }
 
 /** Two paths name the same file (following symlinks); false when either cannot be found. */
@@ -72,10 +75,28 @@ export async function sortInputs(
   config: Config,
   encoding: Encoding | undefined,
   io: Io,
-  { allowNone = false }: { allowNone?: boolean } = {},
+  { allowNone = false, failed }: { allowNone?: boolean; failed?: { file: string; error: string }[] } = {},
 ): Promise<{ exports: InputSource[]; areasFiles: InputSource[]; notes: InputNote[] }> {
-  const { sources, skipped } = await resolveInputFiles(files, io.stdin);
-  const notes: InputNote[] = skipped.map((file) => ({ file: file.file, reason: file.reason }));
+  const sources: InputSource[] = [];
+  const notes: InputNote[] = [];
+  if (failed === undefined) {
+    const resolved = await resolveInputFiles(files, io.stdin);
+    sources.push(...resolved.sources);
+    notes.push(...resolved.skipped.map((file) => ({ file: file.file, reason: file.reason })));
+  } else {
+    // inspect: a path that cannot be used is reported, and the others are still read.
+    if (files.length === 0) await resolveInputFiles(files, io.stdin);
+    for (const file of files) {
+      try {
+        const resolved = await resolveInputFiles([file], io.stdin);
+        sources.push(...resolved.sources);
+        notes.push(...resolved.skipped.map((skip) => ({ file: skip.file, reason: skip.reason })));
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        failed.push({ file, error: error.message });
+      }
+    }
+  }
   const sorted = await sortSources(sources, config, encoding, (file) => configConstantFields(config, file));
   const exports: InputSource[] = [];
   const areasFiles: InputSource[] = [];
@@ -95,14 +116,65 @@ export async function sortInputs(
     if (kind === 'own_output' && !source.fromFolder) throw notAnExport(source, kind);
     notes.push({ file: source.name, reason: kind, ...(kind === 'not_export' ? { missing } : {}) });
   }
-  if (exports.length === 0 && !allowNone) {
+  const unique = await withoutCopies(exports, notes);
+  if (unique.length === 0 && !allowNone) {
     const what = notes.map((note) => note.file).join(', ');
     throw new InputError(`no export among the inputs${what === '' ? '' : ` (not exports: ${what})`}; an export needs columns for the pupil id, the school year and the subject`);
   }
-  return { exports, areasFiles, notes };
+  return { exports: unique, areasFiles, notes };
 }
 
-export async function loadInputs(files: readonly string[], options: Omit<CommonOptions, 'lang'> & { lang?: Lang }, io: Io): Promise<Loaded> {
+/**
+ * The same export given twice (a file inside a folder also named, one file by two paths) or a
+ * copy of it (`np_ak6 (1).csv`, the same bytes): read once, the others named in a note. Every
+ * row of a second copy would otherwise be a duplicate, and the file rejected as unusable.
+ */
+async function withoutCopies(exports: readonly InputSource[], notes: InputNote[]): Promise<InputSource[]> {
+  const seen = new Map<string, InputSource>();
+  const bySize = new Map<number, InputSource[]>();
+  const out: InputSource[] = [];
+  for (const source of exports) {
+    if (!source.path) {
+      out.push(source);
+      continue;
+    }
+    const info = await stat(source.path).catch(() => null);
+    if (info === null) {
+      out.push(source);
+      continue;
+    }
+    const same = seen.get(`${info.dev}:${info.ino}`);
+    if (same) {
+      notes.push({ file: source.name, reason: 'same_file', of: same.name });
+      continue;
+    }
+    seen.set(`${info.dev}:${info.ino}`, source);
+    const sizeMates = bySize.get(info.size) ?? [];
+    let copyOf: InputSource | null = null;
+    // Only files of the same size can be copies: hash just those.
+    for (const mate of sizeMates) if (await sameBytes(mate, source)) copyOf = mate;
+    if (copyOf) {
+      notes.push({ file: source.name, reason: 'copy', of: copyOf.name });
+      continue;
+    }
+    sizeMates.push(source);
+    bySize.set(info.size, sizeMates);
+    out.push(source);
+  }
+  return out;
+}
+
+async function sha256Of(source: InputSource): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of source.open()) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+async function sameBytes(a: InputSource, b: InputSource): Promise<boolean> {
+  return (await sha256Of(a)) === (await sha256Of(b));
+}
+
+export async function loadInputs(files: readonly string[], options: Omit<CommonOptions, 'lang'> & { lang?: Lang | undefined }, io: Io): Promise<Loaded> {
   const schoolYears = options.schoolYears;
   const config = await loadConfig(options.config);
   const encoding = options.encoding;
@@ -117,6 +189,12 @@ export async function loadInputs(files: readonly string[], options: Omit<CommonO
     fromFile = fromFile === null ? mapping : mergeAreaFiles(fromFile, mapping, source.name);
   }
   const areas = mergeAreas(config.areas, fromFile);
+  const alsoRead = areasFiles.map((source) => ({ file: source.name, path: source.path ?? null }));
+  // -o onto an input is refused before anything is read (and again when writing).
+  if (options.output !== undefined) {
+    const named = [...exports.map((source) => source.path ?? source.name), ...alsoRead.map((a) => a.path ?? a.file), options.config, options.areas].filter((file): file is string => typeof file === 'string');
+    await refuseInputAsOutput(options.output, await stat(options.output).catch(() => null), named);
+  }
   await noteOutputInInputFolder(files, options, io);
   const progress = makeProgress(io.stderr, options.quiet !== true);
   const read = await readExports(exports, {
@@ -133,7 +211,7 @@ export async function loadInputs(files: readonly string[], options: Omit<CommonO
     const held = [...new Set(outside)].sort().join(', ');
     throw new NoFiguresError(`no figures: no row is in --school-years ${schoolYears.label} (the exports hold ${held}); choose school years the exports hold`);
   }
-  return { config, files: read.files, store: read.store, notes };
+  return { config, files: read.files, store: read.store, notes, alsoRead };
 }
 
 /** The one line when gap found no grade–test pair: why, and what to check. */

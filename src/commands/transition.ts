@@ -98,6 +98,6 @@ export async function runTransition(files: string[], options: TransitionOptions,
   const text = transitionRenderers[format]({ meta, result, link, cases, sections }, { lang, paint: stdoutPainter(options.output, io), excel, matrix: false });
   writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);
   if (coverage.linked === 0) throw noLinks(link);
-  await writeReport(text, options.output, io, inputsOf(loaded.files, options));
+  await writeReport(text, options.output, io, inputsOf([...loaded.files, ...loaded.alsoRead], options));
   return failOn ? checkFailOn(flattenTransition(result), failOn, by, lang, io) : 0;
 }

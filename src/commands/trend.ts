@@ -79,7 +79,7 @@ export async function runTrend(files: string[], options: TrendOptions, io: Io): 
   if (!options.quiet && result.gap.school_years.length === 1) {
     io.stderr.write(lang === 'sv' ? 'ska-analyze: bara ett läsår i exporterna; ingen förändring att visa.\n' : 'ska-analyze: only one school year in the exports; no change to show.\n');
   }
-  await writeReport(text, options.output, io, inputsOf(loaded.files, options));
+  await writeReport(text, options.output, io, inputsOf([...loaded.files, ...loaded.alsoRead], options));
   if (!failOn) return 0;
   // Thresholds apply to each series' latest school year (where its streak ends), once per group.
   const latest = flattenTrend(result).filter((row) => row.school_year === (row.analysis === 'gap' ? result.gap.school_years.at(-1) : result.transition?.school_years.at(-1)));

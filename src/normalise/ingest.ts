@@ -25,7 +25,10 @@ import { normaliseGender, normaliseGrade, normaliseGradeLevel, normaliseKind } f
 export type ValueTally = Record<string, number>;
 
 export interface FileReport {
+  /** As shown in every message (control characters made visible). */
   file: string;
+  /** The path it was read from (null for stdin). */
+  path: string | null;
   encoding: DecodeInfo['encoding'];
   bom: boolean;
   invalidBytes: boolean;
@@ -270,7 +273,7 @@ function configConstants(config: Config, file: string): FileConstant[] {
     if (!matchesFilePattern(pattern, file)) continue;
     for (const [field, value] of Object.entries(values)) {
       if (value === undefined || out.some((c) => c.field === field)) continue;
-      out.push({ field: field as Field, value: String(value), source: 'config', pattern });
+      out.push({ field: field as Field, value: visible(String(value)), source: 'config', pattern: visible(pattern) });
     }
   }
   return out;
@@ -320,6 +323,7 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
   done.invalidBytes = reader.info.replaced;
   done.blankLines = reader.blankLines;
   done.lineEnd = reader.detectedLineEnd;
+  done.path = source.path ?? null;
   done.sha256 = digest.hash.digest('hex');
   done.bytes = digest.bytes;
   if (done.ledger.read === 0) throw new InputError(`${source.name}: the file has a header but no rows`);
@@ -375,6 +379,7 @@ function startReport(
   if (nameLevel !== null) constants.push({ field: 'grade_level', value: String(nameLevel), source: 'file_name' });
   return {
     file,
+    path: null,
     encoding: info.encoding,
     bom: info.bom,
     invalidBytes: false,

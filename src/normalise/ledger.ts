@@ -5,6 +5,7 @@
  */
 import { containsPersonalId } from './pupil-id.js';
 import { fold } from './text.js';
+import { SUBJECT_NAMES, SUBJECT_NAMES_EN } from './subject.js';
 
 export const REJECT_REASONS = [
   'field_count',
@@ -58,46 +59,57 @@ const KNOWN_WORDS = new Set(
     'godkand', 'ejgodkand', 'underkand', 'pass', 'fail',
     // omdömen people write outside a scale
     'bra', 'mycketbra', 'god', 'godtagbar', 'ejgodtagbar', 'tillracklig', 'ejtillracklig', 'otillracklig', 'utmarkt', 'ok', 'nastan', 'nara', 'mal',
-    'uppnatt', 'ejuppnatt', 'uppnar', 'uppnarej', 'ejuppnar', 'pabegynt', 'utvecklas', 'hog', 'lag', 'medel',
+    'mycket', 'uppnatt', 'ejuppnatt', 'uppnar', 'uppnarej', 'ejuppnar', 'pabegynt', 'utvecklas', 'hog', 'lag', 'medel',
     // kinds and school-year words
     'betyg', 'terminsbetyg', 'slutbetyg', 'provbetyg', 'prov', 'np', 'bedomning', 'omdome', 'resultat', 'typ', 'lasar', 'termin', 'ht', 'vt', 'hosttermin', 'varterminen', 'vartermin',
     'franvaro', 'franvarande', 'sjuk', 'ledig', 'deltogej', 'ejdeltagit',
     'true', 'false', 'ja', 'nej', 'yes', 'no',
   ],
 );
-/** Stems of school subjects in Swedish and English: a value holding one is a subject, not a person. */
-const SUBJECT_STEMS = [
-  'matte', 'matem', 'svensk', 'engelsk', 'english', 'math', 'biolog', 'fysik', 'kemi', 'teknik', 'geograf', 'histori', 'religion', 'samhall',
-  'bild', 'idrott', 'musik', 'slojd', 'hemkonsument', 'hemochkonsument', 'hemkunskap', 'modersmal', 'sprak', 'franska', 'spanska', 'tyska',
-  'teckensprak', 'judisk', 'naturorient', 'ampne', 'amne', 'kurs', 'science', 'physics', 'chemistry', 'history', 'music',
-];
+/**
+ * Words of school subjects, folded: Skolverket's names and codes in Swedish and English, and the
+ * short forms people write (matte, eng, sv2). A word in this set is a subject, not a person.
+ */
+const SUBJECT_WORDS = new Set(
+  [
+    ...Object.values(SUBJECT_NAMES),
+    ...Object.values(SUBJECT_NAMES_EN),
+    ...Object.keys(SUBJECT_NAMES),
+    'matte', 'matematik', 'mat', 'eng', 'sve', 'sv', 'sva', 'svenska', 'engelska', 'no', 'so', 'idrott', 'halsa', 'hemkunskap', 'hkk', 'slojd',
+    'tyska', 'franska', 'spanska', 'modersmal', 'modersmalsundervisning', 'sprakval', 'elevens', 'val', 'amne', 'kurs', 'och', 'som', 'andrasprak', 'for', 'horande',
+    'teknik', 'musik', 'bild', 'kemi', 'fysik', 'biologi', 'geografi', 'historia', 'religion', 'samhallskunskap', 'naturkunskap', 'science', 'math', 'maths',
+  ].flatMap((name) => name.split(/[\s,-]+/).map(fold)).filter((word) => word.length > 0),
+);
 
 /** What is shown in place of a value that may be a name: its kind and length, never its letters. */
 export function shapeOf(value: string): string {
   return `[text, ${[...value].length} characters]`;
 }
 
+/** A word of letters that is recognisably not a person: one letter, a grade or result word, a subject. */
+function knownWord(word: string): boolean {
+  if ([...word].length === 1) return true;
+  const key = fold(word);
+  return KNOWN_WORDS.has(key) || SUBJECT_WORDS.has(key) || /^[a-f]$/.test(key);
+}
+
 /**
  * A rejected cell's value as it may be shown (stderr, `meta`, `inspect`, `init`): the value helps
  * the user fix the export ("VG", "Matte 2", "läsår?"), but a shifted column can put a pupil's
- * name or personnummer where a grade or a subject should be. So a value is shown only when it is
- * recognisably not a person: no letters (a number, a code of digits and signs), letters and a
- * digit ("Matte 2", "5B"), one letter, or a word of this domain (old grades, result and
- * school-year words, subject names). Anything that looks like an id is hidden, anything else is
- * replaced by its shape (`[text, 5 characters]`), in any case, alone or with other words.
+ * name or personnummer where a grade or a subject should be. So a value is shown only when every
+ * word of letters in it is recognisably not a person: a single letter, an old grade or a result,
+ * school-year or subject word ("Matte 2", "5B", "läsår?", "Frånvaro"); digits and signs may
+ * stand around them. Anything that looks like an id is hidden, anything else is replaced by its
+ * shape (`[text, 5 characters]`): "Oscar", "MAJA LINDQVIST", "Lindqvist, Maja (6B)", "Maja2",
+ * "Matematik Oscar", in any case.
  */
 export function safeDetail(value: string): string {
   const text = value.trim();
   if (containsPersonalId(text) || /\d{6,}/.test(text.replace(/[\s-]/g, ''))) return HIDDEN_ID;
   if ([...text].length > MAX_DETAIL) return shapeOf(text);
-  const letters = text.match(/\p{L}/gu)?.length ?? 0;
-  if (letters === 0) return text;
-  if (/\d/.test(text)) return text;
-  if (letters === 1) return text;
-  const key = fold(text);
-  if (KNOWN_WORDS.has(key) || KNOWN_WORDS.has(key.replace(/[^a-z]/g, ''))) return text;
+  const words = text.match(/\p{L}+/gu) ?? [];
+  if (words.every(knownWord)) return text;
   if (/^[a-f][+-]$/i.test(text)) return text;
-  if (SUBJECT_STEMS.some((stem) => key.includes(stem))) return text;
   return shapeOf(text);
 }
 

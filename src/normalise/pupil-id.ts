@@ -137,17 +137,28 @@ export function keyKind(key: number): PupilIdKind {
 }
 
 /**
- * Whether a text holds a personnummer or samordningsnummer in any spelling (10 or 12 digits,
- * hyphens, +, spaces or en dashes between the parts, 2009-01-01-1234) or a protected-identity id
- * (20090101TF10): used to keep ids out of group labels (a shifted column).
+ * Whether a text holds a personnummer or samordningsnummer in any spelling: 10 or 12 digits with
+ * anything people put between the parts (hyphens and every other dash, +, spaces, dots, slashes,
+ * underscores: 2009-01-01-1234, 090101–1234, 09 01 01-12 34, 2009.01.01-1234), full-width digits,
+ * soft hyphens and zero-width characters from copy and paste; or a protected-identity id
+ * (20090101TF10). Used to keep ids out of group labels (a shifted column).
  */
 export function containsPersonalId(text: string): boolean {
-  const cleaned = text.replace(DASHES, '-');
-  if (/\d{6,8}\s*T[FP]\d{2}/i.test(cleaned)) return true;
-  const candidates = cleaned.match(/(?<![\d])\d{2}(?:\d{2})?[-\s]?\d{2}[-\s]?\d{2}\s*[-+]?\s*\d{4}(?![\d])/g) ?? [];
-  for (const candidate of candidates) {
-    const id = normalisePupilId(candidate, 2100);
-    if (id !== null && id.kind !== 'opaque') return true;
+  // Full-width digits and signs become ASCII (NFKC); invisible characters go; every dash is a hyphen.
+  const cleaned = text.normalize('NFKC').replace(/[\p{Cf}\u00AD]/gu, '').replace(DASHES, '-');
+  if (/\d{6,8}[\s\-._/]*T[FP]\d{2}/i.test(cleaned)) return true;
+  // Runs of digits joined by separators: each run's digits, in windows of 12 and 10.
+  for (const run of cleaned.match(/\d(?:[\s\-+._/]{0,2}\d)*/g) ?? []) {
+    const plus = run.includes('+');
+    const digits = run.replace(/\D/g, '');
+    for (const size of [12, 10]) {
+      for (let at = 0; at + size <= digits.length; at++) {
+        const part = digits.slice(at, at + size);
+        const candidate = size === 10 && plus ? `${part.slice(0, 6)}+${part.slice(6)}` : part;
+        const id = normalisePupilId(candidate, 2100);
+        if (id !== null && id.kind !== 'opaque') return true;
+      }
+    }
   }
   return false;
 }

@@ -46,9 +46,11 @@ export interface SortedSource {
 /** A note about an input that is not read as an export. */
 export interface InputNote {
   file: string;
-  reason: SkippedFile['reason'] | 'own_output' | 'areas_used' | 'areas_skipped' | 'not_export' | 'empty';
+  reason: SkippedFile['reason'] | 'own_output' | 'areas_used' | 'areas_skipped' | 'not_export' | 'empty' | 'same_file' | 'copy';
   /** For not_export: the export columns it lacks. */
   missing?: Field[];
+  /** For same_file and copy: the input it repeats. */
+  of?: string;
 }
 
 /** Peek at each source's header and say what it is. stdin is always an export. */

@@ -30,6 +30,8 @@ export function normaliseGrade(raw: string): GradeParse {
  * starts with the level ("6B"). Returns null when no level can be read.
  */
 export function normaliseGradeLevel(raw: string): number | null {
+  // "-1" is not år 1 (fold would drop the sign).
+  if (/^\s*[-−–]/.test(raw)) return null;
   const match = /^(?:ak|ar|arskurs|year|grade|klass)?(\d{1,2})/.exec(fold(raw));
   if (!match) return null;
   const level = Number(match[1]);

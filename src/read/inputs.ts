@@ -16,7 +16,7 @@ function printable(path: string): string {
 /** A file in an input folder that is not read, and why. */
 export interface SkippedFile {
   file: string;
-  reason: 'not_a_table' | 'excel' | 'hidden' | 'not_a_file';
+  reason: 'not_a_table' | 'excel' | 'hidden' | 'not_a_file' | 'folder';
 }
 
 export interface InputSource {
@@ -90,10 +90,10 @@ export async function resolveInputFiles(paths: readonly string[], stdin: AsyncIt
       let tables = 0;
       for (const name of names) {
         const file = join(path, name);
-        let reason = skipReason(name);
+        const found = await stat(file).catch(() => null);
+        let reason = found?.isDirectory() ? 'folder' : skipReason(name);
         let size: number | undefined;
         if (reason === null) {
-          const found = await stat(file).catch(() => null);
           if (found === null || !found.isFile()) reason = 'not_a_file';
           else size = found.size;
         }

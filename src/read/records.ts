@@ -488,6 +488,7 @@ export class RecordReader {
     for (;;) {
       if (count + 1 >= row.starts.length) this.ensureFields(count + 1);
       const start = i;
+      const linesBefore = newlines;
       let quoted = 0;
       if (i < length && buf[i] === QUOTE) {
         quoted = 1;
@@ -514,6 +515,14 @@ export class RecordReader {
           else if (b !== SPACE && b !== TAB && b !== CR) blank = false;
           i++;
         }
+        // A quoted field that ran over line breaks and is not followed by the delimiter or a line
+        // end was closed by a stray quote on a later line (`"Bra start` … `12" skärm`): the rows in
+        // between must not vanish into one cell. (On one line, text after the closing quote is
+        // kept, as Excel reads it.)
+        if (newlines > linesBefore && i < length) {
+          const after = buf[i];
+          if (after !== delimiter && after !== LF && after !== CR) return this.brokenQuote(pos);
+        }
       }
       while (i < length) {
         const b = buf[i];
@@ -521,6 +530,8 @@ export class RecordReader {
         if (b !== SPACE && b !== TAB) blank = false;
         i++;
       }
+      // One record may not grow past the bound either (quoted fields chained over many lines).
+      if (i - pos > MAX_QUOTED_BYTES) return this.brokenQuote(pos);
       row.starts[count] = start;
       row.ends[count] = i;
       row.quoted[count] = quoted;

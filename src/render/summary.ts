@@ -105,6 +105,9 @@ const NOTE_TEXT: Readonly<Record<InputNote['reason'], { sv: string; en: string }
   areas_skipped: { sv: 'skolområdesfil (Skola;Skolområde); hoppades över eftersom --areas anger en annan', en: 'an areas file (Skola;Skolområde); skipped since --areas names another' },
   not_export: { sv: 'inte en export; lästes inte', en: 'not an export; not read' },
   empty: { sv: 'tom fil; lästes inte', en: 'an empty file; not read' },
+  folder: { sv: 'en mapp; mappar i mappar läses inte', en: 'a folder; folders inside folders are not read' },
+  same_file: { sv: 'samma fil som', en: 'the same file as' },
+  copy: { sv: 'samma innehåll som (en kopia); lästes en gång, som', en: 'the same bytes as (a copy); read once, as' },
 };
 
 const MISSING_TEXT: Readonly<Record<string, { sv: string; en: string }>> = {
@@ -121,7 +124,8 @@ export function noteLine(note: InputNote, lang: Lang): string {
         ? ` (ingen kolumn för ${note.missing.map((field) => MISSING_TEXT[field]?.sv ?? field).join(', ')})`
         : ` (no column for ${note.missing.map((field) => MISSING_TEXT[field]?.en ?? field).join(', ')})`
       : '';
-  return `${note.file}: ${NOTE_TEXT[note.reason][lang]}${missing}`;
+  const of = note.of === undefined ? '' : ` ${note.of}${note.reason === 'same_file' ? (lang === 'sv' ? '; lästes en gång' : '; read once') : ''}`;
+  return `${note.file}: ${NOTE_TEXT[note.reason][lang]}${of}${missing}`;
 }
 
 export function renderSummary(meta: ReportMeta, lang: Lang, paint: Painter): string {
