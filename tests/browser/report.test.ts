@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../cli/run.js';
+import { runIn } from '../cli/run.js';
 import { SCREENSHOT_DIR, openHtml, saveScreenshot, type OpenedPage } from './chromium.js';
 
 interface El {
@@ -18,8 +18,8 @@ interface El {
 
 const dir = mkdtempSync(join(tmpdir(), 'ska-report-'));
 const file = join(dir, 'rapport.html');
-const made = run(['report', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv', '--reference', 'fixtures/skolverket/np-ak9-2024-kommun.csv', '--reference-unit', 'Stockholm', '--output', file, '--quiet']);
-const html = made.status === 0 ? readFileSync(file, 'utf8') : '';
+// Made in the first beforeAll, in-process.
+let html = '';
 
 /** Pupil first and last names and teacher names from the demo's grade export (Windows-1252). */
 function demoNames(): { pupils: string[]; teachers: string[] } {
@@ -43,10 +43,12 @@ describe('report --format html in a real browser (Chromium)', () => {
   let opened: OpenedPage;
 
   beforeAll(async () => {
+    const made = await runIn(['report', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv', '--reference', 'fixtures/skolverket/np-ak9-2024-kommun.csv', '--reference-unit', 'Stockholm', '--output', file, '--quiet']);
     expect(made.stderr).toBe('');
     expect(made.status).toBe(0);
+    html = readFileSync(file, 'utf8');
     opened = await openHtml(file, { viewport: { width: 1100, height: 900 } });
-  }, 30_000);
+  }, 60_000);
 
   afterAll(async () => {
     await opened?.close();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../src/config.js';
-import { run } from './run.js';
+import { runIn } from './run.js';
 
 const EXPORTS = 'fixtures/demo/exports';
 const AREAS = 'fixtures/demo/skolomraden.csv';
@@ -17,9 +17,9 @@ describe('init on the demo data', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ska-init-'));
     file = join(dir, 'ska.config.json');
-    first = run(['init', EXPORTS, '--areas', AREAS, '--output', file]);
+    first = await runIn(['init', EXPORTS, '--areas', AREAS, '--output', file]);
     text = await readFile(file, 'utf8');
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -78,25 +78,25 @@ describe('init on the demo data', () => {
   it('refuses to overwrite without --force (exit 2), leaving the file as it was', async () => {
     await writeFile(file, text.replace('"min_group": 10', '"min_group": 12'), 'utf8');
     const before = await readFile(file);
-    const again = run(['init', EXPORTS, '--areas', AREAS, '--output', file]);
+    const again = await runIn(['init', EXPORTS, '--areas', AREAS, '--output', file]);
     expect(again.status).toBe(2);
     expect(again.stderr).toContain(`${file} exists; use --force to overwrite`);
     expect(await readFile(file)).toEqual(before);
   });
 
   it('is deterministic: --force writes the same bytes, and --output - the same to stdout', async () => {
-    const forced = run(['init', EXPORTS, '--areas', AREAS, '--output', file, '--force', '--quiet']);
+    const forced = await runIn(['init', EXPORTS, '--areas', AREAS, '--output', file, '--force', '--quiet']);
     expect(forced.status).toBe(0);
     expect(forced.stderr).toBe('');
     expect(await readFile(file, 'utf8')).toBe(text);
-    const stdout = run(['init', EXPORTS, '--areas', AREAS, '--output', '-', '-q']);
+    const stdout = await runIn(['init', EXPORTS, '--areas', AREAS, '--output', '-', '-q']);
     expect(stdout.status).toBe(0);
     expect(stdout.stdout).toBe(text);
   });
 
-  it('gap with the written config gives the same figures as gap with --areas', () => {
-    const withConfig = run(['gap', EXPORTS, '--config', file, '--format', 'json', '-q']);
-    const withAreas = run(['gap', EXPORTS, '--areas', AREAS, '--format', 'json', '-q']);
+  it('gap with the written config gives the same figures as gap with --areas', async () => {
+    const withConfig = await runIn(['gap', EXPORTS, '--config', file, '--format', 'json', '-q']);
+    const withAreas = await runIn(['gap', EXPORTS, '--areas', AREAS, '--format', 'json', '-q']);
     expect(withConfig.status).toBe(0);
     expect(withAreas.status).toBe(0);
     const rows = (stdout: string) => JSON.stringify((JSON.parse(stdout) as { rows: unknown[] }).rows);
@@ -121,7 +121,7 @@ describe('init options', () => {
     await writeFile(reference, 'x\n', 'utf8');
     await mkdir(join(dir, 'conf'));
     const file = join(dir, 'conf', 'ska.config.json');
-    const result = run(['init', EXPORTS, '-o', file, '--reference', reference, '--reference-unit', 'Riket', '--min-group', '15', '-q']);
+    const result = await runIn(['init', EXPORTS, '-o', file, '--reference', reference, '--reference-unit', 'Riket', '--min-group', '15', '-q']);
     expect(result.status).toBe(0);
     const text = await readFile(file, 'utf8');
     const config = parseConfig('ska.config.json', text);
@@ -131,27 +131,27 @@ describe('init options', () => {
     expect((await loadConfig(file)).reference).toBe(reference);
   });
 
-  it('without --areas the areas come from the exports\' area columns', () => {
-    const result = run(['init', EXPORTS, '-o', '-', '-q']);
+  it('without --areas the areas come from the exports\' area columns', async () => {
+    const result = await runIn(['init', EXPORTS, '-o', '-', '-q']);
     expect(result.status).toBe(0);
     expect(Object.keys(parseConfig('ska.config.json', result.stdout).areas ?? {})).toHaveLength(9);
   });
 
-  it('names the schools without an area', () => {
-    const result = run(['init', `${EXPORTS}/np_ak9.csv`, '-o', '-', '-q']);
+  it('names the schools without an area', async () => {
+    const result = await runIn(['init', `${EXPORTS}/np_ak9.csv`, '-o', '-', '-q']);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/Skolor utan område: Björkängsskolan, Ekbackens skola,[\s\S]*\(lägg till dem här\)/);
     expect(parseConfig('ska.config.json', result.stdout).areas).toEqual({});
   });
 
-  it('a missing reference file or a bad --min-group is exit 2, before anything is written', () => {
+  it('a missing reference file or a bad --min-group is exit 2, before anything is written', async () => {
     const file = join(dir, 'never.json');
-    const missing = run(['init', EXPORTS, '-o', file, '--reference', join(dir, 'nope.csv')]);
+    const missing = await runIn(['init', EXPORTS, '-o', file, '--reference', join(dir, 'nope.csv')]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('no such file');
-    const bad = run(['init', EXPORTS, '-o', file, '--min-group', '0']);
+    const bad = await runIn(['init', EXPORTS, '-o', file, '--min-group', '0']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--min-group');
-    expect(run(['init', EXPORTS, '-o', join(dir, 'no-such-folder', 'x.json')]).status).toBe(2);
+    expect((await runIn(['init', EXPORTS, '-o', join(dir, 'no-such-folder', 'x.json')])).status).toBe(2);
   });
 });

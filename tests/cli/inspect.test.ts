@@ -1,9 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { run } from './run.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runIn, type RunResult } from './run.js';
 
 describe('inspect on the demo data', () => {
-  const json = run(['inspect', 'fixtures/demo/exports', '--format', 'json']);
-  const files = (JSON.parse(json.stdout) as { files: { file: string; pupils: number; invalid_check_digits: number; ignored_headers: string[]; rejected: Record<string, { examples: string[] }> }[] }).files;
+  type FileJson = { file: string; pupils: number; invalid_check_digits: number; ignored_headers: string[]; rejected: Record<string, { examples: string[] }> };
+  let json: RunResult;
+  let files: FileJson[];
+  beforeAll(async () => {
+    json = await runIn(['inspect', 'fixtures/demo/exports', '--format', 'json']);
+    files = (JSON.parse(json.stdout) as { files: FileJson[] }).files;
+  }, 60_000);
 
   it('reports every file with its problems and file:line examples', () => {
     expect(json.status).toBe(0);
@@ -22,8 +27,8 @@ describe('inspect on the demo data', () => {
     for (const file of files) expect(file.invalid_check_digits).toBe(file.pupils);
   });
 
-  it('shows no ids and no names', () => {
-    const table = run(['inspect', 'fixtures/demo/exports']);
+  it('shows no ids and no names', async () => {
+    const table = await runIn(['inspect', 'fixtures/demo/exports']);
     expect(table.stdout).not.toMatch(/\b(?:19|20)?\d{6}[-+]?\d{4}\b/);
     expect(table.stdout).toContain('Används inte: Förnamn, Efternamn');
     expect(table.stdout).toContain('Fel kontrollsiffra');

@@ -3,13 +3,12 @@
  * a hard link), writes through a temporary file and a rename (a failed write leaves the old file
  * and no temporary file), and `-o -` is stdout.
  */
-import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeOutput } from '../../src/write-output.js';
-import { BIN, ROOT, runIn } from './run.js';
+import { ROOT, runIn } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ska-output-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -163,39 +162,5 @@ describe('a file output is written through a temporary file', () => {
   });
 });
 
-describe('a failed write leaves the old file', () => {
-  const hasBash = spawnSync('bash', ['-c', 'true']).status === 0;
-
-  // Exceeding RLIMIT_FSIZE sends SIGXFSZ; Node ignores it from the start, so write() fails with EFBIG.
-  it.skipIf(!hasBash)('under a file-size limit (ulimit -f 8): exit 2, "cannot be written", old file unchanged, no temporary file', () => {
-    const folder = mkdtempSync(join(dir, 'efbig-'));
-    const out = join(folder, 'gap.txt');
-    writeFileSync(out, 'last spring\'s report\n');
-    const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
-    const command = `ulimit -f 8; exec ${quote(process.execPath)} ${quote(BIN)} gap ${quote(exports)} --areas ${quote(areas)} -q -o ${quote(out)}`;
-    const result = spawnSync('bash', ['-c', command], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8' });
-    expect(result.signal).toBeNull();
-    expect(result.status).toBe(2);
-    expect(result.stderr).toContain(`${out}: cannot be written (the file would exceed the file-size limit)`);
-    expect(readFileSync(out, 'utf8')).toBe('last spring\'s report\n');
-    expect(readdirSync(folder)).toEqual(['gap.txt']);
-  });
-
-  // root writes into a read-only folder anyway: then the child runs without the capabilities that allow it.
-  const root = process.getuid?.() === 0;
-  const prefix = root ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search'] : [];
-  const canDrop = !root || spawnSync('setpriv', ['--bounding-set=-dac_override,-dac_read_search', 'true']).status === 0;
-
-  it.skipIf(!canDrop)('into a read-only folder: "cannot be written (permission denied)", nothing left there', () => {
-    const folder = join(dir, 'read-only');
-    mkdirSync(folder);
-    chmodSync(folder, 0o555);
-    const out = join(folder, 'inspect.txt');
-    const [program = process.execPath, ...rest] = [...prefix, process.execPath, BIN, 'inspect', exports, '-q', '-o', out];
-    const result = spawnSync(program, rest, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8' });
-    chmodSync(folder, 0o755);
-    expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe(`ska-analyze: ${out}: cannot be written (permission denied)`);
-    expect(readdirSync(folder)).toEqual([]);
-  });
-});
+// A failed write under a file-size limit (ulimit -f) and into a read-only folder need a process of
+// their own (a limit and dropped capabilities apply to a process): they are in tests/e2e/bin.test.ts.

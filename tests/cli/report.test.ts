@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { run, runIn } from './run.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runIn, type RunResult } from './run.js';
 
 const DEMO = ['fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv'];
 const PERSONNUMMER = /\b(?:19|20)?\d{6}[-+]?\d{4}\b/;
@@ -10,7 +10,11 @@ const dir = mkdtempSync(join(tmpdir(), 'ska-report-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('report', () => {
-  const md = run(['report', ...DEMO, '--format', 'md', '-q']);
+  // The demo's Markdown report, made once and shared by the tests that read it.
+  let md: RunResult;
+  beforeAll(async () => {
+    md = await runIn(['report', ...DEMO, '--format', 'md', '-q']);
+  }, 60_000);
 
   it('writes Markdown with the findings, the tables and the appendix, in Swedish', () => {
     expect(md.status).toBe(0);
@@ -27,25 +31,25 @@ describe('report', () => {
     expect(md.stdout).toContain('procentenheter');
   });
 
-  it('gives the same figures as gap for the latest year', () => {
-    const gap = JSON.parse(run(['gap', ...DEMO, '--format', 'json', '-q']).stdout) as { rows: Record<string, unknown>[] };
+  it('gives the same figures as gap for the latest year', async () => {
+    const gap = JSON.parse((await runIn(['gap', ...DEMO, '--format', 'json', '-q'])).stdout) as { rows: Record<string, unknown>[] };
     const row = gap.rows.find((r) => r.school === 'Solåsens skola' && r.subject === 'MA' && r.grade_level === 6 && r.school_year === '2024/25')!;
     const pct = (v: unknown) => `${Math.round((v as number) * 100)} %`;
     expect(md.stdout).toContain(`| &nbsp;&nbsp;Solåsens skola | ${String(row.n)} | ${pct(row.share_higher)} | ${pct(row.share_same)} | ${pct(row.share_lower)} |`);
   });
 
-  it('is byte-identical from run to run, in both formats', () => {
-    expect(run(['report', ...DEMO, '--format', 'md', '-q']).stdoutBytes.equals(md.stdoutBytes)).toBe(true);
+  it('is byte-identical from run to run, in both formats', async () => {
+    expect((await runIn(['report', ...DEMO, '--format', 'md', '-q'])).stdoutBytes.equals(md.stdoutBytes)).toBe(true);
     const a = join(dir, 'a.html');
     const b = join(dir, 'b.html');
-    expect(run(['report', ...DEMO, '-o', a, '-q']).status).toBe(0);
-    expect(run(['report', ...DEMO, '-o', b, '-q']).status).toBe(0);
+    expect((await runIn(['report', ...DEMO, '-o', a, '-q'])).status).toBe(0);
+    expect((await runIn(['report', ...DEMO, '-o', b, '-q'])).status).toBe(0);
     expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
   });
 
-  it('writes the HTML to --output, says where on stderr, and keeps stdout empty', () => {
+  it('writes the HTML to --output, says where on stderr, and keeps stdout empty', async () => {
     const file = join(dir, 'rapport.html');
-    const out = run(['report', ...DEMO, '--output', file, '--title', 'Exempelstad <SKA> & "nämnden"']);
+    const out = await runIn(['report', ...DEMO, '--output', file, '--title', 'Exempelstad <SKA> & "nämnden"']);
     expect(out.status).toBe(0);
     expect(out.stdout).toBe('');
     expect(out.stderr).toContain(`rapporten skrevs till ${file}`);
@@ -54,11 +58,11 @@ describe('report', () => {
     expect(html).toContain('<html lang="sv">');
   });
 
-  it('puts published figures for this spring beside ours, and keeps a hidden reference value hidden', () => {
+  it('puts published figures for this spring beside ours, and keeps a hidden reference value hidden', async () => {
     // A hand-typed reference: share A–E on the test for år 9 Matematik is "..", Svenska 95 %.
     const ref = join(dir, 'referens.csv');
     writeFileSync(ref, 'unit;subject;grade_level;school_year;share_pass_test\nRiket;MA;9;2024/25;..\nRiket;SV;9;2024/25;95\n');
-    const out = run(['report', ...DEMO, '--format', 'md', '--reference', ref, '-q']);
+    const out = await runIn(['report', ...DEMO, '--format', 'md', '--reference', ref, '-q']);
     expect(out.status).toBe(0);
     const section = out.stdout.slice(out.stdout.indexOf('## Jämfört med referens'), out.stdout.indexOf('## Över läsåren'));
     expect(section).toContain('### 2024/25 · åk 9 · Matematik');
@@ -82,16 +86,16 @@ describe('report', () => {
     expect(html.stdout).toContain(`<li><a href="#overgang">${heading}</a></li>`);
   });
 
-  it('exits 4 with one line, and writes no report, when the exports give no figure at all (år 5 assessments only)', () => {
-    const out = run(['report', 'fixtures/demo/exports/bedomningar_ak5.csv', '--format', 'md', '-q']);
+  it('exits 4 with one line, and writes no report, when the exports give no figure at all (år 5 assessments only)', async () => {
+    const out = await runIn(['report', 'fixtures/demo/exports/bedomningar_ak5.csv', '--format', 'md', '-q']);
     expect(out.status).toBe(4);
     expect(out.stdout).toBe('');
     expect(out.stderr).toMatch(/^ska-analyze: no figures: no teacher grade could be paired .*; and no pupil could be linked from år 5/);
     expect(out.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('says so plainly when the exports hold no grade–test pairs (år 5 assessments and år 6 tests only)', () => {
-    const out = run(['report', 'fixtures/demo/exports/bedomningar_ak5.csv', 'fixtures/demo/exports/nationella_prov_ak6.csv', '--format', 'md', '-q']);
+  it('says so plainly when the exports hold no grade–test pairs (år 5 assessments and år 6 tests only)', async () => {
+    const out = await runIn(['report', 'fixtures/demo/exports/bedomningar_ak5.csv', 'fixtures/demo/exports/nationella_prov_ak6.csv', '--format', 'md', '-q']);
     expect(out.status).toBe(0);
     expect(out.stdout).toContain('Exporterna innehåller inga elever med både betyg och provbetyg i samma ämne och läsår, så betyg och prov jämförs inte');
     expect(out.stdout).toContain('## Från åk 5 till åk 6');
@@ -99,8 +103,8 @@ describe('report', () => {
     expect(out.stdout).toContain('## Bilaga: vad som lästes');
   });
 
-  it('says why the år 5 → år 6 part is empty when no pupil can be followed (one school year only)', () => {
-    const out = run(['report', ...DEMO, '--school-years', '2024/25', '--format', 'md', '-q']);
+  it('says why the år 5 → år 6 part is empty when no pupil can be followed (one school year only)', async () => {
+    const out = await runIn(['report', ...DEMO, '--school-years', '2024/25', '--format', 'md', '-q']);
     expect(out.status).toBe(0);
     expect(out.stdout).toContain('Inga elever kunde följas från en bedömning i åk 5 till ett prov i åk 6');
   });

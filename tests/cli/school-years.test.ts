@@ -3,8 +3,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { ROOT, run, runIn } from './run.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runIn, type RunResult } from './run.js';
 
 interface FileMeta {
   file: string;
@@ -18,10 +18,11 @@ interface GapJson {
 }
 
 const ARGS = ['gap', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv', '--format', 'json'];
-const all = run(ARGS);
-const upTo = run([...ARGS, '--school-years', '..2023/24']);
-const before = JSON.parse(all.stdout) as GapJson;
-const after = JSON.parse(upTo.stdout) as GapJson;
+// The two demo runs the first describe compares, made once before its tests.
+let all: RunResult;
+let upTo: RunResult;
+let before: GapJson;
+let after: GapJson;
 
 /**
  * The 2024/25 rows of each demo file, counted from the text alone (see fixtures/demo/README.md
@@ -62,6 +63,13 @@ const fileMeta = (json: GapJson, name: string): FileMeta => {
 };
 
 describe('gap --school-years ..2023/24 on the demo', () => {
+  beforeAll(async () => {
+    all = await runIn(ARGS);
+    upTo = await runIn([...ARGS, '--school-years', '..2023/24']);
+    before = JSON.parse(all.stdout) as GapJson;
+    after = JSON.parse(upTo.stdout) as GapJson;
+  }, 60_000);
+
   it('runs, records the selection, and drops 2024/25 from the rows', () => {
     expect(all.status).toBe(0);
     expect(upTo.status).toBe(0);
@@ -140,10 +148,11 @@ describe('gap --school-years ..2023/24 on the demo', () => {
 });
 
 describe('--school-years: other forms and commands', () => {
-  it('VT24, 2024 and 2023/24 select the same year and record it the same way', () => {
+  it('VT24, 2024 and 2023/24 select the same year and record it the same way', async () => {
     // Grades and tests: a group with no pupil who has both has no row.
     const files = ['fixtures/demo/exports/betyg_ak6_ak9.csv', 'fixtures/demo/exports/nationella_prov_ak6.csv'];
-    const runs = ['VT24', '2024', '2023/24'].map((value) => JSON.parse(run(['gap', ...files, '--school-years', value, '--format', 'json', '-q']).stdout) as GapJson);
+    const runs: GapJson[] = [];
+    for (const value of ['VT24', '2024', '2023/24']) runs.push(JSON.parse((await runIn(['gap', ...files, '--school-years', value, '--format', 'json', '-q'])).stdout) as GapJson);
     for (const json of runs) {
       expect(json.meta.parameters.school_years).toBe('2023/24');
       expect(new Set(json.rows.map((row) => row.school_year))).toEqual(new Set(['2023/24']));
@@ -152,18 +161,18 @@ describe('--school-years: other forms and commands', () => {
     expect(runs[2]?.rows).toEqual(runs[0]?.rows);
   });
 
-  it('a value that is not a school year: exit 2, naming it', () => {
-    const bad = run(['gap', 'fixtures/demo/exports', '--school-years', '2022/23,20x3']);
+  it('a value that is not a school year: exit 2, naming it', async () => {
+    const bad = await runIn(['gap', 'fixtures/demo/exports', '--school-years', '2022/23,20x3']);
     expect(bad.status).toBe(2);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toBe('ska-analyze: --school-years: "20x3" is not a school year (write 2023/24, VT24 or 2024)\n');
   });
 
-  it('transition ..2023/24: år 5 of 2022/23 linked to år 6 of 2023/24; år 5 of 2023/24 is outside the years', () => {
+  it('transition ..2023/24: år 5 of 2022/23 linked to år 6 of 2023/24; år 5 of 2023/24 is outside the years', async () => {
     const args = ['transition', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv', '--by', 'school_year,area,subject', '--format', 'json', '-q'];
     type TransitionJson = { meta: { parameters: Record<string, unknown>; coverage: { linked: number; outside_years: number } }; rows: Record<string, unknown>[] };
-    const full = JSON.parse(run(args).stdout) as TransitionJson;
-    const cut = JSON.parse(run([...args, '--school-years', '..2023/24']).stdout) as TransitionJson;
+    const full = JSON.parse((await runIn(args)).stdout) as TransitionJson;
+    const cut = JSON.parse((await runIn([...args, '--school-years', '..2023/24'])).stdout) as TransitionJson;
     expect(cut.meta.parameters.school_years).toBe('..2023/24');
     expect(new Set(full.rows.map((row) => row.school_year))).toEqual(new Set(['2023/24', '2024/25']));
     expect(new Set(cut.rows.map((row) => row.school_year))).toEqual(new Set(['2023/24']));
@@ -176,9 +185,9 @@ describe('--school-years: other forms and commands', () => {
 });
 
 describe('inspect --school-years', () => {
-  it('counts the rows outside the selection like every other reason', () => {
-    const all = run(['inspect', 'fixtures/demo/exports/nationella_prov_ak6.csv', '--format', 'json']);
-    const some = run(['inspect', 'fixtures/demo/exports/nationella_prov_ak6.csv', '--format', 'json', '--school-years', '..2023/24']);
+  it('counts the rows outside the selection like every other reason', async () => {
+    const all = await runIn(['inspect', 'fixtures/demo/exports/nationella_prov_ak6.csv', '--format', 'json']);
+    const some = await runIn(['inspect', 'fixtures/demo/exports/nationella_prov_ak6.csv', '--format', 'json', '--school-years', '..2023/24']);
     expect(some.status).toBe(0);
     const file = (out: { stdout: string }) =>
       (JSON.parse(out.stdout) as { files: { rows: { read: number; accepted: number; rejected: number; outside_selection: number }; rejected: Record<string, { count: number }>; outside_selection: { count: number } | null }[] }).files[0]!;

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { run, runIn } from './run.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runIn, type RunResult } from './run.js';
 
 const DEMO = ['transition', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv'];
 const PERSONNUMMER = /\b(?:19|20)?\d{6}[-+]?\d{4}\b/;
@@ -19,10 +19,29 @@ interface Row {
   suppressed: boolean;
 }
 
+/**
+ * Runs on the demo data that several tests read, made once per command line and shared (the
+ * determinism checks make their second run themselves).
+ */
+const shared = new Map<string, Promise<RunResult>>();
+function once(args: readonly string[]): Promise<RunResult> {
+  const key = JSON.stringify(args);
+  let result = shared.get(key);
+  if (!result) shared.set(key, (result = runIn(args)));
+  return result;
+}
+const JSON_QUIET = [...DEMO, '--format', 'json', '-q'];
+const EN_QUIET = [...DEMO, '--lang', 'en', '-q'];
+
 describe('transition on the demo data', () => {
-  const table = run(DEMO);
-  const json = run([...DEMO, '--format', 'json']);
-  const rows = (JSON.parse(json.stdout) as { rows: Row[] }).rows;
+  let table: RunResult;
+  let json: RunResult;
+  let rows: Row[];
+  beforeAll(async () => {
+    table = await once(DEMO);
+    json = await once([...DEMO, '--format', 'json']);
+    rows = (JSON.parse(json.stdout) as { rows: Row[] }).rows;
+  }, 60_000);
   const area = (name: string, subject: string) => rows.find((r) => r.area === name && r.school === null && r.subject === subject)!;
 
   it('shows the planted pattern: Norra strict in år 5, Södra generous, Östra in line', () => {
@@ -58,46 +77,46 @@ describe('transition on the demo data', () => {
     }
   });
 
-  it('keeps ids out and is deterministic', () => {
+  it('keeps ids out and is deterministic', async () => {
     expect(json.stdout).not.toMatch(PERSONNUMMER);
     expect(table.stdout).not.toMatch(PERSONNUMMER);
-    const again = run([...DEMO, '--format', 'json']);
+    const again = await runIn([...DEMO, '--format', 'json']);
     expect(again.stdoutBytes.equals(json.stdoutBytes)).toBe(true);
   });
 
-  it('--lang en and --excel', () => {
-    const en = run([...DEMO, '--lang', 'en', '--quiet']);
+  it('--lang en and --excel', async () => {
+    const en = await once(EN_QUIET);
     expect(en.stdout).toMatch(/Norra: the assessments in year 5 pass fewer pupils/);
-    const excel = run([...DEMO, '--excel', '--quiet']);
+    const excel = await runIn([...DEMO, '--excel', '--quiet']);
     expect(excel.stdoutBytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
     expect(excel.stdout.split('\r\n')[0]).toContain('area;school;subject;level;n;');
   });
 
-  it('refuses impossible level pairs', () => {
-    const result = run([...DEMO, '--from', '6', '--to', '5']);
+  it('refuses impossible level pairs', async () => {
+    const result = await runIn([...DEMO, '--from', '6', '--to', '5']);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe('ska-analyze: --to (5) must be a later grade level than --from (6)\n');
   });
 });
 
 describe('transition --list-cases', () => {
-  it('lists linked pupils whose outcome changed, ids masked unless --show-ids', () => {
-    const masked = run([...DEMO, '--list-cases', '--format', 'json', '--quiet']);
+  it('lists linked pupils whose outcome changed, ids masked unless --show-ids', async () => {
+    const masked = await runIn([...DEMO, '--list-cases', '--format', 'json', '--quiet']);
     expect(masked.status).toBe(0);
     const cases = (JSON.parse(masked.stdout) as { cases: { pupil: string; from: string; to: string }[] }).cases;
     expect(cases.length).toBeGreaterThan(0);
     expect(cases.every((c) => /^elev-\d{4}$/.test(c.pupil) && c.from !== c.to)).toBe(true);
     expect(masked.stdout).not.toMatch(PERSONNUMMER);
     // As many cases as the discordant cells of the totals (pass→fail + fail→pass over the subjects).
-    const rows = (JSON.parse(run([...DEMO, '--format', 'json', '--quiet']).stdout) as { rows: Row[] }).rows;
+    const rows = (JSON.parse((await once(JSON_QUIET)).stdout) as { rows: Row[] }).rows;
     const discordant = rows.filter((r) => r.area === null).reduce((sum, r) => sum + (r.pass_fail ?? 0) + (r.fail_pass ?? 0), 0);
     expect(cases.length).toBe(discordant);
-    const shown = run([...DEMO, '--list-cases', '--show-ids', '--format', 'csv', '--quiet']);
+    const shown = await runIn([...DEMO, '--list-cases', '--show-ids', '--format', 'csv', '--quiet']);
     expect(shown.stdout.split('\n')[1]).toMatch(/,\d{12},(pass|fail),(pass|fail),/);
   });
 
-  it('--show-ids alone is refused', () => {
-    const result = run([...DEMO, '--show-ids']);
+  it('--show-ids alone is refused', async () => {
+    const result = await runIn([...DEMO, '--show-ids']);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe('ska-analyze: --show-ids only works together with --list-cases\n');
   });
@@ -110,7 +129,7 @@ describe('transition names the cohorts it pools', () => {
     const sv = await runIn([...DEMO, '-q']);
     expect(sv.status).toBe(0);
     expect(sv.stdout.split('\n').slice(0, 3)).toEqual(['Åk 5 → åk 6: bedömningarna i åk 5 jämfört med de nationella proven i åk 6', POOLED_SV, '']);
-    const en = await runIn([...DEMO, '--lang', 'en', '-q']);
+    const en = await once(EN_QUIET);
     expect(en.stdout.split('\n')[1]).toBe('Year 5 2022/23 → year 6 2023/24 and year 5 2023/24 → year 6 2024/25 (2 cohorts pooled)');
     const perYear = await runIn([...DEMO, '--by', 'school_year,area', '-q']);
     expect(perYear.stdout.split('\n')[1]).toBe('Åk 5 2022/23 → åk 6 2023/24 och åk 5 2023/24 → åk 6 2024/25 (2 årskullar, var för sig)');
@@ -119,7 +138,7 @@ describe('transition names the cohorts it pools', () => {
   });
 
   it('in JSON meta.cohorts, whose linked counts add up to meta.coverage.linked', async () => {
-    const out = await runIn([...DEMO, '--format', 'json', '-q']);
+    const out = await once(JSON_QUIET);
     const meta = (JSON.parse(out.stdout) as { meta: { cohorts: { linked: number }[]; coverage: { linked: number } } }).meta;
     expect(meta.cohorts).toEqual([
       { from_school_year: '2022/23', to_school_year: '2023/24', from_level: 5, to_level: 6, linked: expect.any(Number) },

@@ -1,13 +1,19 @@
-import { describe, expect, it } from 'vitest';
-import { run } from './run.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runIn, type RunResult } from './run.js';
 
 const DEMO = ['fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv'];
 type Row = Record<string, unknown>;
 
 describe('trend on the demo data (three school years)', () => {
-  const json = run(['trend', ...DEMO, '--format', 'json']);
-  const report = JSON.parse(json.stdout) as { meta: Row; school_years: string[]; rows: Row[] };
-  const gapRows = (JSON.parse(run(['gap', ...DEMO, '--format', 'json', '-q']).stdout) as { rows: Row[] }).rows;
+  // The demo's trend and gap JSON, made once and shared by the tests.
+  let json: RunResult;
+  let report: { meta: Row; school_years: string[]; rows: Row[] };
+  let gapRows: Row[];
+  beforeAll(async () => {
+    json = await runIn(['trend', ...DEMO, '--format', 'json']);
+    report = JSON.parse(json.stdout) as typeof report;
+    gapRows = (JSON.parse((await runIn(['gap', ...DEMO, '--format', 'json', '-q'])).stdout) as { rows: Row[] }).rows;
+  }, 60_000);
   const find = (analysis: string, match: Row) =>
     report.rows.filter((row) => row.analysis === analysis && Object.entries(match).every(([key, value]) => (row[key] ?? null) === value));
 
@@ -61,18 +67,18 @@ describe('trend on the demo data (three school years)', () => {
     }
   });
 
-  it('prints one row per group with sparklines, and the same bytes every run', () => {
-    const table = run(['trend', ...DEMO, '-q']);
+  it('prints one row per group with sparklines, and the same bytes every run', async () => {
+    const table = await runIn(['trend', ...DEMO, '-q']);
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(/Solåsens skola\s+│\s+\d+ │ [▁▂▃▄▅▆▇█ ]{3} \d+ %/);
     expect(table.stdout).toContain('3 år i rad högre än proven; 3 år i rad över kommunen');
     expect(table.stdout).toContain('Bedömning i år 5 jämfört med provresultat i år 6, 2023/24–2024/25');
-    expect(run(['trend', ...DEMO, '-q']).stdoutBytes.equals(table.stdoutBytes)).toBe(true);
-    expect(run(['trend', ...DEMO, '--format', 'json', '-q']).stdoutBytes.equals(json.stdoutBytes)).toBe(true);
+    expect((await runIn(['trend', ...DEMO, '-q'])).stdoutBytes.equals(table.stdoutBytes)).toBe(true);
+    expect((await runIn(['trend', ...DEMO, '--format', 'json', '-q'])).stdoutBytes.equals(json.stdoutBytes)).toBe(true);
   });
 
-  it('writes one flat row per group and year as CSV for Excel', () => {
-    const csv = run(['trend', ...DEMO, '--excel', '-q']);
+  it('writes one flat row per group and year as CSV for Excel', async () => {
+    const csv = await runIn(['trend', ...DEMO, '--excel', '-q']);
     expect(csv.status).toBe(0);
     expect(csv.stdoutBytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
     const lines = csv.stdout.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
@@ -81,22 +87,22 @@ describe('trend on the demo data (three school years)', () => {
     expect(lines.some((line) => /;0,\d+;/.test(line))).toBe(true);
   });
 
-  it('has no empty year span and no "one school year" note when there is nothing to pair', () => {
-    const out = run(['trend', 'fixtures/demo/exports/bedomningar_ak5.csv', 'fixtures/demo/exports/nationella_prov_ak6.csv']);
+  it('has no empty year span and no "one school year" note when there is nothing to pair', async () => {
+    const out = await runIn(['trend', 'fixtures/demo/exports/bedomningar_ak5.csv', 'fixtures/demo/exports/nationella_prov_ak6.csv']);
     expect(out.status).toBe(0);
     expect(out.stdout.split('\n').slice(0, 3)).toEqual(['Betyg jämfört med nationella prov', '', 'Exporterna innehåller inga elever med både betyg och provbetyg i samma ämne och läsår.']);
     expect(out.stdout).toContain('Bedömning i år 5 jämfört med provresultat i år 6, 2023/24–2024/25');
     expect(out.stderr).not.toContain('bara ett läsår');
   });
 
-  it('exits 3 with --fail-on when a group leans one way several springs running, naming the groups', () => {
-    const out = run(['trend', ...DEMO, '--format', 'json', '--fail-on', 'streak_relative>=3']);
+  it('exits 3 with --fail-on when a group leans one way several springs running, naming the groups', async () => {
+    const out = await runIn(['trend', ...DEMO, '--format', 'json', '--fail-on', 'streak_relative>=3']);
     expect(out.status).toBe(3);
     expect(out.stderr).toMatch(/--fail-on streak_relative>=3: \d+ grupper \(gap · 2024\/25 · 6 · Södra · Solåsens skola · EN/);
     // Counted once per group, in the latest year: the same number as the JSON's latest-year rows with the streak.
     const latest = report.rows.filter((r) => r.school_year === '2024/25' && (r.streak_relative as number) >= 3);
     expect(out.stderr).toContain(`${latest.length} grupper`);
-    expect(run(['trend', ...DEMO, '-q', '--fail-on', 'streak_relative>=4']).status).toBe(0);
-    expect(run(['trend', ...DEMO, '-q', '--fail-on', 'nonsense>1']).status).toBe(2);
+    expect((await runIn(['trend', ...DEMO, '-q', '--fail-on', 'streak_relative>=4'])).status).toBe(0);
+    expect((await runIn(['trend', ...DEMO, '-q', '--fail-on', 'nonsense>1'])).status).toBe(2);
   });
 });
