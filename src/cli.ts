@@ -12,6 +12,7 @@ import { trendCommand } from './commands/trend.js';
 import { InputError, NoFiguresError, UsageError } from './errors.js';
 import { ClosedPipe, type Io } from './io.js';
 import { TOOL_VERSION } from './meta.js';
+import { visible } from './normalise/text.js';
 
 /** Set by a command's action: the exit code it resolved to. */
 interface Outcome {
@@ -55,7 +56,8 @@ export function buildProgram(io: Io, outcome: Outcome = { code: 0 }): Command {
  */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const fail = (message: string, code: number): number => {
-    io.stderr.write(`ska-analyze: ${message}\n`);
+    // Messages name files and values as the user gave them: control characters are made visible.
+    io.stderr.write(`ska-analyze: ${message.split('\n').map(visible).join('\n')}\n`);
     return code;
   };
   const outcome: Outcome = { code: 0 };

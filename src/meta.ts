@@ -41,6 +41,8 @@ export interface FileMeta {
   /** Rows with no grade level from any source. */
   rows_without_grade_level: number;
   line_end: string;
+  /** Lines above the header (a title, a date line): not rows. */
+  preamble_lines: number;
   blank_lines: number;
   values: Record<string, Record<string, number>>;
   warnings: string[];
@@ -119,6 +121,7 @@ export function describeFile(report: FileReport): FileMeta {
     })),
     rows_without_grade_level: report.noLevel,
     line_end: report.lineEnd,
+    preamble_lines: report.preambleLines,
     blank_lines: report.blankLines,
     values,
     warnings,

@@ -54,7 +54,7 @@ export const initCommand = defineCommand<InitOptions>({
       .option('-o, --output <file>', 'where to write the config file, - for stdout', DEFAULT_OUTPUT)
       .option('--force', 'overwrite the output file if it exists')
       .option('--areas <file>', 'CSV mapping school → area (columns Skola;Skolområde), merged into "areas"')
-      .option('--encoding <name>', 'force the input encoding: utf-8, windows-1252, latin1, utf-16le (default: detected)')
+      .option('--encoding <name>', 'force the input encoding: utf-8, windows-1252, latin1, utf-16le, macintosh (default: detected)')
       .option('--reference <file>', 'reference file for gap --reference (Skolverket statistics or an earlier gap JSON); repeatable', (file: string, files: string[] = []) => [...files, file])
       .option('--reference-unit <name>', 'unit in the reference file to compare with: Riket, a kommun name or code')
       .option('--min-group <n>', 'min_group to write (default 10)')

@@ -65,7 +65,8 @@ export function parseFailOn(text: string | undefined, keys: readonly string[]): 
   try {
     return parseConditions(text, keys);
   } catch (error) {
-    throw new UsageError(`--fail-on: ${error instanceof Error ? error.message : String(error)}`);
+    const hint = /\d,\d/.test(text) ? ' (write decimals with a point: share_higher>0.25; commas separate conditions)' : '';
+    throw new UsageError(`--fail-on: ${error instanceof Error ? error.message : String(error)}${hint}`);
   }
 }
 
@@ -137,7 +138,7 @@ export const reading = group(
     command
       .option('--config <file>', 'config file (ska.config.json): column names, subjects, areas, scales')
       .option('--areas <file>', 'CSV mapping school → area (columns Skola;Skolområde)')
-      .option('--encoding <name>', 'force the input encoding: utf-8, windows-1252, latin1, utf-16le (default: detected)')
+      .option('--encoding <name>', 'force the input encoding: utf-8, windows-1252, latin1, utf-16le, macintosh (default: detected)')
       .option('--school-years <range>', 'only these school years, e.g. 2023/24, 2022/23-2023/24, ..2023/24 (rows of other years are counted apart, not rejected)')
       .option('-q, --quiet', 'no row accounting on stderr'),
   {

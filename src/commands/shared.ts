@@ -13,9 +13,10 @@ import { mergeAreas, readAreaMapping } from '../normalise/areas.js';
 import type { Encoding } from '../read/decode.js';
 import { resolveInputFiles, resolveInputs, type InputSource } from '../read/inputs.js';
 import { notAnExport, sortSources, type InputNote } from '../normalise/sources.js';
-import { configConstantFields } from '../normalise/ingest.js';
+import { configConstantFields, matchesFilePattern } from '../normalise/ingest.js';
 import { stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
+import { visible } from '../normalise/text.js';
 import { dirname, resolve } from 'node:path';
 import { makePainter, wantsColor, type Painter } from '../render/color.js';
 import { makeProgress } from '../render/progress.js';
@@ -196,6 +197,17 @@ export async function loadInputs(files: readonly string[], options: Omit<CommonO
     await refuseInputAsOutput(options.output, await stat(options.output).catch(() => null), named);
   }
   await noteOutputInInputFolder(files, options, io);
+  // A "files" pattern in the config that names none of the exports is most likely a typo.
+  if (!options.quiet) {
+    for (const pattern of Object.keys(config.files ?? {})) {
+      if (exports.some((source) => matchesFilePattern(pattern, source.name))) continue;
+      io.stderr.write(
+        options.lang === 'en'
+          ? `ska-analyze: the config's files: "${visible(pattern)}" matches none of the exports\n`
+          : `ska-analyze: konfigurationens files: "${visible(pattern)}" matchar ingen av exporterna\n`,
+      );
+    }
+  }
   const progress = makeProgress(io.stderr, options.quiet !== true);
   const read = await readExports(exports, {
     ...(encoding ? { encoding } : {}),
@@ -249,8 +261,8 @@ async function noteOutputInInputFolder(files: readonly string[], options: { outp
     if (info?.isDirectory() && (await sameFile(dirname(resolve(output)), file))) {
       io.stderr.write(
         options.lang === 'en'
-          ? `ska-analyze: the report is written into ${file}, a folder of exports; later runs recognise it as ska-analyze's own output and skip it\n`
-          : `ska-analyze: rapporten skrivs i ${file}, en mapp med exporter; senare körningar känner igen den som ska-analyzes egen utdata och hoppar över den\n`,
+          ? `ska-analyze: the report is written into ${visible(file)}, a folder of exports; later runs recognise it as ska-analyze's own output and skip it\n`
+          : `ska-analyze: rapporten skrivs i ${visible(file)}, en mapp med exporter; senare körningar känner igen den som ska-analyzes egen utdata och hoppar över den\n`,
       );
       return;
     }

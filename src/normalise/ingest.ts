@@ -59,6 +59,8 @@ export interface FileReport {
   levelFromName: number;
   /** Rows with no grade level from any source (a column, the class, the config or the file name). */
   noLevel: number;
+  /** Lines above the header (a title, a date line): not rows. */
+  preambleLines: number;
 }
 
 export interface FileConstant {
@@ -94,6 +96,8 @@ export interface ReadResult {
 }
 
 const REQUIRED: readonly Field[] = ['student_id', 'school_year', 'subject'];
+/** At most this many records above the header are taken for a preamble. */
+const MAX_PREAMBLE = 10;
 
 function describeMissing(file: string, line: number, fields: readonly Field[]): InputError {
   const parts = fields.map((field) => `${field} (looked for: ${HEADER_ALIASES[field].slice(0, 4).join(', ')}, …)`);
@@ -286,17 +290,32 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
   let report: FileReport | null = null;
   const digest = { hash: createHash('sha256'), bytes: 0 };
   const state: { handler: { row: (row: ByteRow) => void; finish: () => void } | null } = { handler: null };
+  const constants = configConstants(options.config, source.name);
+  const constantFields = new Set<string>(constants.map((constant) => constant.field));
+  /** Records above the header (a title, a date line), and the first of them (for the error when no header is found). */
+  const preamble: number[] = [];
+  let preambleLines = 0;
+  let first: { fields: string[]; line: number; mapping: ColumnMapping } | null = null;
   const reader: RecordReader = new RecordReader(
     {
       record(row) {
         if (state.handler) return state.handler.row(row);
-        // The first record is the header.
+        // The header is the first record that names the export's columns; lines above it (a title,
+        // "Utskrivet 2025-06-10") are a preamble: counted, not rows.
         const fields = reader.fields(row).map((field) => visible(field.trim()));
-        reader.expectedFields = fields.length;
-        const constants = configConstants(options.config, source.name);
         const mapping = mapHeaders(fields, options.config.columns ?? {});
-        report = startReport(source.name, fields, mapping, ledger, reader.detectedDelimiter, reader.info, row.line, constants);
-        state.handler = makeRowHandler(reader, fields.length, mapping, report, fileIndex, store, options);
+        const isHeader = REQUIRED.every((field) => mapping.columns[field] !== undefined || constantFields.has(field));
+        if (!isHeader && preamble.length < MAX_PREAMBLE) {
+          first ??= { fields, line: row.line, mapping };
+          preamble.push(row.line);
+          return;
+        }
+        const header = isHeader ? { fields, line: row.line, mapping } : (first ?? { fields, line: row.line, mapping });
+        if (isHeader) preambleLines = preamble.length;
+        reader.expectedFields = header.fields.length;
+        report = startReport(source.name, header.fields, header.mapping, ledger, reader.detectedDelimiter, reader.info, header.line, constants);
+        report.preambleLines = preambleLines;
+        state.handler = makeRowHandler(reader, header.fields.length, header.mapping, report, fileIndex, store, options);
       },
       brokenQuote(line) {
         if (state.handler) ledger.reject('unterminated_quote', line);
@@ -314,6 +333,11 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
     if (error instanceof InputError) throw error;
     throw describeFsError(error, source.name);
   }
+  if (report === null && first !== null) {
+    // No record named the export's columns: report the first one, as the header it should have been.
+    const head: { fields: string[]; line: number; mapping: ColumnMapping } = first;
+    startReport(source.name, head.fields, head.mapping, ledger, reader.detectedDelimiter, reader.info, head.line, constants);
+  }
   const finished: FileReport | null = report;
   if (finished === null) throw new InputError(`${source.name}: the file is empty (no header line)`);
   const done: FileReport = finished;
@@ -326,7 +350,6 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
   done.path = source.path ?? null;
   done.sha256 = digest.hash.digest('hex');
   done.bytes = digest.bytes;
-  if (done.ledger.read === 0) throw new InputError(`${source.name}: the file has a header but no rows`);
   return done;
 }
 
@@ -399,6 +422,7 @@ function startReport(
     constants,
     levelFromName: 0,
     noLevel: 0,
+    preambleLines: 0,
   };
 }
 
@@ -492,7 +516,8 @@ function makeRowHandler(
   const areas = names('area');
   const classes = names('class');
   const teachers = names('teacher');
-  const levels = column('grade_level', (text) => normaliseGradeLevel(text) ?? -1);
+  // -1: blank (no level of its own); -9: a value that is not a grade level (the row is rejected).
+  const levels = column('grade_level', (text) => ({ level: text.trim() === '' ? -1 : (normaliseGradeLevel(text) ?? -9), detail: text.trim() }));
   const genders = column('gender', (text) => normaliseGender(text));
   const rawIds = new ColumnCache((text) => text);
   /** Per value column: grade meanings for each kind (lazily), assessment meanings. */
@@ -568,6 +593,9 @@ function makeRowHandler(
     }
     const subject = subjects.get(reader, row, subjectField);
     if (subject.index < 0) return ledger.reject('unknown_subject', line, subject.detail);
+    const levelValue = c.grade_level === undefined ? null : levels.get(reader, row, c.grade_level);
+    if (levelValue !== null && levelValue.level === -9) return ledger.reject('invalid_grade_level', line, levelValue.detail);
+    const levelCell = levelValue === null ? -1 : levelValue.level;
 
     // Collect the row's values before touching the store: a row is used whole or not at all.
     rowN = 0;
@@ -624,7 +652,7 @@ function makeRowHandler(
       area = mapped;
     }
     if (area < 0) area = areaCell;
-    let level = c.grade_level === undefined ? -1 : levels.get(reader, row, c.grade_level);
+    let level = levelCell;
     if (level < 0 && cls >= 0) {
       let fromClass = levelFromClass.get(cls);
       if (fromClass === undefined) {

@@ -14,6 +14,7 @@ export const REJECT_REASONS = [
   'invalid_school_year',
   'personal_id_in_label',
   'unknown_subject',
+  'invalid_grade_level',
   'unknown_kind',
   'old_grade_scale',
   'invalid_grade',
@@ -33,6 +34,7 @@ export const REASON_TEXT: Readonly<Record<RejectReason, { sv: string; en: string
     en: 'a personnummer in a name column (school, class, area or teacher; a shifted column?): the row is not used and the value never shown',
   },
   unknown_subject: { sv: 'okänt ämne', en: 'unknown subject' },
+  invalid_grade_level: { sv: 'årskursen kunde inte tolkas (1–9)', en: 'grade level not understood (1–9)' },
   unknown_kind: { sv: 'okänd resultattyp (varken betyg, provbetyg eller bedömning)', en: 'unknown result kind (not grade, test or assessment)' },
   old_grade_scale: { sv: 'gammal betygsskala (IG/G/VG/MVG)', en: 'old grade scale (IG/G/VG/MVG)' },
   invalid_grade: { sv: 'inte ett betyg A–F', en: 'not a grade A–F' },
@@ -63,6 +65,7 @@ const KNOWN_WORDS = new Set(
     // kinds and school-year words
     'betyg', 'terminsbetyg', 'slutbetyg', 'provbetyg', 'prov', 'np', 'bedomning', 'omdome', 'resultat', 'typ', 'lasar', 'termin', 'ht', 'vt', 'hosttermin', 'varterminen', 'vartermin',
     'franvaro', 'franvarande', 'sjuk', 'ledig', 'deltogej', 'ejdeltagit',
+    'ett', 'tva', 'tre', 'fyra', 'fem', 'sex', 'sju', 'atta', 'nio', 'ak', 'arskurs', 'klass',
     'true', 'false', 'ja', 'nej', 'yes', 'no',
   ],
 );

@@ -7,7 +7,7 @@
 import type { Config } from '../config.js';
 import { InputError, describeFsError } from '../errors.js';
 import type { InputSource, SkippedFile } from '../read/inputs.js';
-import { readFirstRecord } from '../read/records.js';
+import { readFirstRecords } from '../read/records.js';
 import type { Encoding } from '../read/decode.js';
 import { areaColumns } from './areas.js';
 import { mapHeaders, type Field } from './headers.js';
@@ -23,6 +23,9 @@ export const REQUIRED: readonly Field[] = ['student_id', 'school_year', 'subject
  * case lists have `pupil` with `diff_steps` (gap) or `changed_school` (transition).
  */
 export function isOwnOutput(headers: readonly string[]): boolean {
+  // A table report saved with -o: its title line.
+  const first = (headers[0] ?? '').trim();
+  if (/^(Betyg jämfört med nationella prov|Teacher grades compared with national tests|Bedömning i år \d|Year \d assessments|Intern analys:|Internal analysis:)/.test(first)) return true;
   const keys = new Set(headers.map((header) => header.trim().replace(/^\uFEFF/, '')));
   if (keys.has('level') && keys.has('suppressed_reason')) return true;
   return keys.has('pupil') && (keys.has('diff_steps') || keys.has('changed_school'));
@@ -61,17 +64,21 @@ export async function sortSources(sources: readonly InputSource[], config: Confi
       out.push({ source, kind: 'export', missing: [] });
       continue;
     }
-    let header;
+    let records;
     try {
-      header = await readFirstRecord(source.open(), encoding ? { encoding } : {});
+      records = await readFirstRecords(source.open(), encoding ? { encoding } : {});
     } catch (error) {
       throw describeFsError(error, source.name);
     }
-    if (header === null) {
+    const [first] = records;
+    if (first === undefined) {
       out.push({ source, kind: 'empty', missing: [] });
       continue;
     }
-    out.push({ source, ...classifyHeader(header.fields, config, constantsFor(source.name)) });
+    // The header may sit below a title: the first record that names an export's columns.
+    const constants = constantsFor(source.name);
+    const kinds = records.map((record) => classifyHeader(record.fields, config, constants));
+    out.push({ source, ...(kinds.find((kind) => kind.kind === 'export') ?? kinds[0] ?? classifyHeader(first.fields, config, constants)) });
   }
   return out;
 }

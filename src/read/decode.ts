@@ -4,7 +4,7 @@
  * that picks an encoding is in records.ts, the one read path.
  */
 
-export type Encoding = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
+export type Encoding = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be' | 'macintosh';
 
 export const ENCODING_NAMES: Readonly<Record<string, Encoding>> = {
   'utf-8': 'utf-8',
@@ -17,6 +17,10 @@ export const ENCODING_NAMES: Readonly<Record<string, Encoding>> = {
   'utf-16le': 'utf-16le',
   'utf-16': 'utf-16le',
   'utf-16be': 'utf-16be',
+  macintosh: 'macintosh',
+  'mac-roman': 'macintosh',
+  macroman: 'macintosh',
+  mac: 'macintosh',
 };
 
 /** Windows-1252's 0x80–0x9F (where it differs from Latin-1); undefined bytes keep their Latin-1 control code. */
@@ -49,4 +53,15 @@ export function incompleteTail(bytes: Uint8Array): number {
     return need > back ? back : 0;
   }
   return 0;
+}
+
+/** Macintosh Roman's 0x80–0xFF (Excel for Mac's "CSV (Macintosh)"); 0x00–0x7F is ASCII. */
+const MAC_ROMAN_HIGH =
+  'ÄÅÇÉÑÖÜáàâäãåçéèêëíìîïñóòôöõúùûü†°¢£§•¶ß®©™´¨≠ÆØ∞±≤≥¥µ∂∑∏π∫ªºΩæø¿¡¬√ƒ≈∆«»…\u00A0ÀÃÕŒœ–—“”‘’÷◊ÿŸ⁄€‹›ﬁﬂ‡·‚„‰ÂÊÁËÈÍÎÏÌÓÔ\uF8FFÒÚÛÙıˆ˜¯˘˙˚¸˝˛ˇ';
+
+/** Macintosh Roman bytes → text, by table. */
+export function decodeMacRoman(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b < 0x80 ? String.fromCharCode(b) : (MAC_ROMAN_HIGH[b - 0x80] ?? '\ufffd');
+  return out;
 }

@@ -31,7 +31,7 @@
  */
 import { isAscii, isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
-import { decodeWindows1252, incompleteTail, type DecodeInfo, type Encoding } from './decode.js';
+import { decodeMacRoman, decodeWindows1252, incompleteTail, type DecodeInfo, type Encoding } from './decode.js';
 
 const LF = 10;
 const CR = 13;
@@ -145,6 +145,50 @@ export function sniffDelimiter(lines: readonly string[]): Delimiter {
   return best;
 }
 
+/**
+ * Invalid as UTF-8, but with well-formed multi-byte sequences too (a UTF-8 file with a
+ * Windows-1252 part glued on): read as UTF-8, so the bad bytes are replaced and reported, rather
+ * than every å of the UTF-8 part turned into "Ã¥" without a word. Genuine Windows-1252 text
+ * almost never forms a valid sequence (å ä ö are single bytes followed by ASCII letters).
+ */
+export function mostlyUtf8(bytes: Uint8Array): boolean {
+  let valid = 0;
+  let invalid = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i] ?? 0;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const need = b >= 0xf0 && b <= 0xf4 ? 3 : b >= 0xe0 ? 2 : b >= 0xc2 && b <= 0xdf ? 1 : -1;
+    let ok = need > 0 && i + need < bytes.length + 1;
+    for (let k = 1; ok && k <= need; k++) ok = ((bytes[i + k] ?? 0) & 0xc0) === 0x80;
+    if (ok) {
+      valid++;
+      i += need + 1;
+    } else {
+      invalid++;
+      i++;
+    }
+  }
+  return valid >= 2 && valid * 4 >= invalid;
+}
+
+/** Macintosh Roman bytes that Windows-1252 leaves undefined (Å Ç Ñ Ö … in Mac Roman). */
+const MAC_ONLY = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+
+/**
+ * Not UTF-8: Windows-1252, or Macintosh Roman (Excel for Mac's "CSV (Macintosh)", with bare CR
+ * line ends): told by those line ends, or by bytes Windows-1252 does not define.
+ */
+export function legacyEncoding(bytes: Uint8Array): Encoding {
+  const hasLf = bytes.indexOf(LF) >= 0;
+  const hasCr = bytes.indexOf(CR) >= 0;
+  if (hasCr && !hasLf) return 'macintosh';
+  for (const b of bytes) if (MAC_ONLY.has(b)) return 'macintosh';
+  return 'windows-1252';
+}
+
 /** UTF-16 without a byte-order mark, told by its zero bytes: 'utf-16le', 'utf-16be' or null. */
 export function sniffUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
   const length = Math.min(bytes.length, 4096) & ~1;
@@ -206,6 +250,8 @@ export class RecordReader {
     let text: string;
     if (this.decided === 'windows-1252') {
       text = decodeWindows1252(row.buf.subarray(start, end));
+    } else if (this.decided === 'macintosh') {
+      text = decodeMacRoman(row.buf.subarray(start, end));
     } else {
       text = row.buf.toString('utf8', start, end);
       if (!this.info.replaced && text.includes('\uFFFD')) this.info.replaced = true;
@@ -310,7 +356,7 @@ export class RecordReader {
         this.pending = chunk.subarray(whole.length);
         chunk = whole;
       } else {
-        this.decide(isUtf8(whole) ? 'utf-8' : 'windows-1252');
+        this.decide(isUtf8(whole) || mostlyUtf8(whole) ? 'utf-8' : legacyEncoding(whole));
       }
     }
     this.appendRaw(chunk);
@@ -358,7 +404,9 @@ export class RecordReader {
           this.endScanAt = i; // CR at the end: wait for the next byte
           return;
         }
-        this.lineEnd = buf[i + 1] === LF ? 'crlf' : 'cr';
+        // A bare CR: a CR file, unless LF ends lines further on (a header that ends in an extra CR).
+        const laterLf = buf.indexOf(LF, i + 1);
+        this.lineEnd = buf[i + 1] === LF || (laterLf >= 0 && laterLf < this.length) ? 'crlf' : 'cr';
         // appendRaw turns the CRs of the new bytes into LF; these may be from earlier chunks.
         if (this.lineEnd === 'cr') for (let j = 0; j <= i; j++) if (buf[j] === CR) buf[j] = LF;
         return;
@@ -616,15 +664,15 @@ export async function* bytesOf(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
 }
 
 /**
- * The first record of an input (its header), read from at most `maxBytes` of it: to tell what a
- * file is before reading it whole. Null for an empty input.
+ * The first `count` records of an input (its header, and a title above it if any), read from at
+ * most `maxBytes` of it: to tell what a file is before reading it whole. Empty for an empty input.
  */
-export async function readFirstRecord(chunks: AsyncIterable<Uint8Array>, options: RecordOptions = {}, maxBytes = 1 << 20): Promise<TextRecord | null> {
-  let first: TextRecord | null = null;
+export async function readFirstRecords(chunks: AsyncIterable<Uint8Array>, options: RecordOptions = {}, count = 10, maxBytes = 1 << 20): Promise<TextRecord[]> {
+  const records: TextRecord[] = [];
   const reader: RecordReader = new RecordReader(
     {
       record(row) {
-        first ??= { fields: reader.fields(row), line: row.line };
+        if (records.length < count) records.push({ fields: reader.fields(row), line: row.line });
       },
     },
     options,
@@ -635,9 +683,9 @@ export async function readFirstRecord(chunks: AsyncIterable<Uint8Array>, options
       const room = maxBytes - taken;
       yield chunk.length > room ? chunk.subarray(0, room) : chunk;
       taken += chunk.length;
-      if (taken >= maxBytes || first !== null) break;
+      if (taken >= maxBytes || records.length >= count) break;
     }
   }
   await reader.readAll(head());
-  return first;
+  return records;
 }

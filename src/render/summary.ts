@@ -35,7 +35,7 @@ const COVERAGE_TEXT: Readonly<Record<string, { sv: string; en: string }>> = {
   },
 };
 
-const ENCODING_TEXT: Readonly<Record<string, string>> = { ascii: 'ASCII', 'utf-8': 'UTF-8', 'windows-1252': 'Windows-1252', 'utf-16le': 'UTF-16LE', 'utf-16be': 'UTF-16BE' };
+const ENCODING_TEXT: Readonly<Record<string, string>> = { ascii: 'ASCII', 'utf-8': 'UTF-8', 'windows-1252': 'Windows-1252', 'utf-16le': 'UTF-16LE', 'utf-16be': 'UTF-16BE', macintosh: 'Mac Roman' };
 
 function isReason(reason: string): reason is RejectReason {
   return reason in REASON_TEXT;
@@ -84,6 +84,13 @@ export function constantLines(file: FileMeta, lang: Lang): string[] {
     } else {
       out.push(sv ? `${field} = ${constant.value} för hela filen (konfigurationens files: "${constant.pattern ?? ''}")` : `${field} = ${constant.value} for the whole file (the config's files: "${constant.pattern ?? ''}")`);
     }
+  }
+  if (file.preamble_lines > 0) {
+    out.push(
+      sv
+        ? `${formatCount(file.preamble_lines, lang)} rader ovanför rubrikraden (t.ex. en titel) är inte data och hoppades över`
+        : `${formatCount(file.preamble_lines, lang)} lines above the header (e.g. a title) are not data and were skipped`,
+    );
   }
   if (file.rows_without_grade_level > 0) {
     out.push(

@@ -312,6 +312,115 @@ describe('no id, name or control character in any output', () => {
   });
 });
 
+describe('found by review: holes closed', () => {
+  it('a copy of an export (np (1).csv) and a file given twice are read once, with a note', async () => {
+    const text = gradesAndTests();
+    const exports = folder('copies', { 'np.csv': text, 'np (1).csv': text });
+    const out = await runIn(['gap', exports, join(exports, 'np.csv'), '--min-group', '1', '--format', 'json']);
+    const report = json(out);
+    expect(report.meta.files).toHaveLength(1);
+    expect(report.meta.rows.accepted).toBe(N * 2);
+    expect(out.stderr).toContain(`${join(exports, 'np.csv')}: samma fil som ${join(exports, 'np.csv')}; lästes en gång`);
+    // "np (1).csv" sorts first, so it is the one read; np.csv is its copy.
+    expect(out.stderr).toContain(`${join(exports, 'np.csv')}: samma innehåll som (en kopia); lästes en gång, som ${join(exports, 'np (1).csv')}`);
+    expect(report.meta.not_read.map((note: { reason: string }) => note.reason).sort()).toEqual(['copy', 'same_file']);
+  });
+
+  it('-o onto the areas file found in the folder is refused before anything is read; the file is unchanged', async () => {
+    const exports = folder('o-areas', { 'betyg.csv': gradesAndTests(), 'omraden.csv': AREAS });
+    const before = readFileSync(join(exports, 'omraden.csv'), 'utf8');
+    const out = await runIn(['gap', exports, '-q', '-o', join(exports, 'omraden.csv')]);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain(`--output ${join(exports, 'omraden.csv')} is the input`);
+    expect(readFileSync(join(exports, 'omraden.csv'), 'utf8')).toBe(before);
+    const init = await runIn(['init', exports, '--force', '-q', '-o', join(exports, 'omraden.csv')]);
+    expect(init.status).toBe(2);
+    expect(readFileSync(join(exports, 'omraden.csv'), 'utf8')).toBe(before);
+    // Refused before reading: even a run that would give no figure says so, not "no figures".
+    const tests = folder('o-early', { 'np.csv': 'Personnummer;Årskurs;Läsår;Ämne;Provbetyg\n' + `${pupil(1)};6;2024/25;MA;C\n` });
+    expect((await runIn(['gap', join(tests, 'np.csv'), '-q', '-o', join(tests, 'np.csv')])).status).toBe(2);
+  });
+
+  it('inspect reports every file it can even when a named file is missing or an areas file cannot be used', async () => {
+    const exports = folder('inspect-robust', { 'betyg.csv': gradesAndTests(), 'omr.csv': 'Skola;Skolområde\nEkbackens skola;20120315-9801\n' });
+    const out = await runIn(['inspect', exports, join(dir, 'finns-inte.csv')]);
+    expect(out.status).toBe(2);
+    expect(out.stdout).toContain(join(exports, 'betyg.csv'));
+    expect(out.stdout).toContain(`${join(dir, 'finns-inte.csv')}\n  Kunde inte läsas: ${join(dir, 'finns-inte.csv')}: no such file`);
+    expect(out.stdout).toContain('looks like a personnummer');
+    expect(out.stdout).not.toContain('20120315-9801');
+  });
+
+  it.each(['2009.01.01-9899', '090101.9899', '09/01/01-9899', '090101_9899', '090101--9899', '090101\u00AD-9899', '090101\u200B-9899', '０９０１０１－９８９９', '09 01 01-98 99'])('%j in a label is a personnummer', async (id) => {
+    const exports = folder(`spell-${Buffer.from(id).toString('hex').slice(0, 24)}`, {
+      'b.csv': ['Personnummer;Skola;Årskurs;Läsår;Ämne;Betyg;Provbetyg', `${pupil(1)};${id};6;2024/25;MA;C;C`, ...Array.from({ length: 5 }, (_, k) => `${pupil(k + 2)};Ekbackens skola;6;2024/25;MA;C;C`)].join('\n'),
+    });
+    const out = await runIn(['gap', exports, '--min-group', '1', '--format', 'json']);
+    expect(json(out).meta.files[0].rejected.personal_id_in_label.count).toBe(1);
+    expect(out.stdout).not.toContain('9899');
+  });
+
+  it('config "files": control characters shown as stand-ins; a pattern that matches nothing is named', async () => {
+    const exports = folder('cfg-esc', { 'np.csv': gradesAndTests() });
+    const config = join(dir, 'esc.config.json');
+    writeFileSync(config, JSON.stringify({ files: { 'np*.csv': { area: '\u001b]0;pwned\u0007RÖD' }, 'typo*.csv': { grade_level: 5 } } }));
+    const out = await runIn(['gap', exports, '--config', config, '--min-group', '1']);
+    expect(out.status, out.stderr).toBe(0);
+    expect(out.stderr).toContain('␛]0;pwned␇RÖD');
+    expect(out.stderr + out.stdout).not.toMatch(/[\u0007\u001b]/);
+    expect(out.stderr).toContain('konfigurationens files: "typo*.csv" matchar ingen av exporterna');
+  });
+
+  it('Excel for Mac\'s "CSV (Macintosh)": Mac Roman with bare CR line ends', async () => {
+    const text = gradesAndTests().replace(/Ekbackens/g, 'Björkängs').replace(/\n/g, '\r');
+    const MAC: Record<string, number> = { å: 0x8c, ä: 0x8a, ö: 0x9a, Å: 0x81, Ä: 0x80, Ö: 0x85 };
+    const bytes = Buffer.from([...text].map((c) => MAC[c] ?? c.charCodeAt(0)));
+    const exports = folder('mac', { 'mac.csv': bytes });
+    const out = json(await runIn(['gap', exports, '--min-group', '1', '--format', 'json', '-q']));
+    expect(out.meta.files[0].encoding).toBe('macintosh');
+    expect(out.meta.files[0].columns.grade_level).toBe('Årskurs');
+    expect(out.rows.some((row) => row.school === 'Björkängs skola')).toBe(true);
+  });
+
+  it('a UTF-8 file with a Windows-1252 part glued on is read as UTF-8 and the bad bytes are reported', async () => {
+    const utf8 = Buffer.from('Personnummer;Skola;Årskurs;Läsår;Ämne;Betyg;Provbetyg\n' + `${pupil(1)};Björkängsskolan;6;2024/25;MA;C;C\n`);
+    const cp1252 = Buffer.from(`${pupil(2)};Björkängsskolan;6;2024/25;MA;C;C\n`, 'latin1');
+    const exports = folder('glued', { 'g.csv': Buffer.concat([utf8, cp1252]) });
+    const out = await runIn(['gap', exports, '--min-group', '1', '--format', 'json']);
+    expect(json(out).meta.files[0].encoding).toBe('utf-8');
+    expect(out.stderr).toContain('invalid UTF-8 bytes were replaced');
+    expect(json(out).rows.some((row) => row.school === 'Björkängsskolan')).toBe(true);
+  });
+
+  it('a header-only export and a subfolder are no reason to stop; a title above the header is skipped', async () => {
+    const exports = folder('quiet-term', {
+      'tom.csv': 'Personnummer;Årskurs;Läsår;Ämne;Betyg;Provbetyg\n',
+      'titel.csv': `Elevresultat VT25\nUtskrivet 2025-06-10;;\n${gradesAndTests()}`,
+    });
+    mkdirSync(join(exports, 'arkiv'), { recursive: true });
+    const out = await runIn(['gap', exports, '--min-group', '1', '--format', 'json']);
+    const report = json(out);
+    expect(report.meta.rows.accepted).toBe(N * 2);
+    expect(report.meta.files.find((f: { file: string }) => f.file.endsWith('titel.csv')).preamble_lines).toBe(2);
+    expect(out.stderr).toContain('2 rader ovanför rubrikraden (t.ex. en titel) är inte data och hoppades över');
+    expect(out.stderr).toContain(`${join(exports, 'arkiv')}: en mapp; mappar i mappar läses inte`);
+    expect(out.stderr).toMatch(/tom\.csv .*: 0 rader lästa/);
+  });
+
+  it('a table report saved into the folder is recognised as the tool\'s own output', async () => {
+    const exports = folder('table-out', { 'b.csv': gradesAndTests() });
+    expect((await runIn(['gap', exports, '--min-group', '1', '-q', '-o', join(exports, 'gap.txt')])).status).toBe(0);
+    const again = await runIn(['gap', exports, '--min-group', '1', '--format', 'json']);
+    expect(again.stderr).toContain(`${join(exports, 'gap.txt')}: en rapport som ska-analyze skrivit`);
+  });
+
+  it('--fail-on with a decimal comma says to write a point', async () => {
+    const out = await runIn(['gap', 'fixtures/demo/exports', '--fail-on', 'share_higher>0,25', '-q']);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain('write decimals with a point');
+  });
+});
+
 describe('the demo data', () => {
   it('a copy of the demo folder with the areas file inside needs no --areas', async () => {
     const copy = join(dir, 'demo');

@@ -424,9 +424,30 @@ describe('readExports: file-level errors', () => {
     expect(error.message).toBe('x.csv: the file is empty (no header line)');
   });
 
-  it('a header and no rows', async () => {
-    const error = await inputError(read('Personnummer;Läsår;Ämne;Betyg\n'));
-    expect(error.message).toBe('x.csv: the file has a header but no rows');
+  it('a header and no rows is an export with nothing in it this term: read, with 0 rows', async () => {
+    const { ledger } = firstReport(await read('Personnummer;Läsår;Ämne;Betyg\n'));
+    expect(ledger.read).toBe(0);
+  });
+
+  it('lines above the header (a title, a date line) are a preamble, counted, not rows', async () => {
+    const result = await read(['Elevresultat VT24', 'Utskrivet 2024-06-10;;', '', 'Personnummer;Läsår;Ämne;Betyg', `${GIRL};2023/24;MA;C`].join('\n'));
+    const report = firstReport(result);
+    expect(report.preambleLines).toBe(2);
+    expect(report.ledger.read).toBe(1);
+    expect(report.ledger.accepted).toBe(1);
+    expect(report.ledger.rejected.get('unknown_subject')).toBeUndefined();
+  });
+
+  it('no record that names the columns within the first lines: the missing columns of the first are named', async () => {
+    const error = await inputError(read(['Titel', 'Förnamn;Efternamn', 'Anna;Ek'].join('\n')));
+    expect(error.message).toMatch(/^x\.csv:1: required column missing: student_id/);
+  });
+
+  it('an unreadable grade level is rejected with its value (blank is no level)', async () => {
+    const result = await read(['Personnummer;Årskurs;Läsår;Ämne;Betyg', `${GIRL};sex;2023/24;MA;C`, `${BOY};-1;2023/24;MA;C`, `${GIRL};;2023/24;SV;C`, `${BOY};6;2023/24;SV;C`].join('\n'));
+    expect(rejected(result, 'invalid_grade_level')).toEqual({ count: 2, lines: [2, 3] });
+    expect(firstReport(result).ledger.details.get('invalid_grade_level')).toEqual(new Map([['-1', 1], ['sex', 1]]));
+    expect(firstReport(result).ledger.accepted).toBe(2);
   });
 
   it('a read error from the source becomes an InputError naming the file', async () => {
@@ -513,7 +534,10 @@ describe('rejected values shown in reports never carry ids or names', () => {
       '201001079937;2024/25;MA;Oscar', // 8 a first name: shape
       '201001089928;2024/25;MA;MAJA LINDQVIST', // 9 a name in capitals: shape
       '201001099919;"Lindqvist, Maja";MA;C', // 10 last, first as school year: shape
-      '201001109917;2024/25;matematik fördjupning;C', // 11 a subject word, not known: shown
+      '201001109917;2024/25;matematik fördjupning;C', // 11 a subject word and an unknown word: shape
+      '201001169911;2024/25;Lindqvist, Maja (6B);C', // 17 a name with a class: shape
+      '201001179910;2024/25;Matematik Oscar;C', // 18 a subject word and a name: shape
+      '201001189919;2024/25;Maja2;C', // 19 a name with a digit: shape
       '201001119916;2024/25;MA;oscar', // 12 a name in lower case: shape
       '201001129915;2024/25;Oscar;C', // 13 a name as subject: shape
       '201001139914;2024/25;MA;Ä', // 14 one letter: shown
@@ -523,12 +547,12 @@ describe('rejected values shown in reports never carry ids or names', () => {
     const result = await readExports([source('x.csv', text)], options());
     const details = result.files[0]!.ledger.details;
     const keys = (reason: RejectReason) => [...(details.get(reason)?.keys() ?? [])].sort();
-    expect(keys('unknown_subject')).toEqual(['Matte 2', '[hidden: looks like an id]', '[text, 40 characters]', '[text, 5 characters]', 'matematik fördjupning'].sort());
+    expect(keys('unknown_subject')).toEqual(['Matte 2', '[hidden: looks like an id]', '[text, 15 characters]', '[text, 20 characters]', '[text, 21 characters]', '[text, 40 characters]', '[text, 5 characters]'].sort());
     expect(keys('invalid_school_year')).toEqual(['[hidden: looks like an id]', '[text, 15 characters]']);
     expect(keys('invalid_grade')).toEqual(['4', '[hidden: looks like an id]', '[text, 14 characters]', '[text, 5 characters]', '[text, 6 characters]', 'Ä'].sort());
     expect(keys('old_grade_scale')).toEqual(['VG']);
     const all = [...details.values()].flatMap((map) => [...map.keys()]).join(' ');
-    for (const name of ['Oscar', 'oscar', 'MAJA', 'LINDQVIST', 'Lindqvist', 'Maja', 'Cia', 'Anna', '1234']) expect(all).not.toContain(name);
+    for (const name of ['Oscar', 'oscar', 'MAJA', 'LINDQVIST', 'Lindqvist', 'Maja', 'Cia', 'Anna', '1234', 'fördjupning']) expect(all).not.toContain(name);
   });
 
   it('with rawValues (inspect --raw-values) the values are kept as they are', async () => {

@@ -86,8 +86,15 @@ describe('parseConfig: invalid', () => {
   });
 
   it('a label that looks like a personnummer is refused, at its place', () => {
-    expect(configError('{ "areas": { "090101-9899": "Norra" } }').message).toMatch(/^ska\.config\.json:1:14: areas\.090101-9899: looks like a personnummer/);
+    expect(configError('{ "areas": { "090101-9899": "Norra" } }').message).toMatch(/^ska\.config\.json:1:14: areas\.\[personnummer\]: looks like a personnummer/);
     expect(configError('{ "files": { "a.csv": { "school": "2009-01-01-9899" } } }').message).toMatch(/files\.a\.csv\.school: looks like a personnummer/);
+  });
+
+  it('files: a value must mean something (a grade level 1–9, a school year, a gender, a kind)', () => {
+    for (const [field, value] of [['grade_level', '"fem"'], ['grade_level', '99'], ['grade_level', '0'], ['grade_level', '-3'], ['grade_level', '5.5'], ['school_year', '"snart"'], ['gender', '"x"'], ['kind', '"xx"']] as const) {
+      expect(configError(`{ "files": { "a.csv": { "${field}": ${value} } } }`).message, `${field} ${value}`).toMatch(new RegExp(`files\\.a\\.csv\\.${field}: not a`));
+    }
+    expect(parseConfig('c.json', '{ "files": { "a.csv": { "grade_level": "5", "gender": "Flicka", "kind": "bedömning", "school_year": "VT25" } } }').files?.['a.csv']).toBeDefined();
   });
 
   it('files: a pattern with values of the fields a file may have set', () => {

@@ -15,7 +15,7 @@ import {
   MAX_QUOTED_BYTES,
   RecordReader,
   bytesOf,
-  readFirstRecord,
+  readFirstRecords,
   readTextTable,
   sniffDelimiter,
   sniffUtf16,
@@ -709,15 +709,16 @@ describe('RecordReader', () => {
     expect(reader.blankLines).toBe(3);
   });
 
-  it('readFirstRecord gives the header (after blank lines), null for an empty input', async () => {
-    expect(await readFirstRecord(bytesOf(Buffer.from('\n\nSkola,Område\nEk,Norr\n')))).toEqual({ fields: ['Skola', 'Område'], line: 3 });
-    expect(await readFirstRecord(bytesOf(Buffer.alloc(0)))).toBeNull();
-    expect(await readFirstRecord(chunksOf(splitEvery('Personnummer;Betyg\n1;A\n', 1)))).toEqual({ fields: ['Personnummer', 'Betyg'], line: 1 });
+  it('readFirstRecords gives the first records (after blank lines), none for an empty input', async () => {
+    expect(await readFirstRecords(bytesOf(Buffer.from('\n\nSkola,Område\nEk,Norr\n')), {}, 1)).toEqual([{ fields: ['Skola', 'Område'], line: 3 }]);
+    expect(await readFirstRecords(bytesOf(Buffer.from('Titel\n\nSkola,Område\nEk,Norr\n')), {}, 2)).toEqual([{ fields: ['Titel'], line: 1 }, { fields: ['Skola', 'Område'], line: 3 }]);
+    expect(await readFirstRecords(bytesOf(Buffer.alloc(0)))).toEqual([]);
+    expect(await readFirstRecords(chunksOf(splitEvery('Personnummer;Betyg\n1;A\n', 1)), {}, 1)).toEqual([{ fields: ['Personnummer', 'Betyg'], line: 1 }]);
   });
 
-  it('readFirstRecord reads at most maxBytes', async () => {
+  it('readFirstRecords reads at most maxBytes', async () => {
     // The header's line end lies past the limit: what is read is the header cut at the limit.
-    expect(await readFirstRecord(bytesOf(Buffer.from('abcdef;ghij\n1;2\n')), {}, 8)).toEqual({ fields: ['abcdef', 'g'], line: 1 });
+    expect(await readFirstRecords(bytesOf(Buffer.from('abcdef;ghij\n1;2\n')), {}, 10, 8)).toEqual([{ fields: ['abcdef', 'g'], line: 1 }]);
   });
 });
 
@@ -976,14 +977,29 @@ describe('a stray quote pairing with a later stray quote, with expectedFields se
     expect(lines).toEqual([1, 3, 4, 5]);
   });
 
-  it('without expectedFields the pair is one (wrong) record, as RFC 4180 says', async () => {
+  it('without expectedFields too: the closing quote is followed by text, not a delimiter, so the pair is a stray one', async () => {
     const table = await read(text);
-    expect(table.brokenQuotes).toEqual([]);
+    expect(table.brokenQuotes).toEqual([2]);
     expect(table.records.map((record) => [record.line, record.fields.length])).toEqual([
       [1, 4],
-      [2, 2],
+      [3, 4],
+      [4, 4],
       [5, 4],
     ]);
+  });
+
+  it('a stray quote in a comment column that closes mid-cell lines later costs only its own line (no row vanishes)', async () => {
+    const rows = Array.from({ length: 12 }, (_, k) => `2012040${(k % 9) + 1}-98${k % 10}0;S;6;2023/24;MA;C;${k === 3 ? '"Bra start' : k === 9 ? 'Läs 12" skärm' : 'ok'}`);
+    const table = await read(['Personnummer;Skola;Åk;Läsår;Ämne;Betyg;Kommentar', ...rows, ''].join('\n'));
+    expect(table.brokenQuotes).toEqual([5]);
+    expect(table.records).toHaveLength(12); // the header and 11 of the 12 rows; line 5 is reported
+    expect(table.records.at(-1)?.fields[6]).toBe('ok');
+  });
+
+  it('text after a closing quote on the same line is kept, as Excel reads it', async () => {
+    const table = await read('a;b\n"x"y;2\n');
+    expect(table.brokenQuotes).toEqual([]);
+    expect(table.records[1]?.fields).toEqual(['xy', '2']);
   });
 
   it('a second stray pair further down is reported too', async () => {
