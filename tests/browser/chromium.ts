@@ -162,10 +162,16 @@ export async function withPage<T>(html: string, fn: (page: Page) => Promise<T>):
   }
 }
 
-/** Full-page screenshot to test-results/screenshots/<name>.png; returns the path. */
-export async function saveScreenshot(page: Page, name: string): Promise<string> {
+/** Screenshot to test-results/screenshots/<name>.png (the whole page, or its top `maxHeight` pixels); returns the path. */
+export async function saveScreenshot(page: Page, name: string, { maxHeight }: { maxHeight?: number } = {}): Promise<string> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name.replace(/[^A-Za-z0-9_-]/g, '-')}.png`);
-  await page.screenshot({ path, fullPage: true });
+  if (maxHeight === undefined) await page.screenshot({ path, fullPage: true });
+  else {
+    const size = page.viewportSize() ?? { width: 1000, height: 800 };
+    const height = await page.evaluate('document.documentElement.scrollHeight');
+    const width = size.width;
+    await page.screenshot({ path, fullPage: true, clip: { x: 0, y: 0, width, height: Math.min(Number(height), maxHeight) } });
+  }
   return path;
 }
