@@ -20,13 +20,13 @@ import { DIMENSIONS } from './types.js';
 const fieldSchema = z.enum(FIELDS);
 
 /** Fields a config may set for a whole file (`files`): not the pupil or their results. */
-export const CONSTANT_FIELDS = ['school', 'area', 'class', 'grade_level', 'school_year', 'subject', 'gender', 'teacher', 'kind'] as const satisfies readonly Field[];
+const CONSTANT_FIELDS = ['school', 'area', 'class', 'grade_level', 'school_year', 'subject', 'gender', 'teacher', 'kind'] as const satisfies readonly Field[];
 
 function oneOrMany(message: string) {
   return z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: message });
 }
 
-export const configSchema = z
+const configSchema = z
   .object({
     $schema: z.string().optional(),
     /** Field → the exact header in your export, or a list of them (exports name fields differently). */
@@ -144,7 +144,7 @@ function issueOffset(tree: Node | undefined, issue: z.core.$ZodIssue): number | 
 }
 
 /** Turn zod issues into one line each, naming where (line:column when the text is known) and the key. */
-export function describeConfigIssues(file: string, error: z.ZodError, text?: string): string {
+function describeConfigIssues(file: string, error: z.ZodError, text?: string): string {
   const tree = text === undefined ? undefined : parseTree(text, [], { allowTrailingComma: true });
   return error.issues
     .map((issue) => {

@@ -46,7 +46,7 @@ export const TRANSITION_COMPARE_METRICS: readonly CompareMetric[] = [
   { key: 'diff_pp', low: 'diff_ci_low', high: 'diff_ci_high', scale: 'mean' },
 ];
 
-export type MatchStatus = 'both' | 'new' | 'gone';
+type MatchStatus = 'both' | 'new' | 'gone';
 
 export interface ComparedGroup {
   key: Partial<Record<Dimension, unknown>>;

@@ -120,7 +120,7 @@ export function standardise(counts: ArrayLike<number>, reference: ReferenceRates
   };
 }
 
-export const MIN_GROUPS_FOR_PHI = 8;
+const MIN_GROUPS_FOR_PHI = 8;
 export const Z95 = normalQuantile(0.975);
 export const Z998 = normalQuantile(0.999);
 

@@ -41,7 +41,7 @@ export interface GapOptions {
 }
 
 /** How many flags were raised across the report, and how many chance alone would give. */
-export interface FlagSummary {
+interface FlagSummary {
   /** Groups tested (every shown group below the total). */
   tests: number;
   /** p < alpha, unadjusted. */
@@ -55,7 +55,7 @@ export interface FlagSummary {
 /** Teacher grade (rows) × test grade (columns), A first: matrix[teacher][test]. */
 export type GradeMatrix = Record<GradeLetter, Record<GradeLetter, number>>;
 
-export type Comparison = 'higher' | 'lower' | 'in_line';
+type Comparison = 'higher' | 'lower' | 'in_line';
 
 export interface GapFigures {
   n_grade_only: number;
@@ -336,7 +336,7 @@ function finiteOrNull(value: number): number | null {
 }
 
 /** Compare a group's mean difference with the rest of its municipality total (Welch's t-test). */
-export function compareWithRest(group: Float64Array, total: Float64Array | undefined, alpha: number): { p: number | null; verdict: Comparison | null } {
+function compareWithRest(group: Float64Array, total: Float64Array | undefined, alpha: number): { p: number | null; verdict: Comparison | null } {
   if (total === undefined) return { p: null, verdict: null };
   const rest = new Float64Array(36);
   for (let i = 0; i < 36; i++) rest[i] = (total[i] ?? 0) - (group[i] ?? 0);

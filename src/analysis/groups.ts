@@ -11,7 +11,7 @@
  */
 import type { Dimension, Gender } from '../types.js';
 
-export const STRATA: readonly Dimension[] = ['school_year', 'grade_level', 'subject'];
+const STRATA: readonly Dimension[] = ['school_year', 'grade_level', 'subject'];
 
 export interface GroupPlan {
   by: readonly Dimension[];

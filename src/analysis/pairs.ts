@@ -31,7 +31,7 @@ export interface GapCell {
   testOnly: number;
 }
 
-export const COVERAGE_KEYS = [
+const COVERAGE_KEYS = [
   'paired',
   'grade_only',
   'test_only',
@@ -41,15 +41,18 @@ export const COVERAGE_KEYS = [
   'conflict_left_out',
   'assessment_not_used',
 ] as const;
-export type CoverageKey = (typeof COVERAGE_KEYS)[number];
-export type Coverage = Record<CoverageKey, number>;
+type CoverageKey = (typeof COVERAGE_KEYS)[number];
+type Coverage = Record<CoverageKey, number>;
 
 export interface PairingResult {
   cells: GapCell[];
   coverage: Coverage;
 }
 
-/** Cells from plain records (tests, small data): the same aggregation the store path does. */
+/**
+ * Cells from plain records (tests, small data): the same aggregation the store path does.
+ * @internal (also used by tests)
+ */
 export function cellsFromRecords(records: readonly GapRecord[]): GapCell[] {
   const cells = new Map<string, GapCell>();
   for (const record of records) {

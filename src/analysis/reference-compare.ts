@@ -40,7 +40,7 @@ export const COMPARED_METRICS = ['share_higher', 'share_same', 'share_lower', 's
 export type ComparedMetric = (typeof COMPARED_METRICS)[number];
 
 /** Which direction is better, per measure. */
-export const BETTER_WHEN: Readonly<Record<ComparedMetric, 'higher' | 'lower'>> = {
+const BETTER_WHEN: Readonly<Record<ComparedMetric, 'higher' | 'lower'>> = {
   share_higher: 'lower',
   share_same: 'higher',
   share_lower: 'lower',
@@ -49,8 +49,8 @@ export const BETTER_WHEN: Readonly<Record<ComparedMetric, 'higher' | 'lower'>> =
   share_pass_grade: 'higher',
 };
 
-export type ReferenceDirection = 'higher' | 'lower' | 'in_line';
-export type ReferenceVerdict = 'better' | 'worse' | 'in_line';
+type ReferenceDirection = 'higher' | 'lower' | 'in_line';
+type ReferenceVerdict = 'better' | 'worse' | 'in_line';
 /** Which reference year was used: the group's own, an earlier, a later one, or the latest (group without a year). */
 export type YearMatch = 'same' | 'earlier' | 'later' | 'latest';
 
@@ -115,7 +115,10 @@ function genderOf(plan: GroupPlan, key: GroupKey): ReferenceGender {
   return 'all';
 }
 
-/** The reference year for a group's year: the same, else the latest before, else the earliest after. */
+/**
+ * The reference year for a group's year: the same, else the latest before, else the earliest after.
+ * @internal (also used by tests)
+ */
 export function chooseYear(available: readonly string[], year: string | null): { year: string; match: YearMatch } | null {
   const sorted = [...new Set(available)].sort();
   if (sorted.length === 0) return null;

@@ -280,6 +280,7 @@ function wilsonLimits(x: number, n: number, z: number): { low: number; high: num
  * ≈ 1e-15), with the reflection formula Γ(x)Γ(1−x) = π/sin(πx) for x < ½.
  * Reference: Lanczos (1964) SIAM J. Numer. Anal. B 1:86–96; coefficients as in
  * Press et al., Numerical Recipes / Godfrey (2001). Throws for x ≤ 0 or NaN.
+ * @internal (also used by tests)
  */
 export function logGamma(x: number): number {
   if (!(x > 0)) fail(`logGamma requires x > 0, got ${x}`);
@@ -306,6 +307,7 @@ export function logGamma(x: number): number {
  * SciPy/Boost) ≲ 2e-13 for a, b ≤ 1000; near the centre of the distribution it grows
  * with the parameters through cancellation in the fraction (≈ 2e-12 at 1e4, 2e-11 at
  * 1e5, 1e-10 at 1e6).
+ * @internal (also used by tests)
  */
 export function regularizedIncompleteBeta(x: number, a: number, b: number): number {
   if (!(x >= 0 && x <= 1)) fail(`x must be in [0, 1], got ${x}`);
@@ -318,6 +320,7 @@ export function regularizedIncompleteBeta(x: number, a: number, b: number): numb
  * Lower regularized incomplete gamma P(a, x) = γ(a, x)/Γ(a), a > 0, x ≥ 0.
  * Series for x < a + 1, Lentz continued fraction for Q otherwise
  * (Numerical Recipes 3rd ed. §6.2, `gser`/`gcf`). x = ∞ gives 1.
+ * @internal (also used by tests)
  */
 export function regularizedGammaP(a: number, x: number): number {
   if (!(a > 0) || !Number.isFinite(a)) fail(`a must be a positive finite number, got ${a}`);
@@ -382,6 +385,7 @@ export function normalQuantile(p: number): number {
  * Student t CDF P(T ≤ t) with df > 0 degrees of freedom (df may be non-integer;
  * df = ∞ gives the normal CDF). Uses P(|T| ≥ |t|) = I_{df/(df+t²)}(df/2, ½)
  * (Abramowitz & Stegun 26.7.1). NaN t gives NaN.
+ * @internal (also used by tests)
  */
 export function studentTCdf(t: number, df: number): number {
   if (!(df > 0)) fail(`df must be > 0, got ${df}`);
@@ -461,6 +465,7 @@ function solveTUpperTail(q: number, df: number): number {
 /**
  * Upper tail of the χ² distribution, P(X ≥ x) = Q(df/2, x/2) (regularized upper
  * incomplete gamma; A&S 26.4.19). df > 0. x ≤ 0 gives 1, x = ∞ gives 0, NaN gives NaN.
+ * @internal (also used by tests)
  */
 export function chiSquareSurvival(x: number, df: number): number {
   if (!(df > 0) || !Number.isFinite(df)) fail(`df must be a positive finite number, got ${df}`);
@@ -474,6 +479,7 @@ export function chiSquareSurvival(x: number, df: number): number {
  * (A&S 26.5.24), evaluated with the incomplete-beta continued fraction.
  * k is floored; k < 0 gives 0, k ≥ n gives 1. n must be a non-negative integer,
  * p ∈ [0, 1] (p = 0 and p = 1 are the degenerate distributions).
+ * @internal (also used by tests)
  */
 export function binomialCdf(k: number, n: number, p: number): number {
   requireIntegerCount('n', n);
@@ -559,6 +565,7 @@ export function welchTTest(a: SampleSummary, b: SampleSummary): { t: number; df:
  * inconsistent (Σx² < (Σx)²/n beyond a 1e-8 relative tolerance) throw. n = 1 gives
  * variance NaN. Throws for n ≤ 0, negative Σx², or non-finite input.
  * Prefer `RunningStats` (Welford) when values have a large mean relative to their spread.
+ * @internal (also used by tests)
  */
 export function summarise(sum: number, sumSquares: number, n: number): SampleSummary {
   if (!(n > 0) || !Number.isFinite(n)) fail(`n must be a positive finite count, got ${n}`);
@@ -578,6 +585,7 @@ export function summarise(sum: number, sumSquares: number, n: number): SampleSum
  * Streaming mean / sample variance by Welford's (1962) algorithm
  * (Technometrics 4:419–420). `mean` is NaN while empty, `variance` NaN while n < 2;
  * `add` throws for non-finite values and `summary()` throws while empty.
+ * @internal (also used by tests)
  */
 export class RunningStats {
   private count = 0;
@@ -743,7 +751,10 @@ export function independentDifferenceFromIntervals(
   return { diff, low: Math.max(-1, low), high: Math.min(1, high) };
 }
 
-/** Newcombe's method 10 for x₁/n₁ − x₂/n₂ (independent samples), Wilson limits at `level`. */
+/**
+ * Newcombe's method 10 for x₁/n₁ − x₂/n₂ (independent samples), Wilson limits at `level`.
+ * @internal (also used by tests)
+ */
 export function independentProportionDifferenceCI(x1: number, n1: number, x2: number, n2: number, level = 0.95): { diff: number; low: number; high: number } {
   const w1 = wilsonInterval(x1, n1, level);
   const w2 = wilsonInterval(x2, n2, level);

@@ -4,7 +4,7 @@
  * (> >= < <= = !=) and a number (decimal point: the comma separates conditions) or a word. A group breaches it when its value satisfies it;
  * hidden groups (no figures) never do. Pure: rows in, breaches out.
  */
-export type Operator = '>' | '>=' | '<' | '<=' | '=' | '!=';
+type Operator = '>' | '>=' | '<' | '<=' | '=' | '!=';
 
 export interface Condition {
   text: string;

@@ -45,7 +45,7 @@ interface Side {
   startYear: number;
 }
 
-export type LinkStatus = 'linked' | 'from_only' | 'to_only' | 'from_missing' | 'to_missing';
+type LinkStatus = 'linked' | 'from_only' | 'to_only' | 'from_missing' | 'to_missing';
 
 export interface TransitionRecord extends GroupAttributes {
   pupil: string;
@@ -324,7 +324,7 @@ export interface TransitionOptions {
   suppression?: SuppressionMode;
 }
 
-export type Verdict = 'strict' | 'generous' | 'in_line';
+type Verdict = 'strict' | 'generous' | 'in_line';
 
 export interface TransitionFigures {
   n_from_only: number;

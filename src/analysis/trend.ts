@@ -34,7 +34,7 @@ import type { TransitionGroup, TransitionResult } from './transition.js';
 import type { Dimension } from '../types.js';
 import { Z95 } from './fairness.js';
 
-export type TrendAnalysis = 'gap' | 'transition';
+type TrendAnalysis = 'gap' | 'transition';
 
 /** A series per grade level, area, school and subject (school_year is always added). */
 export const DEFAULT_TREND_BY: readonly Dimension[] = ['grade_level', 'area', 'school', 'subject'];
@@ -81,7 +81,7 @@ export interface Change {
   sign: ChangeSign | null;
 }
 
-export interface Streak {
+interface Streak {
   years: number;
   direction: string | null;
 }
@@ -108,7 +108,7 @@ export interface TrendPart {
   series: TrendSeries[];
 }
 
-export interface TrendOptions {
+interface TrendOptions {
   /** A streak this long or longer is a pattern (default 3). */
   minStreak: number;
 }
@@ -143,7 +143,10 @@ function signOf(low: number | null, high: number | null): ChangeSign | null {
   return low > 0 ? 'up' : high < 0 ? 'down' : 'stable';
 }
 
-/** Same non-in_line direction, year after year, ending with the latest year. */
+/**
+ * Same non-in_line direction, year after year, ending with the latest year.
+ * @internal (also used by tests)
+ */
 export function streakOf(directions: readonly (string | null)[]): Streak {
   const last = directions[directions.length - 1] ?? null;
   if (last === null || last === 'in_line') return { years: 0, direction: null };
@@ -162,7 +165,7 @@ function withoutYear(key: GroupKey): GroupKey {
  * Assemble series from per-year points. `points` carry the group key including school_year;
  * the series key leaves it out.
  */
-export function buildSeries(
+function buildSeries(
   analysis: TrendAnalysis,
   plan: GroupPlan,
   metrics: readonly TrendMetric[],
@@ -290,7 +293,10 @@ export function transitionTrend(result: TransitionResult): TrendPart {
   );
 }
 
-/** Series whose streak is a pattern (at least `minStreak` springs in a row), longest first. */
+/**
+ * Series whose streak is a pattern (at least `minStreak` springs in a row), longest first.
+ * @internal (also used by tests)
+ */
 export function patterns(part: TrendPart, minStreak: number): TrendSeries[] {
   return part.series
     .filter((series) => series.streak.years >= minStreak || series.streak_relative.years >= minStreak)

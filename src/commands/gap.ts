@@ -89,7 +89,7 @@ export const gapCommand = defineCommand<GapOptions>({
 });
 
 /** Runs the command; resolves to the exit code (3 when --fail-on is breached). */
-export async function runGap(files: string[], options: GapOptions, io: Io): Promise<number> {
+async function runGap(files: string[], options: GapOptions, io: Io): Promise<number> {
   const { format, lang, failOnConditions: failOn } = options;
   // A bad reference file is found before the exports are read.
   const { references, referenceUnit } = await resolveReferences(options);

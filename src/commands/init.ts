@@ -273,7 +273,7 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-export async function runInit(files: string[], options: InitOptions, io: Io): Promise<number> {
+async function runInit(files: string[], options: InitOptions, io: Io): Promise<number> {
   const { output, minGroup, force } = options;
   const toStdout = output === '-';
   if (!toStdout && !force && (await exists(output))) throw new UsageError(`${output} exists; use --force to overwrite`);

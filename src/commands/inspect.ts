@@ -96,7 +96,7 @@ function countInvalidCheckDigits(store: ResultStore): number {
   return invalid;
 }
 
-export async function runInspect(files: string[], options: InspectOptions, io: Io): Promise<number> {
+async function runInspect(files: string[], options: InspectOptions, io: Io): Promise<number> {
   const { format, lang, encoding, schoolYears } = options;
   const config = await loadConfig(options.config);
   const failed: FailedFile[] = [];

@@ -27,7 +27,7 @@ export function parseEncoding(value: string | undefined): Encoding | undefined {
   return encoding;
 }
 
-export function parseBy(value: string | undefined, fallback: readonly Dimension[]): Dimension[] {
+function parseBy(value: string | undefined, fallback: readonly Dimension[]): Dimension[] {
   if (value === undefined) return [...fallback];
   const dims = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
   const known = new Set<string>(DIMENSIONS);
@@ -43,7 +43,7 @@ export function parsePositiveInt(name: string, value: string | undefined, fallba
   return number;
 }
 
-export function parseProbability(name: string, value: string | undefined, fallback: number): number {
+function parseProbability(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const number = Number(value.replace(',', '.'));
   if (!(number > 0 && number < 1)) throw new UsageError(`${name}: expected a number between 0 and 1, got "${value}"`);
@@ -51,7 +51,7 @@ export function parseProbability(name: string, value: string | undefined, fallba
 }
 
 /** --format and --excel: --excel means CSV and cannot be combined with another --format. */
-export function parseOutputFormat<F extends string>(value: string | undefined, excel: boolean, formats: readonly F[], fallback: F): F {
+function parseOutputFormat<F extends string>(value: string | undefined, excel: boolean, formats: readonly F[], fallback: F): F {
   if (excel && value !== undefined && value !== 'csv') throw new UsageError(`--excel writes CSV; it cannot be combined with --format ${value}`);
   const text = value ?? (excel ? 'csv' : fallback);
   const format = formats.find((candidate) => candidate === text);

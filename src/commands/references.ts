@@ -55,7 +55,7 @@ export interface References {
   manifest: { file: string; sha256: string }[];
 }
 
-export interface PublishedReferences {
+interface PublishedReferences {
   info: ReferenceInfo;
   /** Pooled values of every file, each tagged with its file. */
   pooled: SourcedReference[];
@@ -83,6 +83,7 @@ function unitKindOf(kinds: ReadonlySet<string>): ReferenceUnitKind {
  * give the same measure for the same school year, grade level, subject and gender twice.
  * Used by `gap` and `report`: compareWithReference(result, published.pooled, { alpha }) and
  * published.info give referenceSection / referenceDocSection their inputs.
+ * @internal (also used by tests)
  */
 export async function readReferences(files: readonly string[], selection: ReferenceSelection = {}): Promise<References> {
   let standard: References['standard'] = null;

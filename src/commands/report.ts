@@ -51,7 +51,7 @@ export const reportCommand = defineCommand<ReportOptions>({
   run: runReport,
 });
 
-export async function runReport(files: string[], options: ReportOptions, io: Io): Promise<number> {
+async function runReport(files: string[], options: ReportOptions, io: Io): Promise<number> {
   const { format, link } = options;
   const { references, referenceUnit } = await resolveReferences(options);
   const loaded = await loadInputs(files, options, io);

@@ -66,7 +66,7 @@ export const transitionCommand = defineCommand<TransitionOptions>({
 });
 
 /** Runs the command; resolves to the exit code (3 when --fail-on is breached). */
-export async function runTransition(files: string[], options: TransitionOptions, io: Io): Promise<number> {
+async function runTransition(files: string[], options: TransitionOptions, io: Io): Promise<number> {
   const { format, lang, link, excel, failOnConditions: failOn } = options;
   const earlier = options.compareWith === undefined ? null : await readEarlierRun(options.compareWith, 'transition');
   const loaded = await loadInputs(files, options, io);

@@ -57,7 +57,7 @@ export const trendCommand = defineCommand<TrendOptions>({
   run: runTrend,
 });
 
-export async function runTrend(files: string[], options: TrendOptions, io: Io): Promise<number> {
+async function runTrend(files: string[], options: TrendOptions, io: Io): Promise<number> {
   const { format, lang, link, excel, failOnConditions: failOn } = options;
   const loaded = await loadInputs(files, options, io);
   const { config } = loaded;

@@ -19,7 +19,7 @@ export function areaColumns(headers: readonly string[]): { school: number; area:
 }
 
 /** Read a source whole as text records (a small file). */
-export async function readTable(source: InputSource): Promise<TextTable> {
+async function readTable(source: InputSource): Promise<TextTable> {
   try {
     return await readTextTable(source.open(), { expectFieldsFromFirst: true });
   } catch (error) {
@@ -32,7 +32,7 @@ export async function readAreaMapping(source: InputSource): Promise<Map<string, 
   return areaMappingOf(source.name, await readTable(source));
 }
 
-export function areaMappingOf(file: string, table: TextTable): Map<string, string> {
+function areaMappingOf(file: string, table: TextTable): Map<string, string> {
   const mapping = new Map<string, string>();
   const [header, ...rows] = table.records;
   if (header === undefined) throw new InputError(`${file}: the file is empty (no header line)`);

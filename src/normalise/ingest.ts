@@ -22,7 +22,7 @@ import { subjectLookup } from './subject.js';
 import { fold, tidy, visible } from './text.js';
 import { normaliseGender, normaliseGrade, normaliseGradeLevel, normaliseKind } from './values.js';
 
-export type ValueTally = Record<string, number>;
+type ValueTally = Record<string, number>;
 
 export interface FileReport {
   /** As shown in every message (control characters made visible). */
@@ -63,7 +63,7 @@ export interface FileReport {
   preambleLines: number;
 }
 
-export interface FileConstant {
+interface FileConstant {
   field: Field;
   value: string;
   /** `config`: "files" in the config file, matched by `pattern`; `file_name`: found in the file's name. */
@@ -142,14 +142,17 @@ function formatInt(value: number): string {
   return String(value);
 }
 
-/** Gender of a pupil by id: the column if any row had it, else from the personnummer. */
+/**
+ * Gender of a pupil by id: the column if any row had it, else from the personnummer.
+ * @internal (also used by tests)
+ */
 export function pupilGender(store: ResultStore, pupil: string): 'girl' | 'boy' | null {
   const index = store.findPupil(pupil);
   return (index >= 0 ? store.genderColumn(index) : null) ?? genderFromId(pupil);
 }
 
 /** Gender from an id alone: personnummer (second-to-last digit) or SCB's TF10/TF20. */
-export function genderFromId(pupil: string): 'girl' | 'boy' | null {
+function genderFromId(pupil: string): 'girl' | 'boy' | null {
   if (/^\d{12}$/.test(pupil)) return genderFromPersonnummer({ id: pupil, kind: 'personnummer' });
   // Protected identity in SCB's collections: birth date + TF10 (boy) / TF20 (girl).
   if (/TF10$/.test(pupil)) return 'boy';
@@ -250,7 +253,7 @@ type Column<T> = ColumnCache<T> | ConstantColumn<T>;
 const ID_IN_LABEL = -9;
 
 /** A grade level named in a file name: `ak5`, `åk 5`, `år5`, `årskurs 5`, `arskurs5` (one level only). */
-export function gradeLevelFromFileName(path: string): number | null {
+function gradeLevelFromFileName(path: string): number | null {
   const name = basename(path).normalize('NFC');
   const found = new Set<number>();
   for (const match of name.matchAll(/(?<![\p{L}\d])(?:årskurs|arskurs|åk|ak|år|ar)[\s_.-]*([1-9])(?!\d)/giu)) found.add(Number(match[1]));

@@ -46,12 +46,12 @@ export const REASON_TEXT: Readonly<Record<RejectReason, { sv: string; en: string
   },
 };
 
-export const MAX_EXAMPLES = 5;
+const MAX_EXAMPLES = 5;
 
 const MAX_DETAIL = 24;
 
 /** Shown in place of a value that looks like a personnummer. */
-export const HIDDEN_ID = '[hidden: looks like an id]';
+const HIDDEN_ID = '[hidden: looks like an id]';
 
 /** Old grades, grade letters, codes and words of this domain: letters that are not a person. */
 const KNOWN_WORDS = new Set(
@@ -85,7 +85,7 @@ const SUBJECT_WORDS = new Set(
 );
 
 /** What is shown in place of a value that may be a name: its kind and length, never its letters. */
-export function shapeOf(value: string): string {
+function shapeOf(value: string): string {
   return `[text, ${[...value].length} characters]`;
 }
 

@@ -40,14 +40,14 @@ const NOT_ID = /[\p{Cc}\p{Cf}\p{Z}\s]+/gu;
 const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
 
 /** The text of an id cell with what never belongs to an id removed and dashes made hyphens. */
-export function cleanIdText(raw: string): string {
+function cleanIdText(raw: string): string {
   return raw.replace(DASHES, '-').replace(NOT_ID, '');
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Personnummer or samordningsnummer (day + 60) when year-month-day is a real date, else null. */
-export function dateKind(year: number, month: number, day: number): PupilIdKind | null {
+function dateKind(year: number, month: number, day: number): PupilIdKind | null {
   if (month < 1 || month > 12) return null;
   const isCoordination = day > 60;
   const realDay = isCoordination ? day - 60 : day;
@@ -58,7 +58,7 @@ export function dateKind(year: number, month: number, day: number): PupilIdKind 
 }
 
 /** The century rule for 10-digit numbers (see the module comment). */
-export function centuryYear(twoDigits: number, plus: boolean, referenceYear: number): number {
+function centuryYear(twoDigits: number, plus: boolean, referenceYear: number): number {
   let year = Math.floor(referenceYear / 100) * 100 + twoDigits;
   if (year > referenceYear) year -= 100;
   return plus ? year - 100 : year;

@@ -11,18 +11,17 @@ import { readFirstRecords } from '../read/records.js';
 import type { Encoding } from '../read/decode.js';
 import { areaColumns } from './areas.js';
 import { mapHeaders, type Field } from './headers.js';
-import { fold } from './text.js';
 
 export type SourceKind = 'export' | 'areas' | 'own_output' | 'not_export' | 'empty';
 
 /** Columns an export must have (or get from the config's `files`). */
-export const REQUIRED: readonly Field[] = ['student_id', 'school_year', 'subject'];
+const REQUIRED: readonly Field[] = ['student_id', 'school_year', 'subject'];
 
 /**
  * A CSV this tool wrote: gap, transition and trend rows have `level` and `suppressed_reason`;
  * case lists have `pupil` with `diff_steps` (gap) or `changed_school` (transition).
  */
-export function isOwnOutput(headers: readonly string[]): boolean {
+function isOwnOutput(headers: readonly string[]): boolean {
   // A table report saved with -o: its title line.
   const first = (headers[0] ?? '').trim();
   if (/^(Betyg jämfört med nationella prov|Teacher grades compared with national tests|Bedömning i år \d|Year \d assessments|Intern analys:|Internal analysis:)/.test(first)) return true;
@@ -31,7 +30,7 @@ export function isOwnOutput(headers: readonly string[]): boolean {
   return keys.has('pupil') && (keys.has('diff_steps') || keys.has('changed_school'));
 }
 
-export function classifyHeader(headers: readonly string[], config: Config, constantFields: ReadonlySet<string>): { kind: SourceKind; missing: Field[] } {
+function classifyHeader(headers: readonly string[], config: Config, constantFields: ReadonlySet<string>): { kind: SourceKind; missing: Field[] } {
   if (isOwnOutput(headers)) return { kind: 'own_output', missing: [] };
   const columns = mapHeaders(headers.map((header) => header.trim()), config.columns ?? {}).columns;
   const missing = REQUIRED.filter((field) => columns[field] === undefined && !constantFields.has(field));
@@ -90,7 +89,3 @@ export function notAnExport(source: InputSource, kind: SourceKind): InputError {
   return new InputError(`${source.name}: not an export`);
 }
 
-/** Folded file names for comparing an areas file found in a folder with --areas. */
-export function sameName(a: string, b: string): boolean {
-  return fold(a) === fold(b);
-}

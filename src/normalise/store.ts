@@ -18,7 +18,7 @@ import { NumberIndex } from '../read/byte-dict.js';
 import type { Term } from './school-year.js';
 
 /** A grade or test value: -1 means streck (no grade could be set). */
-export type StepOrNone = GradeStep | -1;
+type StepOrNone = GradeStep | -1;
 
 export const KIND_GRADE = 0;
 export const KIND_GRADE_AUTUMN = 1;

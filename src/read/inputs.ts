@@ -44,6 +44,7 @@ function fileSource(path: string, size: number | undefined, fromFolder: boolean)
   };
 }
 
+/** @internal (also used by tests) */
 export function stdinSource(stream: AsyncIterable<Uint8Array>): InputSource {
   return { name: '<stdin>', path: null, fromFolder: false, open: () => stream };
 }

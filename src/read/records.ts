@@ -44,7 +44,10 @@ export type Delimiter = ';' | ',' | '\t' | '|';
 const CANDIDATES: readonly Delimiter[] = [';', ',', '\t', '|'];
 const CANDIDATE_BYTES = CANDIDATES.map((c) => c.charCodeAt(0));
 
-/** A quoted field longer than this is taken for a quote that never closes. */
+/**
+ * A quoted field longer than this is taken for a quote that never closes.
+ * @internal (also used by tests)
+ */
 export const MAX_QUOTED_BYTES = 1 << 20;
 /** Lines looked at to sniff the delimiter (fewer when the input is shorter). */
 const SNIFF_LINES = 64;
@@ -81,7 +84,10 @@ export interface RecordOptions {
 
 export type LineEnd = 'lf' | 'crlf' | 'cr' | 'none';
 
-/** Undo RFC 4180 quoting of one raw field text: "a""b" → a"b; text after the closing quote is kept. */
+/**
+ * Undo RFC 4180 quoting of one raw field text: "a""b" → a"b; text after the closing quote is kept.
+ * @internal (also used by tests)
+ */
 export function unquote(raw: string): string {
   if (!raw.startsWith('"')) return raw;
   let out = '';
@@ -120,6 +126,7 @@ function countDelimiters(line: string): number[] {
  * then the one with more fields, then the order `;` `,` tab `|`. Lines with none of a candidate
  * do not count for it, so a banner or a title above the header does not decide; a header alone
  * decides by its own count. Nothing found: `;`.
+ * @internal (also used by tests)
  */
 export function sniffDelimiter(lines: readonly string[]): Delimiter {
   const perCandidate = CANDIDATES.map(() => new Map<number, number>());
@@ -151,7 +158,7 @@ export function sniffDelimiter(lines: readonly string[]): Delimiter {
  * than every å of the UTF-8 part turned into "Ã¥" without a word. Genuine Windows-1252 text
  * almost never forms a valid sequence (å ä ö are single bytes followed by ASCII letters).
  */
-export function mostlyUtf8(bytes: Uint8Array): boolean {
+function mostlyUtf8(bytes: Uint8Array): boolean {
   let valid = 0;
   let invalid = 0;
   for (let i = 0; i < bytes.length; ) {
@@ -181,7 +188,7 @@ const MAC_ONLY = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
  * Not UTF-8: Windows-1252, or Macintosh Roman (Excel for Mac's "CSV (Macintosh)", with bare CR
  * line ends): told by those line ends, or by bytes Windows-1252 does not define.
  */
-export function legacyEncoding(bytes: Uint8Array): Encoding {
+function legacyEncoding(bytes: Uint8Array): Encoding {
   const hasLf = bytes.indexOf(LF) >= 0;
   const hasCr = bytes.indexOf(CR) >= 0;
   if (hasCr && !hasLf) return 'macintosh';
@@ -189,7 +196,10 @@ export function legacyEncoding(bytes: Uint8Array): Encoding {
   return 'windows-1252';
 }
 
-/** UTF-16 without a byte-order mark, told by its zero bytes: 'utf-16le', 'utf-16be' or null. */
+/**
+ * UTF-16 without a byte-order mark, told by its zero bytes: 'utf-16le', 'utf-16be' or null.
+ * @internal (also used by tests)
+ */
 export function sniffUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
   const length = Math.min(bytes.length, 4096) & ~1;
   if (length < 4) return null;

@@ -22,10 +22,10 @@
  */
 import { formatCount, formatNumber, formatPoints, formatShare, formatSigned, type Lang } from './format.js';
 
-export const CHART_WIDTH = 720;
+const CHART_WIDTH = 720;
 
 /** Okabe–Ito colours, plus a light grey-blue that stays light in greyscale. */
-export const CHART_COLORS = {
+const CHART_COLORS = {
   higher: '#E69F00',
   same: '#D5DEE6',
   lower: '#0072B2',
@@ -39,10 +39,10 @@ export const CHART_COLORS = {
 } as const;
 
 /** Line colours for trends (Okabe–Ito without the yellow, which is unreadable on white). */
-export const SERIES_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#999999'] as const;
-export const SERIES_DASHES = ['', '7 4', '2 3', '10 3 2 3'] as const;
+const SERIES_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#999999'] as const;
+const SERIES_DASHES = ['', '7 4', '2 3', '10 3 2 3'] as const;
 
-export interface ChartOptions {
+interface ChartOptions {
   /** Unique on the page; used for the ids of title, desc, patterns and clip paths. */
   id: string;
   /** Read by screen readers (`<title>`); not drawn, the report's heading shows it. */
@@ -52,7 +52,7 @@ export interface ChartOptions {
   lang: Lang;
 }
 
-export type ChartKind = 'share-bars' | 'dumbbell' | 'funnel' | 'trend';
+type ChartKind = 'share-bars' | 'dumbbell' | 'funnel' | 'trend';
 
 const WORDS = {
   sv: {
@@ -138,7 +138,10 @@ function emToPx(em: number, size: number, bold: boolean): number {
   return em * size * 1.1 * (bold ? 1.12 : 1);
 }
 
-/** Rough width of text in system-ui at `size` px; errs on the wide side so labels are not clipped. */
+/**
+ * Rough width of text in system-ui at `size` px; errs on the wide side so labels are not clipped.
+ * @internal (also used by tests)
+ */
 export function textWidth(text: string, size: number, bold = false): number {
   let em = 0;
   for (const ch of text) em += charEm(ch);
@@ -159,6 +162,7 @@ function labelWithN(label: string, n: number, lang: Lang, maxWidth: number, size
  * Shorten with "…" to fit `maxWidth`; returns the text unchanged when it fits. Keeps the longest
  * prefix (in code points) whose width with "…" fits, trailing white space dropped. One pass: prefix
  * widths only grow, so the scan stops as soon as the prefix alone is too wide.
+ * @internal (also used by tests)
  */
 export function fitText(text: string, maxWidth: number, size: number, bold = false): string {
   const ellipsis = charEm('…');
@@ -242,7 +246,7 @@ function legend(items: readonly { text: string; swatch: (x: number, cy: number) 
 // ---------------------------------------------------------------------------------------------
 // Axes
 
-export interface Ticks {
+interface Ticks {
   values: number[];
   step: number;
   /** Decimals needed to print the ticks. */
@@ -255,7 +259,10 @@ function stepDecimals(step: number): number {
   return d;
 }
 
-/** Round ticks (1, 2, 2,5, 5 × 10^k) covering [low, high] with about `target` intervals. */
+/**
+ * Round ticks (1, 2, 2,5, 5 × 10^k) covering [low, high] with about `target` intervals.
+ * @internal (also used by tests)
+ */
 export function niceTicks(low: number, high: number, target = 5): Ticks {
   let lo = low;
   let hi = high;
@@ -298,11 +305,14 @@ export interface ShareBarsOptions extends ChartOptions {
   decimals?: number;
 }
 
-export type ShareCategory = 'higher' | 'same' | 'lower';
+type ShareCategory = 'higher' | 'same' | 'lower';
 
 const SHARE_CATEGORIES: readonly ShareCategory[] = ['higher', 'same', 'lower'];
 
-/** Geometry of the share bars, exported for tests: bars run from x = 10 to x = 710. */
+/**
+ * Geometry of the share bars, exported for tests: bars run from x = 10 to x = 710.
+ * @internal (also used by tests)
+ */
 export const SHARE_BARS_LAYOUT = { x0: 10, width: 700, barHeight: 22, rowHeight: 52 } as const;
 
 function shareFill(id: string, category: ShareCategory): string {
@@ -379,7 +389,7 @@ export function shareBars(rows: readonly ShareRow[], opts: ShareBarsOptions): st
 // ---------------------------------------------------------------------------------------------
 // 2. Dumbbell: share passing in one year (from) against a later year (to), per area
 
-export type Verdict = 'strict' | 'generous' | 'in_line';
+type Verdict = 'strict' | 'generous' | 'in_line';
 
 export interface DumbbellRow {
   label: string;
@@ -400,7 +410,10 @@ export interface DumbbellOptions extends ChartOptions {
   decimals?: number;
 }
 
-/** The axis runs from x0 to x0 + width, leaving room for "100 %" outside the dots; texts span 8–712. */
+/**
+ * The axis runs from x0 to x0 + width, leaving room for "100 %" outside the dots; texts span 8–712.
+ * @internal (also used by tests)
+ */
 export const DUMBBELL_LAYOUT = { x0: 64, width: 592, rowHeight: 50, textLeft: 8, textRight: 712 } as const;
 
 /**
@@ -492,7 +505,7 @@ export function dumbbell(rows: readonly DumbbellRow[], opts: DumbbellOptions): s
 // ---------------------------------------------------------------------------------------------
 // 3. Funnel plot: standardised gap against group size, with control limits
 
-export type FunnelFlag = 'within' | 'above_95' | 'below_95' | 'above_99.8' | 'below_99.8';
+type FunnelFlag = 'within' | 'above_95' | 'below_95' | 'above_99.8' | 'below_99.8';
 
 export interface FunnelPoint {
   label: string;
@@ -516,7 +529,7 @@ export interface FunnelOptions extends ChartOptions {
 }
 
 /** CSS class of a point per flag ("above_99.8" is not a usable class name). */
-export const FUNNEL_FLAG_CLASS: Readonly<Record<FunnelFlag, string>> = {
+const FUNNEL_FLAG_CLASS: Readonly<Record<FunnelFlag, string>> = {
   within: 'within',
   above_95: 'above-95',
   below_95: 'below-95',
@@ -557,7 +570,7 @@ function limitAt(samples: readonly FunnelLimit[], n: number, key: 'l95' | 'l998'
   return last[key];
 }
 
-export const FUNNEL_LAYOUT = { x0: 70, x1: 700, top: 14, plotHeight: 330 } as const;
+const FUNNEL_LAYOUT = { x0: 70, x1: 700, top: 14, plotHeight: 330 } as const;
 
 /**
  * x = group size (linear from 0), y = standardised gap (symmetric around 0), a line at 0, the 95 %
@@ -675,7 +688,7 @@ export function funnelPlot(points: readonly FunnelPoint[], limits: readonly Funn
 // ---------------------------------------------------------------------------------------------
 // 4. Trends over school years
 
-export interface TrendPoint {
+interface TrendPoint {
   /** Category on the x axis, e.g. "2023/24". */
   x: string;
   /** null for a suppressed or missing year: no mark, no text, and the line is broken there. */
@@ -699,7 +712,7 @@ export interface TrendOptions extends ChartOptions {
   decimals?: number;
 }
 
-export const TREND_LAYOUT = { x0: 72, top: 16, plotHeight: 260, maxSeriesLabel: 150 } as const;
+const TREND_LAYOUT = { x0: 72, top: 16, plotHeight: 260, maxSeriesLabel: 150 } as const;
 
 /** Spread label centres at least `gap` apart, keeping them inside [low, high] where possible. */
 function spread(desired: readonly number[], gap: number, low: number, high: number): number[] {

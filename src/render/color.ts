@@ -22,7 +22,7 @@ export function wantsColor(stream: { isTTY?: boolean }, env: Readonly<Record<str
 }
 
 const identity = (text: string): string => text;
-export const plainPainter: Painter = { bold: identity, dim: identity, warn: identity, info: identity, error: identity };
+const plainPainter: Painter = { bold: identity, dim: identity, warn: identity, info: identity, error: identity };
 
 export function makePainter(color: boolean): Painter {
   if (!color) return plainPainter;

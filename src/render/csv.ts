@@ -13,7 +13,7 @@ export type CsvValue = string | number | boolean | null;
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-export function neutraliseFormula(text: string): string {
+function neutraliseFormula(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 

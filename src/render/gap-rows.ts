@@ -61,7 +61,7 @@ export type GapFlatRow = Partial<Record<Dimension, KeyValue>> & {
   diff_steps: Record<string, number> | null;
 } & { [K in (typeof GAP_FIGURE_KEYS)[number]]: GapFigures[K] | null };
 
-export function flattenGroup(result: GapResult, group: GapGroup): GapFlatRow {
+function flattenGroup(result: GapResult, group: GapGroup): GapFlatRow {
   const keys: Partial<Record<Dimension, KeyValue>> = {};
   for (const dim of result.plan.by) keys[dim] = group.key[dim] ?? null;
   const figures = group.figures;

@@ -37,7 +37,7 @@ export const gapRenderers: Readonly<Record<GapFormat, (report: GapReport, option
   table: renderGapTable,
 };
 
-export function renderGapJson(report: GapReport): ReportText {
+function renderGapJson(report: GapReport): ReportText {
   if (report.cases) return `${JSON.stringify({ meta: report.meta, cases: report.cases }, null, 2)}\n`;
   const result = report.result;
   return jsonPieces(report.meta, 'rows', result.groups, (group) => group, (group) => gapRowJson(result, group), sectionsJson(report.sections));
@@ -104,7 +104,7 @@ export function* jsonPieces<T>(
 
 const CASE_FIELDS = ['school_year', 'grade_level', 'area', 'school', 'class', 'subject', 'teacher', 'pupil', 'grade', 'test', 'diff_steps'] as const;
 
-export function renderGapCsv(report: GapReport, options: RenderOptions): string {
+function renderGapCsv(report: GapReport, options: RenderOptions): string {
   const csvOptions = { excel: options.excel };
   if (report.cases) {
     return writeCsv(CASE_FIELDS, report.cases.map((c) => CASE_FIELDS.map((field) => c[field])), csvOptions);
@@ -146,7 +146,7 @@ function gapTable(t: Texts, note: string | null): TextTable {
   });
 }
 
-export function renderGapTable(report: GapReport, options: RenderOptions): string {
+function renderGapTable(report: GapReport, options: RenderOptions): string {
   const { lang, paint } = options;
   const t = texts(lang);
   // --small-groups-only: the first line of the output says it is not for publication.

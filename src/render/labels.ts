@@ -112,7 +112,7 @@ export function texts(lang: Lang): Texts {
 }
 
 /** Why a row shows no figures, in words (tables and reports; JSON and CSV keep the codes). */
-export const HIDDEN_REASON: Readonly<Record<SuppressionReason, Readonly<Record<Lang, string>>>> = {
+const HIDDEN_REASON: Readonly<Record<SuppressionReason, Readonly<Record<Lang, string>>>> = {
   small_group: { sv: 'för få elever', en: 'too few pupils' },
   complementary: { sv: 'dold för att skydda en liten grupp', en: 'hidden to protect a small group' },
 };

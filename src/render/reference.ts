@@ -78,7 +78,7 @@ function value(metric: ComparedMetric, number: number, lang: Lang): string {
 }
 
 /** "+3,5 procentenheter", "−2 procentenheter", "+0,4 betygspoäng" (a trailing ",0" dropped). */
-export function differenceText(metric: ComparedMetric, difference: number, lang: Lang): string {
+function differenceText(metric: ComparedMetric, difference: number, lang: Lang): string {
   const number = formatSigned(isPoints(metric) ? difference : difference * 100, 1, lang).replace(/[.,]0$/, '');
   const unit = isPoints(metric) ? (lang === 'sv' ? 'betygspoäng' : 'grade points') : lang === 'sv' ? 'procentenheter' : 'percentage points';
   return `${number} ${unit}`;
@@ -119,7 +119,7 @@ function yearNote(year: string, match: YearMatch, lang: Lang): string {
 }
 
 /** What the reference is called: the pooled labels of the files used. */
-export function referenceLabel(comparison: ReferenceComparison, info: ReferenceInfo): string {
+function referenceLabel(comparison: ReferenceComparison, info: ReferenceInfo): string {
   const used = new Set(comparison.rows.map((row) => row.reference_label));
   const labels = [...new Set(info.files.map((file) => file.label))];
   const shown = labels.filter((label) => used.size === 0 || used.has(label));
@@ -130,7 +130,7 @@ export function referenceLabel(comparison: ReferenceComparison, info: ReferenceI
  * The section's title: "Jämfört med referens: Stockholm (2023/24)"; with several files, each
  * label with the years it was used for ("Ale (2022/23); Riket (2023/24)").
  */
-export function referenceTitle(comparison: ReferenceComparison, info: ReferenceInfo, lang: Lang): string {
+function referenceTitle(comparison: ReferenceComparison, info: ReferenceInfo, lang: Lang): string {
   const labels = [...new Set(info.files.map((file) => file.label))];
   const used = new Set(comparison.rows.map((row) => row.reference_label));
   const parts = labels
@@ -173,7 +173,7 @@ function range(values: readonly number[], lang: Lang): { text: string; max: numb
  * "Referensen är ett vägt medelvärde av 55 skolor; 3 skolor med dolda värden ingår inte."
  * Nothing when the reference is a single unit taken as it is.
  */
-export function poolingSentences(rows: readonly ReferenceRow[], info: ReferenceInfo, lang: Lang): string[] {
+function poolingSentences(rows: readonly ReferenceRow[], info: ReferenceInfo, lang: Lang): string[] {
   const sv = lang === 'sv';
   const byFile = new Map<string, ReferenceRow[]>();
   for (const row of rows) {

@@ -124,7 +124,10 @@ function strataOf<G extends { key: GroupKey }>(groups: readonly G[], dims: reado
   return [...map.values()];
 }
 
-/** The funnel's limit curves: each group's limit × √n is the stratum's spread; its median drawn as ±z·s/√n. */
+/**
+ * The funnel's limit curves: each group's limit × √n is the stratum's spread; its median drawn as ±z·s/√n.
+ * @internal (also used by tests)
+ */
 export function funnelCurve(points: readonly { n: number; l95: number; l998: number }[]): FunnelLimit[] {
   if (points.length === 0) return [];
   const median = (values: number[]) => {

@@ -5,7 +5,10 @@
 import type { Block, DocSection, ReportDoc, Table } from './report-doc.js';
 import { visible } from '../normalise/text.js';
 
-/** A table cell or a line of text: no raw HTML, no table breaks, no stray emphasis, no control characters. */
+/**
+ * A table cell or a line of text: no raw HTML, no table breaks, no stray emphasis, no control characters.
+ * @internal (also used by tests)
+ */
 export function mdText(text: string): string {
   return visible(text.replace(/\r?\n/g, ' ')).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([*_`[\]])/g, '\\$1').replace(/\r?\n/g, ' ');
 }

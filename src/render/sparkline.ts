@@ -4,7 +4,7 @@
  * visible gap instead of a made-up bar. Pure; no colour codes (the caller may paint the string).
  */
 
-export const SPARK_BLOCKS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
+const SPARK_BLOCKS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
 
 /**
  * `sparkline([1, 2, 3, null, 5])` → "▁▃▄ █". All (finite) values equal → "▄" for each. No finite value

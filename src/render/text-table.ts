@@ -8,6 +8,7 @@ export type Align = 'left' | 'right';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 
+/** @internal (also used by tests) */
 export function displayWidth(text: string): number {
   return [...text.replace(ANSI, '')].length;
 }

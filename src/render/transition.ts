@@ -230,7 +230,7 @@ function formatP(p: number, lang: Lang): string {
 }
 
 /** One plain sentence about a group, e.g. "Norra: bedömningarna i åk 5 godkänner färre elever …". */
-export function sentence(name: string, f: TransitionFigures, link: LinkOptions, lang: Lang): string {
+function sentence(name: string, f: TransitionFigures, link: LinkOptions, lang: Lang): string {
   const from = sideWords(lang, link.fromKind, link.fromLevel);
   const to = sideWords(lang, link.toKind, link.toLevel);
   const pf = formatShare(f.share_pass_from, lang);
@@ -266,7 +266,7 @@ function renderCasesTable(report: TransitionReport, cases: readonly TransitionCa
   return `${[paint.bold(title), ...cohortLines(report, lang)].join('\n')}\n${table.toString()}\n`;
 }
 
-export function renderTransitionTable(report: TransitionReport, options: RenderOptions): string {
+function renderTransitionTable(report: TransitionReport, options: RenderOptions): string {
   const { lang, paint } = options;
   // --small-groups-only: the first line of the output says it is not for publication.
   const notice = report.result.options.suppression === 'small_groups_only' ? [paint.warn(INTERNAL_NOTICE[lang]), ''] : [];

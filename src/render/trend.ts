@@ -49,7 +49,7 @@ const DIRECTION_WORDS: Readonly<Record<Lang, Readonly<Record<string, string>>>> 
   en: { higher: 'above the tests', lower: 'below the tests', above: 'above the municipality', below: 'below the municipality', strict: 'strict', generous: 'generous' },
 };
 
-export function metricLabel(metric: TrendMetric, lang: Lang): string {
+function metricLabel(metric: TrendMetric, lang: Lang): string {
   return METRIC_LABELS[lang][metric];
 }
 
@@ -163,7 +163,7 @@ const LEGEND: Readonly<Record<Lang, readonly string[]>> = {
   ],
 };
 
-export function renderTrendTable(report: TrendReport, options: RenderOptions): string {
+function renderTrendTable(report: TrendReport, options: RenderOptions): string {
   const { result } = report;
   // --small-groups-only: the first line of the output says it is not for publication.
   const out: string[] = report.meta.parameters.suppression === 'small_groups_only' ? [options.paint.warn(INTERNAL_NOTICE[options.lang]), ''] : [];
@@ -242,7 +242,7 @@ function flatRow(part: TrendPart, series: TrendSeries, point: YearPoint, year: s
   return row;
 }
 
-export function renderTrendJson(report: TrendReport): string {
+function renderTrendJson(report: TrendReport): string {
   const { result } = report;
   return `${JSON.stringify(
     {
@@ -255,7 +255,7 @@ export function renderTrendJson(report: TrendReport): string {
   )}\n`;
 }
 
-export function renderTrendCsv(report: TrendReport, options: RenderOptions): string {
+function renderTrendCsv(report: TrendReport, options: RenderOptions): string {
   const rows = flattenTrend(report.result);
   const header = rows.length > 0 ? Object.keys(rows[0] ?? {}) : ['analysis', 'school_year', 'level', 'n'];
   return writeCsv(header, rows.map((row) => header.map((column) => row[column] ?? null)), { excel: options.excel });

@@ -18,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** Flags for any Chromium here: no sandbox (no root for it), nothing that reaches the closed network. */
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -32,12 +32,12 @@ export const SCREENSHOT_DIR = fileURLToPath(new URL('../../test-results/screensh
 
 const LOCAL_SCHEMES = new Set(['file:', 'data:', 'blob:', 'about:']);
 
-export interface ConsoleEntry {
+interface ConsoleEntry {
   type: 'error' | 'warning';
   text: string;
 }
 
-export interface PageReport {
+interface PageReport {
   /** Console messages of type error or warning. */
   console: ConsoleEntry[];
   /** Uncaught exceptions on the page. */
@@ -54,7 +54,7 @@ export interface OpenedPage {
   close(): Promise<void>;
 }
 
-export interface Browser {
+interface Browser {
   executablePath: string;
   args: string[];
 }
@@ -62,7 +62,7 @@ export interface Browser {
 let found: Promise<Browser> | null = null;
 
 /** The browser to launch: CHROMIUM_PATH if set, else the Chromium inside @sparticuz/chromium (unpacked once). */
-export function findChromium(): Promise<Browser> {
+function findChromium(): Promise<Browser> {
   found ??= (async () => {
     const custom = process.env.CHROMIUM_PATH;
     if (custom) {
@@ -148,17 +148,6 @@ export async function openHtmlString(html: string, options: { viewport?: { width
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
-  }
-}
-
-/** Open `html`, run `fn` with the page, close everything, and return fn's value with the page report. */
-export async function withPage<T>(html: string, fn: (page: Page) => Promise<T>): Promise<{ value: T; report: PageReport }> {
-  const opened = await openHtmlString(html);
-  try {
-    const value = await fn(opened.page);
-    return { value, report: opened.report() };
-  } finally {
-    await opened.close();
   }
 }
 
