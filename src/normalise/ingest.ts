@@ -7,20 +7,17 @@ import { createHash, type Hash } from 'node:crypto';
 import type { Config } from '../config.js';
 import { InputError, describeFsError } from '../errors.js';
 import { basename } from 'node:path';
-import { ByteDict } from '../read/byte-dict.js';
 import { RecordReader, type ByteRow, type Delimiter, type LineEnd } from '../read/records.js';
 import type { DecodeInfo, Encoding } from '../read/decode.js';
 import type { InputSource } from '../read/inputs.js';
-import { GRADE_LETTERS, type ResultKind } from '../types.js';
-import { assessmentParser } from './assessment.js';
+import type { GradeStep, ResultKind } from '../types.js';
 import { FIELDS, HEADER_ALIASES, mapHeaders, type ColumnMapping, type Field } from './headers.js';
 import { FileLedger, REASON_TEXT } from './ledger.js';
-import { containsPersonalId, genderFromPersonnummer, keyKind, normalisePupilId, pupilKeyFromBytes, type PupilIdKind } from './pupil-id.js';
-import { inSchoolYears, normaliseSchoolYear, type SchoolYearSelection } from './school-year.js';
+import { makeRowParser, type FileConstant, type ParseContext, type ParsedRow, type RowTarget } from './row-parser.js';
+import { genderFromPersonnummer, type PupilIdKind } from './pupil-id.js';
+import type { SchoolYearSelection } from './school-year.js';
 import { KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, ResultStore } from './store.js';
-import { subjectLookup } from './subject.js';
-import { fold, tidy, visible } from './text.js';
-import { normaliseGender, normaliseGrade, normaliseGradeLevel, normaliseKind } from './values.js';
+import { visible } from './text.js';
 
 type ValueTally = Record<string, number>;
 
@@ -63,13 +60,6 @@ export interface FileReport {
   preambleLines: number;
 }
 
-interface FileConstant {
-  field: Field;
-  value: string;
-  /** `config`: "files" in the config file, matched by `pattern`; `file_name`: found in the file's name. */
-  source: 'config' | 'file_name';
-  pattern?: string;
-}
 
 export interface ReadOptions {
   encoding?: Encoding;
@@ -175,83 +165,6 @@ export function genderResolver(store: ResultStore): (pupil: number) => 'girl' | 
   };
 }
 
-const SCB_TEST_CODES: Readonly<Record<string, string>> = { '99': 'not_taken (99)', '88': 'unavailable (88)' };
-/** Words systems write in a test column for a pupil who did not take the test (folded). */
-const NOT_TAKEN = new Set(['ejdeltagit', 'deltogej', 'ejdeltog', 'franvarande', 'franvaro', 'ejgenomfort', 'ejgjort', 'ejskrivit', 'befriad']);
-
-/** What one distinct cell text means as a grade/test value. */
-interface GradeMeaning {
-  /** -2 blank or SCB code (nothing recorded), -1 streck, 0–5 step, -9 invalid. */
-  step: number;
-  invalid: 'old_grade_scale' | 'invalid_grade' | null;
-  tally: string;
-  tallyId: number;
-  detail: string;
-}
-
-/** What one distinct cell text means as an omdöme. */
-interface AssessmentMeaning {
-  /** -2 blank, -9 invalid, else a label index in the store. */
-  label: number;
-  tally: string;
-  tallyId: number;
-  detail: string;
-}
-
-/**
- * A column's distinct values, each decoded and interpreted once. `T` is the interpretation.
- */
-class ColumnCache<T> {
-  readonly dict = new ByteDict(64);
-  readonly values: T[] = [];
-  /** The previous row's bytes and value: exports are sorted, so a column often repeats itself. */
-  private readonly last = new Uint8Array(64);
-  private lastLength = -1;
-  private lastValue: T | undefined;
-  constructor(private readonly interpret: (text: string) => T) {}
-
-  get(reader: RecordReader, row: ByteRow, field: number): T {
-    const buf = row.buf;
-    const start = row.starts[field] ?? 0;
-    const end = row.ends[field] ?? 0;
-    const length = end - start;
-    if (length === this.lastLength && row.quoted[field] === 0) {
-      const last = this.last;
-      let same = true;
-      for (let i = 0; i < length; i++) {
-        if (last[i] !== buf[start + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return this.lastValue as T;
-    }
-    const id = this.dict.intern(buf, start, end);
-    if (this.dict.isNew) this.values[id] = this.interpret(reader.text(row, field));
-    const value = this.values[id] as T;
-    if (length <= 64 && row.quoted[field] === 0) {
-      const last = this.last;
-      for (let i = 0; i < length; i++) last[i] = buf[start + i] ?? 0;
-      this.lastLength = length;
-      this.lastValue = value;
-    } else this.lastLength = -1;
-    return value;
-  }
-}
-
-/** A field set for the whole file (config `files`): the same interpretation for every row. */
-class ConstantColumn<T> {
-  constructor(private readonly value: T) {}
-  get(_reader: RecordReader, _row: ByteRow, _field: number): T {
-    return this.value;
-  }
-}
-
-type Column<T> = ColumnCache<T> | ConstantColumn<T>;
-
-/** A school, area, class or teacher name that holds a personnummer: the row is rejected. */
-const ID_IN_LABEL = -9;
-
 /** A grade level named in a file name: `ak5`, `åk 5`, `år5`, `årskurs 5`, `arskurs5` (one level only). */
 function gradeLevelFromFileName(path: string): number | null {
   const name = basename(path).normalize('NFC');
@@ -292,7 +205,7 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
   const ledger = new FileLedger(source.name, options.rawValues === true);
   let report: FileReport | null = null;
   const digest = { hash: createHash('sha256'), bytes: 0 };
-  const state: { handler: { row: (row: ByteRow) => void; finish: () => void } | null } = { handler: null };
+  const state: { handler: ((row: ByteRow) => void) | null; target: StoreTarget | null } = { handler: null, target: null };
   const constants = configConstants(options.config, source.name);
   const constantFields = new Set<string>(constants.map((constant) => constant.field));
   /** Records above the header (a title, a date line), and the first of them (for the error when no header is found). */
@@ -302,7 +215,7 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
   const reader: RecordReader = new RecordReader(
     {
       record(row) {
-        if (state.handler) return state.handler.row(row);
+        if (state.handler) return state.handler(row);
         // The header is the first record that names the export's columns; lines above it (a title,
         // "Utskrivet 2025-06-10") are a preamble: counted, not rows.
         const fields = reader.fields(row).map((field) => visible(field.trim()));
@@ -318,7 +231,8 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
         reader.expectedFields = header.fields.length;
         report = startReport(source.name, header.fields, header.mapping, ledger, reader.detectedDelimiter, reader.info, header.line, constants);
         report.preambleLines = preambleLines;
-        state.handler = makeRowHandler(reader, header.fields.length, header.mapping, report, fileIndex, store, options);
+        state.target = new StoreTarget(store, ledger, fileIndex);
+        state.handler = makeRowParser(reader, parseContext(report, header.fields.length, header.mapping, options), state.target, ledger, report);
       },
       brokenQuote(line) {
         if (state.handler) ledger.reject('unterminated_quote', line);
@@ -344,7 +258,7 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
   const finished: FileReport | null = report;
   if (finished === null) throw new InputError(`${source.name}: the file is empty (no header line)`);
   const done: FileReport = finished;
-  state.handler?.finish();
+  if (state.target) done.values = state.target.tallies();
   done.encoding = reader.info.encoding;
   done.bom = reader.info.bom;
   done.invalidBytes = reader.info.replaced;
@@ -364,6 +278,18 @@ async function* counted(source: InputSource, progress: ReadOptions['onProgress']
     progress?.(source.name, digest.bytes, source.size);
     yield chunk;
   }
+}
+
+/** What the row parser needs, from the file's report and the read options. */
+export function parseContext(report: FileReport, headerCount: number, mapping: ColumnMapping, options: ReadOptions): ParseContext {
+  return {
+    headerCount,
+    columns: mapping.columns,
+    constants: report.constants,
+    layout: report.layout,
+    options: { config: { subjects: options.config.subjects, kinds: options.config.kinds, assessment_scale: options.config.assessment_scale }, schoolYears: options.schoolYears },
+    areas: options.areas,
+  };
 }
 
 function startReport(
@@ -429,288 +355,110 @@ function startReport(
   };
 }
 
-const KIND_INDEX: Readonly<Record<ResultKind, number>> = { grade: 0, test: 1, assessment: 2 };
 const KINDS: readonly ResultKind[] = ['grade', 'test', 'assessment'];
 
-function makeRowHandler(
-  reader: RecordReader,
-  headerCount: number,
-  mapping: ColumnMapping,
-  report: FileReport,
-  fileIndex: number,
-  store: ResultStore,
-  options: ReadOptions,
-): { row: (row: ByteRow) => void; finish: () => void } {
-  const ledger = report.ledger;
-  // Fields set for the whole file by the config: they always win over a column of the same field.
-  const constantText = new Map(report.constants.filter((k) => k.source === 'config').map((k) => [k.field, k.value] as const));
-  const c: Partial<Record<Field, number>> = { ...mapping.columns };
-  for (const field of constantText.keys()) c[field] = -1;
-  /** The column cache of a field, or its constant. */
-  const column = <T>(field: Field, interpret: (text: string) => T): Column<T> => {
-    const text = constantText.get(field);
-    return text === undefined ? new ColumnCache(interpret) : new ConstantColumn(interpret(text));
-  };
-  const nameLevel = Number(report.constants.find((k) => k.source === 'file_name' && k.field === 'grade_level')?.value ?? -1);
-  const isLong = report.layout === 'long';
-  const subjectOf = subjectLookup(options.config.subjects ?? {});
-  const extraKinds = new Map<string, ResultKind>(Object.entries(options.config.kinds ?? {}).map(([k, v]) => [fold(k), v]));
-  const parseAssessment = assessmentParser(options.config.assessment_scale);
+/**
+ * The apply half of reading, for one file: each accepted row goes into the store in file order,
+ * where a duplicate or a conflict with an earlier row is found; the row is then accepted or
+ * counted as a duplicate or conflict in the ledger, and its values tallied.
+ */
+export class StoreTarget implements RowTarget {
+  private readonly tallyIds = new Map<string, number>();
+  readonly tallyNames: string[] = [];
+  private readonly tallyCounts: [number[], number[], number[]] = [[], [], []];
+  private lastCtx = -1;
+  private readonly lastParts = new Int32Array([-2, -2, -2, -2, -2]);
 
-  // Tallies of values on accepted rows: per kind, per tally label.
-  const tallyIds = new Map<string, number>();
-  const tallyNames: string[] = [];
-  const tallyCounts: [number[], number[], number[]] = [[], [], []];
-  const tallyId = (name: string): number => {
-    let id = tallyIds.get(name);
+  constructor(
+    private readonly store: ResultStore,
+    private readonly ledger: FileLedger,
+    private readonly fileIndex: number,
+  ) {}
+
+  stringId(text: string | null): number {
+    return this.store.stringId(text);
+  }
+  stringOf(id: number): string | null {
+    return this.store.stringOf(id);
+  }
+  subjectIndex(code: string): number {
+    return this.store.subjectIndex(code);
+  }
+  labelIndex(label: string, pass: boolean | null, step: GradeStep | null): number {
+    return this.store.labelIndex(label, pass, step);
+  }
+  pupilByNumber(key: number): number {
+    return this.store.pupilByNumber(key);
+  }
+  pupilByString(id: string): number {
+    return this.store.pupilByString(id);
+  }
+  tallyId(name: string): number {
+    let id = this.tallyIds.get(name);
     if (id === undefined) {
-      id = tallyNames.length;
-      tallyNames.push(name);
-      tallyIds.set(name, id);
+      id = this.tallyNames.length;
+      this.tallyNames.push(name);
+      this.tallyIds.set(name, id);
     }
     return id;
-  };
-
-  const gradeMeaning = (text: string, kind: ResultKind): GradeMeaning => {
-    const meaning = gradeMeaningOf(text, kind);
-    return { ...meaning, tallyId: tallyId(meaning.tally) };
-  };
-  const gradeMeaningOf = (text: string, kind: ResultKind): Omit<GradeMeaning, 'tallyId'> => {
-    const trimmed = text.trim();
-    if (trimmed === '') return { step: -2, invalid: null, tally: 'blank', detail: '' };
-    const code = kind === 'test' ? (SCB_TEST_CODES[trimmed] ?? (NOT_TAKEN.has(fold(trimmed)) ? 'not_taken' : undefined)) : undefined;
-    if (code !== undefined) return { step: -2, invalid: null, tally: code, detail: '' };
-    const grade = normaliseGrade(text);
-    if (grade.status === 'invalid') return { step: -9, invalid: grade.reason === 'old_scale' ? 'old_grade_scale' : 'invalid_grade', tally: '', detail: trimmed };
-    if (grade.status === 'none') return { step: -1, invalid: null, tally: 'streck', detail: '' };
-    return { step: grade.step, invalid: null, tally: GRADE_LETTERS[grade.step], detail: '' };
-  };
-  const assessmentMeaning = (text: string): AssessmentMeaning => {
-    const meaning = assessmentMeaningOf(text);
-    return { ...meaning, tallyId: tallyId(meaning.tally) };
-  };
-  const assessmentMeaningOf = (text: string): Omit<AssessmentMeaning, 'tallyId'> => {
-    if (text.trim() === '') return { label: -2, tally: 'blank', detail: '' };
-    const result = parseAssessment(text);
-    if (result.status === 'invalid') return { label: -9, tally: '', detail: text.trim() };
-    if (result.status === 'missing') return { label: store.labelIndex('missing', null, null), tally: 'missing', detail: '' };
-    return { label: store.labelIndex(result.label, result.pass, result.step), tally: result.label, detail: '' };
-  };
-
-  // Whether a school year is in --school-years is decided once per distinct cell text.
-  const selection = options.schoolYears;
-  const years = column('school_year', (text) => {
-    const year = normaliseSchoolYear(text);
-    return { year, detail: text.trim(), inside: year === null || selection === undefined || inSchoolYears(selection, year.startYear) };
-  });
-  const subjects = column('subject', (text) => {
-    const code = subjectOf(text);
-    return { index: code === null ? -1 : store.subjectIndex(code), detail: text.trim() };
-  });
-  const kinds = column('kind', (text) => ({ kind: normaliseKind(text, extraKinds), detail: text.trim() }));
-  const nameOf = (text: string): number => {
-    const name = tidy(text);
-    if (name === '') return store.stringId(null);
-    // A personnummer where a name belongs (a shifted column): never a group label.
-    return containsPersonalId(name) ? ID_IN_LABEL : store.stringId(name);
-  };
-  const names = (field: 'school' | 'area' | 'class' | 'teacher') => (c[field] === undefined ? null : column(field, nameOf));
-  const schools = names('school');
-  const areas = names('area');
-  const classes = names('class');
-  const teachers = names('teacher');
-  // -1: blank (no level of its own); -9: a value that is not a grade level (the row is rejected).
-  const levels = column('grade_level', (text) => ({ level: text.trim() === '' ? -1 : (normaliseGradeLevel(text) ?? -9), detail: text.trim() }));
-  const genders = column('gender', (text) => normaliseGender(text));
-  const rawIds = new ColumnCache((text) => text);
-  /** Per value column: grade meanings for each kind (lazily), assessment meanings. */
-  const gradeCaches = KINDS.map((kind) => new ColumnCache((text) => gradeMeaning(text, kind)));
-  const assessmentCache = new ColumnCache(assessmentMeaning);
-  const valueCaches = isLong ? KINDS.map((kind) => (kind === 'assessment' ? null : new ColumnCache((text) => gradeMeaning(text, kind)))) : null;
-  const longAssessments = isLong ? new ColumnCache(assessmentMeaning) : null;
-  const mappedArea = new Map<number, number>();
-  const levelFromClass = new Map<number, number>();
-
-  // Value columns of a wide file, in order.
-  const wideColumns: { kind: ResultKind; field: number }[] = [];
-  if (!isLong) {
-    if (c.grade !== undefined) wideColumns.push({ kind: 'grade', field: c.grade });
-    if (c.test !== undefined) wideColumns.push({ kind: 'test', field: c.test });
-    if (c.assessment !== undefined) wideColumns.push({ kind: 'assessment', field: c.assessment });
   }
-  // The row's values (at most three: grade, test, omdöme), in reused arrays.
-  const rowKinds = new Int8Array(3);
-  const rowValues = new Int32Array(3);
-  const rowTallies = new Int32Array(3);
-  let rowN = 0;
 
-  let lastCtx = -1;
-  const lastParts = [-2, -2, -2, -2, -2];
-  const contextOf = (school: number, area: number, cls: number, teacher: number, level: number): number => {
-    if (lastParts[0] === school && lastParts[1] === area && lastParts[2] === cls && lastParts[3] === teacher && lastParts[4] === level) return lastCtx;
-    lastParts[0] = school;
-    lastParts[1] = area;
-    lastParts[2] = cls;
-    lastParts[3] = teacher;
-    lastParts[4] = level;
-    lastCtx = store.context(school, area, cls, teacher, level);
-    return lastCtx;
-  };
+  private contextOf(school: number, area: number, cls: number, teacher: number, level: number): number {
+    const last = this.lastParts;
+    if (last[0] === school && last[1] === area && last[2] === cls && last[3] === teacher && last[4] === level) return this.lastCtx;
+    last[0] = school;
+    last[1] = area;
+    last[2] = cls;
+    last[3] = teacher;
+    last[4] = level;
+    this.lastCtx = this.store.context(school, area, cls, teacher, level);
+    return this.lastCtx;
+  }
 
-  const idField = mapping.columns.student_id ?? 0;
-  const yearField = c.school_year ?? 0;
-  const subjectField = c.subject ?? 0;
-
-  const handle = (row: ByteRow): void => {
+  accept(row: ParsedRow): void {
+    const store = this.store;
     const line = row.line;
-    const count = row.count;
-    if (count !== headerCount) {
-      let extraEmpty = count > headerCount;
-      for (let i = headerCount; extraEmpty && i < count; i++) if (reader.text(row, i).trim() !== '') extraEmpty = false;
-      if (!extraEmpty) return ledger.reject('field_count', line, `${count} of ${headerCount}`);
-    }
-    const year = years.get(reader, row, yearField);
-    // Pupil id: the usual personnummer forms are read straight from the bytes.
-    const buf = row.buf;
-    let start = row.starts[idField] ?? 0;
-    let end = row.ends[idField] ?? 0;
-    while (start < end && buf[start] === 32) start++;
-    while (end > start && buf[end - 1] === 32) end--;
-    if (start === end || (row.quoted[idField] && end - start === 2)) return ledger.reject('missing_id', line);
-    if (year.year === null) return ledger.reject('invalid_school_year', line, year.detail);
-    // Outside --school-years: counted apart before the pupil, subject or results are looked at,
-    // so the rest of the accounting is what a run on exports without these years would show.
-    if (!year.inside) return ledger.skipOutside(line, year.year.label);
-    const referenceYear = year.year.startYear + 1;
-    let pupil = -1;
-    let idKind: PupilIdKind = 'opaque';
-    const key = row.quoted[idField] ? -1 : pupilKeyFromBytes(buf, start, end, referenceYear);
-    if (key >= 0) {
-      pupil = store.pupilByNumber(key);
-      idKind = keyKind(key);
-    } else {
-      const normalised = normalisePupilId(rawIds.get(reader, row, idField), referenceYear);
-      if (normalised === null) return ledger.reject('missing_id', line);
-      pupil = store.pupilByString(normalised.id);
-      idKind = normalised.kind;
-    }
-    const subject = subjects.get(reader, row, subjectField);
-    if (subject.index < 0) return ledger.reject('unknown_subject', line, subject.detail);
-    const levelValue = c.grade_level === undefined ? null : levels.get(reader, row, c.grade_level);
-    if (levelValue !== null && levelValue.level === -9) return ledger.reject('invalid_grade_level', line, levelValue.detail);
-    const levelCell = levelValue === null ? -1 : levelValue.level;
-
-    // Collect the row's values before touching the store: a row is used whole or not at all.
-    rowN = 0;
-    if (valueCaches && longAssessments) {
-      const kind = kinds.get(reader, row, c.kind ?? 0);
-      if (kind.kind === null) return ledger.reject('unknown_kind', line, kind.detail);
-      const valueField = c.value ?? 0;
-      if (kind.kind === 'assessment') {
-        const meaning = longAssessments.get(reader, row, valueField);
-        if (meaning.label === -9) return ledger.reject('invalid_assessment', line, meaning.detail);
-        rowKinds[rowN] = 2;
-        rowValues[rowN] = meaning.label;
-        rowTallies[rowN++] = meaning.tallyId;
-      } else {
-        const meaning = (valueCaches[KIND_INDEX[kind.kind]] as ColumnCache<GradeMeaning>).get(reader, row, valueField);
-        if (meaning.invalid) return ledger.reject(meaning.invalid, line, meaning.detail);
-        rowKinds[rowN] = KIND_INDEX[kind.kind];
-        rowValues[rowN] = meaning.step;
-        rowTallies[rowN++] = meaning.tallyId;
-      }
-      if (!report.kinds.includes(kind.kind)) report.kinds.push(kind.kind);
-    } else {
-      for (const { kind, field } of wideColumns) {
-        if (kind === 'assessment') {
-          const meaning = assessmentCache.get(reader, row, field);
-          if (meaning.label === -9) return ledger.reject('invalid_assessment', line, meaning.detail);
-          rowKinds[rowN] = 2;
-          rowValues[rowN] = meaning.label;
-          rowTallies[rowN++] = meaning.tallyId;
-        } else {
-          const meaning = (gradeCaches[KIND_INDEX[kind]] as ColumnCache<GradeMeaning>).get(reader, row, field);
-          if (meaning.invalid) return ledger.reject(meaning.invalid, line, meaning.detail);
-          rowKinds[rowN] = KIND_INDEX[kind];
-          rowValues[rowN] = meaning.step;
-          rowTallies[rowN++] = meaning.tallyId;
-        }
-      }
-    }
-
-    const school = schools ? schools.get(reader, row, c.school ?? 0) : -1;
-    const cls = classes ? classes.get(reader, row, c.class ?? 0) : -1;
-    const teacher = teachers ? teachers.get(reader, row, c.teacher ?? 0) : -1;
-    const areaCell = areas ? areas.get(reader, row, c.area ?? 0) : -1;
-    if (school === ID_IN_LABEL || cls === ID_IN_LABEL || teacher === ID_IN_LABEL || areaCell === ID_IN_LABEL) return ledger.reject('personal_id_in_label', line);
-    report.idFormats[idKind]++;
-    let area = -1;
-    if (school >= 0 && options.areas.size > 0) {
-      let mapped = mappedArea.get(school);
-      if (mapped === undefined) {
-        const name = options.areas.get(fold(store.stringOf(school) ?? ''));
-        mapped = name === undefined ? -1 : store.stringId(name);
-        mappedArea.set(school, mapped);
-      }
-      area = mapped;
-    }
-    if (area < 0) area = areaCell;
-    let level = levelCell;
-    if (level < 0 && cls >= 0) {
-      let fromClass = levelFromClass.get(cls);
-      if (fromClass === undefined) {
-        fromClass = normaliseGradeLevel(store.stringOf(cls) ?? '') ?? -1;
-        levelFromClass.set(cls, fromClass);
-      }
-      level = fromClass;
-    }
-    if (level < 0) {
-      if (nameLevel > 0) {
-        level = nameLevel;
-        report.levelFromName++;
-      } else report.noLevel++;
-    }
-    if (c.gender !== undefined) store.noteGender(pupil, genders.get(reader, row, c.gender));
-
-    const ctx = contextOf(school, area, cls, teacher, level);
-    const yearIndex = store.yearIndex(year.year.startYear);
-    const slot = store.slotIndex(pupil, yearIndex, subject.index);
-    const term = year.year.term === 'HT' ? 1 : year.year.term === 'VT' ? 2 : 0;
+    if (row.gender !== 0) store.noteGender(row.pupil, row.gender === 1 ? 'girl' : 'boy');
+    const ctx = this.contextOf(row.school, row.area, row.cls, row.teacher, row.level);
+    const yearIndex = store.yearIndex(row.startYear);
+    const slot = store.slotIndex(row.pupil, yearIndex, row.subject);
+    const term = row.term;
     let added = 0;
     let duplicates = 0;
     let conflict = false;
-    for (let i = 0; i < rowN; i++) {
-      const value = rowValues[i] ?? -2;
+    for (let i = 0; i < row.n; i++) {
+      const value = row.values[i] ?? -2;
       if (value === -2) continue; // blank: nothing to record
-      const kind = rowKinds[i];
+      const kind = row.kinds[i];
       const target = kind === 2 ? KIND_ASSESSMENT : kind === 1 ? KIND_TEST : term === 1 ? KIND_GRADE_AUTUMN : KIND_GRADE;
-      const outcome = store.add(target, slot, value, kind === 2 ? 0 : term, ctx, fileIndex, line);
+      const outcome = store.add(target, slot, value, kind === 2 ? 0 : term, ctx, this.fileIndex, line);
       if (outcome === 'conflict') conflict = true;
       else if (outcome === 'duplicate') duplicates++;
       else added++;
     }
-    if (conflict) ledger.reject('conflict', line);
-    else if (added === 0 && duplicates > 0) ledger.reject('duplicate', line);
+    if (conflict) this.ledger.reject('conflict', line);
+    else if (added === 0 && duplicates > 0) this.ledger.reject('duplicate', line);
     else {
-      ledger.accept();
-      for (let i = 0; i < rowN; i++) {
-        const counts = tallyCounts[rowKinds[i] ?? 0] ?? [];
-        const id = rowTallies[i] ?? 0;
+      this.ledger.accept();
+      for (let i = 0; i < row.n; i++) {
+        const counts = this.tallyCounts[row.kinds[i] ?? 0] ?? [];
+        const id = row.tallies[i] ?? 0;
         counts[id] = (counts[id] ?? 0) + 1;
       }
     }
-  };
-
-  function finishTallies(): void {
-    // Cheap: rebuilt from the small counter arrays (a handful of labels per kind).
-    KINDS.forEach((kind, k) => {
-      const counts = tallyCounts[k];
-      const out: ValueTally = {};
-      counts?.forEach((count, id) => {
-        if (count > 0) out[tallyNames[id] ?? '?'] = count;
-      });
-      report.values[kind] = out;
-    });
   }
-  return { row: handle, finish: finishTallies };
+
+  /** The value tallies of the accepted rows, per kind (cheap: a handful of labels). */
+  tallies(): Record<ResultKind, ValueTally> {
+    const out: Record<ResultKind, ValueTally> = { grade: {}, test: {}, assessment: {} };
+    KINDS.forEach((kind, k) => {
+      const counts = this.tallyCounts[k];
+      const values: ValueTally = {};
+      counts?.forEach((count, id) => {
+        if (count > 0) values[this.tallyNames[id] ?? '?'] = count;
+      });
+      out[kind] = values;
+    });
+    return out;
+  }
 }

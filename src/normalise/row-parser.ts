@@ -1,0 +1,398 @@
+/**
+ * One row of an export → what it says, or the reason it is rejected. The parse half of reading:
+ * it looks at one row at a time and needs nothing of the rows before it, so it can run on any
+ * part of a file, in any thread. Names, subjects, omdöme labels and pupils are interned through
+ * a `RowTarget`: the store itself when reading in one thread, a worker's own tables (sent to
+ * the main thread with its rows) when reading in several. A row that is not rejected is handed
+ * to `target.accept` in file order; what depends on the rows before it (duplicates, conflicts,
+ * the first gender given) is decided there.
+ */
+import type { Config } from '../config.js';
+import { ByteDict } from '../read/byte-dict.js';
+import type { ByteRow, RecordReader } from '../read/records.js';
+import { GRADE_LETTERS, type Gender, type GradeStep, type ResultKind } from '../types.js';
+import { assessmentParser } from './assessment.js';
+import type { Field } from './headers.js';
+import type { RejectReason } from './ledger.js';
+import { containsPersonalId, keyKind, normalisePupilId, pupilKeyFromBytes, type PupilIdKind } from './pupil-id.js';
+import { inSchoolYears, normaliseSchoolYear, type SchoolYearSelection } from './school-year.js';
+import { subjectLookup } from './subject.js';
+import { fold, tidy } from './text.js';
+import { normaliseGender, normaliseGrade, normaliseGradeLevel, normaliseKind } from './values.js';
+
+/** A value set for a whole file, not read from a column. */
+export interface FileConstant {
+  field: Field;
+  value: string;
+  /** `config`: "files" in the config file, matched by `pattern`; `file_name`: found in the file's name. */
+  source: 'config' | 'file_name';
+  pattern?: string;
+}
+
+/** What parsing a file's rows needs to know (plain data: it is sent to worker threads). */
+export interface ParseContext {
+  headerCount: number;
+  columns: Partial<Record<Field, number>>;
+  constants: FileConstant[];
+  layout: 'wide' | 'long';
+  options: { config: Pick<Config, 'subjects' | 'kinds' | 'assessment_scale'>; schoolYears?: SchoolYearSelection | undefined };
+  /** Folded school name → area. */
+  areas: ReadonlyMap<string, string>;
+}
+
+/** Where names, subjects, labels, pupils and tallies are interned, and accepted rows go. */
+export interface RowTarget {
+  stringId(text: string | null): number;
+  stringOf(id: number): string | null;
+  subjectIndex(code: string): number;
+  labelIndex(label: string, pass: boolean | null, step: GradeStep | null): number;
+  pupilByNumber(key: number): number;
+  pupilByString(id: string): number;
+  tallyId(name: string): number;
+  accept(row: ParsedRow): void;
+}
+
+/** Where rejected rows and rows outside --school-years are counted. */
+export interface RejectSink {
+  reject(reason: RejectReason, line: number, detail?: string): void;
+  skipOutside(line: number, year: string): void;
+}
+
+/** What parsing counts that is not a row's fate. */
+export interface ParseCounts {
+  idFormats: Record<PupilIdKind, number>;
+  levelFromName: number;
+  noLevel: number;
+  /** Kinds seen in a long file's kind column, in the order met. */
+  kinds: ResultKind[];
+}
+
+/** A row that was not rejected, as the target's ids. One object is reused for every row. */
+export class ParsedRow {
+  line = 0;
+  pupil = 0;
+  /** 0 no gender in the row, 1 girl, 2 boy. */
+  gender = 0;
+  startYear = 0;
+  /** 0 none, 1 HT, 2 VT. */
+  term = 0;
+  subject = 0;
+  school = -1;
+  area = -1;
+  cls = -1;
+  teacher = -1;
+  level = -1;
+  /** Values in the row (at most three). */
+  n = 0;
+  /** 0 grade, 1 test, 2 assessment. */
+  readonly kinds = new Int8Array(3);
+  /** Grade step (−1 streck, −2 blank) or assessment label id (−2 blank). */
+  readonly values = new Int32Array(3);
+  readonly tallies = new Int32Array(3);
+}
+
+const GENDER_CODE: Readonly<Record<Gender | 'none', number>> = { none: 0, girl: 1, boy: 2 };
+
+const SCB_TEST_CODES: Readonly<Record<string, string>> = { '99': 'not_taken (99)', '88': 'unavailable (88)' };
+/** Words systems write in a test column for a pupil who did not take the test (folded). */
+const NOT_TAKEN = new Set(['ejdeltagit', 'deltogej', 'ejdeltog', 'franvarande', 'franvaro', 'ejgenomfort', 'ejgjort', 'ejskrivit', 'befriad']);
+
+/** What one distinct cell text means as a grade/test value. */
+interface GradeMeaning {
+  /** -2 blank or SCB code (nothing recorded), -1 streck, 0–5 step, -9 invalid. */
+  step: number;
+  invalid: 'old_grade_scale' | 'invalid_grade' | null;
+  tally: string;
+  tallyId: number;
+  detail: string;
+}
+
+/** What one distinct cell text means as an omdöme. */
+interface AssessmentMeaning {
+  /** -2 blank, -9 invalid, else a label index in the store. */
+  label: number;
+  tally: string;
+  tallyId: number;
+  detail: string;
+}
+
+/**
+ * A column's distinct values, each decoded and interpreted once. `T` is the interpretation.
+ */
+export class ColumnCache<T> {
+  readonly dict = new ByteDict(64);
+  readonly values: T[] = [];
+  /** The previous row's bytes and value: exports are sorted, so a column often repeats itself. */
+  private readonly last = new Uint8Array(64);
+  private lastLength = -1;
+  private lastValue: T | undefined;
+  constructor(private readonly interpret: (text: string) => T) {}
+
+  get(reader: RecordReader, row: ByteRow, field: number): T {
+    const buf = row.buf;
+    const start = row.starts[field] ?? 0;
+    const end = row.ends[field] ?? 0;
+    const length = end - start;
+    if (length === this.lastLength && row.quoted[field] === 0) {
+      const last = this.last;
+      let same = true;
+      for (let i = 0; i < length; i++) {
+        if (last[i] !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return this.lastValue as T;
+    }
+    const id = this.dict.intern(buf, start, end);
+    if (this.dict.isNew) this.values[id] = this.interpret(reader.text(row, field));
+    const value = this.values[id] as T;
+    if (length <= 64 && row.quoted[field] === 0) {
+      const last = this.last;
+      for (let i = 0; i < length; i++) last[i] = buf[start + i] ?? 0;
+      this.lastLength = length;
+      this.lastValue = value;
+    } else this.lastLength = -1;
+    return value;
+  }
+}
+
+/** A field set for the whole file (config `files`): the same interpretation for every row. */
+class ConstantColumn<T> {
+  constructor(private readonly value: T) {}
+  get(_reader: RecordReader, _row: ByteRow, _field: number): T {
+    return this.value;
+  }
+}
+
+type Column<T> = ColumnCache<T> | ConstantColumn<T>;
+
+/** A school, area, class or teacher name that holds a personnummer: the row is rejected. */
+const ID_IN_LABEL = -9;
+
+const KIND_INDEX: Readonly<Record<ResultKind, number>> = { grade: 0, test: 1, assessment: 2 };
+const KINDS: readonly ResultKind[] = ['grade', 'test', 'assessment'];
+
+export function makeRowParser(reader: RecordReader, context: ParseContext, target: RowTarget, ledger: RejectSink, counts: ParseCounts): (row: ByteRow) => void {
+  const { headerCount, constants, options } = context;
+  const store = target;
+  // Fields set for the whole file by the config: they always win over a column of the same field.
+  const constantText = new Map(constants.filter((k) => k.source === 'config').map((k) => [k.field, k.value] as const));
+  const c: Partial<Record<Field, number>> = { ...context.columns };
+  for (const field of constantText.keys()) c[field] = -1;
+  /** The column cache of a field, or its constant. */
+  const column = <T>(field: Field, interpret: (text: string) => T): Column<T> => {
+    const text = constantText.get(field);
+    return text === undefined ? new ColumnCache(interpret) : new ConstantColumn(interpret(text));
+  };
+  const nameLevel = Number(constants.find((k) => k.source === 'file_name' && k.field === 'grade_level')?.value ?? -1);
+  const isLong = context.layout === 'long';
+  const subjectOf = subjectLookup(options.config.subjects ?? {});
+  const extraKinds = new Map<string, ResultKind>(Object.entries(options.config.kinds ?? {}).map(([k, v]) => [fold(k), v]));
+  const parseAssessment = assessmentParser(options.config.assessment_scale);
+
+  const tallyId = (name: string): number => target.tallyId(name);
+
+  const gradeMeaning = (text: string, kind: ResultKind): GradeMeaning => {
+    const meaning = gradeMeaningOf(text, kind);
+    return { ...meaning, tallyId: tallyId(meaning.tally) };
+  };
+  const gradeMeaningOf = (text: string, kind: ResultKind): Omit<GradeMeaning, 'tallyId'> => {
+    const trimmed = text.trim();
+    if (trimmed === '') return { step: -2, invalid: null, tally: 'blank', detail: '' };
+    const code = kind === 'test' ? (SCB_TEST_CODES[trimmed] ?? (NOT_TAKEN.has(fold(trimmed)) ? 'not_taken' : undefined)) : undefined;
+    if (code !== undefined) return { step: -2, invalid: null, tally: code, detail: '' };
+    const grade = normaliseGrade(text);
+    if (grade.status === 'invalid') return { step: -9, invalid: grade.reason === 'old_scale' ? 'old_grade_scale' : 'invalid_grade', tally: '', detail: trimmed };
+    if (grade.status === 'none') return { step: -1, invalid: null, tally: 'streck', detail: '' };
+    return { step: grade.step, invalid: null, tally: GRADE_LETTERS[grade.step], detail: '' };
+  };
+  const assessmentMeaning = (text: string): AssessmentMeaning => {
+    const meaning = assessmentMeaningOf(text);
+    return { ...meaning, tallyId: tallyId(meaning.tally) };
+  };
+  const assessmentMeaningOf = (text: string): Omit<AssessmentMeaning, 'tallyId'> => {
+    if (text.trim() === '') return { label: -2, tally: 'blank', detail: '' };
+    const result = parseAssessment(text);
+    if (result.status === 'invalid') return { label: -9, tally: '', detail: text.trim() };
+    if (result.status === 'missing') return { label: store.labelIndex('missing', null, null), tally: 'missing', detail: '' };
+    return { label: store.labelIndex(result.label, result.pass, result.step), tally: result.label, detail: '' };
+  };
+
+  // Whether a school year is in --school-years is decided once per distinct cell text.
+  const selection = options.schoolYears;
+  const years = column('school_year', (text) => {
+    const year = normaliseSchoolYear(text);
+    return { year, detail: text.trim(), inside: year === null || selection === undefined || inSchoolYears(selection, year.startYear) };
+  });
+  const subjects = column('subject', (text) => {
+    const code = subjectOf(text);
+    return { index: code === null ? -1 : store.subjectIndex(code), detail: text.trim() };
+  });
+  const kinds = column('kind', (text) => ({ kind: normaliseKind(text, extraKinds), detail: text.trim() }));
+  const nameOf = (text: string): number => {
+    const name = tidy(text);
+    if (name === '') return store.stringId(null);
+    // A personnummer where a name belongs (a shifted column): never a group label.
+    return containsPersonalId(name) ? ID_IN_LABEL : store.stringId(name);
+  };
+  const names = (field: 'school' | 'area' | 'class' | 'teacher') => (c[field] === undefined ? null : column(field, nameOf));
+  const schools = names('school');
+  const areas = names('area');
+  const classes = names('class');
+  const teachers = names('teacher');
+  // -1: blank (no level of its own); -9: a value that is not a grade level (the row is rejected).
+  const levels = column('grade_level', (text) => ({ level: text.trim() === '' ? -1 : (normaliseGradeLevel(text) ?? -9), detail: text.trim() }));
+  const genders = column('gender', (text) => normaliseGender(text));
+  const rawIds = new ColumnCache((text) => text);
+  /** Per value column: grade meanings for each kind (lazily), assessment meanings. */
+  const gradeCaches = KINDS.map((kind) => new ColumnCache((text) => gradeMeaning(text, kind)));
+  const assessmentCache = new ColumnCache(assessmentMeaning);
+  const valueCaches = isLong ? KINDS.map((kind) => (kind === 'assessment' ? null : new ColumnCache((text) => gradeMeaning(text, kind)))) : null;
+  const longAssessments = isLong ? new ColumnCache(assessmentMeaning) : null;
+  const mappedArea = new Map<number, number>();
+  const levelFromClass = new Map<number, number>();
+
+  // Value columns of a wide file, in order.
+  const wideColumns: { kind: ResultKind; field: number }[] = [];
+  if (!isLong) {
+    if (c.grade !== undefined) wideColumns.push({ kind: 'grade', field: c.grade });
+    if (c.test !== undefined) wideColumns.push({ kind: 'test', field: c.test });
+    if (c.assessment !== undefined) wideColumns.push({ kind: 'assessment', field: c.assessment });
+  }
+  // The row handed on (one object, reused): its values (at most three: grade, test, omdöme).
+  const parsed = new ParsedRow();
+  const rowKinds = parsed.kinds;
+  const rowValues = parsed.values;
+  const rowTallies = parsed.tallies;
+  let rowN = 0;
+
+  const idField = context.columns.student_id ?? 0;
+  const yearField = c.school_year ?? 0;
+  const subjectField = c.subject ?? 0;
+
+  const handle = (row: ByteRow): void => {
+    const line = row.line;
+    const count = row.count;
+    if (count !== headerCount) {
+      let extraEmpty = count > headerCount;
+      for (let i = headerCount; extraEmpty && i < count; i++) if (reader.text(row, i).trim() !== '') extraEmpty = false;
+      if (!extraEmpty) return ledger.reject('field_count', line, `${count} of ${headerCount}`);
+    }
+    const year = years.get(reader, row, yearField);
+    // Pupil id: the usual personnummer forms are read straight from the bytes.
+    const buf = row.buf;
+    let start = row.starts[idField] ?? 0;
+    let end = row.ends[idField] ?? 0;
+    while (start < end && buf[start] === 32) start++;
+    while (end > start && buf[end - 1] === 32) end--;
+    if (start === end || (row.quoted[idField] && end - start === 2)) return ledger.reject('missing_id', line);
+    if (year.year === null) return ledger.reject('invalid_school_year', line, year.detail);
+    // Outside --school-years: counted apart before the pupil, subject or results are looked at,
+    // so the rest of the accounting is what a run on exports without these years would show.
+    if (!year.inside) return ledger.skipOutside(line, year.year.label);
+    const referenceYear = year.year.startYear + 1;
+    let pupil = -1;
+    let idKind: PupilIdKind = 'opaque';
+    const key = row.quoted[idField] ? -1 : pupilKeyFromBytes(buf, start, end, referenceYear);
+    if (key >= 0) {
+      pupil = store.pupilByNumber(key);
+      idKind = keyKind(key);
+    } else {
+      const normalised = normalisePupilId(rawIds.get(reader, row, idField), referenceYear);
+      if (normalised === null) return ledger.reject('missing_id', line);
+      pupil = store.pupilByString(normalised.id);
+      idKind = normalised.kind;
+    }
+    const subject = subjects.get(reader, row, subjectField);
+    if (subject.index < 0) return ledger.reject('unknown_subject', line, subject.detail);
+    const levelValue = c.grade_level === undefined ? null : levels.get(reader, row, c.grade_level);
+    if (levelValue !== null && levelValue.level === -9) return ledger.reject('invalid_grade_level', line, levelValue.detail);
+    const levelCell = levelValue === null ? -1 : levelValue.level;
+
+    // Collect the row's values before touching the store: a row is used whole or not at all.
+    rowN = 0;
+    if (valueCaches && longAssessments) {
+      const kind = kinds.get(reader, row, c.kind ?? 0);
+      if (kind.kind === null) return ledger.reject('unknown_kind', line, kind.detail);
+      const valueField = c.value ?? 0;
+      if (kind.kind === 'assessment') {
+        const meaning = longAssessments.get(reader, row, valueField);
+        if (meaning.label === -9) return ledger.reject('invalid_assessment', line, meaning.detail);
+        rowKinds[rowN] = 2;
+        rowValues[rowN] = meaning.label;
+        rowTallies[rowN++] = meaning.tallyId;
+      } else {
+        const meaning = (valueCaches[KIND_INDEX[kind.kind]] as ColumnCache<GradeMeaning>).get(reader, row, valueField);
+        if (meaning.invalid) return ledger.reject(meaning.invalid, line, meaning.detail);
+        rowKinds[rowN] = KIND_INDEX[kind.kind];
+        rowValues[rowN] = meaning.step;
+        rowTallies[rowN++] = meaning.tallyId;
+      }
+      if (!counts.kinds.includes(kind.kind)) counts.kinds.push(kind.kind);
+    } else {
+      for (const { kind, field } of wideColumns) {
+        if (kind === 'assessment') {
+          const meaning = assessmentCache.get(reader, row, field);
+          if (meaning.label === -9) return ledger.reject('invalid_assessment', line, meaning.detail);
+          rowKinds[rowN] = 2;
+          rowValues[rowN] = meaning.label;
+          rowTallies[rowN++] = meaning.tallyId;
+        } else {
+          const meaning = (gradeCaches[KIND_INDEX[kind]] as ColumnCache<GradeMeaning>).get(reader, row, field);
+          if (meaning.invalid) return ledger.reject(meaning.invalid, line, meaning.detail);
+          rowKinds[rowN] = KIND_INDEX[kind];
+          rowValues[rowN] = meaning.step;
+          rowTallies[rowN++] = meaning.tallyId;
+        }
+      }
+    }
+
+    const school = schools ? schools.get(reader, row, c.school ?? 0) : -1;
+    const cls = classes ? classes.get(reader, row, c.class ?? 0) : -1;
+    const teacher = teachers ? teachers.get(reader, row, c.teacher ?? 0) : -1;
+    const areaCell = areas ? areas.get(reader, row, c.area ?? 0) : -1;
+    if (school === ID_IN_LABEL || cls === ID_IN_LABEL || teacher === ID_IN_LABEL || areaCell === ID_IN_LABEL) return ledger.reject('personal_id_in_label', line);
+    counts.idFormats[idKind]++;
+    let area = -1;
+    if (school >= 0 && context.areas.size > 0) {
+      let mapped = mappedArea.get(school);
+      if (mapped === undefined) {
+        const name = context.areas.get(fold(store.stringOf(school) ?? ''));
+        mapped = name === undefined ? -1 : store.stringId(name);
+        mappedArea.set(school, mapped);
+      }
+      area = mapped;
+    }
+    if (area < 0) area = areaCell;
+    let level = levelCell;
+    if (level < 0 && cls >= 0) {
+      let fromClass = levelFromClass.get(cls);
+      if (fromClass === undefined) {
+        fromClass = normaliseGradeLevel(store.stringOf(cls) ?? '') ?? -1;
+        levelFromClass.set(cls, fromClass);
+      }
+      level = fromClass;
+    }
+    if (level < 0) {
+      if (nameLevel > 0) {
+        level = nameLevel;
+        counts.levelFromName++;
+      } else counts.noLevel++;
+    }
+    parsed.line = line;
+    parsed.pupil = pupil;
+    parsed.gender = c.gender === undefined ? 0 : GENDER_CODE[genders.get(reader, row, c.gender) ?? 'none'];
+    parsed.startYear = year.year.startYear;
+    parsed.term = year.year.term === 'HT' ? 1 : year.year.term === 'VT' ? 2 : 0;
+    parsed.subject = subject.index;
+    parsed.school = school;
+    parsed.area = area;
+    parsed.cls = cls;
+    parsed.teacher = teacher;
+    parsed.level = level;
+    parsed.n = rowN;
+    target.accept(parsed);
+  };
+  return handle;
+}
