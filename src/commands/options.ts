@@ -6,6 +6,7 @@
  * its groups' shapes and its own flags; `parseOptions` runs it, so a command receives typed
  * options and never parses a flag itself.
  */
+import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
@@ -140,7 +141,8 @@ export const reading = group(
       .option('--areas <file>', 'CSV mapping school → area (columns Skola;Skolområde)')
       .option('--encoding <name>', 'force the input encoding: utf-8, windows-1252, latin1, utf-16le, macintosh (default: detected)')
       .option('--school-years <range>', 'only these school years, e.g. 2023/24, 2022/23-2023/24, ..2023/24 (rows of other years are counted apart, not rejected)')
-      .option('-q, --quiet', 'no row accounting on stderr'),
+      .option('-q, --quiet', 'no row accounting on stderr')
+      .option('--threads <n>', `threads to read a big export with (default: the cores this machine has, ${availableParallelism()}); the figures are the same for any number`),
   {
     config: text,
     areas: text,
@@ -148,6 +150,7 @@ export const reading = group(
     /** The selection and the text it was given as (meta records the canonical label). */
     schoolYears: text.transform((value) => (value === undefined ? undefined : parseSchoolYears(value))),
     quiet: flag,
+    threads: text.transform((value) => parsePositiveInt('--threads', value, availableParallelism())),
   },
 );
 

@@ -40,6 +40,8 @@ export interface CommonOptions {
   quiet: boolean;
   /** --school-years, parsed. */
   schoolYears?: SchoolYearSelection | undefined;
+  /** --threads: threads to read a big export with. */
+  threads?: number | undefined;
 }
 
 export interface Loaded {
@@ -213,6 +215,10 @@ export async function loadInputs(files: readonly string[], options: Omit<CommonO
     ...(encoding ? { encoding } : {}),
     config,
     areas,
+    threads: options.threads ?? 1,
+    // For tests: small blocks and files to exercise threaded reading on small inputs.
+    blockBytes: numberFromEnv(io.env.SKA_BLOCK_BYTES),
+    parallelMinBytes: numberFromEnv(io.env.SKA_PARALLEL_MIN_BYTES),
     ...(schoolYears ? { schoolYears } : {}),
     ...(progress ? { onProgress: (file: string, done: number, total: number | undefined) => progress.update(file, done, total) } : {}),
   });
@@ -238,6 +244,11 @@ export function noLinks(link: { fromLevel: number; toLevel: number; fromKind: st
   return new NoFiguresError(
     `no figures: no pupil could be linked from år ${link.fromLevel} (${link.fromKind}) to år ${link.toLevel} (${link.toKind}) ${link.toLevel - link.fromLevel === 1 ? 'a year' : `${link.toLevel - link.fromLevel} years`} later. Check with "ska-analyze inspect" that the år ${link.fromLevel} results have a grade level (a column, a class such as ${link.fromLevel}B, the file name such as omdomen_ak${link.fromLevel}.csv, or "files" in the config) and that the exports hold the år ${link.toLevel} results of the school year after.`,
   );
+}
+
+function numberFromEnv(value: string | undefined): number | undefined {
+  const number = value === undefined ? NaN : Number(value);
+  return Number.isFinite(number) && number >= 0 ? number : undefined;
 }
 
 /** Two areas files found in folders: one mapping, and a school mapped two ways is an error. */

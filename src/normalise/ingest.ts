@@ -67,6 +67,12 @@ export interface ReadOptions {
   rawValues?: boolean;
   /** Do not stop on a file whose every row was rejected (inspect reports it instead). */
   allowUnusable?: boolean;
+  /** Threads to read a big file with (--threads; 1: this thread only). */
+  threads?: number;
+  /** Block size for threaded reading (tests make it small). */
+  blockBytes?: number | undefined;
+  /** Files at least this big are read by several threads (tests make it small). */
+  parallelMinBytes?: number | undefined;
   config: Config;
   /** Folded school name → area, from --areas or the config file. */
   areas: ReadonlyMap<string, string>;
@@ -199,40 +205,126 @@ function configConstants(config: Config, file: string): FileConstant[] {
   return out;
 }
 
+/**
+ * Finds a file's header: the first record that names the export's columns; records above it (a
+ * title, "Utskrivet 2025-06-10") are a preamble, counted, not rows. Used by both ways of reading.
+ */
+class HeaderFinder {
+  private readonly constants: FileConstant[];
+  private readonly constantFields: Set<string>;
+  private readonly preamble: number[] = [];
+  private first: { fields: string[]; line: number; mapping: ColumnMapping } | null = null;
+  report: FileReport | null = null;
+  headerCount = 0;
+  mapping: ColumnMapping | null = null;
+
+  constructor(
+    private readonly source: InputSource,
+    private readonly options: ReadOptions,
+    private readonly ledger: FileLedger,
+  ) {
+    this.constants = configConstants(options.config, source.name);
+    this.constantFields = new Set<string>(this.constants.map((constant) => constant.field));
+  }
+
+  /** Offer a record before the header; true when it was the header (`report` is then set). */
+  offer(reader: RecordReader, row: ByteRow): boolean {
+    const fields = reader.fields(row).map((field) => visible(field.trim()));
+    const mapping = mapHeaders(fields, this.options.config.columns ?? {});
+    const isHeader = REQUIRED.every((field) => mapping.columns[field] !== undefined || this.constantFields.has(field));
+    if (!isHeader && this.preamble.length < MAX_PREAMBLE) {
+      this.first ??= { fields, line: row.line, mapping };
+      this.preamble.push(row.line);
+      return false;
+    }
+    const header = isHeader ? { fields, line: row.line, mapping } : (this.first ?? { fields, line: row.line, mapping });
+    reader.expectedFields = header.fields.length;
+    const report = startReport(this.source.name, header.fields, header.mapping, this.ledger, reader.detectedDelimiter, reader.info, header.line, this.constants);
+    report.preambleLines = isHeader ? this.preamble.length : 0;
+    this.report = report;
+    this.headerCount = header.fields.length;
+    this.mapping = header.mapping;
+    return true;
+  }
+
+  /** After the last record: the report, or the error for a file with no header. */
+  finish(reader: RecordReader): FileReport {
+    if (this.report === null && this.first !== null) {
+      // No record named the export's columns: report the first one, as the header it should have been.
+      startReport(this.source.name, this.first.fields, this.first.mapping, this.ledger, reader.detectedDelimiter, reader.info, this.first.line, this.constants);
+    }
+    if (this.report === null) throw new InputError(`${this.source.name}: the file is empty (no header line)`);
+    return this.report;
+  }
+}
+
+/** Files at least this big are read by several threads (when --threads allows). */
+const PARALLEL_MIN_BYTES = 48 << 20;
+
 async function readOne(source: InputSource, store: ResultStore, options: ReadOptions): Promise<FileReport> {
   const fileIndex = store.files.length;
   store.files.push(source.name);
   const ledger = new FileLedger(source.name, options.rawValues === true);
-  let report: FileReport | null = null;
+  const threads = options.threads ?? 1;
+  if (threads > 1 && source.path && source.size !== undefined && source.size >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES) && options.encoding === undefined) {
+    const finder = new HeaderFinder(source, options, ledger);
+    const reader: RecordReader = new RecordReader({
+      record(row) {
+        if (finder.offer(reader, row)) reader.stop();
+      },
+    });
+    try {
+      await reader.readAll(headOf(source, 4 << 20));
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw describeFsError(error, source.name);
+    }
+    const report = finder.report;
+    const encoding = reader.info.encoding;
+    const lineEnd = reader.detectedLineEnd;
+    // Only where the head settles the encoding and the line ends for the whole file (not UTF-16,
+    // which is read converted); otherwise the file is read in one thread as usual.
+    if (report !== null && finder.mapping !== null && encoding !== 'ascii' && encoding !== 'utf-16le' && encoding !== 'utf-16be' && lineEnd !== 'none') {
+      const { readParallel } = await import('./parallel.js');
+      const done = await readParallel({
+        source: { name: source.name, path: source.path, size: source.size },
+        store,
+        fileIndex,
+        ledger,
+        report,
+        setup: {
+          path: source.path,
+          encoding,
+          delimiter: reader.detectedDelimiter,
+          lineEnd,
+          headerCount: finder.headerCount,
+          context: { ...parseContext(report, finder.headerCount, finder.mapping, options), areas: [...options.areas] },
+          rawValues: options.rawValues === true,
+        },
+        dataStart: reader.offset,
+        firstLine: reader.nextLine,
+        blankLines: reader.blankLines,
+        info: reader.info,
+        threads,
+        blockBytes: options.blockBytes,
+        onProgress: options.onProgress,
+        target: new StoreTarget(store, ledger, fileIndex),
+      });
+      if (done !== null) return done;
+      // The worker threads could not be started: read in this thread.
+      ledger.reset();
+    }
+  }
   const digest = { hash: createHash('sha256'), bytes: 0 };
   const state: { handler: ((row: ByteRow) => void) | null; target: StoreTarget | null } = { handler: null, target: null };
-  const constants = configConstants(options.config, source.name);
-  const constantFields = new Set<string>(constants.map((constant) => constant.field));
-  /** Records above the header (a title, a date line), and the first of them (for the error when no header is found). */
-  const preamble: number[] = [];
-  let preambleLines = 0;
-  let first: { fields: string[]; line: number; mapping: ColumnMapping } | null = null;
+  const finder = new HeaderFinder(source, options, ledger);
   const reader: RecordReader = new RecordReader(
     {
       record(row) {
         if (state.handler) return state.handler(row);
-        // The header is the first record that names the export's columns; lines above it (a title,
-        // "Utskrivet 2025-06-10") are a preamble: counted, not rows.
-        const fields = reader.fields(row).map((field) => visible(field.trim()));
-        const mapping = mapHeaders(fields, options.config.columns ?? {});
-        const isHeader = REQUIRED.every((field) => mapping.columns[field] !== undefined || constantFields.has(field));
-        if (!isHeader && preamble.length < MAX_PREAMBLE) {
-          first ??= { fields, line: row.line, mapping };
-          preamble.push(row.line);
-          return;
-        }
-        const header = isHeader ? { fields, line: row.line, mapping } : (first ?? { fields, line: row.line, mapping });
-        if (isHeader) preambleLines = preamble.length;
-        reader.expectedFields = header.fields.length;
-        report = startReport(source.name, header.fields, header.mapping, ledger, reader.detectedDelimiter, reader.info, header.line, constants);
-        report.preambleLines = preambleLines;
+        if (!finder.offer(reader, row) || finder.report === null || finder.mapping === null) return;
         state.target = new StoreTarget(store, ledger, fileIndex);
-        state.handler = makeRowParser(reader, parseContext(report, header.fields.length, header.mapping, options), state.target, ledger, report);
+        state.handler = makeRowParser(reader, parseContext(finder.report, finder.headerCount, finder.mapping, options), state.target, ledger, finder.report);
       },
       brokenQuote(line) {
         if (state.handler) ledger.reject('unterminated_quote', line);
@@ -250,14 +342,7 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
     if (error instanceof InputError) throw error;
     throw describeFsError(error, source.name);
   }
-  if (report === null && first !== null) {
-    // No record named the export's columns: report the first one, as the header it should have been.
-    const head: { fields: string[]; line: number; mapping: ColumnMapping } = first;
-    startReport(source.name, head.fields, head.mapping, ledger, reader.detectedDelimiter, reader.info, head.line, constants);
-  }
-  const finished: FileReport | null = report;
-  if (finished === null) throw new InputError(`${source.name}: the file is empty (no header line)`);
-  const done: FileReport = finished;
+  const done = finder.finish(reader);
   if (state.target) done.values = state.target.tallies();
   done.encoding = reader.info.encoding;
   done.bom = reader.info.bom;
@@ -268,6 +353,17 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
   done.sha256 = digest.hash.digest('hex');
   done.bytes = digest.bytes;
   return done;
+}
+
+/** The first `max` bytes of a source. */
+async function* headOf(source: InputSource, max: number): AsyncGenerator<Uint8Array> {
+  let taken = 0;
+  for await (const chunk of source.open()) {
+    const room = max - taken;
+    yield chunk.length > room ? chunk.subarray(0, room) : chunk;
+    taken += chunk.length;
+    if (taken >= max) break;
+  }
 }
 
 /** The source's chunks, hashed (SHA-256, for the manifest) and reported for progress on the way. */
@@ -387,11 +483,21 @@ export class StoreTarget implements RowTarget {
   labelIndex(label: string, pass: boolean | null, step: GradeStep | null): number {
     return this.store.labelIndex(label, pass, step);
   }
+  /** A pupil is made when a row of theirs is accepted (as a threaded read does): the key until then. */
   pupilByNumber(key: number): number {
-    return this.store.pupilByNumber(key);
+    return key;
   }
+  private readonly opaque: string[] = [];
+  private readonly opaqueIds = new Map<string, number>();
   pupilByString(id: string): number {
-    return this.store.pupilByString(id);
+    if (/^\d{12}$/.test(id)) return Number(id);
+    let index = this.opaqueIds.get(id);
+    if (index === undefined) {
+      index = this.opaque.length;
+      this.opaque.push(id);
+      this.opaqueIds.set(id, index);
+    }
+    return -(1 + index);
   }
   tallyId(name: string): number {
     let id = this.tallyIds.get(name);
@@ -417,11 +523,19 @@ export class StoreTarget implements RowTarget {
 
   accept(row: ParsedRow): void {
     const store = this.store;
+    const key = row.pupil;
+    const pupil = key >= 0 ? store.pupilByNumber(key) : store.pupilByString(this.opaque[-key - 1] ?? '');
+    this.acceptAs(row, pupil);
+  }
+
+  /** Apply a row whose pupil is already the store's (a threaded read resolves it itself). */
+  acceptAs(row: ParsedRow, pupil: number): void {
+    const store = this.store;
     const line = row.line;
-    if (row.gender !== 0) store.noteGender(row.pupil, row.gender === 1 ? 'girl' : 'boy');
+    if (row.gender !== 0) store.noteGender(pupil, row.gender === 1 ? 'girl' : 'boy');
     const ctx = this.contextOf(row.school, row.area, row.cls, row.teacher, row.level);
     const yearIndex = store.yearIndex(row.startYear);
-    const slot = store.slotIndex(row.pupil, yearIndex, row.subject);
+    const slot = store.slotIndex(pupil, yearIndex, row.subject);
     const term = row.term;
     let added = 0;
     let duplicates = 0;

@@ -139,6 +139,17 @@ export class FileLedger {
     private readonly rawValues = false,
   ) {}
 
+  /** Forget everything counted (a file read again from the start). */
+  reset(): void {
+    this.read = 0;
+    this.accepted = 0;
+    this.rejected.clear();
+    this.details.clear();
+    this.outside.count = 0;
+    this.outside.lines.length = 0;
+    this.outsideYears.clear();
+  }
+
   /** A row of a school year outside --school-years. */
   skipOutside(line: number, year: string): void {
     this.read++;
@@ -156,6 +167,34 @@ export class FileLedger {
   reject(reason: RejectReason, line: number, detail?: string): void {
     this.read++;
     this.count(reason, line, detail === undefined || reason === 'field_count' || this.rawValues ? detail : safeDetail(detail));
+  }
+
+  /** Rows a block counted under one reason (lines already file lines, in file order). */
+  mergeReason(reason: RejectReason, count: number, lines: readonly number[], details: readonly (readonly [string, number])[]): void {
+    this.read += count;
+    let entry = this.rejected.get(reason);
+    if (!entry) {
+      entry = { count: 0, lines: [] };
+      this.rejected.set(reason, entry);
+    }
+    entry.count += count;
+    for (const line of lines) if (entry.lines.length < MAX_EXAMPLES) entry.lines.push(line);
+    if (details.length > 0) {
+      let values = this.details.get(reason);
+      if (!values) {
+        values = new Map();
+        this.details.set(reason, values);
+      }
+      for (const [value, n] of details) values.set(value, (values.get(value) ?? 0) + n);
+    }
+  }
+
+  /** Rows of a block outside --school-years (lines already file lines). */
+  mergeOutside(count: number, lines: readonly number[], years: readonly (readonly [string, number])[]): void {
+    this.read += count;
+    this.outside.count += count;
+    for (const line of lines) if (this.outside.lines.length < MAX_EXAMPLES) this.outside.lines.push(line);
+    for (const [year, n] of years) this.outsideYears.set(year, (this.outsideYears.get(year) ?? 0) + n);
   }
 
   /** An accepted row later found to be part of a conflict. */

@@ -80,6 +80,13 @@ export interface RecordOptions {
   encoding?: Encoding;
   /** Hand blank lines on as records (blank = true) instead of skipping them. */
   keepBlank?: boolean;
+  /**
+   * A part of a file whose encoding, delimiter and line ends are already known (a worker thread
+   * reading one block): no byte-order mark or UTF-16 check, nothing sniffed. `base` is the file
+   * offset of the first byte given, `line` its line number; records starting at or after `stopAt`
+   * are left for the next block.
+   */
+  part?: { base: number; line: number; delimiter: Delimiter; lineEnd: LineEnd; stopAt: number };
 }
 
 export type LineEnd = 'lf' | 'crlf' | 'cr' | 'none';
@@ -233,6 +240,13 @@ export class RecordReader {
   /** Once the caller knows the header's field count: a multi-line record with another count is a stray quote. */
   expectedFields = 0;
   readonly info: DecodeInfo;
+  /** File offset of buffer position 0 (bytes consumed so far, the byte-order mark included). */
+  private base = 0;
+  /** Records starting here or later are not read (a block's end); Infinity: read everything. */
+  private readonly stopAt: number;
+  private readonly part: boolean;
+  /** Set by stop(), or when a record at stopAt is reached: no more records are handed on. */
+  stopped = false;
 
   constructor(
     private readonly handlers: RecordHandlers,
@@ -242,6 +256,30 @@ export class RecordReader {
     this.keepBlank = options.keepBlank === true;
     this.info = { encoding: options.encoding ?? 'ascii', bom: false, replaced: false };
     this.row = { buf: this.buf, starts: new Int32Array(64), ends: new Int32Array(64), quoted: new Uint8Array(64), count: 0, line: 0, blank: false };
+    const part = options.part;
+    this.part = part !== undefined;
+    this.stopAt = part?.stopAt ?? Infinity;
+    if (part) {
+      this.base = part.base;
+      this.line = part.line;
+      this.delimiter = part.delimiter.charCodeAt(0);
+      this.lineEnd = part.lineEnd;
+    }
+  }
+
+  /** Hand on no more records (the one being handed on is the last). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** File offset just after the last record handed on or skipped (where reading would go on). */
+  get offset(): number {
+    return this.base;
+  }
+
+  /** The line number the next record would start on. */
+  get nextLine(): number {
+    return this.line;
   }
 
   /** The delimiter found (or `;` before any line was read). */
@@ -306,6 +344,7 @@ export class RecordReader {
       if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
         this.info.bom = true;
         chunk = chunk.subarray(3);
+        this.base = 3;
         this.decided ??= 'utf-8';
         if (this.info.encoding === 'ascii') this.info.encoding = 'utf-8';
       } else if (this.decided === null && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
@@ -325,8 +364,10 @@ export class RecordReader {
       if (utf16 === null && (this.decided === 'utf-16le' || this.decided === 'utf-16be')) utf16 = new TextDecoder(this.decided, { ignoreBOM: true });
       take(chunk);
     };
+    if (this.part) head = null;
     for await (const raw of chunks) {
       if (raw.length === 0) continue;
+      if (this.stopped) break;
       if (head !== null) {
         head = head.length === 0 ? raw : Buffer.concat([head, raw]);
         // Four bytes show a mark; a few more make the zero-byte pattern of UTF-16 clear.
@@ -338,6 +379,7 @@ export class RecordReader {
       }
       take(raw);
     }
+    if (this.stopped) return;
     if (head !== null && head.length > 0) start(head);
     if (utf16 !== null) this.append(Buffer.from((utf16 as TextDecoder).decode(), 'utf8'));
     if (this.pending !== null) {
@@ -456,11 +498,17 @@ export class RecordReader {
 
   /** Parse every complete record in the buffer; keep the rest for the next chunk. */
   private scan(final: boolean): void {
+    if (this.stopped) return;
     if (this.delimiter < 0 && !this.sniff(final)) return;
     const buf = this.buf;
     const length = this.length;
+    const stopAt = this.stopAt - this.base;
     let pos = 0;
     while (pos < length) {
+      if (pos >= stopAt) {
+        this.stopped = true;
+        break;
+      }
       let newline = buf.indexOf(LF, pos);
       if (newline < 0 || newline >= length) {
         if (!final) break;
@@ -470,10 +518,13 @@ export class RecordReader {
       if (next === HAS_QUOTE) next = this.quotedRow(pos, final);
       if (next < 0) break;
       pos = next;
+      if (this.stopped) break;
     }
     if (pos > 0) {
-      buf.copyWithin(0, Math.min(pos, length), length);
+      const consumed = Math.min(pos, length);
+      buf.copyWithin(0, consumed, length);
       this.length = Math.max(0, length - pos);
+      this.base += consumed;
     }
   }
 

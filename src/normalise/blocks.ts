@@ -1,0 +1,336 @@
+/**
+ * Reading one block of a big export, anywhere: the work a worker thread does (parse-worker.ts),
+ * and the main thread too when a block has to be read again. A block is the records that start
+ * in a byte range of the file, parsed by the same row parser as a whole file, into a compact
+ * row log and the block's own tables (names, subjects, omdöme labels, tallies, opaque pupil
+ * ids); the main thread applies the logs in file order (parallel.ts), so duplicates, conflicts,
+ * line numbers and the row accounting come out exactly as when the file is read in one thread.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { Encoding } from '../read/decode.js';
+import { RecordReader, type Delimiter, type LineEnd } from '../read/records.js';
+import type { GradeStep, ResultKind } from '../types.js';
+import { FileLedger, REJECT_REASONS, type RejectReason } from './ledger.js';
+import type { PupilIdKind } from './pupil-id.js';
+import { makeRowParser, type ParseContext, type ParseCounts, type ParsedRow, type RowTarget } from './row-parser.js';
+
+/** What every block of one file shares (sent once to each worker). */
+export interface BlockSetup {
+  path: string;
+  encoding: Encoding;
+  delimiter: Delimiter;
+  lineEnd: LineEnd;
+  /** The header's number of fields. */
+  headerCount: number;
+  /** The parse context, with the area map as entries (a Map does not cross threads as it is). */
+  context: Omit<ParseContext, 'areas'> & { areas: [string, string][] };
+  rawValues: boolean;
+}
+
+/** One block: the records starting in [start, stopAt). */
+export interface BlockTask {
+  block: number;
+  start: number;
+  stopAt: number;
+}
+
+/** A rejected-row reason as a block counted it (lines relative to the block's first line). */
+export interface BlockReason {
+  reason: RejectReason;
+  count: number;
+  lines: number[];
+  details: [string, number][];
+}
+
+export interface BlockResult {
+  block: number;
+  start: number;
+  /** File offset after the last record read: the next block must start here. */
+  end: number;
+  /** Lines the block spans (the next block's first line is this many lines further on). */
+  lines: number;
+  blankLines: number;
+  replaced: boolean;
+  /** Rows rejected or outside --school-years in this block (accepted rows are counted when applied). */
+  read: number;
+  reasons: BlockReason[];
+  outside: { count: number; lines: number[]; years: [string, number][] };
+  counts: ParseCounts;
+  /** New entries of the worker's tables since its previous result, in id order. */
+  tables: BlockTables;
+  rows: RowLog;
+}
+
+export interface BlockTables {
+  strings: string[];
+  subjects: string[];
+  labels: [string, boolean | null, GradeStep | null][];
+  tallies: string[];
+  opaque: string[];
+}
+
+/** The accepted rows of a block, column by column (transferable arrays). */
+export interface RowLog {
+  count: number;
+  /** A personnummer's 12-digit key, or −(1 + opaque id). */
+  pupil: Float64Array;
+  line: Int32Array;
+  startYear: Int16Array;
+  subject: Int32Array;
+  school: Int32Array;
+  area: Int32Array;
+  cls: Int32Array;
+  teacher: Int32Array;
+  /** gender (2 bits), term (2 bits), level + 1 (4 bits), n (2 bits), kinds (3 × 2 bits). */
+  packed: Int32Array;
+  values: Int32Array;
+  tallies: Int32Array;
+}
+
+function growFloat64(a: Float64Array, n: number): Float64Array {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}
+function growInt32(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+function growInt16(a: Int16Array, n: number): Int16Array {
+  const b = new Int16Array(n);
+  b.set(a);
+  return b;
+}
+
+function emptyLog(capacity: number): RowLog {
+  return {
+    count: 0,
+    pupil: new Float64Array(capacity),
+    line: new Int32Array(capacity),
+    startYear: new Int16Array(capacity),
+    subject: new Int32Array(capacity),
+    school: new Int32Array(capacity),
+    area: new Int32Array(capacity),
+    cls: new Int32Array(capacity),
+    teacher: new Int32Array(capacity),
+    packed: new Int32Array(capacity),
+    values: new Int32Array(capacity * 3),
+    tallies: new Int32Array(capacity * 3),
+  };
+}
+
+/** A worker's tables (kept across its blocks) and the current block's row log. */
+export class LogTarget implements RowTarget {
+  private readonly strings: string[] = [];
+  private readonly stringIds = new Map<string, number>();
+  private readonly subjects: string[] = [];
+  private readonly subjectIds = new Map<string, number>();
+  private readonly labels: [string, boolean | null, GradeStep | null][] = [];
+  private readonly labelIds = new Map<string, number>();
+  private readonly talliesList: string[] = [];
+  private readonly tallyIds = new Map<string, number>();
+  private readonly opaque: string[] = [];
+  private readonly opaqueIds = new Map<string, number>();
+  /** How much of each table the main thread has been sent. */
+  private readonly sent = { strings: 0, subjects: 0, labels: 0, tallies: 0, opaque: 0 };
+  log: RowLog = emptyLog(1 << 14);
+
+  stringId(text: string | null): number {
+    if (text === null) return -1;
+    let id = this.stringIds.get(text);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(text);
+      this.stringIds.set(text, id);
+    }
+    return id;
+  }
+  stringOf(id: number): string | null {
+    return id < 0 ? null : (this.strings[id] ?? null);
+  }
+  subjectIndex(code: string): number {
+    let id = this.subjectIds.get(code);
+    if (id === undefined) {
+      id = this.subjects.length;
+      this.subjects.push(code);
+      this.subjectIds.set(code, id);
+    }
+    return id;
+  }
+  labelIndex(label: string, pass: boolean | null, step: GradeStep | null): number {
+    const key = `${label}\u0001${pass}\u0001${step}`;
+    let id = this.labelIds.get(key);
+    if (id === undefined) {
+      id = this.labels.length;
+      this.labels.push([label, pass, step]);
+      this.labelIds.set(key, id);
+    }
+    return id;
+  }
+  pupilByNumber(key: number): number {
+    return key;
+  }
+  pupilByString(id: string): number {
+    if (/^\d{12}$/.test(id)) return Number(id);
+    let index = this.opaqueIds.get(id);
+    if (index === undefined) {
+      index = this.opaque.length;
+      this.opaque.push(id);
+      this.opaqueIds.set(id, index);
+    }
+    return -(1 + index);
+  }
+  tallyId(name: string): number {
+    let id = this.tallyIds.get(name);
+    if (id === undefined) {
+      id = this.talliesList.length;
+      this.talliesList.push(name);
+      this.tallyIds.set(name, id);
+    }
+    return id;
+  }
+
+  accept(row: ParsedRow): void {
+    let log = this.log;
+    const i = log.count;
+    if (i >= log.pupil.length) {
+      const n = log.pupil.length * 2;
+      log = this.log = {
+        count: log.count,
+        pupil: growFloat64(log.pupil, n),
+        line: growInt32(log.line, n),
+        startYear: growInt16(log.startYear, n),
+        subject: growInt32(log.subject, n),
+        school: growInt32(log.school, n),
+        area: growInt32(log.area, n),
+        cls: growInt32(log.cls, n),
+        teacher: growInt32(log.teacher, n),
+        packed: growInt32(log.packed, n),
+        values: growInt32(log.values, n * 3),
+        tallies: growInt32(log.tallies, n * 3),
+      };
+    }
+    log.pupil[i] = row.pupil;
+    log.line[i] = row.line;
+    log.startYear[i] = row.startYear;
+    log.subject[i] = row.subject;
+    log.school[i] = row.school;
+    log.area[i] = row.area;
+    log.cls[i] = row.cls;
+    log.teacher[i] = row.teacher;
+    log.packed[i] = row.gender | (row.term << 2) | ((row.level + 1) << 4) | (row.n << 8) | (row.kinds[0]! << 10) | (row.kinds[1]! << 12) | (row.kinds[2]! << 14);
+    for (let k = 0; k < 3; k++) {
+      log.values[i * 3 + k] = row.values[k] ?? -2;
+      log.tallies[i * 3 + k] = row.tallies[k] ?? 0;
+    }
+    log.count = i + 1;
+  }
+
+  /** The block's row log (handed over) and the table entries the main thread has not seen. */
+  take(): { rows: RowLog; tables: BlockTables } {
+    const rows = this.log;
+    this.log = emptyLog(Math.max(1 << 14, rows.count));
+    const tables: BlockTables = {
+      strings: this.strings.slice(this.sent.strings),
+      subjects: this.subjects.slice(this.sent.subjects),
+      labels: this.labels.slice(this.sent.labels),
+      tallies: this.talliesList.slice(this.sent.tallies),
+      opaque: this.opaque.slice(this.sent.opaque),
+    };
+    this.sent.strings = this.strings.length;
+    this.sent.subjects = this.subjects.length;
+    this.sent.labels = this.labels.length;
+    this.sent.tallies = this.talliesList.length;
+    this.sent.opaque = this.opaque.length;
+    return { rows, tables };
+  }
+}
+
+/** The arrays of a row log, to transfer rather than copy between threads. */
+export function transferList(log: RowLog): ArrayBuffer[] {
+  return [log.pupil, log.line, log.startYear, log.subject, log.school, log.area, log.cls, log.teacher, log.packed, log.values, log.tallies].map((a) => a.buffer as ArrayBuffer);
+}
+
+const READ_SIZE = 1 << 20;
+
+/** File bytes from `start` on, a chunk at a time, read synchronously (a worker may block). */
+function* fileChunks(fd: number, start: number): Generator<Uint8Array> {
+  let position = start;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(READ_SIZE);
+    const n = readSync(fd, chunk, 0, READ_SIZE, position);
+    if (n <= 0) return;
+    position += n;
+    yield chunk.subarray(0, n);
+  }
+}
+
+/** Parses blocks of one file; one per worker (its tables live as long as it does). */
+export class BlockParser {
+  private readonly target = new LogTarget();
+  private readonly context: ParseContext;
+
+  constructor(private readonly setup: BlockSetup) {
+    this.context = { ...setup.context, areas: new Map(setup.context.areas) };
+  }
+
+  async parse(task: BlockTask): Promise<BlockResult> {
+    const { setup } = this;
+    const ledger = new FileLedger('', setup.rawValues);
+    const counts: ParseCounts = { idFormats: { personnummer: 0, samordningsnummer: 0, opaque: 0 }, levelFromName: 0, noLevel: 0, kinds: [] };
+    const state: { handle: ((row: import('../read/records.js').ByteRow) => void) | null } = { handle: null };
+    const reader: RecordReader = new RecordReader(
+      {
+        record: (row) => state.handle?.(row),
+        brokenQuote: (line) => ledger.reject('unterminated_quote', line),
+      },
+      { encoding: setup.encoding, part: { base: task.start, line: 1, delimiter: setup.delimiter, lineEnd: setup.lineEnd, stopAt: task.stopAt } },
+    );
+    reader.expectedFields = setup.headerCount;
+    state.handle = makeRowParser(reader, this.context, this.target, ledger, counts);
+    const fd = openSync(setup.path, 'r');
+    try {
+      await reader.readAll(toAsync(fileChunks(fd, task.start)));
+    } finally {
+      closeSync(fd);
+    }
+    const { rows, tables } = this.target.take();
+    const reasons: BlockReason[] = [];
+    for (const reason of REJECT_REASONS) {
+      const entry = ledger.rejected.get(reason);
+      if (!entry) continue;
+      reasons.push({ reason, count: entry.count, lines: entry.lines, details: [...(ledger.details.get(reason) ?? new Map<string, number>())] });
+    }
+    return {
+      block: task.block,
+      start: task.start,
+      end: reader.offset,
+      lines: reader.nextLine - 1,
+      blankLines: reader.blankLines,
+      replaced: reader.info.replaced,
+      read: ledger.read,
+      reasons,
+      outside: { count: ledger.outside.count, lines: ledger.outside.lines, years: [...ledger.outsideYears] },
+      counts,
+      tables,
+      rows,
+    };
+  }
+}
+
+async function* toAsync(chunks: Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for (const chunk of chunks) yield chunk;
+}
+
+/** Kinds a block saw, merged into the file's list in the order met. */
+export function mergeKinds(into: ResultKind[], from: readonly ResultKind[]): void {
+  for (const kind of from) if (!into.includes(kind)) into.push(kind);
+}
+
+/** Id formats a block counted, added to the file's. */
+export function mergeIdFormats(into: Record<PupilIdKind, number>, from: Record<PupilIdKind, number>): void {
+  into.personnummer += from.personnummer;
+  into.samordningsnummer += from.samordningsnummer;
+  into.opaque += from.opaque;
+}
