@@ -63,6 +63,8 @@ export interface BlockResult {
 
 export interface BlockTables {
   strings: string[];
+  /** Contexts: (school, area, class, teacher, grade level) per entry, the names as string ids. */
+  contexts: number[];
   subjects: string[];
   labels: [string, boolean | null, GradeStep | null][];
   tallies: string[];
@@ -75,13 +77,12 @@ export interface RowLog {
   /** A personnummer's 12-digit key, or −(1 + opaque id). */
   pupil: Float64Array;
   line: Int32Array;
-  startYear: Int16Array;
+  /** The context (school, area, class, teacher, level) as an id of the block's table. */
+  ctx: Int32Array;
   subject: Int32Array;
-  school: Int32Array;
-  area: Int32Array;
-  cls: Int32Array;
-  teacher: Int32Array;
-  /** gender (2 bits), term (2 bits), level + 1 (4 bits), n (2 bits), kinds (3 × 2 bits). */
+  /** start year × 4 + term. */
+  yearTerm: Int32Array;
+  /** gender (2 bits), n (2 bits), kinds (3 × 2 bits). */
   packed: Int32Array;
   values: Int32Array;
   tallies: Int32Array;
@@ -97,23 +98,15 @@ function growInt32(a: Int32Array, n: number): Int32Array {
   b.set(a);
   return b;
 }
-function growInt16(a: Int16Array, n: number): Int16Array {
-  const b = new Int16Array(n);
-  b.set(a);
-  return b;
-}
 
 function emptyLog(capacity: number): RowLog {
   return {
     count: 0,
     pupil: new Float64Array(capacity),
     line: new Int32Array(capacity),
-    startYear: new Int16Array(capacity),
+    ctx: new Int32Array(capacity),
     subject: new Int32Array(capacity),
-    school: new Int32Array(capacity),
-    area: new Int32Array(capacity),
-    cls: new Int32Array(capacity),
-    teacher: new Int32Array(capacity),
+    yearTerm: new Int32Array(capacity),
     packed: new Int32Array(capacity),
     values: new Int32Array(capacity * 3),
     tallies: new Int32Array(capacity * 3),
@@ -133,7 +126,11 @@ export class LogTarget implements RowTarget {
   private readonly opaque: string[] = [];
   private readonly opaqueIds = new Map<string, number>();
   /** How much of each table the main thread has been sent. */
-  private readonly sent = { strings: 0, subjects: 0, labels: 0, tallies: 0, opaque: 0 };
+  private readonly contexts: number[] = [];
+  private readonly contextIds = new Map<string, number>();
+  private readonly lastContext = new Int32Array([-2, -2, -2, -2, -2]);
+  private lastContextId = -1;
+  private readonly sent = { strings: 0, contexts: 0, subjects: 0, labels: 0, tallies: 0, opaque: 0 };
   log: RowLog = emptyLog(1 << 14);
 
   stringId(text: string | null): number {
@@ -191,6 +188,25 @@ export class LogTarget implements RowTarget {
     return id;
   }
 
+  private contextOf(row: ParsedRow): number {
+    const last = this.lastContext;
+    if (last[0] === row.school && last[1] === row.area && last[2] === row.cls && last[3] === row.teacher && last[4] === row.level) return this.lastContextId;
+    last[0] = row.school;
+    last[1] = row.area;
+    last[2] = row.cls;
+    last[3] = row.teacher;
+    last[4] = row.level;
+    const key = `${row.school},${row.area},${row.cls},${row.teacher},${row.level}`;
+    let id = this.contextIds.get(key);
+    if (id === undefined) {
+      id = this.contexts.length / 5;
+      this.contexts.push(row.school, row.area, row.cls, row.teacher, row.level);
+      this.contextIds.set(key, id);
+    }
+    this.lastContextId = id;
+    return id;
+  }
+
   accept(row: ParsedRow): void {
     let log = this.log;
     const i = log.count;
@@ -200,12 +216,9 @@ export class LogTarget implements RowTarget {
         count: log.count,
         pupil: growFloat64(log.pupil, n),
         line: growInt32(log.line, n),
-        startYear: growInt16(log.startYear, n),
+        ctx: growInt32(log.ctx, n),
         subject: growInt32(log.subject, n),
-        school: growInt32(log.school, n),
-        area: growInt32(log.area, n),
-        cls: growInt32(log.cls, n),
-        teacher: growInt32(log.teacher, n),
+        yearTerm: growInt32(log.yearTerm, n),
         packed: growInt32(log.packed, n),
         values: growInt32(log.values, n * 3),
         tallies: growInt32(log.tallies, n * 3),
@@ -213,32 +226,45 @@ export class LogTarget implements RowTarget {
     }
     log.pupil[i] = row.pupil;
     log.line[i] = row.line;
-    log.startYear[i] = row.startYear;
+    log.ctx[i] = this.contextOf(row);
     log.subject[i] = row.subject;
-    log.school[i] = row.school;
-    log.area[i] = row.area;
-    log.cls[i] = row.cls;
-    log.teacher[i] = row.teacher;
-    log.packed[i] = row.gender | (row.term << 2) | ((row.level + 1) << 4) | (row.n << 8) | (row.kinds[0]! << 10) | (row.kinds[1]! << 12) | (row.kinds[2]! << 14);
-    for (let k = 0; k < 3; k++) {
-      log.values[i * 3 + k] = row.values[k] ?? -2;
-      log.tallies[i * 3 + k] = row.tallies[k] ?? 0;
-    }
+    log.yearTerm[i] = row.startYear * 4 + row.term;
+    const kinds = row.kinds;
+    log.packed[i] = row.gender | (row.n << 2) | ((kinds[0] ?? 0) << 4) | ((kinds[1] ?? 0) << 6) | ((kinds[2] ?? 0) << 8);
+    const values = row.values;
+    const tallies = row.tallies;
+    const at = i * 3;
+    log.values[at] = values[0] ?? -2;
+    log.values[at + 1] = values[1] ?? -2;
+    log.values[at + 2] = values[2] ?? -2;
+    log.tallies[at] = tallies[0] ?? 0;
+    log.tallies[at + 1] = tallies[1] ?? 0;
+    log.tallies[at + 2] = tallies[2] ?? 0;
     log.count = i + 1;
+  }
+
+  /** Logs the main thread has applied and sent back, to fill again (no new memory per block). */
+  private readonly spare: RowLog[] = [];
+
+  recycle(log: RowLog): void {
+    log.count = 0;
+    this.spare.push(log);
   }
 
   /** The block's row log (handed over) and the table entries the main thread has not seen. */
   take(): { rows: RowLog; tables: BlockTables } {
     const rows = this.log;
-    this.log = emptyLog(Math.max(1 << 14, rows.count));
+    this.log = this.spare.pop() ?? emptyLog(Math.max(1 << 14, rows.count));
     const tables: BlockTables = {
       strings: this.strings.slice(this.sent.strings),
+      contexts: this.contexts.slice(this.sent.contexts),
       subjects: this.subjects.slice(this.sent.subjects),
       labels: this.labels.slice(this.sent.labels),
       tallies: this.talliesList.slice(this.sent.tallies),
       opaque: this.opaque.slice(this.sent.opaque),
     };
     this.sent.strings = this.strings.length;
+    this.sent.contexts = this.contexts.length;
     this.sent.subjects = this.subjects.length;
     this.sent.labels = this.labels.length;
     this.sent.tallies = this.talliesList.length;
@@ -249,7 +275,7 @@ export class LogTarget implements RowTarget {
 
 /** The arrays of a row log, to transfer rather than copy between threads. */
 export function transferList(log: RowLog): ArrayBuffer[] {
-  return [log.pupil, log.line, log.startYear, log.subject, log.school, log.area, log.cls, log.teacher, log.packed, log.values, log.tallies].map((a) => a.buffer as ArrayBuffer);
+  return [log.pupil, log.line, log.ctx, log.subject, log.yearTerm, log.packed, log.values, log.tallies].map((a) => a.buffer as ArrayBuffer);
 }
 
 const READ_SIZE = 1 << 20;
@@ -257,8 +283,9 @@ const READ_SIZE = 1 << 20;
 /** File bytes from `start` on, a chunk at a time, read synchronously (a worker may block). */
 function* fileChunks(fd: number, start: number): Generator<Uint8Array> {
   let position = start;
+  // One buffer, reused: the reader copies what it is given before asking for more.
+  const chunk = Buffer.allocUnsafe(READ_SIZE);
   for (;;) {
-    const chunk = Buffer.allocUnsafe(READ_SIZE);
     const n = readSync(fd, chunk, 0, READ_SIZE, position);
     if (n <= 0) return;
     position += n;
@@ -269,6 +296,11 @@ function* fileChunks(fd: number, start: number): Generator<Uint8Array> {
 /** Parses blocks of one file; one per worker (its tables live as long as it does). */
 export class BlockParser {
   private readonly target = new LogTarget();
+
+  /** A log sent back by the main thread, to be filled again. */
+  recycle(log: RowLog): void {
+    this.target.recycle(log);
+  }
   private readonly context: ParseContext;
 
   constructor(private readonly setup: BlockSetup) {

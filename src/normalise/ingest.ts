@@ -14,6 +14,17 @@ import type { GradeStep, ResultKind } from '../types.js';
 import { FIELDS, HEADER_ALIASES, mapHeaders, type ColumnMapping, type Field } from './headers.js';
 import { FileLedger, REASON_TEXT } from './ledger.js';
 import { makeRowParser, type FileConstant, type ParseContext, type ParsedRow, type RowTarget } from './row-parser.js';
+import type { RowLog } from './blocks.js';
+
+/** How a block's table ids map to the store's (parallel.ts keeps one per worker). */
+export interface LogMaps {
+  contexts: readonly number[];
+  subjects: readonly number[];
+  labels: readonly number[];
+  tallies: readonly number[];
+  opaque: readonly string[];
+  lineOffset: number;
+}
 import { genderFromPersonnummer, type PupilIdKind } from './pupil-id.js';
 import type { SchoolYearSelection } from './school-year.js';
 import { KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, ResultStore } from './store.js';
@@ -558,6 +569,63 @@ export class StoreTarget implements RowTarget {
         const counts = this.tallyCounts[row.kinds[i] ?? 0] ?? [];
         const id = row.tallies[i] ?? 0;
         counts[id] = (counts[id] ?? 0) + 1;
+      }
+    }
+  }
+
+  /**
+   * A block's row log (parsed in another thread), applied as accept() applies one row: the ids of
+   * the block's tables mapped to the store's by `map`, its lines made file lines.
+   */
+  applyLog(log: RowLog, map: LogMaps): void {
+    const store = this.store;
+    const ledger = this.ledger;
+    const counts = this.tallyCounts;
+    const offset = map.lineOffset - 1;
+    let lastYear = -1;
+    let yearIndex = 0;
+    for (let i = 0; i < log.count; i++) {
+      const key = log.pupil[i] ?? 0;
+      const pupil = key >= 0 ? store.pupilByNumber(key) : store.pupilByString(map.opaque[-key - 1] ?? '');
+      const line = (log.line[i] ?? 0) + offset;
+      const packed = log.packed[i] ?? 0;
+      const gender = packed & 3;
+      if (gender !== 0) store.noteGender(pupil, gender === 1 ? 'girl' : 'boy');
+      const ctx = map.contexts[log.ctx[i] ?? 0] ?? 0;
+      const yearTerm = log.yearTerm[i] ?? 0;
+      const startYear = yearTerm >> 2;
+      if (startYear !== lastYear) {
+        lastYear = startYear;
+        yearIndex = store.yearIndex(startYear);
+      }
+      const term = yearTerm & 3;
+      const slot = store.slotIndex(pupil, yearIndex, map.subjects[log.subject[i] ?? 0] ?? 0);
+      const n = (packed >> 2) & 3;
+      let added = 0;
+      let duplicates = 0;
+      let conflict = false;
+      for (let k = 0; k < n; k++) {
+        const raw = log.values[i * 3 + k] ?? -2;
+        if (raw === -2) continue; // blank: nothing to record
+        const kind = (packed >> (4 + 2 * k)) & 3;
+        // An omdöme's value is a label id of the block's table; grades are steps.
+        const value = kind === 2 ? (map.labels[raw] ?? 0) : raw;
+        const target = kind === 2 ? KIND_ASSESSMENT : kind === 1 ? KIND_TEST : term === 1 ? KIND_GRADE_AUTUMN : KIND_GRADE;
+        const outcome = store.add(target, slot, value, kind === 2 ? 0 : term, ctx, this.fileIndex, line);
+        if (outcome === 'conflict') conflict = true;
+        else if (outcome === 'duplicate') duplicates++;
+        else added++;
+      }
+      if (conflict) ledger.reject('conflict', line);
+      else if (added === 0 && duplicates > 0) ledger.reject('duplicate', line);
+      else {
+        ledger.accept();
+        for (let k = 0; k < n; k++) {
+          const kind = (packed >> (4 + 2 * k)) & 3;
+          const list = counts[kind] ?? [];
+          const id = map.tallies[log.tallies[i * 3 + k] ?? 0] ?? 0;
+          list[id] = (list[id] ?? 0) + 1;
+        }
       }
     }
   }

@@ -18,10 +18,9 @@ import { Worker } from 'node:worker_threads';
 import { describeFsError } from '../errors.js';
 import type { DecodeInfo } from '../read/decode.js';
 import type { GradeStep } from '../types.js';
-import { BlockParser, mergeIdFormats, mergeKinds, type BlockResult, type BlockSetup, type BlockTask } from './blocks.js';
+import { BlockParser, mergeIdFormats, mergeKinds, transferList, type BlockResult, type BlockSetup, type BlockTask } from './blocks.js';
 import type { FileReport, StoreTarget } from './ingest.js';
 import type { FileLedger } from './ledger.js';
-import { ParsedRow } from './row-parser.js';
 import type { ResultStore } from './store.js';
 
 export interface ParallelRead {
@@ -81,10 +80,13 @@ type WorkerReply = { ok: true; result: BlockResult } | { ok: false; block: numbe
 /** Ids of one worker's tables (and of this thread's own re-reads) in the store. */
 class TableMap {
   readonly strings: number[] = [];
+  readonly contexts: number[] = [];
   readonly subjects: number[] = [];
   readonly labels: number[] = [];
   readonly tallies: number[] = [];
   readonly opaque: string[] = [];
+  /** The block being applied: its first line's number. */
+  lineOffset = 1;
 }
 
 /** Read a big file with worker threads; null when they cannot be started (read in one thread instead). */
@@ -155,7 +157,6 @@ export async function readParallel(read: ParallelRead): Promise<FileReport | nul
 
   const mainParser = new BlockParser(setup);
   const mainMap = new TableMap();
-  const row = new ParsedRow();
   let expectedStart = read.dataStart;
   let lineOffset = read.firstLine;
   let blankLines = read.blankLines;
@@ -180,8 +181,12 @@ export async function readParallel(read: ParallelRead): Promise<FileReport | nul
         if (expectedStart >= task.stopAt) continue;
         result = await mainParser.parse({ block: task.block, start: expectedStart, stopAt: task.stopAt });
         learnTables(mainMap, result, store, target);
-        applyBlock(result, mainMap, lineOffset, store, ledger, report, target, row);
-      } else applyBlock(result, map, lineOffset, store, ledger, report, target, row);
+        applyBlock(result, mainMap, lineOffset, ledger, report, target);
+      } else {
+        applyBlock(result, map, lineOffset, ledger, report, target);
+        // Its arrays go back to the worker, to be filled with a later block.
+        workers[w]?.postMessage({ recycle: result.rows }, transferList(result.rows));
+      }
       lineOffset += result.lines;
       blankLines += result.blankLines;
       replaced ||= result.replaced;
@@ -216,6 +221,10 @@ export async function readParallel(read: ParallelRead): Promise<FileReport | nul
 function learnTables(map: TableMap, result: BlockResult, store: ResultStore, target: StoreTarget): void {
   const { tables } = result;
   for (const text of tables.strings) map.strings.push(store.stringId(text));
+  const ctx = tables.contexts;
+  for (let i = 0; i + 4 < ctx.length; i += 5) {
+    map.contexts.push(store.context(mapId(map.strings, ctx[i] ?? -1), mapId(map.strings, ctx[i + 1] ?? -1), mapId(map.strings, ctx[i + 2] ?? -1), mapId(map.strings, ctx[i + 3] ?? -1), ctx[i + 4] ?? -1));
+  }
   for (const code of tables.subjects) map.subjects.push(store.subjectIndex(code));
   for (const [label, pass, step] of tables.labels) map.labels.push(store.labelIndex(label, pass, step as GradeStep | null));
   for (const name of tables.tallies) map.tallies.push(target.tallyId(name));
@@ -225,38 +234,14 @@ function learnTables(map: TableMap, result: BlockResult, store: ResultStore, tar
 const mapId = (ids: readonly number[], local: number): number => (local < 0 ? local : (ids[local] ?? -1));
 
 /** Apply one block in file order: its rejected rows to the ledger, its rows to the store. */
-function applyBlock(result: BlockResult, map: TableMap, lineOffset: number, store: ResultStore, ledger: FileLedger, report: FileReport, target: StoreTarget, row: ParsedRow): void {
+function applyBlock(result: BlockResult, map: TableMap, lineOffset: number, ledger: FileLedger, report: FileReport, target: StoreTarget): void {
   const toFile = (line: number) => line + lineOffset - 1;
+  map.lineOffset = lineOffset;
   for (const reason of result.reasons) ledger.mergeReason(reason.reason, reason.count, reason.lines.map(toFile), reason.details);
   if (result.outside.count > 0) ledger.mergeOutside(result.outside.count, result.outside.lines.map(toFile), result.outside.years);
   mergeIdFormats(report.idFormats, result.counts.idFormats);
   report.levelFromName += result.counts.levelFromName;
   report.noLevel += result.counts.noLevel;
   mergeKinds(report.kinds, result.counts.kinds);
-  const log = result.rows;
-  for (let i = 0; i < log.count; i++) {
-    const key = log.pupil[i] ?? 0;
-    const pupil = key >= 0 ? store.pupilByNumber(key) : store.pupilByString(map.opaque[-key - 1] ?? '');
-    row.line = toFile(log.line[i] ?? 0);
-    row.startYear = log.startYear[i] ?? 0;
-    row.subject = mapId(map.subjects, log.subject[i] ?? 0);
-    row.school = mapId(map.strings, log.school[i] ?? -1);
-    row.area = mapId(map.strings, log.area[i] ?? -1);
-    row.cls = mapId(map.strings, log.cls[i] ?? -1);
-    row.teacher = mapId(map.strings, log.teacher[i] ?? -1);
-    const packed = log.packed[i] ?? 0;
-    row.gender = packed & 3;
-    row.term = (packed >> 2) & 3;
-    row.level = ((packed >> 4) & 15) - 1;
-    row.n = (packed >> 8) & 3;
-    for (let k = 0; k < 3; k++) {
-      const kind = (packed >> (10 + 2 * k)) & 3;
-      row.kinds[k] = kind;
-      const value = log.values[i * 3 + k] ?? -2;
-      // An omdöme's value is a label id of the worker's table; grades are steps.
-      row.values[k] = kind === 2 && value >= 0 ? mapId(map.labels, value) : value;
-      row.tallies[k] = mapId(map.tallies, log.tallies[i * 3 + k] ?? 0);
-    }
-    target.acceptAs(row, pupil);
-  }
+  target.applyLog(result.rows, map);
 }

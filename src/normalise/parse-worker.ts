@@ -3,7 +3,7 @@
  * back to the main thread, which applies them in file order (parallel.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { BlockParser, transferList, type BlockSetup, type BlockTask } from './blocks.js';
+import { BlockParser, transferList, type BlockSetup, type BlockTask, type RowLog } from './blocks.js';
 
 const port = parentPort;
 if (port === null) throw new Error('parse-worker.js runs as a worker thread');
@@ -11,11 +11,16 @@ const setup: BlockSetup = workerData;
 const parser = new BlockParser(setup);
 let queue = Promise.resolve();
 
-port.on('message', (task: BlockTask | null) => {
-  if (task === null) {
+port.on('message', (message: BlockTask | { recycle: RowLog } | null) => {
+  if (message === null) {
     port.close();
     return;
   }
+  if ('recycle' in message) {
+    parser.recycle(message.recycle);
+    return;
+  }
+  const task = message;
   // One block at a time, in the order given.
   queue = queue.then(async () => {
     try {

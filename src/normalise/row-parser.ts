@@ -268,6 +268,10 @@ export function makeRowParser(reader: RecordReader, context: ParseContext, targe
   let rowN = 0;
 
   const idField = context.columns.student_id ?? 0;
+  const lastId = new Uint8Array(32);
+  let lastIdLength = -1;
+  let lastIdYear = -1;
+  let lastIdKey = -1;
   const yearField = c.school_year ?? 0;
   const subjectField = c.subject ?? 0;
 
@@ -294,7 +298,24 @@ export function makeRowParser(reader: RecordReader, context: ParseContext, targe
     const referenceYear = year.year.startYear + 1;
     let pupil = -1;
     let idKind: PupilIdKind = 'opaque';
-    const key = row.quoted[idField] ? -1 : pupilKeyFromBytes(buf, start, end, referenceYear);
+    // Most rows repeat the row before's pupil (exports list a pupil's rows together): the same id
+    // bytes in the same school year give the same key without parsing them again.
+    let key = -1;
+    if (!row.quoted[idField]) {
+      const length = end - start;
+      let same = length === lastIdLength && referenceYear === lastIdYear;
+      for (let i = 0; same && i < length; i++) same = lastId[i] === buf[start + i];
+      if (same) key = lastIdKey;
+      else {
+        key = pupilKeyFromBytes(buf, start, end, referenceYear);
+        if (length <= lastId.length) {
+          for (let i = 0; i < length; i++) lastId[i] = buf[start + i] ?? 0;
+          lastIdLength = length;
+          lastIdYear = referenceYear;
+          lastIdKey = key;
+        } else lastIdLength = -1;
+      }
+    }
     if (key >= 0) {
       pupil = store.pupilByNumber(key);
       idKind = keyKind(key);
