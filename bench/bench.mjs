@@ -47,8 +47,9 @@ const USAGE = `usage: node bench/bench.mjs [options]     (npm run bench -- [opti
   --seed N                    generator seed (default: the generator's)
   --sizes                     run two sizes, half the pupils and the chosen size, to show how memory grows,
                               then gap on the chosen size with every row twice (same pupils)
-  --runs N                    run each command N times: the fastest wall time, the median peak RSS (default 1)
+  --runs N                    run each command N times: the median wall time and peak RSS (default 1)
   --min-group N               --min-group passed to ska-analyze (default 1: every group shows its figures)
+  --threads N                 --threads passed to ska-analyze (default: its own, the machine's cores)
   --keep                      reuse a cached export even if the generator has changed since it was written
   --out DIR                   where exports and results go (default bench/out)
   -h, --help
@@ -68,7 +69,7 @@ Exports are cached in the output folder under a name made of the parameters; a r
  * @property {string} analysis
  * @property {'ska-analyze' | 'DuckDB'} tool
  * @property {'ok' | 'failed' | 'unavailable'} status
- * @property {number | null} wall_s the fastest run's (other work on the machine only ever slows a run down)
+ * @property {number | null} wall_s the median run's
  * @property {number | null} peak_mb median over runs, MiB
  * @property {string} [note]
  * @property {string} [output] path of the JSON result
@@ -107,6 +108,7 @@ const OPTIONS = /** @type {const} */ ({
   sizes: { type: 'boolean' },
   runs: { type: 'string' },
   'min-group': { type: 'string' },
+  threads: { type: 'string' },
   keep: { type: 'boolean' },
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -135,6 +137,7 @@ function parseOptions() {
     sizes: values.sizes === true,
     runs: intOption('runs', values.runs, 1),
     minGroup: intOption('min-group', values['min-group'], 1),
+    threads: values.threads === undefined ? null : intOption('threads', values.threads, 1),
     keep: values.keep === true,
     out: values.out === undefined ? null : resolve(values.out),
   };
@@ -222,13 +225,14 @@ function median(xs) {
 /**
  * @param {'gap' | 'transition'} analysis
  * @param {ExportFile} file
- * @param {{ runs: number, minGroup: number }} o
+ * @param {{ runs: number, minGroup: number, threads: number | null }} o
  * @returns {Promise<Timing>}
  */
 async function timeSka(analysis, file, o) {
   const output = join(OUT, `ska-${analysis}-p${file.pupils}-y${file.years}.json`);
   const args = [BIN, analysis, file.path, '--format', 'json', '--quiet', '--min-group', String(o.minGroup)];
   if (analysis === 'gap') args.push('--by', GAP_BY);
+  if (o.threads !== null) args.push('--threads', String(o.threads));
   args.push('-o', output);
   say(`  ska-analyze ${analysis}: node ${args.map((a) => (a.startsWith(ROOT) ? rel(a) : a)).join(' ')}`);
   /** @type {number[]} */
@@ -251,7 +255,7 @@ async function timeSka(analysis, file, o) {
     peaks.push(m.peak_kb ?? NaN);
     say(`    run ${run + 1}: ${m.wall_s.toFixed(2)} s, ${fmtPeak(mb(m.peak_kb))} MB`);
   }
-  return { analysis, tool: 'ska-analyze', status: 'ok', wall_s: Math.min(...walls), peak_mb: mb(median(peaks)), output };
+  return { analysis, tool: 'ska-analyze', status: 'ok', wall_s: median(walls), peak_mb: mb(median(peaks)), output };
 }
 
 /**
@@ -287,7 +291,7 @@ async function timeDuckDb(analysis, file, o) {
     const query = typeof info.query_s === 'number' ? ` (query ${info.query_s.toFixed(2)} s)` : '';
     say(`    run ${run + 1}: ${m.wall_s.toFixed(2)} s${query}, ${fmtPeak(mb(m.peak_kb))} MB`);
   }
-  return { analysis, tool: 'DuckDB', status: 'ok', wall_s: Math.min(...walls), peak_mb: mb(median(peaks)), output, info };
+  return { analysis, tool: 'DuckDB', status: 'ok', wall_s: median(walls), peak_mb: mb(median(peaks)), output, info };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -296,7 +300,7 @@ async function timeDuckDb(analysis, file, o) {
 
 /**
  * @param {ExportFile} file
- * @param {{ runs: number, minGroup: number }} o
+ * @param {{ runs: number, minGroup: number, threads: number | null }} o
  * @returns {Promise<SizeResult>}
  */
 async function runSize(file, o) {
@@ -324,7 +328,35 @@ async function runSize(file, o) {
     const spec = analysis === 'gap' ? GAP_SPEC : TRANSITION_SPEC;
     checks.push({ analysis, ...compareRows(spec, skaReport.rows, duckReport.rows, o.minGroup) });
   }
+  timings.push(await timeReport(file, o));
   return { file, timings, checks, notes };
+}
+
+/**
+ * `report`: gap, transition and trend from one read of the export (HTML), against DuckDB doing
+ * the two analyses.
+ * @param {ExportFile} file
+ * @param {{ runs: number, minGroup: number, threads: number | null }} o
+ * @returns {Promise<Timing>}
+ */
+async function timeReport(file, o) {
+  const output = join(OUT, `ska-report-p${file.pupils}-y${file.years}.html`);
+  const args = [BIN, 'report', file.path, '--quiet', '--min-group', String(o.minGroup)];
+  if (o.threads !== null) args.push('--threads', String(o.threads));
+  args.push('-o', output);
+  say(`  ska-analyze report (both analyses, one read): node ${args.map((a) => (a.startsWith(ROOT) ? rel(a) : a)).join(' ')}`);
+  /** @type {number[]} */
+  const walls = [];
+  /** @type {number[]} */
+  const peaks = [];
+  for (let run = 0; run < o.runs; run++) {
+    const m = await measure(process.execPath, args, { cwd: ROOT });
+    if (m.code !== 0) return { analysis: 'report', tool: 'ska-analyze', status: 'failed', wall_s: m.wall_s, peak_mb: mb(m.peak_kb), note: `report failed: exit ${m.code}` };
+    walls.push(m.wall_s);
+    peaks.push(m.peak_kb ?? NaN);
+    say(`    run ${run + 1}: ${m.wall_s.toFixed(2)} s, ${fmtPeak(mb(m.peak_kb))} MB`);
+  }
+  return { analysis: 'report', tool: 'ska-analyze', status: 'ok', wall_s: median(walls), peak_mb: mb(median(peaks)), output };
 }
 
 /** @param {SizeResult} result */
@@ -355,7 +387,7 @@ function printTable(result) {
     }
   }
   // Both analyses, as a user would run them one after the other: wall times add, peaks do not.
-  const all = (/** @type {'ska-analyze' | 'DuckDB'} */ tool) => timings.filter((t) => t.tool === tool);
+  const all = (/** @type {'ska-analyze' | 'DuckDB'} */ tool) => timings.filter((t) => t.tool === tool && t.analysis !== 'report');
   if ([...all('ska-analyze'), ...all('DuckDB')].every((t) => t.status === 'ok')) {
     /** @param {'ska-analyze' | 'DuckDB'} tool @returns {Timing} */
     const both = (tool) => ({
@@ -368,6 +400,8 @@ function printTable(result) {
     const ska = both('ska-analyze');
     const duck = both('DuckDB');
     lines.push(['both', 'ska-analyze', fmtWall(ska.wall_s), fmtPeak(ska.peak_mb), ratio(ska, duck)]);
+    const report = timings.find((t) => t.analysis === 'report');
+    if (report?.status === 'ok') lines.push(['both', 'ska report', fmtWall(report.wall_s), fmtPeak(report.peak_mb), `${ratio(report, duck)} (one read)`]);
     lines.push(['both', 'DuckDB', fmtWall(duck.wall_s), fmtPeak(duck.peak_mb), '']);
   }
   const widths = lines[0]?.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length))) ?? [];
@@ -475,7 +509,7 @@ function machine() {
  * identical (the second copies are duplicates) and memory should barely move, because the tool
  * keeps one record per pupil × school year × subject, not one per row.
  * @param {SizeResult} result
- * @param {{ runs: number, minGroup: number }} o
+ * @param {{ runs: number, minGroup: number, threads: number | null }} o
  * @returns {Promise<boolean>}
  */
 async function doubledRows(result, o) {
