@@ -60,8 +60,10 @@ export interface ReportMeta {
   suppressed_groups: Record<string, number>;
   /** Inputs not read as exports: other files in the input folders, areas files, earlier reports. */
   not_read: InputNote[];
-  /** gap: flags across the report against what chance alone would give. */
+  /** gap, transition: flags across the report against what chance alone would give. */
   multiple_comparisons?: Record<string, unknown>;
+  /** gap: the ordinary variation between groups per level, as the funnel limits allow for it. */
+  between_groups?: readonly object[];
 }
 
 const DELIMITER_NAMES: Readonly<Record<string, string>> = { ';': 'semicolon', ',': 'comma', '\t': 'tab', '|': 'pipe' };

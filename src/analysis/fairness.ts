@@ -1,41 +1,57 @@
 /**
- * Fair comparisons between groups (issue 6): pure functions on A–F × A–F count tables.
+ * Fair comparisons between groups: pure functions on A–F × A–F count tables
+ * (counts[teacher * 6 + test], steps F=0 … A=5). The README's method section (and
+ * docs/metoder.md) explains them for the board and for the analyst.
  *
  * - Indirect standardisation by test grade (the ceiling effect). A pupil with provbetyg A cannot
  *   get a higher grade; a pupil with F on the test often gets E. So a group's raw share "higher"
- *   depends on its mix of test grades. For each test grade t the reference population (the
- *   municipality) gives the rate of higher / lower grades and the mean grade-point difference;
- *   applied to the group's own mix they give what the group would show if it graded like the
- *   reference. Observed − expected is the standardised gap (`std_gap`, grade points).
- *   Its standard error treats the reference rates as known: Var = Σₜ nₜ σₜ² / n², with σₜ² the
- *   reference's variance of the difference among pupils with test grade t.
+ *   depends on its mix of test grades. For each test grade t a standard population (the rest of
+ *   the municipality, or a reference table) gives the rate of higher / lower grades and the mean
+ *   difference; applied to the group's own mix they give what the group would show if it graded
+ *   like the standard. Observed − expected is the standardised gap (`std_gap`).
+ *   Differences are measured on one of two scales: grade points (A=20 … E=10, F=0, so a step
+ *   across the pass bar weighs 10 and any other step 2.5) or grade steps (every step 1).
+ * - The standard error counts both samples: Var = Σₜ nₜ σₜ² (1 + nₜ/mₜ) / n², with nₜ the group's
+ *   pupils with test grade t, mₜ the standard's, σₜ² the standard's variance (divisor mₜ) of the
+ *   difference among its pupils with test grade t. The second term is the standard's own
+ *   sampling noise; it matters when the standard is the rest of a small municipality.
+ *   Pupils whose test grade no one in the standard has cannot be compared and are left out (`n`).
+ * - Between-group variation ("ordinary differences between schools"): the variance τ² of groups'
+ *   true standardised gaps beyond sampling noise, estimated by the DerSimonian–Laird moment method
+ *   pooled over many families of comparable groups (every school year, grade level and subject:
+ *   each family keeps its own mean), with a Q-profile confidence interval (Viechtbauer 2007, Stat
+ *   Med 26:37–52). A municipality has 1–4 schools per family; pooling over families is what makes
+ *   τ² estimable at all.
  * - Funnel limits (Spiegelhalter 2005, "Funnel plots for comparing institutional performance",
- *   Stat Med 24:1185–1202): z = std_gap / SE; control limits at ±1.96 (95 %) and ±3.09 (99.8 %).
- *   Overdispersion by the multiplicative method of that paper: φ = mean of the squared z-scores
- *   after winsorising the 10 % most extreme at each end, used (SE × √φ) when φ > 1 and at least
- *   MIN_GROUPS_FOR_PHI groups are compared.
- * - Empirical-Bayes shrinkage (optional): a normal–normal model with the between-group variance
- *   τ² by the DerSimonian–Laird moment estimator; each estimate moves toward the weighted mean by
- *   the factor se² / (se² + τ²).
+ *   Stat Med 24:1185–1202, §3.4 random-effects limits): z = std_gap / √(se² + τ²_eff), limits at
+ *   ±1.96 and ±3.09 × √(se² + τ²_eff); "chance alone" uses se only.
+ * - Empirical-Bayes shrinkage: each estimate moves toward its centre by τ²_eff / (τ²_eff + se²).
  */
 import { GRADE_POINTS } from '../types.js';
-import { normalCdf, normalQuantile } from './stats.js';
+import { benjaminiHochberg, chiSquareQuantile, normalCdf, normalQuantile } from './stats.js';
+
+/** The scale differences are measured on: grade points (A=20 … F=0) or grade steps (F=0 … A=5). */
+export type FlagScale = 'points' | 'steps';
+
+/** Teacher minus test on a scale, from steps g and t. */
+export function difference(scale: FlagScale, g: number, t: number): number {
+  return scale === 'steps' ? g - t : (GRADE_POINTS[g] ?? 0) - (GRADE_POINTS[t] ?? 0);
+}
 
 export interface ReferenceRates {
+  scale: FlagScale;
   /** Per test grade step t (F=0 … A=5). */
   n: number[];
   higher: number[];
   lower: number[];
   meanDiff: number[];
-  /** Population variance (÷ n) of the point difference among pupils with test grade t. */
+  /** Population variance (÷ n) of the difference among pupils with test grade t. */
   varDiff: number[];
 }
 
-const diffPoints = (g: number, t: number) => (GRADE_POINTS[g] ?? 0) - (GRADE_POINTS[t] ?? 0);
-
-/** Rates per test grade from a reference table counts[teacher * 6 + test]. */
-export function referenceRates(counts: ArrayLike<number>): ReferenceRates {
-  const rates: ReferenceRates = { n: [], higher: [], lower: [], meanDiff: [], varDiff: [] };
+/** Rates per test grade from a standard table counts[teacher * 6 + test]. */
+export function referenceRates(counts: ArrayLike<number>, scale: FlagScale = 'points'): ReferenceRates {
+  const rates: ReferenceRates = { scale, n: [], higher: [], lower: [], meanDiff: [], varDiff: [] };
   for (let t = 0; t < 6; t++) {
     let n = 0;
     let higher = 0;
@@ -46,11 +62,11 @@ export function referenceRates(counts: ArrayLike<number>): ReferenceRates {
       n += count;
       if (g > t) higher += count;
       if (g < t) lower += count;
-      sum += count * diffPoints(g, t);
+      sum += count * difference(scale, g, t);
     }
     const mean = n > 0 ? sum / n : 0;
     let squares = 0;
-    for (let g = 0; g < 6; g++) squares += (counts[g * 6 + t] ?? 0) * (diffPoints(g, t) - mean) ** 2;
+    for (let g = 0; g < 6; g++) squares += (counts[g * 6 + t] ?? 0) * (difference(scale, g, t) - mean) ** 2;
     rates.n.push(n);
     rates.higher.push(n > 0 ? higher / n : 0);
     rates.lower.push(n > 0 ? lower / n : 0);
@@ -61,53 +77,66 @@ export function referenceRates(counts: ArrayLike<number>): ReferenceRates {
 }
 
 export interface Standardised {
+  /** Pupils compared: those whose test grade occurs in the standard. */
+  n: number;
   expected_share_higher: number;
   expected_share_lower: number;
   expected_mean_diff: number;
-  /** Observed − expected mean difference, grade points. */
+  /** Observed − expected mean difference, on the rates' scale. */
   std_gap: number;
   std_gap_se: number;
-  /** Observed − expected share higher / lower, with standard errors Σₜ nₜ pₜ(1 − pₜ) / n² (binomial within each test grade). */
+  /** Observed − expected share higher / lower, with standard errors Σₜ nₜ pₜ(1 − pₜ)(1 + nₜ/mₜ) / n². */
   excess_share_higher: number;
   excess_share_higher_se: number;
   excess_share_lower: number;
   excess_share_lower_se: number;
 }
 
-/** Observed against expected for a group's table, given the reference's rates. Null if n = 0. */
-export function standardise(counts: ArrayLike<number>, reference: ReferenceRates): Standardised | null {
+/**
+ * Observed against expected for a group's table, given the standard's rates. With
+ * `standardSampling` the standard's own sampling noise is added (the standard is a sample
+ * independent of the group: the rest of the municipality, another year, other municipalities);
+ * without it the standard's rates are taken as known (the group is part of the standard, as
+ * when τ² is estimated). Null when no pupil can be compared.
+ */
+export function standardise(counts: ArrayLike<number>, reference: ReferenceRates, standardSampling = false): Standardised | null {
   let n = 0;
   let observedSum = 0;
+  let observedHigher = 0;
+  let observedLower = 0;
   let expectedHigher = 0;
   let expectedLower = 0;
   let expectedSum = 0;
   let variance = 0;
-  let observedHigher = 0;
-  let observedLower = 0;
   let varianceHigher = 0;
   let varianceLower = 0;
   for (let t = 0; t < 6; t++) {
+    const m = reference.n[t] ?? 0;
+    if (m === 0) continue;
     let nt = 0;
     for (let g = 0; g < 6; g++) {
       const count = counts[g * 6 + t] ?? 0;
+      if (count === 0) continue;
       nt += count;
-      observedSum += count * diffPoints(g, t);
+      observedSum += count * difference(reference.scale, g, t);
       if (g > t) observedHigher += count;
       if (g < t) observedLower += count;
     }
     if (nt === 0) continue;
     n += nt;
-    expectedHigher += nt * (reference.higher[t] ?? 0);
-    expectedLower += nt * (reference.lower[t] ?? 0);
-    expectedSum += nt * (reference.meanDiff[t] ?? 0);
-    variance += nt * (reference.varDiff[t] ?? 0);
+    const inflate = standardSampling ? 1 + nt / m : 1;
     const h = reference.higher[t] ?? 0;
     const l = reference.lower[t] ?? 0;
-    varianceHigher += nt * h * (1 - h);
-    varianceLower += nt * l * (1 - l);
+    expectedHigher += nt * h;
+    expectedLower += nt * l;
+    expectedSum += nt * (reference.meanDiff[t] ?? 0);
+    variance += nt * (reference.varDiff[t] ?? 0) * inflate;
+    varianceHigher += nt * h * (1 - h) * inflate;
+    varianceLower += nt * l * (1 - l) * inflate;
   }
   if (n === 0) return null;
   return {
+    n,
     expected_share_higher: expectedHigher / n,
     expected_share_lower: expectedLower / n,
     expected_mean_diff: expectedSum / n,
@@ -120,31 +149,8 @@ export function standardise(counts: ArrayLike<number>, reference: ReferenceRates
   };
 }
 
-const MIN_GROUPS_FOR_PHI = 8;
 export const Z95 = normalQuantile(0.975);
 export const Z998 = normalQuantile(0.999);
-
-/**
- * Multiplicative overdispersion factor φ from the groups' z-scores (Spiegelhalter 2005, §3.4):
- * winsorise the lowest and highest 10 %, φ = Σ z² / k. Returns 1 when fewer than
- * MIN_GROUPS_FOR_PHI z-scores are given or φ ≤ 1 (no overdispersion to allow for).
- */
-export function overdispersion(zs: readonly number[]): number {
-  const finite = zs.filter((z) => Number.isFinite(z));
-  const k = finite.length;
-  if (k < MIN_GROUPS_FOR_PHI) return 1;
-  const sorted = [...finite].sort((a, b) => a - b);
-  const cut = Math.floor(0.1 * k);
-  const low = sorted[cut] ?? 0;
-  const high = sorted[k - 1 - cut] ?? 0;
-  let sum = 0;
-  for (const z of finite) {
-    const w = Math.min(high, Math.max(low, z));
-    sum += w * w;
-  }
-  const phi = sum / k;
-  return phi > 1 ? phi : 1;
-}
 
 export type FunnelFlag = 'above_99.8' | 'above_95' | 'within' | 'below_95' | 'below_99.8';
 
@@ -161,42 +167,142 @@ export function zPValue(z: number): number {
   return 2 * (1 - normalCdf(Math.abs(z)));
 }
 
-export interface Shrinkage {
-  mean: number;
-  tau2: number;
-  shrunk: number[];
+/** One group's estimate and its sampling variance. */
+export interface Estimate {
+  y: number;
+  v: number;
+}
+
+export interface BetweenGroups {
+  /** τ², or null when not estimable (no family with two groups). */
+  tau2: number | null;
+  /** Q-profile 95 % interval for τ². */
+  tau2_ci_low: number | null;
+  tau2_ci_high: number | null;
+  /** Cochran's Q summed over families, and its degrees of freedom Σ (kᵢ − 1). */
+  q: number;
+  df: number;
+  /** Families with at least two groups, and the groups in them. */
+  families: number;
+  groups: number;
+}
+
+/** Generalised Q at τ²: Σ families Σ groups (y − ȳ(τ²))² / (v + τ²), ȳ weighted by 1 / (v + τ²). */
+function generalisedQ(families: readonly (readonly Estimate[])[], tau2: number): number {
+  let q = 0;
+  for (const family of families) {
+    let sw = 0;
+    let swy = 0;
+    for (const { y, v } of family) {
+      const w = 1 / (v + tau2);
+      sw += w;
+      swy += w * y;
+    }
+    const mean = swy / sw;
+    for (const { y, v } of family) q += (y - mean) ** 2 / (v + tau2);
+  }
+  return q;
+}
+
+/** The τ² where the (decreasing) generalised Q equals `target`; 0 when Q(0) is below it already. */
+function solveQ(families: readonly (readonly Estimate[])[], target: number): number {
+  if (generalisedQ(families, 0) <= target) return 0;
+  let hi = 1;
+  let vmax = 0;
+  for (const family of families) for (const { v } of family) vmax = Math.max(vmax, v);
+  hi = Math.max(hi, vmax);
+  while (generalisedQ(families, hi) > target) hi *= 2;
+  let lo = 0;
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (generalisedQ(families, mid) > target) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
 }
 
 /**
- * DerSimonian–Laird: weights w = 1/se², Q = Σ w (x − x̄_w)², τ² = max(0, (Q − (k − 1)) /
- * (Σw − Σw²/Σw)); shrunk_i = μ + τ²/(τ² + se_i²) · (x_i − μ) with μ the 1/(se² + τ²)-weighted
- * mean. Estimates with se = 0 or non-finite values are returned unchanged.
+ * Between-group variance pooled over families (each family: comparable groups that share one
+ * standard, with their own mean). DerSimonian–Laird with a fixed mean per family:
+ * Q = Σ_f Σ_i wᵢ (yᵢ − ȳ_f)², wᵢ = 1/vᵢ, df = Σ_f (k_f − 1),
+ * τ² = max(0, (Q − df) / Σ_f (S1_f − S2_f / S1_f)), S1 = Σ w, S2 = Σ w².
+ * The interval: the τ² where the generalised Q equals the χ²_df 97.5 % and 2.5 % quantiles.
+ * Groups with v ≤ 0 or non-finite values are left out; families with fewer than two groups add
+ * nothing.
  */
-export function shrinkEstimates(estimates: readonly number[], ses: readonly number[]): Shrinkage {
-  const usable = estimates.map((x, i) => ({ x, se: ses[i] ?? NaN, i })).filter(({ x, se }) => Number.isFinite(x) && se > 0 && Number.isFinite(se));
-  const shrunk = [...estimates];
-  if (usable.length < 2) return { mean: NaN, tau2: NaN, shrunk };
-  let sw = 0;
-  let sw2 = 0;
-  let swx = 0;
-  for (const { x, se } of usable) {
-    const w = 1 / (se * se);
-    sw += w;
-    sw2 += w * w;
-    swx += w * x;
-  }
-  const fixed = swx / sw;
+export function betweenGroupVariance(families: readonly (readonly Estimate[])[]): BetweenGroups {
+  const usable = families
+    .map((family) => family.filter(({ y, v }) => Number.isFinite(y) && Number.isFinite(v) && v > 0))
+    .filter((family) => family.length >= 2);
   let q = 0;
-  for (const { x, se } of usable) q += ((x - fixed) * (x - fixed)) / (se * se);
-  const tau2 = Math.max(0, (q - (usable.length - 1)) / (sw - sw2 / sw));
-  let sv = 0;
-  let svx = 0;
-  for (const { x, se } of usable) {
-    const v = 1 / (se * se + tau2);
-    sv += v;
-    svx += v * x;
+  let df = 0;
+  let c = 0;
+  let groups = 0;
+  for (const family of usable) {
+    let s1 = 0;
+    let s2 = 0;
+    let swy = 0;
+    for (const { y, v } of family) {
+      const w = 1 / v;
+      s1 += w;
+      s2 += w * w;
+      swy += w * y;
+    }
+    const mean = swy / s1;
+    for (const { y, v } of family) q += (y - mean) ** 2 / v;
+    df += family.length - 1;
+    c += s1 - s2 / s1;
+    groups += family.length;
   }
-  const mean = svx / sv;
-  for (const { x, se, i } of usable) shrunk[i] = mean + (tau2 / (tau2 + se * se)) * (x - mean);
-  return { mean, tau2, shrunk };
+  if (df === 0) return { tau2: null, tau2_ci_low: null, tau2_ci_high: null, q, df, families: 0, groups: 0 };
+  return {
+    tau2: Math.max(0, (q - df) / c),
+    tau2_ci_low: solveQ(usable, chiSquareQuantile(0.975, df)),
+    tau2_ci_high: solveQ(usable, chiSquareQuantile(0.025, df)),
+    q,
+    df,
+    families: usable.length,
+    groups,
+  };
+}
+
+/**
+ * τ² as it applies to a group compared with the rest of its family: the group's own true effect
+ * and the rest's pupil-weighted mean of the others' effects both vary, so
+ * Var(u_i − ū_rest) = τ² (1 + Σ_{j≠i} (n_j / m)²), m = Σ_{j≠i} n_j.
+ * `others` are the pupil counts of the other groups in the family.
+ */
+export function restTau2(tau2: number, others: readonly number[]): number {
+  let m = 0;
+  for (const n of others) m += n;
+  if (m === 0) return tau2;
+  let sum = 0;
+  for (const n of others) sum += (n / m) ** 2;
+  return tau2 * (1 + sum);
+}
+
+/** How many comparisons were made, how many fall below α, and how many survive Benjamini–Hochberg. */
+export interface FlagSummary {
+  /** Groups tested. */
+  tests: number;
+  /** p < alpha, unadjusted. */
+  flagged: number;
+  /** Benjamini–Hochberg adjusted p < alpha (false discovery rate alpha). */
+  flagged_adjusted: number;
+  /** tests × alpha: the flags to expect if no group really differed. */
+  expected_by_chance: number;
+}
+
+/** Benjamini–Hochberg across `items` (those with a p-value); `set` receives each adjusted p. */
+export function adjustAcross<T>(items: readonly T[], get: (item: T) => number | null, set: (item: T, p: number) => void, alpha: number): FlagSummary {
+  const tested = items.filter((item) => get(item) !== null);
+  const raw = tested.map((item) => get(item) ?? NaN);
+  const adjusted = benjaminiHochberg(raw);
+  tested.forEach((item, i) => set(item, adjusted[i] ?? NaN));
+  return {
+    tests: tested.length,
+    flagged: raw.filter((p) => p < alpha).length,
+    flagged_adjusted: adjusted.filter((p) => p < alpha).length,
+    expected_by_chance: tested.length * alpha,
+  };
 }

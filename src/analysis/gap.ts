@@ -17,8 +17,25 @@ import {
 } from './groups.js';
 import type { GapCell, GapRecord } from './pairs.js';
 import { referenceKey } from '../read/reference.js';
-import { benjaminiHochberg, meanConfidenceInterval, stuartMaxwell, weightedKappa, welchTTest, wilsonInterval } from './stats.js';
-import { funnelFlag, overdispersion, referenceRates, shrinkEstimates, standardise, Z95, Z998, zPValue, type FunnelFlag, type ReferenceRates } from './fairness.js';
+import { meanConfidenceInterval, studentTQuantile, stuartMaxwell, weightedKappa, welchTTest, wilsonInterval } from './stats.js';
+import {
+  adjustAcross,
+  betweenGroupVariance,
+  difference,
+  funnelFlag,
+  referenceRates,
+  restTau2,
+  standardise,
+  Z95,
+  Z998,
+  zPValue,
+  type BetweenGroups,
+  type Estimate,
+  type FlagScale,
+  type FlagSummary,
+  type FunnelFlag,
+  type ReferenceRates,
+} from './fairness.js';
 import { applySuppression, type SuppressionMode, type SuppressionReason } from './suppression.js';
 
 export const DEFAULT_GAP_BY: readonly Dimension[] = ['school_year', 'grade_level', 'area', 'school', 'subject'];
@@ -33,23 +50,14 @@ export interface GapOptions {
   alpha: number;
   /** Add empirical-Bayes shrunken standardised gaps (`std_gap_shrunk`). */
   shrink?: boolean;
+  /** The scale of the differences the funnel flags and the comparison with the rest use. Default `points`. */
+  flagScale?: FlagScale;
   /**
-   * Reference tables to standardise against, keyed by referenceKey(grade level, subject)
-   * (counts[teacher * 6 + test]); where none is given for a stratum, the municipality's own total.
+   * Reference tables to standardise against, keyed by referenceKey(grade level, subject[, gender])
+   * (counts[teacher * 6 + test]); where none is given for a stratum, each group is compared with
+   * the rest of its municipality.
    */
   reference?: ReadonlyMap<string, Float64Array>;
-}
-
-/** How many flags were raised across the report, and how many chance alone would give. */
-interface FlagSummary {
-  /** Groups tested (every shown group below the total). */
-  tests: number;
-  /** p < alpha, unadjusted. */
-  flagged: number;
-  /** Benjamini–Hochberg adjusted p < alpha (false discovery rate alpha). */
-  flagged_adjusted: number;
-  /** tests × alpha: the flags to expect if no group really differed. */
-  expected_by_chance: number;
 }
 
 /** Teacher grade (rows) × test grade (columns), A first: matrix[teacher][test]. */
@@ -73,16 +81,32 @@ export interface GapFigures {
   mean_diff: number;
   mean_diff_ci_low: number | null;
   mean_diff_ci_high: number | null;
+  /** The mean difference in grade steps (every step 1, F→E as much as B→A), with its interval. */
+  mean_diff_steps: number;
+  mean_diff_steps_ci_low: number | null;
+  mean_diff_steps_ci_high: number | null;
   share_pass_grade: number;
   share_pass_test: number;
+  /** Null when undefined: one side gives every pupil the same grade. */
   kappa_w: number | null;
-  /** Welch test of the group's mean difference against the rest of the municipality. */
+  /** Welch test of the group's mean difference (on the flag scale) against the rest of the municipality. */
   vs_total_p: number | null;
   vs_total: Comparison | null;
   matrix: GradeMatrix;
   /** Pupils per difference in grade steps, teacher minus test, "-5" … "5". */
   diff_steps: Record<string, number>;
-  /** Ceiling effect removed (see fairness.ts): what the municipality's rates per test grade predict for this group's mix of test grades. */
+  /** On rows for both genders (with gender in --by): girls' mean difference minus boys', with a Welch interval. */
+  gender_gap: number | null;
+  gender_gap_ci_low: number | null;
+  gender_gap_ci_high: number | null;
+  gender_gap_steps: number | null;
+  gender_gap_steps_ci_low: number | null;
+  gender_gap_steps_ci_high: number | null;
+  /** What the group is compared with: the rest of the municipality (same gender), or the --reference table. */
+  standard: 'rest_of_municipality' | 'reference' | null;
+  /** Pupils in the standardised comparison: those whose test grade someone in the standard has. */
+  std_n: number | null;
+  /** Ceiling effect removed (see fairness.ts): what the standard's rates per test grade predict for this group's mix of test grades. */
   expected_share_higher: number | null;
   expected_share_lower: number | null;
   expected_mean_diff: number | null;
@@ -93,27 +117,39 @@ export interface GapFigures {
   excess_share_lower: number | null;
   excess_share_lower_ci_low: number | null;
   excess_share_lower_ci_high: number | null;
-  /** mean_diff − expected_mean_diff, grade points, with a 95 % interval. */
+  /** mean_diff − expected_mean_diff, grade points, with a 95 % interval (both samples' noise). */
   std_gap: number | null;
   std_gap_ci_low: number | null;
   std_gap_ci_high: number | null;
-  /** std_gap / its standard error, divided by √funnel_phi. */
+  /** The same in grade steps. */
+  std_gap_steps: number | null;
+  std_gap_steps_ci_low: number | null;
+  std_gap_steps_ci_high: number | null;
+  /** The scale of the funnel figures below (--flag-scale). */
+  funnel_scale: FlagScale | null;
+  /** The standardised gap over √(se² + τ²): chance plus ordinary differences between groups. */
   funnel_z: number | null;
-  /** Overdispersion factor used for the funnel limits (1 = none). */
-  funnel_phi: number | null;
-  /** Half-widths of the 95 % and 99.8 % control limits around 0, in grade points. */
+  /** Half-widths of the 95 % and 99.8 % limits around 0 (chance plus ordinary differences). */
   funnel_limit_95: number | null;
   funnel_limit_998: number | null;
   funnel_flag: FunnelFlag | null;
   /** Two-sided p-value of funnel_z, and Benjamini–Hochberg adjusted across the report. */
   funnel_p: number | null;
   p_adj: number | null;
+  /** The same limits for chance alone (τ = 0). */
+  funnel_z_chance: number | null;
+  funnel_limit_95_chance: number | null;
+  funnel_limit_998_chance: number | null;
+  funnel_flag_chance: FunnelFlag | null;
+  /** Ordinary between-group standard deviation τ for this level (pooled over the report), null when not estimable. */
+  funnel_tau: number | null;
   /** vs_total_p adjusted by Benjamini–Hochberg across the report. */
   vs_total_p_adj: number | null;
-  /** Stuart–Maxwell test of marginal homogeneity of the A–F × A–F table. */
+  /** Stuart–Maxwell test of marginal homogeneity of the A–F × A–F table (pseudo-inverse, df reduced when grades are not connected). */
   marginal_stat: number | null;
+  marginal_df: number | null;
   marginal_p: number | null;
-  /** Empirical-Bayes estimate of std_gap (only with --shrink). */
+  /** Empirical-Bayes estimate of std_gap (only with --shrink); null when τ² cannot be estimated. */
   std_gap_shrunk: number | null;
 }
 
@@ -140,11 +176,21 @@ export interface GapCase {
   diff_steps: number;
 }
 
+/** The ordinary variation between groups of one level, as estimated for the funnel limits. */
+export interface BetweenGroupsSummary extends BetweenGroups {
+  level: Dimension;
+  /** Girls' and boys' rows (compared within their gender) rather than rows for both. */
+  gender_rows: boolean;
+  scale: FlagScale;
+}
+
 export interface GapResult {
   plan: GroupPlan;
   options: GapOptions;
   groups: GapGroup[];
-  comparisons: { funnel: FlagSummary; vs_total: FlagSummary };
+  /** funnel: outside the 95 % limits with ordinary differences allowed for (what the flags use); funnel_chance_alone: outside the limits of chance alone. */
+  comparisons: { funnel: FlagSummary; funnel_chance_alone: FlagSummary; vs_total: FlagSummary };
+  between_groups: BetweenGroupsSummary[];
 }
 
 interface Accumulator {
@@ -190,25 +236,57 @@ export function analyseGap(cells: readonly GapCell[], options: GapOptions): GapR
     // protect, so no row (suppression.ts); its unpaired pupils still count in its totals.
     if (acc.n === 0) continue;
     const suppressed = suppression.get(id) ?? null;
-    const total = accumulators.get(keyString(plan, totalKey(plan, acc.key)));
+    const total = accumulators.get(keyString(plan, genderTotalKey(plan, acc.key)));
     const group: GapGroup = {
       key: acc.key,
       level: groupLevel(plan, acc.key),
       n: acc.n,
       suppressed,
-      figures: suppressed ? null : computeFigures(acc, total, options.alpha),
+      figures: suppressed ? null : computeFigures(acc, total, options.alpha, options.flagScale ?? 'points'),
     };
     groups.push(group);
     countsOf.set(group, acc.counts);
   }
-  const comparisons = compareFairly(plan, groups, countsOf, accumulators, options);
-  return { plan, options, groups: sortGroups(plan, groups), comparisons };
+  addGenderGaps(plan, groups, accumulators);
+  const { comparisons, between } = compareFairly(plan, groups, countsOf, accumulators, options);
+  return { plan, options, groups: sortGroups(plan, groups), comparisons, between_groups: between };
+}
+
+/** The same-gender total of a group's stratum: every level totalled, the gender kept. */
+function genderTotalKey(plan: GroupPlan, key: GroupKey): GroupKey {
+  const total = totalKey(plan, key);
+  if (plan.gender) total.gender = key.gender ?? null;
+  return total;
+}
+
+function subtract(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(36);
+  for (let i = 0; i < 36; i++) out[i] = (a[i] ?? 0) - (b[i] ?? 0);
+  return out;
+}
+
+interface Member {
+  group: GapGroup;
+  id: string;
+  /** Comparable groups: same school year, grade level, subject, gender (or both) and level. */
+  family: string;
+  /** Families whose between-group variance is estimated together: same level, gender rows or not. */
+  pool: string;
+  /** Compared with a --reference table rather than the rest of the municipality. */
+  external: boolean;
+  /** Against the standard, both samples' noise counted: flag scale, and points. */
+  compared: { y: number; se: number };
+  points: { y: number; se: number };
+  /** Against the family's common standard (the group part of it), for estimating τ². */
+  inclusive: Estimate | null;
+  inclusivePoints: Estimate | null;
 }
 
 /**
- * The fair-comparison figures (fairness.ts) for every shown group: standardised gap, funnel
- * limits with overdispersion per family of comparable groups (same year, level, subject, level
- * of breakdown), Stuart–Maxwell, Benjamini–Hochberg across the report, optional shrinkage.
+ * The fair-comparison figures (fairness.ts) for every shown group: the standardised gap against
+ * the rest of the municipality of the same gender (or the --reference table), the between-group
+ * variance pooled per level, funnel limits for chance alone and for chance plus ordinary
+ * differences, Stuart–Maxwell, Benjamini–Hochberg across the report, optional shrinkage.
  */
 function compareFairly(
   plan: GroupPlan,
@@ -216,92 +294,233 @@ function compareFairly(
   countsOf: ReadonlyMap<GapGroup, Float64Array>,
   accumulators: ReadonlyMap<string, Accumulator>,
   options: GapOptions,
-): { funnel: FlagSummary; vs_total: FlagSummary } {
+): { comparisons: GapResult['comparisons']; between: BetweenGroupsSummary[] } {
+  const scale = options.flagScale ?? 'points';
+  const wantPoints = options.shrink === true && scale !== 'points';
   const rates = new Map<string, ReferenceRates>();
-  const families = new Map<string, { group: GapGroup; z: number; se: number }[]>();
+  const ratesOf = (id: string, counts: Float64Array, on: FlagScale): ReferenceRates => {
+    const key = `${on}\u0002${id}`;
+    let found = rates.get(key);
+    if (!found) rates.set(key, (found = referenceRates(counts, on)));
+    return found;
+  };
+  const familyOf = (key: GroupKey, level: string) => `${keyString(plan, genderTotalKey(plan, key))}\u0002${level}`;
+  const poolOf = (key: GroupKey, level: string) => `${level}\u0002${key.gender === null || key.gender === undefined ? '' : 'g'}`;
+  // Pupils in every group of each family, hidden groups included: the rest a group is compared with is made of them.
+  const familySizes = new Map<string, Map<string, number>>();
+  for (const [id, acc] of accumulators) {
+    const level = groupLevel(plan, acc.key);
+    if (level === 'total' || acc.n === 0) continue;
+    const family = familyOf(acc.key, level);
+    let sizes = familySizes.get(family);
+    if (!sizes) familySizes.set(family, (sizes = new Map()));
+    sizes.set(id, acc.n);
+  }
+
+  const members: Member[] = [];
   for (const group of groups) {
     const f = group.figures;
     const counts = countsOf.get(group);
     if (!f || !counts) continue;
     const marginal = marginalHomogeneity(counts);
     f.marginal_stat = finiteOrNull(marginal.statistic);
+    f.marginal_df = marginal.df;
     f.marginal_p = finiteOrNull(marginal.p);
-    const totalId = keyString(plan, totalKey(plan, group.key));
+    const totalId = keyString(plan, genderTotalKey(plan, group.key));
     const total = accumulators.get(totalId);
     if (!total) continue;
-    const external = options.reference?.get(referenceKey(group.key.grade_level, group.key.subject));
-    const rateKey = external ? `ref\u0002${referenceKey(group.key.grade_level, group.key.subject)}` : totalId;
-    let reference = rates.get(rateKey);
-    if (!reference) rates.set(rateKey, (reference = referenceRates(external ?? total.counts)));
-    const std = standardise(counts, reference);
-    if (!std) continue;
-    f.expected_share_higher = std.expected_share_higher;
-    f.expected_share_lower = std.expected_share_lower;
-    f.expected_mean_diff = std.expected_mean_diff;
-    f.std_gap = std.std_gap;
-    f.std_gap_ci_low = std.std_gap - Z95 * std.std_gap_se;
-    f.std_gap_ci_high = std.std_gap + Z95 * std.std_gap_se;
-    f.excess_share_higher = std.excess_share_higher;
-    f.excess_share_higher_ci_low = std.excess_share_higher - Z95 * std.excess_share_higher_se;
-    f.excess_share_higher_ci_high = std.excess_share_higher + Z95 * std.excess_share_higher_se;
-    f.excess_share_lower = std.excess_share_lower;
-    f.excess_share_lower_ci_low = std.excess_share_lower - Z95 * std.excess_share_lower_se;
-    f.excess_share_lower_ci_high = std.excess_share_lower + Z95 * std.excess_share_lower_se;
-    if (group.level === 'total' || std.std_gap_se <= 0) continue;
-    const family = `${totalId}\u0002${group.level}\u0002${group.key.gender === null || group.key.gender === undefined ? '' : 'g'}`;
-    let members = families.get(family);
-    if (!members) families.set(family, (members = []));
-    members.push({ group, z: std.std_gap / std.std_gap_se, se: std.std_gap_se });
-  }
-  for (const members of families.values()) {
-    const phi = overdispersion(members.map((m) => m.z));
-    const shrunk = options.shrink ? shrinkEstimates(members.map((m) => m.group.figures?.std_gap ?? NaN), members.map((m) => m.se)).shrunk : null;
-    members.forEach((m, i) => {
-      const f = m.group.figures;
-      if (!f) return;
-      const z = m.z / Math.sqrt(phi);
-      f.funnel_z = z;
-      f.funnel_phi = phi;
-      f.funnel_limit_95 = Z95 * m.se * Math.sqrt(phi);
-      f.funnel_limit_998 = Z998 * m.se * Math.sqrt(phi);
-      f.funnel_flag = funnelFlag(z);
-      f.funnel_p = zPValue(z);
-      if (shrunk) f.std_gap_shrunk = finiteOrNull(shrunk[i] ?? NaN);
+    const externalKey = referenceKey(group.key.grade_level, group.key.subject, plan.gender ? (group.key.gender ?? null) : null);
+    const external = options.reference?.get(externalKey);
+    // The municipality (or its girls, its boys) against itself: nothing to compare.
+    if (!external && group.level === 'total') continue;
+    const standard = external ?? subtract(total.counts, counts);
+    const points = standardise(counts, referenceRates(standard, 'points'), true);
+    const steps = standardise(counts, referenceRates(standard, 'steps'), true);
+    if (!points || !steps) continue;
+    f.standard = external ? 'reference' : 'rest_of_municipality';
+    f.std_n = points.n;
+    f.expected_share_higher = points.expected_share_higher;
+    f.expected_share_lower = points.expected_share_lower;
+    f.expected_mean_diff = points.expected_mean_diff;
+    f.std_gap = points.std_gap;
+    f.std_gap_ci_low = points.std_gap - Z95 * points.std_gap_se;
+    f.std_gap_ci_high = points.std_gap + Z95 * points.std_gap_se;
+    f.std_gap_steps = steps.std_gap;
+    f.std_gap_steps_ci_low = steps.std_gap - Z95 * steps.std_gap_se;
+    f.std_gap_steps_ci_high = steps.std_gap + Z95 * steps.std_gap_se;
+    f.excess_share_higher = points.excess_share_higher;
+    f.excess_share_higher_ci_low = points.excess_share_higher - Z95 * points.excess_share_higher_se;
+    f.excess_share_higher_ci_high = points.excess_share_higher + Z95 * points.excess_share_higher_se;
+    f.excess_share_lower = points.excess_share_lower;
+    f.excess_share_lower_ci_low = points.excess_share_lower - Z95 * points.excess_share_lower_se;
+    f.excess_share_lower_ci_high = points.excess_share_lower + Z95 * points.excess_share_lower_se;
+    if (group.level === 'total') continue;
+    const common = external ?? total.counts;
+    const commonId = external ? `ref\u0002${externalKey}` : totalId;
+    const estimate = (on: FlagScale): Estimate | null => {
+      const std = standardise(counts, ratesOf(commonId, common, on));
+      return std && std.std_gap_se > 0 ? { y: std.std_gap, v: std.std_gap_se ** 2 } : null;
+    };
+    const inclusive = estimate(scale);
+    const compared = scale === 'points' ? points : steps;
+    members.push({
+      group,
+      id: keyString(plan, group.key),
+      family: familyOf(group.key, group.level),
+      pool: poolOf(group.key, group.level),
+      external: external !== undefined,
+      compared: { y: compared.std_gap, se: compared.std_gap_se },
+      points: { y: points.std_gap, se: points.std_gap_se },
+      inclusive,
+      inclusivePoints: scale === 'points' ? inclusive : wantPoints ? estimate('points') : null,
     });
   }
-  const adjust = (get: (f: GapFigures) => number | null, set: (f: GapFigures, p: number) => void): FlagSummary => {
-    const tested = groups.filter((g) => g.level !== 'total' && g.figures && get(g.figures) !== null);
-    const adjusted = benjaminiHochberg(tested.map((g) => get(g.figures as GapFigures) ?? NaN));
-    tested.forEach((g, i) => set(g.figures as GapFigures, adjusted[i] ?? NaN));
-    return {
-      tests: tested.length,
-      flagged: tested.filter((g) => (get(g.figures as GapFigures) ?? 1) < options.alpha).length,
-      flagged_adjusted: adjusted.filter((p) => p < options.alpha).length,
-      expected_by_chance: tested.length * options.alpha,
-    };
+
+  // Between-group variance per pool of families.
+  const estimatePools = (pick: (m: Member) => Estimate | null): Map<string, BetweenGroups> => {
+    const pools = new Map<string, Map<string, Estimate[]>>();
+    for (const m of members) {
+      const e = pick(m);
+      if (!e) continue;
+      let families = pools.get(m.pool);
+      if (!families) pools.set(m.pool, (families = new Map()));
+      let family = families.get(m.family);
+      if (!family) families.set(m.family, (family = []));
+      family.push(e);
+    }
+    const out = new Map<string, BetweenGroups>();
+    for (const [pool, families] of pools) out.set(pool, betweenGroupVariance([...families.values()]));
+    return out;
   };
-  return {
-    funnel: adjust((f) => f.funnel_p, (f, p) => (f.p_adj = p)),
-    vs_total: adjust((f) => f.vs_total_p, (f, p) => (f.vs_total_p_adj = p)),
+  const tauFlag = estimatePools((m) => m.inclusive);
+  const tauPoints = scale === 'points' ? tauFlag : wantPoints ? estimatePools((m) => m.inclusivePoints) : new Map<string, BetweenGroups>();
+  const othersOf = (m: Member): number[] => {
+    const sizes = familySizes.get(m.family);
+    return sizes ? [...sizes].filter(([id]) => id !== m.id).map(([, n]) => n) : [];
   };
+  const effectiveTau2 = (m: Member, tau2: number | null): number | null => (tau2 === null ? null : m.external ? tau2 : restTau2(tau2, othersOf(m)));
+
+  for (const m of members) {
+    const f = m.group.figures;
+    if (!f) continue;
+    const tau2 = tauFlag.get(m.pool)?.tau2 ?? null;
+    const tau2eff = effectiveTau2(m, tau2);
+    const { y, se } = m.compared;
+    f.funnel_scale = scale;
+    f.funnel_tau = tau2 === null ? null : Math.sqrt(tau2);
+    if (se > 0) {
+      const zc = y / se;
+      f.funnel_z_chance = zc;
+      f.funnel_flag_chance = funnelFlag(zc);
+      f.funnel_limit_95_chance = Z95 * se;
+      f.funnel_limit_998_chance = Z998 * se;
+    }
+    const sd = Math.sqrt(se * se + (tau2eff ?? 0));
+    if (sd > 0) {
+      const z = y / sd;
+      f.funnel_z = z;
+      f.funnel_flag = funnelFlag(z);
+      f.funnel_p = zPValue(z);
+      f.funnel_limit_95 = Z95 * sd;
+      f.funnel_limit_998 = Z998 * sd;
+    }
+  }
+
+  if (options.shrink) shrink(members, tauPoints, effectiveTau2);
+
+  const shown = groups.filter((g) => g.level !== 'total' && g.figures);
+  const comparisons = {
+    funnel: adjustAcross(shown, (g) => g.figures?.funnel_p ?? null, (g, p) => {
+      if (g.figures) g.figures.p_adj = p;
+    }, options.alpha),
+    funnel_chance_alone: adjustAcross(shown, (g) => (g.figures?.funnel_z_chance === null || g.figures?.funnel_z_chance === undefined ? null : zPValue(g.figures.funnel_z_chance)), () => undefined, options.alpha),
+    vs_total: adjustAcross(shown, (g) => g.figures?.vs_total_p ?? null, (g, p) => {
+      if (g.figures) g.figures.vs_total_p_adj = p;
+    }, options.alpha),
+  };
+  const between: BetweenGroupsSummary[] = [...tauFlag]
+    .map(([pool, estimate]) => {
+      const [level, gender] = pool.split('\u0002');
+      return { level: level as Dimension, gender_rows: gender === 'g', scale, ...estimate };
+    })
+    .sort((a, b) => plan.levels.indexOf(a.level) - plan.levels.indexOf(b.level) || Number(a.gender_rows) - Number(b.gender_rows));
+  return { comparisons, between };
 }
 
 /**
- * Stuart–Maxwell on the grades that take part in some disagreement: a grade every pupil agrees
- * on (say D, given to exactly the pupils with D on the test) adds nothing to the statistic but
- * would make its covariance matrix singular. With no disagreement at all, p = 1.
+ * std_gap_shrunk (grade points): toward 0 (the rest of the municipality) by τ²_eff / (τ²_eff +
+ * se²); against a --reference table toward the family's random-effects mean. Null where τ² cannot
+ * be estimated.
  */
-function marginalHomogeneity(counts: Float64Array): { statistic: number; p: number } {
-  const cell = (g: number, t: number) => counts[g * 6 + t] ?? 0;
-  const kept: number[] = [];
-  for (let i = 0; i < 6; i++) {
-    let off = 0;
-    for (let j = 0; j < 6; j++) if (j !== i) off += cell(i, j) + cell(j, i);
-    if (off > 0) kept.push(i);
+function shrink(members: readonly Member[], tau: ReadonlyMap<string, BetweenGroups>, effectiveTau2: (m: Member, tau2: number | null) => number | null): void {
+  const centres = new Map<string, number>();
+  const sums = new Map<string, { sw: number; swy: number }>();
+  for (const m of members) {
+    const tau2 = tau.get(m.pool)?.tau2 ?? null;
+    if (!m.external || tau2 === null || !(m.points.se > 0)) continue;
+    const w = 1 / (m.points.se ** 2 + tau2);
+    const sum = sums.get(m.family) ?? { sw: 0, swy: 0 };
+    sum.sw += w;
+    sum.swy += w * m.points.y;
+    sums.set(m.family, sum);
   }
-  if (kept.length < 2) return { statistic: 0, p: 1 };
-  const test = stuartMaxwell(kept.map((g) => kept.map((t) => cell(g, t))));
-  return { statistic: test.statistic, p: test.p };
+  for (const [family, { sw, swy }] of sums) centres.set(family, swy / sw);
+  for (const m of members) {
+    const f = m.group.figures;
+    if (!f) continue;
+    const tau2eff = effectiveTau2(m, tau.get(m.pool)?.tau2 ?? null);
+    const v = m.points.se ** 2;
+    if (tau2eff === null || !(tau2eff + v > 0)) continue;
+    const centre = m.external ? (centres.get(m.family) ?? 0) : 0;
+    f.std_gap_shrunk = centre + (tau2eff / (tau2eff + v)) * (m.points.y - centre);
+  }
+}
+
+/**
+ * On the rows for both genders: girls' mean difference minus boys' (grade points and steps),
+ * with a Welch interval, where both gender rows are shown (a hidden row's figures could otherwise
+ * be worked out from it).
+ */
+function addGenderGaps(plan: GroupPlan, groups: readonly GapGroup[], accumulators: ReadonlyMap<string, Accumulator>): void {
+  if (!plan.gender) return;
+  const shown = new Map<string, GapGroup>();
+  for (const group of groups) shown.set(keyString(plan, group.key), group);
+  for (const group of groups) {
+    const f = group.figures;
+    if (!f || (group.key.gender !== null && group.key.gender !== undefined)) continue;
+    const girls = shown.get(keyString(plan, { ...group.key, gender: 'girl' }));
+    const boys = shown.get(keyString(plan, { ...group.key, gender: 'boy' }));
+    if (!girls?.figures || !boys?.figures) continue;
+    const a = accumulators.get(keyString(plan, girls.key));
+    const b = accumulators.get(keyString(plan, boys.key));
+    if (!a || !b) continue;
+    const points = meanDifference(summariseDiffs(a.counts, 'points'), summariseDiffs(b.counts, 'points'));
+    const steps = meanDifference(summariseDiffs(a.counts, 'steps'), summariseDiffs(b.counts, 'steps'));
+    f.gender_gap = points.diff;
+    f.gender_gap_ci_low = points.low;
+    f.gender_gap_ci_high = points.high;
+    f.gender_gap_steps = steps.diff;
+    f.gender_gap_steps_ci_low = steps.low;
+    f.gender_gap_steps_ci_high = steps.high;
+  }
+}
+
+/** a.mean − b.mean with a 95 % Welch interval (null limits when either side has fewer than 2 pupils or no spread). */
+function meanDifference(a: DiffSummary, b: DiffSummary): { diff: number; low: number | null; high: number | null } {
+  const diff = a.mean - b.mean;
+  if (a.n < 2 || b.n < 2) return { diff, low: null, high: null };
+  const se = Math.sqrt(a.variance / a.n + b.variance / b.n);
+  if (!(se > 0)) return { diff, low: null, high: null };
+  const { df } = welchTTest(a, b);
+  const t = studentTQuantile(0.975, df);
+  return { diff, low: diff - t * se, high: diff + t * se };
+}
+
+/** Stuart–Maxwell (stats.ts: pseudo-inverse, df = rank): with no disagreement at all, statistic 0, df 0, p 1. */
+function marginalHomogeneity(counts: Float64Array): { statistic: number; df: number; p: number } {
+  const rows: number[][] = [];
+  for (let g = 0; g < 6; g++) rows.push(Array.from({ length: 6 }, (_, t) => counts[g * 6 + t] ?? 0));
+  return stuartMaxwell(rows);
 }
 
 interface DiffSummary {
@@ -310,21 +529,22 @@ interface DiffSummary {
   variance: number;
 }
 
-function summariseDiffs(counts: Float64Array): DiffSummary {
+/** n, mean and sample variance (÷ n − 1) of the teacher − test difference on a scale. */
+function summariseDiffs(counts: Float64Array, scale: FlagScale): DiffSummary {
   let n = 0;
   let sum = 0;
   for (let g = 0; g < 6; g++) {
     for (let t = 0; t < 6; t++) {
       const count = counts[g * 6 + t] ?? 0;
       n += count;
-      sum += count * ((GRADE_POINTS[g] ?? 0) - (GRADE_POINTS[t] ?? 0));
+      sum += count * difference(scale, g, t);
     }
   }
   const mean = n > 0 ? sum / n : NaN;
   let squares = 0;
   for (let g = 0; g < 6; g++) {
     for (let t = 0; t < 6; t++) {
-      const d = (GRADE_POINTS[g] ?? 0) - (GRADE_POINTS[t] ?? 0) - mean;
+      const d = difference(scale, g, t) - mean;
       squares += (counts[g * 6 + t] ?? 0) * d * d;
     }
   }
@@ -335,13 +555,12 @@ function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
-/** Compare a group's mean difference with the rest of its municipality total (Welch's t-test). */
-function compareWithRest(group: Float64Array, total: Float64Array | undefined, alpha: number): { p: number | null; verdict: Comparison | null } {
+/** Compare a group's mean difference with the rest of its municipality total, same gender (Welch's t-test). */
+function compareWithRest(group: Float64Array, total: Float64Array | undefined, alpha: number, scale: FlagScale): { p: number | null; verdict: Comparison | null } {
   if (total === undefined) return { p: null, verdict: null };
-  const rest = new Float64Array(36);
-  for (let i = 0; i < 36; i++) rest[i] = (total[i] ?? 0) - (group[i] ?? 0);
-  const a = summariseDiffs(group);
-  const b = summariseDiffs(rest);
+  const rest = subtract(total, group);
+  const a = summariseDiffs(group, scale);
+  const b = summariseDiffs(rest, scale);
   if (a.n < 2 || b.n < 2) return { p: null, verdict: null };
   const test = welchTTest(a, b);
   if (!Number.isFinite(test.p)) return { p: null, verdict: null };
@@ -349,7 +568,7 @@ function compareWithRest(group: Float64Array, total: Float64Array | undefined, a
   return { p: test.p, verdict };
 }
 
-function computeFigures(acc: Accumulator, total: Accumulator | undefined, alpha: number): GapFigures | null {
+function computeFigures(acc: Accumulator, total: Accumulator | undefined, alpha: number, scale: FlagScale): GapFigures | null {
   const { counts, n } = acc;
   if (n === 0) return null;
   let higher = 0;
@@ -374,13 +593,15 @@ function computeFigures(acc: Accumulator, total: Accumulator | undefined, alpha:
     }
     matrixRows.push(row);
   }
-  const diffs = summariseDiffs(counts);
+  const diffs = summariseDiffs(counts, 'points');
   const ci = n >= 2 ? meanConfidenceInterval(n, diffs.mean, Math.sqrt(diffs.variance)) : { low: NaN, high: NaN };
+  const stepDiffs = summariseDiffs(counts, 'steps');
+  const stepCi = n >= 2 ? meanConfidenceInterval(n, stepDiffs.mean, Math.sqrt(stepDiffs.variance)) : { low: NaN, high: NaN };
   const wilson = (k: number) => wilsonInterval(k, n);
   const hi = wilson(higher);
   const sa = wilson(same);
   const lo = wilson(lower);
-  const comparison = total && total !== acc ? compareWithRest(counts, total.counts, alpha) : { p: null, verdict: null };
+  const comparison = total && total !== acc ? compareWithRest(counts, total.counts, alpha, scale) : { p: null, verdict: null };
   return {
     n_grade_only: acc.gradeOnly,
     n_test_only: acc.testOnly,
@@ -397,6 +618,9 @@ function computeFigures(acc: Accumulator, total: Accumulator | undefined, alpha:
     mean_diff: diffs.mean,
     mean_diff_ci_low: finiteOrNull(ci.low),
     mean_diff_ci_high: finiteOrNull(ci.high),
+    mean_diff_steps: stepDiffs.mean,
+    mean_diff_steps_ci_low: finiteOrNull(stepCi.low),
+    mean_diff_steps_ci_high: finiteOrNull(stepCi.high),
     share_pass_grade: passGrade / n,
     share_pass_test: passTest / n,
     kappa_w: finiteOrNull(weightedKappa(matrixRows, 'quadratic')),
@@ -404,6 +628,14 @@ function computeFigures(acc: Accumulator, total: Accumulator | undefined, alpha:
     vs_total: comparison.verdict,
     matrix: toMatrix(matrixRows),
     diff_steps: steps,
+    gender_gap: null,
+    gender_gap_ci_low: null,
+    gender_gap_ci_high: null,
+    gender_gap_steps: null,
+    gender_gap_steps_ci_low: null,
+    gender_gap_steps_ci_high: null,
+    standard: null,
+    std_n: null,
     expected_share_higher: null,
     expected_share_lower: null,
     expected_mean_diff: null,
@@ -416,15 +648,24 @@ function computeFigures(acc: Accumulator, total: Accumulator | undefined, alpha:
     std_gap: null,
     std_gap_ci_low: null,
     std_gap_ci_high: null,
+    std_gap_steps: null,
+    std_gap_steps_ci_low: null,
+    std_gap_steps_ci_high: null,
+    funnel_scale: null,
     funnel_z: null,
-    funnel_phi: null,
     funnel_limit_95: null,
     funnel_limit_998: null,
     funnel_flag: null,
     funnel_p: null,
     p_adj: null,
+    funnel_z_chance: null,
+    funnel_limit_95_chance: null,
+    funnel_limit_998_chance: null,
+    funnel_flag_chance: null,
+    funnel_tau: null,
     vs_total_p_adj: null,
     marginal_stat: null,
+    marginal_df: null,
     marginal_p: null,
     std_gap_shrunk: null,
   };

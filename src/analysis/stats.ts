@@ -475,6 +475,57 @@ export function chiSquareSurvival(x: number, df: number): number {
 }
 
 /**
+ * Quantile of the χ² distribution: the x with P(X ≤ x) = p, by bisection on chiSquareSurvival
+ * (monotone), to a relative precision of 1e-13. p ∈ (0, 1), df > 0.
+ * @internal (also used by tests)
+ */
+export function chiSquareQuantile(p: number, df: number): number {
+  if (!(p > 0 && p < 1)) fail(`p must be in (0, 1), got ${p}`);
+  let lo = 0;
+  let hi = Math.max(1, df);
+  while (chiSquareSurvival(hi, df) > 1 - p) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-13 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (chiSquareSurvival(mid, df) > 1 - p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * Quantile of the Beta(a, b) distribution by bisection on the regularized incomplete beta,
+ * to an absolute precision of 1e-15.
+ */
+function betaQuantile(p: number, a: number, b: number): number {
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 200 && hi - lo > 1e-15; i++) {
+    const mid = (lo + hi) / 2;
+    if (betaInc(mid, 1 - mid, a, b) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * Clopper–Pearson (1934) "exact" interval for a binomial proportion x/n: the π₀ that the
+ * two-sided equal-tailed exact binomial test does not reject at 1 − level,
+ * low = B(α/2; x, n − x + 1), high = B(1 − α/2; x + 1, n − x) (0 at x = 0, 1 at x = n).
+ * Matches scipy.stats.binomtest(x, n).proportion_ci(method='exact').
+ */
+export function clopperPearsonInterval(x: number, n: number, level = 0.95): { low: number; high: number } {
+  requireIntegerCount('n', n);
+  if (n === 0) fail('n must be positive');
+  if (!(x >= 0 && x <= n) || !Number.isInteger(x)) fail(`x must be an integer in [0, n], got ${x}`);
+  requireLevel(level);
+  const alpha = 1 - level;
+  return {
+    low: x === 0 ? 0 : betaQuantile(alpha / 2, x, n - x + 1),
+    high: x === n ? 1 : betaQuantile(1 - alpha / 2, x + 1, n - x),
+  };
+}
+
+/**
  * Binomial CDF P(X ≤ k), X ~ Bin(n, p): for 0 ≤ k < n equals I_{1−p}(n − k, k + 1)
  * (A&S 26.5.24), evaluated with the incomplete-beta continued fraction.
  * k is floored; k < 0 gives 0, k ≥ n gives 1. n must be a non-negative integer,
@@ -629,8 +680,9 @@ export class RunningStats {
  * disagreement weights w_ij = ((i−j)/(k−1))² (quadratic), |i−j|/(k−1) (linear) or
  * 1[i≠j] (unweighted). Cohen (1960) Educ Psychol Meas 20:37–46; Cohen (1968)
  * Psychol Bull 70:213–220; Fleiss & Cohen (1973). Equals sklearn's cohen_kappa_score.
- * Returns NaN when the expected weighted disagreement is 0 (e.g. both raters put
- * everyone in one category, or k = 1). Throws for a non-square/empty table,
+ * Returns NaN when either rater puts everyone in one category (the formula would give 0, which
+ * reads as "no agreement beyond chance" although nothing can be judged; sklearn returns 0 there)
+ * or k = 1. Throws for a non-square/empty table,
  * negative counts, or total 0.
  */
 export function weightedKappa(
@@ -663,6 +715,9 @@ export function weightedKappa(
       expected += (w * at(rows, i) * at(cols, j)) / total;
     }
   }
+  // One side gives everyone the same category: the formula gives 0 (observed = expected), but
+  // agreement beyond chance cannot be judged when one rater does not vary, so it is undefined.
+  if (rows.filter((r) => r > 0).length < 2 || cols.filter((c) => c > 0).length < 2) return NaN;
   if (expected === 0) return NaN;
   return 1 - observed / expected;
 }
@@ -679,55 +734,6 @@ export function mcnemarExact(b: number, c: number): number {
   const n = b + c;
   if (n === 0) return 1;
   return Math.min(1, 2 * binomialCdf(Math.min(b, c), n, 0.5));
-}
-
-/**
- * Difference of paired proportions (a+b)/n − (a+c)/n for the paired 2×2 table
- * [[a, b], [c, d]] (a = pass/pass, b = pass/fail, c = fail/pass, d = fail/fail), with
- * Newcombe's (1998) method 10 interval (Stat Med 17:2635–2650): Wilson limits
- * (l₁,u₁), (l₂,u₂) for the two marginals combined as
- * low = D − √((p₁−l₁)² − 2φ(p₁−l₁)(u₂−p₂) + (u₂−p₂)²),
- * high = D + √((u₁−p₁)² − 2φ(u₁−p₁)(p₂−l₂) + (p₂−l₂)²),
- * with φ = (ad − bc)/√((a+b)(c+d)(a+c)(b+d)) using Newcombe's correction
- * (numerator ad − bc − n/2 if ad − bc > n/2, 0 if 0 ≤ ad − bc ≤ n/2) and φ = 0 when
- * any marginal is 0. Limits are clipped to [−1, 1]. Throws for negative counts or n = 0.
- */
-export function pairedProportionDifferenceCI(
-  a: number,
-  b: number,
-  c: number,
-  d: number,
-  level = 0.95,
-): { diff: number; low: number; high: number } {
-  requireCount('a', a);
-  requireCount('b', b);
-  requireCount('c', c);
-  requireCount('d', d);
-  requireLevel(level);
-  const n = a + b + c + d;
-  if (n === 0) fail('paired table is empty (n = 0)');
-  const z = zCritical(level);
-  const x1 = a + b;
-  const x2 = a + c;
-  const p1 = x1 / n;
-  const p2 = x2 / n;
-  const diff = (b - c) / n;
-  const w1 = wilsonLimits(x1, n, z);
-  const w2 = wilsonLimits(x2, n, z);
-  const marginalProduct = (a + b) * (c + d) * (a + c) * (b + d);
-  let phi = 0;
-  if (marginalProduct > 0) {
-    const raw = a * d - b * c;
-    const numerator = raw > n / 2 ? raw - n / 2 : raw >= 0 ? 0 : raw;
-    phi = numerator / Math.sqrt(marginalProduct);
-  }
-  const dl1 = p1 - w1.low;
-  const du1 = w1.high - p1;
-  const dl2 = p2 - w2.low;
-  const du2 = w2.high - p2;
-  const delta = Math.sqrt(Math.max(0, dl1 * dl1 - 2 * phi * dl1 * du2 + du2 * du2));
-  const epsilon = Math.sqrt(Math.max(0, du1 * du1 - 2 * phi * du1 * dl2 + dl2 * dl2));
-  return { diff, low: Math.max(-1, diff - delta), high: Math.min(1, diff + epsilon) };
 }
 
 /**
@@ -764,54 +770,75 @@ export function independentProportionDifferenceCI(x1: number, n1: number, x2: nu
 /**
  * Stuart–Maxwell test of marginal homogeneity for a k×k paired table
  * (Stuart 1955, Biometrika 42:412–416; Maxwell 1970, Br J Psychiatry 116:651–655):
- * X² = dᵀ S⁻¹ d on the first k−1 categories, d_i = r_i − c_i,
- * S_ii = r_i + c_i − 2n_ii, S_ij = −(n_ij + n_ji); df = k − 1. Categories whose row
- * and column totals are both 0 are dropped first (k counts the remaining ones).
- * If S is singular (the discordant pairs do not connect all categories, e.g. a
- * perfectly diagonal table) returns statistic NaN and p NaN with df = k − 1; with
- * fewer than 2 non-empty categories returns { statistic: NaN, df: 0, p: NaN }.
+ * X² = dᵀ S⁺ d, d_i = r_i − c_i, S_ii = r_i + c_i − 2n_ii, S_ij = −(n_ij + n_ji), with S⁺ the
+ * Moore–Penrose pseudo-inverse and df = rank(S). S is the Laplacian of the "discordance graph"
+ * (categories joined when some pair moves between them), so rank(S) = k − (number of connected
+ * parts), and dᵀS⁺d is the sum over the connected parts of the usual statistic on that part
+ * (one category dropped per part). When the discordant pairs connect all categories this is the
+ * textbook test with df = k − 1; when they do not (say only D↔E and B↔A pairs), the degrees of
+ * freedom are reduced accordingly instead of the test failing. A table with no discordant pair
+ * gives statistic 0, df 0, p 1 (the margins are identical).
  * Throws for a non-square table, negative counts, or total 0.
  */
 export function stuartMaxwell(matrix: readonly (readonly number[])[]): { statistic: number; df: number; p: number } {
   const { k } = validateSquareTable(matrix);
-  const keep: number[] = [];
+  const parent = Array.from({ length: k }, (_, i) => i);
+  const find = (i: number): number => {
+    let r = i;
+    while (at(parent, r) !== r) r = at(parent, r);
+    return r;
+  };
+  const linked = new Array<boolean>(k).fill(false);
   for (let i = 0; i < k; i++) {
-    let r = 0;
-    let c = 0;
-    for (let j = 0; j < k; j++) {
-      r += cell(matrix, i, j);
-      c += cell(matrix, j, i);
+    for (let j = i + 1; j < k; j++) {
+      if (cell(matrix, i, j) + cell(matrix, j, i) > 0) {
+        linked[i] = true;
+        linked[j] = true;
+        parent[find(i)] = find(j);
+      }
     }
-    if (r + c > 0) keep.push(i);
   }
-  const kk = keep.length;
-  if (kk < 2) return { statistic: NaN, df: 0, p: NaN };
-  const m = kk - 1;
-  const dVec: number[] = [];
-  const S: number[][] = [];
-  for (let ii = 0; ii < m; ii++) {
-    const i = at(keep, ii);
-    let r = 0;
-    let c = 0;
-    for (const j of keep) {
-      r += cell(matrix, i, j);
-      c += cell(matrix, j, i);
-    }
-    dVec.push(r - c);
-    const row: number[] = [];
-    for (let jj = 0; jj < m; jj++) {
-      const j = at(keep, jj);
-      row.push(ii === jj ? r + c - 2 * cell(matrix, i, i) : -(cell(matrix, i, j) + cell(matrix, j, i)));
-    }
-    S.push(row);
+  const parts = new Map<number, number[]>();
+  for (let i = 0; i < k; i++) {
+    if (!linked[i]) continue;
+    const root = find(i);
+    const members = parts.get(root);
+    if (members) members.push(i);
+    else parts.set(root, [i]);
   }
-  const statistic = quadraticFormCholesky(S, dVec);
-  const df = m;
-  if (Number.isNaN(statistic)) return { statistic: NaN, df, p: NaN };
+  let statistic = 0;
+  let df = 0;
+  for (const members of parts.values()) {
+    // Within a connected part the differences sum to 0, so the last category is dropped.
+    const m = members.length - 1;
+    const dVec: number[] = [];
+    const S: number[][] = [];
+    for (let ii = 0; ii < m; ii++) {
+      const i = at(members, ii);
+      let r = 0;
+      let c = 0;
+      for (let j = 0; j < k; j++) {
+        if (j === i) continue;
+        r += cell(matrix, i, j);
+        c += cell(matrix, j, i);
+      }
+      dVec.push(r - c);
+      const row: number[] = [];
+      for (let jj = 0; jj < m; jj++) {
+        const j = at(members, jj);
+        row.push(ii === jj ? r + c : -(cell(matrix, i, j) + cell(matrix, j, i)));
+      }
+      S.push(row);
+    }
+    const part = quadraticFormCholesky(S, dVec);
+    if (Number.isNaN(part)) return { statistic: NaN, df: NaN, p: NaN };
+    statistic += part;
+    df += m;
+  }
+  if (df === 0) return { statistic: 0, df: 0, p: 1 };
   return { statistic, df, p: chiSquareSurvival(statistic, df) };
 }
 
-/** dᵀ S⁻¹ d for symmetric positive semi-definite S via Cholesky; NaN if S is (numerically) singular. */
 function quadraticFormCholesky(S: readonly (readonly number[])[], dVec: readonly number[]): number {
   const m = dVec.length;
   let maxDiag = 0;

@@ -19,7 +19,8 @@ import {
   type KeyValue,
 } from './groups.js';
 import { MISSING_VALUE } from './pairs.js';
-import { mcnemarExact, meanConfidenceInterval, pairedProportionDifferenceCI, weightedKappa } from './stats.js';
+import { clopperPearsonInterval, mcnemarExact, meanConfidenceInterval, weightedKappa } from './stats.js';
+import { adjustAcross, type FlagSummary } from './fairness.js';
 import { applySuppression, type SuppressionMode, type SuppressionReason } from './suppression.js';
 
 export type SideKind = 'assessment' | 'grade' | 'test';
@@ -347,6 +348,9 @@ export interface TransitionFigures {
   share_fail_fail: number;
   /** McNemar's exact test on the discordant pairs. */
   p_value: number;
+  /** p_value adjusted by Benjamini–Hochberg across the groups below the total (null on the total). */
+  p_adj: number | null;
+  /** strict / generous when p_value < α (the interval diff_ci_low … diff_ci_high then leaves out 0). */
   verdict: Verdict;
   /** Where both sides are A–F for every linked pupil: grade points, from − to. */
   mean_diff: number | null;
@@ -368,6 +372,8 @@ export interface TransitionResult {
   plan: GroupPlan;
   options: TransitionOptions;
   groups: TransitionGroup[];
+  /** Verdicts other than in_line below the total, and how many survive Benjamini–Hochberg. */
+  comparisons: { verdicts: FlagSummary };
 }
 
 interface Accumulator {
@@ -471,13 +477,37 @@ export function analyseTransition(records: readonly TransitionRecord[], options:
       figures: suppressed ? null : figuresOf(acc, options.alpha),
     });
   }
-  return { plan, options, groups: sortGroups(plan, groups) };
+  const verdicts = adjustAcross(
+    groups.filter((g) => g.level !== 'total'),
+    (g) => g.figures?.p_value ?? null,
+    (g, p) => {
+      if (g.figures) g.figures.p_adj = p;
+    },
+    options.alpha,
+  );
+  return { plan, options, groups: sortGroups(plan, groups), comparisons: { verdicts } };
+}
+
+/**
+ * The interval of diff_pp that inverts the same exact McNemar test as the verdict. Given the m =
+ * b + c pupils on opposite sides of the pass bar in the two years, b ~ Bin(m, π), and diff_pp =
+ * (b − c) / n = m (2π̂ − 1) / n. The Clopper–Pearson interval for π at level 1 − α is exactly the
+ * set of π₀ the doubled-tail exact test does not reject, so the transformed interval
+ * m (2π − 1) / n leaves out 0 exactly when p < α: the verdict and its interval always agree. It is
+ * conditional on m; with no pupil on opposite sides (m = 0) diff_pp is 0 and so is its interval.
+ */
+function discordantDifferenceInterval(b: number, c: number, n: number, level: number): { diff: number; low: number; high: number } {
+  const m = b + c;
+  const diff = (b - c) / n;
+  if (m === 0) return { diff, low: 0, high: 0 };
+  const pi = clopperPearsonInterval(b, m, level);
+  return { diff, low: (m * (2 * pi.low - 1)) / n, high: (m * (2 * pi.high - 1)) / n };
 }
 
 function figuresOf(acc: Accumulator, alpha: number): TransitionFigures {
   const { a, b, c, d } = acc;
   const n = a + b + c + d;
-  const ci = pairedProportionDifferenceCI(a, b, c, d);
+  const ci = discordantDifferenceInterval(b, c, n, 1 - alpha);
   const p = mcnemarExact(b, c);
   const verdict: Verdict = p < alpha ? (b < c ? 'strict' : 'generous') : 'in_line';
   let meanDiff: number | null = null;
@@ -523,6 +553,7 @@ function figuresOf(acc: Accumulator, alpha: number): TransitionFigures {
     share_fail_pass: c / n,
     share_fail_fail: d / n,
     p_value: p,
+    p_adj: null,
     verdict,
     mean_diff: meanDiff,
     mean_diff_ci_low: meanLow,

@@ -11,6 +11,7 @@ import { genderResolver } from '../normalise/ingest.js';
 import type { ResultStore } from '../normalise/store.js';
 import type { SuppressionMode } from '../analysis/suppression.js';
 import type { Dimension } from '../types.js';
+import type { FlagScale } from '../analysis/fairness.js';
 
 export interface Prepared {
   cells: ReturnType<typeof pairGradesWithTests>['cells'];
@@ -52,13 +53,15 @@ export interface CycleSettings {
   minStreak: number;
   /** An earlier gap JSON's tables as the grading standard (gap --reference FILE.json). */
   standard?: ReadonlyMap<string, Float64Array>;
+  /** --flag-scale. */
+  flagScale: FlagScale;
 }
 
 /** gap and transition grouped by school year, and the trends over them. */
 export function analyseCycle(prepared: Prepared, settings: CycleSettings): { gap: GapResult; transition: TransitionResult; trend: TrendResult & { gap: TrendPart } } {
-  const { gapBy, transitionBy, minGroup, alpha, minStreak, standard } = settings;
+  const { gapBy, transitionBy, minGroup, alpha, minStreak, standard, flagScale } = settings;
   const suppression = settings.suppression ?? 'full';
-  const gap = analyseGap(prepared.cells, { by: gapBy, minGroup, suppression, alpha, ...(standard ? { reference: standard } : {}) });
+  const gap = analyseGap(prepared.cells, { by: gapBy, minGroup, suppression, alpha, flagScale, ...(standard ? { reference: standard } : {}) });
   const transition = analyseTransition(prepared.records, { by: transitionBy, minGroup, suppression, alpha });
   const trend = {
     options: { minStreak },
@@ -83,5 +86,6 @@ export function cycleParameters(settings: CycleSettings, link: LinkOptions): Rec
     suppression: settings.suppression ?? 'full',
     alpha: settings.alpha,
     streak: settings.minStreak,
+    flag_scale: settings.flagScale,
   };
 }

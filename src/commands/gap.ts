@@ -20,7 +20,7 @@ import { DIMENSIONS } from '../types.js';
 import { renderSummary } from '../render/summary.js';
 import { z } from 'zod';
 import { defineCommand, FILES_ARGUMENT } from './command.js';
-import { formats, grouping, output, parseFailOn, parseOptions, reading, references } from './options.js';
+import { flagging, formats, grouping, output, parseFailOn, parseOptions, reading, references } from './options.js';
 import {
   countSuppressed,
   checkFailOn,
@@ -52,6 +52,7 @@ const schema = z
     ...GROUPING.shape,
     ...FORMATS.shape,
     ...references.shape,
+    ...flagging.shape,
     matrix: z.boolean().optional().transform((value) => value === true),
     listCases: z.boolean().optional().transform((value) => value === true),
     showIds: z.boolean().optional().transform((value) => value === true),
@@ -71,7 +72,7 @@ export const gapCommand = defineCommand<GapOptions>({
   description: 'teacher grades (terminsbetyg) against national test grades (provbetyg), per group',
   argument: FILES_ARGUMENT,
   declare: (command) =>
-    [reading, output, GROUPING, FORMATS, references].reduce(
+    [reading, output, GROUPING, FORMATS, references, flagging].reduce(
       (cmd, group) => group.declare(cmd),
       command
         .option('--matrix', 'table format: print the A–F × A–F table and the step differences under every group')
@@ -108,7 +109,7 @@ async function runGap(files: string[], options: GapOptions, io: Io): Promise<num
     return { ...pairing, cases: options.listCases ? maskPupils(listCases(divergentPairs(store, genderOf)), options.showIds) : null };
   })(takeStore(loaded));
   const suppression = options.smallGroupsOnly ? 'small_groups_only' : 'full';
-  const result = analyseGap(cells, { by, minGroup, suppression, alpha, shrink: options.shrink, ...(reference ? { reference } : {}) });
+  const result = analyseGap(cells, { by, minGroup, suppression, alpha, shrink: options.shrink, flagScale: options.flagScale, ...(reference ? { reference } : {}) });
 
   const suppressed = countSuppressed(result.groups);
   const parameters = {
@@ -120,11 +121,12 @@ async function runGap(files: string[], options: GapOptions, io: Io): Promise<num
     list_cases: options.listCases,
     show_ids: options.showIds,
     shrink: options.shrink,
+    flag_scale: options.flagScale,
     ...referenceParameters(references, referenceUnit, options.referenceProvider),
     fail_on: options.failOn ?? null,
     compare_with: options.compareWith ?? null,
   };
-  const meta = { ...buildMeta('gap', parameters, loaded.files, coverage, suppressed, loaded.notes), multiple_comparisons: result.comparisons };
+  const meta = { ...buildMeta('gap', parameters, loaded.files, coverage, suppressed, loaded.notes), multiple_comparisons: result.comparisons, between_groups: result.between_groups };
   const sections = earlier && !cases ? [comparisonFor(earlier, flattenGap(result), result.plan, parameters, loaded.files, GAP_COMPARE_METRICS, GAP_METRIC_LABELS, minGroup)] : [];
   if (references.published && !cases) sections.push(referenceSection(compareWithReference(result, references.published.pooled, { alpha }), references.published.info));
   if (references.published) writeDiagnostics(references.published.warnings.map((line) => `ska-analyze: ${line}\n`).join(''), options.quiet, io);

@@ -187,6 +187,15 @@ export function grouping(byHelp: string | null, minGroupHelp: string, alphaHelp:
   );
 }
 
+/** --flag-scale: the scale of the differences the funnel flags and the comparison with the rest use (gap, trend, report). */
+export const flagging = group(
+  (command) =>
+    command.addOption(
+      new Option('--flag-scale <scale>', 'what the flags measure: points (grade points, A=20 … E=10, F=0: a step across the pass bar weighs 4 times any other) or steps (every grade step alike)').choices(['points', 'steps']).default('points'),
+    ),
+  { flagScale: z.enum(['points', 'steps']).optional().transform((value) => value ?? 'points') },
+);
+
 /** --streak: springs in a row in the same direction that make a pattern (trend, report). */
 export const streak = group((command) => command.option('--streak <n>', 'springs in a row in the same direction that make a pattern (default 3)'), {
   streak: text.transform((value) => parsePositiveInt('--streak', value, 3)),

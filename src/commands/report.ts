@@ -6,7 +6,7 @@ import { DEFAULT_GAP_BY } from '../analysis/gap.js';
 import { Option } from 'commander';
 import { z } from 'zod';
 import { defineCommand, FILES_ARGUMENT } from './command.js';
-import { formats, grouping, linking, outputSwedish, parseLink, parseOptions, reading, references, streak } from './options.js';
+import { flagging, formats, grouping, linking, outputSwedish, parseLink, parseOptions, reading, references, streak } from './options.js';
 import { buildMeta } from '../meta.js';
 import type { Io } from '../io.js';
 import type { ResultStore } from '../normalise/store.js';
@@ -30,7 +30,7 @@ const GROUPING = grouping(null, 'groups with fewer pupils show no figures (defau
 const LINKING = linking('transition: ');
 
 const schema = z
-  .object({ ...reading.shape, ...outputSwedish.shape, ...GROUPING.shape, ...streak.shape, ...LINKING.shape, ...references.shape, ...FORMATS.shape, title: z.string().optional() })
+  .object({ ...reading.shape, ...outputSwedish.shape, ...GROUPING.shape, ...streak.shape, ...LINKING.shape, ...references.shape, ...flagging.shape, ...FORMATS.shape, title: z.string().optional() })
   .transform((raw) => ({ ...raw, format: FORMATS.resolve(raw), link: parseLink(raw), lang: 'sv' as const }));
 
 export type ReportOptions = z.output<typeof schema>;
@@ -41,7 +41,7 @@ export const reportCommand = defineCommand<ReportOptions>({
   argument: FILES_ARGUMENT,
   // The report is written in Swedish only: --lang is not offered.
   declare: (command) =>
-    [reading, outputSwedish, GROUPING, streak, LINKING, references].reduce(
+    [reading, outputSwedish, GROUPING, streak, LINKING, references, flagging].reduce(
       (cmd, group) => group.declare(cmd),
       command
         .addOption(new Option('--format <format>', 'html (one self-contained file) or md (tables for pasting into documents)').choices(['html', 'md']).default('html'))
@@ -61,7 +61,7 @@ async function runReport(files: string[], options: ReportOptions, io: Io): Promi
   const minStreak = options.streak;
 
   const standard = references.standard?.tables;
-  const settings = { gapBy: DEFAULT_GAP_BY, transitionBy: TRANSITION_BY, minGroup, suppression: options.smallGroupsOnly ? ('small_groups_only' as const) : ('full' as const), alpha, minStreak, ...(standard ? { standard } : {}) };
+  const settings = { gapBy: DEFAULT_GAP_BY, transitionBy: TRANSITION_BY, minGroup, suppression: options.smallGroupsOnly ? ('small_groups_only' as const) : ('full' as const), alpha, minStreak, flagScale: options.flagScale, ...(standard ? { standard } : {}) };
   const prepared = ((store: ResultStore) => prepare(store, link))(takeStore(loaded));
   const { gap, transition, trend } = analyseCycle(prepared, settings);
   const parameters = {

@@ -370,7 +370,7 @@ export function writeDiagnostics(text: string, quiet: boolean | undefined, io: I
 }
 
 /** Parameters whose change between runs changes figures (named in a --compare-with section). */
-const FIGURE_PARAMETERS = ['by', 'min_group', 'alpha', 'from', 'to', 'from_kind', 'to_kind', 'attribute_to', 'config', 'areas', 'shrink', 'reference'] as const;
+const FIGURE_PARAMETERS = ['by', 'min_group', 'alpha', 'flag_scale', 'from', 'to', 'from_kind', 'to_kind', 'attribute_to', 'config', 'areas', 'shrink', 'reference'] as const;
 
 /**
  * The `--compare-with` section: this run's flat rows against an earlier run's JSON. The earlier

@@ -93,7 +93,7 @@ async function runTransition(files: string[], options: TransitionOptions, io: Io
     fail_on: options.failOn ?? null,
     compare_with: options.compareWith ?? null,
   };
-  const meta = { ...buildMeta('transition', parameters, loaded.files, { ...coverage }, suppressed, loaded.notes), cohorts: transitionCohorts(records, link, minGroup) };
+  const meta = { ...buildMeta('transition', parameters, loaded.files, { ...coverage }, suppressed, loaded.notes), multiple_comparisons: result.comparisons, cohorts: transitionCohorts(records, link, minGroup) };
   const sections = earlier && !cases ? [comparisonFor(earlier, flattenTransition(result), result.plan, parameters, loaded.files, TRANSITION_COMPARE_METRICS, TRANSITION_METRIC_LABELS, minGroup)] : [];
   const text = transitionRenderers[format]({ meta, result, link, cases, sections }, { lang, paint: stdoutPainter(options.output, io), excel, matrix: false });
   writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);

@@ -14,7 +14,7 @@ import { analyseCycle, cycleParameters, mergeCoverage, prepare, trendBy } from '
 import { checkFailOn, countSuppressed, loadInputs, readingParameters, stderrPainter, stdoutPainter, takeStore, writeDiagnostics, writeReport, inputsOf } from './shared.js';
 import { z } from 'zod';
 import { defineCommand } from './command.js';
-import { formats, grouping, linking, output, parseFailOn, parseLink, parseOptions, reading, streak } from './options.js';
+import { flagging, formats, grouping, linking, output, parseFailOn, parseLink, parseOptions, reading, streak } from './options.js';
 
 /** Keys --fail-on may name: those of the flat trend rows. */
 function trendKeys(): string[] {
@@ -39,7 +39,7 @@ const GROUPING = grouping(
 const LINKING = linking('transition: ');
 
 const schema = z
-  .object({ ...reading.shape, ...output.shape, ...GROUPING.shape, ...streak.shape, ...LINKING.shape, ...FORMATS.shape, failOn: z.string().optional() })
+  .object({ ...reading.shape, ...output.shape, ...GROUPING.shape, ...streak.shape, ...LINKING.shape, ...flagging.shape, ...FORMATS.shape, failOn: z.string().optional() })
   .transform((raw) => ({ ...raw, format: FORMATS.resolve(raw), link: parseLink(raw), failOnConditions: parseFailOn(raw.failOn, trendKeys()) }));
 
 export type TrendOptions = z.output<typeof schema>;
@@ -49,7 +49,7 @@ export const trendCommand = defineCommand<TrendOptions>({
   description: 'gap and transition figures per school year for each group: change since last year and over the period, same-direction streaks',
   argument: ['<files...>', 'exports (CSV) covering several school years, folders of them, or - for stdin'],
   declare: (command) =>
-    [reading, output, GROUPING, streak, LINKING, FORMATS].reduce(
+    [reading, output, GROUPING, streak, LINKING, flagging, FORMATS].reduce(
       (cmd, group) => group.declare(cmd),
       command.option('--fail-on <conditions>', 'exit with code 3 when a group breaches a threshold in the latest school year, e.g. "streak_relative>=3" (a school above or below the municipality three springs running)'),
     ),
@@ -66,7 +66,7 @@ async function runTrend(files: string[], options: TrendOptions, io: Io): Promise
   const alpha = options.alpha;
   const minStreak = options.streak;
 
-  const settings = { gapBy, transitionBy, minGroup, suppression: options.smallGroupsOnly ? ('small_groups_only' as const) : ('full' as const), alpha, minStreak };
+  const settings = { gapBy, transitionBy, minGroup, suppression: options.smallGroupsOnly ? ('small_groups_only' as const) : ('full' as const), alpha, minStreak, flagScale: options.flagScale };
   const prepared = ((store: ResultStore) => prepare(store, link))(takeStore(loaded));
   const { gap, transition, trend: result } = analyseCycle(prepared, settings);
   const parameters = { ...cycleParameters(settings, link), ...readingParameters(options), fail_on: options.failOn ?? null };

@@ -2,8 +2,9 @@
  * `gap --reference FILE`: the grading standard to standardise against, instead of the
  * municipality's own. FILE is the JSON report of an earlier `ska-analyze gap --format json` run
  * (last year's, or one made from similar municipalities' exports), or any JSON of that shape:
- * its total rows (`level: "total"`, no gender) give, per grade level and subject, the A–F × A–F
- * table of teacher grade against test grade. Several school years in the file are pooled.
+ * its total rows (`level: "total"`) give, per grade level and subject, the A–F × A–F table of
+ * teacher grade against test grade; its girls' and boys' total rows (when it was run with gender
+ * in --by) give the tables girls and boys are compared with. Several school years are pooled.
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -22,9 +23,10 @@ const rowSchema = z
   .loose();
 const referenceSchema = z.object({ rows: z.array(rowSchema) }).loose();
 
-/** Key of a reference table: grade level and subject. */
-export function referenceKey(gradeLevel: unknown, subject: unknown): string {
-  return `${String(gradeLevel)}\u0001${String(subject)}`;
+/** Key of a reference table: grade level and subject, and the gender for a girls' or boys' table. */
+export function referenceKey(gradeLevel: unknown, subject: unknown, gender: unknown = null): string {
+  const base = `${String(gradeLevel)}\u0001${String(subject)}`;
+  return gender === null || gender === undefined ? base : `${base}\u0001${String(gender)}`;
 }
 
 export async function readGapReference(file: string): Promise<Map<string, Float64Array>> {
@@ -47,15 +49,15 @@ export async function readGapReference(file: string): Promise<Map<string, Float6
   }
   const tables = new Map<string, Float64Array>();
   for (const row of parsed.data.rows) {
-    if (row.level !== 'total' || !row.matrix || (row.gender !== null && row.gender !== undefined)) continue;
+    if (row.level !== 'total' || !row.matrix) continue;
     if (row.grade_level === undefined || row.grade_level === null || row.subject === undefined || row.subject === null) continue;
-    const key = referenceKey(row.grade_level, row.subject);
+    const key = referenceKey(row.grade_level, row.subject, row.gender ?? null);
     let counts = tables.get(key);
     if (!counts) tables.set(key, (counts = new Float64Array(36)));
     for (let g = 0; g < 6; g++) {
       for (let t = 0; t < 6; t++) counts[g * 6 + t]! += row.matrix[GRADE_LETTERS[g] ?? 'F']?.[GRADE_LETTERS[t] ?? 'F'] ?? 0;
     }
   }
-  if (tables.size === 0) throw new InputError(`${file}: no total rows with a grade level, a subject and a matrix (run gap with grade_level and subject in --by, --format json)`);
+  if (![...tables.keys()].some((key) => key.split('\u0001').length === 2)) throw new InputError(`${file}: no total rows with a grade level, a subject and a matrix (run gap with grade_level and subject in --by, --format json)`);
   return tables;
 }

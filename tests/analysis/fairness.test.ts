@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { funnelFlag, overdispersion, referenceRates, shrinkEstimates, standardise, Z95, Z998 } from '../../src/analysis/fairness.js';
+import { betweenGroupVariance, funnelFlag, referenceRates, restTau2, standardise, Z95, Z998 } from '../../src/analysis/fairness.js';
 import { analyseGap } from '../../src/analysis/gap.js';
 import { cellsFromRecords, type GapRecord } from '../../src/analysis/pairs.js';
 import type { GradeStep } from '../../src/types.js';
@@ -46,12 +46,38 @@ describe('indirect standardisation by test grade (hand-computed)', () => {
     expect(std.excess_share_lower).toBe(0);
   });
 
+  it("adds the standard's own sampling noise when the standard is a separate sample", () => {
+    // 4 × (B, C) against the 10 reference pupils with C: Var = 4 · 1.5625 · (1 + 4/10) / 16 = 0.546875.
+    const std = standardise(table([[4, 3, 4]]), reference, true)!;
+    expect(std.std_gap).toBeCloseTo(1.25, 12);
+    expect(std.std_gap_se).toBeCloseTo(Math.sqrt(0.546875), 12);
+    // Share higher: 4 · 0.25 · 1.4 / 16 = 0.0875.
+    expect(std.excess_share_higher_se).toBeCloseTo(Math.sqrt(0.0875), 12);
+  });
+
+  it('in grade steps every step weighs 1', () => {
+    // Reference with C on the test: half B (+1 step), half C → mean 0.5, variance 0.25.
+    const steps = referenceRates(table([[3, 3, 5], [4, 3, 5], [5, 5, 10]]), 'steps');
+    expect(steps.meanDiff[3]).toBeCloseTo(0.5, 12);
+    expect(steps.varDiff[3]).toBeCloseTo(0.25, 12);
+    const std = standardise(table([[4, 3, 4]]), steps)!;
+    expect(std.std_gap).toBeCloseTo(0.5, 12);
+    expect(std.std_gap_se).toBeCloseTo(0.25, 12); // √(4 · 0.25) / 4
+  });
+
+  it('pupils whose test grade no one in the standard has are left out of the comparison', () => {
+    // The reference has no pupil with B on the test: the 2 × (A, B) pupils cannot be compared.
+    const std = standardise(table([[4, 3, 4], [5, 4, 2]]), reference)!;
+    expect(std.n).toBe(4);
+    expect(std.std_gap).toBeCloseTo(1.25, 12);
+  });
+
   it('an empty table has no standardised figures', () => {
     expect(standardise(new Float64Array(36), reference)).toBeNull();
   });
 });
 
-describe('funnel limits and overdispersion', () => {
+describe('funnel limits', () => {
   it('control limits at the normal 97.5 % and 99.9 % quantiles', () => {
     // scipy.stats.norm.ppf(0.975) = 1.959963984540054, norm.ppf(0.999) = 3.090232306167813.
     expect(Z95).toBeCloseTo(1.959963984540054, 9);
@@ -60,36 +86,54 @@ describe('funnel limits and overdispersion', () => {
     expect(funnelFlag(2.1)).toBe('above_95');
     expect(funnelFlag(-3.2)).toBe('below_99.8');
   });
+});
 
-  it('φ from winsorised z-scores (Spiegelhalter 2005)', () => {
-    // numpy: (scipy.stats.mstats.winsorize(z, limits=(0.1, 0.1))**2).mean() = 1.899.
-    const z = [0.5, -1.2, 2.5, 0.1, -0.3, 3.8, -2.2, 0.9, 1.4, -0.7];
-    expect(overdispersion(z)).toBeCloseTo(1.899, 10);
+describe('ordinary variation between groups (DerSimonian–Laird pooled over families, Q-profile interval)', () => {
+  it('one family: the classic DerSimonian–Laird estimate', () => {
+    // numpy DerSimonian–Laird: τ² = 0.5212272060758734; Q-profile by scipy brentq on the
+    // generalised Q against chi2.ppf(0.975 / 0.025, 4): 0.05604377225665885 … 9.754353054968952.
+    const r = betweenGroupVariance([[{ y: 1.2, v: 0.25 }, { y: -0.4, v: 0.16 }, { y: 0.8, v: 0.36 }, { y: 2.5, v: 0.81 }, { y: 0.1, v: 0.09 }]]);
+    expect(r.tau2!).toBeCloseTo(0.5212272060758734, 10);
+    expect(r.q).toBeCloseTo(13.368338536809526, 10);
+    expect(r.df).toBe(4);
+    expect(r.tau2_ci_low!).toBeCloseTo(0.05604377225665885, 8);
+    expect(r.tau2_ci_high!).toBeCloseTo(9.754353054968952, 7);
   });
 
-  it('no adjustment with few groups or no overdispersion', () => {
-    expect(overdispersion([3, -3, 4])).toBe(1);
-    expect(overdispersion([0.1, -0.1, 0.2, -0.2, 0.3, -0.3, 0.1, 0])).toBe(1);
+  it('several families, each with its own mean; a family of one adds nothing', () => {
+    // numpy (Q = Σ_f Σ w (y − ȳ_f)², df = Σ (k_f − 1), c = Σ (S1 − S2/S1)): τ² = 0.9939450374744494,
+    // Q = 13.368017057569297, df 3; Q-profile 0.12226819907877662 … 19.40406919662588.
+    const r = betweenGroupVariance([
+      [{ y: 1.2, v: 0.25 }, { y: -0.4, v: 0.16 }, { y: 0.8, v: 0.36 }],
+      [{ y: 2.5, v: 0.81 }, { y: 0.1, v: 0.09 }],
+      [{ y: 0.3, v: 0.2 }],
+    ]);
+    expect(r.tau2!).toBeCloseTo(0.9939450374744494, 10);
+    expect(r.q).toBeCloseTo(13.368017057569297, 10);
+    expect(r.df).toBe(3);
+    expect(r.families).toBe(2);
+    expect(r.groups).toBe(5);
+    expect(r.tau2_ci_low!).toBeCloseTo(0.12226819907877662, 8);
+    expect(r.tau2_ci_high!).toBeCloseTo(19.40406919662588, 7);
+  });
+
+  it('no spread beyond noise gives τ² = 0; no family of two gives no estimate', () => {
+    const flat = betweenGroupVariance([[{ y: 0.1, v: 1 }, { y: -0.1, v: 1 }, { y: 0, v: 1 }]]);
+    expect(flat.tau2).toBe(0);
+    expect(flat.tau2_ci_low).toBe(0);
+    const none = betweenGroupVariance([[{ y: 1, v: 1 }], [{ y: 2, v: 1 }]]);
+    expect(none).toMatchObject({ tau2: null, tau2_ci_low: null, tau2_ci_high: null, df: 0 });
+  });
+
+  it("against the rest of the family, the rest's own spread adds to τ²", () => {
+    // Others of 30 and 10 pupils: 1 + 0.75² + 0.25² = 1.625.
+    expect(restTau2(2, [30, 10])).toBeCloseTo(3.25, 12);
+    expect(restTau2(2, [])).toBe(2);
   });
 });
 
-describe('empirical-Bayes shrinkage (DerSimonian–Laird)', () => {
-  it('matches an independent computation', () => {
-    // numpy implementation of DerSimonian–Laird: τ² = 0.5212272, μ = 0.6232600,
-    // shrunk = [1.0130447, −0.1596667, 0.7277980, 1.3580767, 0.1770473].
-    const result = shrinkEstimates([1.2, -0.4, 0.8, 2.5, 0.1], [0.5, 0.4, 0.6, 0.9, 0.3]);
-    expect(result.tau2).toBeCloseTo(0.5212272060758734, 10);
-    expect(result.mean).toBeCloseTo(0.6232599905810889, 10);
-    const expected = [1.01304471, -0.15966668, 0.72779796, 1.35807667, 0.17704729];
-    result.shrunk.forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 7));
-  });
-
-  it('moves noisy estimates more than precise ones', () => {
-    const { shrunk, mean } = shrinkEstimates([2, 2, -1, 0, 0.5], [2, 0.1, 0.3, 0.3, 0.3]);
-    expect(Math.abs(shrunk[0]! - mean)).toBeLessThan(Math.abs(2 - mean) * 0.5);
-    expect(shrunk[1]!).toBeCloseTo(2, 1);
-  });
-});
+// scipy.stats.t.ppf(0.975, 17.920353982300885) (the Welch df of the gender-gap example).
+const GENDER_T = 2.101591542575896;
 
 let serial = 0;
 function rec(grade: GradeStep, test: GradeStep, school: string, area = 'Norra'): GapRecord {
@@ -103,7 +147,8 @@ function many(n: number, grade: GradeStep, test: GradeStep, school: string, area
 describe('fair comparisons in analyseGap', () => {
   it('a school with many provbetyg A no longer looks strict because of the ceiling', () => {
     // Tak: 20 × (A, A) and 10 pupils with C on the test, 5 graded B. Bred: 30 with C, 15 graded B.
-    // Both grade exactly like the municipality at every test grade.
+    // Both grade alike at test grade C. Against the rest (Bred), Tak's 20 pupils with A on the
+    // test have no one to be compared with (no one else has A), so 10 pupils are compared.
     const records = [...many(20, 5, 5, 'Tak'), ...many(5, 4, 3, 'Tak'), ...many(5, 3, 3, 'Tak'), ...many(15, 4, 3, 'Bred'), ...many(15, 3, 3, 'Bred')];
     const result = analyseGap(cellsFromRecords(records), { by: ['subject', 'school'], minGroup: 10, alpha: 0.05 });
     const tak = result.groups.find((g) => g.key.school === 'Tak')!.figures!;
@@ -111,16 +156,131 @@ describe('fair comparisons in analyseGap', () => {
     expect(tak.share_higher).toBeCloseTo(5 / 30, 12);
     expect(bred.share_higher).toBeCloseTo(0.5, 12);
     expect(tak.vs_total).toBe('lower'); // raw: Tak looks strict
-    expect(tak.expected_share_higher).toBeCloseTo(5 / 30, 12);
+    expect(tak.standard).toBe('rest_of_municipality');
+    expect(tak.std_n).toBe(10);
+    expect(tak.expected_share_higher).toBeCloseTo(0.5, 12);
     expect(tak.std_gap).toBeCloseTo(0, 12);
     expect(bred.std_gap).toBeCloseTo(0, 12);
     expect(tak.funnel_flag).toBe('within');
   });
 
-  it('the same raw gap is flagged for a large school and not for a small one', () => {
-    // Reference: 200 pupils with C on the test, half graded B (rate 0.5, variance 1.5625).
-    // Small: 10 pupils, 8 graded B → std gap (0.8 − 0.5) · 2.5 = 0.75, SE √(10 · 1.5625)/10, z ≈ 1.86.
-    // Large: 100 pupils, 80 graded B → the same 0.75, z ≈ 5.9.
+  it('each school is compared with the rest of the municipality, not with a total that includes it', () => {
+    // A: 10 pupils with C on the test, 8 graded B. B: 30 with C, 15 graded B.
+    // Against the rest (B): rate 0.5 → expected 1.25 points, observed 2.0 → +0.75;
+    // Var = 10 · 1.5625 · (1 + 10/30) / 100 = 0.208333… Against the whole (23/40 = 0.575) it would be +0.5625.
+    const records = [...many(8, 4, 3, 'A'), ...many(2, 3, 3, 'A'), ...many(15, 4, 3, 'B'), ...many(15, 3, 3, 'B')];
+    const result = analyseGap(cellsFromRecords(records), { by: ['subject', 'school'], minGroup: 10, alpha: 0.05 });
+    const a = result.groups.find((g) => g.key.school === 'A')!.figures!;
+    expect(a.std_gap).toBeCloseTo(0.75, 12);
+    expect(a.std_gap_ci_high! - a.std_gap!).toBeCloseTo(Z95 * Math.sqrt(10 * 1.5625 * (1 + 10 / 30)) / 10, 12);
+    // The municipality against itself: no standardised figures (no meaningless 0 ± something).
+    const total = result.groups.find((g) => g.level === 'total')!.figures!;
+    expect(total.std_gap).toBeNull();
+    expect(total.std_gap_ci_low).toBeNull();
+    expect(total.funnel_flag).toBeNull();
+  });
+
+  it('matches an independent computation: leave-one-out, pooled τ², both kinds of limits, shrinkage', () => {
+    // numpy/scipy, written apart from this code (tests/analysis/independent/gapfair.py):
+    // two subjects × three schools; τ² pooled over the two families = 0.5704804626739111 (Q 28.0195, df 4).
+    const data: Record<string, Record<string, [number, number, number][]>> = {
+      MA: {
+        S1: [[4, 3, 8], [3, 3, 7], [3, 2, 3], [2, 2, 5], [1, 1, 4], [0, 1, 1]],
+        S2: [[3, 3, 10], [2, 3, 4], [2, 2, 6], [1, 2, 3], [1, 1, 5], [0, 1, 2]],
+        S3: [[4, 3, 4], [3, 3, 6], [4, 4, 5], [3, 4, 2], [2, 2, 4], [1, 0, 3]],
+      },
+      EN: {
+        S1: [[5, 5, 4], [4, 4, 6], [3, 4, 2], [3, 3, 8], [2, 3, 1]],
+        S2: [[4, 4, 3], [5, 4, 4], [4, 3, 5], [3, 3, 6], [2, 2, 3]],
+        S3: [[4, 4, 5], [3, 3, 9], [2, 3, 3], [2, 2, 4], [1, 2, 2]],
+      },
+    };
+    const records: GapRecord[] = [];
+    for (const [subject, schools] of Object.entries(data)) {
+      for (const [school, entries] of Object.entries(schools)) {
+        for (const [g, t, n] of entries) records.push(...many(n, g as GradeStep, t as GradeStep, school).map((r) => ({ ...r, subject })));
+      }
+    }
+    const result = analyseGap(cellsFromRecords(records), { by: ['subject', 'school'], minGroup: 5, alpha: 0.05, shrink: true });
+    const expected: [string, string, number, number, number, number, number, number, number, number, number][] = [
+      // subject, school, std_n, std_gap, se, std_gap_steps, se_steps, z, z_chance, limit_95, shrunk
+      ['MA', 'S1', 28, 1.300039246467818, 0.5533364673884453, 0.4740973312401883, 0.1245825092377382, 1.204244279023027, 2.3494552105042867, 2.115874782176808, 0.9584915924973165],
+      ['MA', 'S2', 30, -1.5308333333333333, 0.5975202751092775, -0.5523333333333333, 0.11101746108908575, -1.389120946713907, -2.561977220025491, 2.159911422230298, -1.0807867149472141],
+      ['MA', 'S3', 14, 0.4679802955665024, 0.47423728349594596, 0.18719211822660098, 0.18969491339837838, 0.45011406335151555, 0.9868062083113357, 2.0377602022811043, 0.37061392408110205],
+      ['EN', 'S1', 17, -0.9484228473998295, 0.39524827260418016, -0.37936913895993174, 0.15809930904167208, -0.9425356676091304, -2.3995622830959817, 1.9722061317147614, -0.8020927905662646],
+      ['EN', 'S2', 21, 1.5681144252572825, 0.2658393254334972, 0.6272457701029129, 0.10633573017339887, 1.6287050087110588, 5.898730079532814, 1.8870500064184714, 1.4485655302038503],
+      ['EN', 'S3', 23, -0.8768115942028984, 0.29847098039167197, -0.3507246376811594, 0.1193883921566688, -0.9020592201970049, -2.937677870901527, 1.9051067905381138, -0.7941377675034081],
+    ];
+    for (const [subject, school, stdN, gap, se, steps, seSteps, z, zc, limit, shrunk] of expected) {
+      const f = result.groups.find((g) => g.key.subject === subject && g.key.school === school)!.figures!;
+      expect(f.std_n).toBe(stdN);
+      expect(f.std_gap!).toBeCloseTo(gap, 10);
+      expect(f.std_gap_ci_high! - f.std_gap!).toBeCloseTo(Z95 * se, 10);
+      expect(f.std_gap_steps!).toBeCloseTo(steps, 10);
+      expect(f.std_gap_steps_ci_high! - f.std_gap_steps!).toBeCloseTo(Z95 * seSteps, 10);
+      expect(f.funnel_z!).toBeCloseTo(z, 10);
+      expect(f.funnel_z_chance!).toBeCloseTo(zc, 10);
+      expect(f.funnel_limit_95!).toBeCloseTo(limit, 10);
+      expect(f.funnel_limit_95_chance!).toBeCloseTo(Z95 * se, 10);
+      expect(f.funnel_tau!).toBeCloseTo(Math.sqrt(0.5704804626739111), 10);
+      expect(f.std_gap_shrunk!).toBeCloseTo(shrunk, 10);
+    }
+    const school = result.between_groups.find((b) => b.level === 'school')!;
+    expect(school.tau2!).toBeCloseTo(0.5704804626739111, 10);
+    expect(school.q).toBeCloseTo(28.019466677422198, 9);
+    expect(school.df).toBe(4);
+    // EN S2 is far outside the limits of chance alone but within those that allow for ordinary differences.
+    expect(result.comparisons.funnel_chance_alone.flagged).toBe(5);
+    expect(result.comparisons.funnel.flagged).toBe(0);
+  });
+
+  it('--flag-scale steps: the funnel and the comparison with the rest measure grade steps', () => {
+    const records = [...many(8, 4, 3, 'A'), ...many(2, 3, 3, 'A'), ...many(15, 4, 3, 'B'), ...many(15, 3, 3, 'B'), ...many(10, 1, 0, 'C'), ...many(10, 0, 0, 'C')];
+    const result = analyseGap(cellsFromRecords(records), { by: ['subject', 'school'], minGroup: 10, alpha: 0.05, flagScale: 'steps' });
+    const a = result.groups.find((g) => g.key.school === 'A')!.figures!;
+    expect(a.funnel_scale).toBe('steps');
+    // Against the rest (B and C) at test grade C: rate 0.5 → +0.3 steps; Var = 10 · 0.25 · (1 + 10/30) / 100.
+    expect(a.funnel_z_chance!).toBeCloseTo(0.3 / Math.sqrt((10 * 0.25 * (1 + 10 / 30)) / 100), 10);
+    expect(a.mean_diff_steps).toBeCloseTo(0.8, 12);
+    expect(a.mean_diff).toBeCloseTo(2, 12);
+  });
+
+  it('girls are compared with girls and boys with boys; the gender difference is its own figure', () => {
+    // Both schools: 10 girls graded B for a C, 10 boys graded C for a C. Against the municipality of
+    // both genders girls would look generous (+1.25) and boys strict (−1.25); within their gender
+    // neither differs, and the rows for both genders carry the gender gap: 2.5 − 0 = 2.5 points.
+    const pupils = (school: string) => [...many(10, 4, 3, school), ...many(10, 3, 3, school).map((r) => ({ ...r, gender: 'boy' as const }))];
+    const records = [...pupils('A'), ...pupils('B')];
+    const result = analyseGap(cellsFromRecords(records), { by: ['subject', 'school', 'gender'], minGroup: 5, alpha: 0.05 });
+    for (const g of result.groups.filter((x) => x.level === 'school')) expect(g.figures!.std_gap).toBeCloseTo(0, 12);
+    const both = result.groups.find((g) => g.key.school === 'A' && g.key.gender === null)!.figures!;
+    expect(both.gender_gap).toBeCloseTo(2.5, 12);
+    expect(both.gender_gap_steps).toBeCloseTo(1, 12);
+    // No spread within either gender: the Welch interval has no width to give.
+    expect(both.gender_gap_ci_low).toBeNull();
+    const girls = result.groups.find((g) => g.key.school === 'A' && g.key.gender === 'girl')!.figures!;
+    expect(girls.gender_gap).toBeNull();
+  });
+
+  it('the gender gap has a Welch interval', () => {
+    // Girls: 6 × +2.5, 4 × 0 → mean 1.5, s² = 1.6666…; boys: 3 × +2.5, 7 × 0 → mean 0.75, s² = 1.4583….
+    // Welch: se = √(1.6667/10 + 1.4583/10), df = 17.9204 (scipy); t.ppf(0.975, df) = 2.1016.
+    const records = [...many(6, 4, 3, 'A'), ...many(4, 3, 3, 'A'), ...many(3, 4, 3, 'A').map((r) => ({ ...r, gender: 'boy' as const })), ...many(7, 3, 3, 'A').map((r) => ({ ...r, gender: 'boy' as const }))];
+    const result = analyseGap(cellsFromRecords(records), { by: ['subject', 'gender'], minGroup: 5, alpha: 0.05 });
+    const total = result.groups.find((g) => g.key.gender === null)!.figures!;
+    expect(total.gender_gap).toBeCloseTo(0.75, 12);
+    const se = Math.sqrt(((6 * 1 * 1 + 4 * 1.5 * 1.5) / 9 / 10) + ((3 * 1.75 * 1.75 + 7 * 0.75 * 0.75) / 9 / 10));
+    expect(total.gender_gap_ci_high! - 0.75).toBeCloseTo(GENDER_T * se, 6);
+  });
+
+  it("a hidden girls' or boys' row hides the gender gap", () => {
+    const records = [...many(10, 4, 3, 'A'), ...many(3, 3, 3, 'A').map((r) => ({ ...r, gender: 'boy' as const }))];
+    const result = analyseGap(cellsFromRecords(records), { by: ['subject', 'gender'], minGroup: 5, alpha: 0.05 });
+    expect(result.groups.find((g) => g.key.gender === null)!.figures!.gender_gap).toBeNull();
+  });
+
+  it('the same raw gap is flagged for a large school and not for a small one (chance alone)', () => {
+    // Small: 10 pupils, 8 graded B for a C; large: 100 pupils, 80 graded B; a third school 12 of 90.
     const records = [
       ...many(8, 4, 3, 'Liten'),
       ...many(2, 3, 3, 'Liten'),
@@ -132,10 +292,11 @@ describe('fair comparisons in analyseGap', () => {
     const result = analyseGap(cellsFromRecords(records), { by: ['subject', 'school'], minGroup: 10, alpha: 0.05 });
     const small = result.groups.find((g) => g.key.school === 'Liten')!.figures!;
     const large = result.groups.find((g) => g.key.school === 'Stor')!.figures!;
-    expect(small.std_gap).toBeCloseTo(large.std_gap!, 12);
-    expect(small.funnel_flag).toBe('within');
-    expect(large.funnel_flag).toBe('above_99.8');
-    expect(large.funnel_limit_95!).toBeLessThan(small.funnel_limit_95!);
+    expect(small.funnel_flag_chance).toBe('within');
+    expect(large.funnel_flag_chance).toBe('above_99.8');
+    expect(large.funnel_limit_95_chance!).toBeLessThan(small.funnel_limit_95_chance!);
+    // Ordinary differences between schools widen every limit.
+    expect(large.funnel_limit_95!).toBeGreaterThan(large.funnel_limit_95_chance!);
   });
 
   it('counts flags against what chance would give and adjusts p-values (Benjamini–Hochberg)', () => {
@@ -153,9 +314,16 @@ describe('fair comparisons in analyseGap', () => {
     const records = [...many(30, 4, 3, 'A'), ...many(10, 3, 3, 'A'), ...many(5, 2, 2, 'A')];
     const f = analyseGap(cellsFromRecords(records), { by: ['subject'], minGroup: 10, alpha: 0.05 }).groups[0]!.figures!;
     expect(f.marginal_p!).toBeLessThan(0.001);
+    expect(f.marginal_df).toBe(1);
   });
 
-  it('--shrink adds shrunken gaps next to the raw ones', () => {
+  it('kappa is null when every pupil got the same teacher grade', () => {
+    const records = [...many(10, 3, 3, 'A'), ...many(10, 3, 2, 'A')];
+    const f = analyseGap(cellsFromRecords(records), { by: ['subject'], minGroup: 10, alpha: 0.05 }).groups[0]!.figures!;
+    expect(f.kappa_w).toBeNull();
+  });
+
+  it('--shrink adds shrunken gaps next to the raw ones, toward 0 (the rest of the municipality)', () => {
     const records = [...many(40, 4, 3, 'A'), ...many(40, 3, 3, 'B'), ...many(20, 4, 3, 'C'), ...many(20, 3, 3, 'C')];
     const plain = analyseGap(cellsFromRecords(records), { by: ['subject', 'school'], minGroup: 10, alpha: 0.05 });
     const shrunk = analyseGap(cellsFromRecords(records), { by: ['subject', 'school'], minGroup: 10, alpha: 0.05, shrink: true });

@@ -8,13 +8,14 @@ import {
   RunningStats,
   benjaminiHochberg,
   binomialCdf,
+  chiSquareQuantile,
+  clopperPearsonInterval,
   chiSquareSurvival,
   logGamma,
   mcnemarExact,
   meanConfidenceInterval,
   normalCdf,
   normalQuantile,
-  pairedProportionDifferenceCI,
   independentProportionDifferenceCI,
   regularizedGammaP,
   regularizedIncompleteBeta,
@@ -545,6 +546,15 @@ describe('weightedKappa', () => {
         [0, 0, 0],
       ]),
     ).toBeNaN();
+    // one rater puts everyone in one category: the formula gives 0 (sklearn: 0.0), but agreement
+    // beyond chance cannot be judged, so it is undefined
+    expect(
+      weightedKappa([
+        [0, 0, 0],
+        [3, 5, 2],
+        [0, 0, 0],
+      ]),
+    ).toBeNaN();
     expect(weightedKappa([[7]])).toBeNaN();
   });
 
@@ -620,52 +630,46 @@ describe('mcnemarExact', () => {
   });
 });
 
-describe('pairedProportionDifferenceCI (Newcombe 1998 method 10)', () => {
-  // Independent reference: a separate numpy/scipy implementation of method 10 written from the
-  // formulas of Newcombe (1998) Stat Med 17:2635–2650 (Wilson limits via scipy.stats.norm.ppf,
-  // corrected φ). The worked examples in the paper's own tables could not be verified from an
-  // accessible copy, so they are not used here.
-
-  it('reproduces the published Cavo et al. example', () => {
-    // Fagerland, Lydersen & Laake (2017), ch. 8, "Newcombe square-and-add" (= method 10) for
-    // [[59, 6], [16, 80]]: estimate -0.0621 (95% CI -0.1186 to -0.0046), as reproduced in the tests
-    // of the R package `contingencytables`. numpy: -0.06211180124223603, -0.11862119563870992,
-    // -0.004625113933050061
-    const r = pairedProportionDifferenceCI(59, 6, 16, 80);
-    expect(r.diff).toBeCloseTo(-0.06211180124223603, 14);
-    expect(r.low).toBeCloseTo(-0.11862119563870992, 12);
-    expect(r.high).toBeCloseTo(-0.004625113933050061, 12);
-    expect(r.low).toBeCloseTo(-0.1186, 4);
-    expect(r.high).toBeCloseTo(-0.0046, 4);
-  });
-
-  it('matches the independent implementation on other tables', () => {
-    const cases: [number, number, number, number, number, number, number][] = [
-      // a, b, c, d, diff, low, high (numpy reference)
-      [1, 1, 7, 12, -0.2857142857142857, -0.506920226686141, -0.02555912416485978],
-      [14, 5, 0, 22, 0.12195121951219512, 0.01148324138303325, 0.2264926843512112],
-      [36, 12, 2, 0, 0.19999999999999996, 0.05692958400323869, 0.3404276029749407],
-      [40, 10, 4, 46, 0.06, -0.014465637881670934, 0.13279611637624872],
-      [30, 3, 3, 14, 0, -0.10251794487134777, 0.10251794487134777],
-      [10, 0, 0, 10, 0, -0.08975665937768057, 0.08975665937768057],
-      [0, 5, 0, 0, 1, 0.38554900569034356, 1],
+describe('clopperPearsonInterval', () => {
+  it('matches scipy.stats.binomtest(x, n).proportion_ci(method="exact")', () => {
+    const cases: [number, number, number, number][] = [
+      [7, 8, 0.4734903291248362, 0.9968402764687477],
+      [1, 8, 0.003159723531252275, 0.5265096708751638],
+      [10, 12, 0.5158622513139235, 0.9791374745403382],
+      [0, 5, 0, 0.5218237501049814],
+      [5, 5, 0.47817624989501856, 1],
+      [3, 20, 0.03207093718554477, 0.37892682654529564],
     ];
-    for (const [a, b, c, d, diff, low, high] of cases) {
-      const r = pairedProportionDifferenceCI(a, b, c, d);
-      expect(r.diff).toBeCloseTo(diff, 14);
+    for (const [x, n, low, high] of cases) {
+      const r = clopperPearsonInterval(x, n);
       expect(r.low).toBeCloseTo(low, 12);
       expect(r.high).toBeCloseTo(high, 12);
     }
   });
 
-  it('is antisymmetric when b and c swap, and throws on invalid input', () => {
-    const r = pairedProportionDifferenceCI(59, 16, 6, 80);
-    expect(r.diff).toBeCloseTo(0.06211180124223603, 14);
-    expect(r.low).toBeCloseTo(0.004625113933050061, 12);
-    expect(r.high).toBeCloseTo(0.11862119563870992, 12);
-    expect(() => pairedProportionDifferenceCI(0, 0, 0, 0)).toThrow(RangeError);
-    expect(() => pairedProportionDifferenceCI(1, -1, 0, 0)).toThrow(RangeError);
-    expect(() => pairedProportionDifferenceCI(1, 1, 1, 1, 1.5)).toThrow(RangeError);
+  it('leaves out ½ exactly when the doubled-tail exact test rejects (the McNemar duality)', () => {
+    for (let m = 1; m <= 60; m++) {
+      for (let b = 0; b <= m; b++) {
+        const ci = clopperPearsonInterval(b, m);
+        const excludes = ci.low > 0.5 || ci.high < 0.5;
+        expect(excludes).toBe(mcnemarExact(b, m - b) < 0.05);
+      }
+    }
+  });
+
+  it('throws on invalid input', () => {
+    expect(() => clopperPearsonInterval(1, 0)).toThrow(RangeError);
+    expect(() => clopperPearsonInterval(3, 2)).toThrow(RangeError);
+    expect(() => clopperPearsonInterval(1, 2, 1.5)).toThrow(RangeError);
+  });
+});
+
+describe('chiSquareQuantile', () => {
+  it('matches scipy.stats.chi2.ppf', () => {
+    expect(chiSquareQuantile(0.975, 3)).toBeCloseTo(9.348403604496148, 9);
+    expect(chiSquareQuantile(0.025, 3)).toBeCloseTo(0.21579528262389785, 11);
+    expect(chiSquareQuantile(0.5, 1)).toBeCloseTo(0.454936423119572, 11);
+    expect(chiSquareQuantile(0.99, 40)).toBeCloseTo(63.690739751564465, 8);
   });
 });
 
@@ -729,7 +733,7 @@ describe('stuartMaxwell', () => {
     expect(withEmpty.p).toBeCloseTo(0.7746692236459021, 12);
   });
 
-  it('gives statistic 0, p 1 for identical margins; NaN when S is singular or k < 2', () => {
+  it('gives statistic 0, p 1 for identical margins and for a table with no disagreement', () => {
     const symmetric = stuartMaxwell([
       [5, 2, 1],
       [2, 6, 3],
@@ -737,28 +741,40 @@ describe('stuartMaxwell', () => {
     ]);
     expect(symmetric.statistic).toBeCloseTo(0, 14);
     expect(symmetric.p).toBeCloseTo(1, 14);
-    // perfectly diagonal: S = 0 → singular
-    const diagonal = stuartMaxwell([
+    expect(stuartMaxwell([
       [4, 0, 0],
       [0, 5, 0],
       [0, 0, 6],
-    ]);
-    expect(diagonal.p).toBeNaN();
-    expect(diagonal.statistic).toBeNaN();
-    expect(diagonal.df).toBe(2);
-    // categories {0,1} and {2} never exchange pupils → disconnected → singular
-    expect(
-      stuartMaxwell([
-        [4, 2, 0],
-        [1, 5, 0],
-        [0, 0, 6],
-      ]).p,
-    ).toBeNaN();
-    const single = stuartMaxwell([
+    ])).toEqual({ statistic: 0, df: 0, p: 1 });
+    expect(stuartMaxwell([
       [0, 0],
       [0, 9],
+    ])).toEqual({ statistic: 0, df: 0, p: 1 });
+  });
+
+  it('uses the pseudo-inverse with df = rank when the disagreements do not connect all grades', () => {
+    // Categories {0,1} and {2} never exchange pupils: numpy d @ pinv(S) @ d = 0.33333333333333315,
+    // matrix_rank(S) = 1, scipy chi2.sf = 0.5637028616507731.
+    const two = stuartMaxwell([
+      [4, 2, 0],
+      [1, 5, 0],
+      [0, 0, 6],
     ]);
-    expect(single).toEqual({ statistic: NaN, df: 0, p: NaN });
+    expect(two.statistic).toBeCloseTo(1 / 3, 12);
+    expect(two.df).toBe(1);
+    expect(two.p).toBeCloseTo(0.5637028616507731, 12);
+    // Three separate pairs of grades (F/E, D/C, B/A): numpy 3.9230769230769225, rank 3, sf 0.2698911311003999.
+    const three = stuartMaxwell([
+      [5, 3, 0, 0, 0, 0],
+      [1, 12, 0, 0, 0, 0],
+      [0, 0, 20, 4, 0, 0],
+      [0, 0, 9, 25, 0, 0],
+      [0, 0, 0, 0, 14, 3],
+      [0, 0, 0, 0, 1, 6],
+    ]);
+    expect(three.statistic).toBeCloseTo(3.9230769230769225, 12);
+    expect(three.df).toBe(3);
+    expect(three.p).toBeCloseTo(0.2698911311003999, 12);
   });
 
   it('throws on invalid tables', () => {

@@ -197,6 +197,52 @@ describe('analyseTransition', () => {
     expect(area.mean_diff).toBeNull();
   });
 
+  it('the interval inverts the same exact test as the verdict (Clopper–Pearson on the pupils who crossed the bar)', () => {
+    // b = 8, c = 2, n = 55: scipy binomtest(8, 10).proportion_ci(method='exact') → π_low, π_high;
+    // diff = 10 (2π − 1) / 55 → −0.02039834993005146 … 0.17265064497206054; p = 0.109 → in line, 0 inside.
+    const f = analyseTransition(records({ pp: 40, pf: 8, fp: 2, ff: 5 }), OPTIONS).groups[0]!.figures!;
+    expect(f.diff_ci_low).toBeCloseTo(-0.02039834993005146, 10);
+    expect(f.diff_ci_high).toBeCloseTo(0.17265064497206054, 10);
+    // At α = 0.2 the 80 % interval: 0.018325858664150454 … 0.16198959272811972, generous, 0 outside.
+    const at20 = analyseTransition(records({ pp: 40, pf: 8, fp: 2, ff: 5 }), { ...OPTIONS, alpha: 0.2 }).groups[0]!.figures!;
+    expect(at20.verdict).toBe('generous');
+    expect(at20.diff_ci_low).toBeCloseTo(0.018325858664150454, 10);
+    expect(at20.diff_ci_high).toBeCloseTo(0.16198959272811972, 10);
+    // b = 1, c = 7, n = 40 (−15 pp): p = 0.0703 → in line, and the interval (scipy: −0.1987361105874991 …
+    // 0.010603868350065503) holds 0; Newcombe's interval leaves 0 out here, the contradiction this removes.
+    const g = analyseTransition(records({ pp: 20, pf: 1, fp: 7, ff: 12 }), OPTIONS).groups[0]!.figures!;
+    expect(g.verdict).toBe('in_line');
+    expect(g.diff_ci_low).toBeCloseTo(-0.1987361105874991, 10);
+    expect(g.diff_ci_high).toBeCloseTo(0.010603868350065503, 10);
+  });
+
+  it('every verdict agrees with its interval', () => {
+    for (let b = 0; b <= 25; b++) {
+      for (let c = 0; c <= 25; c++) {
+        const f = analyseTransition(records({ pp: 10, pf: b, fp: c, ff: 3 }), OPTIONS).groups[0]!.figures!;
+        const excludesZero = f.diff_ci_low > 0 || f.diff_ci_high < 0;
+        expect(excludesZero).toBe(f.verdict !== 'in_line');
+        if (f.verdict === 'strict') expect(f.diff_ci_high).toBeLessThan(0);
+        if (f.verdict === 'generous') expect(f.diff_ci_low).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('adjusts the p-values for many comparisons (Benjamini–Hochberg) and counts the verdicts that survive', () => {
+    const many = [
+      ...records({ pp: 40, pf: 1, fp: 12, ff: 5 }, { area: 'A' }),
+      ...records({ pp: 40, pf: 2, fp: 8, ff: 5 }, { area: 'B' }),
+      ...records({ pp: 40, pf: 3, fp: 3, ff: 5 }, { area: 'C' }),
+    ];
+    const result = analyseTransition(many, OPTIONS);
+    const areas = result.groups.filter((g) => g.level === 'area').map((g) => g.figures!);
+    // p: A = 2 · (1 + 13) / 2¹³ = 0.00341796875; B = 2 · (1 + 10 + 45) / 1024 = 0.109375; C = 1.
+    // BH (m = 3): A 0.0102539…, B 0.1640625, C 1.
+    expect(areas.map((f) => f.p_adj)).toEqual([expect.closeTo(0.01025390625, 12), expect.closeTo(0.1640625, 12), 1]);
+    expect(result.comparisons.verdicts).toEqual({ tests: 3, flagged: 1, flagged_adjusted: 1, expected_by_chance: 0.15000000000000002 });
+    expect(result.groups.find((g) => g.level === 'total')!.figures!.p_adj).toBeNull();
+  });
+
   it('generous and in-line verdicts at the chosen alpha', () => {
     // b = 8, c = 2: p = 2 · (1 + 10 + 45) / 1024 = 0.109375 (hand-computed binomial sum).
     const records8 = records({ pp: 40, pf: 8, fp: 2, ff: 5 });
