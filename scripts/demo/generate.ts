@@ -11,6 +11,22 @@
  * CLI:
  *   node build/scripts/demo/generate.js --out DIR [--seed N] [--years 2022/23,2023/24,2024/25] [--pupils N]
  *   node build/scripts/demo/generate.js --scale long --out FILE.csv [--pupils 20000] [--years 5] [--seed N]
+ *   node build/scripts/demo/generate.js --scale fairness --variant null|ordinary --out FILE.csv [--schools 40] [--years 3] [--seed N]
+ *
+ * Grading variants (issue 14, "fair flags"; `--scale fairness`, writeFairnessExport): two
+ * municipalities of ~40 schools to measure how often the flags fire.
+ * - `null`: no school, area or gender differs in truth. Every school grades alike (upShift 0,
+ *   downMul 1, downAdd 0, gradeBias 0.1), girls and boys alike (no gender factor on "up"), every
+ *   area's år 5 omdömen as strict as the år 6 test (year5Shift 0). Schools still differ in their
+ *   pupils' ability (abilityMean), which standardisation by test grade must absorb.
+ * - `ordinary`: schools differ by the ordinary amount Swedish schools differ (national spread,
+ *   scripts/national-spread.ts): each school × subject draws upShift and downAdd from normal
+ *   distributions (ORDINARY_SPREAD), calibrated so that the between-school SD beyond binomial noise
+ *   of the share higher and the share lower at år 9 matches the national estimates. Girls are
+ *   graded up more often than boys (the real gender factor). Planted: one extreme school
+ *   (EXTREME_UP_SHIFT in every subject and no grade below the test, index EXTREME_SCHOOL_INDEX;
+ *   `extremeSchool: false` leaves it out) and one strict år 5 area (Norra, year5Shift +0.65);
+ *   every other area 0. A school's shifts are the same in år 6 and år 9 and in every year.
  */
 import { createWriteStream, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -97,7 +113,7 @@ const TEACHER_FIRST_NAMES = [
 ] as const;
 
 /** The demo municipality's schools: name, area index, base pupils per grade level, role. */
-export type SchoolRole = 'normal' | 'ceiling' | 'generous' | 'strict' | 'tiny';
+export type SchoolRole = 'normal' | 'ceiling' | 'generous' | 'strict' | 'tiny' | 'extreme';
 const DEMO_SCHOOLS: readonly { name: string; area: number; size: number; role: SchoolRole }[] = [
   { name: 'Ekbackens skola', area: 0, size: 52, role: 'ceiling' },
   { name: 'Björkängsskolan', area: 0, size: 60, role: 'normal' },
@@ -291,6 +307,9 @@ export interface School {
   downAdd: number;
   /** Shift of the latent score for teacher grades in subjects without a test. */
   gradeBias: number;
+  /** Per subject, used instead of upShift / downAdd where given (the `ordinary` variant). */
+  upShiftBySubject?: ReadonlyMap<SubjectCode, number>;
+  downAddBySubject?: ReadonlyMap<SubjectCode, number>;
   /** Teachers per subject code. */
   teachers: ReadonlyMap<SubjectCode, readonly string[]>;
   /** Year-9 NO and SO test subjects per school year (start year). */
@@ -332,7 +351,15 @@ export interface Municipality {
   cohorts: ReadonlyMap<number, readonly Pupil[]>;
   /** Number of classes per (school index, birth year). */
   classCounts: ReadonlyMap<string, number>;
+  /** Grading variant (default `planted`, the demo's and the benchmark's patterns). */
+  variant?: GradingVariant;
 }
+
+/**
+ * `planted`: the demo / benchmark municipality with its planted schools and areas. `null` and
+ * `ordinary`: see the file comment (issue 14); they use the long layout's generated schools.
+ */
+export type GradingVariant = 'planted' | 'null' | 'ordinary';
 
 export interface MunicipalityOptions {
   seed?: number;
@@ -344,6 +371,12 @@ export interface MunicipalityOptions {
   layout?: 'demo' | 'long';
   /** Grade levels that must have pupils (default 5, 6, 9). */
   levels?: readonly number[];
+  /** `null` or `ordinary` (long layout only): ~40 schools of 40–60 pupils per level; see GradingVariant. */
+  variant?: GradingVariant;
+  /** Number of schools in a `null` / `ordinary` municipality (default FAIRNESS_SCHOOLS). */
+  schoolCount?: number;
+  /** `ordinary`: plant the extreme school (default true; false: every school ordinary). */
+  extremeSchool?: boolean;
 }
 
 export function pupilId10(p: Pupil): string {
@@ -386,6 +419,8 @@ function roleSettings(role: SchoolRole, rng: Rng): Pick<School, 'abilityMean' | 
       return { abilityMean: rng.normal() * 0.1, upShift: 0.25, downMul: 0.3, downAdd: 0, gradeBias: 0.4 };
     case 'strict':
       return { abilityMean: rng.normal() * 0.1, upShift: -0.2, downMul: 1, downAdd: 0.16, gradeBias: -0.3 };
+    case 'extreme':
+      return { abilityMean: rng.normal() * 0.15, upShift: EXTREME_UP_SHIFT, downMul: EXTREME_DOWN_MUL, downAdd: 0, gradeBias: 0.1 };
     case 'tiny':
     case 'normal':
       return {
@@ -427,17 +462,116 @@ function longSchoolSpecs(pupilsPerLevel: number, rng: Rng): { specs: SchoolSpec[
   return { specs, areaCount };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Grading variants `null` and `ordinary` (issue 14)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Schools in a `null` / `ordinary` municipality, and their base pupils per grade level (each
+ * cohort is 0.88–1.12 times the base, so 35–67 pupils per school, level and year).
+ */
+export const FAIRNESS_SCHOOLS = 40;
+export const FAIRNESS_SCHOOL_SIZE: readonly [number, number] = [40, 60];
+/** School years of a `null` / `ordinary` export: the last three, 2022/23–2024/25. */
+export const FAIRNESS_YEARS = 3;
+/**
+ * The planted extreme school of the `ordinary` variant (index 1, in Södra): upShift 0.6 in every
+ * subject and never a grade below the test (downMul 0). Far beyond ordinary on purpose: ordinary
+ * upShifts have SD ≈ 0.155, so among 40 schools the most generous is ≈ +0.35 (2.2 SD); a school
+ * at +0.35 is one of the ordinary ones, not an outlier. With the cap up + down ≤ 0.95 and no
+ * "higher" after a test A, this school's std_gap is ≈ 2.5–3.5 × √(se² + τ²) (ordinary τ ≈ 0.55
+ * grade points), so a 95 % random-effects funnel flags it in most rows (seeds 1–5 and
+ * DEFAULT_SEED: 7–9 of its 9 år 9 MA/SV/EN rows).
+ */
+export const EXTREME_SCHOOL_INDEX = 1;
+export const EXTREME_UP_SHIFT = 0.6;
+export const EXTREME_DOWN_MUL = 0;
+/** The planted strict år 5 area of the `ordinary` variant: Norra (index 0), as in the demo. */
+export const STRICT_AREA_INDEX = 0;
+export const STRICT_AREA_YEAR5_SHIFT = 0.65;
+
+/**
+ * The `ordinary` variant's spread: per subject, the SD of a school's upShift (added to the
+ * probability of a grade above the test grade) and downAdd (added to the probability of one
+ * below). Calibrated empirically (tests/demo/generate.test.ts measures it) so that at år 9 the
+ * between-school SD beyond binomial noise (scripts/national-spread.ts, DerSimonian–Laird) of the
+ * share higher is the national ≈ 13 pp in SV and MA and ≈ 7.5 pp in EN, and of the share lower
+ * ≈ 5 / 3.3 / 9 pp (so the net gap's is ≈ 14–15 pp, as nationally). SVA and subjects without a
+ * calibration use SV's and MA's. The probabilities are clipped at 0, which is why the SDs are
+ * larger than the spreads they give (most in EN's share lower).
+ * Measured on 2,000 ordinary schools (one year, seeds 1–3), τ DL in pp, SV / MA / EN: share higher
+ * 12.9 / 13.2 / 7.4, share lower 4.9 / 3.4 / 9.0, net gap 15.1 / 14.6 / 13.1. Nationally (2024):
+ * share higher 12.3–13.1 / 12.9–13.7 / 7.1–7.7 (DL–MoM), share lower 5.0 / 3.3 / 9.1 (MoM), net
+ * gap 14.3–15.3 / 14.2–15.0 / 13.3–13.9.
+ */
+export const ORDINARY_SPREAD: Readonly<Partial<Record<SubjectCode, { up: number; down: number }>>> = {
+  SV: { up: 0.155, down: 0.075 },
+  SVA: { up: 0.155, down: 0.075 },
+  MA: { up: 0.155, down: 0.045 },
+  EN: { up: 0.09, down: 0.155 },
+};
+const ORDINARY_SPREAD_OTHER = { up: 0.155, down: 0.045 } as const;
+/**
+ * Correlation of one school's draws across subjects (the national file gives ≈ 0.3–0.4 between
+ * the true shares higher in SV, MA and EN), and between a subject's upShift and downAdd (≈ −0.3).
+ */
+export const ORDINARY_SUBJECT_CORRELATION = 0.35;
+export const ORDINARY_UP_DOWN_CORRELATION = -0.3;
+
+function variantSchoolSpecs(variant: 'null' | 'ordinary', count: number, extreme: boolean, rng: Rng): { specs: SchoolSpec[]; areaCount: number } {
+  if (!Number.isInteger(count) || count < 2) throw new Error(`a ${variant} municipality needs at least 2 schools, got ${count}`);
+  const areaCount = AREA_NAMES.length;
+  const p = LONG_NAME_PREFIXES.length;
+  const s = LONG_NAME_SUFFIXES.length;
+  const specs: SchoolSpec[] = [];
+  for (let i = 0; i < count; i++) {
+    const base = `${at(LONG_NAME_PREFIXES, i % p)}${at(LONG_NAME_SUFFIXES, Math.floor(i / p) % s)}`;
+    const name = i >= p * s ? `${base} ${Math.floor(i / (p * s)) + 1}` : base;
+    const role: SchoolRole = variant === 'ordinary' && extreme && i === EXTREME_SCHOOL_INDEX ? 'extreme' : 'normal';
+    specs.push({ name, area: i % areaCount, size: rng.int(FAIRNESS_SCHOOL_SIZE[0], FAIRNESS_SCHOOL_SIZE[1]), role });
+  }
+  return { specs, areaCount };
+}
+
+function variantSettings(
+  variant: 'null' | 'ordinary',
+  role: SchoolRole,
+  rng: Rng,
+): Pick<School, 'abilityMean' | 'upShift' | 'downMul' | 'downAdd' | 'gradeBias' | 'upShiftBySubject' | 'downAddBySubject'> {
+  const abilityMean = rng.normal() * 0.15;
+  if (variant === 'null') return { abilityMean, upShift: 0, downMul: 1, downAdd: 0, gradeBias: 0.1 };
+  if (role === 'extreme') return { abilityMean, upShift: EXTREME_UP_SHIFT, downMul: EXTREME_DOWN_MUL, downAdd: 0, gradeBias: 0.1 };
+  const gradeBias = 0.1 + rng.normal() * 0.05;
+  const common = rng.normal();
+  const rho = ORDINARY_SUBJECT_CORRELATION;
+  const r = ORDINARY_UP_DOWN_CORRELATION;
+  const up = new Map<SubjectCode, number>();
+  const down = new Map<SubjectCode, number>();
+  for (const code of SUBJECTS) {
+    const spread = ORDINARY_SPREAD[code] ?? ORDINARY_SPREAD_OTHER;
+    const zUp = Math.sqrt(rho) * common + Math.sqrt(1 - rho) * rng.normal();
+    const zDown = r * zUp + Math.sqrt(1 - r * r) * rng.normal();
+    up.set(code, spread.up * zUp);
+    down.set(code, spread.down * zDown);
+  }
+  return { abilityMean, upShift: 0, downMul: 1, downAdd: 0, gradeBias, upShiftBySubject: up, downAddBySubject: down };
+}
+
 /** Builds the municipality: areas, schools and pupils (cohorts). Deterministic for a seed. */
 export function generateMunicipality(options: MunicipalityOptions = {}): Municipality {
   const seed = options.seed ?? DEFAULT_SEED;
-  const layout = options.layout ?? 'demo';
-  const years = resolveYears(options.years, layout === 'demo' ? DEFAULT_YEARS : DEFAULT_LONG_YEARS);
+  const variant = options.variant ?? 'planted';
+  const layout = variant === 'planted' ? (options.layout ?? 'demo') : 'long';
+  if (variant !== 'planted' && options.layout === 'demo') throw new Error(`the ${variant} variant has no demo layout`);
+  const years = resolveYears(options.years, variant !== 'planted' ? FAIRNESS_YEARS : layout === 'demo' ? DEFAULT_YEARS : DEFAULT_LONG_YEARS);
   const levels = options.levels ?? [5, 6, 9];
   const rng = new Rng(hashInts(seed, 0x5ca1ab1e));
 
   let specs: SchoolSpec[];
   let areaCount: number;
-  if (layout === 'demo') {
+  if (variant !== 'planted') {
+    ({ specs, areaCount } = variantSchoolSpecs(variant, options.schoolCount ?? FAIRNESS_SCHOOLS, options.extremeSchool ?? true, rng));
+  } else if (layout === 'demo') {
     const demoTotal = DEMO_SCHOOLS.filter((s) => s.role !== 'tiny').reduce((sum, s) => sum + s.size, 0);
     const scale = options.pupilsPerLevel === undefined ? 1 : options.pupilsPerLevel / demoTotal;
     specs = DEMO_SCHOOLS.map((s) => ({ ...s, size: s.role === 'tiny' ? s.size : Math.max(10, Math.round(s.size * scale)) }));
@@ -449,7 +583,8 @@ export function generateMunicipality(options: MunicipalityOptions = {}): Municip
   const areas: Area[] = Array.from({ length: areaCount }, (_, i) => ({
     index: i,
     name: at(AREA_NAMES, i),
-    year5Shift: at(AREA_YEAR5_SHIFT, i),
+    year5Shift:
+      variant === 'planted' ? at(AREA_YEAR5_SHIFT, i) : variant === 'ordinary' && i === STRICT_AREA_INDEX ? STRICT_AREA_YEAR5_SHIFT : 0,
   }));
 
   const schools: School[] = specs.map((spec, index) => {
@@ -461,7 +596,7 @@ export function generateMunicipality(options: MunicipalityOptions = {}): Municip
       area: at(areas, spec.area),
       role: spec.role,
       size: spec.size,
-      ...roleSettings(spec.role, rng),
+      ...(variant === 'planted' ? roleSettings(spec.role, rng) : variantSettings(variant, spec.role, rng)),
       teachers: makeTeachers(rng, spec.role === 'tiny'),
       npSubjects,
     };
@@ -551,7 +686,9 @@ export function generateMunicipality(options: MunicipalityOptions = {}): Municip
     cohorts.set(birthYear, pupils);
   }
 
-  return { seed, name: 'Exempelstad', years, areas, schools, cohorts, classCounts };
+  const model: Municipality = { seed, name: 'Exempelstad', years, areas, schools, cohorts, classCounts };
+  if (variant !== 'planted') model.variant = variant;
+  return model;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -648,8 +785,10 @@ export function emitPupilYear(model: Municipality, pupil: Pupil, year: number, l
     let step: number;
     if (test >= 0) {
       const [baseUp, baseDown] = SHIFT_BASE[code] ?? SHIFT_BASE_OTHER;
-      let up = baseUp * (pupil.gender === 'girl' ? 1.2 : 0.85) + school.upShift;
-      let down = baseDown * school.downMul + school.downAdd;
+      // The null variant grades girls and boys alike.
+      const genderFactor = model.variant === 'null' ? 1 : pupil.gender === 'girl' ? 1.2 : 0.85;
+      let up = baseUp * genderFactor + (school.upShiftBySubject?.get(code) ?? school.upShift);
+      let down = baseDown * school.downMul + (school.downAddBySubject?.get(code) ?? school.downAdd);
       if (test === 0) {
         up += 0.3; // F on the test, often E as grade
         down = 0;
@@ -1273,6 +1412,54 @@ export async function writeLongExport(path: string, options: LongOptions = {}): 
     layout: 'long',
     levels,
   });
+  return streamLongExport(path, model, plans);
+}
+
+/**
+ * The `null` / `ordinary` municipalities' plans: år 5 omdömen, år 6 and år 9 teacher grades and
+ * tests in SV/SVA, EN and MA only (the subjects the gap and transition flags use; small and fast).
+ */
+export const FAIRNESS_PLANS: ReadonlyMap<number, LevelPlan> = new Map([
+  [5, ASSESS_PLAN],
+  [6, { grades: ['SWE', 'EN', 'MA'], tests: ['SWE', 'EN', 'MA'], assessments: [] }],
+  [9, { grades: ['SWE', 'EN', 'MA'], tests: ['SWE', 'EN', 'MA'], assessments: [] }],
+]);
+
+export interface FairnessOptions {
+  variant: 'null' | 'ordinary';
+  seed?: number;
+  /** School years or a count N meaning the last N years ending 2024/25 (default FAIRNESS_YEARS). */
+  years?: readonly string[] | number;
+  /** Number of schools (default FAIRNESS_SCHOOLS). */
+  schoolCount?: number;
+  /** `ordinary`: plant the extreme school (default true). */
+  extremeSchool?: boolean;
+}
+
+/**
+ * Writes a `null` or `ordinary` municipality (see the file comment) as one long-format file
+ * (LONG_HEADER), with FAIRNESS_PLANS: about 90,000 rows for the defaults. Also returns the model.
+ */
+export async function writeFairnessExport(path: string, options: FairnessOptions): Promise<LongResult & { model: Municipality }> {
+  const model = generateFairnessMunicipality(options);
+  return { ...(await streamLongExport(path, model, FAIRNESS_PLANS)), model };
+}
+
+/** The `null` / `ordinary` municipality of writeFairnessExport, without writing it. */
+export function generateFairnessMunicipality(options: FairnessOptions): Municipality {
+  return generateMunicipality({
+    seed: options.seed,
+    years: options.years ?? FAIRNESS_YEARS,
+    layout: 'long',
+    levels: [...FAIRNESS_PLANS.keys()],
+    variant: options.variant,
+    schoolCount: options.schoolCount,
+    extremeSchool: options.extremeSchool,
+  });
+}
+
+async function streamLongExport(path: string, model: Municipality, plans: ReadonlyMap<number, LevelPlan>): Promise<LongResult> {
+  const levels = [...plans.keys()].sort((a, b) => a - b);
   mkdirSync(dirname(path), { recursive: true });
   const stream = createWriteStream(path);
   const done = new Promise<void>((resolve, reject) => {
@@ -1340,6 +1527,8 @@ export async function main(argv: readonly string[]): Promise<void> {
       pupils: { type: 'string' },
       years: { type: 'string' },
       'grade-levels': { type: 'string' },
+      variant: { type: 'string' },
+      schools: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -1347,7 +1536,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   if (values.help || values.out === undefined) {
     process.stderr.write(
       'usage: generate --out DIR [--seed N] [--scale demo] [--pupils N] [--years 2022/23,2023/24,2024/25]\n' +
-        '       generate --scale long --out FILE.csv [--pupils 20000] [--years 5] [--grade-levels 6,9] [--seed N]\n',
+        '       generate --scale long --out FILE.csv [--pupils 20000] [--years 5] [--grade-levels 6,9] [--seed N]\n' +
+        '       generate --scale fairness --variant null|ordinary --out FILE.csv [--schools 40] [--years 3] [--seed N]\n',
     );
     if (values.out === undefined && !values.help) process.exitCode = 2;
     return;
@@ -1364,6 +1554,11 @@ export async function main(argv: readonly string[]): Promise<void> {
       `wrote ${values.out}: ${result.rows} rows, ${result.bytes} bytes (${(result.bytes / 1e6).toFixed(1)} MB), ` +
         `${result.schools} schools in ${result.areas} areas, ${seconds.toFixed(1)} s\n`,
     );
+  } else if (values.scale === 'fairness') {
+    const variant = values.variant;
+    if (variant !== 'null' && variant !== 'ordinary') throw new Error(`--variant must be null or ordinary, got ${variant ?? '(none)'}`);
+    const result = await writeFairnessExport(values.out, { variant, seed, years, schoolCount: parseIntArg('schools', values.schools) });
+    process.stderr.write(`wrote ${values.out}: ${variant} municipality, ${result.rows} rows, ${result.bytes} bytes, ${result.schools} schools in ${result.areas} areas\n`);
   } else if (values.scale === 'demo') {
     const build = writeDemoExports(values.out, { seed, years, pupilsPerLevel: pupils });
     let total = 0;
@@ -1373,7 +1568,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     }
     process.stderr.write(`demo data set: ${total} bytes, ${build.dirtyRows.length} planted dirty rows\n`);
   } else {
-    throw new Error(`--scale must be demo or long, got ${values.scale ?? ''}`);
+    throw new Error(`--scale must be demo, long or fairness, got ${values.scale ?? ''}`);
   }
 }
 

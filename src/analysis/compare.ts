@@ -16,6 +16,7 @@
  */
 import type { Dimension } from '../types.js';
 import { changeBetween, type ChangeSign, type Estimate } from './trend.js';
+import { Z95 } from './fairness.js';
 
 export type FlatRow = Readonly<Record<string, unknown>>;
 
@@ -27,6 +28,8 @@ export interface CompareMetric {
   scale: 'share' | 'mean';
   /** The interval is Student's t with n − 1 degrees of freedom (mean_diff). */
   t?: boolean;
+  /** A standard-error column to build a symmetric 95 % interval from, where the report has one (before low/high). */
+  se?: string;
 }
 
 export const GAP_COMPARE_METRICS: readonly CompareMetric[] = [
@@ -43,7 +46,7 @@ export const GAP_COMPARE_METRICS: readonly CompareMetric[] = [
 export const TRANSITION_COMPARE_METRICS: readonly CompareMetric[] = [
   { key: 'share_pass_from', scale: 'share' },
   { key: 'share_pass_to', scale: 'share' },
-  { key: 'diff_pp', low: 'diff_ci_low', high: 'diff_ci_high', scale: 'mean' },
+  { key: 'diff_pp', se: 'diff_se', low: 'diff_ci_low', high: 'diff_ci_high', scale: 'mean' },
 ];
 
 type MatchStatus = 'both' | 'new' | 'gone';
@@ -90,6 +93,8 @@ function num(value: unknown): number | null {
 function estimate(row: FlatRow, metric: CompareMetric): Estimate | null {
   const value = num(row[metric.key]);
   if (value === null) return null;
+  const se = metric.se ? num(row[metric.se]) : null;
+  if (se !== null) return { value, low: value - Z95 * se, high: value + Z95 * se, scale: metric.scale };
   const n = num(row.n);
   return {
     value,

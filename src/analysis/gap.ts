@@ -177,7 +177,7 @@ export interface GapCase {
 }
 
 /** The ordinary variation between groups of one level, as estimated for the funnel limits. */
-export interface BetweenGroupsSummary extends BetweenGroups {
+interface BetweenGroupsSummary extends BetweenGroups {
   level: Dimension;
   /** Girls' and boys' rows (compared within their gender) rather than rows for both. */
   gender_rows: boolean;

@@ -477,7 +477,6 @@ export function chiSquareSurvival(x: number, df: number): number {
 /**
  * Quantile of the χ² distribution: the x with P(X ≤ x) = p, by bisection on chiSquareSurvival
  * (monotone), to a relative precision of 1e-13. p ∈ (0, 1), df > 0.
- * @internal (also used by tests)
  */
 export function chiSquareQuantile(p: number, df: number): number {
   if (!(p > 0 && p < 1)) fail(`p must be in (0, 1), got ${p}`);

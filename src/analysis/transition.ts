@@ -338,6 +338,12 @@ export interface TransitionFigures {
   diff_pp: number;
   diff_ci_low: number;
   diff_ci_high: number;
+  /**
+   * Unconditional standard error of diff_pp (Agresti & Min 2005: ½ added to each cell), for
+   * comparing years (trend, --compare-with); the interval above is conditional on the pupils who
+   * crossed the bar and made to agree with the verdict.
+   */
+  diff_se: number;
   pass_pass: number;
   pass_fail: number;
   fail_pass: number;
@@ -504,6 +510,14 @@ function discordantDifferenceInterval(b: number, c: number, n: number, level: nu
   return { diff, low: (m * (2 * pi.low - 1)) / n, high: (m * (2 * pi.high - 1)) / n };
 }
 
+/** se of (b − c) / n with ½ added to every cell (Agresti & Min 2005, Biometrics 61:515–523). */
+function pairedDifferenceSe(a: number, b: number, c: number, d: number): number {
+  const n = a + b + c + d + 2;
+  const bb = b + 0.5;
+  const cc = c + 0.5;
+  return Math.sqrt(bb + cc - (bb - cc) ** 2 / n) / n;
+}
+
 function figuresOf(acc: Accumulator, alpha: number): TransitionFigures {
   const { a, b, c, d } = acc;
   const n = a + b + c + d;
@@ -544,6 +558,7 @@ function figuresOf(acc: Accumulator, alpha: number): TransitionFigures {
     diff_pp: ci.diff,
     diff_ci_low: ci.low,
     diff_ci_high: ci.high,
+    diff_se: pairedDifferenceSe(a, b, c, d),
     pass_pass: a,
     pass_fail: b,
     fail_pass: c,

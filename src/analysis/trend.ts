@@ -15,8 +15,8 @@
  *   independent proportions (method 10) from the two years' Wilson intervals (different pupils
  *   each spring); for a mean or a difference, the normal approximation
  *   d ± 1.96·√(se₁² + se₂²), each se read back from that year's 95 % interval (÷ 2·t₀.₉₇₅,ₙ₋₁ for
- *   the t interval of mean_diff, ÷ 2·1.96 otherwise; diff_pp's paired interval is asymmetric, so
- *   its se is the average half-width ÷ 1.96, an approximation). A change is
+ *   the t interval of mean_diff, ÷ 2·1.96 otherwise; for diff_pp the unconditional se of the
+ *   paired difference, diff_se, Agresti–Min). A change is
  *   `up`/`down` when its interval leaves out 0, else `stable`.
  * - Direction per year: gap, against the tests: `higher` when the group's mean grade-point
  *   difference (teacher − test) has a 95 % interval above 0, `lower` below 0, else `in_line`;
@@ -242,7 +242,11 @@ function gapPoint(group: GapGroup): YearPoint {
     const low = f.mean_diff_ci_low;
     const high = f.mean_diff_ci_high;
     direction = low !== null && low > 0 ? 'higher' : high !== null && high < 0 ? 'lower' : 'in_line';
-    relative = f.funnel_flag === null || group.level === 'total' ? null : f.funnel_flag.startsWith('above') ? 'above' : f.funnel_flag.startsWith('below') ? 'below' : 'in_line';
+    // Against the rest of the municipality, beyond chance alone (funnel_flag_chance): the streak
+    // asks whether a difference persists year after year, not whether it is rare among schools
+    // (that is the year's funnel_flag). Three years on one side by chance alone: about 0.025³.
+    const flag = f.funnel_flag_chance;
+    relative = flag === null || group.level === 'total' ? null : flag.startsWith('above') ? 'above' : flag.startsWith('below') ? 'below' : 'in_line';
   }
   return { school_year: yearOf(group.key), n: group.suppressed ? null : group.n, suppressed: group.suppressed, estimates, direction, relative, change: {} };
 }
@@ -258,7 +262,7 @@ function transitionPoint(group: TransitionGroup): YearPoint {
     };
     estimates.share_pass_from = share(f.share_pass_from);
     estimates.share_pass_to = share(f.share_pass_to);
-    estimates.diff_pp = { value: f.diff_pp, low: f.diff_ci_low, high: f.diff_ci_high, scale: 'mean' };
+    estimates.diff_pp = { value: f.diff_pp, low: f.diff_pp - Z95 * f.diff_se, high: f.diff_pp + Z95 * f.diff_se, scale: 'mean' };
   } else for (const metric of TRANSITION_TREND_METRICS) estimates[metric] = null;
   return {
     school_year: yearOf(group.key),

@@ -35,7 +35,7 @@ export interface BlockTask {
 }
 
 /** A rejected-row reason as a block counted it (lines relative to the block's first line). */
-export interface BlockReason {
+interface BlockReason {
   reason: RejectReason;
   count: number;
   lines: number[];
@@ -61,7 +61,7 @@ export interface BlockResult {
   rows: RowLog;
 }
 
-export interface BlockTables {
+interface BlockTables {
   strings: string[];
   /** Contexts: (school, area, class, teacher, grade level) per entry, the names as string ids. */
   contexts: number[];
@@ -114,7 +114,7 @@ function emptyLog(capacity: number): RowLog {
 }
 
 /** A worker's tables (kept across its blocks) and the current block's row log. */
-export class LogTarget implements RowTarget {
+class LogTarget implements RowTarget {
   private readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
   private readonly subjects: string[] = [];

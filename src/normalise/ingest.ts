@@ -388,7 +388,7 @@ async function* counted(source: InputSource, progress: ReadOptions['onProgress']
 }
 
 /** What the row parser needs, from the file's report and the read options. */
-export function parseContext(report: FileReport, headerCount: number, mapping: ColumnMapping, options: ReadOptions): ParseContext {
+function parseContext(report: FileReport, headerCount: number, mapping: ColumnMapping, options: ReadOptions): ParseContext {
   return {
     headerCount,
     columns: mapping.columns,

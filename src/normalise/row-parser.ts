@@ -119,7 +119,7 @@ interface AssessmentMeaning {
 /**
  * A column's distinct values, each decoded and interpreted once. `T` is the interpretation.
  */
-export class ColumnCache<T> {
+class ColumnCache<T> {
   readonly dict = new ByteDict(64);
   readonly values: T[] = [];
   /** The previous row's bytes and value: exports are sorted, so a column often repeats itself. */

@@ -139,9 +139,9 @@ function groupLabel(result: GapResult, group: GapGroup, t: Texts, lang: Lang): s
 }
 
 /** A stratum's table; `note`: with the column that says why a row is hidden. */
-function gapTable(t: Texts, note: string | null): TextTable {
+function gapTable(t: Texts, note: string | null, steps: boolean): TextTable {
   return new TextTable({
-    head: [t.group, t.n, t.higher, t.same, t.lower, t.net, t.meanDiff, t.stdGap, t.funnel, t.pass, t.kappa, t.vsTotal, t.gradeOnly, t.testOnly, ...(note === null ? [] : [note])],
+    head: [t.group, t.n, t.higher, t.same, t.lower, t.net, t.meanDiff, steps ? t.stdGapSteps : t.stdGap, t.funnel, t.pass, t.kappa, t.vsTotal, t.gradeOnly, t.testOnly, ...(note === null ? [] : [note])],
     colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'left', 'right', 'right', 'left'],
   });
 }
@@ -164,6 +164,7 @@ function renderGapTable(report: GapReport, options: RenderOptions): string {
     if (table) out.push(table.toString(), '');
   };
   const suppressedCell = paint.dim(t.suppressed);
+  const steps = result.options.flagScale === 'steps';
   // Strata with a hidden row get the column that says why.
   const withNote = new Set(result.groups.filter((group) => group.suppressed !== null).map((group) => stratumTitle(result, group, t, lang)));
   let note: string | null = null;
@@ -174,7 +175,7 @@ function renderGapTable(report: GapReport, options: RenderOptions): string {
       currentTitle = title;
       out.push(paint.bold(title));
       note = withNote.has(title) ? NOTE_HEAD[lang] : null;
-      table = gapTable(t, note);
+      table = gapTable(t, note, steps);
     }
     const label = groupLabel(result, group, t, lang);
     const f = group.figures;
@@ -193,7 +194,7 @@ function renderGapTable(report: GapReport, options: RenderOptions): string {
       formatShare(f.share_lower, lang),
       formatPoints(f.net_gap, lang),
       `${formatSigned(f.mean_diff, 1, lang)}${ci}`,
-      f.std_gap === null || group.level === 'total' ? '' : formatSigned(f.std_gap, 1, lang),
+      (steps ? f.std_gap_steps : f.std_gap) === null || group.level === 'total' ? '' : formatSigned((steps ? f.std_gap_steps : f.std_gap) ?? 0, steps ? 2 : 1, lang),
       funnelCell(f.funnel_flag, t, paint),
       `${formatShare(f.share_pass_grade, lang)} / ${formatShare(f.share_pass_test, lang)}`,
       f.kappa_w === null ? '' : formatNumber(f.kappa_w, 2, lang),
@@ -205,7 +206,7 @@ function renderGapTable(report: GapReport, options: RenderOptions): string {
     if (options.matrix) {
       flush();
       out.push(renderMatrix(group, t, lang));
-      table = gapTable(t, note);
+      table = gapTable(t, note, steps);
     }
   }
   flush();
@@ -213,10 +214,15 @@ function renderGapTable(report: GapReport, options: RenderOptions): string {
   const funnel = result.comparisons.funnel;
   if (funnel.tests > 0) {
     const chance = formatNumber(funnel.expected_by_chance, 0, lang);
+    const alone = result.comparisons.funnel_chance_alone.flagged;
+    const unit = steps ? (lang === 'sv' ? 'betygssteg' : 'grade steps') : lang === 'sv' ? 'betygspoäng' : 'grade points';
+    const taus = result.between_groups
+      .filter((b) => !b.gender_rows)
+      .map((b) => `${t[b.level].toLowerCase()}: ${b.tau2 === null ? (lang === 'sv' ? 'kan inte skattas' : 'cannot be estimated') : `τ = ${formatNumber(Math.sqrt(b.tau2), 2, lang)}`}`);
     out.push(
       lang === 'sv'
-        ? `Tratten: ${formatCount(funnel.flagged, lang)} av ${formatCount(funnel.tests, lang)} grupper utanför 95 %-gränserna; slumpen ensam ger omkring ${chance}. Efter justering för många jämförelser (Benjamini–Hochberg) kvarstår ${formatCount(funnel.flagged_adjusted, lang)}.`
-        : `Funnel: ${formatCount(funnel.flagged, lang)} of ${formatCount(funnel.tests, lang)} groups outside the 95 % limits; chance alone gives about ${chance}. After adjusting for many comparisons (Benjamini–Hochberg), ${formatCount(funnel.flagged_adjusted, lang)} remain.`,
+        ? `Tratten: ${formatCount(funnel.flagged, lang)} av ${formatCount(funnel.tests, lang)} grupper utanför 95 %-gränserna för slump plus vanliga skillnader mellan skolor; om ingen grupp avvek mer än så skulle omkring ${chance} hamna där. Med slumpens gränser ensamma hade ${formatCount(alone, lang)} hamnat utanför. Efter justering för många jämförelser (Benjamini–Hochberg) kvarstår ${formatCount(funnel.flagged_adjusted, lang)}. Vanliga skillnader (${unit}): ${taus.join('; ')}.`
+        : `Funnel: ${formatCount(funnel.flagged, lang)} of ${formatCount(funnel.tests, lang)} groups outside the 95 % limits for chance plus ordinary differences between schools; if no group differed more than that, about ${chance} would be there. With the limits of chance alone, ${formatCount(alone, lang)} would have been outside. After adjusting for many comparisons (Benjamini–Hochberg), ${formatCount(funnel.flagged_adjusted, lang)} remain. Ordinary differences (${unit}): ${taus.join('; ')}.`,
       '',
     );
   }

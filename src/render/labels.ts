@@ -27,6 +27,7 @@ const TEXTS = {
     meanDiff: 'Medeldiff (95 % KI)',
     pass: 'Minst E betyg/prov',
     stdGap: 'Std-diff',
+    stdGapSteps: 'Std-diff (steg)',
     funnel: 'Tratt',
     funnelWithin: 'inom',
     kappa: 'κw',
@@ -49,7 +50,7 @@ const TEXTS = {
     legend: [
       'Högre/Lika/Lägre: andel av eleverna med både betyg och provbetyg (A–F) vars betyg är högre än, lika med eller lägre än provbetyget.',
       'Netto: andel högre minus andel lägre (procentenheter). Medeldiff: betygspoäng (A=20, B=17,5, C=15, D=12,5, E=10, F=0), betyg minus prov.',
-      'Std-diff: medeldiffen minus den som kommunens betygssättning per provbetyg ger för gruppens mix av provbetyg (takeffekten borttagen). Tratt: std-diffen mot trattgränserna; högre/lägre utanför 95 %, ▲▲/▼▼ utanför 99,8 % (överspridning hanterad).',
+      'Std-diff: medeldiffen minus den som resten av kommunens betygssättning per provbetyg ger för gruppens mix av provbetyg (takeffekten borttagen; flickor mot flickor, pojkar mot pojkar). Tratt: std-diffen mot gränserna för slump plus vanliga skillnader mellan skolor; högre/lägre utanför 95 %, ▲▲/▼▼ utanför 99,8 %. En flagga betyder ovanligt, inte fel: se README, Rättvisa jämförelser.',
       'κw: kvadratiskt viktad kappa (1 = full överensstämmelse). Mot övriga: medeldiffen jämförd med resten av kommunen (Welchs t-test, α = {alpha}). Med många grupper ger slumpen flaggor: se meta.multiple_comparisons och p_adj i JSON.',
       '..: ingen siffra; Anmärkning säger varför: för få elever (färre än {min}), eller dold för att skydda en liten grupp (den skulle annars kunna räknas fram ur en summa; sekundär maskering).',
     ],
@@ -76,6 +77,7 @@ const TEXTS = {
     meanDiff: 'Mean diff (95% CI)',
     pass: '≥ E grade/test',
     stdGap: 'Std diff',
+    stdGapSteps: 'Std diff (steps)',
     funnel: 'Funnel',
     funnelWithin: 'within',
     kappa: 'κw',
@@ -98,7 +100,7 @@ const TEXTS = {
     legend: [
       'Higher/Same/Lower: share of pupils with both a grade and a test grade (A–F) whose grade is above, equal to or below the test grade.',
       'Net: share higher minus share lower (percentage points). Mean diff: grade points (A=20, B=17.5, C=15, D=12.5, E=10, F=0), grade minus test.',
-      'Std diff: the mean difference minus what the municipality\'s grading per test grade predicts for the group\'s mix of test grades (ceiling effect removed). Funnel: std diff against the funnel limits; higher/lower outside 95 %, ▲▲/▼▼ outside 99.8 % (overdispersion allowed for).',
+      'Std diff: the mean difference minus what the rest of the municipality\'s grading per test grade predicts for the group\'s mix of test grades (ceiling effect removed; girls against girls, boys against boys). Funnel: std diff against the limits for chance plus ordinary differences between schools; higher/lower outside 95 %, ▲▲/▼▼ outside 99.8 %. A flag means unusual, not wrong: see the README, Fair comparisons.',
       'κw: quadratic-weighted kappa (1 = full agreement). Vs rest: the mean difference compared with the rest of the municipality (Welch t-test, α = {alpha}). With many groups chance raises flags: see meta.multiple_comparisons and p_adj in JSON.',
       '..: no figure; Note says why: too few pupils (fewer than {min}), or hidden to protect a small group (it could otherwise be worked out from a total by subtraction; complementary suppression).',
     ],

@@ -37,6 +37,7 @@ export const TRANSITION_FIGURE_KEYS = [
   'diff_pp',
   'diff_ci_low',
   'diff_ci_high',
+  'diff_se',
   'pass_pass',
   'pass_fail',
   'fail_pass',
@@ -46,6 +47,7 @@ export const TRANSITION_FIGURE_KEYS = [
   'share_fail_pass',
   'share_fail_fail',
   'p_value',
+  'p_adj',
   'verdict',
   'mean_diff',
   'mean_diff_ci_low',
@@ -110,7 +112,7 @@ const WORDS = {
     n: 'Elever',
     passFrom: (l: LinkOptions) => `Godkänt åk ${l.fromLevel}`,
     passTo: (l: LinkOptions) => `Godkänt åk ${l.toLevel}`,
-    diff: 'Skillnad (95 % KI)',
+    diff: 'Skillnad (KI)',
     p: 'p',
     moved: 'Saknar åk',
     movedIn: 'Saknar åk',
@@ -122,8 +124,8 @@ const WORDS = {
     findings: 'Slutsatser',
     legend: [
       'Godkänt: andel av de länkade eleverna som är godkända enligt respektive sida (omdöme godtagbar eller bättre, betyg/provbetyg minst E).',
-      'Skillnad: godkänt åk {from} minus godkänt åk {to}, i procentenheter, med 95 % konfidensintervall (Newcombes metod för parade andelar).',
-      'G→IG: godkänd åk {from}, inte godkänd åk {to}, osv. p: McNemars exakta test på eleverna som bytt utfall. Sträng: bedömningen i åk {from} godkänner signifikant färre än åk {to} (α = {alpha}); generös: signifikant fler.',
+      'Skillnad: godkänt åk {from} minus godkänt åk {to}, i procentenheter, med konfidensintervall på nivån 1 − α (exakt, från eleverna som bytt utfall: samma test som bedömningen, så intervallet utesluter 0 precis när bedömningen är sträng eller generös).',
+      'G→IG: godkänd åk {from}, inte godkänd åk {to}, osv. p: McNemars exakta test på eleverna som bytt utfall. Sträng: bedömningen i åk {from} godkänner signifikant färre än åk {to} (α = {alpha}); generös: signifikant fler. Sträng och generös förutsätter att omdömet i åk {from} och resultatet i åk {to} har samma godkändgräns.',
       'Saknar åk {to}: bedömda i åk {from} utan resultat i åk {to} (flyttat, frånvarande). Saknar åk {from}: resultat i åk {to} utan bedömning i åk {from} (inflyttade).',
       '..: ingen siffra; Anmärkning säger varför: för få elever (färre än {min} länkade), eller dold för att skydda en liten grupp (den skulle annars kunna räknas fram ur en summa).',
     ],
@@ -136,7 +138,7 @@ const WORDS = {
     n: 'Pupils',
     passFrom: (l: LinkOptions) => `Pass yr ${l.fromLevel}`,
     passTo: (l: LinkOptions) => `Pass yr ${l.toLevel}`,
-    diff: 'Difference (95% CI)',
+    diff: 'Difference (CI)',
     p: 'p',
     moved: 'No yr',
     movedIn: 'No yr',
@@ -148,8 +150,8 @@ const WORDS = {
     findings: 'Findings',
     legend: [
       'Pass: share of linked pupils passing on each side (omdöme acceptable or better, grade/test grade at least E).',
-      'Difference: pass year {from} minus pass year {to}, in percentage points, with a 95% confidence interval (Newcombe, paired proportions).',
-      'P→F: pass in year {from}, fail in year {to}, etc. p: McNemar exact test on the pupils whose outcome changed. Strict: year {from} passes significantly fewer than year {to} (α = {alpha}); generous: significantly more.',
+      'Difference: pass year {from} minus pass year {to}, in percentage points, with a confidence interval at level 1 − α (exact, from the pupils whose outcome changed: the same test as the verdict, so the interval leaves out 0 exactly when the verdict is strict or generous).',
+      'P→F: pass in year {from}, fail in year {to}, etc. p: McNemar exact test on the pupils whose outcome changed. Strict: year {from} passes significantly fewer than year {to} (α = {alpha}); generous: significantly more. Strict and generous assume that the year {from} assessment and the year {to} result share one pass bar.',
       'No yr {to}: assessed in year {from} with no year {to} result (moved away, absent). No yr {from}: year {to} result without a year {from} assessment (moved in).',
       '..: no figure; Note says why: too few pupils (fewer than {min} linked), or hidden to protect a small group (it could otherwise be worked out from a total by subtraction).',
     ],
@@ -338,6 +340,16 @@ function renderTransitionTable(report: TransitionReport, options: RenderOptions)
       .replaceAll('{to}', String(link.toLevel))
       .replace('{alpha}', formatNumber(result.options.alpha, 2, lang))
       .replace('{min}', String(result.options.minGroup));
+  const verdicts = result.comparisons.verdicts;
+  if (verdicts.tests > 0) {
+    const chance = formatNumber(verdicts.expected_by_chance, 0, lang);
+    out.push(
+      lang === 'sv'
+        ? `Bedömningar: ${formatCount(verdicts.flagged, lang)} av ${formatCount(verdicts.tests, lang)} grupper under totalen är stränga eller generösa (p < ${formatNumber(result.options.alpha, 2, lang)}); slumpen ensam ger omkring ${chance}. Efter justering för många jämförelser (Benjamini–Hochberg) kvarstår ${formatCount(verdicts.flagged_adjusted, lang)} (p_adj i JSON och CSV).`
+        : `Verdicts: ${formatCount(verdicts.flagged, lang)} of ${formatCount(verdicts.tests, lang)} groups below the total are strict or generous (p < ${formatNumber(result.options.alpha, 2, lang)}); chance alone gives about ${chance}. After adjusting for many comparisons (Benjamini–Hochberg), ${formatCount(verdicts.flagged_adjusted, lang)} remain (p_adj in JSON and CSV).`,
+      '',
+    );
+  }
   for (const line of w.legend) out.push(paint.dim(fill(line)));
   out.push('');
   for (const section of report.sections ?? []) out.push(section.table(options));

@@ -22,7 +22,8 @@ interface Row {
   funnel_p: number | null;
 }
 
-type Report = { rows: Row[]; meta: { multiple_comparisons: { funnel: { tests: number; flagged: number; flagged_adjusted: number; expected_by_chance: number } } } };
+type Summary = { tests: number; flagged: number; flagged_adjusted: number; expected_by_chance: number };
+type Report = { rows: Row[]; meta: { multiple_comparisons: { funnel: Summary; funnel_chance_alone: Summary } } };
 
 async function rows(args: string[] = []): Promise<Report> {
   const result = await runOnce([...DEMO, ...args]);
@@ -112,7 +113,12 @@ describe('the table says how many flags chance alone would give', () => {
     const table = await runIn(['gap', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv', '--quiet']);
     const report = await rows();
     const f = report.meta.multiple_comparisons.funnel;
-    expect(table.stdout).toContain(`Tratten: ${f.flagged} av ${f.tests} grupper utanför 95 %-gränserna; slumpen ensam ger omkring ${Math.round(f.expected_by_chance)}.`);
+    const alone = report.meta.multiple_comparisons.funnel_chance_alone.flagged;
+    expect(table.stdout).toContain(
+      `Tratten: ${f.flagged} av ${f.tests} grupper utanför 95 %-gränserna för slump plus vanliga skillnader mellan skolor; om ingen grupp avvek mer än så skulle omkring ${Math.round(f.expected_by_chance)} hamna där. Med slumpens gränser ensamma hade ${alone} hamnat utanför.`,
+    );
+    expect(alone).toBeGreaterThan(f.flagged);
     expect(table.stdout).toContain(`(Benjamini–Hochberg) kvarstår ${f.flagged_adjusted}.`);
+    expect(table.stdout).toMatch(/Vanliga skillnader \(betygspoäng\): område: τ = 0,\d\d; skola: τ = 0,\d\d\./);
   });
 });

@@ -15,9 +15,25 @@ import {
   main,
   mcnemar,
   writeLongExport,
+  DEFAULT_SEED,
+  EXTREME_DOWN_MUL,
+  EXTREME_SCHOOL_INDEX,
+  EXTREME_UP_SHIFT,
+  FAIRNESS_PLANS,
+  FAIRNESS_SCHOOLS,
+  ORDINARY_SPREAD,
+  ORDINARY_SUBJECT_CORRELATION,
+  STRICT_AREA_INDEX,
+  STRICT_AREA_YEAR5_SHIFT,
+  emitPupilYear,
+  generateFairnessMunicipality,
+  pupilsIn,
+  writeFairnessExport,
   type DemoBuild,
+  type Municipality,
   type SubjectCode,
 } from '../../scripts/demo/generate.js';
+import { nationalSpread, shareHigherSpread, type Spread } from '../../scripts/national-spread.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/demo/', import.meta.url));
 const LETTERS = ['F', 'E', 'D', 'C', 'B', 'A'];
@@ -594,5 +610,186 @@ describe('long export', () => {
     const lines = splitLines(readFileSync(out, 'utf8'), '\n');
     expect(lines[0]).toBe(LONG_HEADER);
     expect(lines.length).toBeGreaterThan(1000);
+  });
+});
+
+// ------------------------------------------------------------------------------------------
+// Grading variants for issue 14 (tests/slow/flag-rates.test.ts uses them)
+// ------------------------------------------------------------------------------------------
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sd = (xs: readonly number[]): number => {
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+};
+
+/** Per subject at år 9: each school's (all years) share higher and lower, from the emitted results. */
+function year9Spread(model: Municipality): Map<string, { higher: Spread; lower: Spread }> {
+  const plan = FAIRNESS_PLANS.get(9);
+  if (!plan) throw new Error('no år 9 plan');
+  const units = new Map<string, { n: number; higher: number; lower: number }>();
+  for (const year of model.years) {
+    for (const { pupil, school } of pupilsIn(model, year, 9)) {
+      if (school.role === 'extreme') continue;
+      const tests = new Map<SubjectCode, number>();
+      emitPupilYear(model, pupil, year, 9, school, plan, (kind, subject, value) => {
+        if (kind === 'test') tests.set(subject, LETTERS.indexOf(value));
+        const test = tests.get(subject);
+        if (kind !== 'grade' || test === undefined) return;
+        const diff = LETTERS.indexOf(value) - test;
+        const key = `${subject}|${school.index}|${year}`;
+        const u = units.get(key) ?? { n: 0, higher: 0, lower: 0 };
+        u.n++;
+        if (diff > 0) u.higher++;
+        if (diff < 0) u.lower++;
+        units.set(key, u);
+      });
+    }
+  }
+  const out = new Map<string, { higher: Spread; lower: Spread }>();
+  for (const subject of ['SV', 'MA', 'EN']) {
+    const list = [...units].filter(([k]) => k.startsWith(`${subject}|`)).map(([, u]) => u);
+    out.set(subject, {
+      higher: shareHigherSpread(list.map((u) => ({ n: u.n, higher: u.higher / u.n }))),
+      lower: shareHigherSpread(list.map((u) => ({ n: u.n, higher: u.lower / u.n }))),
+    });
+  }
+  return out;
+}
+
+describe('grading variants (issue 14)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ska-variants-'));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('null: every school, area and gender grades alike', () => {
+    const model = generateFairnessMunicipality({ variant: 'null', seed: DEFAULT_SEED });
+    expect(model.variant).toBe('null');
+    expect(model.schools).toHaveLength(FAIRNESS_SCHOOLS);
+    expect(model.years).toEqual([2022, 2023, 2024]);
+    expect(model.areas).toHaveLength(6);
+    for (const a of model.areas) expect(a.year5Shift, a.name).toBe(0);
+    for (const s of model.schools) {
+      expect(s.role, s.name).toBe('normal');
+      expect([s.upShift, s.downMul, s.downAdd, s.gradeBias], s.name).toEqual([0, 1, 0, 0.1]);
+      expect(s.upShiftBySubject).toBeUndefined();
+      expect(s.downAddBySubject).toBeUndefined();
+      expect(s.size).toBeGreaterThanOrEqual(40);
+      expect(s.size).toBeLessThanOrEqual(60);
+    }
+    // No gender factor: a pupil's results are the same as a pupil of the other gender would get.
+    const plan = FAIRNESS_PLANS.get(9);
+    if (!plan) throw new Error('no år 9 plan');
+    const first = pupilsIn(model, 2024, 9).next();
+    if (first.done) throw new Error('no år 9 pupil');
+    const { pupil, school } = first.value;
+    const results = (gender: 'girl' | 'boy'): string[] => {
+      const out: string[] = [];
+      emitPupilYear(model, { ...pupil, gender }, 2024, 9, school, plan, (kind, subject, value) => out.push(`${kind} ${subject} ${value}`));
+      return out;
+    };
+    expect(results('girl')).toEqual(results('boy'));
+  });
+
+  it('null: share higher at år 9 hardly differs between schools (only by their pupils\u2019 test grades)', () => {
+    const spread = year9Spread(generateFairnessMunicipality({ variant: 'null', seed: 5, years: 1, schoolCount: 400 }));
+    for (const [subject, s] of spread) expect(s.higher.tauDL, subject).toBeLessThan(0.03);
+  });
+
+  it('ordinary: upShift and downAdd per school and subject have the documented SDs and correlation', () => {
+    const model = generateFairnessMunicipality({ variant: 'ordinary', seed: 3, years: 1, schoolCount: 1000 });
+    const ordinary = model.schools.filter((s) => s.role === 'normal');
+    expect(ordinary).toHaveLength(999);
+    for (const subject of ['SV', 'MA', 'EN'] as const) {
+      const up = ordinary.map((s) => s.upShiftBySubject?.get(subject) ?? NaN);
+      const down = ordinary.map((s) => s.downAddBySubject?.get(subject) ?? NaN);
+      const spread = ORDINARY_SPREAD[subject];
+      if (!spread) throw new Error(`no spread for ${subject}`);
+      // 999 draws: the sample SD is within ±7 % of the true one with ≈ 99.9 % probability.
+      expect(sd(up) / spread.up, subject).toBeGreaterThan(0.93);
+      expect(sd(up) / spread.up, subject).toBeLessThan(1.07);
+      expect(sd(down) / spread.down, subject).toBeGreaterThan(0.93);
+      expect(sd(down) / spread.down, subject).toBeLessThan(1.07);
+      expect(Math.abs(mean(up))).toBeLessThan(0.02);
+    }
+    const ma = ordinary.map((s) => s.upShiftBySubject?.get('MA') ?? NaN);
+    const sv = ordinary.map((s) => s.upShiftBySubject?.get('SV') ?? NaN);
+    const corr = mean(ma.map((x, i) => (x - mean(ma)) * ((sv[i] ?? NaN) - mean(sv)))) / (sd(ma) * sd(sv));
+    expect(corr).toBeGreaterThan(ORDINARY_SUBJECT_CORRELATION - 0.1);
+    expect(corr).toBeLessThan(ORDINARY_SUBJECT_CORRELATION + 0.1);
+    // The planted school and area.
+    const extreme = model.schools[EXTREME_SCHOOL_INDEX];
+    expect(extreme?.role).toBe('extreme');
+    expect([extreme?.upShift, extreme?.downMul, extreme?.upShiftBySubject]).toEqual([EXTREME_UP_SHIFT, EXTREME_DOWN_MUL, undefined]);
+    expect(model.areas.map((a) => a.year5Shift)).toEqual(model.areas.map((a) => (a.index === STRICT_AREA_INDEX ? STRICT_AREA_YEAR5_SHIFT : 0)));
+    expect(model.areas[STRICT_AREA_INDEX]?.name).toBe('Norra');
+    // Without the extreme school every school is ordinary.
+    const plain = generateFairnessMunicipality({ variant: 'ordinary', seed: 3, years: 1, schoolCount: 4, extremeSchool: false });
+    expect(plain.schools.map((s) => s.role)).toEqual(['normal', 'normal', 'normal', 'normal']);
+  });
+
+  it('ordinary: schools differ at år 9 as much as Swedish schools do (Skolverket 2024, scripts/national-spread.ts)', () => {
+    const national = new Map(
+      nationalSpread(readFileSync(fileURLToPath(new URL('../../fixtures/skolverket/relation-ak9-2024-skolniva-full.csv', import.meta.url)), 'utf8')).map((r) => [r.subject, r]),
+    );
+    // The national figures themselves (τ, DerSimonian–Laird and method of moments, pp).
+    const sv = national.get('Svenska');
+    const ma = national.get('Matematik');
+    const en = national.get('Engelska');
+    expect(sv?.higher.k).toBe(1423);
+    expect(sv?.higher.tauDL).toBeCloseTo(0.123, 3);
+    expect(ma?.higher.tauDL).toBeCloseTo(0.129, 3);
+    expect(en?.higher.tauDL).toBeCloseTo(0.071, 3);
+    expect(ma?.higher.tauMoM).toBeCloseTo(0.137, 3);
+    expect(ma?.net.tauDL).toBeCloseTo(0.142, 3);
+    // The generated municipality (400 schools, one year, without the extreme school).
+    const generated = year9Spread(generateFairnessMunicipality({ variant: 'ordinary', seed: 1, years: 1, schoolCount: 400 }));
+    const pairs: [string, Spread | undefined, Spread | undefined][] = [
+      ['SV', generated.get('SV')?.higher, sv?.higher],
+      ['MA', generated.get('MA')?.higher, ma?.higher],
+      ['EN', generated.get('EN')?.higher, en?.higher],
+    ];
+    for (const [subject, mine, theirs] of pairs) {
+      // Between the national DerSimonian–Laird and method-of-moments figures, ± 1.5 pp (400 schools).
+      const lo = Math.min(theirs?.tauDL ?? NaN, theirs?.tauMoM ?? NaN) - 0.015;
+      const hi = Math.max(theirs?.tauDL ?? NaN, theirs?.tauMoM ?? NaN) + 0.015;
+      expect(mine?.tauDL, subject).toBeGreaterThan(lo);
+      expect(mine?.tauDL, subject).toBeLessThan(hi);
+    }
+    // Share lower: ≈ 5 / 3.3 / 9 pp nationally.
+    expect(generated.get('SV')?.lower.tauDL).toBeGreaterThan(0.035);
+    expect(generated.get('MA')?.lower.tauDL).toBeGreaterThan(0.02);
+    expect(generated.get('EN')?.lower.tauDL).toBeGreaterThan(0.07);
+  });
+
+  it('writeFairnessExport: deterministic for a seed, another seed differs; the CLI writes the same file', async () => {
+    const a = join(dir, 'a.csv');
+    const b = join(dir, 'b.csv');
+    const c = join(dir, 'c.csv');
+    const cli = join(dir, 'cli.csv');
+    const ra = await writeFairnessExport(a, { variant: 'ordinary', seed: 9, schoolCount: 8 });
+    await writeFairnessExport(b, { variant: 'ordinary', seed: 9, schoolCount: 8 });
+    await writeFairnessExport(c, { variant: 'ordinary', seed: 10, schoolCount: 8 });
+    await main(['--scale', 'fairness', '--variant', 'ordinary', '--seed', '9', '--schools', '8', '--out', cli]);
+    const bytes = readFileSync(a);
+    expect(bytes.equals(readFileSync(b))).toBe(true);
+    expect(bytes.equals(readFileSync(c))).toBe(false);
+    expect(bytes.equals(readFileSync(cli))).toBe(true);
+    expect(ra.bytes).toBe(bytes.length);
+    expect(ra.schools).toBe(8);
+    const lines = splitLines(bytes.toString('utf8'), '\n');
+    expect(lines[0]).toBe(LONG_HEADER);
+    expect(lines.length - 1).toBe(ra.rows);
+    const seen = new Set(lines.slice(1).map((l) => l.split(';')).map((x) => `${x[4]} ${x[8]} ${x[6]}`));
+    expect([...seen].sort()).toEqual(
+      ['5 Bedömning', '6 Provbetyg', '6 Terminsbetyg', '9 Provbetyg', '9 Terminsbetyg']
+        .flatMap((k) => ['EN', 'MA', 'SV', 'SVA'].map((s) => `${k} ${s}`))
+        .sort(),
+    );
+    await expect(main(['--scale', 'fairness', '--variant', 'odd', '--out', join(dir, 'x.csv')])).rejects.toThrow(/--variant must be null or ordinary/);
   });
 });
