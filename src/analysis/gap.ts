@@ -331,6 +331,8 @@ function compareFairly(
     if (!total) continue;
     const externalKey = referenceKey(group.key.grade_level, group.key.subject, plan.gender ? (group.key.gender ?? null) : null);
     const external = options.reference?.get(externalKey);
+    // A reference covering the stratum but not this gender: girls would be compared with both genders.
+    if (!external && externalKey !== referenceKey(group.key.grade_level, group.key.subject) && options.reference?.has(referenceKey(group.key.grade_level, group.key.subject))) continue;
     // The municipality (or its girls, its boys) against itself: nothing to compare.
     if (!external && group.level === 'total') continue;
     const standard = external ?? subtract(total.counts, counts);

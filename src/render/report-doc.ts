@@ -5,6 +5,7 @@
  * the reason in words in its Anmärkning column, and never in a chart or a finding.
  */
 import type { GapGroup, GapResult } from '../analysis/gap.js';
+import { Z95, Z998 } from '../analysis/fairness.js';
 import type { GroupKey } from '../analysis/groups.js';
 import { cohortFor, type TransitionGroup, type TransitionResult } from '../analysis/transition.js';
 import { type TrendPart, type TrendResult, type TrendSeries } from '../analysis/trend.js';
@@ -125,25 +126,29 @@ function strataOf<G extends { key: GroupKey }>(groups: readonly G[], dims: reado
 }
 
 /**
- * The funnel's limit curves: each group's limit × √n is the stratum's spread; its median drawn as ±z·s/√n.
+ * The funnel's limit curves. A group's limits are z·√(s²/n + τ²): sampling noise that shrinks with
+ * its size and the ordinary differences between schools that do not. s is the median of the
+ * chance-alone 95 % limit × √n / z₉₅ over the groups, τ² the median of (limit₉₅² − chance limit₉₅²) / z₉₅²;
+ * the curves are drawn with them (each point's own flag uses its own limits).
  * @internal (also used by tests)
  */
-export function funnelCurve(points: readonly { n: number; l95: number; l998: number }[]): FunnelLimit[] {
+export function funnelCurve(points: readonly { n: number; l95: number; l95chance: number }[]): FunnelLimit[] {
   if (points.length === 0) return [];
   const median = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
     const mid = Math.floor(sorted.length / 2);
     return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
   };
-  const s95 = median(points.map((p) => p.l95 * Math.sqrt(p.n)));
-  const s998 = median(points.map((p) => p.l998 * Math.sqrt(p.n)));
+  const s = median(points.map((p) => (p.l95chance * Math.sqrt(p.n)) / Z95));
+  const tau2 = median(points.map((p) => Math.max(0, p.l95 ** 2 - p.l95chance ** 2) / Z95 ** 2));
   const minN = Math.max(1, Math.min(...points.map((p) => p.n)));
   const maxN = Math.max(...points.map((p) => p.n));
   const samples: FunnelLimit[] = [];
   const steps = 40;
   for (let i = 0; i <= steps; i++) {
     const n = minN + ((maxN * 1.05 - minN) * i) / steps;
-    samples.push({ n, l95: s95 / Math.sqrt(n), l998: s998 / Math.sqrt(n) });
+    const sd = Math.sqrt((s * s) / n + tau2);
+    samples.push({ n, l95: Z95 * sd, l998: Z998 * sd });
   }
   return samples;
 }
@@ -165,13 +170,13 @@ function gapFindings(gap: GapResult, year: string): string[] {
     const way = f.std_gap > 0 ? 'högre' : 'lägre';
     const share = f.std_gap > 0 ? f.share_higher : f.share_lower;
     out.push(
-      `${groupName(group.key)} (${lower(stratumName(group.key))}, ${year}) sätter ${way} betyg än provresultaten motiverar: ${formatSigned(f.std_gap, 1, 'sv')} betygspoäng jämfört med kommunens betygssättning vid samma provbetyg, utanför ${limit}-gränsen i trattdiagrammet (${formatShare(share, 'sv')} av ${formatCount(group.n, 'sv')} elever fick ${way} betyg än provbetyget).`,
+      `${groupName(group.key)} (${lower(stratumName(group.key))}, ${year}) sätter ${way} betyg än provresultaten motiverar: ${formatSigned(f.std_gap, 1, 'sv')} betygspoäng jämfört med resten av kommunens betygssättning vid samma provbetyg, utanför ${limit}-gränsen i trattdiagrammet, mer än skolor brukar skilja sig åt (${formatShare(share, 'sv')} av ${formatCount(group.n, 'sv')} elever fick ${way} betyg än provbetyget).`,
     );
   }
   const funnel = gap.comparisons.funnel;
   if (funnel.tests > 0) {
     out.push(
-      `Av ${formatCount(funnel.tests, 'sv')} jämförda grupper (alla läsår) ligger ${formatCount(funnel.flagged, 'sv')} utanför 95 %-gränserna; slumpen ensam ger omkring ${formatNumber(funnel.expected_by_chance, 0, 'sv')}. Efter justering för många jämförelser kvarstår ${formatCount(funnel.flagged_adjusted, 'sv')}.`,
+      `Av ${formatCount(funnel.tests, 'sv')} jämförda grupper (alla läsår) ligger ${formatCount(funnel.flagged, 'sv')} utanför 95 %-gränserna, som räknar med slump och med vanliga skillnader mellan skolor; om ingen grupp avvek mer än så skulle omkring ${formatNumber(funnel.expected_by_chance, 0, 'sv')} hamna där. Med slumpens gränser ensamma hade ${formatCount(gap.comparisons.funnel_chance_alone.flagged, 'sv')} hamnat utanför. Efter justering för många jämförelser kvarstår ${formatCount(funnel.flagged_adjusted, 'sv')}. En flagga betyder att skillnaden är ovanlig, inte att betygen är fel.`,
     );
   }
   return out;
@@ -198,6 +203,12 @@ function transitionFindings(transition: TransitionResult, year: string): string[
           : `${area}: bedömningarna i åk 5 godkänner fler elever än de nationella proven i åk 6 visar (${joinList(subjects)}; ${range} procentenheter, kullen med prov ${year}). Bedömningen i de yngre åren är generös.`,
       );
     }
+  }
+  const verdicts = transition.comparisons.verdicts;
+  if (out.length > 0 && verdicts.tests > 0) {
+    out.push(
+      `Av ${formatCount(verdicts.tests, 'sv')} jämförda grupper i åk 5 → 6 (alla kullar) är ${formatCount(verdicts.flagged, 'sv')} stränga eller generösa; slumpen ensam ger omkring ${formatNumber(verdicts.expected_by_chance, 0, 'sv')}, och efter justering för många jämförelser kvarstår ${formatCount(verdicts.flagged_adjusted, 'sv')}. Sträng och generös förutsätter att omdömet "godtagbara kunskaper" i åk 5 och provbetyget E i åk 6 är samma nivå.`,
+    );
   }
   return out;
 }
@@ -317,12 +328,14 @@ function funnelSection(gap: GapResult, year: string): DocSection {
   const parts: { heading: string; blocks: Block[] }[] = [];
   for (const stratum of strataOf(schools, ['grade_level'])) {
     const points: FunnelPoint[] = [];
-    const limits: { n: number; l95: number; l998: number }[] = [];
+    const limits: { n: number; l95: number; l95chance: number }[] = [];
     for (const g of stratum.groups) {
       const f = g.figures;
-      if (!f || f.std_gap === null || f.funnel_flag === null || f.funnel_limit_95 === null || f.funnel_limit_998 === null) continue;
-      points.push({ label: `${String(g.key.school)} (${lower(subject(g.key.subject))})`, n: g.n, value: f.std_gap, flag: f.funnel_flag });
-      limits.push({ n: g.n, l95: f.funnel_limit_95, l998: f.funnel_limit_998 });
+      if (!f || f.std_gap === null || f.funnel_flag === null || f.funnel_limit_95 === null || f.funnel_limit_95_chance === null) continue;
+      // The chart is in grade points; with --flag-scale steps the flags and limits are in steps, so the points are too.
+      const value = f.funnel_scale === 'steps' ? (f.std_gap_steps ?? 0) : f.std_gap;
+      points.push({ label: `${String(g.key.school)} (${lower(subject(g.key.subject))})`, n: g.n, value, flag: f.funnel_flag });
+      limits.push({ n: g.n, l95: f.funnel_limit_95, l95chance: f.funnel_limit_95_chance });
     }
     if (points.length === 0) continue;
     const outside = points.filter((p) => p.flag !== 'within').length;

@@ -349,3 +349,27 @@ describe('--reference: standardising against another grading standard', () => {
     expect(elsewhere.groups.find((g) => g.key.school === 'A')!.figures!.std_gap).toBeCloseTo(0, 12);
   });
 });
+
+describe('--reference with girls\' and boys\' tables', () => {
+  it('girls are standardised against the reference\'s girls, boys against its boys; without them, no standardised figures', () => {
+    // Reference: girls with C on the test all got B (+2.5), boys all got C (0).
+    const reference = new Map([
+      [referenceKey(9, 'MA'), table([[4, 3, 50], [3, 3, 50]])],
+      [referenceKey(9, 'MA', 'girl'), table([[4, 3, 50]])],
+      [referenceKey(9, 'MA', 'boy'), table([[3, 3, 50]])],
+    ]);
+    const records = [...many(10, 4, 3, 'A'), ...many(10, 4, 3, 'A').map((r) => ({ ...r, gender: 'boy' as const }))];
+    const by = ['grade_level', 'subject', 'school', 'gender'] as const;
+    const result = analyseGap(cellsFromRecords(records), { by: [...by], minGroup: 5, alpha: 0.05, reference });
+    const row = (gender: string | null) => result.groups.find((g) => g.level === 'school' && g.key.gender === gender)!.figures!;
+    expect(row('girl').std_gap).toBeCloseTo(0, 12);
+    expect(row('boy').std_gap).toBeCloseTo(2.5, 12);
+    expect(row(null).std_gap).toBeCloseTo(1.25, 12);
+    expect(row('girl').standard).toBe('reference');
+    const noGender = new Map([[referenceKey(9, 'MA'), table([[4, 3, 50], [3, 3, 50]])]]);
+    const plain = analyseGap(cellsFromRecords(records), { by: [...by], minGroup: 5, alpha: 0.05, reference: noGender });
+    expect(plain.groups.find((g) => g.level === 'school' && g.key.gender === 'girl')!.figures!.std_gap).toBeNull();
+    expect(plain.groups.find((g) => g.level === 'school' && g.key.gender === null)!.figures!.std_gap).toBeCloseTo(1.25, 12);
+  });
+});
+

@@ -122,3 +122,36 @@ describe('the table says how many flags chance alone would give', () => {
     expect(table.stdout).toMatch(/Vanliga skillnader \(betygspoäng\): område: τ = 0,\d\d; skola: τ = 0,\d\d\./);
   });
 });
+
+describe('--flag-scale and gender rows on the demo data', () => {
+  it('--flag-scale steps: the funnel and the Welch comparison measure grade steps, and say so', async () => {
+    const steps = JSON.parse((await runOnce([...DEMO, '--flag-scale', 'steps'])).stdout) as { meta: { parameters: Record<string, unknown> }; rows: Record<string, unknown>[] };
+    expect(steps.meta.parameters.flag_scale).toBe('steps');
+    const school = steps.rows.find((r) => r.level === 'school' && r.funnel_z_chance !== null)!;
+    expect(school.funnel_scale).toBe('steps');
+    // z against chance alone is std_gap_steps over its standard error, read back from the interval.
+    const se = ((school.std_gap_steps_ci_high as number) - (school.std_gap_steps as number)) / 1.959963984540054;
+    expect(school.funnel_z_chance as number).toBeCloseTo((school.std_gap_steps as number) / se, 9);
+    const table = await runIn(['gap', 'fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv', '--quiet', '--flag-scale', 'steps']);
+    expect(table.stdout).toContain('Std-diff (steg)');
+    expect(table.stdout).toContain('Vanliga skillnader (betygssteg)');
+    const bad = await runIn([...DEMO, '--flag-scale', 'percent']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--flag-scale');
+  });
+
+  it('girls against girls, boys against boys, and the gender gap on the rows for both', async () => {
+    const result = JSON.parse((await runOnce([...DEMO, '--by', 'school_year,grade_level,school,subject,gender'])).stdout) as { rows: Record<string, unknown>[] };
+    const girls = result.rows.filter((r) => r.level === 'school' && r.gender === 'girl' && r.std_gap !== null);
+    expect(girls.length).toBeGreaterThan(50);
+    expect(girls.every((r) => r.standard === 'rest_of_municipality')).toBe(true);
+    const both = result.rows.filter((r) => r.gender === null && r.gender_gap !== null);
+    expect(both.length).toBeGreaterThan(50);
+    for (const r of both.slice(0, 20)) {
+      const key = (g: string) => result.rows.find((x) => x.level === r.level && x.school_year === r.school_year && x.grade_level === r.grade_level && x.school === r.school && x.subject === r.subject && x.gender === g)!;
+      expect(r.gender_gap as number).toBeCloseTo((key('girl').mean_diff as number) - (key('boy').mean_diff as number), 12);
+    }
+    // The municipality's girls are not compared with themselves.
+    expect(result.rows.filter((r) => r.level === 'total').every((r) => r.std_gap === null && r.funnel_flag === null)).toBe(true);
+  });
+});
