@@ -270,15 +270,10 @@ export function betweenGroupVariance(families: readonly (readonly Estimate[])[])
  * τ² as it applies to a group compared with the rest of its family: the group's own true effect
  * and the rest's pupil-weighted mean of the others' effects both vary, so
  * Var(u_i − ū_rest) = τ² (1 + Σ_{j≠i} (n_j / m)²), m = Σ_{j≠i} n_j.
- * `others` are the pupil counts of the other groups in the family.
+ * `rest` is m and `restSquares` Σ_{j≠i} n_j².
  */
-export function restTau2(tau2: number, others: readonly number[]): number {
-  let m = 0;
-  for (const n of others) m += n;
-  if (m === 0) return tau2;
-  let sum = 0;
-  for (const n of others) sum += (n / m) ** 2;
-  return tau2 * (1 + sum);
+export function restTau2(tau2: number, rest: number, restSquares: number): number {
+  return rest > 0 ? tau2 * (1 + restSquares / (rest * rest)) : tau2;
 }
 
 /** How many comparisons were made, how many fall below α, and how many survive Benjamini–Hochberg. */

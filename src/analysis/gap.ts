@@ -267,7 +267,6 @@ function subtract(a: Float64Array, b: Float64Array): Float64Array {
 
 interface Member {
   group: GapGroup;
-  id: string;
   /** Comparable groups: same school year, grade level, subject, gender (or both) and level. */
   family: string;
   /** Families whose between-group variance is estimated together: same level, gender rows or not. */
@@ -307,14 +306,16 @@ function compareFairly(
   const familyOf = (key: GroupKey, level: string) => `${keyString(plan, genderTotalKey(plan, key))}\u0002${level}`;
   const poolOf = (key: GroupKey, level: string) => `${level}\u0002${key.gender === null || key.gender === undefined ? '' : 'g'}`;
   // Pupils in every group of each family, hidden groups included: the rest a group is compared with is made of them.
-  const familySizes = new Map<string, Map<string, number>>();
-  for (const [id, acc] of accumulators) {
+  // Σn and Σn² per family give each group's Σ_{j≠i} n_j and Σ_{j≠i} n_j² at once.
+  const familySizes = new Map<string, { sum: number; squares: number }>();
+  for (const acc of accumulators.values()) {
     const level = groupLevel(plan, acc.key);
     if (level === 'total' || acc.n === 0) continue;
     const family = familyOf(acc.key, level);
-    let sizes = familySizes.get(family);
-    if (!sizes) familySizes.set(family, (sizes = new Map()));
-    sizes.set(id, acc.n);
+    const sizes = familySizes.get(family) ?? { sum: 0, squares: 0 };
+    sizes.sum += acc.n;
+    sizes.squares += acc.n * acc.n;
+    familySizes.set(family, sizes);
   }
 
   const members: Member[] = [];
@@ -367,7 +368,6 @@ function compareFairly(
     const compared = scale === 'points' ? points : steps;
     members.push({
       group,
-      id: keyString(plan, group.key),
       family: familyOf(group.key, group.level),
       pool: poolOf(group.key, group.level),
       external: external !== undefined,
@@ -396,11 +396,13 @@ function compareFairly(
   };
   const tauFlag = estimatePools((m) => m.inclusive);
   const tauPoints = scale === 'points' ? tauFlag : wantPoints ? estimatePools((m) => m.inclusivePoints) : new Map<string, BetweenGroups>();
-  const othersOf = (m: Member): number[] => {
+  const effectiveTau2 = (m: Member, tau2: number | null): number | null => {
+    if (tau2 === null) return null;
+    if (m.external) return tau2;
     const sizes = familySizes.get(m.family);
-    return sizes ? [...sizes].filter(([id]) => id !== m.id).map(([, n]) => n) : [];
+    const n = m.group.n;
+    return sizes ? restTau2(tau2, sizes.sum - n, sizes.squares - n * n) : tau2;
   };
-  const effectiveTau2 = (m: Member, tau2: number | null): number | null => (tau2 === null ? null : m.external ? tau2 : restTau2(tau2, othersOf(m)));
 
   for (const m of members) {
     const f = m.group.figures;

@@ -127,8 +127,8 @@ describe('ordinary variation between groups (DerSimonian–Laird pooled over fam
 
   it("against the rest of the family, the rest's own spread adds to τ²", () => {
     // Others of 30 and 10 pupils: 1 + 0.75² + 0.25² = 1.625.
-    expect(restTau2(2, [30, 10])).toBeCloseTo(3.25, 12);
-    expect(restTau2(2, [])).toBe(2);
+    expect(restTau2(2, 40, 30 * 30 + 10 * 10)).toBeCloseTo(3.25, 12);
+    expect(restTau2(2, 0, 0)).toBe(2);
   });
 });
 
@@ -370,6 +370,21 @@ describe('--reference with girls\' and boys\' tables', () => {
     const plain = analyseGap(cellsFromRecords(records), { by: [...by], minGroup: 5, alpha: 0.05, reference: noGender });
     expect(plain.groups.find((g) => g.level === 'school' && g.key.gender === 'girl')!.figures!.std_gap).toBeNull();
     expect(plain.groups.find((g) => g.level === 'school' && g.key.gender === null)!.figures!.std_gap).toBeCloseTo(1.25, 12);
+  });
+});
+
+describe('when the ordinary variation cannot be estimated', () => {
+  it('one school per family (against a reference): no τ, limits of chance alone, no shrunken figure', () => {
+    const reference = new Map([[referenceKey(9, 'MA'), table([[4, 3, 50], [3, 3, 50]])]]);
+    const records = many(20, 4, 3, 'Ensam');
+    const result = analyseGap(cellsFromRecords(records), { by: ['grade_level', 'subject', 'school'], minGroup: 5, alpha: 0.05, reference, shrink: true });
+    const f = result.groups.find((g) => g.level === 'school')!.figures!;
+    expect(f.std_gap).toBeCloseTo(1.25, 12);
+    expect(f.funnel_tau).toBeNull();
+    expect(f.funnel_z).toBeCloseTo(f.funnel_z_chance!, 12);
+    expect(f.funnel_limit_95).toBeCloseTo(f.funnel_limit_95_chance!, 12);
+    expect(f.std_gap_shrunk).toBeNull();
+    expect(result.between_groups).toEqual([expect.objectContaining({ level: 'school', tau2: null, df: 0 })]);
   });
 });
 

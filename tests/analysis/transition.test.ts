@@ -216,6 +216,16 @@ describe('analyseTransition', () => {
     expect(g.diff_ci_high).toBeCloseTo(0.010603868350065503, 10);
   });
 
+  it('diff_se: the unconditional standard error with ½ added to each cell (Agresti–Min), for comparing years', () => {
+    // a, b, c, d = 40, 8, 2, 5 → 40.5, 8.5, 2.5, 5.5, n = 57: √(11 − 6² / 57) / 57 = 0.05466…
+    const f = analyseTransition(records({ pp: 40, pf: 8, fp: 2, ff: 5 }), OPTIONS).groups[0]!.figures!;
+    expect(f.diff_se).toBeCloseTo(Math.sqrt(11 - 36 / 57) / 57, 14);
+    // No pupil crossed the bar: the conditional interval is 0 … 0, the standard error is not 0.
+    const g = analyseTransition(records({ pp: 20, pf: 0, fp: 0, ff: 5 }), OPTIONS).groups[0]!.figures!;
+    expect([g.diff_ci_low, g.diff_ci_high]).toEqual([0, 0]);
+    expect(g.diff_se).toBeCloseTo(1 / 27, 14);
+  });
+
   it('every verdict agrees with its interval', () => {
     for (let b = 0; b <= 25; b++) {
       for (let c = 0; c <= 25; c++) {
