@@ -10,6 +10,7 @@ import { reportCommand } from './commands/report.js';
 import { transitionCommand } from './commands/transition.js';
 import { trendCommand } from './commands/trend.js';
 import { InputError, NoFiguresError, UsageError } from './errors.js';
+import { MESSAGES, say, type MessageLang } from './messages.js';
 import { ClosedPipe, type Io } from './io.js';
 import { TOOL_VERSION } from './meta.js';
 import { visible } from './normalise/text.js';
@@ -54,7 +55,23 @@ export function buildProgram(io: Io, outcome: Outcome = { code: 0 }): Command {
  * and resolve to the exit code. The one place that maps errors to messages and codes; it never
  * exits the process, so tests call it in-process with their own streams.
  */
+/**
+ * The run's language for messages, before commander has parsed anything: `--lang en` (or
+ * `--lang=en`) anywhere on the command line, else Swedish.
+ */
+export function languageOf(argv: readonly string[]): MessageLang {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') break;
+    const value = arg === '--lang' ? argv[i + 1] : arg.startsWith('--lang=') ? arg.slice('--lang='.length) : undefined;
+    if (value === 'en') return 'en';
+    if (value === 'sv') return 'sv';
+  }
+  return 'sv';
+}
+
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const lang = languageOf(argv);
   const fail = (message: string, code: number): number => {
     // Messages name files and values as the user gave them: control characters are made visible.
     io.stderr.write(`ska-analyze: ${message.split('\n').map(visible).join('\n')}\n`);
@@ -71,9 +88,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       // Help and version exit 0; usage mistakes 2 (commander has already printed the message).
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof InputError || error instanceof UsageError || error instanceof NoFiguresError) return fail(error.message, error.exitCode);
+    if (error instanceof InputError || error instanceof UsageError || error instanceof NoFiguresError) return fail(say(error.text, lang), error.exitCode);
     const message = error instanceof Error ? error.message : String(error);
     if (io.env.SKA_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-    return fail(`internal error: ${message} (this is a bug; run with SKA_DEBUG=1 for details and please report it)`, 1);
+    return fail(say(MESSAGES.internalError(message), lang), 1);
   }
 }

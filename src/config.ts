@@ -11,6 +11,7 @@ import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node, t
 import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { InputError, describeFsError } from './errors.js';
+import { literal, MESSAGES, type Message } from './messages.js';
 import { FIELDS, type Field } from './normalise/headers.js';
 import { containsPersonalId } from './normalise/pupil-id.js';
 import { normaliseSchoolYear } from './normalise/school-year.js';
@@ -106,24 +107,6 @@ function lineColumn(text: string, offset: number): string {
 }
 
 /** jsonc-parser's error codes in words. */
-const SYNTAX_TEXT: Readonly<Record<string, string>> = {
-  InvalidSymbol: 'unexpected character',
-  InvalidNumberFormat: 'not a number',
-  PropertyNameExpected: 'expected a key in double quotes',
-  ValueExpected: 'expected a value',
-  ColonExpected: "expected ':' after the key",
-  CommaExpected: "expected ',' between values",
-  CloseBraceExpected: "expected ',' or '}'",
-  CloseBracketExpected: "expected ',' or ']'",
-  EndOfFileExpected: 'text after the end of the JSON',
-  InvalidCommentToken: 'a comment that is not // or /* */',
-  UnexpectedEndOfComment: 'a /* comment that never ends',
-  UnexpectedEndOfString: 'a string that never ends',
-  UnexpectedEndOfNumber: 'a number that ends too soon',
-  InvalidUnicode: 'an invalid \\u escape',
-  InvalidEscapeCharacter: 'an invalid escape in a string',
-  InvalidCharacter: 'a character not allowed in a string',
-};
 
 /** Where a zod issue's key is in the file (its property, or the value), for line:column. */
 function issueOffset(tree: Node | undefined, issue: z.core.$ZodIssue): number | null {
@@ -143,17 +126,20 @@ function issueOffset(tree: Node | undefined, issue: z.core.$ZodIssue): number | 
   return null;
 }
 
-/** Turn zod issues into one line each, naming where (line:column when the text is known) and the key. */
-function describeConfigIssues(file: string, error: z.ZodError, text?: string): string {
+/** Turn zod issues into one line each, naming where (line:column when the text is known) and the key; Swedish from zod's Swedish locale and the schema's own messages translated. */
+function describeConfigIssues(file: string, issues: { en: readonly z.core.$ZodIssue[]; sv: readonly z.core.$ZodIssue[] }, text?: string): Message {
   const tree = text === undefined ? undefined : parseTree(text, [], { allowTrailingComma: true });
-  return error.issues
-    .map((issue) => {
-      // A key that is a personnummer is not repeated in the message (its place is).
-      const path = issue.path.length > 0 ? issue.path.map((part) => (containsPersonalId(String(part)) ? '[personnummer]' : String(part))).join('.') : '(top level)';
-      const offset = text === undefined ? null : issueOffset(tree, issue);
-      return `${file}${offset === null || text === undefined ? '' : `:${lineColumn(text, offset)}`}: ${path}: ${issue.message}`;
-    })
-    .join('\n');
+  const lines = (lang: 'sv' | 'en') =>
+    issues.en
+      .map((issue, i) => {
+        // A key that is a personnummer is not repeated in the message (its place is).
+        const path = issue.path.length > 0 ? issue.path.map((part) => (containsPersonalId(String(part)) ? '[personnummer]' : String(part))).join('.') : MESSAGES.topLevel()[lang];
+        const offset = text === undefined ? null : issueOffset(tree, issue);
+        const message = lang === 'en' ? issue.message : (MESSAGES.configIssue[issue.message] ?? issues.sv[i]?.message ?? issue.message);
+        return `${file}${offset === null || text === undefined ? '' : `:${lineColumn(text, offset)}`}: ${path}: ${message}`;
+      })
+      .join('\n');
+  return { sv: lines('sv'), en: lines('en') };
 }
 
 /**
@@ -166,10 +152,14 @@ export function parseConfig(file: string, text: string): Config {
   const parsed: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
   const first = errors[0];
   if (first !== undefined) {
-    throw new InputError(`${file}:${lineColumn(text, first.offset)}: not valid JSON (${SYNTAX_TEXT[printParseErrorCode(first.error)] ?? printParseErrorCode(first.error)})`);
+    const code = printParseErrorCode(first.error);
+    throw new InputError(MESSAGES.configNotJson(`${file}:${lineColumn(text, first.offset)}`, MESSAGES.configSyntax[code] ?? literal(code)));
   }
   const result = configSchema.safeParse(parsed);
-  if (!result.success) throw new InputError(describeConfigIssues(file, result.error, text));
+  if (!result.success) {
+    const swedish = configSchema.safeParse(parsed, { error: z.locales.sv().localeError });
+    throw new InputError(describeConfigIssues(file, { en: result.error.issues, sv: swedish.error?.issues ?? [] }, text));
+  }
   return result.data;
 }
 

@@ -11,27 +11,40 @@
  *   4  the exports were read but give no figure at all (no grade–test pairs, no pupil linked
  *      between the years, nothing in --school-years): no report is written
  */
-export class InputError extends Error {
+import { literal, MESSAGES, type Message } from './messages.js';
+
+/** An error for the user: its text in both languages (messages.ts); `message` is the English one. */
+abstract class UserError extends Error {
+  abstract readonly exitCode: number;
+  readonly text: Message;
+  constructor(text: Message | string) {
+    const message = typeof text === 'string' ? literal(text) : text;
+    super(message.en);
+    this.text = message;
+  }
+}
+
+export class InputError extends UserError {
   readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
+  constructor(text: Message | string) {
+    super(text);
     this.name = 'InputError';
   }
 }
 
 /** The run read its inputs but has no figure to show: a script must not archive an empty report. */
-export class NoFiguresError extends Error {
+export class NoFiguresError extends UserError {
   readonly exitCode = 4;
-  constructor(message: string) {
-    super(message);
+  constructor(text: Message | string) {
+    super(text);
     this.name = 'NoFiguresError';
   }
 }
 
-export class UsageError extends Error {
+export class UsageError extends UserError {
   readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
+  constructor(text: Message | string) {
+    super(text);
     this.name = 'UsageError';
   }
 }
@@ -41,35 +54,20 @@ export function describeFsError(error: unknown, file: string): InputError {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
   switch (code) {
     case 'ENOENT':
-      return new InputError(`${file}: no such file`);
+      return new InputError(MESSAGES.noSuchFile(file));
     case 'EACCES':
     case 'EPERM':
-      return new InputError(`${file}: permission denied`);
+      return new InputError(MESSAGES.permissionDenied(file));
     case 'EISDIR':
-      return new InputError(`${file}: is a directory`);
-    default: {
-      const message = error instanceof Error ? error.message : String(error);
-      return new InputError(`${file}: cannot be read (${message})`);
-    }
+      return new InputError(MESSAGES.isDirectory(file));
+    default:
+      return new InputError(MESSAGES.cannotRead(file, error instanceof Error ? error.message : String(error)));
   }
 }
-
-const WRITE_REASONS: Readonly<Record<string, string>> = {
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  EFBIG: 'the file would exceed the file-size limit',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'read-only file system',
-  ENOENT: 'no such folder',
-  ENOTDIR: 'part of the path is not a folder',
-  EISDIR: 'is a directory',
-  ENAMETOOLONG: 'the name is too long',
-};
 
 /** A failed write as a plain sentence: "<file>: cannot be written (<reason>)". */
 export function describeWriteError(error: unknown, file: string): InputError {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-  const reason = WRITE_REASONS[code] ?? (error instanceof Error ? error.message : String(error));
-  return new InputError(`${file}: cannot be written (${reason})`);
+  const reason = MESSAGES.writeReason[code] ?? literal(error instanceof Error ? error.message : String(error));
+  return new InputError(MESSAGES.cannotWrite(file, reason));
 }

@@ -18,6 +18,7 @@ import type { Stats } from 'node:fs';
 import { lstat, open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError, describeWriteError } from './errors.js';
+import { MESSAGES } from './messages.js';
 
 export interface WriteOutputOptions {
   /** Every file the command reads (as the user named them); the output must be none of them. */
@@ -61,8 +62,7 @@ export async function refuseInputAsOutput(output: string, outputInfo: Stats | nu
       continue;
     }
     if (info.dev === outputInfo.dev && info.ino === outputInfo.ino) {
-      const how = input === output ? '' : ' (the same file under another name or through a link)';
-      throw new UsageError(`--output ${output} is the input ${input}${how}; write the output to another file (an input is never overwritten)`);
+      throw new UsageError(MESSAGES.outputIsInput(output, input, input === output));
     }
   }
 }

@@ -24,6 +24,7 @@ import { z } from 'zod';
 import { defineCommand, FILES_ARGUMENT } from './command.js';
 import { parseEncoding, parseOptions, parsePositiveInt } from './options.js';
 import { writeOutput } from '../write-output.js';
+import { MESSAGES } from '../messages.js';
 
 const schema = z.object({
   output: z.string().optional().transform((value) => value ?? DEFAULT_OUTPUT),
@@ -37,7 +38,7 @@ const schema = z.object({
     .string()
     .optional()
     .transform((value) => {
-      if (value !== undefined && value.trim() === '') throw new UsageError('--reference-unit: give a unit, e.g. Riket');
+      if (value !== undefined && value.trim() === '') throw new UsageError(MESSAGES.referenceUnitBlank());
       return value;
     }),
   minGroup: z.string().optional().transform((value) => parsePositiveInt('--min-group', value, 10)),
@@ -276,7 +277,7 @@ async function exists(path: string): Promise<boolean> {
 async function runInit(files: string[], options: InitOptions, io: Io): Promise<number> {
   const { output, minGroup, force } = options;
   const toStdout = output === '-';
-  if (!toStdout && !force && (await exists(output))) throw new UsageError(`${output} exists; use --force to overwrite`);
+  if (!toStdout && !force && (await exists(output))) throw new UsageError(MESSAGES.outputExists(output));
   const references = options.reference;
   for (const file of references) {
     let info;
@@ -285,7 +286,7 @@ async function runInit(files: string[], options: InitOptions, io: Io): Promise<n
     } catch (error) {
       throw describeFsError(error, file);
     }
-    if (!info.isFile()) throw new InputError(`${file}: --reference needs a file`);
+    if (!info.isFile()) throw new InputError(MESSAGES.referenceNeedsFile(file));
   }
 
   const loaded = await loadInputs(files, { areas: options.areas, encoding: options.encoding, quiet: options.quiet }, io);
@@ -395,7 +396,7 @@ async function runInit(files: string[], options: InitOptions, io: Io): Promise<n
   parseConfig(configName, text);
 
   if (toStdout) await writeReport(text, undefined, io, []);
-  else await writeOutput(output, text, { inputs: inputsOf([...reports, ...loaded.alsoRead], options), ...(force ? {} : { ifExists: () => new UsageError(`${output} exists; use --force to overwrite`) }) });
+  else await writeOutput(output, text, { inputs: inputsOf([...reports, ...loaded.alsoRead], options), ...(force ? {} : { ifExists: () => new UsageError(MESSAGES.outputExists(output)) }) });
 
   const read = reports.reduce((sum, r) => sum + r.ledger.read, 0);
   const accepted = reports.reduce((sum, r) => sum + r.ledger.accepted, 0);

@@ -9,6 +9,7 @@ import { readTextTable, type TextTable } from '../read/records.js';
 import { mapHeaders } from './headers.js';
 import { containsPersonalId } from './pupil-id.js';
 import { fold, tidy } from './text.js';
+import { MESSAGES } from '../messages.js';
 
 /** Columns of an areas file: a school and an area, and nothing that makes it an export. */
 export function areaColumns(headers: readonly string[]): { school: number; area: number } | null {
@@ -35,9 +36,9 @@ export async function readAreaMapping(source: InputSource): Promise<Map<string, 
 function areaMappingOf(file: string, table: TextTable): Map<string, string> {
   const mapping = new Map<string, string>();
   const [header, ...rows] = table.records;
-  if (header === undefined) throw new InputError(`${file}: the file is empty (no header line)`);
+  if (header === undefined) throw new InputError(MESSAGES.emptyFile(file));
   const columns = areaColumns(header.fields);
-  if (columns === null) throw new InputError(`${file}:${header.line}: the area mapping needs a school column (Skola) and an area column (Skolområde)`);
+  if (columns === null) throw new InputError(MESSAGES.areasColumns(`${file}:${header.line}`));
   const problems: string[] = [];
   for (const { fields, line } of rows) {
     const school = tidy(fields[columns.school] ?? '');
@@ -46,14 +47,14 @@ function areaMappingOf(file: string, table: TextTable): Map<string, string> {
       problems.push(`${file}:${line}`);
       continue;
     }
-    if (containsPersonalId(school) || containsPersonalId(area)) throw new InputError(`${file}:${line}: a school or area name looks like a personnummer (a shifted column?); the area mapping is not used`);
+    if (containsPersonalId(school) || containsPersonalId(area)) throw new InputError(MESSAGES.areasPersonalId(`${file}:${line}`));
     const key = fold(school);
     const known = mapping.get(key);
-    if (known !== undefined && known !== area) throw new InputError(`${file}:${line}: ${school} is mapped to both ${known} and ${area}`);
+    if (known !== undefined && known !== area) throw new InputError(MESSAGES.areasTwice(`${file}:${line}`, school, known, area));
     mapping.set(key, area);
   }
-  if (table.brokenQuotes.length > 0) throw new InputError(`${file}:${table.brokenQuotes[0]}: a quote that never closes in the area mapping`);
-  if (problems.length > 0) throw new InputError(`${problems[0]}: a school or area is blank in the area mapping (${problems.length} line${problems.length > 1 ? 's' : ''})`);
+  if (table.brokenQuotes.length > 0) throw new InputError(MESSAGES.areasQuote(`${file}:${table.brokenQuotes[0]}`));
+  if (problems.length > 0) throw new InputError(MESSAGES.areasBlank(String(problems[0]), problems.length));
   return mapping;
 }
 

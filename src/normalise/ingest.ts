@@ -29,6 +29,7 @@ import { genderFromPersonnummer, type PupilIdKind } from './pupil-id.js';
 import type { SchoolYearSelection } from './school-year.js';
 import { KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, ResultStore } from './store.js';
 import { visible } from './text.js';
+import { join, MESSAGES } from '../messages.js';
 
 type ValueTally = Record<string, number>;
 
@@ -107,8 +108,7 @@ const REQUIRED: readonly Field[] = ['student_id', 'school_year', 'subject'];
 const MAX_PREAMBLE = 10;
 
 function describeMissing(file: string, line: number, fields: readonly Field[]): InputError {
-  const parts = fields.map((field) => `${field} (looked for: ${HEADER_ALIASES[field].slice(0, 4).join(', ')}, …)`);
-  return new InputError(`${file}:${line}: required column missing: ${parts.join('; ')}. Map it with "columns" in --config.`);
+  return new InputError(MESSAGES.requiredColumnMissing(`${file}:${line}`, fields.map((field) => ({ field, aliases: HEADER_ALIASES[field].slice(0, 4).join(', ') }))));
 }
 
 export async function readExports(sources: readonly InputSource[], options: ReadOptions): Promise<ReadResult> {
@@ -139,14 +139,8 @@ function unusable(report: FileReport): void {
   const reason = ledger.mainReason();
   const entry = reason === null ? undefined : ledger.rejected.get(reason);
   const line = entry?.lines[0];
-  const text = reason === null ? '' : REASON_TEXT[reason].en;
-  throw new InputError(
-    `${report.file}${line === undefined ? '' : `:${line}`}: every row was rejected (${formatInt(ledger.rejectedTotal)} rows; mostly: ${text}), so the file cannot be used. Run "ska-analyze inspect ${report.file}" to see why.`,
-  );
-}
-
-function formatInt(value: number): string {
-  return String(value);
+  const text = reason === null ? { sv: '', en: '' } : REASON_TEXT[reason];
+  throw new InputError(MESSAGES.everyRowRejected(`${report.file}${line === undefined ? '' : `:${line}`}`, report.file, ledger.rejectedTotal, text));
 }
 
 /**
@@ -264,7 +258,7 @@ class HeaderFinder {
       // No record named the export's columns: report the first one, as the header it should have been.
       startReport(this.source.name, this.first.fields, this.first.mapping, this.ledger, reader.detectedDelimiter, reader.info, this.first.line, this.constants);
     }
-    if (this.report === null) throw new InputError(`${this.source.name}: the file is empty (no header line)`);
+    if (this.report === null) throw new InputError(MESSAGES.emptyFile(this.source.name));
     return this.report;
   }
 }
@@ -418,14 +412,12 @@ function startReport(
     const error = describeMissing(file, headerLine, missing);
     // A UTF-8 mark over Windows-1252 text garbles å, ä, ö in the headers themselves.
     if (headers.some((header) => header.includes('\uFFFD'))) {
-      throw new InputError(`${error.message} The header has characters that are not valid UTF-8: try --encoding windows-1252.`);
+      throw new InputError(join(error.text, MESSAGES.headerNotUtf8()));
     }
     throw error;
   }
   if (!isLong && valueColumns.length === 0) {
-    throw new InputError(
-      `${file}:${headerLine}: no result column found: need Betyg/Terminsbetyg, Provbetyg, Bedömning/Omdöme, or a kind column (Typ) with a value column (Resultat). Map it with "columns" in --config.`,
-    );
+    throw new InputError(MESSAGES.noResultColumn(`${file}:${headerLine}`));
   }
   const named: Partial<Record<Field, string>> = {};
   for (const field of FIELDS) {

@@ -13,6 +13,7 @@
  */
 import { UsageError } from '../errors.js';
 import { fold } from './text.js';
+import { MESSAGES } from '../messages.js';
 
 export type Term = 'HT' | 'VT';
 
@@ -88,11 +89,9 @@ export interface SchoolYearSelection {
   label: string;
 }
 
-const YEAR_HINT = '(write 2023/24, VT24 or 2024)';
-
 function selectionYear(text: string, part: string): number {
   const year = normaliseSchoolYear(text);
-  if (year === null) throw new UsageError(`--school-years: "${text.trim() || part.trim()}" is not a school year ${YEAR_HINT}`);
+  if (year === null) throw new UsageError(MESSAGES.notASchoolYear(text.trim() || part.trim()));
   return year.startYear;
 }
 
@@ -103,8 +102,8 @@ function selectionPart(part: string): { from: number | null; to: number | null }
   if (dots >= 0) {
     const left = text.slice(0, dots).trim();
     const right = text.slice(dots + 2).trim();
-    if (right.includes('..')) throw new UsageError(`--school-years: "${text}" has more than one ".." ${YEAR_HINT}`);
-    if (left === '' && right === '') throw new UsageError(`--school-years: ".." needs a school year on at least one side, e.g. ..2023/24`);
+    if (right.includes('..')) throw new UsageError(MESSAGES.twoRanges(text));
+    if (left === '' && right === '') throw new UsageError(MESSAGES.openRange());
     const from = left === '' ? null : selectionYear(left, text);
     const to = right === '' ? null : selectionYear(right, text);
     return { from, to };
@@ -120,9 +119,9 @@ function selectionPart(part: string): { from: number | null; to: number | null }
     const to = normaliseSchoolYear(text.slice(i + 1));
     if (from && to) readings.set(`${from.startYear}:${to.startYear}`, { from: from.startYear, to: to.startYear });
   }
-  if (readings.size > 1) throw new UsageError(`--school-years: "${text}" can be read in more than one way; write the range with "..", e.g. 2022/23..2023/24`);
+  if (readings.size > 1) throw new UsageError(MESSAGES.ambiguousRange(text));
   const [reading] = readings.values();
-  if (!reading) throw new UsageError(`--school-years: "${text}" is not a school year ${YEAR_HINT}`);
+  if (!reading) throw new UsageError(MESSAGES.notASchoolYear(text));
   return reading;
 }
 
@@ -134,11 +133,11 @@ function selectionPart(part: string): { from: number | null; to: number | null }
  */
 export function parseSchoolYears(text: string): SchoolYearSelection {
   const parts = text.split(',').filter((part) => part.trim() !== '');
-  if (parts.length === 0) throw new UsageError(`--school-years: give at least one school year, e.g. 2023/24 or ..2023/24`);
+  if (parts.length === 0) throw new UsageError(MESSAGES.noSchoolYears());
   const ranges = parts.map((part) => {
     const range = selectionPart(part);
     if (range.from !== null && range.to !== null && range.from > range.to) {
-      throw new UsageError(`--school-years: "${part.trim()}" selects nothing (${schoolYearLabel(range.from)} is after ${schoolYearLabel(range.to)})`);
+      throw new UsageError(MESSAGES.emptyRange(part.trim(), schoolYearLabel(range.from), schoolYearLabel(range.to)));
     }
     return range;
   });

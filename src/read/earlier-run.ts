@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError, describeFsError } from '../errors.js';
+import { MESSAGES } from '../messages.js';
 
 const earlierSchema = z
   .object({
@@ -43,17 +44,17 @@ export async function readEarlierRun(file: string, command: string): Promise<Ear
   try {
     json = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new InputError(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)}); --compare-with takes the JSON of an earlier "ska-analyze ${command} --format json" run`);
+    throw new InputError(MESSAGES.earlierNotJson(file, error instanceof Error ? error.message : String(error), command));
   }
   const parsed = earlierSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue ? `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}` : 'not a report';
-    throw new InputError(`${file}: ${where} (expected the JSON of an earlier "ska-analyze ${command} --format json" run)`);
+    throw new InputError(MESSAGES.earlierShape(file, where, command));
   }
   const { meta, rows } = parsed.data;
   if (meta.command !== command) {
-    throw new InputError(`${file}: made by "ska-analyze ${meta.command}"; compare ${command} with an earlier ${command} run`);
+    throw new InputError(MESSAGES.earlierOtherCommand(file, meta.command, command));
   }
   return {
     file,

@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, describeFsError } from '../errors.js';
+import { MESSAGES } from '../messages.js';
 
 /** Control characters in a file name shown as visible stand-ins (a name can hold ESC too). */
 function printable(path: string): string {
@@ -69,13 +70,13 @@ export async function resolveInputs(paths: readonly string[], stdin: AsyncIterab
 
 /** resolveInputs, and the files in folders that are not read. */
 export async function resolveInputFiles(paths: readonly string[], stdin: AsyncIterable<Uint8Array>): Promise<ResolvedInputs> {
-  if (paths.length === 0) throw new InputError('no input files given (pass one or more CSV files, a folder, or - for stdin)');
+  if (paths.length === 0) throw new InputError(MESSAGES.noInputs());
   const sources: InputSource[] = [];
   const skipped: SkippedFile[] = [];
   let stdinUsed = false;
   for (const path of paths) {
     if (path === '-') {
-      if (stdinUsed) throw new InputError('- (stdin) can be given only once');
+      if (stdinUsed) throw new InputError(MESSAGES.stdinTwice());
       stdinUsed = true;
       sources.push(stdinSource(stdin));
       continue;
@@ -107,7 +108,7 @@ export async function resolveInputFiles(paths: readonly string[], stdin: AsyncIt
       }
       if (tables === 0) {
         const excel = skipped.some((s) => s.reason === 'excel');
-        throw new InputError(`${printable(path)}: folder holds no .csv, .tsv or .txt files${excel ? ' (Excel files are not read yet: save them as "CSV UTF-8" in Excel)' : ''}`);
+        throw new InputError(MESSAGES.folderWithoutTables(printable(path), excel));
       }
     } else {
       sources.push(fileSource(path, info.size, false));

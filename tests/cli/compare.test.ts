@@ -90,7 +90,7 @@ describe('gap --compare-with last spring\'s run', () => {
     writeFileSync(trendJson, (await runOnce(['transition', ...DEMO, '--format', 'json', '-q'])).stdout);
     const wrong = await runIn(['gap', ...DEMO, '--compare-with', trendJson, '-q']);
     expect(wrong.status).toBe(2);
-    expect(wrong.stderr).toContain('made by "ska-analyze transition"');
+    expect(wrong.stderr).toContain('gjord av "ska-analyze transition"');
     const otherBy = await runIn(['gap', ...DEMO, '--by', 'school_year,grade_level,area,subject', '--compare-with', last, '-q']);
     expect(otherBy.status).toBe(2);
     expect(otherBy.stderr).toContain('run with --by school_year,grade_level,area,school,subject');

@@ -106,7 +106,9 @@ describe('a folder as the user keeps it', () => {
     expect(out.stdout).toContain('Varje rad avvisades: filen kan inte användas');
     const gap = await runIn(['gap', mixed, '-q']);
     expect(gap.status).toBe(2);
-    expect(gap.stderr).toBe(`ska-analyze: ${join(mixed, 'b.csv')}:2: every row was rejected (3 rows; mostly: school year not understood), so the file cannot be used. Run "ska-analyze inspect ${join(mixed, 'b.csv')}" to see why.\n`);
+    expect(gap.stderr).toBe(`ska-analyze: ${join(mixed, 'b.csv')}:2: alla rader avvisades (3 rader; främst: läsår/termin kunde inte tolkas), så filen kan inte användas. Kör "ska-analyze inspect ${join(mixed, 'b.csv')}" för att se varför.\n`);
+    const english = await runIn(['gap', mixed, '-q', '--lang', 'en']);
+    expect(english.stderr).toBe(`ska-analyze: ${join(mixed, 'b.csv')}:2: every row was rejected (3 rows; mostly: school year not understood), so the file cannot be used. Run "ska-analyze inspect ${join(mixed, 'b.csv')}" to see why.\n`);
   });
 
   it('a report written into the folder is noted, and skipped by the next run as ska-analyze output', async () => {
@@ -331,7 +333,7 @@ describe('found by review: holes closed', () => {
     const before = readFileSync(join(exports, 'omraden.csv'), 'utf8');
     const out = await runIn(['gap', exports, '-q', '-o', join(exports, 'omraden.csv')]);
     expect(out.status).toBe(2);
-    expect(out.stderr).toContain(`--output ${join(exports, 'omraden.csv')} is the input`);
+    expect(out.stderr).toContain(`--output ${join(exports, 'omraden.csv')} är indatafilen`);
     expect(readFileSync(join(exports, 'omraden.csv'), 'utf8')).toBe(before);
     const init = await runIn(['init', exports, '--force', '-q', '-o', join(exports, 'omraden.csv')]);
     expect(init.status).toBe(2);

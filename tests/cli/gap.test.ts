@@ -205,7 +205,11 @@ describe('bad input: one clear line, exit 2, no stack trace', () => {
   it('a missing file', async () => {
     const result = await runIn(['gap', 'nope.csv']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe('ska-analyze: nope.csv: no such file\n');
+    expect(result.stderr).toBe('ska-analyze: nope.csv: filen finns inte\n');
+    const english = await runIn(['gap', 'nope.csv', '--lang', 'en']);
+    expect(english.stderr).toBe('ska-analyze: nope.csv: no such file\n');
+    const equals = await runIn(['gap', '--lang=en', 'nope.csv']);
+    expect(equals.stderr).toBe('ska-analyze: nope.csv: no such file\n');
   });
 
   it('an empty file', async () => {
@@ -213,7 +217,7 @@ describe('bad input: one clear line, exit 2, no stack trace', () => {
     writeFileSync(file, '\n\n');
     const result = await runIn(['gap', file]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe(`ska-analyze: ${file}: the file is empty (no header line)\n`);
+    expect(result.stderr).toBe(`ska-analyze: ${file}: filen är tom (ingen rubrikrad)\n`);
   });
 
   it('a missing required column names the file, the line and the column', async () => {
@@ -221,7 +225,7 @@ describe('bad input: one clear line, exit 2, no stack trace', () => {
     writeFileSync(file, 'Skola;Ämne;Betyg\nA;MA;C\n');
     const result = await runIn(['gap', file]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(new RegExp(`^ska-analyze: ${file}:1: required column missing: student_id .*school_year .*\\n$`));
+    expect(result.stderr).toMatch(new RegExp(`^ska-analyze: ${file}:1: obligatorisk kolumn saknas: student_id \\(letade efter: .*school_year .*Ange den under "columns" i --config\\.\\n$`));
     expect(result.stderr.split('\n').length).toBe(2);
   });
 

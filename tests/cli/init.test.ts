@@ -80,7 +80,7 @@ describe('init on the demo data', () => {
     const before = await readFile(file);
     const again = await runIn(['init', EXPORTS, '--areas', AREAS, '--output', file]);
     expect(again.status).toBe(2);
-    expect(again.stderr).toContain(`${file} exists; use --force to overwrite`);
+    expect(again.stderr).toContain(`${file} finns redan; använd --force för att skriva över`);
     expect(await readFile(file)).toEqual(before);
   });
 
@@ -148,7 +148,7 @@ describe('init options', () => {
     const file = join(dir, 'never.json');
     const missing = await runIn(['init', EXPORTS, '-o', file, '--reference', join(dir, 'nope.csv')]);
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain('no such file');
+    expect(missing.stderr).toContain('filen finns inte');
     const bad = await runIn(['init', EXPORTS, '-o', file, '--min-group', '0']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--min-group');

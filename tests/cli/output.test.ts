@@ -34,7 +34,7 @@ async function expectRefused(args: string[], output: string, input: string): Pro
   const before = bytes(input);
   const result = await runIn([...args, '-o', output, '-q']);
   expect(result.status).toBe(2);
-  expect(result.stderr).toContain(`--output ${output} is the input ${input}`);
+  expect(result.stderr).toContain(`--output ${output} är indatafilen ${input}`);
   expect(result.stderr.trim().split('\n')).toHaveLength(1);
   expect(bytes(input).equals(before)).toBe(true);
   expect(temporaries(exports)).toEqual([]);
@@ -158,7 +158,7 @@ describe('a file output is written through a temporary file', () => {
   it('an output that is a folder cannot be written', async () => {
     const result = await runIn(['inspect', exports, '-o', dir]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain(`${dir}: cannot be written (is a directory)`);
+    expect(result.stderr).toContain(`${dir}: kan inte skrivas (är en mapp)`);
   });
 });
 

@@ -164,7 +164,7 @@ describe('--school-years: other forms and commands', () => {
     const bad = await runIn(['gap', 'fixtures/demo/exports', '--school-years', '2022/23,20x3']);
     expect(bad.status).toBe(2);
     expect(bad.stdout).toBe('');
-    expect(bad.stderr).toBe('ska-analyze: --school-years: "20x3" is not a school year (write 2023/24, VT24 or 2024)\n');
+    expect(bad.stderr).toBe('ska-analyze: --school-years: "20x3" är inte ett läsår (skriv 2023/24, VT24 eller 2024)\n');
   });
 
   it('transition ..2023/24: år 5 of 2022/23 linked to år 6 of 2023/24; år 5 of 2023/24 is outside the years', async () => {

@@ -81,6 +81,13 @@ describe('parseConfig: invalid', () => {
     expect(configError(JSON.stringify({ by: ['school', 'colour'] })).message).toMatch(/^ska\.config\.json:1:17: by\.1: /m);
   });
 
+  it('every message has its Swedish text (the default language): zod\'s Swedish locale and the schema\'s own messages', () => {
+    expect(configError('{ "min_group": 5 "by": [] }').text.sv).toBe("ska.config.json:1:18: inte giltig JSON (väntade ',' mellan värden)");
+    expect(configError('{ "areas": { "090101-9899": "Norra" } }').text.sv).toBe('ska.config.json:1:14: areas.[personnummer]: ser ut som ett personnummer; en etikett får inte vara ett');
+    expect(configError('{ "min_group": 0 }').text.sv).toMatch(/^ska\.config\.json:1:3: min_group: För lite/);
+    expect(configError('{ "min_group": 0 }').text.en).toMatch(/^ska\.config\.json:1:3: min_group: Too small/);
+  });
+
   it('JSON that does not parse names the line and column', () => {
     expect(configError('{ "min_group": 5 "by": [] }').message).toBe("ska.config.json:1:18: not valid JSON (expected ',' between values)");
   });
