@@ -1,7 +1,7 @@
 -- The gap analysis in DuckDB SQL: the same groups and figures as
 --   ska-analyze gap FILE --by school_year,grade_level,area,school,subject --min-group 1 --format json
 -- on a long-format export (Personnummer;Skola;Skolområde;Klass;Årskurs;Läsår;Ämne;Kön;Typ;Resultat).
--- {{CSV}} is replaced by the quoted path of the file. Definitions: README.md, "Definitions".
+-- {{CSV}} is replaced by the quoted path of the file. Definitions: docs/metoder.md, "Definitioner".
 WITH src AS (
   SELECT
     "Personnummer" AS pupil,

@@ -4,7 +4,7 @@
  * row a group has leaned the same way. Pure: the per-year results of `analyseGap` and
  * `analyseTransition` (grouped by school year) in, plain figures out.
  *
- * Definitions (the README repeats them):
+ * Definitions (docs/metoder.md repeats them, "Trender över läsår"):
  * - A series is one group (every `--by` dimension but school_year) across the school years the
  *   data holds. A year whose group is hidden (too few pupils, or complementary suppression) or
  *   absent is `null`: no figure, and no change is computed across it.

@@ -1,5 +1,5 @@
 /**
- * The public row shape of the gap report, shared by JSON and CSV. Documented in the README:
+ * The public row shape of the gap report, shared by JSON and CSV. Documented in docs/utdata.md:
  * it is a contract for people's spreadsheets and scripts. A suppressed figure is null.
  */
 import type { GapFigures, GapGroup, GapResult, GradeMatrix } from '../analysis/gap.js';

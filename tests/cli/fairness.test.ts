@@ -33,7 +33,7 @@ async function rows(args: string[] = []): Promise<Report> {
 
 const find = (list: Row[], year: string, level: number, school: string) => list.find((r) => r.school_year === year && r.grade_level === level && r.school === school && r.subject === 'MA')!;
 
-describe('fair comparisons on the demo data (the README cases)', () => {
+describe('fair comparisons on the demo data (the cases in docs/metoder.md, "Fallen i demodata")', () => {
   let report: Report;
   beforeAll(async () => {
     report = await rows();
