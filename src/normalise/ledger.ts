@@ -3,6 +3,7 @@
  * selection (--school-years), with up to five example lines per reason.
  * read = accepted + rejected + outside the selection, always (checked by `checkBalance`).
  */
+import { MESSAGES, type Message } from '../messages.js';
 import { containsPersonalId } from './pupil-id.js';
 import { fold } from './text.js';
 import { SUBJECT_NAMES, SUBJECT_NAMES_EN } from './subject.js';
@@ -24,27 +25,8 @@ export const REJECT_REASONS = [
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
-export const REASON_TEXT: Readonly<Record<RejectReason, { sv: string; en: string }>> = {
-  field_count: { sv: 'fel antal fält på raden', en: 'wrong number of fields on the line' },
-  unterminated_quote: { sv: 'citattecken som aldrig stängs (raden hoppades över, läsningen fortsätter på nästa)', en: 'a quote that never closes (the line is skipped, reading goes on at the next)' },
-  missing_id: { sv: 'elev-id saknas', en: 'no pupil id' },
-  invalid_school_year: { sv: 'läsår/termin kunde inte tolkas', en: 'school year not understood' },
-  personal_id_in_label: {
-    sv: 'personnummer i en namnkolumn (skola, klass, område eller lärare; en förskjuten kolumn?): raden används inte och värdet visas aldrig',
-    en: 'a personnummer in a name column (school, class, area or teacher; a shifted column?): the row is not used and the value never shown',
-  },
-  unknown_subject: { sv: 'okänt ämne', en: 'unknown subject' },
-  invalid_grade_level: { sv: 'årskursen kunde inte tolkas (1–9)', en: 'grade level not understood (1–9)' },
-  unknown_kind: { sv: 'okänd resultattyp (varken betyg, provbetyg eller bedömning)', en: 'unknown result kind (not grade, test or assessment)' },
-  old_grade_scale: { sv: 'gammal betygsskala (IG/G/VG/MVG)', en: 'old grade scale (IG/G/VG/MVG)' },
-  invalid_grade: { sv: 'inte ett betyg A–F', en: 'not a grade A–F' },
-  invalid_assessment: { sv: 'okänd bedömning/omdöme', en: 'unknown assessment label' },
-  duplicate: { sv: 'exakt dubblett av en tidigare rad (räknas en gång)', en: 'exact duplicate of an earlier row (counted once)' },
-  conflict: {
-    sv: 'motstridig dubblett (samma elev, ämne, läsår och typ men olika resultat): utelämnad',
-    en: 'conflicting duplicate (same pupil, subject, year and kind, different result): left out',
-  },
-};
+/** What each reason means, in Swedish and English (the catalogue in messages.ts). */
+export const REASON_TEXT: Readonly<Record<RejectReason, Message>> = MESSAGES.rejectReason;
 
 const MAX_EXAMPLES = 5;
 
