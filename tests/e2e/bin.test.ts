@@ -55,7 +55,7 @@ describe('the built program, started as a user starts it', () => {
     expect(usage.stderr).toContain("argument 'pdf' is invalid");
     const missing = run(['gap', 'nope.csv', '-q']);
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toBe('ska-analyze: nope.csv: no such file\n');
+    expect(missing.stderr).toBe('ska-analyze: nope.csv: filen finns inte\n');
     const none = run(['gap', 'fixtures/demo/exports/bedomningar_ak5.csv', '-q']);
     expect(none.status).toBe(4);
     expect(none.stdout).toBe('');
@@ -116,7 +116,7 @@ describe('a failed write leaves the old file', () => {
     const result = sh(`ulimit -f 8; exec ${quote(process.execPath)} ${quote(BIN)} gap ${quote(exports)} --areas ${quote(areas)} -q -o ${quote(out)}`);
     expect(result.signal).toBeNull();
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain(`${out}: cannot be written (the file would exceed the file-size limit)`);
+    expect(result.stderr).toContain(`${out}: kan inte skrivas (filen skulle bli större än gränsen för filstorlek)`);
     expect(readFileSync(out, 'utf8')).toBe('last spring\'s report\n');
     expect(readdirSync(folder)).toEqual(['gap.txt']);
   });
@@ -135,7 +135,7 @@ describe('a failed write leaves the old file', () => {
     const result = spawnSync(program, rest, { cwd: ROOT, env: plainEnv({ NO_COLOR: '1' }), encoding: 'utf8' });
     chmodSync(folder, 0o755);
     expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe(`ska-analyze: ${out}: cannot be written (permission denied)`);
+    expect(result.stderr.trim()).toBe(`ska-analyze: ${out}: kan inte skrivas (behörighet saknas)`);
     expect(readdirSync(folder)).toEqual([]);
   });
 });
