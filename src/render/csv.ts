@@ -1,9 +1,13 @@
 /**
  * CSV output. Plain: comma, dot decimals, LF. `--excel`: semicolon, decimal comma, UTF-8 BOM and
- * CRLF, which Swedish Excel opens as it is.
+ * CRLF, which Swedish Excel and LibreOffice Calc (Swedish settings) open as they are.
  *
  * Text cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) get a
  * leading apostrophe; numbers, negative ones included, are written as numbers.
+ *
+ * `--excel` numbers are plain decimals, never in exponent form: Calc's CSV import reads
+ * "7,9e-9" as text unless "Detect special numbers" is ticked (it is not by default), and a
+ * hyphen-minus, not U+2212, is what both spreadsheets read as a minus sign.
  */
 export interface CsvOptions {
   excel: boolean;
@@ -17,13 +21,24 @@ function neutraliseFormula(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
+/** A finite number as plain decimal digits: 7.9e-9 → "0.0000000079", 1e21 → "1000000000000000000000". */
+function plainDecimal(value: number): string {
+  const text = String(value);
+  const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (!match) return text;
+  const [, sign = '', lead = '', rest = '', exponentText = '0'] = match;
+  const digits = lead + rest;
+  const exponent = Number(exponentText);
+  if (exponent < 0) return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
+  return sign + (digits.length > exponent + 1 ? `${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}` : digits.padEnd(exponent + 1, '0'));
+}
+
 function formatCell(value: CsvValue, options: CsvOptions): string {
   if (value === null) return '';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return '';
-    const text = String(value);
-    return options.excel ? text.replace('.', ',') : text;
+    return options.excel ? plainDecimal(value).replace('.', ',') : String(value);
   }
   const safe = neutraliseFormula(value);
   const delimiter = options.excel ? ';' : ',';
