@@ -1,105 +1,28 @@
 /**
  * Pooling published reference figures (read by normalise/reference-table.ts): one value per
  * school year, årskurs, subject, gender and measure from the units selected, weighted by their
- * number of pupils. The rules are described in normalise/reference-table.ts's module comment.
+ * number of pupils. The rules are described in normalise/reference-table.ts's module comment;
+ * which rows (--reference-unit, --reference-provider) in reference-select.ts.
  */
-import { InputError } from '../errors.js';
 import { GENDER_ORDER, PASS_SHARES, REFERENCE_METRICS, type PooledReference, type ReferenceMetric, type ReferenceStatus, type ReferenceSelection, type ReferenceTable, type ReferenceValue } from '../normalise/reference-table.js';
-import { fold } from '../normalise/text.js';
-
-function unitKey(value: ReferenceValue): string {
-  return `${value.unit}\u0001${value.unit_code ?? ''}`;
-}
+import { selectReference, type SelectedReference } from './reference-select.js';
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function suggestions(values: readonly ReferenceValue[], wanted: string): string {
-  const names = new Set<string>();
-  for (const value of values) {
-    names.add(value.unit);
-    if (value.municipality !== null) names.add(value.municipality);
-  }
-  const sorted = [...names].sort((a, b) => a.localeCompare(b, 'sv'));
-  const key = fold(wanted);
-  const near = key === '' ? [] : sorted.filter((name) => fold(name).includes(key) || key.includes(fold(name)) || fold(name).startsWith(key.slice(0, 3)));
-  const chosen = (near.length > 0 ? near : sorted).slice(0, 5);
-  return chosen.map((name) => `"${name}"`).join(', ') + (names.size > chosen.length ? ', …' : '');
+/**
+ * Select (selectReference) and pool in one step: one reference value per (school_year,
+ * grade_level, subject, gender, metric).
+ * @internal (also used by tests; readReferences selects and pools apart, to keep the selection's notes)
+ */
+export function poolReference(table: ReferenceTable, selection: ReferenceSelection = {}): PooledReference[] {
+  return poolSelected(selectReference(table, selection));
 }
 
-/** Pool selected rows into one reference value per (school_year, grade_level, subject, gender, metric). */
-export function poolReference(table: ReferenceTable, selection: ReferenceSelection = {}): PooledReference[] {
-  const all = table.values;
-  let rows = all;
-
-  const providerWanted = selection.provider?.trim() ?? '';
-  let providerLabel: string | null = null;
-  if (providerWanted !== '') {
-    const key = fold(providerWanted);
-    rows = rows.filter((value) => value.provider !== null && fold(value.provider) === key);
-    if (rows.length === 0) {
-      const known = [...new Set(all.flatMap((value) => (value.provider === null ? [] : [value.provider])))].sort();
-      throw new InputError(
-        `${table.file}: no rows with Typ av huvudman "${providerWanted}"${known.length > 0 ? ` (the file has ${known.map((name) => `"${name}"`).join(', ')})` : ' (the file has no Typ av huvudman column)'}`,
-      );
-    }
-    if (key !== 'samtliga') providerLabel = rows[0]?.provider ?? providerWanted;
-  } else if (all.some((value) => value.provider !== null && fold(value.provider) === 'samtliga')) {
-    rows = rows.filter((value) => value.provider === null || fold(value.provider) === 'samtliga');
-  }
-
-  const unitWanted = selection.unit?.trim() ?? '';
-  let label: string;
-  const fields = (value: ReferenceValue): (string | null)[] => [value.unit, value.unit_code, value.municipality, value.municipality_code];
-  const matcher = (wanted: string) => {
-    const key = fold(wanted);
-    return (value: ReferenceValue): boolean => fields(value).some((field) => field !== null && fold(field) === key);
-  };
-  // Several units ("similar municipalities"): a comma-separated list, unless the whole text is one unit's name.
-  const list = unitWanted.includes(',') && !all.some(matcher(unitWanted)) ? unitWanted.split(',').map((part) => part.trim()).filter((part) => part !== '') : [];
-  if (list.length > 1) {
-    const tests = list.map((wanted) => ({ wanted, matches: matcher(wanted) }));
-    for (const { wanted, matches } of tests) {
-      if (!all.some(matches)) throw new InputError(`${table.file}: no unit "${wanted}" (a unit name or code, or a municipality name or code); the file has e.g. ${suggestions(all, wanted)}`);
-    }
-    rows = rows.filter((value) => tests.some(({ matches }) => matches(value)));
-    if (rows.length === 0) throw new InputError(`${table.file}: units "${unitWanted}" have no rows with Typ av huvudman "${providerWanted}"`);
-    const names = tests.map(({ wanted, matches }) => {
-      const hit = rows.find(matches);
-      if (!hit) return wanted;
-      const key = fold(wanted);
-      return hit.municipality !== null && (fold(hit.municipality) === key || (hit.municipality_code !== null && fold(hit.municipality_code) === key)) ? hit.municipality : hit.unit;
-    });
-    label = names.length <= 4 ? `${names.slice(0, -1).join(', ')} och ${names[names.length - 1]}` : `${names.length} enheter (${names.slice(0, 3).join(', ')} …)`;
-  } else if (unitWanted !== '') {
-    const key = fold(unitWanted);
-    const matches = matcher(unitWanted);
-    if (!all.some(matches)) {
-      throw new InputError(`${table.file}: no unit "${unitWanted}" (a unit name or code, or a municipality name or code); the file has e.g. ${suggestions(all, unitWanted)}`);
-    }
-    rows = rows.filter(matches);
-    if (rows.length === 0) throw new InputError(`${table.file}: unit "${unitWanted}" has no rows with Typ av huvudman "${providerWanted}"`);
-    const units = new Set(rows.map(unitKey));
-    const first = rows[0];
-    const byUnit = rows.some((value) => fold(value.unit) === key || (value.unit_code !== null && fold(value.unit_code) === key));
-    if (first === undefined || (units.size === 1 && (byUnit || first.unit_kind !== 'school'))) label = first?.unit ?? unitWanted;
-    else {
-      const byName = rows.find((value) => value.municipality !== null && fold(value.municipality) === key);
-      const byCode = rows.find((value) => value.municipality_code !== null && fold(value.municipality_code) === key);
-      const name = byName?.municipality ?? byCode?.municipality ?? byCode?.municipality_code ?? unitWanted;
-      const schools = rows.every((value) => value.unit_kind === 'school');
-      const word = schools ? (units.size === 1 ? 'skola' : 'skolor') : units.size === 1 ? 'enhet' : 'enheter';
-      label = `${name} (${units.size} ${word})`;
-    }
-  } else {
-    const nation = rows.filter((value) => value.unit_kind === 'nation');
-    if (nation.length > 0) rows = nation;
-    const units = new Set(rows.map(unitKey));
-    label = units.size === 1 ? (rows[0]?.unit ?? '') : nation.length > 0 ? `${rows[0]?.unit ?? 'Riket'} (${units.size} enheter)` : `alla enheter i filen (${units.size})`;
-  }
-  if (providerLabel !== null) label = `${label}, ${providerLabel}`;
-
+/** Pool the rows selectReference picked, under its label. */
+export function poolSelected(selected: SelectedReference): PooledReference[] {
+  const { rows, label } = selected;
   const groups = new Map<string, ReferenceValue[]>();
   for (const value of rows) {
     const key = [value.school_year, value.grade_level, value.subject ?? '', value.gender, value.metric].join('\u0001');

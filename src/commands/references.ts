@@ -4,14 +4,16 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { COMPARED_METRICS, type SourcedReference } from '../analysis/reference-compare.js';
+import { COMPARED_METRICS, type ReferenceComparison, type SourcedReference } from '../analysis/reference-compare.js';
 import { loadConfig } from '../config.js';
-import { UsageError, describeFsError } from '../errors.js';
+import { InputError, UsageError, describeFsError } from '../errors.js';
+import { say, type Message, type MessageLang } from '../messages.js';
 import { readGapReference } from '../read/reference.js';
-import { parseReference, type ReferenceSelection } from '../normalise/reference-table.js';
-import { poolReference } from '../analysis/reference-pool.js';
-import { bytesOf, readTextTable } from '../read/records.js';
-import type { ReferenceFileInfo, ReferenceInfo, ReferenceUnitKind } from '../render/reference.js';
+import { parseReference, type ReferenceSelection, type ReferenceTable } from '../normalise/reference-table.js';
+import { poolSelected } from '../analysis/reference-pool.js';
+import { selectReference } from '../analysis/reference-select.js';
+import { bytesOf, readTextTable, spreadsheetKind, spreadsheetMessage } from '../read/records.js';
+import { farYearWarnings, type ReferenceFileInfo, type ReferenceInfo, type ReferenceUnitKind } from '../render/reference.js';
 
 export interface ReferenceOptions {
   config?: string;
@@ -19,6 +21,8 @@ export interface ReferenceOptions {
   reference?: string[] | string;
   referenceUnit?: string;
   referenceProvider?: string;
+  /** The language of the notes on stderr (default Swedish). */
+  lang?: MessageLang;
 }
 
 /** The reference part of meta.parameters (gap, report): which files, unit and provider, and each file's SHA-256. */
@@ -38,10 +42,14 @@ export async function resolveReferences(options: ReferenceOptions): Promise<{ re
   const fromConfig = given.length === 0 || options.referenceUnit === undefined ? await loadConfig(options.config) : {};
   const referenceFiles = given.length > 0 ? given : typeof fromConfig.reference === 'string' ? [fromConfig.reference] : (fromConfig.reference ?? []);
   const referenceUnit = options.referenceUnit ?? fromConfig.reference_unit;
-  const references = await readReferences(referenceFiles, {
-    ...(referenceUnit !== undefined ? { unit: referenceUnit } : {}),
-    ...(options.referenceProvider !== undefined ? { provider: options.referenceProvider } : {}),
-  });
+  const references = await readReferences(
+    referenceFiles,
+    {
+      ...(referenceUnit !== undefined ? { unit: referenceUnit } : {}),
+      ...(options.referenceProvider !== undefined ? { provider: options.referenceProvider } : {}),
+    },
+    { lang: options.lang ?? 'sv' },
+  );
   if (references.published === null && options.referenceUnit !== undefined) throw new UsageError('--reference-unit needs a reference file with published figures (--reference FILE.csv)');
   if (references.published === null && options.referenceProvider !== undefined) throw new UsageError('--reference-provider needs a reference file with published figures (--reference FILE.csv)');
   return { references, referenceUnit };
@@ -59,9 +67,62 @@ interface PublishedReferences {
   info: ReferenceInfo;
   /** Pooled values of every file, each tagged with its file. */
   pooled: SourcedReference[];
-  /** Lines of the files that could not be used, for stderr. */
+  /**
+   * For stderr, in the run's language: lines of the files that could not be used, what the reader
+   * mended (a file re-saved by Excel), how Riket was computed, Skolverket's remarks above the header.
+   */
   warnings: string[];
+  lang: MessageLang;
 }
+
+/**
+ * Everything to say on stderr about the published figures: what readReferences found, and the
+ * comparison's group years judged against a reference two or more years away (farYearWarnings).
+ * One line each, "ska-analyze: " first, as gap and report write their diagnostics.
+ */
+export function referenceDiagnostics(published: PublishedReferences, comparison: ReferenceComparison | null): string {
+  const lines = [...published.warnings, ...(comparison === null ? [] : farYearWarnings(comparison, published.lang))];
+  return lines.map((line) => `ska-analyze: ${line}\n`).join('');
+}
+
+/** What the reader mended in a file re-saved by Excel, for stderr. */
+function repairNotes(table: ReferenceTable): Message[] {
+  const repairs = table.repairs;
+  if (repairs === undefined) return [];
+  const out: Message[] = [];
+  const example = repairs.padded_example;
+  if (repairs.padded_codes > 0 && example !== null) {
+    const n = repairs.padded_codes;
+    out.push({
+      sv: `${table.file}: ${n} ${n === 1 ? 'rad' : 'rader'} hade koder utan sina inledande nollor (rad ${example.line}: ${example.from} → ${example.to}), som när Excel sparar om filen; nollorna är tillagda`,
+      en: `${table.file}: ${n} ${n === 1 ? 'row' : 'rows'} had codes without their leading zeros (line ${example.line}: ${example.from} → ${example.to}), as when Excel re-saves the file; the zeros were added back`,
+    });
+  }
+  if (repairs.blank_lines_in_data > 0) {
+    const n = repairs.blank_lines_in_data;
+    const lines = repairs.blank_line_numbers.join(', ') + (n > repairs.blank_line_numbers.length ? ', …' : '');
+    out.push({
+      sv: `${table.file}: ${n} ${n === 1 ? 'tom rad' : 'tomma rader'} bland enheterna (bara semikolon, som Excel skriver en tom rad) hoppades över och räknas inte som enheter (rad ${lines})`,
+      en: `${table.file}: ${n} blank ${n === 1 ? 'line' : 'lines'} among the units (only semicolons, as Excel writes an empty row) skipped, not counted as units (line ${lines})`,
+    });
+  }
+  return out;
+}
+
+/** Skolverket's remarks above the header (e.g. on 2017/18's test parts seen beforehand), passed on. */
+function remarkNotes(table: ReferenceTable): Message[] {
+  const year = table.school_year === null ? '' : ` ${table.school_year}`;
+  return (table.remarks ?? []).map((remark) => ({
+    sv: `${table.file}: Skolverkets anmärkning om läsåret${year}: ${remark}`,
+    en: `${table.file}: Skolverket's remark on the school year${year} (in Swedish): ${remark}`,
+  }));
+}
+
+/** For a Skolverket file downloaded as a workbook: the statistics pages offer CSV too. */
+const CHOOSE_CSV: Message = {
+  sv: 'Från Skolverkets statistiksidor går det också att ladda ned tabellen som CSV (filerna läses som de är).',
+  en: "Skolverket's statistics pages also download the table as CSV (those files are read as they are).",
+};
 
 /** A JSON file (an earlier gap run): its first character after a byte-order mark and space is `{`. */
 function isJson(bytes: Uint8Array): boolean {
@@ -85,7 +146,8 @@ function unitKindOf(kinds: ReadonlySet<string>): ReferenceUnitKind {
  * published.info give referenceSection / referenceDocSection their inputs.
  * @internal (also used by tests)
  */
-export async function readReferences(files: readonly string[], selection: ReferenceSelection = {}): Promise<References> {
+export async function readReferences(files: readonly string[], selection: ReferenceSelection = {}, options: { lang?: MessageLang } = {}): Promise<References> {
+  const lang = options.lang ?? 'sv';
   let standard: References['standard'] = null;
   const manifest: { file: string; sha256: string }[] = [];
   const infos: ReferenceFileInfo[] = [];
@@ -106,8 +168,11 @@ export async function readReferences(files: readonly string[], selection: Refere
       standard = { file, tables: await readGapReference(file) };
       continue;
     }
+    const workbook = spreadsheetKind(bytes);
+    if (workbook !== null) throw new InputError(spreadsheetMessage(file, workbook, CHOOSE_CSV));
     const table = parseReference(file, await readTextTable(bytesOf(bytes), { keepBlank: true }));
-    const values = poolReference(table, selection).map((value): SourcedReference => ({ ...value, file }));
+    const selected = selectReference(table, selection);
+    const values = poolSelected(selected).map((value): SourcedReference => ({ ...value, file }));
     for (const value of values) {
       if (!(COMPARED_METRICS as readonly string[]).includes(value.metric)) continue;
       const key = [value.school_year, value.grade_level, value.subject ?? '', value.gender, value.metric].join(' ');
@@ -123,6 +188,7 @@ export async function readReferences(files: readonly string[], selection: Refere
       const shown = table.skipped.slice(0, 3).map((s) => `line ${s.line}: ${s.reason}`).join('; ');
       warnings.push(`${file}: ${table.skipped.length} line${table.skipped.length === 1 ? '' : 's'} not used (${shown}${table.skipped.length > 3 ? '; …' : ''})`);
     }
+    warnings.push(...[...repairNotes(table), ...selected.notes, ...remarkNotes(table)].map((note) => say(note, lang)));
     infos.push({
       file,
       sha256,
@@ -130,10 +196,13 @@ export async function readReferences(files: readonly string[], selection: Refere
       title: table.title,
       school_year: table.school_year,
       publisher: table.publisher,
-      label: values[0]?.label ?? file,
+      label: values[0]?.label ?? selected.label,
+      scope: selected.scope,
       unit_kind: unitKindOf(new Set(table.values.map((value) => value.unit_kind))),
+      remarks: table.remarks ?? [],
+      notes: selected.notes,
     });
   }
-  const published = infos.length > 0 ? { info: { files: infos, selection: { unit: selection.unit ?? null, provider: selection.provider ?? null } }, pooled, warnings } : null;
+  const published = infos.length > 0 ? { info: { files: infos, selection: { unit: selection.unit ?? null, provider: selection.provider ?? null } }, pooled, warnings, lang } : null;
   return { standard, published, manifest };
 }

@@ -39,7 +39,12 @@
  * fractions.
  *
  * Lines that look like data but cannot be used go to `skipped` with the reason; banner, footer
- * and blank lines are not data.
+ * and blank lines are not data. The units end where the footer of definitions starts (see
+ * parseSkolverket), so a footer that Excel padded with ";" to the header's width is not read as
+ * units; codes that Excel turned into numbers get their leading zeros back (`180` → `0180`), and
+ * both are reported in `repairs`. Text above the header that is not the title, "Valt läsår" or
+ * one of Skolverket's standard explanations is kept in `remarks` and passed on to the user (in
+ * 2017/18: that test parts had been accessible beforehand).
  *
  * Pooling (`poolReference`), one reference value per school year, årskurs, subject, gender and
  * measure:
@@ -48,9 +53,12 @@
  *   the text given (case-, space- and diacritic-insensitive, otherwise exact), so "Ale" in a
  *   school-level file picks all of Ale's schools, and "0180" picks Stockholm. A comma-separated
  *   list ("Ale, Alingsås, 1490": similar municipalities) picks the rows of each and pools them;
- *   every item must match (unless the whole text is itself one unit's name). Without `unit`: the
- *   nation's rows ("Riket") when the file has them, otherwise every row in the file. A `unit`
- *   that matches nothing is an error that names a few units that do exist.
+ *   every item must match (unless the whole text is itself one unit's name). "Stureskolan,
+ *   Arboga" is the school of that name in that municipality; "Stureskolan" alone, a name that
+ *   schools in two municipalities carry, is refused with the candidates. Without `unit`, or with
+ *   `Riket`: the nation's rows when the file has them, otherwise every row in the file (called
+ *   Riket only when the file covers all 290 municipalities). A `unit` that matches nothing is an
+ *   error that names a few units that do exist. The rules are in analysis/reference-select.ts.
  * - `provider` (Typ av huvudman) picks Samtliga, Kommunal or Enskild. Without it: only the
  *   Samtliga rows when the file has any (the municipality tables list Samtliga, Kommunal and
  *   Enskild for each municipality, and pooling all three would count every pupil twice),
@@ -118,6 +126,27 @@ export interface ReferenceTable {
   skipped: { line: number; reason: string }[];
   /** Things the reader decided that the user should see (simple layout: shares read as fractions). */
   notes?: string[];
+  /**
+   * Skolverket's own remarks above the header, passed on verbatim (one paragraph each): what the
+   * reader does not act on itself, e.g. 2017/18's "Under vårterminen 2018 fanns indikationer på att
+   * vissa av de nationella delproven … hade varit åtkomliga på förhand …". The standard lines
+   * about `.` and the 15-pupil limit are left out (see STANDARD_PREAMBLE).
+   */
+  remarks?: string[];
+  /** What the reader mended in a file re-saved by Excel (see parseSkolverket). */
+  repairs?: ReferenceRepairs;
+}
+
+/** A Skolverket file re-saved by Excel: codes that lost their leading zeros, blank lines among the units. */
+interface ReferenceRepairs {
+  /** Rows whose kommun-, län- or skolenhetskod was given its leading zeros back (`180` → `0180`). */
+  padded_codes: number;
+  /** The first of them, as an example for the message. */
+  padded_example: { line: number; from: string; to: string } | null;
+  /** Blank lines (`;;;;` as Excel writes an empty row) between unit rows: skipped, never units. */
+  blank_lines_in_data: number;
+  /** Their line numbers (at most 10). */
+  blank_line_numbers: number[];
 }
 
 export interface PooledReference {
@@ -234,9 +263,10 @@ function rangeProblem(metric: ReferenceMetric, value: number): string | null {
   return value < 0 || value > 20 ? 'mean points outside 0–20' : null;
 }
 
-const NATION_NAMES = new Set(['riket', 'helariket', 'samtligakommuner']);
+const NATION_NAMES = new Set(['riket', 'helariket', 'samtligakommuner', 'sverige', 'helasverige', 'helalandet']);
 
-function isNationName(name: string): boolean {
+/** "Riket", "Hela riket", "Sverige" (any case, spacing or diacritics). */
+export function isNationName(name: string): boolean {
   return NATION_NAMES.has(fold(name));
 }
 
@@ -354,13 +384,22 @@ function parseSkolverket(file: string, rows: readonly TextRecord[], header: Head
     }
   }
 
-  // Preamble: the title and "Valt läsår".
+  // Preamble: the title, "Valt läsår", and Skolverket's remarks (paragraphs of text).
   let title: string | null = null;
   let schoolYear: string | null = null;
+  const paragraphs: string[][] = [];
+  let paragraph: string[] = [];
+  const endParagraph = (): void => {
+    if (paragraph.length > 0) paragraphs.push(paragraph);
+    paragraph = [];
+  };
   for (let i = 0; i < headerIndex; i++) {
     if (i === categoryIndex) continue;
     const text = tidy(cellsOf(rows, i).filter((cell) => cell.trim() !== '').join(' '));
-    if (text === '') continue;
+    if (text === '') {
+      endParagraph();
+      continue;
+    }
     const key = fold(text);
     if (key.startsWith('statistikfranskolverket')) continue;
     if (key.startsWith('valtlasar')) {
@@ -368,10 +407,20 @@ function parseSkolverket(file: string, rows: readonly TextRecord[], header: Head
       const parsed = normaliseSchoolYear(given);
       if (parsed === null) throw new InputError(`${file}:${lineOf(rows, i)}: cannot read the school year in ${quote(text)} (expected e.g. "Valt läsår: 2023/24")`);
       schoolYear = parsed.label;
+      endParagraph();
       continue;
     }
-    title ??= text;
+    if (title === null) {
+      title = text;
+      continue;
+    }
+    paragraph.push(text);
   }
+  endParagraph();
+  const remarks = paragraphs.flatMap((lines) => {
+    const remark = remarkOf(lines);
+    return remark === null ? [] : [remark];
+  });
 
   const roles = columns.map((column, i) => classify(file, headerLine, i, firstHead, categories[i] ?? '', column));
   const metrics = new Set(roles.flatMap((role) => (role.kind === 'metric' ? [role.metric] : [])));
@@ -407,33 +456,76 @@ function parseSkolverket(file: string, rows: readonly TextRecord[], header: Head
   const skipped: { line: number; reason: string }[] = [];
   const cell = (cells: readonly string[], i: number): string => (i < 0 ? '' : tidy(cells[i] ?? ''));
   const orNull = (text: string): string | null => (text === '' || text === '.' || text === '..' ? null : text);
-  let inData = true;
+  const figureColumns = roles.flatMap((role, i) => (role.kind === 'n' || role.kind === 'metric' ? [i] : []));
+  const hasFigures = (cells: readonly string[]): boolean => figureColumns.some((i) => (cells[i] ?? '').trim() !== '');
 
+  // Excel drops leading zeros when it re-saves the file ("0180" → 180): each code gets them back
+  // to its width. Kommun-kod is 4 digits, Läns-kod 2; a skolenhetskod 8 when the file's codes are
+  // (every one of the 1 502 in the 2023/24 school file is).
+  const dataRows = rows.slice(headerIndex + 1);
+  const schoolCodes = codeColumn >= 0 && kindOfFile === 'school' && dataRows.some((row) => /^\d{8}$/.test(cell(row.fields, codeColumn)));
+  const codeWidth = (column: number): number | null => {
+    if (column < 0) return null;
+    const role = roles[column]?.kind;
+    const head = fold(columns[column] ?? '');
+    if (head === 'kommunkod') return 4;
+    if (head === 'lanskod') return 2;
+    return role === 'unit_code' && schoolCodes ? 8 : null;
+  };
+  const widths = { unit: codeWidth(codeColumn), municipality: codeWidth(municipalityCodeColumn) };
+  const repairs: ReferenceRepairs = { padded_codes: 0, padded_example: null, blank_lines_in_data: 0, blank_line_numbers: [] };
+  const padded = (text: string, width: number | null, line: number, counted: { done: boolean }): string => {
+    if (width === null || !/^\d+$/.test(text) || text.length >= width) return text;
+    const full = text.padStart(width, '0');
+    if (!counted.done) {
+      counted.done = true;
+      repairs.padded_codes++;
+      repairs.padded_example ??= { line, from: text, to: full };
+    }
+    return full;
+  };
+
+  // The units run from the header to the footer of definitions. The footer starts at
+  // "Rapportbeskrivning…", at a line of text not shaped like a row, or at the first line after a
+  // blank one that is no unit row (a unit row has a name and figures): nothing after it is read,
+  // so a footer that Excel padded with ";;;;" to the header's width is never taken for units.
+  // Blank lines between unit rows (an emptied row in Excel: ";;;;") are skipped and counted.
+  let blanks: number[] = [];
   for (let i = headerIndex + 1; i < rows.length; i++) {
     const line = lineOf(rows, i);
     const cells = cellsOf(rows, i);
     if (isBlank(cells)) {
-      inData = false; // the footer of definitions follows the first blank line
+      blanks.push(line);
       continue;
     }
     const first = tidy(cells[0] ?? '');
-    if (fold(first).startsWith('rapportbeskrivning')) {
-      inData = false;
-      continue;
-    }
+    if (fold(first).startsWith('rapportbeskrivning')) break;
     const problem = fieldProblem(cells, width);
+    if (blanks.length > 0) {
+      if (problem !== null || first === '' || !hasFigures(cells)) break; // the footer
+      repairs.blank_lines_in_data += blanks.length;
+      repairs.blank_line_numbers.push(...blanks.slice(0, Math.max(0, 10 - repairs.blank_line_numbers.length)));
+      blanks = [];
+    }
     if (problem !== null) {
-      if (inData && first !== '' && cells.length > 1) skipped.push({ line, reason: problem });
-      else inData = false; // text not shaped like a row: the footer
-      continue;
+      if (first !== '' && cells.length > 1) {
+        skipped.push({ line, reason: problem });
+        continue;
+      }
+      break; // text not shaped like a row: the footer
     }
     if (first === '') {
       skipped.push({ line, reason: `no unit name in column ${quote(columns[unitColumn] ?? '')}` });
       continue;
     }
+    if (!hasFigures(cells)) {
+      skipped.push({ line, reason: 'no figures (every figure column is empty)' });
+      continue;
+    }
 
+    const counted = { done: false };
     const unit = cell(cells, unitColumn);
-    const unitCode = orNull(cell(cells, codeColumn));
+    const unitCode = orNull(padded(cell(cells, codeColumn), widths.unit, line, counted));
     const unitKind = isNationName(unit) ? 'nation' : kindOfFile;
     let rowSubject: string | null = null;
     if (subjectColumn >= 0) {
@@ -477,7 +569,7 @@ function parseSkolverket(file: string, rows: readonly TextRecord[], header: Head
         const countColumn = role.metric === 'share_participated' ? undefined : countColumns.get(`${role.subject ?? ''}|${role.gender}`);
         const municipality = unitKind === 'municipality' ? unit : municipalityColumn >= 0 ? orNull(cell(cells, municipalityColumn)) : null;
         const municipalityCode =
-          unitKind === 'municipality' ? unitCode : municipalityCodeColumn >= 0 ? orNull(cell(cells, municipalityCodeColumn)) : null;
+          unitKind === 'municipality' ? unitCode : municipalityCodeColumn >= 0 ? orNull(padded(cell(cells, municipalityCodeColumn), widths.municipality, line, counted)) : null;
         rowValues.push({
           unit,
           unit_code: unitCode,
@@ -502,7 +594,26 @@ function parseSkolverket(file: string, rows: readonly TextRecord[], header: Head
     else values.push(...(layout === 'skolverket_relation' ? impliedZeros(rowValues) : rowValues));
   }
 
-  return { file, layout, title, school_year: schoolYear, publisher: banner ? 'skolverket' : null, values, skipped };
+  const repaired = repairs.padded_codes > 0 || repairs.blank_lines_in_data > 0;
+  return { file, layout, title, school_year: schoolYear, publisher: banner ? 'skolverket' : null, values, skipped, remarks, ...(repaired ? { repairs } : {}) };
+}
+
+/**
+ * Skolverket's standard explanations above the header, which the reader already acts on or
+ * which every file of a table repeats: not passed on. Everything else is (a remark such as
+ * 2017/18's on the test parts that had been seen beforehand).
+ */
+const STANDARD_PREAMBLE: readonly RegExp[] = [
+  /Exporten visar statistik om det finns minst \d+ elever[^.]*\./giu,
+  /Om data saknas visas en prick \(\.\) i ?stället för utfall\./giu,
+];
+
+/** A preamble paragraph (its lines) as one remark, without the standard sentences; null when nothing is left. */
+function remarkOf(lines: readonly string[]): string | null {
+  let text = tidy(lines.join(' '));
+  for (const pattern of STANDARD_PREAMBLE) text = text.replace(pattern, ' ');
+  text = tidy(text);
+  return /\p{L}/u.test(text) ? text : null;
 }
 
 /**

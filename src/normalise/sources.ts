@@ -7,12 +7,12 @@
 import type { Config } from '../config.js';
 import { InputError, describeFsError } from '../errors.js';
 import type { InputSource, SkippedFile } from '../read/inputs.js';
-import { readFirstRecords } from '../read/records.js';
+import { readFirstRecords, spreadsheetKind, spreadsheetMessage, type SpreadsheetKind } from '../read/records.js';
 import type { Encoding } from '../read/decode.js';
 import { areaColumns } from './areas.js';
 import { mapHeaders, type Field } from './headers.js';
 
-export type SourceKind = 'export' | 'areas' | 'own_output' | 'not_export' | 'empty';
+export type SourceKind = 'export' | 'areas' | 'own_output' | 'not_export' | 'empty' | 'excel';
 
 /** Columns an export must have (or get from the config's `files`). */
 const REQUIRED: readonly Field[] = ['student_id', 'school_year', 'subject'];
@@ -63,11 +63,30 @@ export async function sortSources(sources: readonly InputSource[], config: Confi
       out.push({ source, kind: 'export', missing: [] });
       continue;
     }
+    // A workbook (.xlsx, .xls, .ods, whatever its name) is told by its first bytes and not read as text.
+    const workbook: { kind: SpreadsheetKind | null } = { kind: null };
+    async function* unlessWorkbook(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+      let first = true;
+      for await (const chunk of chunks) {
+        if (first) {
+          first = false;
+          workbook.kind = spreadsheetKind(chunk);
+          if (workbook.kind !== null) return;
+        }
+        yield chunk;
+      }
+    }
     let records;
     try {
-      records = await readFirstRecords(source.open(), encoding ? { encoding } : {});
+      records = await readFirstRecords(unlessWorkbook(source.open()), encoding ? { encoding } : {});
     } catch (error) {
       throw describeFsError(error, source.name);
+    }
+    if (workbook.kind !== null) {
+      // Named on the command line: say what it is and what to do; in a folder: skipped with a note.
+      if (!source.fromFolder) throw new InputError(spreadsheetMessage(source.name, workbook.kind));
+      out.push({ source, kind: 'excel', missing: [] });
+      continue;
     }
     const [first] = records;
     if (first === undefined) {

@@ -8,8 +8,10 @@
  * CSV cells are empty. A hidden, missing or rounded reference value is never a number: the
  * table says why, JSON and CSV give its status.
  */
-import type { ComparedMetric, ReferenceComparison, ReferenceRow, YearMatch } from '../analysis/reference-compare.js';
+import { FAR_YEARS, farYears, type ComparedMetric, type FarYear, type ReferenceComparison, type ReferenceRow, type YearMatch } from '../analysis/reference-compare.js';
 import type { GroupPlan } from '../analysis/groups.js';
+import type { ReferenceScope } from '../analysis/reference-select.js';
+import type { Message } from '../messages.js';
 import type { ReferenceLayout, ReferenceStatus } from '../normalise/reference-table.js';
 import type { CsvValue } from './csv.js';
 import { formatCount, formatNumber, formatShare, formatSigned, type Lang } from './format.js';
@@ -29,10 +31,16 @@ export interface ReferenceFileInfo {
   title: string | null;
   school_year: string | null;
   publisher: 'skolverket' | null;
-  /** poolReference's label of what was pooled ("Stockholm", "Riket", "Ale (5 skolor)"). */
+  /** poolReference's label of what was pooled ("Stockholm", "Riket", "Ale (5 skolor)", "Riket (alla 290 kommuner i filen)"). */
   label: string;
+  /** What was pooled: named units, the file's nation rows, every unit of a file covering the country, every unit of an excerpt. */
+  scope: ReferenceScope;
   /** What the file's rows are, for the words "skolor" / "kommuner" / "enheter". */
   unit_kind: ReferenceUnitKind;
+  /** Skolverket's remarks above the header, verbatim (e.g. 2017/18's on test parts seen beforehand). */
+  remarks: string[];
+  /** What the selection means (how Riket was computed, why an excerpt is not Riket). */
+  notes: Message[];
 }
 
 export interface ReferenceInfo {
@@ -104,18 +112,61 @@ function cells(row: ReferenceRow, lang: Lang): Cells {
   };
 }
 
-function yearNote(year: string, match: YearMatch, lang: Lang): string {
+function yearNote(year: string, match: YearMatch, apart: number | null, lang: Lang): string {
   const sv = lang === 'sv';
+  // FAR_YEARS or more away: say how far, beside the warning above the tables.
+  const far = apart !== null && Math.abs(apart) >= FAR_YEARS ? (sv ? `, ${Math.abs(apart)} läsår ${apart > 0 ? 'tidigare' : 'senare'}` : `, ${Math.abs(apart)} years ${apart > 0 ? 'earlier' : 'later'}`) : '';
   switch (match) {
     case 'earlier':
-      return sv ? `referens ${year}, närmast föregående läsår` : `reference ${year}, the nearest earlier year`;
+      return sv ? `referens ${year}, närmast föregående läsår${far}` : `reference ${year}, the nearest earlier year${far}`;
     case 'later':
-      return sv ? `referens ${year}, närmast följande läsår` : `reference ${year}, the nearest later year`;
+      return sv ? `referens ${year}, närmast följande läsår${far}` : `reference ${year}, the nearest later year${far}`;
     case 'latest':
       return sv ? `referens ${year}, senaste läsåret` : `reference ${year}, the latest year`;
     default:
       return sv ? `referens ${year}` : `reference ${year}`;
   }
+}
+
+/**
+ * One warning, when any group year is judged against a reference FAR_YEARS or more school years
+ * away: "Obs! Referensen är från ett annat läsår än grupperna: 2024/25 jämförs med 2017/18 (7
+ * läsår tidigare). …". For stderr (referenceDiagnostics) and above the section's tables.
+ */
+export function farYearWarnings(comparison: Pick<ReferenceComparison, 'rows'>, lang: Lang): string[] {
+  const sv = lang === 'sv';
+  const pairs = new Map<string, FarYear>();
+  for (const far of farYears(comparison.rows)) pairs.set(`${far.school_year}|${far.reference_school_year}`, far);
+  if (pairs.size === 0) return [];
+  const parts = [...pairs.values()].map((far, i) => {
+    const n = Math.abs(far.years_apart);
+    const when = sv ? `${n} läsår ${far.years_apart > 0 ? 'tidigare' : 'senare'}` : `${n} years ${far.years_apart > 0 ? 'earlier' : 'later'}`;
+    return `${far.school_year} ${i === 0 ? (sv ? 'jämförs med' : 'is compared with') : sv ? 'med' : 'with'} ${far.reference_school_year} (${when})`;
+  });
+  const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} ${sv ? 'och' : 'and'} ${parts[parts.length - 1]}`;
+  return [
+    sv
+      ? `Obs! Referensen är från ett annat läsår än grupperna: ${list}. Betygssättningen och proven ändras över tid, så skillnaden mot referensen säger då mindre om gruppernas betyg; använd en referens från samma eller närmast föregående läsår om den finns.`
+      : `Note: the reference is from another school year than the groups: ${list}. Grading and the tests change over time, so the difference from the reference says less about the groups' grades; use a reference from the same or the nearest earlier school year if there is one.`,
+  ];
+}
+
+/** Lines about the files: Skolverket's remarks, and what the selection means (e.g. not Riket but an excerpt). */
+function fileNotes(info: ReferenceInfo, lang: Lang): string[] {
+  const out: string[] = [];
+  for (const file of info.files) {
+    for (const note of file.notes) out.push(note[lang]);
+    for (const remark of file.remarks) {
+      const year = file.school_year === null ? '' : ` ${file.school_year}`;
+      out.push(lang === 'sv' ? `Skolverkets anmärkning om läsåret${year} (${file.file}): ${remark}` : `Skolverket's remark on the school year${year} (${file.file}, in Swedish): ${remark}`);
+    }
+  }
+  return out;
+}
+
+/** Several published files: each row says which school year its reference is from. */
+function yearColumn(info: ReferenceInfo): boolean {
+  return info.files.length > 1;
 }
 
 /** What the reference is called: the pooled labels of the files used. */
@@ -234,7 +285,7 @@ function strata(comparison: ReferenceComparison): ReferenceRow[][] {
 function stratumYears(rows: readonly ReferenceRow[], lang: Lang): string {
   const seen = new Map<string, ReferenceRow>();
   for (const row of rows) seen.set(`${row.reference_school_year}|${row.year_match}`, row);
-  return [...seen.values()].map((row) => yearNote(row.reference_school_year, row.year_match, lang)).join('; ');
+  return [...seen.values()].map((row) => yearNote(row.reference_school_year, row.year_match, row.reference_years_apart, lang)).join('; ');
 }
 
 /** One flat JSON row per group × measure. */
@@ -259,6 +310,7 @@ function flatRow(plan: GroupPlan, row: ReferenceRow): Record<string, unknown> {
   out.reference_school_year = row.reference_school_year;
   out.reference_gender = row.reference_gender;
   out.year_match = row.year_match;
+  out.reference_years_apart = row.reference_years_apart;
   out.difference = row.difference;
   out.direction = row.direction;
   out.verdict = row.verdict;
@@ -277,15 +329,28 @@ export function referenceSection(comparison: ReferenceComparison, info: Referenc
     else byGroup.set(id, [row]);
   }
   const metrics = comparison.metrics;
-  const csvColumns = [...metrics.flatMap((m) => [`ref_${m}`, `ref_${m}_diff`, `ref_${m}_verdict`, `ref_${m}_status`]), 'ref_school_year'];
+  // Per measure its reference year too: with several files (or a hand-typed table with several
+  // years) the measures of one row can come from different years.
+  const csvColumns = [...metrics.flatMap((m) => [`ref_${m}`, `ref_${m}_diff`, `ref_${m}_verdict`, `ref_${m}_status`, `ref_${m}_school_year`]), 'ref_school_year'];
   return {
     key: 'reference',
     json: {
-      files: info.files.map((file) => ({ file: file.file, sha256: file.sha256, layout: file.layout, title: file.title, school_year: file.school_year, publisher: file.publisher })),
+      files: info.files.map((file) => ({
+        file: file.file,
+        sha256: file.sha256,
+        layout: file.layout,
+        title: file.title,
+        school_year: file.school_year,
+        publisher: file.publisher,
+        label: file.label,
+        scope: file.scope,
+        remarks: file.remarks,
+      })),
       selection: info.selection,
       label: referenceLabel(comparison, info),
       alpha: comparison.alpha,
       unmatched_groups: comparison.unmatched_groups,
+      far_years: farYears(comparison.rows),
       rows: comparison.rows.map((row) => flatRow(plan, row)),
       attribution,
     },
@@ -294,6 +359,12 @@ export function referenceSection(comparison: ReferenceComparison, info: Referenc
       const t = texts(lang);
       const sv = lang === 'sv';
       const out: string[] = [paint.bold(referenceTitle(comparison, info, lang)), ''];
+      const warnings = farYearWarnings(comparison, lang);
+      for (const warning of warnings) out.push(paint.warn(warning));
+      const notes = fileNotes(info, lang);
+      for (const note of notes) out.push(paint.dim(note));
+      if (warnings.length + notes.length > 0) out.push('');
+      const withYear = yearColumn(info);
       if (comparison.rows.length === 0) {
         out.push(
           sv
@@ -302,12 +373,12 @@ export function referenceSection(comparison: ReferenceComparison, info: Referenc
           '',
         );
       }
-      const head = [t.group, t.n, sv ? 'Mått' : 'Measure', sv ? 'Egen' : 'Own', sv ? 'Referens' : 'Reference', sv ? 'Skillnad' : 'Difference', sv ? 'Bedömning' : 'Verdict'];
+      const head = [t.group, t.n, sv ? 'Mått' : 'Measure', sv ? 'Egen' : 'Own', sv ? 'Referens' : 'Reference', ...(withYear ? [sv ? 'Ref.-läsår' : 'Ref. year'] : []), sv ? 'Skillnad' : 'Difference', sv ? 'Bedömning' : 'Verdict'];
       for (const rows of strata(comparison)) {
         const first = rows[0];
         if (!first) continue;
         out.push(paint.bold(`${strataTitle(plan, first.key, t, lang)} (${stratumYears(rows, lang)})`));
-        const table = new TextTable({ head, colAligns: ['left', 'right', 'left', 'right', 'right', 'right', 'left'] });
+        const table = new TextTable({ head, colAligns: ['left', 'right', 'left', 'right', 'right', ...(withYear ? ['left' as const] : []), 'right', 'left'] });
         let previous = '';
         for (const row of rows) {
           const id = keyOf({ ...row.key, level: row.level });
@@ -320,6 +391,7 @@ export function referenceSection(comparison: ReferenceComparison, info: Referenc
             METRIC_NAMES[row.metric][lang],
             c.own,
             c.reference,
+            ...(withYear ? [row.reference_school_year] : []),
             c.difference,
             verdict,
           ]);
@@ -351,7 +423,7 @@ export function referenceSection(comparison: ReferenceComparison, info: Referenc
       const cellsOut: CsvValue[] = [];
       for (const metric of metrics) {
         const hit = rows.find((r) => r.metric === metric);
-        cellsOut.push(hit?.reference ?? null, hit?.difference ?? null, hit?.verdict ?? null, hit?.reference_status ?? null);
+        cellsOut.push(hit?.reference ?? null, hit?.difference ?? null, hit?.verdict ?? null, hit?.reference_status ?? null, hit?.reference_school_year ?? null);
       }
       const years = [...new Set(rows.map((r) => r.reference_school_year))].sort();
       cellsOut.push(years.length > 0 ? years.join(' / ') : null);
@@ -368,6 +440,7 @@ export function referenceDocSection(comparison: ReferenceComparison, info: Refer
   const lang: Lang = 'sv';
   const t = texts(lang);
   const { plan } = comparison;
+  const withYear = yearColumn(info);
   const parts: { heading: string; blocks: Block[] }[] = [];
   for (const rows of strata(comparison)) {
     const first = rows[0];
@@ -382,13 +455,22 @@ export function referenceDocSection(comparison: ReferenceComparison, info: Refer
       if (row.level === 'total') name = name.replace(/^Totalt/, 'Kommunen');
       if (row.level === 'total' && id !== previous) strong.push(tableRows.length);
       const c = cells(row, lang);
-      tableRows.push([id === previous ? '' : name, id === previous ? '' : formatCount(row.n, lang), METRIC_NAMES[row.metric][lang], c.own, c.reference, c.difference, c.verdict]);
+      tableRows.push([
+        id === previous ? '' : name,
+        id === previous ? '' : formatCount(row.n, lang),
+        METRIC_NAMES[row.metric][lang],
+        c.own,
+        c.reference,
+        ...(withYear ? [row.reference_school_year] : []),
+        c.difference,
+        c.verdict,
+      ]);
       previous = id;
     }
     const table: Table = {
       caption: `${heading} (${stratumYears(rows, lang)})`,
-      head: ['Enhet', 'Elever', 'Mått', 'Egen', 'Referens', 'Skillnad', 'Bedömning'],
-      textColumns: [2, 6],
+      head: ['Enhet', 'Elever', 'Mått', 'Egen', 'Referens', ...(withYear ? ['Ref.-läsår'] : []), 'Skillnad', 'Bedömning'],
+      textColumns: withYear ? [2, 5, 7] : [2, 6],
       rows: tableRows,
       strong,
     };
@@ -396,7 +478,11 @@ export function referenceDocSection(comparison: ReferenceComparison, info: Refer
     for (const sentence of poolingSentences(rows, info, lang)) blocks.push({ kind: 'note', text: sentence });
     parts.push({ heading, blocks });
   }
-  const blocks: Block[] = [{ kind: 'text', text: legend(comparison, lang) }];
+  const blocks: Block[] = [
+    ...farYearWarnings(comparison, lang).map((text): Block => ({ kind: 'note', text })),
+    ...fileNotes(info, lang).map((text): Block => ({ kind: 'note', text })),
+    { kind: 'text', text: legend(comparison, lang) },
+  ];
   if (comparison.rows.length === 0) blocks.push({ kind: 'note', text: 'Ingen visad grupp har referensvärden för samma årskurs och ämne.' });
   const sources = [
     ...info.files.filter((file) => file.publisher !== 'skolverket').map((file) => `Referensvärden: ${file.file} (${file.label}).`),

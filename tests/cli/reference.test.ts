@@ -42,7 +42,7 @@ interface Report {
   meta: { parameters: Record<string, unknown> };
   rows: { school_year: string; grade_level: number; area: string | null; school: string | null; subject: string; gender?: string | null; suppressed: boolean; std_gap: number | null }[];
   reference: {
-    files: { file: string; sha256: string; layout: string; title: string | null; school_year: string | null; publisher: string | null }[];
+    files: { file: string; sha256: string; layout: string; title: string | null; school_year: string | null; publisher: string | null; label: string; scope: string; remarks: string[] }[];
     selection: { unit: string | null; provider: string | null };
     label: string;
     rows: RefRow[];
@@ -88,6 +88,10 @@ describe('gap --reference with Skolverket\'s relation table', () => {
         title: 'Grundskola - Relationen mellan nationella prov och slutbetyg årskurs 9, svenska/svenska som andraspråk, matematik och engelska',
         school_year: '2023/24',
         publisher: 'skolverket',
+        // An excerpt (70 schools in 25 municipalities): every unit pooled, not called Riket.
+        label: 'alla enheter i filen (70)',
+        scope: 'whole_file',
+        remarks: [],
       },
     ]);
     expect(report.meta.parameters.reference_files).toEqual([{ file: RELATION, sha256: sha }]);
