@@ -18,7 +18,7 @@ import type { Dimension } from '../types.js';
 import { analyseCycle, cycleParameters, mergeCoverage, prepare } from './analyses.js';
 import { countSuppressed, loadInputs, readingParameters, stderrPainter, takeStore, writeDiagnostics, writeReport, inputsOf } from './shared.js';
 import { noFigures } from './shared.js';
-import { referenceParameters, resolveReferences } from './references.js';
+import { referenceDiagnostics, referenceParameters, resolveReferences } from './references.js';
 import { compareWithReference } from '../analysis/reference-compare.js';
 import { referenceAttribution, referenceDocSection } from '../render/reference.js';
 
@@ -74,14 +74,11 @@ async function runReport(files: string[], options: ReportOptions, io: Io): Promi
   const published = references.published;
   // The board reads this spring against the published figures; earlier years are in trend.
   const latestYear = trend.gap.school_years[trend.gap.school_years.length - 1] ?? null;
-  const extra = published
-    ? [(() => {
-        const comparison = compareWithReference(gap, published.pooled, { alpha });
-        return referenceDocSection({ ...comparison, rows: comparison.rows.filter((row) => row.key.school_year === latestYear) }, published.info);
-      })()]
-    : [];
+  const comparison = published ? compareWithReference(gap, published.pooled, { alpha }) : null;
+  const shown = comparison ? { ...comparison, rows: comparison.rows.filter((row) => row.key.school_year === latestYear) } : null;
+  const extra = published && shown ? [referenceDocSection(shown, published.info)] : [];
   const sources = published ? referenceAttribution(published.info) : [];
-  if (published) writeDiagnostics(published.warnings.map((line) => `ska-analyze: ${line}\n`).join(''), options.quiet, io);
+  if (published) writeDiagnostics(referenceDiagnostics(published, shown), options.quiet, io);
   const doc = buildReportDoc({ meta, title: options.title ?? null, gap, transition, trend, extra, sources });
   const text = format === 'html' ? renderReportHtml(doc) : renderReportMarkdown(doc);
   writeDiagnostics(renderSummary(meta, 'sv', stderrPainter(io)), options.quiet, io);

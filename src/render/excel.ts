@@ -592,6 +592,9 @@ function translateSection(columns: readonly string[], lang: Lang, names: Compare
     if (column === 'before_school_year') return add(sv ? 'Läsår före' : 'Year before', (cells) => at(cells, index));
     if (column === 'n_before') return add(sv ? 'Elever före' : 'Pupils before', (cells) => numberOf(at(cells, index)));
     if (column === 'ref_school_year') return add(sv ? 'Referensens läsår' : 'Reference year', (cells) => at(cells, index));
+    if ((match = /^ref_(.+)_school_year$/.exec(column))) {
+      return add(`${sv ? 'Referensens läsår' : 'Reference year'}: ${word(REFERENCE_NAMES, lang, match[1])}`, (cells) => at(cells, index));
+    }
     if ((match = /^ref_(.+)_diff$/.exec(column))) {
       const metric = match[1] ?? '';
       const points = metric === 'mean_points_test';

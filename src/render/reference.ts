@@ -87,7 +87,9 @@ function value(metric: ComparedMetric, number: number, lang: Lang): string {
 
 /** "+3,5 procentenheter", "−2 procentenheter", "+0,4 betygspoäng" (a trailing ",0" dropped). */
 function differenceText(metric: ComparedMetric, difference: number, lang: Lang): string {
-  const number = formatSigned(isPoints(metric) ? difference : difference * 100, 1, lang).replace(/[.,]0$/, '');
+  // One number format in the section: always one decimal (+5,0 beside +2,6, never +5), so the
+  // unit is always plural (1,0 procentenheter).
+  const number = formatSigned(isPoints(metric) ? difference : difference * 100, 1, lang);
   const unit = isPoints(metric) ? (lang === 'sv' ? 'betygspoäng' : 'grade points') : lang === 'sv' ? 'procentenheter' : 'percentage points';
   return `${number} ${unit}`;
 }
