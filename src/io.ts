@@ -8,8 +8,10 @@
 export interface TextSink {
   write(chunk: string, callback?: (error?: Error | null) => void): boolean;
   isTTY?: boolean;
-  /** The terminal's width in characters, when it is a terminal. */
+  /** The terminal's width in characters, when it is a terminal: tables and prose are fitted to it. */
   columns?: number;
+  /** Its file descriptor (process.stderr: 2), for the spinner drawn from a thread of its own. */
+  fd?: number;
 }
 
 export interface Io {

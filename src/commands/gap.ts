@@ -12,15 +12,16 @@ import { GAP_COMPARE_METRICS } from '../analysis/compare.js';
 import { GAP_METRIC_LABELS } from '../render/labels.js';
 import { buildMeta } from '../meta.js';
 import type { Io } from '../io.js';
+import type { Phases } from '../render/progress.js';
 import { genderResolver } from '../normalise/ingest.js';
 import type { ResultStore } from '../normalise/store.js';
-import { gapRenderers, type GapFormat } from '../render/gap.js';
+import { gapColumnNames, gapRenderers, type GapFormat } from '../render/gap.js';
 import { flattenGap, GAP_FIGURE_KEYS } from '../render/gap-rows.js';
 import { DIMENSIONS } from '../types.js';
 import { renderSummary } from '../render/summary.js';
 import { z } from 'zod';
 import { defineCommand, FILES_ARGUMENT } from './command.js';
-import { flagging, formats, grouping, output, parseFailOn, parseOptions, reading, references } from './options.js';
+import { flagging, formats, grouping, output, parseFailOn, parseOptions, reading, references, tableColumns } from './options.js';
 import {
   countSuppressed,
   checkFailOn,
@@ -35,6 +36,8 @@ import {
   writeDiagnostics,
   writeReport,
   inputsOf,
+  startPhases,
+  tableLayout,
 } from './shared.js';
 
 const FORMATS = formats<GapFormat>(['table', 'json', 'csv'], 'table', true);
@@ -44,6 +47,7 @@ const GROUPING = grouping(
   'significance level for the comparison with the rest of the municipality (default 0.05)',
 );
 const FAIL_ON_KEYS = [...DIMENSIONS, 'level', 'n', ...GAP_FIGURE_KEYS];
+const COLUMNS = tableColumns(gapColumnNames());
 
 const schema = z
   .object({
@@ -53,6 +57,7 @@ const schema = z
     ...FORMATS.shape,
     ...references.shape,
     ...flagging.shape,
+    ...COLUMNS.shape,
     matrix: z.boolean().optional().transform((value) => value === true),
     listCases: z.boolean().optional().transform((value) => value === true),
     showIds: z.boolean().optional().transform((value) => value === true),
@@ -62,7 +67,7 @@ const schema = z
   })
   .transform((raw) => {
     if (raw.showIds && !raw.listCases) throw new UsageError('--show-ids only works together with --list-cases');
-    return { ...raw, format: FORMATS.resolve(raw), failOnConditions: parseFailOn(raw.failOn, FAIL_ON_KEYS) };
+    return { ...raw, format: FORMATS.resolve(raw), columns: COLUMNS.resolve(raw), failOnConditions: parseFailOn(raw.failOn, FAIL_ON_KEYS) };
   });
 
 export type GapOptions = z.output<typeof schema>;
@@ -72,7 +77,7 @@ export const gapCommand = defineCommand<GapOptions>({
   description: 'teacher grades (terminsbetyg) against national test grades (provbetyg), per group',
   argument: FILES_ARGUMENT,
   declare: (command) =>
-    [reading, output, GROUPING, FORMATS, references, flagging].reduce(
+    [reading, output, GROUPING, FORMATS, COLUMNS, references, flagging].reduce(
       (cmd, group) => group.declare(cmd),
       command
         .option('--matrix', 'table format: print the A–F × A–F table and the step differences under every group')
@@ -91,6 +96,15 @@ export const gapCommand = defineCommand<GapOptions>({
 
 /** Runs the command; resolves to the exit code (3 when --fail-on is breached). */
 async function runGap(files: string[], options: GapOptions, io: Io): Promise<number> {
+  const phases = startPhases(options, io);
+  try {
+    return await gap(files, options, io, phases);
+  } finally {
+    phases?.close();
+  }
+}
+
+async function gap(files: string[], options: GapOptions, io: Io, phases: Phases | null): Promise<number> {
   const { format, lang, failOnConditions: failOn } = options;
   // A bad reference file is found before the exports are read.
   const { references, referenceUnit } = await resolveReferences(options);
@@ -101,6 +115,7 @@ async function runGap(files: string[], options: GapOptions, io: Io): Promise<num
   const by = options.by ?? config.by ?? DEFAULT_GAP_BY;
   const minGroup = options.minGroup ?? config.min_group ?? 10;
   const alpha = options.alpha;
+  phases?.start('analyse');
 
   // The store is only needed until the pupils are paired: let it go before the report is built.
   const { cells, coverage, cases } = ((store: ResultStore) => {
@@ -129,16 +144,22 @@ async function runGap(files: string[], options: GapOptions, io: Io): Promise<num
   const meta = { ...buildMeta('gap', parameters, loaded.files, coverage, suppressed, loaded.notes), multiple_comparisons: result.comparisons, between_groups: result.between_groups };
   const sections = earlier && !cases ? [comparisonFor(earlier, flattenGap(result), result.plan, parameters, loaded.files, GAP_COMPARE_METRICS, GAP_METRIC_LABELS, minGroup)] : [];
   if (references.published && !cases) sections.push(referenceSection(compareWithReference(result, references.published.pooled, { alpha }), references.published.info));
-  if (references.published) writeDiagnostics(references.published.warnings.map((line) => `ska-analyze: ${line}\n`).join(''), options.quiet, io);
+  if (references.published && references.published.warnings.length > 0) {
+    phases?.stop();
+    writeDiagnostics(references.published.warnings.map((line) => `ska-analyze: ${line}\n`).join(''), options.quiet, io);
+  }
   const report = { meta, result, cases, sections };
+  phases?.start('write');
   const text = gapRenderers[format](report, {
     lang,
     paint: stdoutPainter(options.output, io),
     excel: options.excel,
     matrix: options.matrix,
+    layout: tableLayout(options, io),
   });
+  phases?.stop();
   writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);
   if (coverage.paired === 0) throw noPairs();
-  await writeReport(text, options.output, io, inputsOf([...loaded.files, ...loaded.alsoRead, ...references.manifest], options));
+  await writeReport(text, options.output, io, inputsOf([...loaded.files, ...loaded.alsoRead, ...references.manifest], options), phases);
   return failOn ? checkFailOn(flattenGap(result), failOn, by, lang, io) : 0;
 }

@@ -14,7 +14,8 @@ import { schoolYearLabel } from '../normalise/school-year.js';
 import { hasValidCheckDigit } from '../normalise/pupil-id.js';
 import { mergeAreas, readAreaMapping } from '../normalise/areas.js';
 import { resolveInputs } from '../read/inputs.js';
-import { sortInputs, stdoutPainter, writeReport, inputsOf } from './shared.js';
+import { sortInputs, stdoutPainter, writeReport, inputsOf, widthOf } from './shared.js';
+import { isStdout } from '../write-output.js';
 import { renderInspect, type FailedFile, type InspectedFile } from '../render/inspect.js';
 import { InputError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -168,7 +169,7 @@ async function runInspect(files: string[], options: InspectOptions, io: Io): Pro
   const text =
     format === 'json'
       ? `${JSON.stringify({ files: inspected, failed, not_read: notes, raw_values: options.rawValues }, null, 2)}\n`
-      : renderInspect(inspected, failed, notes, { lang, paint: stdoutPainter(options.output, io), rawValues: options.rawValues });
+      : renderInspect(inspected, failed, notes, { lang, paint: stdoutPainter(options.output, io), rawValues: options.rawValues, width: isStdout(options.output) ? widthOf(io.stdout) : null });
   await writeReport(text, options.output, io, inputsOf([...exports.map((source) => ({ file: source.name, path: source.path ?? null })), ...areasFiles.map((source) => ({ file: source.name, path: source.path ?? null }))], options));
   // Everything was reported; a file that cannot be used still makes the run fail, for scripts.
   return failed.length > 0 || inspected.some((file) => file.unusable) ? 2 : 0;

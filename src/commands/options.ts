@@ -16,6 +16,7 @@ import { parseConditions } from '../analysis/thresholds.js';
 import { parseSchoolYears } from '../normalise/school-year.js';
 import { ENCODING_NAMES, type Encoding } from '../read/decode.js';
 import type { Lang } from '../render/format.js';
+import { resolveColumns, type ColumnName } from '../render/text-table.js';
 import { DIMENSIONS, type Dimension } from '../types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -28,13 +29,51 @@ export function parseEncoding(value: string | undefined): Encoding | undefined {
   return encoding;
 }
 
+/**
+ * --by's Swedish names (as the column headings read), each also without å/ä/ö (`arskurs`, `amne`),
+ * beside the English keys.
+ */
+const SWEDISH_DIMENSIONS: Readonly<Record<string, Dimension>> = {
+  läsår: 'school_year',
+  årskurs: 'grade_level',
+  skolområde: 'area',
+  område: 'area',
+  skola: 'school',
+  klass: 'class',
+  ämne: 'subject',
+  kön: 'gender',
+  lärare: 'teacher',
+};
+
+/** A --by word as compared: lower case, å/ä → a, ö → o. */
+function dimensionWord(text: string): string {
+  return text.toLowerCase().replace(/[åä]/g, 'a').replace(/ö/g, 'o');
+}
+
+const DIMENSION_WORDS: ReadonlyMap<string, Dimension> = new Map([
+  ...DIMENSIONS.map((dim): [string, Dimension] => [dim, dim]),
+  ...Object.entries(SWEDISH_DIMENSIONS).map(([word, dim]): [string, Dimension] => [dimensionWord(word), dim]),
+]);
+
+/** `--by skola,ämne` or `--by school,subject` (mixed too): the dimensions, in the order given. */
 function parseBy(value: string | undefined, fallback: readonly Dimension[]): Dimension[] {
   if (value === undefined) return [...fallback];
-  const dims = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
-  const known = new Set<string>(DIMENSIONS);
-  const bad = dims.filter((dim) => !known.has(dim));
-  if (bad.length > 0 || dims.length === 0) throw new UsageError(`--by: unknown dimension ${bad.join(', ') || '(none)'}; choose from ${DIMENSIONS.join(', ')}`);
-  return DIMENSIONS.filter((dim) => dims.includes(dim)).sort((a, b) => dims.indexOf(a) - dims.indexOf(b));
+  const words = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const bad = words.filter((word) => !DIMENSION_WORDS.has(dimensionWord(word)));
+  if (bad.length > 0 || words.length === 0) {
+    const what = bad.join(', ') || '(none)';
+    const swedish = Object.keys(SWEDISH_DIMENSIONS).join(', ');
+    throw new UsageError({
+      sv: `--by: okänd indelning ${what}; välj bland ${swedish} (eller ${DIMENSIONS.join(', ')})`,
+      en: `--by: unknown dimension ${what}; choose from ${DIMENSIONS.join(', ')} (or in Swedish: ${swedish})`,
+    });
+  }
+  const dims: Dimension[] = [];
+  for (const word of words) {
+    const dim = DIMENSION_WORDS.get(dimensionWord(word));
+    if (dim !== undefined && !dims.includes(dim)) dims.push(dim);
+  }
+  return dims;
 }
 
 export function parsePositiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -241,6 +280,36 @@ export function formats<F extends string>(choices: readonly [F, ...F[]], fallbac
     },
     shape: { format: text, excel: flag },
     resolve: (raw: { format?: string | undefined; excel: boolean }): F => parseOutputFormat<F>(raw.format, raw.excel, choices, fallback),
+  };
+}
+
+/**
+ * --wide and --columns: the terminal table's columns (gap, transition, trend). By default a table
+ * shows the columns read first, fitted to the terminal (text-table.ts); a file written with -o,
+ * JSON and CSV have every column whatever these say.
+ */
+export function tableColumns(names: readonly ColumnName[]) {
+  return {
+    declare: (command: Command): Command =>
+      command
+        .option('--wide', 'table format: every column, however wide the table gets (default: the columns read first, fitted to the terminal\'s width)')
+        .option('--columns <keys>', `table format: just these columns, comma-separated, in the table's order: ${names.map((c) => c.key).join(', ')} (the Swedish headings work too, e.g. Medeldiff)`),
+    shape: { wide: flag, columns: text },
+    /** The keys --columns names (null: not given); an unknown one is a UsageError listing the keys. */
+    resolve(raw: { wide: boolean; columns?: string | undefined; lang: Lang }): string[] | null {
+      if (raw.columns === undefined) return null;
+      const keys = names.map((c) => c.key).join(', ');
+      if (raw.wide) throw new UsageError({ sv: '--wide och --columns går inte att kombinera: --wide visar alla kolumner', en: '--wide and --columns cannot be combined: --wide shows every column' });
+      const { keys: chosen, unknown } = resolveColumns(raw.columns, names);
+      if (unknown.length > 0 || chosen.length === 0) {
+        const what = unknown.map((word) => `"${word}"`).join(', ') || '(ingen)';
+        throw new UsageError({
+          sv: `--columns: okänd kolumn ${what}; välj bland ${keys}`,
+          en: `--columns: unknown column ${unknown.map((word) => `"${word}"`).join(', ') || '(none)'}; choose from ${keys}`,
+        });
+      }
+      return chosen;
+    },
   };
 }
 

@@ -19,14 +19,15 @@ import { createHash } from 'node:crypto';
 import { visible } from '../normalise/text.js';
 import { dirname, resolve } from 'node:path';
 import { makePainter, wantsColor, type Painter } from '../render/color.js';
-import { makeProgress } from '../render/progress.js';
-import type { Lang } from '../render/format.js';
+import { makePhases, makeProgress, type Phases } from '../render/progress.js';
+import { wrapText, type Lang } from '../render/format.js';
+import type { TableLayout } from '../render/text-table.js';
 import { compareRuns, type CompareMetric } from '../analysis/compare.js';
 import type { GroupPlan } from '../analysis/groups.js';
 import { compareManifests, type EarlierRun } from '../read/earlier-run.js';
 import { changedParameters, comparisonSection, type ReportSection } from '../render/sections.js';
 import { DIMENSIONS, type Dimension } from '../types.js';
-import { writeTo, type Io } from '../io.js';
+import { writeTo, type Io, type TextSink } from '../io.js';
 import { isStdout, refuseInputAsOutput, writeOutput } from '../write-output.js';
 
 /** The reading and output options every analysis command has, parsed (see options.ts). */
@@ -347,12 +348,42 @@ export function stdoutPainter(output: string | undefined, io: Io): Painter {
 /**
  * Write the report: to --output (never onto one of `inputs`, through a temporary file and a
  * rename; see write-output.ts), or to stdout for no --output or `-o -` (a closed pipe ends the
- * program quietly). `inputs`: every file the command read (inputsOf).
+ * program quietly). `inputs`: every file the command read (inputsOf). `phases`: "skriver
+ * rapport…" on the terminal while a file or a pipe is written (not while the report itself goes
+ * to the terminal).
  */
-export async function writeReport(text: string | Iterable<string>, output: string | undefined, io: Io, inputs: readonly string[]): Promise<void> {
-  if (!isStdout(output)) return writeOutput(output, text, { inputs });
-  const pieces = typeof text === 'string' ? [text] : text;
-  for (const piece of pieces) await writeTo(io.stdout, piece);
+export async function writeReport(text: string | Iterable<string>, output: string | undefined, io: Io, inputs: readonly string[], phases: Phases | null = null): Promise<void> {
+  const toTerminal = isStdout(output) && io.stdout.isTTY === true;
+  if (toTerminal) phases?.stop();
+  else phases?.start('write');
+  try {
+    if (!isStdout(output)) return await writeOutput(output, text, { inputs });
+    const pieces = typeof text === 'string' ? [text] : text;
+    for (const piece of pieces) await writeTo(io.stdout, piece);
+  } finally {
+    phases?.stop();
+  }
+}
+
+/** The width a text is laid out for: the terminal's, else 100 (a pipe, a file, a CI log). */
+export function widthOf(sink: TextSink): number {
+  return sink.isTTY && sink.columns !== undefined && sink.columns > 0 ? sink.columns : 100;
+}
+
+/**
+ * How the report's tables are laid out: fitted to stdout's width (--wide: every column; --columns:
+ * those), or, in a file written with -o, every column and no line wrapped, as before.
+ */
+export function tableLayout(options: { output?: string | undefined; wide: boolean; columns: readonly string[] | null }, io: Io): TableLayout {
+  const width = isStdout(options.output) ? widthOf(io.stdout) : null;
+  if (options.columns) return { mode: 'pick', keys: options.columns, width };
+  if (options.wide || width === null) return { mode: 'wide', width };
+  return { mode: 'fit', width };
+}
+
+/** The phase line on a terminal's stderr after reading ("analyserar…"); null off a terminal and with -q. */
+export function startPhases(options: { quiet: boolean; lang: Lang }, io: Io): Phases | null {
+  return makePhases(io.stderr, !options.quiet, options.lang);
 }
 
 /** The files a command read, for writeReport: the exports (and reference files) read, and the file options. */
@@ -365,8 +396,16 @@ export function inputsOf(
   return [...read.map((r) => r.path ?? r.file), ...named];
 }
 
+/**
+ * Messages and the row accounting for stderr. On a terminal, wrapped at spaces to its width (a
+ * line's continuation 2 further in); in a log file or a pipe each stays one line, so that a
+ * file:line in it is found by grep.
+ */
 export function writeDiagnostics(text: string, quiet: boolean | undefined, io: Io): void {
-  if (!quiet) io.stderr.write(text);
+  if (quiet || text === '') return;
+  const width = io.stderr.isTTY ? widthOf(io.stderr) : null;
+  const lines = text.replace(/\n$/, '').split('\n').flatMap((line) => wrapText(line, width, 2));
+  io.stderr.write(`${lines.join('\n')}${text.endsWith('\n') ? '\n' : ''}`);
 }
 
 /** Parameters whose change between runs changes figures (named in a --compare-with section). */

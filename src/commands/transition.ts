@@ -4,20 +4,21 @@
 import { analyseTransition, DEFAULT_TRANSITION_BY, linkTransition, listTransitionCases, transitionCohorts } from '../analysis/transition.js';
 import { z } from 'zod';
 import { defineCommand, FILES_ARGUMENT } from './command.js';
-import { formats, grouping, linking, output, parseFailOn, parseLink, parseOptions, reading } from './options.js';
+import { formats, grouping, linking, output, parseFailOn, parseLink, parseOptions, reading, tableColumns } from './options.js';
 import { UsageError } from '../errors.js';
 import { buildMeta } from '../meta.js';
 import type { Io } from '../io.js';
 import { genderResolver } from '../normalise/ingest.js';
 import type { ResultStore } from '../normalise/store.js';
 import { renderSummary } from '../render/summary.js';
-import { flattenTransition, TRANSITION_FIGURE_KEYS, transitionRenderers, type TransitionFormat } from '../render/transition.js';
+import { flattenTransition, TRANSITION_FIGURE_KEYS, transitionColumnNames, transitionRenderers, type TransitionFormat } from '../render/transition.js';
+import type { Phases } from '../render/progress.js';
 import { DIMENSIONS } from '../types.js';
 import { readEarlierRun } from '../read/earlier-run.js';
 import { linkParameters } from './analyses.js';
 import { TRANSITION_COMPARE_METRICS } from '../analysis/compare.js';
 import { TRANSITION_METRIC_LABELS } from '../render/labels.js';
-import { noLinks, checkFailOn, comparisonFor, countSuppressed, loadInputs, maskPupils, readingParameters, takeStore, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, inputsOf } from './shared.js';
+import { noLinks, checkFailOn, comparisonFor, countSuppressed, loadInputs, maskPupils, readingParameters, takeStore, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, inputsOf, startPhases, tableLayout } from './shared.js';
 
 const FORMATS = formats<TransitionFormat>(['table', 'json', 'csv'], 'table', true);
 const GROUPING = grouping(
@@ -27,6 +28,7 @@ const GROUPING = grouping(
 );
 const LINKING = linking('');
 const FAIL_ON_KEYS = [...DIMENSIONS, 'level', 'n', ...TRANSITION_FIGURE_KEYS];
+const COLUMNS = tableColumns(transitionColumnNames());
 
 const schema = z
   .object({
@@ -35,6 +37,7 @@ const schema = z
     ...GROUPING.shape,
     ...FORMATS.shape,
     ...LINKING.shape,
+    ...COLUMNS.shape,
     listCases: z.boolean().optional().transform((value) => value === true),
     showIds: z.boolean().optional().transform((value) => value === true),
     failOn: z.string().optional(),
@@ -43,7 +46,7 @@ const schema = z
   .transform((raw) => {
     if (raw.showIds && !raw.listCases) throw new UsageError('--show-ids only works together with --list-cases');
     if (raw.by?.includes('teacher')) throw new UsageError('--by teacher is not available for transition (år 5 assessments have no grading teacher)');
-    return { ...raw, format: FORMATS.resolve(raw), link: parseLink(raw), failOnConditions: parseFailOn(raw.failOn, FAIL_ON_KEYS) };
+    return { ...raw, format: FORMATS.resolve(raw), columns: COLUMNS.resolve(raw), link: parseLink(raw), failOnConditions: parseFailOn(raw.failOn, FAIL_ON_KEYS) };
   });
 
 export type TransitionOptions = z.output<typeof schema>;
@@ -53,7 +56,7 @@ export const transitionCommand = defineCommand<TransitionOptions>({
   description: 'år 5 assessments (omdömen) against the same pupils\' år 6 national tests, per area and school',
   argument: FILES_ARGUMENT,
   declare: (command) =>
-    [reading, output, LINKING, GROUPING, FORMATS].reduce(
+    [reading, output, LINKING, GROUPING, FORMATS, COLUMNS].reduce(
       (cmd, group) => group.declare(cmd),
       command
         .option('--list-cases', 'list linked pupils whose pass/fail changed between the years (ids masked)')
@@ -67,6 +70,15 @@ export const transitionCommand = defineCommand<TransitionOptions>({
 
 /** Runs the command; resolves to the exit code (3 when --fail-on is breached). */
 async function runTransition(files: string[], options: TransitionOptions, io: Io): Promise<number> {
+  const phases = startPhases(options, io);
+  try {
+    return await transition(files, options, io, phases);
+  } finally {
+    phases?.close();
+  }
+}
+
+async function transition(files: string[], options: TransitionOptions, io: Io, phases: Phases | null): Promise<number> {
   const { format, lang, link, excel, failOnConditions: failOn } = options;
   const earlier = options.compareWith === undefined ? null : await readEarlierRun(options.compareWith, 'transition');
   const loaded = await loadInputs(files, options, io);
@@ -74,6 +86,7 @@ async function runTransition(files: string[], options: TransitionOptions, io: Io
   const by = options.by ?? DEFAULT_TRANSITION_BY;
   const minGroup = options.minGroup ?? config.min_group ?? 10;
   const alpha = options.alpha;
+  phases?.start('analyse');
 
   // The store is only needed until the pupils are linked: let it go before the report is built.
   const { records, coverage } = ((store: ResultStore) => linkTransition(store, link, genderResolver(store)))(takeStore(loaded));
@@ -95,9 +108,11 @@ async function runTransition(files: string[], options: TransitionOptions, io: Io
   };
   const meta = { ...buildMeta('transition', parameters, loaded.files, { ...coverage }, suppressed, loaded.notes), multiple_comparisons: result.comparisons, cohorts: transitionCohorts(records, link, minGroup) };
   const sections = earlier && !cases ? [comparisonFor(earlier, flattenTransition(result), result.plan, parameters, loaded.files, TRANSITION_COMPARE_METRICS, TRANSITION_METRIC_LABELS, minGroup)] : [];
-  const text = transitionRenderers[format]({ meta, result, link, cases, sections }, { lang, paint: stdoutPainter(options.output, io), excel, matrix: false });
+  phases?.start('write');
+  const text = transitionRenderers[format]({ meta, result, link, cases, sections }, { lang, paint: stdoutPainter(options.output, io), excel, matrix: false, layout: tableLayout(options, io) });
+  phases?.stop();
   writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);
   if (coverage.linked === 0) throw noLinks(link);
-  await writeReport(text, options.output, io, inputsOf([...loaded.files, ...loaded.alsoRead], options));
+  await writeReport(text, options.output, io, inputsOf([...loaded.files, ...loaded.alsoRead], options), phases);
   return failOn ? checkFailOn(flattenTransition(result), failOn, by, lang, io) : 0;
 }

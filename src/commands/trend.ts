@@ -7,14 +7,15 @@ import { buildMeta } from '../meta.js';
 import type { Io } from '../io.js';
 import type { ResultStore } from '../normalise/store.js';
 import { renderSummary } from '../render/summary.js';
-import { flattenTrend, trendRenderers, type TrendFormat } from '../render/trend.js';
+import { flattenTrend, trendColumnNames, trendRenderers, type TrendFormat } from '../render/trend.js';
+import type { Phases } from '../render/progress.js';
 import { DIMENSIONS, type Dimension } from '../types.js';
 import { noFigures } from './shared.js';
 import { analyseCycle, cycleParameters, mergeCoverage, prepare, trendBy } from './analyses.js';
-import { checkFailOn, countSuppressed, loadInputs, readingParameters, stderrPainter, stdoutPainter, takeStore, writeDiagnostics, writeReport, inputsOf } from './shared.js';
+import { checkFailOn, countSuppressed, loadInputs, readingParameters, stderrPainter, stdoutPainter, takeStore, writeDiagnostics, writeReport, inputsOf, startPhases, tableLayout } from './shared.js';
 import { z } from 'zod';
 import { defineCommand } from './command.js';
-import { flagging, formats, grouping, linking, output, parseFailOn, parseLink, parseOptions, reading, streak } from './options.js';
+import { flagging, formats, grouping, linking, output, parseFailOn, parseLink, parseOptions, reading, streak, tableColumns } from './options.js';
 
 /** Keys --fail-on may name: those of the flat trend rows. */
 function trendKeys(): string[] {
@@ -37,10 +38,11 @@ const GROUPING = grouping(
   'significance level for the transition verdicts (default 0.05)',
 );
 const LINKING = linking('transition: ');
+const COLUMNS = tableColumns(trendColumnNames());
 
 const schema = z
-  .object({ ...reading.shape, ...output.shape, ...GROUPING.shape, ...streak.shape, ...LINKING.shape, ...flagging.shape, ...FORMATS.shape, failOn: z.string().optional() })
-  .transform((raw) => ({ ...raw, format: FORMATS.resolve(raw), link: parseLink(raw), failOnConditions: parseFailOn(raw.failOn, trendKeys()) }));
+  .object({ ...reading.shape, ...output.shape, ...GROUPING.shape, ...streak.shape, ...LINKING.shape, ...flagging.shape, ...FORMATS.shape, ...COLUMNS.shape, failOn: z.string().optional() })
+  .transform((raw) => ({ ...raw, format: FORMATS.resolve(raw), columns: COLUMNS.resolve(raw), link: parseLink(raw), failOnConditions: parseFailOn(raw.failOn, trendKeys()) }));
 
 export type TrendOptions = z.output<typeof schema>;
 
@@ -49,7 +51,7 @@ export const trendCommand = defineCommand<TrendOptions>({
   description: 'gap and transition figures per school year for each group: change since last year and over the period, same-direction streaks',
   argument: ['<files...>', 'exports (CSV) covering several school years, folders of them, or - for stdin'],
   declare: (command) =>
-    [reading, output, GROUPING, streak, LINKING, flagging, FORMATS].reduce(
+    [reading, output, GROUPING, streak, LINKING, flagging, FORMATS, COLUMNS].reduce(
       (cmd, group) => group.declare(cmd),
       command.option('--fail-on <conditions>', 'exit with code 3 when a group breaches a threshold in the latest school year, e.g. "streak_relative>=3" (a school above or below the municipality three springs running)'),
     ),
@@ -58,6 +60,15 @@ export const trendCommand = defineCommand<TrendOptions>({
 });
 
 async function runTrend(files: string[], options: TrendOptions, io: Io): Promise<number> {
+  const phases = startPhases(options, io);
+  try {
+    return await trend(files, options, io, phases);
+  } finally {
+    phases?.close();
+  }
+}
+
+async function trend(files: string[], options: TrendOptions, io: Io, phases: Phases | null): Promise<number> {
   const { format, lang, link, excel, failOnConditions: failOn } = options;
   const loaded = await loadInputs(files, options, io);
   const { config } = loaded;
@@ -65,6 +76,7 @@ async function runTrend(files: string[], options: TrendOptions, io: Io): Promise
   const minGroup = options.minGroup ?? config.min_group ?? 10;
   const alpha = options.alpha;
   const minStreak = options.streak;
+  phases?.start('analyse');
 
   const settings = { gapBy, transitionBy, minGroup, suppression: options.smallGroupsOnly ? ('small_groups_only' as const) : ('full' as const), alpha, minStreak, flagScale: options.flagScale };
   const prepared = ((store: ResultStore) => prepare(store, link))(takeStore(loaded));
@@ -72,14 +84,16 @@ async function runTrend(files: string[], options: TrendOptions, io: Io): Promise
   const parameters = { ...cycleParameters(settings, link), ...readingParameters(options), fail_on: options.failOn ?? null };
   const suppressed = countSuppressed([...gap.groups, ...transition.groups]);
   const meta = buildMeta('trend', parameters, loaded.files, mergeCoverage(prepared.gapCoverage, prepared.transitionCoverage), suppressed, loaded.notes);
-  const text = trendRenderers[format]({ meta, result }, { lang, paint: stdoutPainter(options.output, io), excel, matrix: false });
+  phases?.start('write');
+  const text = trendRenderers[format]({ meta, result }, { lang, paint: stdoutPainter(options.output, io), excel, matrix: false, layout: tableLayout(options, io) });
+  phases?.stop();
   writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);
   // One of the two analyses may be empty (the report says so); both empty is no report at all.
   if (prepared.gapCoverage.paired === 0 && prepared.transitionCoverage.linked === 0) throw noFigures(link);
-  if (!options.quiet && result.gap.school_years.length === 1) {
-    io.stderr.write(lang === 'sv' ? 'ska-analyze: bara ett läsår i exporterna; ingen förändring att visa.\n' : 'ska-analyze: only one school year in the exports; no change to show.\n');
+  if (result.gap.school_years.length === 1) {
+    writeDiagnostics(lang === 'sv' ? 'ska-analyze: bara ett läsår i exporterna; ingen förändring att visa.\n' : 'ska-analyze: only one school year in the exports; no change to show.\n', options.quiet, io);
   }
-  await writeReport(text, options.output, io, inputsOf([...loaded.files, ...loaded.alsoRead], options));
+  await writeReport(text, options.output, io, inputsOf([...loaded.files, ...loaded.alsoRead], options), phases);
   if (!failOn) return 0;
   // Thresholds apply to each series' latest school year (where its streak ends), once per group.
   const latest = flattenTrend(result).filter((row) => row.school_year === (row.analysis === 'gap' ? result.gap.school_years.at(-1) : result.transition?.school_years.at(-1)));

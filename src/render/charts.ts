@@ -20,6 +20,7 @@
  * never drawn or printed. An input with nothing drawable gives a small chart saying "Inga grupper att
  * visa" instead of throwing.
  */
+import { funnelFlag, Z95, Z998 } from '../analysis/fairness.js';
 import { formatCount, formatNumber, formatPoints, formatShare, formatSigned, type Lang } from './format.js';
 
 const CHART_WIDTH = 720;
@@ -61,14 +62,19 @@ const WORDS = {
     same: 'Samma',
     lower: 'Betyget lägre än provbetyget',
     pp: 'procentenheter',
+    ppOne: 'procentenhet',
     strict: 'sträng',
     generous: 'generös',
     in_line: 'i linje',
     within: 'Inom 95 %-gränsen',
     outside95: 'Utanför 95 %-gränsen',
     outside998: 'Utanför 99,8 %-gränsen',
-    limit95: '95 %-gräns',
-    limit998: '99,8 %-gräns',
+    limit95: '95 %-gräns (z = ±1,96)',
+    limit998: '99,8 %-gräns (z = ±3,09)',
+    line95: '95 %',
+    line998: '99,8 %',
+    offScale: 'utanför skalan',
+    short: { higher: 'högre', same: 'lika', lower: 'lägre' },
   },
   en: {
     empty: 'No groups to show',
@@ -76,14 +82,19 @@ const WORDS = {
     same: 'Same',
     lower: 'Grade below test grade',
     pp: 'percentage points',
+    ppOne: 'percentage point',
     strict: 'strict',
     generous: 'generous',
     in_line: 'in line',
     within: 'Within 95% limits',
     outside95: 'Outside 95% limits',
     outside998: 'Outside 99.8% limits',
-    limit95: '95% limit',
-    limit998: '99.8% limit',
+    limit95: '95% limit (z = ±1.96)',
+    limit998: '99.8% limit (z = ±3.09)',
+    line95: '95%',
+    line998: '99.8%',
+    offScale: 'off the scale',
+    short: { higher: 'higher', same: 'same', lower: 'lower' },
   },
 } as const;
 
@@ -182,6 +193,8 @@ export function fitText(text: string, maxWidth: number, size: number, bold = fal
 
 interface TextAttrs {
   cls: string;
+  /** Attributes written right after the class, e.g. `data-point="3"`. */
+  data?: string;
   anchor?: 'start' | 'middle' | 'end';
   size?: number;
   bold?: boolean;
@@ -193,7 +206,7 @@ interface TextAttrs {
 
 /** A `<text>` element; `full` (the untruncated text) becomes a tooltip when it differs. */
 function svgText(x: number, y: number, content: string, attrs: TextAttrs, full?: string): string {
-  const parts = [`<text class="${attrs.cls}" x="${px(x)}" y="${px(y)}"`];
+  const parts = [`<text class="${attrs.cls}"${attrs.data ? ` ${attrs.data}` : ''} x="${px(x)}" y="${px(y)}"`];
   if (attrs.anchor && attrs.anchor !== 'start') parts.push(` text-anchor="${attrs.anchor}"`);
   if (attrs.size && attrs.size !== 12) parts.push(` font-size="${attrs.size}"`);
   if (attrs.bold) parts.push(' font-weight="600"');
@@ -313,7 +326,7 @@ const SHARE_CATEGORIES: readonly ShareCategory[] = ['higher', 'same', 'lower'];
  * Geometry of the share bars, exported for tests: bars run from x = 10 to x = 710.
  * @internal (also used by tests)
  */
-export const SHARE_BARS_LAYOUT = { x0: 10, width: 700, barHeight: 22, rowHeight: 52 } as const;
+export const SHARE_BARS_LAYOUT = { x0: 10, width: 700, barHeight: 22, rowHeight: 46 } as const;
 
 function shareFill(id: string, category: ShareCategory): string {
   return category === 'higher' ? `url(#${id}-hatch)` : CHART_COLORS[category];
@@ -324,7 +337,8 @@ const SHARE_TEXT_FILL: Readonly<Record<ShareCategory, string>> = { higher: '#1A1
 /**
  * One horizontal bar per row, split into higher (orange, hatched) / same (light grey-blue) / lower
  * (blue), each segment as wide as its share of the row total (shares need not add up exactly to 1).
- * A percent label is written inside a segment when it fits. A share of 0 draws no segment; a row with
+ * A percent label is written inside a segment when it fits, else at the right end of the row's label
+ * line with the category's name ("lägre 3 %"), so every segment carries its figure. A share of 0 draws no segment; a row with
  * a non-finite share is skipped.
  */
 export function shareBars(rows: readonly ShareRow[], opts: ShareBarsOptions): string {
@@ -359,22 +373,28 @@ export function shareBars(rows: readonly ShareRow[], opts: ShareBarsOptions): st
 
   valid.forEach((row, index) => {
     const y = top + index * rowHeight;
-    const label = labelWithN(row.label, row.n, opts.lang, width, 13, true);
+    const total = SHARE_CATEGORIES.reduce((sum, c) => sum + Math.max(0, row[c]), 0);
+    const segments = SHARE_CATEGORIES.map((category) => {
+      const share = Math.max(0, row[category]) / total;
+      const shown = formatShare(share, opts.lang, opts.decimals ?? 0);
+      const w = share * width;
+      return { category, w, shown, inside: textWidth(shown, 12, true) + 8 <= w };
+    }).filter((segment) => segment.w > 0);
+    // A segment too narrow for its figure still carries it: named, at the right end of the row's label line.
+    const outside = segments.filter((segment) => !segment.inside).map((segment) => `${words.short[segment.category]} ${segment.shown}`).join(' · ');
+    const outsideWidth = outside ? textWidth(outside, 12) + 12 : 0;
+    const label = labelWithN(row.label, row.n, opts.lang, width - outsideWidth, 13, true);
     parts.push(`<g class="row">`);
     parts.push(svgText(x0, y + 14, label.shown, { cls: 'row-label', size: 13, bold: true }, label.full));
-    const total = SHARE_CATEGORIES.reduce((sum, c) => sum + Math.max(0, row[c]), 0);
+    if (outside) parts.push(svgText(x0 + width, y + 14, outside, { cls: 'value outside', anchor: 'end', fill: CHART_COLORS.text }));
     const barY = y + 20;
     let x = x0;
-    for (const category of SHARE_CATEGORIES) {
-      const share = Math.max(0, row[category]) / total;
-      const w = share * width;
-      if (w <= 0) continue;
-      const shown = formatShare(share, opts.lang, opts.decimals ?? 0);
+    for (const { category, w, shown, inside } of segments) {
       parts.push(
         `<rect class="bar ${category}" x="${px(x)}" y="${px(barY)}" width="${px(w)}" height="${barHeight}" fill="${shareFill(id, category)}">` +
           `<title>${escapeXml(`${names[category]}: ${shown}`)}</title></rect>`,
       );
-      if (textWidth(shown, 12, true) + 8 <= w) {
+      if (inside) {
         parts.push(svgText(x + w / 2, barY + barHeight / 2 + 4.2, shown, { cls: `value ${category}`, anchor: 'middle', bold: true, fill: SHARE_TEXT_FILL[category] }));
       }
       x += w;
@@ -464,7 +484,8 @@ export function dumbbell(rows: readonly DumbbellRow[], opts: DumbbellOptions): s
     const both = isNum(row.from) && isNum(row.to);
     let right = '';
     if (both) {
-      right = `${formatPoints(row.from - row.to, opts.lang, decimals)} ${words.pp}`;
+      const diff = formatPoints(row.from - row.to, opts.lang, decimals);
+      right = `${diff} ${/^[+−-]?1$/.test(diff) ? words.ppOne : words.pp}`;
       if (row.verdict) right += ` · ${words[row.verdict]}`;
     }
     const rightWidth = right ? textWidth(right, 12, row.verdict !== undefined && row.verdict !== 'in_line') + 16 : 0;
@@ -503,7 +524,7 @@ export function dumbbell(rows: readonly DumbbellRow[], opts: DumbbellOptions): s
 }
 
 // ---------------------------------------------------------------------------------------------
-// 3. Funnel plot: standardised gap against group size, with control limits
+// 3. Funnel plot, standardised: each group's z-score against its own limits, by group size
 
 type FunnelFlag = 'within' | 'above_95' | 'below_95' | 'above_99.8' | 'below_99.8';
 
@@ -511,16 +532,15 @@ export interface FunnelPoint {
   label: string;
   /** Group size (x). */
   n: number;
-  /** Standardised gap in grade points (y); positive = teacher grades above the test grades. */
-  value: number;
-  flag: FunnelFlag;
-}
-
-/** One sample of the control limits: ±l95 and ±l998 around 0 at group size n. */
-export interface FunnelLimit {
-  n: number;
-  l95: number;
-  l998: number;
+  /**
+   * The group's z-score against its own limits (y): its difference from the standard divided by
+   * the spread that chance and ordinary differences between schools give a group of its size.
+   * Its flag follows from it (outside ±1,96: outside 95 %; outside ±3,09: outside 99,8 %), so the
+   * band a point sits in is always the one its marker shows.
+   */
+  z: number;
+  /** More for the tooltip, e.g. the difference in grade points. */
+  detail?: string;
 }
 
 export interface FunnelOptions extends ChartOptions {
@@ -537,68 +557,120 @@ const FUNNEL_FLAG_CLASS: Readonly<Record<FunnelFlag, string>> = {
   'below_99.8': 'below-998',
 };
 
-const FUNNEL_FLAGS = new Set<string>(Object.keys(FUNNEL_FLAG_CLASS));
+const FUNNEL_RADIUS: Readonly<Record<FunnelFlag, number>> = { within: 4, above_95: 4.5, below_95: 4.5, 'above_99.8': 6, 'below_99.8': 6 };
 
-function funnelMark(flag: FunnelFlag, x: number, y: number, cls: string): string {
-  const at = `cx="${px(x)}" cy="${px(y)}"`;
+function funnelMark(flag: FunnelFlag, x: number, y: number, cls: string, data = ''): string {
+  const at = `${data ? `${data} ` : ''}cx="${px(x)}" cy="${px(y)}" r="${FUNNEL_RADIUS[flag]}"`;
   switch (flag) {
     case 'within':
-      return `<circle class="${cls}" ${at} r="4" fill="${CHART_COLORS.within}" stroke="#777777" stroke-width="0.8"/>`;
+      return `<circle class="${cls}" ${at} fill="${CHART_COLORS.within}" stroke="#777777" stroke-width="0.8"/>`;
     case 'above_95':
-      return `<circle class="${cls}" ${at} r="4.5" fill="#FFFFFF" stroke="${CHART_COLORS.higherStrong}" stroke-width="2.2"/>`;
+      return `<circle class="${cls}" ${at} fill="#FFFFFF" stroke="${CHART_COLORS.higherStrong}" stroke-width="2.2"/>`;
     case 'below_95':
-      return `<circle class="${cls}" ${at} r="4.5" fill="#FFFFFF" stroke="${CHART_COLORS.lower}" stroke-width="2.2"/>`;
+      return `<circle class="${cls}" ${at} fill="#FFFFFF" stroke="${CHART_COLORS.lower}" stroke-width="2.2"/>`;
     case 'above_99.8':
-      return `<circle class="${cls}" ${at} r="6" fill="${CHART_COLORS.higherStrong}" stroke="#1A1A1A" stroke-width="1"/>`;
+      return `<circle class="${cls}" ${at} fill="${CHART_COLORS.higherStrong}" stroke="#1A1A1A" stroke-width="1"/>`;
     case 'below_99.8':
-      return `<circle class="${cls}" ${at} r="6" fill="${CHART_COLORS.lower}" stroke="#1A1A1A" stroke-width="1"/>`;
+      return `<circle class="${cls}" ${at} fill="${CHART_COLORS.lower}" stroke="#1A1A1A" stroke-width="1"/>`;
   }
 }
 
-/** Linear interpolation of a limit at n (samples sorted by n); outside the samples, the nearest. */
-function limitAt(samples: readonly FunnelLimit[], n: number, key: 'l95' | 'l998'): number | null {
-  const first = samples[0];
-  const last = samples[samples.length - 1];
-  if (!first || !last) return null;
-  if (n <= first.n) return first[key];
-  if (n >= last.n) return last[key];
-  for (let i = 1; i < samples.length; i++) {
-    const a = samples[i - 1]!;
-    const b = samples[i]!;
-    if (n <= b.n) return b.n === a.n ? b[key] : a[key] + ((b[key] - a[key]) * (n - a.n)) / (b.n - a.n);
-  }
-  return last[key];
+/**
+ * A rectangle: x, y its top left corner.
+ * @internal (also used by tests)
+ */
+export interface LabelBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A label to place beside its dot (centre cx, cy, radius r). */
+interface LabelRequest {
+  cx: number;
+  cy: number;
+  r: number;
+  width: number;
+  height: number;
+}
+
+interface LabelPlacement {
+  box: LabelBox;
+  side: 'right' | 'left';
+  /** The label was moved off its dot's height: draw a line from the dot to it. */
+  leader: boolean;
+}
+
+function overlaps(a: LabelBox, b: LabelBox, pad = 0): boolean {
+  return a.x < b.x + b.width + pad && b.x < a.x + a.width + pad && a.y < b.y + b.height + pad && b.y < a.y + a.height + pad;
+}
+
+/**
+ * Greedy label placement: each label beside its own dot (right, else left), moved up or down a line
+ * at a time until it overlaps no label placed before it and no obstacle, inside `bounds`. Obstacles
+ * marked soft (other points) are avoided when there is room and given up before a label is; hard
+ * ones (the limit lines' labels) never are. A label moved off its dot's height gets a leader line.
+ * Labels are placed in the order given (the most important first); one with no free place at all
+ * is left out (null): its point keeps its tooltip and the chart's text alternative.
+ * @internal (also used by tests)
+ */
+export function placeLabels(requests: readonly LabelRequest[], bounds: LabelBox, obstacles: readonly { box: LabelBox; soft: boolean }[]): (LabelPlacement | null)[] {
+  const placed: LabelBox[] = [];
+  const inside = (b: LabelBox) => b.x >= bounds.x && b.y >= bounds.y && b.x + b.width <= bounds.x + bounds.width && b.y + b.height <= bounds.y + bounds.height;
+  return requests.map((req) => {
+    const step = req.height + 1;
+    const maxSteps = Math.ceil(bounds.height / step) + 1;
+    for (const avoidSoft of [true, false]) {
+      for (let k = 0; k <= 2 * maxSteps; k++) {
+        // 0, +1, −1, +2, −2 … lines away from the dot's height.
+        const dy = k === 0 ? 0 : (k % 2 === 1 ? 1 : -1) * Math.ceil(k / 2) * step;
+        for (const side of ['right', 'left'] as const) {
+          const x = side === 'right' ? req.cx + req.r + 4 : req.cx - req.r - 4 - req.width;
+          const box = { x, y: req.cy + dy - req.height / 2, width: req.width, height: req.height };
+          if (!inside(box)) continue;
+          if (placed.some((other) => overlaps(box, other, 1))) continue;
+          if (obstacles.some((o) => (avoidSoft || !o.soft) && overlaps(box, o.box))) continue;
+          placed.push(box);
+          return { box, side, leader: dy !== 0 };
+        }
+      }
+    }
+    return null;
+  });
 }
 
 const FUNNEL_LAYOUT = { x0: 70, x1: 700, top: 14, plotHeight: 330 } as const;
+/** The y axis covers at least ±4 (so both pairs of lines show) and at most ±10; points beyond are drawn at the edge. */
+const FUNNEL_Y_RANGE = { min: 4, max: 10 } as const;
 
 /**
- * x = group size (linear from 0), y = standardised gap (symmetric around 0), a line at 0, the 95 %
- * limits dashed and the 99,8 % limits solid (polylines through the samples, sorted by n, clipped to the
- * plot). One circle per point: grey within the limits, a hollow ring outside 95 %, a large filled dot
- * outside 99,8 % (orange above, blue below). Only points outside 99,8 % get a name.
+ * A standardised funnel plot: x = group size (linear from 0), y = each group's z-score against its
+ * own limits, with fixed lines at ±1,96 (95 %, dashed) and ±3,09 (99,8 %, solid), each labelled.
+ * Every group is judged by limits of its own (chance shrinks with its size, ordinary differences
+ * between schools do not), so one pair of curves could not show them all; on the z scale they are
+ * the same lines for everyone, and the band a dot sits in is the flag it has. One circle per point:
+ * grey within, a hollow ring outside 95 %, a large filled dot outside 99,8 % (orange above, blue
+ * below). Points outside 95 % are named, each label beside its own dot or joined to it by a line,
+ * no two labels overlapping.
  */
-export function funnelPlot(points: readonly FunnelPoint[], limits: readonly FunnelLimit[], opts: FunnelOptions): string {
-  const valid = points.filter((p) => isNum(p.n) && p.n >= 0 && isNum(p.value) && FUNNEL_FLAGS.has(p.flag));
+export function funnelPlot(points: readonly FunnelPoint[], opts: FunnelOptions): string {
+  const valid = points.filter((p) => isNum(p.n) && p.n >= 0 && isNum(p.z));
   if (valid.length === 0) return emptyChart('funnel', opts);
   const id = safeId(opts.id);
   const words = WORDS[opts.lang];
-  const samples = limits.filter((l) => isNum(l.n) && l.n >= 0 && isNum(l.l95) && isNum(l.l998)).slice().sort((a, b) => a.n - b.n);
   const { x0, x1, top, plotHeight } = FUNNEL_LAYOUT;
   const y1 = top + plotHeight;
 
   const maxN = Math.max(...valid.map((p) => p.n));
-  const minN = Math.min(...valid.map((p) => p.n));
   const xTicks = niceTicks(0, Math.max(1, maxN * 1.04), 6);
   const xMax = xTicks.values[xTicks.values.length - 1] ?? 1;
-  const maxAbs = Math.max(...valid.map((p) => Math.abs(p.value)));
-  // The limits at the smallest group shown, but never so wide that the points are squashed flat.
-  const limitWidth = Math.max(0, ...[limitAt(samples, minN, 'l998'), limitAt(samples, minN, 'l95')].filter(isNum));
-  const extent = Math.max(maxAbs * 1.08, maxAbs > 0 ? Math.min(limitWidth, maxAbs * 3) : limitWidth);
-  const yTicks = niceTicks(-Math.max(extent, 1e-6), Math.max(extent, 1e-6), 6);
-  const yMax = Math.max(Math.abs(yTicks.values[0] ?? 1), Math.abs(yTicks.values[yTicks.values.length - 1] ?? 1));
+  const maxAbs = Math.max(...valid.map((p) => Math.abs(p.z)));
+  const extent = clamp(maxAbs * 1.08, FUNNEL_Y_RANGE.min, FUNNEL_Y_RANGE.max);
+  const yTicks = niceTicks(-extent, extent, 6);
+  const yMax = Math.max(Math.abs(yTicks.values[0] ?? extent), Math.abs(yTicks.values[yTicks.values.length - 1] ?? extent));
   const xAt = (n: number) => x0 + (n / xMax) * (x1 - x0);
-  const yAt = (v: number) => top + ((yMax - v) / (2 * yMax)) * plotHeight;
+  const yAt = (z: number) => top + ((yMax - clamp(z, -yMax, yMax)) / (2 * yMax)) * plotHeight;
 
   const legendItems = [
     { text: words.within, width: 12, swatch: (x: number, cy: number) => funnelMark('within', x + 6, cy, 'legend-swatch within') },
@@ -611,7 +683,6 @@ export function funnelPlot(points: readonly FunnelPoint[], limits: readonly Funn
   const height = y1 + 48 + key.height + 4;
 
   const parts: string[] = [svgOpen('funnel', opts, height)];
-  parts.push(`<defs><clipPath id="${id}-plot"><rect x="${px(x0)}" y="${px(top)}" width="${px(x1 - x0)}" height="${px(plotHeight)}"/></clipPath></defs>`);
 
   // Grid and axes.
   parts.push('<g class="axes">');
@@ -631,53 +702,58 @@ export function funnelPlot(points: readonly FunnelPoint[], limits: readonly Funn
   parts.push(svgText(16, yMid, fitText(opts.yLabel, plotHeight, 12), { cls: 'axis-label', anchor: 'middle', transform: `rotate(-90 16 ${px(yMid)})` }, opts.yLabel));
   parts.push('</g>');
 
-  // Limits and the zero line, clipped to the plot.
-  parts.push(`<g class="limits" clip-path="url(#${id}-plot)">`);
+  // The zero line and the limits: the same for every group on this scale, each line labelled at its right end.
+  const lineLabels: { box: LabelBox; soft: boolean }[] = [];
+  parts.push('<g class="limits">');
   parts.push(`<line class="zero" x1="${px(x0)}" y1="${px(yAt(0))}" x2="${px(x1)}" y2="${px(yAt(0))}" stroke="#333333" stroke-width="1.2"/>`);
-  if (samples.length >= 2) {
-    for (const [key, cls, dash] of [['l95', 'limit-95', ' stroke-dasharray="5 4"'], ['l998', 'limit-998', '']] as const) {
-      for (const [side, sign] of [['upper', 1], ['lower', -1]] as const) {
-        // Clamp far-off samples so the clipped polyline keeps its direction without huge coordinates.
-        const pointsAttr = samples.map((s) => `${px(xAt(s.n))},${px(yAt(clamp(sign * s[key], -yMax * 4, yMax * 4)))}`).join(' ');
-        parts.push(`<polyline class="${cls} ${side}" points="${pointsAttr}" fill="none" stroke="#444444" stroke-width="1.5"${dash}/>`);
-      }
+  for (const [z, cls, dash, text] of [[Z95, 'limit-95', ' stroke-dasharray="5 4"', words.line95], [Z998, 'limit-998', '', words.line998]] as const) {
+    for (const [side, sign] of [['upper', 1], ['lower', -1]] as const) {
+      const y = yAt(sign * z);
+      parts.push(`<line class="${cls} ${side}" x1="${px(x0)}" y1="${px(y)}" x2="${px(x1)}" y2="${px(y)}" stroke="#444444" stroke-width="1.5"${dash}/>`);
+      // Above an upper line, below a lower one: outside the band it closes.
+      const baseline = side === 'upper' ? y - 4 : y + 12;
+      const w = textWidth(text, 11);
+      parts.push(svgText(x1 - 4, baseline, text, { cls: `limit-label ${cls}`, anchor: 'end', size: 11, fill: CHART_COLORS.text, halo: true }));
+      lineLabels.push({ box: { x: x1 - 4 - w, y: baseline - 9, width: w, height: 12 }, soft: false });
     }
   }
   parts.push('</g>');
 
   // Points: the within points first, so the flagged ones are drawn on top.
+  const located = valid.map((p, index) => ({ p, index, flag: funnelFlag(p.z), x: xAt(p.n), y: yAt(p.z) }));
   const order = (flag: FunnelFlag) => (flag === 'within' ? 0 : flag.endsWith('95') ? 1 : 2);
-  const drawn = valid.map((p, index) => ({ p, index })).sort((a, b) => order(a.p.flag) - order(b.p.flag) || a.index - b.index);
   parts.push('<g class="points">');
-  for (const { p } of drawn) {
-    const x = xAt(p.n);
-    const y = yAt(clamp(p.value, -yMax, yMax));
-    const mark = funnelMark(p.flag, x, y, `point ${FUNNEL_FLAG_CLASS[p.flag]}`);
-    const tip = `${p.label} (n = ${formatCount(p.n, opts.lang)}): ${formatSigned(p.value, 2, opts.lang)}`;
-    parts.push(mark.replace('/>', `><title>${escapeXml(tip)}</title></circle>`));
+  for (const { p, index, flag, x, y } of [...located].sort((a, b) => order(a.flag) - order(b.flag) || a.index - b.index)) {
+    const offScale = Math.abs(p.z) > yMax ? ` (${words.offScale})` : '';
+    const tip = `${p.label} (n = ${formatCount(p.n, opts.lang)}): z = ${formatSigned(p.z, 1, opts.lang)}${offScale}${p.detail ? `; ${p.detail}` : ''}`;
+    parts.push(funnelMark(flag, x, y, `point ${FUNNEL_FLAG_CLASS[flag]}`, `data-point="${index}"`).replace('/>', `><title>${escapeXml(tip)}</title></circle>`));
   }
   parts.push('</g>');
 
-  // Names of the points outside the 99,8 % limits, nudged apart so they do not overlap.
-  const placed: { x: number; y: number; w: number }[] = [];
-  const labelled = valid.filter((p) => p.flag === 'above_99.8' || p.flag === 'below_99.8').sort((a, b) => b.value - a.value || a.n - b.n);
+  // Names of the points outside the 95 % limits, the farthest out placed first.
+  const labelled = located.filter((l) => l.flag !== 'within').sort((a, b) => Math.abs(b.p.z) - Math.abs(a.p.z) || a.p.n - b.p.n || a.index - b.index);
+  const names = labelled.map((l) => fitText(l.p.label, 190, 11));
+  const placements = placeLabels(
+    labelled.map((l, k) => ({ cx: l.x, cy: l.y, r: FUNNEL_RADIUS[l.flag], width: textWidth(names[k] ?? '', 11), height: 12 })),
+    { x: x0 + 2, y: top + 2, width: x1 - x0 - 4, height: plotHeight - 4 },
+    [...lineLabels, ...located.map((l) => ({ box: { x: l.x - FUNNEL_RADIUS[l.flag], y: l.y - FUNNEL_RADIUS[l.flag], width: 2 * FUNNEL_RADIUS[l.flag], height: 2 * FUNNEL_RADIUS[l.flag] }, soft: true }))],
+  );
   parts.push('<g class="point-labels">');
-  for (const p of labelled) {
-    const x = xAt(p.n);
-    const y = yAt(clamp(p.value, -yMax, yMax));
-    const name = fitText(p.label, 200, 11);
-    const w = textWidth(name, 11);
-    const left = x + 9 + w > x1;
-    const lx = left ? x - 9 : x + 9;
-    const boxX = left ? lx - w : lx;
-    let ly = y + 4;
-    for (let tries = 0; tries < 20 && placed.some((b) => Math.abs(b.y - ly) < 12 && boxX < b.x + b.w && b.x < boxX + w); tries++) {
-      ly += p.value >= 0 ? 12 : -12;
+  labelled.forEach((l, k) => {
+    const placement = placements[k];
+    if (!placement) return;
+    const { box, side } = placement;
+    if (placement.leader) {
+      const tx = side === 'right' ? box.x - 1 : box.x + box.width + 1;
+      const ty = box.y + box.height / 2;
+      const r = FUNNEL_RADIUS[l.flag];
+      const d = Math.hypot(tx - l.x, ty - l.y) || 1;
+      parts.push(`<line class="leader" data-point="${l.index}" x1="${px(l.x + ((tx - l.x) / d) * r)}" y1="${px(l.y + ((ty - l.y) / d) * r)}" x2="${px(tx)}" y2="${px(ty)}" stroke="#555555" stroke-width="0.8"/>`);
     }
-    ly = clamp(ly, top + 10, y1 - 3);
-    placed.push({ x: boxX, y: ly, w });
-    parts.push(svgText(lx, ly, name, { cls: `point-label ${FUNNEL_FLAG_CLASS[p.flag]}`, anchor: left ? 'end' : 'start', size: 11, halo: true }, p.label));
-  }
+    // A white ground under the name, so a limit line or a dot behind it does not show between its words.
+    parts.push(`<rect class="label-ground" x="${px(box.x - 1)}" y="${px(box.y)}" width="${px(box.width + 2)}" height="${px(box.height)}" fill="#FFFFFF" fill-opacity="0.85"/>`);
+    parts.push(svgText(side === 'right' ? box.x : box.x + box.width, box.y + 9, names[k] ?? '', { cls: `point-label ${FUNNEL_FLAG_CLASS[l.flag]}`, data: `data-point="${l.index}"`, anchor: side === 'right' ? 'start' : 'end', size: 11, halo: true }, l.p.label));
+  });
   parts.push('</g>');
 
   parts.push(key.svg);
@@ -702,14 +778,20 @@ export interface TrendSeries {
 
 export interface TrendOptions extends ChartOptions {
   yLabel: string;
-  /** 'share': y is 0–1, printed "85 %"; 'points': grade points, printed "0,25" ("+0,25" with zeroLine). */
-  yFormat: 'share' | 'points';
+  /**
+   * 'share': y is 0–1, printed "85 %"; 'pp': y is a difference of two shares (−1–1), printed in
+   * procentenheter, signed ("+5"; say so in yLabel); 'points': grade points, printed "0,25" ("+0,25"
+   * with zeroLine).
+   */
+  yFormat: 'share' | 'pp' | 'points';
   /** Draw a line at y = 0 and include 0 in the axis. */
   zeroLine?: boolean;
   /** The x categories in order; default: every x of the series in order of first appearance. */
   categories?: readonly string[];
   /** Decimals of the value labels (default 0 for shares, 2 for points). */
   decimals?: number;
+  /** Height of the plot area (default 260; the chart is 46 taller). */
+  plotHeight?: number;
 }
 
 const TREND_LAYOUT = { x0: 72, top: 16, plotHeight: 260, maxSeriesLabel: 150 } as const;
@@ -751,9 +833,10 @@ export function trendLines(series: readonly TrendSeries[], opts: TrendOptions): 
   if (drawn.length === 0) return emptyChart('trend', opts);
 
   const share = opts.yFormat === 'share';
-  const decimals = opts.decimals ?? (share ? 0 : 2);
+  const pp = opts.yFormat === 'pp';
+  const decimals = opts.decimals ?? (share || pp ? 0 : 2);
   const signed = !share && opts.zeroLine === true;
-  const formatValue = (v: number) => (share ? formatShare(v, opts.lang, decimals) : signed ? formatSigned(v, decimals, opts.lang) : formatNumber(v, decimals, opts.lang));
+  const formatValue = (v: number) => (share ? formatShare(v, opts.lang, decimals) : pp ? formatPoints(v, opts.lang, decimals) : signed ? formatSigned(v, decimals, opts.lang) : formatNumber(v, decimals, opts.lang));
 
   const ys = drawn.flatMap((s) => s.points.map((p) => p.y));
   let lo = Math.min(...ys);
@@ -763,7 +846,7 @@ export function trendLines(series: readonly TrendSeries[], opts: TrendOptions): 
     hi = Math.max(hi, 0);
   }
   const span = hi - lo;
-  const pad = span > 0 ? span * 0.08 : share ? 0.05 : Math.max(Math.abs(hi) * 0.1, 0.1);
+  const pad = span > 0 ? span * 0.08 : share || pp ? 0.05 : Math.max(Math.abs(hi) * 0.1, 0.1);
   lo -= pad;
   hi += pad;
   if (share) {
@@ -773,9 +856,10 @@ export function trendLines(series: readonly TrendSeries[], opts: TrendOptions): 
   const ticks = niceTicks(lo, hi, 5);
   const yMin = ticks.values[0] ?? lo;
   const yMax = ticks.values[ticks.values.length - 1] ?? hi;
-  const tickText = (t: number) => (share ? formatShare(t, opts.lang, Math.max(0, ticks.decimals - 2)) : signed ? formatSigned(t, ticks.decimals, opts.lang) : formatNumber(t, ticks.decimals, opts.lang));
+  const tickText = (t: number) => (share ? formatShare(t, opts.lang, Math.max(0, ticks.decimals - 2)) : pp ? formatPoints(t, opts.lang, Math.max(0, ticks.decimals - 2)) : signed ? formatSigned(t, ticks.decimals, opts.lang) : formatNumber(t, ticks.decimals, opts.lang));
 
-  const { x0, top, plotHeight, maxSeriesLabel } = TREND_LAYOUT;
+  const { x0, top, maxSeriesLabel } = TREND_LAYOUT;
+  const plotHeight = opts.plotHeight !== undefined && isNum(opts.plotHeight) && opts.plotHeight >= 80 ? opts.plotHeight : TREND_LAYOUT.plotHeight;
   const y1 = top + plotHeight;
   const valueWidth = Math.max(...ys.map((v) => textWidth(formatValue(v), 11)));
   const labelWidth = Math.min(maxSeriesLabel, Math.max(...drawn.map((s) => textWidth(s.label, 12))));

@@ -1,7 +1,7 @@
 /**
  * Renderers for the gap report: one signature, chosen by `--format`.
  */
-import { TextTable } from './text-table.js';
+import { renderBlocks, TextTable, WIDE, type Block, type ColumnName, type ColumnSpec } from './text-table.js';
 import type { GapCase, GapFigures, GapGroup, GapResult } from '../analysis/gap.js';
 import type { GroupKey, GroupPlan, KeyValue } from '../analysis/groups.js';
 import type { ReportMeta } from '../meta.js';
@@ -9,9 +9,9 @@ import { subjectName } from '../normalise/subject.js';
 import { GRADE_LETTERS, type Dimension } from '../types.js';
 import type { Painter } from './color.js';
 import { writeCsv, type CsvValue } from './csv.js';
-import { formatCount, formatInterval, formatNumber, formatPoints, formatShare, formatSigned, type Lang } from './format.js';
+import { formatCount, formatInterval, formatNumber, formatPoints, formatShare, formatSigned, wrapText, type Lang } from './format.js';
 import { flattenGap, GAP_FIGURE_KEYS } from './gap-rows.js';
-import { hiddenReason, INTERNAL_NOTICE, NOTE_HEAD, texts, type Texts } from './labels.js';
+import { columnNames, columnsNote, hiddenReason, INTERNAL_NOTICE, NOTE_HEAD, texts, type Texts } from './labels.js';
 import type { ReportSection } from './sections.js';
 import { dimValue, keyLabel, strataTitle, type RenderOptions, type ReportText } from './groups.js';
 
@@ -138,30 +138,71 @@ function groupLabel(result: GapResult, group: GapGroup, t: Texts, lang: Lang): s
   return keyLabel(result.plan, group.key, t, lang);
 }
 
+/**
+ * The gap table's columns. By default (see text-table.ts): the group, its pupils and the funnel's flag always; then
+ * Std-diff, Högre and Lägre, Lika, Anmärkning as the width allows. The rest with --wide or --columns.
+ */
+function gapColumns(t: Texts, note: string | null, steps: boolean): ColumnSpec[] {
+  return [
+    { key: 'group', head: t.group, priority: 0, shorten: true },
+    { key: 'n', head: t.n, align: 'right', priority: 0 },
+    { key: 'higher', head: t.higher, align: 'right', priority: 2 },
+    { key: 'same', head: t.same, align: 'right', priority: 3 },
+    { key: 'lower', head: t.lower, align: 'right', priority: 2 },
+    { key: 'net', head: t.net, align: 'right' },
+    { key: 'mean_diff', head: t.meanDiff, align: 'right' },
+    { key: 'std_gap', head: steps ? t.stdGapSteps : t.stdGap, align: 'right', priority: 1 },
+    { key: 'funnel', head: t.funnel, priority: 0 },
+    { key: 'pass', head: t.pass, align: 'right' },
+    { key: 'kappa', head: t.kappa, align: 'right' },
+    { key: 'vs_rest', head: t.vsTotal },
+    { key: 'no_test', head: t.gradeOnly, align: 'right' },
+    { key: 'no_grade', head: t.testOnly, align: 'right' },
+    ...(note === null ? [] : [{ key: 'note', head: note, priority: 4, wrap: 'words' as const }]),
+  ];
+}
+
+/** Other names a gap column may be given by in --columns (besides its key and its headings): the JSON keys. */
+const GAP_COLUMN_ALIASES: Readonly<Record<string, readonly string[]>> = {
+  n: ['antal'],
+  higher: ['share_higher'],
+  same: ['share_same'],
+  lower: ['share_lower'],
+  net: ['net_gap'],
+  std_gap: ['std_gap_steps'],
+  funnel: ['funnel_flag', 'flagga'],
+  pass: ['share_pass', 'minst_e', 'godkänt'],
+  kappa: ['kappa_w'],
+  vs_rest: ['vs_total'],
+  no_test: ['n_grade_only'],
+  no_grade: ['n_test_only'],
+};
+
+/** The gap table's columns for --columns: key, headings in Swedish and English, aliases. */
+export function gapColumnNames(): ColumnName[] {
+  return columnNames(gapColumns(texts('sv'), NOTE_HEAD.sv, false), gapColumns(texts('en'), NOTE_HEAD.en, false), GAP_COLUMN_ALIASES);
+}
+
 /** A stratum's table; `note`: with the column that says why a row is hidden. */
 function gapTable(t: Texts, note: string | null, steps: boolean): TextTable {
-  return new TextTable({
-    head: [t.group, t.n, t.higher, t.same, t.lower, t.net, t.meanDiff, steps ? t.stdGapSteps : t.stdGap, t.funnel, t.pass, t.kappa, t.vsTotal, t.gradeOnly, t.testOnly, ...(note === null ? [] : [note])],
-    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'left', 'right', 'right', 'left'],
-  });
+  return new TextTable({ columns: gapColumns(t, note, steps) });
 }
 
 function renderGapTable(report: GapReport, options: RenderOptions): string {
   const { lang, paint } = options;
+  const layout = options.layout ?? WIDE;
+  const prose = (line: string, hang = 0) => wrapText(line, layout.width, hang);
   const t = texts(lang);
   // --small-groups-only: the first line of the output says it is not for publication.
-  const notice = report.result.options.suppression === 'small_groups_only' ? [paint.warn(INTERNAL_NOTICE[lang]), ''] : [];
+  const notice = report.result.options.suppression === 'small_groups_only' ? [...prose(INTERNAL_NOTICE[lang]).map(paint.warn), ''] : [];
   if (report.cases) return [...notice, renderCasesTable(report.cases, options)].join('\n');
   const { result } = report;
-  const out: string[] = [...notice, paint.bold(t.title), ''];
-  if (result.groups.length === 0) {
-    out.push(t.noGroups, '');
-    return out.join('\n');
-  }
+  if (result.groups.length === 0) return [...notice, paint.bold(t.title), '', t.noGroups, ''].join('\n');
+  const out: Block[] = [...notice, ...prose(t.title).map(paint.bold), ''];
   let currentTitle = '';
   let table: TextTable | null = null;
   const flush = () => {
-    if (table) out.push(table.toString(), '');
+    if (table) out.push(table, '');
   };
   const suppressedCell = paint.dim(t.suppressed);
   const steps = result.options.flagScale === 'steps';
@@ -173,7 +214,7 @@ function renderGapTable(report: GapReport, options: RenderOptions): string {
     if (title !== currentTitle) {
       flush();
       currentTitle = title;
-      out.push(paint.bold(title));
+      out.push(...prose(title).map(paint.bold));
       note = withNote.has(title) ? NOTE_HEAD[lang] : null;
       table = gapTable(t, note, steps);
     }
@@ -219,17 +260,21 @@ function renderGapTable(report: GapReport, options: RenderOptions): string {
     const taus = result.between_groups
       .filter((b) => !b.gender_rows)
       .map((b) => `${t[b.level].toLowerCase()}: ${b.tau2 === null ? (lang === 'sv' ? 'kan inte skattas' : 'cannot be estimated') : `τ = ${formatNumber(Math.sqrt(b.tau2), 2, lang)}`}`);
-    out.push(
+    const summary =
       lang === 'sv'
         ? `Tratten: ${formatCount(funnel.flagged, lang)} av ${formatCount(funnel.tests, lang)} grupper utanför 95 %-gränserna för slump plus vanliga skillnader mellan skolor; om ingen grupp avvek mer än så skulle omkring ${chance} hamna där. Med slumpens gränser ensamma hade ${formatCount(alone, lang)} hamnat utanför. Efter justering för många jämförelser (Benjamini–Hochberg) kvarstår ${formatCount(funnel.flagged_adjusted, lang)}. Vanliga skillnader (${unit}): ${taus.join('; ')}.`
-        : `Funnel: ${formatCount(funnel.flagged, lang)} of ${formatCount(funnel.tests, lang)} groups outside the 95 % limits for chance plus ordinary differences between schools; if no group differed more than that, about ${chance} would be there. With the limits of chance alone, ${formatCount(alone, lang)} would have been outside. After adjusting for many comparisons (Benjamini–Hochberg), ${formatCount(funnel.flagged_adjusted, lang)} remain. Ordinary differences (${unit}): ${taus.join('; ')}.`,
-      '',
-    );
+        : `Funnel: ${formatCount(funnel.flagged, lang)} of ${formatCount(funnel.tests, lang)} groups outside the 95 % limits for chance plus ordinary differences between schools; if no group differed more than that, about ${chance} would be there. With the limits of chance alone, ${formatCount(alone, lang)} would have been outside. After adjusting for many comparisons (Benjamini–Hochberg), ${formatCount(funnel.flagged_adjusted, lang)} remain. Ordinary differences (${unit}): ${taus.join('; ')}.`;
+    out.push(...prose(summary), '');
   }
-  for (const line of t.legend) out.push(paint.dim(line.replace('{alpha}', alpha).replace('{min}', String(result.options.minGroup))));
+  // Each legend line explains these columns (the last, "..", every hidden row): left out with them.
+  const explains = [['higher', 'same', 'lower'], ['net', 'mean_diff'], ['std_gap', 'funnel'], ['kappa', 'vs_rest']];
+  t.legend.forEach((line, i) => {
+    const lines = prose(line.replace('{alpha}', alpha).replace('{min}', String(result.options.minGroup))).map(paint.dim);
+    out.push({ columns: explains[i] ?? ['group'], lines });
+  });
   out.push('');
   for (const section of report.sections ?? []) out.push(section.table(options));
-  return out.join('\n');
+  return renderBlocks(out, layout, (shown, total) => prose(columnsNote(shown, total, layout.width, lang)).map(paint.dim)).join('\n');
 }
 
 function funnelCell(flag: GapFigures['funnel_flag'], t: Texts, paint: Painter): string {

@@ -9,12 +9,15 @@ import type { Dimension } from '../types.js';
 import type { Painter } from './color.js';
 import type { Lang } from './format.js';
 import type { Texts } from './labels.js';
+import type { TableLayout } from './text-table.js';
 
 export interface RenderOptions {
   lang: Lang;
   paint: Painter;
   excel: boolean;
   matrix: boolean;
+  /** Terminal tables: which columns, how wide, where prose wraps (default: every column, nothing wrapped). */
+  layout?: TableLayout;
 }
 
 /** A report as one string, or as pieces made and written one after the other (big JSON reports). */

@@ -4,7 +4,7 @@
 import type { FileMeta } from '../meta.js';
 import type { InputNote } from '../normalise/sources.js';
 import type { Painter } from './color.js';
-import { formatCount, type Lang } from './format.js';
+import { formatCount, wrapText, type Lang } from './format.js';
 import { constantLines, detailText, noteLine, outsideLine, reasonLine } from './summary.js';
 
 export interface InspectedFile extends FileMeta {
@@ -31,6 +31,8 @@ export interface InspectRenderOptions {
   lang: Lang;
   paint: Painter;
   rawValues: boolean;
+  /** Lines are wrapped at spaces to this width (null: not wrapped). */
+  width?: number | null;
 }
 
 const MAX_VALUES = 12;
@@ -108,5 +110,6 @@ export function renderInspect(files: readonly InspectedFile[], failed: readonly 
     for (const note of notes) out.push(`  ${noteLine(note, lang)}`);
     out.push('');
   }
-  return out.join('\n');
+  // A continuation goes 2 further in than its line, so each line's start stays visible.
+  return out.flatMap((line) => wrapText(line, options.width ?? null, 2)).join('\n');
 }

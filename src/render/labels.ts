@@ -3,6 +3,7 @@
  */
 import type { SuppressionReason } from '../analysis/suppression.js';
 import type { Lang } from './format.js';
+import type { ColumnName, ColumnSpec } from './text-table.js';
 
 const TEXTS = {
   sv: {
@@ -152,3 +153,23 @@ export const TRANSITION_METRIC_LABELS: Readonly<Record<string, Readonly<Record<L
   share_pass_to: { sv: 'Godkänt senare', en: 'Pass later' },
   diff_pp: { sv: 'Skillnad', en: 'Difference' },
 };
+
+/** Under a fitted table: how many columns it shows, and how to see the others. */
+export function columnsNote(shown: number, total: number, width: number | null, lang: Lang): string {
+  const fit = width === null ? '' : lang === 'sv' ? `, för ${width} tecken` : `, for ${width} characters`;
+  return lang === 'sv' ? `${shown} av ${total} kolumner visas${fit}; --wide visar alla, --columns väljer.` : `${shown} of ${total} columns shown${fit}; --wide shows all, --columns picks.`;
+}
+
+/**
+ * A table's columns for --columns: each key, with its Swedish and English headings (also without
+ * what they say in brackets, "Medeldiff (95 % KI)" → "Medeldiff") and other names it may be given by.
+ */
+export function columnNames(sv: readonly ColumnSpec[], en: readonly ColumnSpec[], aliases: Readonly<Record<string, readonly string[]>> = {}): ColumnName[] {
+  const names = new Map<string, string[]>();
+  for (const column of [...sv, ...en]) {
+    const list = names.get(column.key) ?? [];
+    list.push(column.head, column.head.replace(/\s*\(.*\)\s*$/, ''));
+    names.set(column.key, list);
+  }
+  return [...names].map(([key, list]) => ({ key, names: [...new Set([...list, ...(aliases[key] ?? [])])] }));
+}

@@ -4,17 +4,16 @@
  * same document. Only shown groups reach it: a hidden group appears as ".." in a table, with
  * the reason in words in its Anmärkning column, and never in a chart or a finding.
  */
-import type { GapGroup, GapResult } from '../analysis/gap.js';
-import { Z95, Z998 } from '../analysis/fairness.js';
+import type { GapFigures, GapGroup, GapResult } from '../analysis/gap.js';
 import type { GroupKey } from '../analysis/groups.js';
 import { cohortFor, type TransitionGroup, type TransitionResult } from '../analysis/transition.js';
-import { type TrendPart, type TrendResult, type TrendSeries } from '../analysis/trend.js';
+import type { Change, TrendMetric, TrendPart, TrendResult, TrendSeries } from '../analysis/trend.js';
 import type { ReportMeta } from '../meta.js';
 import { REASON_TEXT, type RejectReason } from '../normalise/ledger.js';
 import { subjectName } from '../normalise/subject.js';
-import type { DumbbellRow, FunnelLimit, FunnelPoint, ShareRow, TrendSeries as ChartSeries } from './charts.js';
+import type { DumbbellRow, FunnelPoint, ShareRow, TrendSeries as ChartSeries } from './charts.js';
 import { formatCount, formatNumber, formatShare, formatSigned } from './format.js';
-import { formatChange, formatMetric, streakText } from './trend.js';
+import { changeUnit, formatChange, formatMetric, streakText } from './trend.js';
 import { cohortName, cohortsText } from './transition.js';
 import { hiddenReason, INTERNAL_NOTICE, NOTE_HEAD } from './labels.js';
 import type { SuppressionReason } from '../analysis/suppression.js';
@@ -22,8 +21,8 @@ import type { SuppressionReason } from '../analysis/suppression.js';
 export type Chart =
   | { type: 'shareBars'; id: string; title: string; desc: string; rows: ShareRow[] }
   | { type: 'dumbbell'; id: string; title: string; desc: string; rows: DumbbellRow[]; fromLabel: string; toLabel: string }
-  | { type: 'funnel'; id: string; title: string; desc: string; points: FunnelPoint[]; limits: FunnelLimit[]; xLabel: string; yLabel: string }
-  | { type: 'trend'; id: string; title: string; desc: string; series: ChartSeries[]; categories: string[]; yLabel: string; yFormat: 'share' | 'points'; zeroLine: boolean };
+  | { type: 'funnel'; id: string; title: string; desc: string; points: FunnelPoint[]; xLabel: string; yLabel: string }
+  | { type: 'trend'; id: string; title: string; desc: string; series: ChartSeries[]; categories: string[]; yLabel: string; yFormat: 'share' | 'pp' | 'points'; zeroLine: boolean };
 
 export interface Table {
   caption: string;
@@ -40,6 +39,8 @@ export type Block = { kind: 'chart'; chart: Chart } | { kind: 'table'; table: Ta
 export interface DocSection {
   id: string;
   heading: string;
+  /** Printed straight after the section before it instead of on a new page (a short section). */
+  continues?: boolean;
   blocks: Block[];
   /** Sub-sections (h3). */
   parts?: { heading: string; blocks: Block[] }[];
@@ -125,34 +126,6 @@ function strataOf<G extends { key: GroupKey }>(groups: readonly G[], dims: reado
   return [...map.values()];
 }
 
-/**
- * The funnel's limit curves. A group's limits are z·√(s²/n + τ²): sampling noise that shrinks with
- * its size and the ordinary differences between schools that do not. s is the median of the
- * chance-alone 95 % limit × √n / z₉₅ over the groups, τ² the median of (limit₉₅² − chance limit₉₅²) / z₉₅²;
- * the curves are drawn with them (each point's own flag uses its own limits).
- * @internal (also used by tests)
- */
-export function funnelCurve(points: readonly { n: number; l95: number; l95chance: number }[]): FunnelLimit[] {
-  if (points.length === 0) return [];
-  const median = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-  };
-  const s = median(points.map((p) => (p.l95chance * Math.sqrt(p.n)) / Z95));
-  const tau2 = median(points.map((p) => Math.max(0, p.l95 ** 2 - p.l95chance ** 2) / Z95 ** 2));
-  const minN = Math.max(1, Math.min(...points.map((p) => p.n)));
-  const maxN = Math.max(...points.map((p) => p.n));
-  const samples: FunnelLimit[] = [];
-  const steps = 40;
-  for (let i = 0; i <= steps; i++) {
-    const n = minN + ((maxN * 1.05 - minN) * i) / steps;
-    const sd = Math.sqrt((s * s) / n + tau2);
-    samples.push({ n, l95: Z95 * sd, l998: Z998 * sd });
-  }
-  return samples;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Findings: the few things the board should read first.
 
@@ -196,11 +169,11 @@ function transitionFindings(transition: TransitionResult, year: string): string[
       if (hits.length === 0) continue;
       const subjects = hits.map((g) => lower(subject(g.key.subject)));
       const diffs = hits.map((g) => g.figures?.diff_pp ?? 0);
-      const range = diffs.length === 1 ? formatSigned((diffs[0] ?? 0) * 100, 0, 'sv') : `${formatSigned(Math.min(...diffs) * 100, 0, 'sv')} till ${formatSigned(Math.max(...diffs) * 100, 0, 'sv')}`;
+      const range = ppRangeText(diffs);
       out.push(
         verdict === 'strict'
-          ? `${area}: bedömningarna i åk 5 godkänner färre elever än de nationella proven i åk 6 visar (${joinList(subjects)}; ${range} procentenheter, kullen med prov ${year}). Bedömningen i de yngre åren är sträng.`
-          : `${area}: bedömningarna i åk 5 godkänner fler elever än de nationella proven i åk 6 visar (${joinList(subjects)}; ${range} procentenheter, kullen med prov ${year}). Bedömningen i de yngre åren är generös.`,
+          ? `${area}: bedömningarna i åk 5 godkänner färre elever än de nationella proven i åk 6 visar (${joinList(subjects)}; ${range}, kullen med prov ${year}). Bedömningen i de yngre åren är sträng.`
+          : `${area}: bedömningarna i åk 5 godkänner fler elever än de nationella proven i åk 6 visar (${joinList(subjects)}; ${range}, kullen med prov ${year}). Bedömningen i de yngre åren är generös.`,
       );
     }
   }
@@ -242,6 +215,23 @@ function trendFindings(trend: TrendResult): string[] {
   if (trend.gap) collect(trend.gap.series.filter((s) => s.level === 'school'), (s) => s.streak_relative);
   if (trend.transition) collect(trend.transition.series.filter((s) => s.level === 'area'), (s) => s.streak);
   return out;
+}
+
+/**
+ * A difference of two shares (0–1) in whole procentenheter, with its unit: "+5 procentenheter",
+ * "−1 procentenhet", "0 procentenheter".
+ * @internal (also used by tests)
+ */
+export function ppText(diff: number): string {
+  const shown = formatSigned(diff * 100, 0, 'sv');
+  return `${shown} ${/^[+−]?1$/.test(shown) ? 'procentenhet' : 'procentenheter'}`;
+}
+
+/** Several such differences as a range, "−14 till −8 procentenheter"; one (or all shown alike) as one figure. */
+function ppRangeText(diffs: readonly number[]): string {
+  const low = formatSigned(Math.min(...diffs) * 100, 0, 'sv');
+  const high = formatSigned(Math.max(...diffs) * 100, 0, 'sv');
+  return low === high ? ppText(Math.min(...diffs)) : `${low} till ${high} procentenheter`;
 }
 
 function joinList(items: readonly string[]): string {
@@ -289,7 +279,7 @@ function gapSection(gap: GapResult, year: string, minGroup: number): DocSection 
     blocks: [
       {
         kind: 'text',
-        text: 'För varje elev med både terminsbetyg och provbetyg i samma ämne och läsår jämförs de två. Högre: betyget är högre än provbetyget. Std-diff: skillnaden i betygspoäng (A = 20, B = 17,5, C = 15, D = 12,5, E = 10, F = 0) minus den som kommunens betygssättning vid samma provbetyg ger, så att skolor med många A på provet (takeffekten) jämförs rättvist.',
+        text: 'För varje elev med både terminsbetyg och provbetyg i samma ämne och läsår jämförs de två. Högre: betyget är högre än provbetyget. Std-diff: skillnaden i betygspoäng (A = 20, B = 17,5, C = 15, D = 12,5, E = 10, F = 0) minus den som kommunens betygssättning vid samma provbetyg ger, så att skolor med många A på provet (takeffekten) jämförs rättvist. Tratt: inom gränserna, eller högre respektive lägre betyg än resten av kommunen och utanför 95 %- eller 99,8 %-gränsen i trattdiagrammet.',
       },
       ...(hidden > 0 ? [{ kind: 'note' as const, text: `${formatCount(hidden, 'sv')} grupper visas inte (färre än ${minGroup} elever, eller dolda för att skydda en liten grupp som annars skulle kunna räknas fram); de står som ".." i tabellerna, med skälet under Anmärkning.` }] : []),
     ],
@@ -309,7 +299,7 @@ function gapTable(groups: readonly GapGroup[], caption: string): Table {
       rows.push([name, SUPPRESSED, SUPPRESSED, SUPPRESSED, SUPPRESSED, SUPPRESSED, SUPPRESSED]);
       continue;
     }
-    const funnel = f.funnel_flag === null || g.level === 'total' ? '' : f.funnel_flag === 'within' ? 'inom' : f.funnel_flag.startsWith('above') ? `över ${f.funnel_flag.endsWith('99.8') ? '99,8' : '95'} %` : `under ${f.funnel_flag.endsWith('99.8') ? '99,8' : '95'} %`;
+    const funnel = f.funnel_flag === null || g.level === 'total' ? '' : funnelText(f.funnel_flag);
     rows.push([
       name,
       formatCount(g.n, 'sv'),
@@ -323,22 +313,30 @@ function gapTable(groups: readonly GapGroup[], caption: string): Table {
   return withNotes({ caption, head: ['Enhet', 'Elever', 'Högre', 'Lika', 'Lägre', 'Std-diff', 'Tratt'], textColumns: [6], rows, strong }, notes);
 }
 
+/** The Tratt column: where the group falls against the funnel's limits, in words ("högre, utanför 99,8 %"). */
+function funnelText(flag: GapFigures['funnel_flag']): string {
+  if (flag === null) return '';
+  if (flag === 'within') return 'inom';
+  return `${flag.startsWith('above') ? 'högre' : 'lägre'}, utanför ${flag.endsWith('99.8') ? '99,8' : '95'} %`;
+}
+
 function funnelSection(gap: GapResult, year: string): DocSection {
-  const schools = gap.groups.filter((g) => g.key.school_year === year && g.level === 'school' && g.figures && g.figures.std_gap !== null && g.figures.funnel_limit_95 !== null);
+  const schools = gap.groups.filter((g) => g.key.school_year === year && g.level === 'school' && g.figures && g.figures.funnel_z !== null && g.figures.funnel_flag !== null);
   const parts: { heading: string; blocks: Block[] }[] = [];
   for (const stratum of strataOf(schools, ['grade_level'])) {
     const points: FunnelPoint[] = [];
-    const limits: { n: number; l95: number; l95chance: number }[] = [];
+    const flagged: string[] = [];
     for (const g of stratum.groups) {
       const f = g.figures;
-      if (!f || f.std_gap === null || f.funnel_flag === null || f.funnel_limit_95 === null || f.funnel_limit_95_chance === null) continue;
-      // The chart is in grade points; with --flag-scale steps the flags and limits are in steps, so the points are too.
-      const value = f.funnel_scale === 'steps' ? (f.std_gap_steps ?? 0) : f.std_gap;
-      points.push({ label: `${String(g.key.school)} (${lower(subject(g.key.subject))})`, n: g.n, value, flag: f.funnel_flag });
-      limits.push({ n: g.n, l95: f.funnel_limit_95, l95chance: f.funnel_limit_95_chance });
+      if (!f || f.funnel_z === null || f.funnel_flag === null) continue;
+      const label = `${String(g.key.school)} (${lower(subject(g.key.subject))})`;
+      // The gap on the flag scale: grade points, or grade steps with --flag-scale steps.
+      const gapValue = f.funnel_scale === 'steps' ? f.std_gap_steps : f.std_gap;
+      const detail = gapValue === null ? undefined : `Std-diff ${formatSigned(gapValue, 1, 'sv')} ${f.funnel_scale === 'steps' ? 'betygssteg' : 'betygspoäng'}`;
+      points.push({ label, n: g.n, z: f.funnel_z, ...(detail ? { detail } : {}) });
+      if (f.funnel_flag !== 'within') flagged.push(`${label} z = ${formatSigned(f.funnel_z, 1, 'sv')}, ${f.funnel_z > 0 ? 'högre' : 'lägre'} betyg, utanför ${f.funnel_flag.endsWith('99.8') ? '99,8' : '95'} %`);
     }
     if (points.length === 0) continue;
-    const outside = points.filter((p) => p.flag !== 'within').length;
     parts.push({
       heading: `${LEVEL_WORD} ${stratum.key.grade_level}`,
       blocks: [
@@ -347,12 +345,11 @@ function funnelSection(gap: GapResult, year: string): DocSection {
           chart: {
             type: 'funnel',
             id: `funnel-${stratum.key.grade_level}`,
-            title: `Trattdiagram: skolornas standardiserade skillnad mot gruppstorlek, ${LEVEL_WORD} ${stratum.key.grade_level}, ${year}`,
-            desc: `Varje punkt är en skola i ett ämne. ${outside} av ${points.length} ligger utanför 95 %-gränserna.`,
+            title: `Trattdiagram: skolornas avvikelse mot resten av kommunen och antal elever, ${LEVEL_WORD} ${stratum.key.grade_level}, ${year}`,
+            desc: `Varje punkt är en skola i ett ämne: hur långt dess betygssättning ligger från resten av kommunens, mätt mot de gränser som gäller för en skola av dess storlek (z-värde), mot antalet elever. ${flagged.length} av ${points.length} ligger utanför 95 %-gränserna${flagged.length > 0 ? `: ${flagged.join('; ')}` : ''}.`,
             points,
-            limits: funnelCurve(limits),
             xLabel: 'Elever med både betyg och provbetyg',
-            yLabel: 'Std-diff (betygspoäng)',
+            yLabel: 'Avvikelse mot resten av kommunen (z-värde)',
           },
         },
       ],
@@ -364,7 +361,7 @@ function funnelSection(gap: GapResult, year: string): DocSection {
     blocks: [
       {
         kind: 'text',
-        text: 'En liten skola får lätt ett högt eller lågt värde av en slump. Kurvorna visar hur långt från noll en skola av varje storlek kan hamna av slumpen ensam (95 % och 99,8 %). Bara punkter utanför kurvorna är tecken på en verklig skillnad. Kurvorna är ritade för en typisk skola; varje punkt flaggas mot sin egen gräns.',
+        text: 'En liten skola får lätt ett högt eller lågt värde av en slump. Därför mäts varje skolas skillnad mot resten av kommunen (Std-diff) mot den spridning som slumpen och vanliga skillnader mellan skolor ger en skola av just den storleken (z-värde): en liten skola behöver en större skillnad i betygspoäng för att hamna lika långt ut. Linjerna vid ±1,96 och ±3,09 är 95 %- och 99,8 %-gränserna, desamma för alla skolor. Utanför 95 % hamnar ungefär var tjugonde skola av en slump, utanför 99,8 % ungefär en av femhundra. En punkts form och färg säger samma sak som dess läge och som kolumnen Tratt i tabellerna; skillnaden i betygspoäng står under Std-diff.',
       },
     ],
     parts,
@@ -441,62 +438,231 @@ function transitionTable(groups: readonly TransitionGroup[], caption: string): T
   return withNotes({ caption, head: ['Enhet', 'Elever', 'Godkänt åk 5', 'Godkänt åk 6', 'Skillnad (procentenheter)', 'Bedömning'], textColumns: [5], rows, strong }, notes);
 }
 
-function trendSection(trend: TrendResult): DocSection {
-  const parts: { heading: string; blocks: Block[] }[] = [];
+/** The measure a trend chart and table follow: the share higher than the test (gap), år 5 minus år 6 passing (transition). */
+type TrendChartMetric = 'share_higher' | 'diff_pp';
+
+/** One grade level and subject (gap) or one subject (transition) over the school years. */
+interface TrendStratum {
+  part: TrendPart;
+  metric: TrendChartMetric;
+  series: TrendSeries[];
+  /** "Engelska, åk 6" (gap), "Engelska" (transition). */
+  title: string;
+  /** For the list of quiet strata: "engelska åk 6". */
+  short: string;
+  slug: string;
+}
+
+function trendStrata(trend: TrendResult): TrendStratum[] {
+  const out: TrendStratum[] = [];
   const gapPart = trend.gap;
   if (gapPart && gapPart.school_years.length > 1) {
     for (const stratum of strataOf(gapPart.series, ['grade_level', 'subject'])) {
-      const title = `${subject(stratum.key.subject)}, ${LEVEL_WORD} ${stratum.key.grade_level}`;
-      const lines = stratum.groups.filter((s) => s.level === 'total' || s.level === 'area');
-      parts.push({
-        heading: `Betyg högre än provbetyget: ${title}`,
-        blocks: [
-          { kind: 'chart', chart: trendChart(gapPart, lines, 'share_higher', `trend-${stratum.key.grade_level}-${String(stratum.key.subject).replace(/\W+/g, '')}`, `Andel med högre betyg än provbetyg över läsåren: ${title}`, 'Andel högre', 'share', false) },
-          { kind: 'table', table: trendTable(gapPart, stratum.groups, `Andel med högre betyg än provbetyg per läsår: ${title}`, 'share_higher') },
-        ],
+      out.push({
+        part: gapPart,
+        metric: 'share_higher',
+        series: stratum.groups,
+        title: `${subject(stratum.key.subject)}, ${LEVEL_WORD} ${stratum.key.grade_level}`,
+        short: `${lower(subject(stratum.key.subject))} ${LEVEL_WORD} ${stratum.key.grade_level}`,
+        slug: `${stratum.key.grade_level}-${String(stratum.key.subject).replace(/\W+/g, '')}`,
       });
     }
   }
   const tPart = trend.transition;
   if (tPart && tPart.school_years.length > 1) {
     for (const stratum of strataOf(tPart.series, ['subject'])) {
-      const title = subject(stratum.key.subject);
-      const lines = stratum.groups.filter((s) => s.level === 'total' || s.level === 'area');
-      parts.push({
-        heading: `Åk 5 mot åk 6: ${title}`,
-        blocks: [
-          { kind: 'chart', chart: trendChart(tPart, lines, 'diff_pp', `trend-transition-${String(stratum.key.subject).replace(/\W+/g, '')}`, `Godkänt åk 5 minus godkänt åk 6 över läsåren: ${title}`, 'Skillnad', 'share', true) },
-          { kind: 'table', table: trendTable(tPart, stratum.groups, `Godkänt åk 5 minus godkänt åk 6 per läsår (procentenheter): ${title}`, 'diff_pp') },
-        ],
-      });
+      out.push({ part: tPart, metric: 'diff_pp', series: stratum.groups, title: subject(stratum.key.subject), short: lower(subject(stratum.key.subject)), slug: `transition-${String(stratum.key.subject).replace(/\W+/g, '')}` });
     }
   }
+  return out;
+}
+
+function isClear(change: Change | null | undefined): boolean {
+  return change?.sign === 'up' || change?.sign === 'down';
+}
+
+/** The lines a trend chart draws: the municipality and each area. */
+function chartLines(stratum: TrendStratum): TrendSeries[] {
+  return stratum.series.filter((s) => s.level === 'total' || s.level === 'area');
+}
+
+/** A line the stratum's chart draws (the municipality or an area) has changed clearly since the year before. */
+function hasClearChange(stratum: TrendStratum): boolean {
+  return chartLines(stratum).some((s) => isClear(s.change_prev[stratum.metric]));
+}
+
+/**
+ * Areas (and the municipality, for år 5 → 6) that have leaned the same way `minStreak` springs
+ * running: above or below the rest of the municipality (gap), strict or generous (transition). One
+ * sentence per area and direction, naming the subjects: "Södra över resten av kommunen i engelska åk 6 och …".
+ */
+function patternSentences(strata: readonly TrendStratum[], minStreak: number): string[] {
+  const words: Readonly<Record<string, string>> = { above: 'över resten av kommunen', below: 'under resten av kommunen', strict: 'sträng bedömning i åk 5', generous: 'generös bedömning i åk 5' };
+  const grouped = new Map<string, { name: string; direction: string; years: number; strata: string[] }>();
+  for (const stratum of strata) {
+    for (const s of chartLines(stratum)) {
+      const streak = stratum.part.analysis === 'gap' ? s.streak_relative : s.streak;
+      if (streak.years < minStreak || streak.direction === null || !(streak.direction in words)) continue;
+      const name = s.level === 'total' ? 'Kommunen' : groupName(s.key);
+      const id = `${name}\u0001${streak.direction}`;
+      const entry = grouped.get(id) ?? { name, direction: streak.direction, years: streak.years, strata: [] };
+      entry.years = Math.min(entry.years, streak.years);
+      entry.strata.push(stratum.short);
+      grouped.set(id, entry);
+    }
+  }
+  return [...grouped.values()].map((entry) => `${entry.name}: ${words[entry.direction] ?? entry.direction} minst ${entry.years} läsår i rad i ${joinList(entry.strata)}.`);
+}
+
+function pointValue(series: TrendSeries, year: string, metric: TrendMetric): number | null {
+  return series.points.find((point) => point?.school_year === year)?.estimates[metric]?.value ?? null;
+}
+
+const LEVEL_ORDER: Readonly<Record<string, number>> = { total: 0, area: 1, school: 2 };
+
+/**
+ * What changed since the year before, near the top: every group (municipality, area, school) whose
+ * change in the trend charts' measure is statistically clear, with how many were compared and how
+ * many chance alone would give.
+ */
+function changesSection(strata: readonly TrendStratum[]): DocSection | null {
+  if (strata.length === 0) return null;
+  const blocks: Block[] = [];
+  const texts: { from: string; text: string }[] = [];
+  for (const analysis of ['gap', 'transition'] as const) {
+    const own = strata.filter((st) => st.part.analysis === analysis);
+    if (own.length === 0) continue;
+    let compared = 0;
+    let from = '';
+    let to = '';
+    const found: { stratum: TrendStratum; series: TrendSeries; change: Change }[] = [];
+    for (const stratum of own) {
+      for (const series of stratum.series) {
+        const change = series.change_prev[stratum.metric];
+        if (!change) continue;
+        compared++;
+        from = change.from;
+        to = change.to;
+        if (isClear(change)) found.push({ stratum, series, change });
+      }
+    }
+    if (compared === 0) continue;
+    const measure = analysis === 'gap' ? 'i andelen med högre betyg än provbetyg' : 'i skillnaden mellan godkänt i åk 5 och åk 6';
+    texts.push({ from, text: `${formatCount(found.length, 'sv')} av ${formatCount(compared, 'sv')} grupper ${measure} (slumpen ensam ger omkring ${formatNumber(compared * 0.05, 0, 'sv')})` });
+    if (found.length === 0) continue;
+    found.sort((a, b) => (LEVEL_ORDER[a.series.level] ?? 3) - (LEVEL_ORDER[b.series.level] ?? 3) || Math.abs(b.change.change) - Math.abs(a.change.change));
+    const rows: string[][] = [];
+    const strong: number[] = [];
+    for (const { stratum, series, change } of found) {
+      if (series.level === 'total') strong.push(rows.length);
+      const before = pointValue(series, change.from, stratum.metric);
+      const after = pointValue(series, change.to, stratum.metric);
+      rows.push([
+        series.level === 'total' ? 'Kommunen' : groupName(series.key),
+        stratum.title,
+        before === null ? '' : formatMetric(stratum.metric, before, 'sv'),
+        after === null ? '' : formatMetric(stratum.metric, after, 'sv'),
+        formatChange(stratum.metric, series, 'sv'),
+      ]);
+    }
+    const caption = analysis === 'gap' ? `Andel med högre betyg än provbetyg: tydliga förändringar ${from} → ${to}` : `Godkänt åk 5 minus godkänt åk 6 (procentenheter): tydliga förändringar ${from} → ${to}`;
+    blocks.push({ kind: 'table', table: { caption, head: ['Enhet', 'Ämne', from, to, 'Förändring (procentenheter)'], textColumns: [1], rows, strong } });
+  }
+  if (texts.length === 0) return null;
   return {
-    id: 'trender',
-    heading: 'Över läsåren',
+    id: 'forandring',
+    heading: 'Förändring sedan förra läsåret',
+    continues: true,
     blocks: [
       {
         kind: 'text',
-        text: `Samma mått läsår för läsår. Förändring: senaste läsåret mot året innan; ▲/▼ betyder att förändringen är statistiskt säker (95 %). Samma riktning: hur många läsår i rad gruppen legat åt samma håll; ${trend.options.minStreak} eller fler är ett mönster, inte ett enstaka år. "..": dold det läsåret (skälet under Anmärkning); "–": inga elever det läsåret.`,
+        text: `${sinceText(texts)} ▲ ökning, ▼ minskning, räknad på de avrundade siffrorna. Alla läsår: Över läsåren och bilagan.`,
       },
+      ...blocks,
     ],
-    parts,
   };
 }
 
-function trendChart(part: TrendPart, series: readonly TrendSeries[], metric: 'share_higher' | 'diff_pp', id: string, title: string, yLabel: string, yFormat: 'share' | 'points', zeroLine: boolean): Chart {
-  const chartSeries: ChartSeries[] = series.map((s) => ({
+/**
+ * "Sedan 2023/24 har statistiskt säkert (95 %) ändrats: 6 av 86 grupper i … (slumpen ensam ger omkring 4)
+ * och 3 av 35 …", the year named once when both parts compare the same two years.
+ */
+function sinceText(parts: readonly { from: string; text: string }[]): string {
+  const same = parts.every((part) => part.from === parts[0]?.from);
+  const items = parts.map((part) => (same ? part.text : `${part.text} sedan ${part.from}`));
+  return same ? `Sedan ${parts[0]?.from ?? ''} har statistiskt säkert (95 %) ändrats: ${joinList(items)}.` : `Statistiskt säkert (95 %) har ändrats: ${joinList(items)}.`;
+}
+
+/**
+ * Over the springs: the charts of the subjects where the municipality or an area has changed
+ * clearly since the year before, the others named; the areas that have leaned the same way for
+ * several springs in a sentence each. Every table is in the appendix.
+ */
+function trendSection(trend: TrendResult, strata: readonly TrendStratum[]): DocSection {
+  const minStreak = trend.options.minStreak;
+  const shown = strata.filter(hasClearChange);
+  const quiet = strata.filter((st) => !hasClearChange(st));
+  const quietGap = quiet.filter((st) => st.part.analysis === 'gap').map((st) => st.short);
+  const quietTransition = quiet.filter((st) => st.part.analysis === 'transition').map((st) => st.short);
+  const quietText = [
+    quietGap.length > 0 ? `andelen högre betyg i ${joinList(quietGap)}` : '',
+    quietTransition.length > 0 ? `åk 5 mot åk 6 i ${joinList(quietTransition)}` : '',
+  ].filter((text) => text !== '');
+  const patterns = patternSentences(strata, minStreak);
+  const blocks: Block[] = [
+    {
+      kind: 'text',
+      text: `Diagrammen visar de ämnen där kommunen eller ett skolområde har förändrats statistiskt säkert (95 %) sedan förra läsåret, med en linje för kommunen och en för varje skolområde.${quietText.length > 0 ? ` Ingen sådan förändring i ${quietText.join(' eller ')}.` : ''} Alla ämnen, skola för skola, finns i tabellerna i bilagan Trender per läsår.`,
+    },
+  ];
+  if (patterns.length > 0) blocks.push({ kind: 'text', text: `Mönster över flera läsår (${minStreak} eller fler i rad, skolområden): ${patterns.join(' ')}` });
+  // No sub-headings: each chart's own caption names it, so three or four fit on a printed page.
+  for (const stratum of shown) blocks.push({ kind: 'chart', chart: trendChart(stratum) });
+  return { id: 'trender', heading: 'Över läsåren', blocks };
+}
+
+/** Every trend table, school by school: the appendix. */
+function trendAppendix(trend: TrendResult, strata: readonly TrendStratum[]): DocSection {
+  return {
+    id: 'trender-tabeller',
+    heading: 'Bilaga: trender per läsår',
+    blocks: [
+      {
+        kind: 'text',
+        text: `Samma mått läsår för läsår. Förändring: senaste läsåret mot året innan, räknad på de avrundade siffrorna i tabellen, i procentenheter; ▲/▼ betyder att förändringen är statistiskt säker (95 %). Samma riktning: hur många läsår i rad gruppen legat åt samma håll; ${trend.options.minStreak} eller fler är ett mönster, inte ett enstaka år. "..": dold det läsåret (skälet under Anmärkning); "–": inga elever det läsåret.`,
+      },
+      ...strata.map((stratum): Block => ({ kind: 'table', table: trendTable(stratum) })),
+    ],
+  };
+}
+
+function trendChart(stratum: TrendStratum): Chart {
+  const { part, metric } = stratum;
+  const gap = part.analysis === 'gap';
+  const chartSeries: ChartSeries[] = chartLines(stratum).map((s) => ({
     label: s.level === 'total' ? 'Kommunen' : groupName(s.key),
     points: part.school_years.map((year, index) => ({ x: year, y: s.points[index]?.estimates[metric]?.value ?? null })),
   }));
-  return { type: 'trend', id, title, desc: `${chartSeries.length} linjer, en per skolområde och en för kommunen, läsåren ${part.school_years.join(', ')}.`, series: chartSeries, categories: part.school_years, yLabel, yFormat, zeroLine };
+  return {
+    type: 'trend',
+    id: `trend-${stratum.slug}`,
+    title: gap ? `Andel med högre betyg än provbetyg över läsåren: ${stratum.title}` : `Godkänt åk 5 minus godkänt åk 6 över läsåren (procentenheter): ${stratum.title}`,
+    desc: `${chartSeries.length} linjer, en per skolområde och en för kommunen, läsåren ${part.school_years.join(', ')}.`,
+    series: chartSeries,
+    categories: part.school_years,
+    yLabel: gap ? 'Andel högre' : 'Skillnad (procentenheter)',
+    yFormat: gap ? 'share' : 'pp',
+    zeroLine: !gap,
+  };
 }
 
-function trendTable(part: TrendPart, series: readonly TrendSeries[], caption: string, metric: 'share_higher' | 'diff_pp'): Table {
+function trendTable(stratum: TrendStratum): Table {
+  const { part, metric } = stratum;
+  const caption = part.analysis === 'gap' ? `Andel med högre betyg än provbetyg per läsår: ${stratum.title}` : `Godkänt åk 5 minus godkänt åk 6 per läsår (procentenheter): ${stratum.title}`;
   const rows: string[][] = [];
   const strong: number[] = [];
   const notes: string[] = [];
-  for (const s of series) {
+  for (const s of stratum.series) {
     if (s.level === 'total' || s.level === 'area') strong.push(rows.length);
     const name = s.level === 'total' ? 'Kommunen' : s.level === 'area' ? String(s.key.area) : `  ${String(s.key.school)}`;
     rows.push([
@@ -508,7 +674,7 @@ function trendTable(part: TrendPart, series: readonly TrendSeries[], caption: st
         const value = point.estimates[metric]?.value;
         return value === undefined || value === null ? '' : formatMetric(metric, value, 'sv');
       }),
-      formatChange(metric, s.change_prev[metric], 'sv'),
+      formatChange(metric, s, 'sv'),
       streakText(s, 'sv'),
     ]);
     // Each reason with the years it hid, e.g. "för få elever (2022/23, 2024/25)".
@@ -519,7 +685,7 @@ function trendTable(part: TrendPart, series: readonly TrendSeries[], caption: st
     });
     notes.push([...years].map(([reason, list]) => `${reasonOf(reason)} (${list.length === part.school_years.length ? 'alla läsår' : list.join(', ')})`).join('; '));
   }
-  return withNotes({ caption, head: ['Enhet', ...part.school_years, 'Förändring', 'Samma riktning'], textColumns: [part.school_years.length + 2], rows, strong }, notes);
+  return withNotes({ caption, head: ['Enhet', ...part.school_years, `Förändring (${changeUnit(metric, 'sv')})`, 'Samma riktning'], textColumns: [part.school_years.length + 2], rows, strong }, notes);
 }
 
 function accountingSection(meta: ReportMeta): DocSection {
@@ -582,7 +748,15 @@ export function buildReportDoc(input: ReportInput): ReportDoc {
     });
   }
   sections.push(...(input.extra ?? []));
-  if ((trend.gap?.school_years.length ?? 0) > 1 || (trend.transition?.school_years.length ?? 0) > 1) sections.push(trendSection(trend));
+  const strata = trendStrata(trend);
+  const appendix: DocSection[] = [];
+  if (strata.length > 0) {
+    sections.push(trendSection(trend, strata));
+    appendix.push(trendAppendix(trend, strata));
+  }
+  appendix.push(accountingSection(meta));
+  const changes = changesSection(strata);
+  if (changes) sections.unshift(changes);
   return {
     title: input.title ?? 'Betyg och nationella prov',
     subtitle: `Systematiskt kvalitetsarbete${gapYear || transitionYear ? `, läsår ${gapYear || transitionYear}` : ''}. Underlag: ${meta.files.length} ${meta.files.length === 1 ? 'exportfil' : 'exportfiler'}, ${formatCount(meta.rows.read, 'sv')} rader.`,
@@ -591,7 +765,7 @@ export function buildReportDoc(input: ReportInput): ReportDoc {
         ? [...findings, ...gapSummary].slice(0, 5)
         : ['Exporterna innehåller inga elever med både betyg och provbetyg i samma ämne och läsår, och inga bedömningar i åk 5 som kan följas till proven i åk 6. Bilagan visar vad som lästes.'],
     sections,
-    appendix: [accountingSection(meta)],
+    appendix,
     sources: [`ska-analyze ${meta.version}. Minsta gruppstorlek ${minGroup} elever.`, ...(input.sources ?? [])],
     notice: gap.options.suppression === 'small_groups_only' || transition.options.suppression === 'small_groups_only' ? INTERNAL_NOTICE.sv : null,
   };

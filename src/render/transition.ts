@@ -1,17 +1,17 @@
 /**
  * Renderers for the transition report (år 5 assessments against år 6 results).
  */
-import { TextTable } from './text-table.js';
+import { renderBlocks, TextTable, WIDE, type Block, type ColumnName, type ColumnSpec } from './text-table.js';
 import type { KeyValue } from '../analysis/groups.js';
 import type { LinkOptions, SideKind, TransitionCase, TransitionCohort, TransitionFigures, TransitionGroup, TransitionResult } from '../analysis/transition.js';
 import type { ReportMeta } from '../meta.js';
 import { subjectName } from '../normalise/subject.js';
 import type { Dimension } from '../types.js';
 import { writeCsv, type CsvValue } from './csv.js';
-import { formatCount, formatInterval, formatNumber, formatPoints, formatShare, type Lang } from './format.js';
+import { formatCount, formatInterval, formatNumber, formatPoints, formatShare, wrapText, type Lang } from './format.js';
 import { jsonPieces, sectionsJson } from './gap.js';
 import { type RenderOptions, type ReportText } from './groups.js';
-import { hiddenReason, INTERNAL_NOTICE, NOTE_HEAD } from './labels.js';
+import { columnNames, columnsNote, hiddenReason, INTERNAL_NOTICE, NOTE_HEAD } from './labels.js';
 import type { ReportSection } from './sections.js';
 
 export interface TransitionReport {
@@ -268,23 +268,60 @@ function renderCasesTable(report: TransitionReport, cases: readonly TransitionCa
   return `${[paint.bold(title), ...cohortLines(report, lang)].join('\n')}\n${table.toString()}\n`;
 }
 
+/** The transition table's columns: group, verdict, pupils, pass shares and the difference by default, the rest with --wide or --columns. */
+function transitionColumns(lang: Lang, link: LinkOptions, note: boolean): ColumnSpec[] {
+  const w = WORDS[lang];
+  const sv = lang === 'sv';
+  return [
+    { key: 'group', head: w.group, priority: 0, shorten: true },
+    { key: 'verdict', head: w.verdict, priority: 0 },
+    { key: 'n', head: w.n, align: 'right', priority: 0 },
+    { key: 'pass_from', head: w.passFrom(link), align: 'right', priority: 1 },
+    { key: 'pass_to', head: w.passTo(link), align: 'right', priority: 1 },
+    { key: 'diff', head: w.diff, align: 'right', priority: 2 },
+    { key: 'pass_pass', head: sv ? 'G→G' : 'P→P', align: 'right' },
+    { key: 'pass_fail', head: sv ? 'G→IG' : 'P→F', align: 'right' },
+    { key: 'fail_pass', head: sv ? 'IG→G' : 'F→P', align: 'right' },
+    { key: 'fail_fail', head: sv ? 'IG→IG' : 'F→F', align: 'right' },
+    { key: 'p', head: w.p, align: 'right' },
+    { key: 'no_to', head: `${w.moved} ${link.toLevel}`, align: 'right' },
+    { key: 'no_from', head: `${w.movedIn} ${link.fromLevel}`, align: 'right' },
+    ...(note ? [{ key: 'note', head: NOTE_HEAD[lang], priority: 3, wrap: 'words' as const }] : []),
+  ];
+}
+
+/** The transition table's columns for --columns: key, headings in Swedish and English (år 5 → 6), aliases (the JSON keys). */
+export function transitionColumnNames(): ColumnName[] {
+  const link: LinkOptions = { fromLevel: 5, toLevel: 6, fromKind: 'assessment', toKind: 'test', attributeTo: 'from' };
+  return columnNames(transitionColumns('sv', link, true), transitionColumns('en', link, true), {
+    n: ['antal'],
+    pass_from: ['share_pass_from', 'godkänt före'],
+    pass_to: ['share_pass_to', 'godkänt senare'],
+    diff: ['diff_pp'],
+    p: ['p_value'],
+    no_to: ['n_from_only', 'saknar senare'],
+    no_from: ['n_to_only', 'saknar tidigare'],
+  });
+}
+
 function renderTransitionTable(report: TransitionReport, options: RenderOptions): string {
   const { lang, paint } = options;
+  const layout = options.layout ?? WIDE;
+  const prose = (line: string, hang = 0) => wrapText(line, layout.width, hang);
   // --small-groups-only: the first line of the output says it is not for publication.
-  const notice = report.result.options.suppression === 'small_groups_only' ? [paint.warn(INTERNAL_NOTICE[lang]), ''] : [];
+  const notice = report.result.options.suppression === 'small_groups_only' ? [...prose(INTERNAL_NOTICE[lang]).map(paint.warn), ''] : [];
   if (report.cases) return [...notice, renderCasesTable(report, report.cases, options)].join('\n');
   const w = WORDS[lang];
   const { result, link } = report;
-  const out: string[] = [...notice, paint.bold(w.title(link)), ...cohortLines(report, lang), ''];
-  const head = [w.group, w.verdict, w.n, w.passFrom(link), w.passTo(link), w.diff, 'G→G', 'G→IG', 'IG→G', 'IG→IG', w.p, `${w.moved} ${link.toLevel}`, `${w.movedIn} ${link.fromLevel}`];
-  if (lang === 'en') head.splice(6, 4, 'P→P', 'P→F', 'F→P', 'F→F');
+  const out: Block[] = [...notice, ...prose(w.title(link)).map(paint.bold), ...cohortLines(report, lang).flatMap((line) => prose(line)), ''];
+  const columns = transitionColumns(lang, link, false).length;
   const sentenceLevel = result.plan.levels[0] ?? null;
   let title = '';
   let table: TextTable | null = null;
   let findings: string[] = [];
   const flush = () => {
-    if (table) out.push(table.toString());
-    if (findings.length > 0) out.push(paint.bold(`${w.findings}:`), ...findings.map((line) => `  ${line}`));
+    if (table) out.push(table);
+    if (findings.length > 0) out.push(paint.bold(`${w.findings}:`), ...findings);
     if (table) out.push('');
     findings = [];
   };
@@ -297,16 +334,15 @@ function renderTransitionTable(report: TransitionReport, options: RenderOptions)
     if (t !== title) {
       flush();
       title = t;
-      out.push(paint.bold(t));
+      out.push(...prose(t).map(paint.bold));
       note = withNote.has(t);
-      const columns = note ? [...head, NOTE_HEAD[lang]] : head;
-      table = new TextTable({ head: columns, colAligns: ['left', 'left', ...head.slice(2).map(() => 'right' as const), 'left'] });
+      table = new TextTable({ columns: transitionColumns(lang, link, note) });
     }
     const name = label(result, group, lang);
     const f = group.figures;
     if (!f) {
       const why = group.suppressed ? paint.dim(hiddenReason(group.suppressed, lang)) : '';
-      table?.push([paint.dim(name), ...Array.from({ length: head.length - 1 }, () => hidden), ...(note ? [why] : [])]);
+      table?.push([paint.dim(name), ...Array.from({ length: columns - 1 }, () => hidden), ...(note ? [why] : [])]);
       continue;
     }
     const verdict = f.verdict === 'strict' ? paint.info(w.strict) : f.verdict === 'generous' ? paint.warn(w.generous) : w.inLine;
@@ -328,12 +364,12 @@ function renderTransitionTable(report: TransitionReport, options: RenderOptions)
     ]);
     const isSentenceGroup = sentenceLevel === null ? group.level === 'total' : group.level === sentenceLevel;
     if (isSentenceGroup && (!result.plan.gender || group.key.gender === null)) {
-      const text = sentence(name.trim(), f, link, lang);
-      findings.push(f.verdict === 'strict' ? paint.info(text) : f.verdict === 'generous' ? paint.warn(text) : text);
+      const lines = prose(`  ${sentence(name.trim(), f, link, lang)}`, 2);
+      findings.push(...lines.map((line) => (f.verdict === 'strict' ? paint.info(line) : f.verdict === 'generous' ? paint.warn(line) : line)));
     }
   }
   flush();
-  if (result.groups.length === 0) out.push(lang === 'sv' ? 'Inga elever kunde länkas mellan åren.' : 'No pupils could be linked between the years.', '');
+  if (result.groups.length === 0) out.push(...prose(lang === 'sv' ? 'Inga elever kunde länkas mellan åren.' : 'No pupils could be linked between the years.'), '');
   const fill = (line: string) =>
     line
       .replaceAll('{from}', String(link.fromLevel))
@@ -343,15 +379,16 @@ function renderTransitionTable(report: TransitionReport, options: RenderOptions)
   const verdicts = result.comparisons.verdicts;
   if (verdicts.tests > 0) {
     const chance = formatNumber(verdicts.expected_by_chance, 0, lang);
-    out.push(
+    const summary =
       lang === 'sv'
         ? `Bedömningar: ${formatCount(verdicts.flagged, lang)} av ${formatCount(verdicts.tests, lang)} grupper under totalen är stränga eller generösa (p < ${formatNumber(result.options.alpha, 2, lang)}); slumpen ensam ger omkring ${chance}. Efter justering för många jämförelser (Benjamini–Hochberg) kvarstår ${formatCount(verdicts.flagged_adjusted, lang)} (p_adj i JSON och CSV).`
-        : `Verdicts: ${formatCount(verdicts.flagged, lang)} of ${formatCount(verdicts.tests, lang)} groups below the total are strict or generous (p < ${formatNumber(result.options.alpha, 2, lang)}); chance alone gives about ${chance}. After adjusting for many comparisons (Benjamini–Hochberg), ${formatCount(verdicts.flagged_adjusted, lang)} remain (p_adj in JSON and CSV).`,
-      '',
-    );
+        : `Verdicts: ${formatCount(verdicts.flagged, lang)} of ${formatCount(verdicts.tests, lang)} groups below the total are strict or generous (p < ${formatNumber(result.options.alpha, 2, lang)}); chance alone gives about ${chance}. After adjusting for many comparisons (Benjamini–Hochberg), ${formatCount(verdicts.flagged_adjusted, lang)} remain (p_adj in JSON and CSV).`;
+    out.push(...prose(summary), '');
   }
-  for (const line of w.legend) out.push(paint.dim(fill(line)));
+  // Each legend line explains these columns (the verdict line and ".." are always needed): left out with them.
+  const explains = [['pass_from', 'pass_to'], ['diff'], ['group'], ['no_to', 'no_from'], ['group']];
+  w.legend.forEach((line, i) => out.push({ columns: explains[i] ?? ['group'], lines: prose(fill(line)).map(paint.dim) }));
   out.push('');
   for (const section of report.sections ?? []) out.push(section.table(options));
-  return out.join('\n');
+  return renderBlocks(out, layout, (shown, total) => prose(columnsNote(shown, total, layout.width, lang)).map(paint.dim)).join('\n');
 }

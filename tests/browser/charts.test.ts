@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dumbbell, escapeXml, funnelPlot, shareBars, trendLines, type FunnelLimit, type FunnelPoint } from '../../src/render/charts.js';
+import { dumbbell, escapeXml, funnelPlot, shareBars, trendLines, type FunnelPoint } from '../../src/render/charts.js';
 import { openHtmlString, saveScreenshot, type OpenedPage } from './chromium.js';
 
 /** The little of the DOM the page functions use (the project compiles without the DOM library). */
@@ -29,18 +29,16 @@ const areas = [
   { label: 'Östra', from: 0.03, to: 0.99, n: 12 },
 ];
 
+// Three schools close together far out, so their names must be moved apart.
 const funnelPoints: FunnelPoint[] = [
-  { label: 'Solåsens skola', n: 55, value: 0.62, flag: 'above_99.8' },
-  { label: 'Hagalunds skola', n: 50, value: -0.58, flag: 'below_99.8' },
-  { label: EVIL, n: 60, value: 0.55, flag: 'above_99.8' },
-  { label: 'Ekbackens skola', n: 120, value: 0.21, flag: 'above_95' },
-  { label: 'Granbergs skola', n: 140, value: -0.2, flag: 'below_95' },
-  ...Array.from({ length: 10 }, (_, i) => ({ label: `Skola ${i + 1}`, n: 20 + i * 25, value: ((i % 5) - 2) * 0.05, flag: 'within' as const })),
+  { label: 'Solåsens skola', n: 55, z: 3.6 },
+  { label: 'Hagalunds skola', n: 50, z: -3.3 },
+  { label: EVIL, n: 60, z: 3.5 },
+  { label: 'Björkängsskolan (svenska som andraspråk)', n: 58, z: 3.4 },
+  { label: 'Ekbackens skola', n: 120, z: 2.1 },
+  { label: 'Granbergs skola', n: 140, z: -2 },
+  ...Array.from({ length: 10 }, (_, i) => ({ label: `Skola ${i + 1}`, n: 20 + i * 25, z: ((i % 5) - 2) * 0.6 })),
 ];
-const funnelLimits: FunnelLimit[] = Array.from({ length: 30 }, (_, i) => {
-  const n = 10 + i * 10;
-  return { n, l95: 1.96 * (0.9 / Math.sqrt(n)), l998: 3.09 * (0.9 / Math.sqrt(n)) };
-});
 
 const trend = [
   { label: 'Matematik', points: [{ x: '2020/21', y: 0.81 }, { x: '2021/22', y: 0.84 }, { x: '2022/23', y: null }, { x: '2023/24', y: 0.79 }, { x: '2024/25', y: 0.83 }] },
@@ -52,7 +50,7 @@ const trend = [
 const charts = [
   shareBars(shares, { id: 'andelar', title: 'Betyg jämfört med provbetyg per skola', desc: 'Andel elever vars betyg är högre, lika eller lägre än provbetyget.', lang: 'sv' }),
   dumbbell(areas, { id: 'overgang', title: 'Godkända åk 5 och åk 6', desc: 'Andel godkända i åk 5 (bedömning) och åk 6 (nationellt prov) per område.', lang: 'sv', fromLabel: 'Åk 5, lärarens bedömning', toLabel: 'Åk 6, nationellt prov' }),
-  funnelPlot(funnelPoints, funnelLimits, { id: 'tratt', title: 'Trattdiagram', desc: 'Standardiserad skillnad mot gruppstorlek.', lang: 'sv', xLabel: 'Antal elever med både betyg och provbetyg', yLabel: 'Standardiserad skillnad (betygspoäng)' }),
+  funnelPlot(funnelPoints, { id: 'tratt', title: 'Trattdiagram', desc: 'Standardiserad skillnad mot gruppstorlek.', lang: 'sv', xLabel: 'Antal elever med både betyg och provbetyg', yLabel: 'Standardiserad skillnad (betygspoäng)' }),
   trendLines(trend, { id: 'trend', title: 'Andel godkända över tid', desc: 'Andel godkända per ämne och läsår.', lang: 'sv', yLabel: 'Andel med minst E', yFormat: 'share' }),
   shareBars([], { id: 'tom', title: 'Tomt', desc: 'Inga grupper.', lang: 'sv' }),
 ];
@@ -126,10 +124,10 @@ describe('charts in a real browser (Chromium)', () => {
     expect(await count('svg[data-chart="dumbbell"] circle.dot.to')).toBe(4);
     expect(await count('svg[data-chart="dumbbell"] line.link')).toBe(4);
     expect(await count('svg[data-chart="funnel"] circle.point')).toBe(funnelPoints.length);
-    expect(await count('svg[data-chart="funnel"] circle.point.above-998')).toBe(2);
-    expect(await count('svg[data-chart="funnel"] text.point-label')).toBe(3);
-    expect(await count('svg[data-chart="funnel"] polyline.limit-95')).toBe(2);
-    expect(await count('svg[data-chart="funnel"] polyline.limit-998')).toBe(2);
+    expect(await count('svg[data-chart="funnel"] circle.point.above-998')).toBe(3);
+    expect(await count('svg[data-chart="funnel"] text.point-label')).toBe(6);
+    expect(await count('svg[data-chart="funnel"] g.limits line.limit-95')).toBe(2);
+    expect(await count('svg[data-chart="funnel"] g.limits line.limit-998')).toBe(2);
     // 20 values given, 3 of them null.
     expect(await count('svg[data-chart="trend"] circle.point')).toBe(17);
     expect(await count('svg[data-chart="trend"] text.value')).toBe(17);
@@ -155,6 +153,45 @@ describe('charts in a real browser (Chromium)', () => {
       }),
     );
     expect(outside).toEqual([]);
+  });
+
+  it('sets each funnel name by its own dot (or joined to it by a line), no two names overlapping, as drawn', async () => {
+    const drawn = await opened.page.$$eval('svg[data-chart="funnel"]', (svgs: El[]) =>
+      svgs.flatMap((svg: El) => {
+        const rect = (el: El) => {
+          const r = el.getBoundingClientRect();
+          return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+        };
+        return Array.from(svg.querySelectorAll('text.point-label')).map((label: El) => {
+          const index = label.getAttribute('data-point');
+          const dot = svg.querySelector(`circle.point[data-point="${index}"]`);
+          const leader = svg.querySelector(`line.leader[data-point="${index}"]`);
+          return { index, label: rect(label), dot: dot ? rect(dot) : null, leader: leader ? rect(leader) : null };
+        });
+      }),
+    );
+    expect(drawn).toHaveLength(6);
+    for (const [k, a] of drawn.entries()) {
+      for (const b of drawn.slice(k + 1)) {
+        const apart = a.label.right <= b.label.left || b.label.right <= a.label.left || a.label.bottom <= b.label.top || b.label.bottom <= a.label.top;
+        expect(apart, `labels ${a.index} and ${b.index} overlap`).toBe(true);
+      }
+      expect(a.dot, `label ${a.index} has its dot`).not.toBeNull();
+      const dot = a.dot!;
+      const cy = (dot.top + dot.bottom) / 2;
+      if (a.leader) {
+        // The line spans from its dot to its name.
+        expect(a.leader.left <= dot.right + 1 && a.leader.right >= dot.left - 1).toBe(true);
+        expect(Math.min(Math.abs(a.leader.left - a.label.right), Math.abs(a.leader.right - a.label.left))).toBeLessThan(3);
+      } else {
+        const gap = Math.max(a.label.left - dot.right, dot.left - a.label.right);
+        expect(gap).toBeGreaterThanOrEqual(0);
+        expect(gap).toBeLessThan(8);
+        expect(cy).toBeGreaterThan(a.label.top - 2);
+        expect(cy).toBeLessThan(a.label.bottom + 2);
+      }
+    }
+    expect(drawn.some((d) => d.leader !== null)).toBe(true);
   });
 
   it('saves a screenshot', async () => {

@@ -184,8 +184,10 @@ describe('files without a grade level', () => {
     const exports = folder('inspect', { 'export.csv': omdomenWithoutLevel() });
     const inspect = await runIn(['inspect', exports]);
     expect(inspect.status).toBe(0);
-    expect(inspect.stdout).toContain(`Ingen årskurs: ${N * 2} rader har ingen årskurs`);
-    expect(inspect.stdout).toContain('"files": { "export.csv": { "grade_level": 5 } }');
+    // Long lines are wrapped at the width (100 in a pipe), their continuation indented: read them as one.
+    const text = inspect.stdout.replace(/\n +/g, ' ');
+    expect(text).toContain(`Ingen årskurs: ${N * 2} rader har ingen årskurs`);
+    expect(text).toContain('"files": { "export.csv": { "grade_level": 5 } }');
     const init = await runIn(['init', exports, '-o', '-', '-q']);
     expect(init.status).toBe(0);
     expect(init.stdout).toMatch(/"files": \{\n\s+"export\.csv": \{ "grade_level": 5 \}\n\s+\}/);

@@ -243,7 +243,9 @@ describe('bad input: one clear line, exit 2, no stack trace', () => {
   it('an unknown option value', async () => {
     const result = await runIn([...DEMO, '--by', 'school,planet']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('--by: unknown dimension planet');
+    expect(result.stderr).toContain('--by: okänd indelning planet; välj bland läsår, årskurs, skolområde');
+    const english = await runIn([...DEMO, '--by', 'school,planet', '--lang', 'en']);
+    expect(english.stderr).toContain('--by: unknown dimension planet; choose from school_year');
   });
 
   // Spawned: only a real process sees its stdout pipe closed by `head` (EPIPE).

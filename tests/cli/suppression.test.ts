@@ -91,13 +91,14 @@ describe('gap: a school with grades but no test (no paired pupil)', () => {
     // Norra 26 = A 12 + B 11 + Y 3: Y is too small; Norra − A − B would give Y, so B (the
     // smaller shown school) is hidden too.
     expect(reasons(report.rows)).toEqual({ total: 'shown', Norra: 'shown', Askolan: 'shown', Bskolan: 'complementary', Yskolan: 'small_group', Södra: 'shown', Sskolan: 'shown' });
-    const table = await runIn(['gap', withSmall, '-q']);
+    // --wide: every column, each row on one line (by default a narrow terminal may wrap or leave out the note).
+    const table = await runIn(['gap', withSmall, '-q', '--wide']);
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(/│\s+Bskolan\s+│\s+\.\. │[^\n]*│ dold för att skydda en liten grupp │\n/);
     expect(table.stdout).toMatch(/│\s+Yskolan\s+│\s+\.\. │[^\n]*│ för få elever\s+│\n/);
     expect(table.stdout).toMatch(/│ Grupp\s+│[^\n]*│ Anmärkning\s+│\n/);
     expect(table.stdout).not.toContain(NOTICE_SV);
-    const english = await runIn(['gap', withSmall, '-q', '--lang', 'en']);
+    const english = await runIn(['gap', withSmall, '-q', '--lang', 'en', '--wide']);
     expect(english.stdout).toMatch(/│\s+Bskolan\s+│\s+\.\. │[^\n]*│ hidden to protect a small group │\n/);
     expect(english.stdout).toMatch(/│\s+Yskolan\s+│\s+\.\. │[^\n]*│ too few pupils\s+│\n/);
     expect(english.stdout).toMatch(/│ Group\s+│[^\n]*│ Note\s+│\n/);
@@ -193,7 +194,7 @@ describe('--small-groups-only on the demo data', () => {
     const trendJson = json(await runIn(['trend', ...DEMO, '-q', '--small-groups-only', '--format', 'json']));
     expect(trendJson.meta.parameters.suppression).toBe('small_groups_only');
     expect(trendJson.meta.suppressed_groups.complementary).toBe(0);
-    const plain = await runIn(['trend', ...DEMO, '-q']);
+    const plain = await runIn(['trend', ...DEMO, '-q', '--wide']);
     expect(plain.stdout).not.toContain(NOTICE_SV);
     expect(plain.stdout).toMatch(/│\s+Östervångsskolan\s+│\s+\.\. │[^\n]*│ dold för att skydda en liten grupp │\n/);
     expect((json(await runIn(['trend', ...DEMO, '-q', '--format', 'json']))).meta.parameters.suppression).toBe('full');

@@ -70,8 +70,13 @@ describe('trend on the demo data (three school years)', () => {
   it('prints one row per group with sparklines, and the same bytes every run', async () => {
     const table = await runIn(['trend', ...DEMO, '-q']);
     expect(table.status).toBe(0);
-    expect(table.stdout).toMatch(/Solåsens skola\s+│\s+\d+ │ [▁▂▃▄▅▆▇█ ]{3} \d+ %/);
-    expect(table.stdout).toContain('3 år i rad högre än proven; 3 år i rad över kommunen');
+    // Fitted to 100 columns (a pipe): the group, its pupils, the mean difference, the streaks one to a line.
+    expect(table.stdout).toMatch(/Solåsens skola\s+│\s+\d+ │ [▁▂▃▄▅▆▇█ ]{3} [+−]\d,\d/);
+    expect(table.stdout).toMatch(/│ 3 år i rad högre än proven;\s+│\n[│ ]+│ 3 år i rad över kommunen\s+│/);
+    // --wide: every measure, each row on one line.
+    const wide = await runIn(['trend', ...DEMO, '-q', '--wide']);
+    expect(wide.stdout).toMatch(/Solåsens skola\s+│\s+\d+ │ [▁▂▃▄▅▆▇█ ]{3} \d+ %/);
+    expect(wide.stdout).toContain('3 år i rad högre än proven; 3 år i rad över kommunen');
     expect(table.stdout).toContain('Bedömning i år 5 jämfört med provresultat i år 6, 2023/24–2024/25');
     expect((await runIn(['trend', ...DEMO, '-q'])).stdoutBytes.equals(table.stdoutBytes)).toBe(true);
     expect((await runIn(['trend', ...DEMO, '--format', 'json', '-q'])).stdoutBytes.equals(json.stdoutBytes)).toBe(true);

@@ -6,12 +6,13 @@ import {
   fitText,
   funnelPlot,
   niceTicks,
+  placeLabels,
   shareBars,
   SHARE_BARS_LAYOUT,
   textWidth,
   trendLines,
-  type FunnelLimit,
   type FunnelPoint,
+  type LabelBox,
   type ShareRow,
   type TrendSeries,
 } from '../../src/render/charts.js';
@@ -30,14 +31,13 @@ function segments(svg: string): { cls: string; x: number; width: number }[] {
   return [...svg.matchAll(/<rect class="bar (\w+)" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/g)].map((m) => ({ cls: m[1]!, x: Number(m[2]), width: Number(m[3]) }));
 }
 
-const limits: FunnelLimit[] = [10, 20, 40, 80, 160, 320].map((n) => ({ n, l95: 1.96 / Math.sqrt(n), l998: 3.09 / Math.sqrt(n) }));
 const points: FunnelPoint[] = [
-  { label: 'Solåsens skola', n: 55, value: 0.62, flag: 'above_99.8' },
-  { label: 'Hagalunds skola', n: 50, value: -0.58, flag: 'below_99.8' },
-  { label: 'Ekbackens skola', n: 120, value: 0.21, flag: 'above_95' },
-  { label: 'Granbergs skola', n: 140, value: -0.2, flag: 'below_95' },
-  { label: 'Skola 1', n: 30, value: 0.05, flag: 'within' },
-  { label: 'Skola 2', n: 200, value: -0.03, flag: 'within' },
+  { label: 'Solåsens skola', n: 55, z: 3.6 },
+  { label: 'Hagalunds skola', n: 50, z: -3.3 },
+  { label: 'Ekbackens skola', n: 120, z: 2.1, detail: 'Std-diff +0,4 betygspoäng' },
+  { label: 'Granbergs skola', n: 140, z: -2 },
+  { label: 'Skola 1', n: 30, z: 0.5 },
+  { label: 'Skola 2', n: 200, z: -1.9 },
 ];
 const funnelOpts = { ...base, id: 'tratt', xLabel: 'Antal elever', yLabel: 'Standardiserad skillnad' };
 
@@ -60,7 +60,7 @@ describe('every chart', () => {
   const charts = {
     'share-bars': shareBars([{ label: EVIL, higher: 0.3, same: 0.5, lower: 0.2, n: 40 }], { ...base, id: 'a', title: EVIL, desc: EVIL }),
     dumbbell: dumbbell([{ label: EVIL, from: 0.7, to: 0.8, n: 40, verdict: 'strict' }], { ...base, id: 'b', title: EVIL, desc: EVIL, fromLabel: EVIL, toLabel: EVIL }),
-    funnel: funnelPlot([{ label: EVIL, n: 40, value: 0.9, flag: 'above_99.8' }], limits, { ...funnelOpts, id: 'c', title: EVIL, desc: EVIL, xLabel: EVIL, yLabel: EVIL }),
+    funnel: funnelPlot([{ label: EVIL, n: 40, z: 3.5 }], { ...funnelOpts, id: 'c', title: EVIL, desc: EVIL, xLabel: EVIL, yLabel: EVIL }),
     trend: trendLines([{ label: EVIL, points: [{ x: EVIL, y: 0.5 }, { x: '2024/25', y: 0.6 }] }], { ...trendOpts, id: 'd', title: EVIL, desc: EVIL, yLabel: EVIL }),
   };
 
@@ -90,7 +90,7 @@ describe('every chart', () => {
   it('is deterministic', () => {
     const rows: ShareRow[] = [{ label: 'A', higher: 0.3, same: 0.5, lower: 0.2, n: 40 }];
     expect(shareBars(rows, { ...base, id: 'x' })).toBe(shareBars(structuredClone(rows), { ...base, id: 'x' }));
-    expect(funnelPlot(points, limits, funnelOpts)).toBe(funnelPlot([...points], [...limits].reverse(), funnelOpts));
+    expect(funnelPlot(points, funnelOpts)).toBe(funnelPlot(structuredClone(points), funnelOpts));
     expect(trendLines(series, trendOpts)).toBe(trendLines(structuredClone(series), trendOpts));
     expect(dumbbell([{ label: 'N', from: 0.7, to: 0.8, n: 9 }], { ...base, id: 'd', fromLabel: 'f', toLabel: 't' })).toBe(
       dumbbell([{ label: 'N', from: 0.7, to: 0.8, n: 9 }], { ...base, id: 'd', fromLabel: 'f', toLabel: 't' }),
@@ -102,7 +102,7 @@ describe('every chart', () => {
       shareBars([], { ...base, id: 'e1' }),
       shareBars([{ label: 'A', higher: Number.NaN, same: 0.5, lower: 0.5, n: 10 }], { ...base, id: 'e2' }),
       dumbbell([{ label: 'A', from: Number.NaN, to: Number.NaN, n: 10 }], { ...base, id: 'e3', fromLabel: 'f', toLabel: 't' }),
-      funnelPlot([], limits, { ...funnelOpts, id: 'e4' }),
+      funnelPlot([], { ...funnelOpts, id: 'e4' }),
       trendLines([{ label: 'A', points: [{ x: '2024/25', y: null }] }], { ...trendOpts, id: 'e5' }),
     ];
     for (const svg of empty) {
@@ -154,9 +154,12 @@ describe('shareBars', () => {
     expect(svg).toContain('>33 %</text>');
     expect(svg).toContain('>64 %</text>');
     expect(svg).toContain('>13 %</text>');
-    // 2,7 % of 700 px = 18,7 px: too narrow for "3 %", which stays in the segment's tooltip only.
-    expect(svg).not.toContain('>3 %</text>');
+    // 2,7 % of 700 px = 18,7 px: too narrow for "3 %", which is written, named, at the right end of the row's label line.
+    expect(svg).not.toMatch(/<text class="value lower"[^>]*>3 %<\/text>/);
+    expect(svg).toMatch(/<text class="value outside" x="710" y="[\d.]+" text-anchor="end" fill="#222222">lägre 3 %<\/text>/);
     expect(svg).toContain('<title>Betyget lägre än provbetyget: 3 %</title>');
+    // Only the narrow one: Hagalunds skola's segments all carry their figures inside.
+    expect(count(svg, 'text', 'value outside')).toBe(1);
     // A zero share draws no segment.
     expect(count(svg, 'rect', 'bar higher')).toBe(2);
     expect(count(svg, 'rect', 'bar lower')).toBe(1);
@@ -164,6 +167,18 @@ describe('shareBars', () => {
     expect(count(svg, 'rect', 'legend-swatch higher')).toBe(1);
     expect(svg).toContain('>Betyget högre än provbetyget</text>');
     expect(shareBars([{ label: 'A', higher: 0.125, same: 0.875, lower: 0, n: 5 }], { ...opts, decimals: 1 })).toContain('>12,5 %</text>');
+  });
+
+  it('gives every segment its figure: inside when it fits, else beside the name, and the name makes room', () => {
+    const long = 'Björkbackens skola med ett mycket långt namn som inte får plats på en rad i diagrammet alls, inte ens på en bred skärm';
+    const svg = shareBars([{ label: long, higher: 0.01, same: 0.97, lower: 0.02, n: 300 }], opts);
+    const outside = /<text class="value outside"[^>]*>([^<]+)<\/text>/.exec(svg)?.[1];
+    expect(outside).toBe('högre 1 % · lägre 2 %');
+    expect(svg).toContain('>97 %</text>');
+    const name = /<text class="row-label"[^>]*>([^<]*)<title>/.exec(svg)?.[1] ?? '';
+    expect(name).toMatch(/… \(n = 300\)$/);
+    // The name ends before the figures begin.
+    expect(SHARE_BARS_LAYOUT.x0 + textWidth(name, 13, true)).toBeLessThan(SHARE_BARS_LAYOUT.x0 + SHARE_BARS_LAYOUT.width - textWidth(outside!, 12));
   });
 
   it('shortens a long name but always shows n', () => {
@@ -194,6 +209,9 @@ describe('dumbbell', () => {
     expect(svg).toContain('>+12 procentenheter · generös</text>');
     expect(svg).toContain('>−2 procentenheter · i linje</text>');
     expect(svg).toContain('>0 procentenheter</text>');
+    // One is singular: "+1 procentenhet".
+    expect(dumbbell([{ label: 'A', from: 0.51, to: 0.5, n: 40 }], opts)).toContain('>+1 procentenhet</text>');
+    expect(dumbbell([{ label: 'A', from: 0.5, to: 0.51, n: 40 }], { ...opts, decimals: 1 })).toContain('>−1,0 procentenheter</text>');
     expect(svg).toContain('>Norra (n = 410)</text>');
     expect(svg).toContain('>71 %</text>');
     // x = 64 + share · 592.
@@ -220,38 +238,130 @@ describe('dumbbell', () => {
   });
 });
 
+/** The funnel's marks: each point's class, y and index; the y of each limit line. */
+function funnelGeometry(svg: string) {
+  const dots = [...svg.matchAll(/<circle class="point ([\w-]+)" data-point="(\d+)" cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)"/g)].map((m) => ({ cls: m[1]!, index: Number(m[2]), cx: Number(m[3]), cy: Number(m[4]), r: Number(m[5]) }));
+  const line = (cls: string) => Number(new RegExp(`<line class="${cls}" x1="[\\d.]+" y1="([\\d.]+)"`).exec(svg)![1]);
+  return { dots, upper998: line('limit-998 upper'), upper95: line('limit-95 upper'), lower95: line('limit-95 lower'), lower998: line('limit-998 lower'), zero: line('zero') };
+}
+
 describe('funnelPlot', () => {
-  it('draws one circle per point, four limit lines and names only the points outside 99,8 %', () => {
-    const svg = funnelPlot([...points, { label: 'Trasig', n: Number.NaN, value: 1, flag: 'within' }, { label: 'Trasig 2', n: 10, value: Number.NaN, flag: 'within' }], limits, funnelOpts);
+  it('draws one circle per point, the fixed lines at ±1,96 and ±3,09 with their labels, and names the points outside 95 %', () => {
+    const svg = funnelPlot([...points, { label: 'Trasig', n: Number.NaN, z: 1 }, { label: 'Trasig 2', n: 10, z: Number.NaN }], funnelOpts);
     expect(svg.match(/<circle class="point /g)).toHaveLength(6);
     expect(count(svg, 'circle', 'point above-998')).toBe(1);
     expect(count(svg, 'circle', 'point below-998')).toBe(1);
     expect(count(svg, 'circle', 'point above-95')).toBe(1);
     expect(count(svg, 'circle', 'point below-95')).toBe(1);
     expect(count(svg, 'circle', 'point within')).toBe(2);
-    expect(count(svg, 'polyline', 'limit-95 upper')).toBe(1);
-    expect(count(svg, 'polyline', 'limit-95 lower')).toBe(1);
-    expect(count(svg, 'polyline', 'limit-998 upper')).toBe(1);
-    expect(count(svg, 'polyline', 'limit-998 lower')).toBe(1);
-    expect(svg).toMatch(/<polyline class="limit-95 upper" points="[^"]+" fill="none" stroke="#444444" stroke-width="1.5" stroke-dasharray="5 4"\/>/);
+    for (const cls of ['limit-95 upper', 'limit-95 lower', 'limit-998 upper', 'limit-998 lower']) expect(count(svg, 'line', cls)).toBe(1);
+    expect(svg).toMatch(/<line class="limit-95 upper" x1="70" y1="[\d.]+" x2="700" y2="[\d.]+" stroke="#444444" stroke-width="1.5" stroke-dasharray="5 4"\/>/);
     expect(count(svg, 'line', 'zero')).toBe(1);
-    expect(svg.match(/<text class="point-label /g)).toHaveLength(2);
-    expect(svg).toContain('>Solåsens skola</text>');
-    expect(svg).toContain('>Hagalunds skola</text>');
-    expect(svg).not.toContain('>Ekbackens skola</text>');
+    // Each line says which limit it is, in the plot (greyscale: the dash pattern and the words).
+    expect(svg.match(/<text class="limit-label limit-95"[^>]*>95 %<\/text>/g)).toHaveLength(2);
+    expect(svg.match(/<text class="limit-label limit-998"[^>]*>99,8 %<\/text>/g)).toHaveLength(2);
+    expect(svg).toContain('>95 %-gräns (z = ±1,96)</text>');
+    expect(svg.match(/<text class="point-label /g)).toHaveLength(4);
+    for (const name of ['Solåsens skola', 'Hagalunds skola', 'Ekbackens skola', 'Granbergs skola']) expect(svg).toContain(`>${name}</text>`);
+    expect(svg).not.toContain('>Skola 1</text>');
     expect(svg).not.toContain('Trasig');
-    // Swedish tick labels: signed with decimal comma and a real minus; n with a space for thousands.
-    expect(svg).toContain('>+0,50</text>');
-    expect(svg).toContain('>−0,50</text>');
-    expect(svg).toContain('>0,00</text>');
+    expect(svg).toContain('<title>Ekbackens skola (n = 120): z = +2,1; Std-diff +0,4 betygspoäng</title>');
+    // Swedish tick labels: signed, a real minus; n with a space for thousands.
+    expect(svg).toContain('>+4</text>');
+    expect(svg).toContain('>−4</text>');
     expect(svg).toContain('>150</text>');
   });
 
-  it('draws the limits through the samples in order of n whatever order they come in', () => {
-    const svg = funnelPlot(points, [...limits].reverse(), funnelOpts);
-    const xs = svg.match(/<polyline class="limit-998 upper" points="([^"]+)"/)![1]!.split(' ').map((p) => Number(p.split(',')[0]));
-    expect(xs).toEqual([...xs].sort((a, b) => a - b));
-    expect(xs).toHaveLength(limits.length);
+  it('puts every point in the band its marker shows: the lines are the limits each point was judged by', () => {
+    // z just inside and just outside each limit, at sizes from 3 to 900 pupils.
+    const zs = [-3.2, -3.1, -3.08, -2, -1.97, -1.95, 0, 1.95, 1.97, 2, 3.08, 3.1, 3.2, 5, -7, 12];
+    const many: FunnelPoint[] = zs.map((z, i) => ({ label: `Skola ${i}`, n: 3 + i * 60, z }));
+    const svg = funnelPlot(many, funnelOpts);
+    const g = funnelGeometry(svg);
+    expect(g.dots).toHaveLength(zs.length);
+    for (const dot of g.dots) {
+      const band = dot.cy < g.upper998 ? 'above-998' : dot.cy < g.upper95 ? 'above-95' : dot.cy > g.lower998 ? 'below-998' : dot.cy > g.lower95 ? 'below-95' : 'within';
+      expect(dot.cls, `z = ${zs[dot.index]}`).toBe(band);
+    }
+    // z = 12 is beyond the ±10 scale: drawn at the edge, its tooltip says so.
+    expect(svg).toContain('<title>Skola 15 (n = 903): z = +12,0 (utanför skalan)</title>');
+  });
+
+  it('places each name beside its own dot, or joined to it by a leader line, with no two names overlapping', () => {
+    // A crowd: 14 flagged schools of about the same size and z, so names must be moved apart.
+    const crowd: FunnelPoint[] = [
+      ...Array.from({ length: 8 }, (_, i) => ({ label: `Högskolan nummer ${i + 1}`, n: 60 + (i % 3), z: 2.2 + i * 0.05 })),
+      ...Array.from({ length: 6 }, (_, i) => ({ label: `Lågskolan ${i + 1}`, n: 118 + i, z: -3.3 - i * 0.04 })),
+      ...Array.from({ length: 20 }, (_, i) => ({ label: `Skola ${i}`, n: 10 + i * 6, z: ((i % 7) - 3) * 0.5 })),
+    ];
+    const svg = funnelPlot(crowd, { ...funnelOpts, id: 'trangsel' });
+    const g = funnelGeometry(svg);
+    const labels = [...svg.matchAll(/<text class="point-label [\w-]+" data-point="(\d+)" x="([\d.]+)" y="([\d.]+)"(?: text-anchor="(end)")? font-size="11"[^>]*>([^<]*)<title>|<text class="point-label [\w-]+" data-point="(\d+)" x="([\d.]+)" y="([\d.]+)"(?: text-anchor="(end)")? font-size="11"[^>]*>([^<]*)<\/text>/g)].map((m) => {
+      const [index, x, y, end, text] = m[1] !== undefined ? [m[1], m[2], m[3], m[4], m[5]] : [m[6], m[7], m[8], m[9], m[10]];
+      const width = textWidth(text!, 11);
+      return { index: Number(index), box: { x: end ? Number(x) - width : Number(x), y: Number(y) - 9, width, height: 12 }, end: end !== undefined };
+    });
+    expect(labels).toHaveLength(14);
+    const leaders = new Map([...svg.matchAll(/<line class="leader" data-point="(\d+)" x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"/g)].map((m) => [Number(m[1]), { x1: Number(m[2]), y1: Number(m[3]), x2: Number(m[4]), y2: Number(m[5]) }]));
+    expect(leaders.size).toBeGreaterThan(0);
+    for (const [k, a] of labels.entries()) {
+      for (const b of labels.slice(k + 1)) {
+        const apart = a.box.x + a.box.width <= b.box.x || b.box.x + b.box.width <= a.box.x || a.box.y + a.box.height <= b.box.y || b.box.y + b.box.height <= a.box.y;
+        expect(apart, `${a.index} and ${b.index}`).toBe(true);
+      }
+      const dot = g.dots.find((d) => d.index === a.index)!;
+      expect(dot.cls).not.toBe('within');
+      const leader = leaders.get(a.index);
+      const edgeX = a.end ? a.box.x + a.box.width : a.box.x;
+      if (leader) {
+        // From the rim of its own dot to the near edge of its own name.
+        expect(Math.hypot(leader.x1 - dot.cx, leader.y1 - dot.cy)).toBeCloseTo(dot.r, 0);
+        expect(Math.abs(leader.x2 - edgeX)).toBeLessThan(2);
+        expect(leader.y2).toBeGreaterThanOrEqual(a.box.y);
+        expect(leader.y2).toBeLessThanOrEqual(a.box.y + a.box.height);
+      } else {
+        // Right beside its dot, at its height.
+        expect(Math.abs(edgeX - dot.cx)).toBeLessThan(dot.r + 6);
+        expect(dot.cy).toBeGreaterThan(a.box.y);
+        expect(dot.cy).toBeLessThan(a.box.y + a.box.height);
+      }
+    }
+  });
+});
+
+describe('placeLabels', () => {
+  it('never overlaps two labels and keeps them inside the bounds, however crowded', () => {
+    let seed = 11;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const bounds: LabelBox = { x: 70, y: 14, width: 630, height: 330 };
+    for (let round = 0; round < 20; round++) {
+      const requests = Array.from({ length: 5 + round * 2 }, () => ({ cx: 70 + random() * 630, cy: 14 + (random() < 0.5 ? random() * 40 : random() * 330), r: 5, width: 40 + random() * 120, height: 12 }));
+      const obstacles = [{ box: { x: 650, y: 100, width: 40, height: 12 }, soft: false }];
+      const placed = placeLabels(requests, bounds, obstacles);
+      const boxes = placed.flatMap((p) => (p ? [p.box] : []));
+      // Crowded rounds may leave a label out, but never most of them.
+      expect(boxes.length).toBeGreaterThan(requests.length / 2);
+      for (const [k, a] of boxes.entries()) {
+        expect(a.x).toBeGreaterThanOrEqual(bounds.x);
+        expect(a.y).toBeGreaterThanOrEqual(bounds.y);
+        expect(a.x + a.width).toBeLessThanOrEqual(bounds.x + bounds.width);
+        expect(a.y + a.height).toBeLessThanOrEqual(bounds.y + bounds.height);
+        expect(a.x + a.width <= 650 || a.x >= 690 || a.y + a.height <= 100 || a.y >= 112, 'a hard obstacle').toBe(true);
+        for (const b of boxes.slice(k + 1)) expect(a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y).toBe(true);
+      }
+      placed.forEach((p, i) => {
+        if (!p) return;
+        const req = requests[i]!;
+        // Beside its own dot (right or left of it); moved vertically only with a leader.
+        expect(p.side === 'right' ? p.box.x - req.cx : req.cx - (p.box.x + p.box.width)).toBeCloseTo(req.r + 4, 6);
+        expect(p.leader).toBe(Math.abs(p.box.y + p.box.height / 2 - req.cy) > 1e-9);
+      });
+    }
+  });
+
+  it('keeps a label at its dot when there is room', () => {
+    const [p] = placeLabels([{ cx: 100, cy: 100, r: 4, width: 50, height: 12 }], { x: 0, y: 0, width: 400, height: 300 }, []);
+    expect(p).toEqual({ box: { x: 108, y: 94, width: 50, height: 12 }, side: 'right', leader: false });
   });
 });
 
@@ -280,6 +390,16 @@ describe('trendLines', () => {
     // The categories are in the given order.
     const years = [...svg.matchAll(/<text class="tick-label x"[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]);
     expect(years).toEqual(['2021/22', '2022/23', '2023/24', '2024/25']);
+  });
+
+  it('prints a difference of shares in procentenheter, signed, never as "%"', () => {
+    const svg = trendLines([{ label: 'Norra', points: [{ x: '2023/24', y: -0.104 }, { x: '2024/25', y: 0.05 }] }], { ...trendOpts, yFormat: 'pp', zeroLine: true, yLabel: 'Skillnad (procentenheter)' });
+    expect(svg).toContain('>−10</text>');
+    expect(svg).toContain('>+5</text>');
+    expect(svg).toContain('>0</text>');
+    expect(svg).toContain('>Skillnad (procentenheter)</text>');
+    expect(svg).not.toMatch(/%<\/text>|%<title>/);
+    expect(count(svg, 'line', 'zero')).toBe(1);
   });
 
   it('formats grade points signed with a zero line, and cycles colours and dashes', () => {
