@@ -6,7 +6,7 @@ import { divergentPairs, pairGradesWithTests } from '../analysis/pairs.js';
 import { UsageError } from '../errors.js';
 import { compareWithReference } from '../analysis/reference-compare.js';
 import { referenceSection } from '../render/reference.js';
-import { referenceParameters, resolveReferences } from './references.js';
+import { referenceDiagnostics, referenceParameters, resolveReferences } from './references.js';
 import { readEarlierRun } from '../read/earlier-run.js';
 import { GAP_COMPARE_METRICS } from '../analysis/compare.js';
 import { GAP_METRIC_LABELS } from '../render/labels.js';
@@ -143,10 +143,12 @@ async function gap(files: string[], options: GapOptions, io: Io, phases: Phases 
   };
   const meta = { ...buildMeta('gap', parameters, loaded.files, coverage, suppressed, loaded.notes), multiple_comparisons: result.comparisons, between_groups: result.between_groups };
   const sections = earlier && !cases ? [comparisonFor(earlier, flattenGap(result), result.plan, parameters, loaded.files, GAP_COMPARE_METRICS, GAP_METRIC_LABELS, minGroup)] : [];
-  if (references.published && !cases) sections.push(referenceSection(compareWithReference(result, references.published.pooled, { alpha }), references.published.info));
-  if (references.published && references.published.warnings.length > 0) {
+  const comparison = references.published && !cases ? compareWithReference(result, references.published.pooled, { alpha }) : null;
+  if (references.published && comparison) sections.push(referenceSection(comparison, references.published.info));
+  const referenceNotes = references.published ? referenceDiagnostics(references.published, comparison) : '';
+  if (referenceNotes !== '') {
     phases?.stop();
-    writeDiagnostics(references.published.warnings.map((line) => `ska-analyze: ${line}\n`).join(''), options.quiet, io);
+    writeDiagnostics(referenceNotes, options.quiet, io);
   }
   const report = { meta, result, cases, sections };
   phases?.start('write');

@@ -27,7 +27,10 @@ function isOwnOutput(headers: readonly string[]): boolean {
   if (/^(Betyg jämfört med nationella prov|Teacher grades compared with national tests|Bedömning i år \d|Year \d assessments|Intern analys:|Internal analysis:)/.test(first)) return true;
   const keys = new Set(headers.map((header) => header.trim().replace(/^\uFEFF/, '')));
   if (keys.has('level') && keys.has('suppressed_reason')) return true;
-  return keys.has('pupil') && (keys.has('diff_steps') || keys.has('changed_school'));
+  if (keys.has('pupil') && (keys.has('diff_steps') || keys.has('changed_school'))) return true;
+  // --excel (render/excel.ts): its Swedish or English column names.
+  if ((keys.has('Nivå') && keys.has('Anmärkning')) || (keys.has('Group level') && keys.has('Note'))) return true;
+  return (keys.has('Elev') && (keys.has('Steg (betyg − prov)') || keys.has('Bytt skola'))) || (keys.has('Pupil') && (keys.has('Steps (grade − test)') || keys.has('Changed school')));
 }
 
 function classifyHeader(headers: readonly string[], config: Config, constantFields: ReadonlySet<string>): { kind: SourceKind; missing: Field[] } {

@@ -9,6 +9,7 @@ import { subjectName } from '../normalise/subject.js';
 import { GRADE_LETTERS, type Dimension } from '../types.js';
 import type { Painter } from './color.js';
 import { writeCsv, type CsvValue } from './csv.js';
+import { excelGap, excelGapCases } from './excel.js';
 import { formatCount, formatInterval, formatNumber, formatPoints, formatShare, formatSigned, wrapText, type Lang } from './format.js';
 import { flattenGap, GAP_FIGURE_KEYS } from './gap-rows.js';
 import { columnNames, columnsNote, hiddenReason, INTERNAL_NOTICE, NOTE_HEAD, texts, type Texts } from './labels.js';
@@ -106,6 +107,12 @@ const CASE_FIELDS = ['school_year', 'grade_level', 'area', 'school', 'class', 's
 
 function renderGapCsv(report: GapReport, options: RenderOptions): string {
   const csvOptions = { excel: options.excel };
+  if (options.excel) {
+    const sheet = report.cases
+      ? excelGapCases(report.cases, options.lang)
+      : excelGap(flattenGap(report.result), { by: report.result.plan.by, lang: options.lang, shrink: report.result.options.shrink === true, sections: report.sections ?? [] });
+    return writeCsv(sheet.header, sheet.rows, csvOptions);
+  }
   if (report.cases) {
     return writeCsv(CASE_FIELDS, report.cases.map((c) => CASE_FIELDS.map((field) => c[field])), csvOptions);
   }

@@ -8,6 +8,7 @@ import type { ReportMeta } from '../meta.js';
 import { subjectName } from '../normalise/subject.js';
 import type { Dimension } from '../types.js';
 import { writeCsv, type CsvValue } from './csv.js';
+import { excelTransition, excelTransitionCases } from './excel.js';
 import { formatCount, formatInterval, formatNumber, formatPoints, formatShare, wrapText, type Lang } from './format.js';
 import { jsonPieces, sectionsJson } from './gap.js';
 import { type RenderOptions, type ReportText } from './groups.js';
@@ -85,6 +86,12 @@ export const transitionRenderers: Readonly<Record<TransitionFormat, (report: Tra
       ? jsonPieces(report.meta, 'cases', report.cases, (c) => c)
       : jsonPieces(report.meta, 'rows', flattenTransition(report.result), (row) => row, undefined, sectionsJson(report.sections)),
   csv: (report, options) => {
+    if (options.excel) {
+      const sheet = report.cases
+        ? excelTransitionCases(report.cases, report.link, options.lang)
+        : excelTransition(flattenTransition(report.result), { by: report.result.plan.by, lang: options.lang, link: report.link, sections: report.sections ?? [] });
+      return writeCsv(sheet.header, sheet.rows, { excel: true });
+    }
     if (report.cases) return writeCsv(CASE_FIELDS, report.cases.map((c) => CASE_FIELDS.map((field) => c[field])), { excel: options.excel });
     const dims = report.result.plan.by;
     const sections = report.sections ?? [];

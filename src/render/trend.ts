@@ -7,6 +7,7 @@ import { GAP_TREND_METRICS, TRANSITION_TREND_METRICS, type Change, type TrendMet
 import type { ReportMeta } from '../meta.js';
 import type { Dimension } from '../types.js';
 import { writeCsv, type CsvValue } from './csv.js';
+import { excelTrend } from './excel.js';
 import { formatCount, formatShare, formatSigned, wrapText, type Lang } from './format.js';
 import { keyLabel, strataTitle, type RenderOptions } from './groups.js';
 import { columnNames, columnsNote, hiddenReason, INTERNAL_NOTICE, NO_PUPILS, NOTE_HEAD, texts } from './labels.js';
@@ -328,6 +329,10 @@ function renderTrendJson(report: TrendReport): string {
 
 function renderTrendCsv(report: TrendReport, options: RenderOptions): string {
   const rows = flattenTrend(report.result);
+  if (options.excel) {
+    const sheet = excelTrend(rows, options.lang);
+    return writeCsv(sheet.header, sheet.rows, { excel: true });
+  }
   const header = rows.length > 0 ? Object.keys(rows[0] ?? {}) : ['analysis', 'school_year', 'level', 'n'];
   return writeCsv(header, rows.map((row) => header.map((column) => row[column] ?? null)), { excel: options.excel });
 }

@@ -88,7 +88,7 @@ describe('trend on the demo data (three school years)', () => {
     expect(csv.stdoutBytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
     const lines = csv.stdout.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
     expect(lines.length).toBe(report.rows.length + 1);
-    expect(lines[0]).toMatch(/^analysis;school_year;grade_level;area;school;subject;level;n;/);
+    expect(lines[0]).toMatch(/^Analys;Läsår;Åk;Område;Skola;Ämne;Nivå;Elever;/);
     expect(lines.some((line) => /;0,\d+;/.test(line))).toBe(true);
   });
 
