@@ -1,8 +1,12 @@
 /**
- * Every message a user reads outside the reports themselves (errors, warnings, notes on stderr),
- * in Swedish and English, in one catalogue. A message is made where the problem is found, with
- * both texts; src/cli.ts prints the one of the run's language (--lang, Swedish by default).
- * `Error.message` holds the English text (for SKA_DEBUG stack traces and tests).
+ * Every message a user reads outside the reports themselves (errors, warnings, notes on stderr,
+ * commander's own errors), in Swedish and English, in one catalogue. A message is made where the
+ * problem is found, with both texts, also where the language is not known (analysis, reading);
+ * src/cli.ts and the commands print the one of the run's language (--lang, Swedish by default).
+ * `Error.message` holds the English text (for SKA_DEBUG stack traces and tests); JSON output
+ * keeps its English texts. Help texts are not here: each sits with the option it describes
+ * (src/commands/), in both languages. The words of the reports and the row accounting are the
+ * renderers' (src/render/).
  */
 export type MessageLang = 'sv' | 'en';
 
@@ -28,7 +32,55 @@ export function say(message: Message | string, lang: MessageLang): string {
   return typeof message === 'string' ? message : message[lang];
 }
 
+/** Picks the run's language from a text given in both (help texts, declared with their options). */
+export type Translate = (text: Message) => string;
+
+export function translator(lang: MessageLang): Translate {
+  return (text) => text[lang];
+}
+
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
+
+/** 1502 → "1 502" (no-break space) in Swedish, "1,502" in English, as the reports write counts. */
+export function countText(n: number, lang: MessageLang): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, lang === 'sv' ? '\u00a0' : ',');
+}
+
+/** The result kinds (--from-kind, --to-kind) in words. */
+const KIND_WORDS: Readonly<Record<string, Message>> = {
+  assessment: { sv: 'bedömning', en: 'assessment' },
+  grade: { sv: 'betyg', en: 'grade' },
+  test: { sv: 'provbetyg', en: 'test' },
+};
+const kindWord = (kind: string): Message => KIND_WORDS[kind] ?? literal(kind);
+
+/** The year link of transition, trend and report (--from, --to and their kinds). */
+interface LinkText {
+  fromLevel: number;
+  toLevel: number;
+  fromKind: string;
+  toKind: string;
+}
+
+/** What a reference file's units are: schools, municipalities, or units of any kind. */
+export type UnitKind = 'school' | 'municipality' | 'unit';
+const UNIT_WORDS: Readonly<Record<UnitKind, { sv: readonly [string, string]; en: readonly [string, string] }>> = {
+  school: { sv: ['skola', 'skolor'], en: ['school', 'schools'] },
+  municipality: { sv: ['kommun', 'kommuner'], en: ['municipality', 'municipalities'] },
+  unit: { sv: ['enhet', 'enheter'], en: ['unit', 'units'] },
+};
+/** "skola"/"skolor", "kommun"/"kommuner", "enhet"/"enheter" (and the English). */
+export function unitWord(kind: UnitKind, n: number, lang: MessageLang): string {
+  return UNIT_WORDS[kind][lang][n === 1 ? 0 : 1];
+}
+
+/** A candidate for an ambiguous --reference-unit name. */
+interface UnitCandidate {
+  unit: string;
+  municipality: string | null;
+  unit_code: string | null;
+  line: number;
+}
 
 const YEAR_HINT = { sv: '(skriv 2023/24, VT24 eller 2024)', en: '(write 2023/24, VT24 or 2024)' };
 
@@ -58,6 +110,34 @@ export const MESSAGES = {
     en: `internal error: ${detail} (this is a bug; run with SKA_DEBUG=1 for details and please report it)`,
   }),
 
+  /** commander's own errors (cli.ts translates them by their code, with the values parsed from commander's English). */
+  commander: {
+    unknownOption: (flag: string, suggestion: string | null): Message => ({
+      sv: `fel: okänd flagga '${flag}'${suggestion === null ? '' : `\n(Menade du ${suggestion}?)`}`,
+      en: `error: unknown option '${flag}'${suggestion === null ? '' : `\n(Did you mean ${suggestion}?)`}`,
+    }),
+    unknownCommand: (name: string, suggestion: string | null): Message => ({
+      sv: `fel: okänt kommando '${name}'${suggestion === null ? '' : `\n(Menade du ${suggestion}?)`}`,
+      en: `error: unknown command '${name}'${suggestion === null ? '' : `\n(Did you mean ${suggestion}?)`}`,
+    }),
+    missingArgument: (name: string): Message => ({ sv: `fel: argumentet '${name}' saknas`, en: `error: missing required argument '${name}'` }),
+    optionMissingArgument: (flags: string): Message => ({ sv: `fel: flaggan '${flags}' saknar sitt värde`, en: `error: option '${flags}' argument missing` }),
+    missingMandatoryOption: (flags: string): Message => ({ sv: `fel: flaggan '${flags}' måste anges`, en: `error: required option '${flags}' not specified` }),
+    invalidOptionValue: (flags: string, value: string, choices: string | null): Message => ({
+      sv: `fel: flaggan '${flags}' kan inte ha värdet '${value}'.${choices === null ? '' : ` Möjliga värden är ${choices}.`}`,
+      en: `error: option '${flags}' argument '${value}' is invalid.${choices === null ? '' : ` Allowed choices are ${choices}.`}`,
+    }),
+    excessArguments: (command: string | null, expected: number, got: number): Message => ({
+      sv: `fel: för många argument${command === null ? '' : ` till '${command}'`}. Väntade ${expected} argument men fick ${got}.`,
+      en: `error: too many arguments${command === null ? '' : ` for '${command}'`}. Expected ${expected} argument${expected === 1 ? '' : 's'} but got ${got}.`,
+    }),
+    conflictingOption: (first: string, second: string): Message => ({
+      sv: `fel: ${first.replace(/^option /, 'flaggan ')} kan inte användas tillsammans med ${second.replace(/^option /, 'flaggan ')}`,
+      en: `error: ${first} cannot be used with ${second}`,
+    }),
+    helpHint: (): Message => ({ sv: '(kör med --help för att se hur kommandot används)', en: '(run with --help for usage)' }),
+  },
+
   // --- inputs (read/inputs.ts) -------------------------------------------------------------
   noInputs: (): Message => ({
     sv: 'inga indatafiler angivna (ange en eller flera CSV-filer, en mapp eller - för stdin)',
@@ -82,6 +162,26 @@ export const MESSAGES = {
     sv: `--school-years: "${part}" väljer ingenting (${from} kommer efter ${to})`,
     en: `--school-years: "${part}" selects nothing (${from} is after ${to})`,
   }),
+
+  /**
+   * A workbook given where a CSV file is read (read/records.ts spreadsheetKind): what it is and
+   * how to make the CSV. `hint`: a sentence to add (for Skolverket's files: choose CSV when downloading).
+   */
+  spreadsheet: (file: string, kind: 'xlsx' | 'xls' | 'ods', hint: Message | null = null): Message => {
+    const what = {
+      xlsx: { sv: 'en Excel-arbetsbok (.xlsx)', en: 'an Excel workbook (.xlsx)' },
+      xls: { sv: 'en Excel-fil i det äldre .xls-formatet', en: 'an Excel file in the older .xls format' },
+      ods: { sv: 'ett LibreOffice-kalkylark (.ods)', en: 'a LibreOffice spreadsheet (.ods)' },
+    }[kind];
+    const save =
+      kind === 'ods'
+        ? { sv: 'Öppna den i LibreOffice Calc och välj Arkiv → Spara som → "Text CSV (.csv)" med teckenkodningen Unicode (UTF-8)', en: 'Open it in LibreOffice Calc and choose File → Save As → "Text CSV (.csv)" with the character set Unicode (UTF-8)' }
+        : { sv: 'Öppna den i Excel och välj Arkiv → Spara som → "CSV UTF-8 (kommaavgränsad) (*.csv)"', en: 'Open it in Excel and choose File → Save As → "CSV UTF-8 (Comma delimited) (*.csv)"' };
+    return {
+      sv: `${file}: filen är ${what.sv}, inte en textfil med kommaseparerade värden (CSV), och kan inte läsas som den är. ${save.sv}, och ange CSV-filen i stället.${hint === null ? '' : ` ${hint.sv}`}`,
+      en: `${file}: the file is ${what.en}, not a text file of comma-separated values (CSV), and cannot be read as it is. ${save.en}, and give the CSV file instead.${hint === null ? '' : ` ${hint.en}`}`,
+    };
+  },
 
   // --- the areas file (normalise/areas.ts) ----------------------------------------------------
   emptyFile: (file: string): Message => ({ sv: `${file}: filen är tom (ingen rubrikrad)`, en: `${file}: the file is empty (no header line)` }),
@@ -151,9 +251,9 @@ export const MESSAGES = {
     sv: `${file}: inte giltig JSON (${why}); --compare-with tar JSON från en tidigare körning av "ska-analyze ${command} --format json"`,
     en: `${file}: not valid JSON (${why}); --compare-with takes the JSON of an earlier "ska-analyze ${command} --format json" run`,
   }),
-  earlierShape: (file: string, where: string, command: string): Message => ({
-    sv: `${file}: ${where} (väntade JSON från en tidigare körning av "ska-analyze ${command} --format json")`,
-    en: `${file}: ${where} (expected the JSON of an earlier "ska-analyze ${command} --format json" run)`,
+  earlierShape: (file: string, where: Message, command: string): Message => ({
+    sv: `${file}: ${where.sv} (väntade JSON från en tidigare körning av "ska-analyze ${command} --format json")`,
+    en: `${file}: ${where.en} (expected the JSON of an earlier "ska-analyze ${command} --format json" run)`,
   }),
   earlierOtherCommand: (file: string, made: string, command: string): Message => ({
     sv: `${file}: gjord av "ska-analyze ${made}"; jämför ${command} med en tidigare ${command}-körning`,
@@ -205,4 +305,379 @@ export const MESSAGES = {
   // --- init (commands/init.ts) -----------------------------------------------------------------------
   referenceUnitBlank: (): Message => ({ sv: '--reference-unit: ange en enhet, t.ex. Riket', en: '--reference-unit: give a unit, e.g. Riket' }),
   referenceNeedsFile: (file: string): Message => ({ sv: `${file}: --reference behöver en fil`, en: `${file}: --reference needs a file` }),
+
+  // --- option values (commands/options.ts) ----------------------------------------------------
+  unknownEncoding: (value: string): Message => ({
+    sv: `--encoding: okänd teckenkodning "${value}" (använd utf-8, windows-1252, latin1 eller utf-16le)`,
+    en: `--encoding: unknown encoding "${value}" (use utf-8, windows-1252, latin1 or utf-16le)`,
+  }),
+  unknownDimension: (what: string, swedish: string, english: string): Message => ({
+    sv: `--by: okänd indelning ${what === '' ? '(ingen)' : what}; välj bland ${swedish} (eller ${english})`,
+    en: `--by: unknown dimension ${what === '' ? '(none)' : what}; choose from ${english} (or in Swedish: ${swedish})`,
+  }),
+  notWholeNumber: (flag: string, value: string): Message => ({
+    sv: `${flag}: väntade ett heltal, minst 1, inte "${value}"`,
+    en: `${flag}: expected a whole number of at least 1, got "${value}"`,
+  }),
+  notProbability: (flag: string, value: string): Message => ({
+    sv: `${flag}: väntade ett tal mellan 0 och 1, inte "${value}"`,
+    en: `${flag}: expected a number between 0 and 1, got "${value}"`,
+  }),
+  excelWithFormat: (format: string): Message => ({
+    sv: `--excel skriver CSV; det går inte att kombinera med --format ${format}`,
+    en: `--excel writes CSV; it cannot be combined with --format ${format}`,
+  }),
+  unknownFormat: (formats: readonly string[], given: string): Message => ({
+    sv: `--format: använd ${formats.join(', ')}, inte "${given}"`,
+    en: `--format: use ${formats.join(', ')}, not "${given}"`,
+  }),
+  unknownKind: (flag: string, value: string): Message => ({
+    sv: `${flag}: använd bedömning, betyg eller provbetyg (assessment, grade, test), inte "${value}"`,
+    en: `${flag}: use assessment, grade or test, not "${value}"`,
+  }),
+  notGradeLevel: (flag: string, level: number): Message => ({ sv: `${flag}: en årskurs är 1–9, inte ${level}`, en: `${flag}: a grade level is 1–9, not ${level}` }),
+  toBeforeFrom: (to: number, from: number): Message => ({
+    sv: `--to (${to}) måste vara en senare årskurs än --from (${from})`,
+    en: `--to (${to}) must be a later grade level than --from (${from})`,
+  }),
+  unknownAttribution: (value: string): Message => ({ sv: `--attribute-to: använd from eller to, inte "${value}"`, en: `--attribute-to: use from or to, not "${value}"` }),
+  wideAndColumns: (): Message => ({ sv: '--wide och --columns går inte att kombinera: --wide visar alla kolumner', en: '--wide and --columns cannot be combined: --wide shows every column' }),
+  unknownColumn: (words: readonly string[], keys: string): Message => ({
+    sv: `--columns: okänd kolumn ${words.map((word) => `"${word}"`).join(', ') || '(ingen)'}; välj bland ${keys}`,
+    en: `--columns: unknown column ${words.map((word) => `"${word}"`).join(', ') || '(none)'}; choose from ${keys}`,
+  }),
+  /** A value zod refused (in its own words: zod's Swedish locale for Swedish). */
+  badOptionValue: (flag: string, why: Message): Message => ({ sv: `${flag}: ${why.sv}`, en: `${flag}: ${why.en}` }),
+  invalidValue: (): Message => ({ sv: 'ogiltigt värde', en: 'invalid value' }),
+  showIdsAlone: (): Message => ({ sv: '--show-ids fungerar bara tillsammans med --list-cases', en: '--show-ids only works together with --list-cases' }),
+  noTeacherInTransition: (): Message => ({
+    sv: '--by lärare (teacher) går inte att använda med transition (bedömningarna i åk 5 har ingen betygssättande lärare)',
+    en: '--by teacher is not available for transition (år 5 assessments have no grading teacher)',
+  }),
+
+  // --- --fail-on (analysis/thresholds.ts, commands/options.ts) ---------------------------------
+  failOn: (why: Message, decimalComma: boolean): Message => ({
+    sv: `--fail-on: ${why.sv}${decimalComma ? ' (skriv decimaler med punkt: share_higher>0.25; kommatecken skiljer villkoren åt)' : ''}`,
+    en: `--fail-on: ${why.en}${decimalComma ? ' (write decimals with a point: share_higher>0.25; commas separate conditions)' : ''}`,
+  }),
+  conditionSyntax: (part: string): Message => ({
+    sv: `"${part}" är inte NYCKEL>TAL (jämförelser: > >= < <= = !=)`,
+    en: `"${part}" is not KEY>NUMBER (operators > >= < <= = !=)`,
+  }),
+  conditionKey: (key: string, examples: readonly string[]): Message => ({
+    sv: `"${key}" är inte en nyckel i rapportens rader (t.ex. ${examples.join(', ')})`,
+    en: `"${key}" is not a key of the report's rows (e.g. ${examples.join(', ')})`,
+  }),
+  conditionNeedsNumber: (part: string, op: string): Message => ({ sv: `"${part}": ${op} behöver ett tal`, en: `"${part}": ${op} needs a number` }),
+  noCondition: (): Message => ({ sv: 'inget villkor angivet', en: 'no condition given' }),
+  /** Groups that breach a --fail-on condition (group keys only, never pupils): `shown` lists at most a few of `total`. */
+  failOnBreached: (condition: string, shown: Message, total: number, listed: number): Message => ({
+    sv: `--fail-on ${condition}: ${total} ${plural(total, 'grupp', 'grupper')} (${shown.sv}${total > listed ? `; och ${total - listed} till` : ''})`,
+    en: `--fail-on ${condition}: ${total} ${plural(total, 'group', 'groups')} (${shown.en}${total > listed ? `; and ${total - listed} more` : ''})`,
+  }),
+  total: (): Message => ({ sv: 'Totalt', en: 'Total' }),
+
+  // --- reading the inputs (commands/shared.ts, normalise/sources.ts) -----------------------------
+  noExport: (notExports: readonly string[]): Message => ({
+    sv: `ingen export bland indatafilerna${notExports.length === 0 ? '' : ` (inte exporter: ${notExports.join(', ')})`}; en export behöver kolumner för elev-id, läsår och ämne`,
+    en: `no export among the inputs${notExports.length === 0 ? '' : ` (not exports: ${notExports.join(', ')})`}; an export needs columns for the pupil id, the school year and the subject`,
+  }),
+  ownOutputNamed: (file: string): Message => ({
+    sv: `${file}: det här är en rapport som ska-analyze har skrivit, inte en export; ange exporterna den gjordes från`,
+    en: `${file}: this is a report written by ska-analyze, not an export; give the exports it was made from`,
+  }),
+  notAnExport: (file: string): Message => ({ sv: `${file}: inte en export`, en: `${file}: not an export` }),
+  areasFilesDisagree: (file: string, a: string, b: string): Message => ({
+    sv: `${file}: en skola hör till både ${a} och ${b} enligt skolområdesfilerna i indatamapparna`,
+    en: `${file}: a school is mapped to both ${a} and ${b} by the areas files in the input folders`,
+  }),
+  filesPatternUnused: (pattern: string): Message => ({
+    sv: `konfigurationens files: "${pattern}" matchar ingen av exporterna`,
+    en: `the config's files: "${pattern}" matches none of the exports`,
+  }),
+  outputInInputFolder: (folder: string): Message => ({
+    sv: `rapporten skrivs i ${folder}, en mapp med exporter; senare körningar känner igen den som ska-analyzes egen utdata och hoppar över den`,
+    en: `the report is written into ${folder}, a folder of exports; later runs recognise it as ska-analyze's own output and skip it`,
+  }),
+  invalidUtf8: (): Message => ({
+    sv: 'ogiltiga UTF-8-byte ersattes; kommer filen från Excel, prova --encoding windows-1252',
+    en: 'invalid UTF-8 bytes were replaced; if the file is from Excel, try --encoding windows-1252',
+  }),
+  columnNotUsed: (header: string, used: string, field: string): Message => ({
+    sv: `kolumnen "${header}" används inte: "${used}" ger redan ${field} (välj en annan under "columns" i --config)`,
+    en: `column "${header}" is not used: "${used}" already gives ${field} (map another with "columns" in --config)`,
+  }),
+
+  // --- no figures (commands/shared.ts; exit 4) ------------------------------------------------------
+  noRowInSchoolYears: (selection: string, held: string): Message => ({
+    sv: `inga siffror: ingen rad ligger i --school-years ${selection} (exporterna har ${held}); välj läsår som finns i exporterna`,
+    en: `no figures: no row is in --school-years ${selection} (the exports hold ${held}); choose school years the exports hold`,
+  }),
+  noPairs: (): Message => ({
+    sv: 'inga siffror: inget lärarbetyg kunde paras ihop med ett provbetyg (samma elev, ämne, läsår och årskurs). Kontrollera med "ska-analyze inspect" att exporterna har både betyg (Betyg) och provbetyg (Provbetyg) för samma elever och år.',
+    en: 'no figures: no teacher grade could be paired with a national test grade (the same pupil, subject, school year and grade level). Check with "ska-analyze inspect" that the exports hold both grades (Betyg) and test grades (Provbetyg) for the same pupils and years.',
+  }),
+  noLinks: (link: LinkText): Message => {
+    const { fromLevel: from, toLevel: to } = link;
+    const years = to - from;
+    return {
+      sv: `inga siffror: ingen elev kunde länkas från åk ${from} (${kindWord(link.fromKind).sv}) till åk ${to} (${kindWord(link.toKind).sv}) ${years === 1 ? 'ett år' : `${years} år`} senare. Kontrollera med "ska-analyze inspect" att resultaten i åk ${from} har en årskurs (en kolumn, en klass som ${from}B, ett filnamn som omdomen_ak${from}.csv, eller "files" i konfigurationen) och att exporterna har resultaten i åk ${to} från läsåret efter.`,
+      en: `no figures: no pupil could be linked from år ${from} (${link.fromKind}) to år ${to} (${link.toKind}) ${years === 1 ? 'a year' : `${years} years`} later. Check with "ska-analyze inspect" that the år ${from} results have a grade level (a column, a class such as ${from}B, the file name such as omdomen_ak${from}.csv, or "files" in the config) and that the exports hold the år ${to} results of the school year after.`,
+    };
+  },
+  /** trend and report: neither pairs nor links. */
+  noPairsNorLinks: (link: LinkText): Message => {
+    const pairs = MESSAGES.noPairs();
+    const links = MESSAGES.noLinks(link);
+    return {
+      sv: `${pairs.sv.replace(/\.$/, '')}; och ${links.sv.replace(/^inga siffror: /, '')}`,
+      en: `${pairs.en.replace(/\.$/, '')}; and ${links.en.replace(/^no figures: /, '')}`,
+    };
+  },
+  onlyOneSchoolYear: (): Message => ({ sv: 'bara ett läsår i exporterna; ingen förändring att visa.', en: 'only one school year in the exports; no change to show.' }),
+  reportWritten: (file: string): Message => ({ sv: `rapporten skrevs till ${file}`, en: `the report was written to ${file}` }),
+
+  // --- --compare-with (commands/shared.ts) ---------------------------------------------------------
+  compareNoBy: (file: string): Message => ({
+    sv: `--compare-with ${file}: meta.parameters.by saknas, så grupperna kan inte matchas (använd JSON från en tidigare körning av ska-analyze)`,
+    en: `--compare-with ${file}: meta.parameters.by is missing, so its groups cannot be matched (use the JSON of an earlier ska-analyze run)`,
+  }),
+  compareNeedsSchoolYear: (by: string): Message => ({
+    sv: `--compare-with: lägg till school_year i --by (t.ex. --by school_year,${by}), så att varje körnings senaste läsår jämförs och de två sidorna har olika elever`,
+    en: `--compare-with: add school_year to --by (e.g. --by school_year,${by}), so that each run's latest school year is compared and the two sides hold different pupils`,
+  }),
+  compareOtherBy: (file: string, by: string): Message => ({
+    sv: `--compare-with ${file}: den körningen grupperade efter ${by}; kör med --by ${by} för att jämföra`,
+    en: `--compare-with ${file}: that run grouped by ${by}; run with --by ${by} to compare`,
+  }),
+  compareRepeatedGroups: (file: string, rows: number, by: string): Message => ({
+    sv: `--compare-with ${file}: ${rows} ${plural(rows, 'rad upprepar', 'rader upprepar')} en grupp från samma läsår, så filen är inte grupperad efter ${by} som den säger`,
+    en: `--compare-with ${file}: ${rows} ${plural(rows, 'row repeats', 'rows repeat')} a group of the same school year, so the file is not grouped by ${by} as it says`,
+  }),
+  /** Where in a JSON file zod found a problem: "rows.0.level: …", or the top level. */
+  jsonIssue: (path: string, why: Message): Message => ({
+    sv: `${path === '' ? MESSAGES.topLevel().sv : path}: ${why.sv}`,
+    en: `${path === '' ? MESSAGES.topLevel().en : path}: ${why.en}`,
+  }),
+  notAReport: (): Message => ({ sv: 'inte en rapport', en: 'not a report' }),
+
+  // --- --reference (commands/references.ts, read/reference.ts) --------------------------------------
+  referenceUnitWithoutFile: (flag: string): Message => ({
+    sv: `${flag} behöver en referensfil med publicerade siffror (--reference FIL.csv)`,
+    en: `${flag} needs a reference file with published figures (--reference FILE.csv)`,
+  }),
+  twoGradingStandards: (first: string, second: string): Message => ({
+    sv: `--reference: ${first} och ${second} är båda gap-rapporter i JSON (betygsstandarder); ange högst en`,
+    en: `--reference: ${first} and ${second} are both gap JSON reports (grading standards); give at most one`,
+  }),
+  sameFigureTwice: (first: string, second: string, metric: string, group: string): Message => ({
+    sv: `--reference: ${first} och ${second} ger båda ${metric} för ${group}; ange bara en av dem`,
+    en: `--reference: ${first} and ${second} both give ${metric} for ${group}; give only one of them`,
+  }),
+  referenceLinesSkipped: (file: string, skipped: readonly { line: number; reason: Message }[]): Message => {
+    const n = skipped.length;
+    const shown = (lang: MessageLang, line: string) => skipped.slice(0, 3).map((s) => `${line} ${s.line}: ${s.reason[lang]}`).join('; ') + (n > 3 ? '; …' : '');
+    return {
+      sv: `${file}: ${n} ${plural(n, 'rad används', 'rader används')} inte (${shown('sv', 'rad')})`,
+      en: `${file}: ${n} line${n === 1 ? '' : 's'} not used (${shown('en', 'line')})`,
+    };
+  },
+  codesPadded: (file: string, rows: number, example: { line: number; from: string; to: string }): Message => ({
+    sv: `${file}: ${rows} ${plural(rows, 'rad', 'rader')} hade koder utan sina inledande nollor (rad ${example.line}: ${example.from} → ${example.to}), som när Excel sparar om filen; nollorna är tillagda`,
+    en: `${file}: ${rows} ${plural(rows, 'row', 'rows')} had codes without their leading zeros (line ${example.line}: ${example.from} → ${example.to}), as when Excel re-saves the file; the zeros were added back`,
+  }),
+  blankLinesAmongUnits: (file: string, count: number, lines: string): Message => ({
+    sv: `${file}: ${count} ${plural(count, 'tom rad', 'tomma rader')} bland enheterna (bara semikolon, som Excel skriver en tom rad) hoppades över och räknas inte som enheter (rad ${lines})`,
+    en: `${file}: ${count} blank ${plural(count, 'line', 'lines')} among the units (only semicolons, as Excel writes an empty row) skipped, not counted as units (line ${lines})`,
+  }),
+  skolverketRemark: (file: string, year: string | null, remark: string): Message => ({
+    sv: `${file}: Skolverkets anmärkning om läsåret${year === null ? '' : ` ${year}`}: ${remark}`,
+    en: `${file}: Skolverket's remark on the school year${year === null ? '' : ` ${year}`} (in Swedish): ${remark}`,
+  }),
+  /** For a Skolverket file downloaded as a workbook: the statistics pages offer CSV too. */
+  chooseCsv: (): Message => ({
+    sv: 'Från Skolverkets statistiksidor går det också att ladda ned tabellen som CSV (filerna läses som de är).',
+    en: "Skolverket's statistics pages also download the table as CSV (those files are read as they are).",
+  }),
+  gapReferenceNotJson: (file: string, why: string): Message => ({ sv: `${file}: inte giltig JSON (${why})`, en: `${file}: not valid JSON (${why})` }),
+  gapReferenceShape: (file: string, where: Message): Message => ({
+    sv: `${file}: ${where.sv} (väntade JSON från en tidigare körning av "ska-analyze gap --format json")`,
+    en: `${file}: ${where.en} (expected the JSON of an earlier "ska-analyze gap --format json" run)`,
+  }),
+  notAGapReport: (): Message => ({ sv: 'inte en gap-rapport', en: 'not a gap report' }),
+  gapReferenceNoTotals: (file: string): Message => ({
+    sv: `${file}: inga totalrader med årskurs, ämne och matris (kör gap med grade_level och subject i --by, --format json)`,
+    en: `${file}: no total rows with a grade level, a subject and a matrix (run gap with grade_level and subject in --by, --format json)`,
+  }),
+
+  // --- Skolverket's tables and hand-typed reference tables (normalise/reference-table.ts) ---------
+  referenceEmpty: (file: string): Message => ({ sv: `${file}: filen är tom`, en: `${file}: empty file` }),
+  referenceNoHeader: (file: string, afterBanner: boolean): Message => ({
+    sv:
+      `${file}: ${afterBanner ? 'ingen rubrikrad (en rad som börjar "Skola;Skol-enhetskod;…" eller "Kommun;Kommun-kod;…") efter "Statistik från Skolverket"' : 'ingen rubrikrad som känns igen'}. ` +
+      'Väntade Skolverkets export ("Statistik från Skolverket", titeln, "Valt läsår: …", sedan en rubrikrad som börjar med "Skola" eller "Kommun") ' +
+      'eller en egen tabell vars första rad namnger kolumnerna subject, grade_level, school_year och ett mått som share_higher, share_pass_test eller mean_points_test',
+    en:
+      `${file}: ${afterBanner ? 'no header row (a line starting "Skola;Skol-enhetskod;…" or "Kommun;Kommun-kod;…") after the banner' : 'no recognisable header'}. ` +
+      'Expected Skolverket\'s export ("Statistik från Skolverket", the title, "Valt läsår: …", then a header row starting "Skola" or "Kommun") ' +
+      'or a hand-typed table whose first line names the columns subject, grade_level, school_year and a measure such as share_higher, share_pass_test or mean_points_test',
+  }),
+  referenceColumnSubject: (where: string, column: string, subject: string): Message => ({
+    sv: `${where}: kolumnen ${column}: okänt ämne ${subject}`,
+    en: `${where}: column ${column}: unknown subject ${subject}`,
+  }),
+  referenceYearUnreadable: (where: string, text: string): Message => ({
+    sv: `${where}: kan inte läsa läsåret i ${text} (väntade t.ex. "Valt läsår: 2023/24")`,
+    en: `${where}: cannot read the school year in ${text} (expected e.g. "Valt läsår: 2023/24")`,
+  }),
+  referenceNoKnownFigures: (where: string): Message => ({
+    sv:
+      `${where}: rubrikraden namnger inga siffror som verktyget känner igen; väntade Skolverkets kolumner: "<Ämne>, andel (%) elever med högre slutbetyg jämfört med provbetyget" ` +
+      '(Relationen mellan nationella prov och slutbetyg), "Ämne" med "Andel (%) med provbetyg A-E" ' +
+      '(Resultat nationella prov), eller "Andel (%) elever som fått godkänt betyg i alla ämnen" (Betyg årskurs 6)',
+    en:
+      `${where}: the header row names no figures this reader knows; expected Skolverket's columns: "<Ämne>, andel (%) elever med högre slutbetyg jämfört med provbetyget" ` +
+      '(Relationen mellan nationella prov och slutbetyg), "Ämne" with "Andel (%) med provbetyg A-E" ' +
+      '(Resultat nationella prov), or "Andel (%) elever som fått godkänt betyg i alla ämnen" (Betyg årskurs 6)',
+  }),
+  referenceNoYearLine: (file: string, headerLine: number): Message => ({
+    sv: `${file}: ingen rad "Valt läsår: …" ovanför rubrikraden (rad ${headerLine}); lägg till en, t.ex. "Valt läsår: 2023/24"`,
+    en: `${file}: no "Valt läsår: …" line above the header (line ${headerLine}); add one, e.g. "Valt läsår: 2023/24"`,
+  }),
+  referenceNoGradeLevel: (file: string, title: string | null): Message => ({
+    sv: `${file}: titeln ${title ?? '(ingen hittades)'} anger inte årskursen (t.ex. "… årskurs 9 …")`,
+    en: `${file}: the title ${title ?? '(none found)'} does not name the årskurs (e.g. "… årskurs 9 …")`,
+  }),
+  referenceTwoColumns: (where: string, what: string, first: string, second: string): Message => ({
+    sv: `${where}: två kolumner för ${what}: ${first} och ${second}`,
+    en: `${where}: two columns for ${what}: ${first} and ${second}`,
+  }),
+  referenceSimpleColumnsMissing: (where: string, missing: readonly string[], noMeasure: boolean, measures: readonly string[]): Message => {
+    const count = missing.length + (noMeasure ? 1 : 0);
+    const needs = (measure: string) => [...missing, ...(noMeasure ? [measure] : [])].join(', ');
+    return {
+      sv: `${where}: ${plural(count, 'kolumnen', 'kolumnerna')} ${needs('ett mått (t.ex. share_higher, share_pass_test, mean_points_test)')} saknas (en egen referenstabell behöver subject, grade_level, school_year och minst en av ${measures.join(', ')})`,
+      en: `${where}: missing column${count > 1 ? 's' : ''} ${needs('a measure (e.g. share_higher, share_pass_test, mean_points_test)')} (a hand-typed reference table needs subject, grade_level, school_year and at least one of ${measures.join(', ')})`,
+    };
+  },
+  referenceReadAsFractions: (file: string, columns: readonly string[]): Message => ({
+    sv: `${file}: ${columns.join(', ')} lästes som andelar (0,27 = 27 %) eftersom inget värde har % eller är över 1; är de procent, skriv % efter dem (0,8 %)`,
+    en: `${file}: ${columns.join(', ')} read as fractions (0,27 = 27 %) since no value has % or is above 1; if they are percentages, write % after them (0,8 %)`,
+  }),
+  /** Why a line of a reference table is not used (each with the line number, in commands/references.ts). */
+  referenceLine: {
+    fieldCount: (fields: number, width: number, decimalCommaHint = false): Message => ({
+      sv: `har ${fields} fält, rubrikraden har ${width}${decimalCommaHint ? ' (i en kommaavgränsad fil måste ett decimalkomma stå inom citattecken, eller använd ";")' : ''}`,
+      en: `has ${fields} fields, the header has ${width}${decimalCommaHint ? ' (in a comma-separated file a decimal comma must be in quotes, or use ";")' : ''}`,
+    }),
+    noUnitName: (column: string): Message => ({ sv: `inget enhetsnamn i kolumnen ${column}`, en: `no unit name in column ${column}` }),
+    noFigures: (): Message => ({ sv: 'inga siffror (varje sifferkolumn är tom)', en: 'no figures (every figure column is empty)' }),
+    noSubject: (column: string): Message => ({ sv: `inget ämne i kolumnen ${column}`, en: `no subject in column ${column}` }),
+    unknownSubject: (subject: string, column: string): Message => ({ sv: `okänt ämne ${subject} i kolumnen ${column}`, en: `unknown subject ${subject} in column ${column}` }),
+    notPupilCount: (column: string, value: string): Message => ({ sv: `kolumnen ${column}: ${value} är inte ett antal elever`, en: `column ${column}: ${value} is not a number of pupils` }),
+    notFigure: (column: string, value: string): Message => ({
+      sv: `kolumnen ${column}: ${value} är inte ett tal, "..", "." eller "~100"`,
+      en: `column ${column}: ${value} is not a number, "..", "." or "~100"`,
+    }),
+    outOfRange: (column: string, value: string, share: boolean): Message => ({
+      sv: `kolumnen ${column}: ${value} är ${share ? 'en andel utanför 0–100 %' : 'ett genomsnittligt poängtal utanför 0–20'}`,
+      en: `column ${column}: ${value} is ${share ? 'a share outside 0–100 %' : 'mean points outside 0–20'}`,
+    }),
+    notGradeLevel: (column: string, value: string): Message => ({ sv: `kolumnen ${column}: ${value} är inte en årskurs (1–9)`, en: `column ${column}: ${value} is not an årskurs (1–9)` }),
+    notSchoolYear: (column: string, value: string): Message => ({
+      sv: `kolumnen ${column}: ${value} är inte ett läsår (t.ex. 2023/24, VT24, 2024)`,
+      en: `column ${column}: ${value} is not a school year (e.g. 2023/24, VT24, 2024)`,
+    }),
+    notGender: (column: string, value: string): Message => ({
+      sv: `kolumnen ${column}: ${value} är inte all, F eller M (Totalt, Flickor, Pojkar)`,
+      en: `column ${column}: ${value} is not all, F or M (Totalt, Flickor, Pojkar)`,
+    }),
+  },
+
+  // --- --reference-unit and --reference-provider (analysis/reference-select.ts) ---------------------
+  noReferenceUnit: (file: string, wanted: string, suggestions: string): Message => ({
+    sv: `${file}: ingen enhet "${wanted}" (ett enhetsnamn eller en enhetskod, eller en kommuns namn eller kod); filen har t.ex. ${suggestions}`,
+    en: `${file}: no unit "${wanted}" (a unit name or code, or a municipality name or code); the file has e.g. ${suggestions}`,
+  }),
+  noProviderRows: (file: string, wanted: string, known: readonly string[]): Message => {
+    const quoted = known.map((name) => `"${name}"`).join(', ');
+    return {
+      sv: `${file}: inga rader med Typ av huvudman "${wanted}"${known.length > 0 ? ` (filen har ${quoted})` : ' (filen har ingen kolumn Typ av huvudman)'}`,
+      en: `${file}: no rows with Typ av huvudman "${wanted}"${known.length > 0 ? ` (the file has ${quoted})` : ' (the file has no Typ av huvudman column)'}`,
+    };
+  },
+  unitsWithoutProvider: (file: string, wanted: string, several: boolean, provider: string): Message => ({
+    sv: `${file}: ${several ? `enheterna "${wanted}" har` : `enheten "${wanted}" har`} inga rader med Typ av huvudman "${provider}"`,
+    en: `${file}: ${several ? `units "${wanted}" have` : `unit "${wanted}" has`} no rows with Typ av huvudman "${provider}"`,
+  }),
+  nationInList: (file: string, name: string): Message => ({
+    sv: `${file}: "${name}" kan inte räknas upp med andra enheter: filen har ingen rad för riket, och riket innehåller redan de andra`,
+    en: `${file}: "${name}" cannot be listed with other units: the file has no row for the nation, and the nation already holds the others`,
+  }),
+  /** No nation row, but units in all the country's municipalities: Riket is every unit pooled. */
+  nationPooled: (file: string, units: number, kind: UnitKind, municipalities: number | null, schools: boolean): Message => ({
+    sv:
+      `${file}: filen har ingen rad för riket, så Riket är ett vägt medelvärde av alla ${countText(units, 'sv')} ${unitWord(kind, units, 'sv')} i filen (${municipalities === null ? 'landets alla kommuner' : `de ligger i landets alla ${municipalities} kommuner`}).` +
+      (schools ? ' Skolor som inte finns med i filen (Skolverket visar inte alla skolor, t.ex. inte de minsta) ingår inte.' : ''),
+    en:
+      `${file}: the file has no row for the nation, so Riket is the mean of all ${countText(units, 'en')} ${unitWord(kind, units, 'en')} in the file weighted by their pupils (${municipalities === null ? "all the country's municipalities" : `they lie in all ${municipalities} municipalities of the country`}).` +
+      (schools ? ' Schools not in the file (Skolverket does not show every school, e.g. not the smallest) are not included.' : ''),
+  }),
+  /** Riket asked for, but the file is an excerpt: the reference is every unit in it. */
+  notTheNation: (file: string, units: number, kind: UnitKind, municipalities: number, inSweden: number): Message => ({
+    sv: `${file}: filen har ingen rad för riket och dess ${countText(units, 'sv')} ${unitWord(kind, units, 'sv')} ligger i ${municipalities} av landets ${inSweden} kommuner (ett utdrag?), så referensen är alla enheter i filen, inte riket. För riket: ladda ned hela filen från Skolverket.`,
+    en: `${file}: the file has no row for the nation and its ${countText(units, 'en')} ${unitWord(kind, units, 'en')} lie in ${municipalities} of the country's ${inSweden} municipalities (an excerpt?), so the reference is every unit in the file, not the nation. For the nation, download the whole file from Skolverket.`,
+  }),
+  notTheNationNoMunicipalities: (file: string, units: number, kind: UnitKind): Message => ({
+    sv: `${file}: filen har ingen rad för riket och säger inte i vilka kommuner dess ${countText(units, 'sv')} ${unitWord(kind, units, 'sv')} ligger, så referensen är alla enheter i filen, inte riket.`,
+    en: `${file}: the file has no row for the nation and does not say which municipalities its ${countText(units, 'en')} ${unitWord(kind, units, 'en')} lie in, so the reference is every unit in the file, not the nation.`,
+  }),
+  /**
+   * A --reference-unit name that several units carry: the candidates (at most `shown` of
+   * `total`), and how to say which (a qualifier "Name, Municipality", or the unit's code).
+   */
+  ambiguousUnit: (a: {
+    file: string;
+    text: string;
+    kind: UnitKind;
+    candidates: readonly UnitCandidate[];
+    total: number;
+    /** Every candidate in another municipality, or the one municipality they share. */
+    municipalities: number;
+    notIn: string | null;
+    qualified: string | null;
+    /** Every candidate shown has a code (the first is the example). */
+    codes: readonly string[] | null;
+  }): Message => {
+    const schools = a.kind === 'school';
+    const code = { sv: schools ? 'skolenhetskod' : 'kod', en: schools ? 'school unit code' : 'code' };
+    const lines = (lang: MessageLang) =>
+      a.candidates
+        .map((value) => {
+          const where = [value.unit_code === null ? null : `${code[lang]} ${value.unit_code}`, `${lang === 'sv' ? 'rad' : 'line'} ${value.line}`].filter((part) => part !== null).join(', ');
+          return `  ${value.unit}${value.municipality === null ? '' : `, ${value.municipality}`} (${where})`;
+        })
+        .join('\n') + (a.total > a.candidates.length ? `\n  … (${a.total - a.candidates.length} ${lang === 'sv' ? 'till' : 'more'})` : '');
+    const example = a.candidates[0];
+    const notIn = a.notIn === null ? { sv: '', en: '' } : { sv: ` (ingen av dem ligger i ${a.notIn})`, en: ` (none of them is in ${a.notIn})` };
+    const first = a.codes?.[0];
+    const ways = (codeWay: string) => [a.qualified === null ? null : `--reference-unit ${a.qualified}`, first === undefined ? null : codeWay].filter((part) => part !== null);
+    const pool = a.codes === null ? null : a.codes.join(', ');
+    return {
+      sv: [
+        a.municipalities > 1
+          ? `${a.file}: "${a.text}" är namnet på ${a.total} ${unitWord(a.kind, a.total, 'sv')} i olika kommuner${notIn.sv}:`
+          : `${a.file}: "${a.text}" är ${a.total} ${unitWord(a.kind, a.total, 'sv')}${example?.municipality ? ` i ${example.municipality}` : ''}${notIn.sv}:`,
+        lines('sv'),
+        `Ange vilken: ${ways(`${code.sv}en (--reference-unit ${first})`).join(' eller ')}` + (pool === null ? '.' : `. För att slå ihop dem, räkna upp koderna: --reference-unit "${pool}".`),
+      ].join('\n'),
+      en: [
+        a.municipalities > 1
+          ? `${a.file}: "${a.text}" is the name of ${a.total} ${unitWord(a.kind, a.total, 'en')} in different municipalities${notIn.en}:`
+          : `${a.file}: "${a.text}" is ${a.total} ${unitWord(a.kind, a.total, 'en')}${example?.municipality ? ` in ${example.municipality}` : ''}${notIn.en}:`,
+        lines('en'),
+        `Say which: ${ways(`its ${code.en} (--reference-unit ${first})`).join(' or ')}` + (pool === null ? '.' : `. To pool them, list the codes: --reference-unit "${pool}".`),
+      ].join('\n'),
+    };
+  },
 } as const;

@@ -7,6 +7,13 @@ import type { InputNote } from './normalise/sources.js';
 import { REASON_TEXT, REJECT_REASONS } from './normalise/ledger.js';
 import type { Field } from './normalise/headers.js';
 import type { ResultKind } from './types.js';
+import { literal, MESSAGES, type Message } from './messages.js';
+
+/**
+ * A file's warnings in both languages, for the stderr summary and inspect's table. A symbol key:
+ * JSON.stringify leaves it out, so the JSON keeps `warnings` as it was (English), a contract.
+ */
+const WARNING_TEXTS: unique symbol = Symbol('warning texts');
 
 export const TOOL_VERSION = '0.1.0';
 
@@ -45,7 +52,14 @@ export interface FileMeta {
   preamble_lines: number;
   blank_lines: number;
   values: Record<string, Record<string, number>>;
+  /** In English (the JSON is a contract); warningTexts gives them in both languages. */
   warnings: string[];
+  readonly [WARNING_TEXTS]?: readonly Message[];
+}
+
+/** A file's warnings in both languages (a FileMeta built elsewhere, e.g. in a test: its English ones as they are). */
+export function warningTexts(file: FileMeta): readonly Message[] {
+  return file[WARNING_TEXTS] ?? file.warnings.map(literal);
 }
 
 export interface ReportMeta {
@@ -87,11 +101,9 @@ export function describeFile(report: FileReport): FileMeta {
       ...(details ? { values: sortedRecord(details) } : {}),
     };
   }
-  const warnings: string[] = [];
-  if (report.invalidBytes) warnings.push('invalid UTF-8 bytes were replaced; if the file is from Excel, try --encoding windows-1252');
-  for (const { header, field } of report.duplicateHeaders) {
-    warnings.push(`column "${header}" is not used: "${report.columns[field] ?? '?'}" already gives ${field} (map another with "columns" in --config)`);
-  }
+  const warnings: Message[] = [];
+  if (report.invalidBytes) warnings.push(MESSAGES.invalidUtf8());
+  for (const { header, field } of report.duplicateHeaders) warnings.push(MESSAGES.columnNotUsed(header, report.columns[field] ?? '?', field));
   const values: Record<string, Record<string, number>> = {};
   for (const kind of ['grade', 'test', 'assessment'] as const) {
     if (Object.keys(report.values[kind]).length > 0) values[kind] = sortedRecord(report.values[kind]);
@@ -126,7 +138,8 @@ export function describeFile(report: FileReport): FileMeta {
     preamble_lines: report.preambleLines,
     blank_lines: report.blankLines,
     values,
-    warnings,
+    warnings: warnings.map((warning) => warning.en),
+    [WARNING_TEXTS]: warnings,
   };
 }
 

@@ -22,7 +22,7 @@
  *   name (not a municipality) that the second part's municipality has.
  */
 import { InputError, UsageError } from '../errors.js';
-import type { Message } from '../messages.js';
+import { countText, MESSAGES, unitWord, type Message, type UnitKind } from '../messages.js';
 import { isNationName, type ReferenceSelection, type ReferenceTable, type ReferenceValue } from '../normalise/reference-table.js';
 import { fold } from '../normalise/text.js';
 
@@ -95,19 +95,12 @@ const byUnit = (wanted: string) => (value: ReferenceValue): boolean => same(valu
 const byMunicipality = (wanted: string) => (value: ReferenceValue): boolean => same(value.municipality, wanted) || same(value.municipality_code, wanted);
 const byAny = (wanted: string) => (value: ReferenceValue): boolean => byUnit(wanted)(value) || byMunicipality(wanted)(value);
 
-type Words = { sv: readonly [string, string]; en: readonly [string, string] };
-
-/** 1502 → "1 502" (no-break space) in Swedish, "1,502" in English, as the reports write counts. */
-function count(n: number, lang: 'sv' | 'en'): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, lang === 'sv' ? '\u00a0' : ',');
-}
-
-/** "skola"/"skolor", "kommun"/"kommuner", else "enhet"/"enheter" (and the English). */
-function wordsFor(values: readonly ReferenceValue[]): Words {
+/** Schools, municipalities, or units of any kind ("skolor", "kommuner", "enheter"). */
+function kindOf(values: readonly ReferenceValue[]): UnitKind {
   const kinds = new Set(values.map((value) => value.unit_kind));
-  if (kinds.size === 1 && kinds.has('school')) return { sv: ['skola', 'skolor'], en: ['school', 'schools'] };
-  if (kinds.size === 1 && kinds.has('municipality')) return { sv: ['kommun', 'kommuner'], en: ['municipality', 'municipalities'] };
-  return { sv: ['enhet', 'enheter'], en: ['unit', 'units'] };
+  if (kinds.size === 1 && kinds.has('school')) return 'school';
+  if (kinds.size === 1 && kinds.has('municipality')) return 'municipality';
+  return 'unit';
 }
 
 function suggestions(values: readonly ReferenceValue[], wanted: string): string {
@@ -124,7 +117,7 @@ function suggestions(values: readonly ReferenceValue[], wanted: string): string 
 }
 
 function noUnit(file: string, wanted: string, all: readonly ReferenceValue[]): InputError {
-  return new InputError(`${file}: no unit "${wanted}" (a unit name or code, or a municipality name or code); the file has e.g. ${suggestions(all, wanted)}`);
+  return new InputError(MESSAGES.noReferenceUnit(file, wanted, suggestions(all, wanted)));
 }
 
 /** The municipalities a file's units lie in (by code, else by name). */
@@ -147,45 +140,24 @@ function selectNation(table: ReferenceTable, rows: ReferenceValue[], asked: bool
   }
   const units = new Set(rows.map(unitKey)).size;
   const municipalities = municipalitiesOf(table.values);
-  const words = wordsFor(rows);
-  const [svWord, enWord] = [words.sv[units === 1 ? 0 : 1], words.en[units === 1 ? 0 : 1]];
+  const kind = kindOf(rows);
   const file = table.file;
   if (municipalities >= MUNICIPALITIES_IN_SWEDEN && units > 1) {
     const schools = rows.every((value) => value.unit_kind === 'school');
     const kommuner = rows.every((value) => value.unit_kind === 'municipality');
-    const where = kommuner ? { sv: 'landets alla kommuner', en: "all the country's municipalities" } : { sv: `de ligger i landets alla ${municipalities} kommuner`, en: `they lie in all ${municipalities} municipalities of the country` };
     return {
       rows,
-      label: `Riket (alla ${count(units, 'sv')} ${svWord} i filen)`,
+      label: `Riket (alla ${countText(units, 'sv')} ${unitWord(kind, units, 'sv')} i filen)`,
       scope: 'whole_country',
-      notes: [
-        {
-          sv:
-            `${file}: filen har ingen rad för riket, så Riket är ett vägt medelvärde av alla ${count(units, 'sv')} ${svWord} i filen (${where.sv}).` +
-            (schools ? ' Skolor som inte finns med i filen (Skolverket visar inte alla skolor, t.ex. inte de minsta) ingår inte.' : ''),
-          en:
-            `${file}: the file has no row for the nation, so Riket is the mean of all ${count(units, 'en')} ${enWord} in the file weighted by their pupils (${where.en}).` +
-            (schools ? ' Schools not in the file (Skolverket does not show every school, e.g. not the smallest) are not included.' : ''),
-        },
-      ],
+      notes: [MESSAGES.nationPooled(file, units, kind, kommuner ? null : municipalities, schools)],
     };
   }
-  const label = units === 1 ? (rows[0]?.unit ?? '') : `alla enheter i filen (${count(units, 'sv')})`;
+  const label = units === 1 ? (rows[0]?.unit ?? '') : `alla enheter i filen (${countText(units, 'sv')})`;
   const notes: Message[] = !asked
     ? []
     : municipalities > 0
-      ? [
-          {
-            sv: `${file}: filen har ingen rad för riket och dess ${count(units, 'sv')} ${svWord} ligger i ${municipalities} av landets ${MUNICIPALITIES_IN_SWEDEN} kommuner (ett utdrag?), så referensen är alla enheter i filen, inte riket. För riket: ladda ned hela filen från Skolverket.`,
-            en: `${file}: the file has no row for the nation and its ${count(units, 'en')} ${enWord} lie in ${municipalities} of the country's ${MUNICIPALITIES_IN_SWEDEN} municipalities (an excerpt?), so the reference is every unit in the file, not the nation. For the nation, download the whole file from Skolverket.`,
-          },
-        ]
-      : [
-          {
-            sv: `${file}: filen har ingen rad för riket och säger inte i vilka kommuner dess ${count(units, 'sv')} ${svWord} ligger, så referensen är alla enheter i filen, inte riket.`,
-            en: `${file}: the file has no row for the nation and does not say which municipalities its ${count(units, 'en')} ${enWord} lie in, so the reference is every unit in the file, not the nation.`,
-          },
-        ];
+      ? [MESSAGES.notTheNation(file, units, kind, municipalities, MUNICIPALITIES_IN_SWEDEN)]
+      : [MESSAGES.notTheNationNoMunicipalities(file, units, kind)];
   return { rows, label, scope: 'whole_file', notes };
 }
 
@@ -225,40 +197,25 @@ function ambiguous(file: string, pick: Pick, found: readonly ReferenceValue[]): 
   const first = new Map<string, ReferenceValue>();
   for (const value of found) if (!first.has(unitKey(value))) first.set(unitKey(value), value);
   const candidates = [...first.values()].sort((a, b) => (a.municipality ?? '').localeCompare(b.municipality ?? '', 'sv') || (a.unit_code ?? '').localeCompare(b.unit_code ?? ''));
-  const words = wordsFor(candidates);
-  const schools = candidates.every((value) => value.unit_kind === 'school');
-  const code = { sv: schools ? 'skolenhetskod' : 'kod', en: schools ? 'school unit code' : 'code' };
   const shown = candidates.slice(0, 20);
-  const lines = (lang: 'sv' | 'en') =>
-    shown
-      .map((value) => {
-        const where = [value.unit_code === null ? null : `${code[lang]} ${value.unit_code}`, `${lang === 'sv' ? 'rad' : 'line'} ${value.line}`].filter((part) => part !== null).join(', ');
-        return `  ${value.unit}${value.municipality === null ? '' : `, ${value.municipality}`} (${where})`;
-      })
-      .join('\n') + (candidates.length > shown.length ? `\n  … (${candidates.length - shown.length} ${lang === 'sv' ? 'till' : 'more'})` : '');
   const municipalities = new Set(candidates.map((value) => value.municipality ?? ''));
   const example = shown[0];
   const codes = shown.flatMap((value) => (value.unit_code === null ? [] : [value.unit_code]));
   const byCode = codes.length === shown.length && codes[0] !== undefined;
   const qualified = example?.municipality !== null && example?.municipality !== undefined && municipalities.size === candidates.length ? `"${example.unit}, ${example.municipality}"` : null;
-  const notIn = pick.notIn === null ? { sv: '', en: '' } : { sv: ` (ingen av dem ligger i ${pick.notIn})`, en: ` (none of them is in ${pick.notIn})` };
-  const sv = [
-    municipalities.size > 1
-      ? `${file}: "${pick.text}" är namnet på ${candidates.length} ${words.sv[1]} i olika kommuner${notIn.sv}:`
-      : `${file}: "${pick.text}" är ${candidates.length} ${words.sv[1]}${example?.municipality ? ` i ${example.municipality}` : ''}${notIn.sv}:`,
-    lines('sv'),
-    `Ange vilken: ${[qualified === null ? null : `--reference-unit ${qualified}`, byCode ? `${code.sv}en (--reference-unit ${codes[0]})` : null].filter((part) => part !== null).join(' eller ')}` +
-      (byCode ? `. För att slå ihop dem, räkna upp koderna: --reference-unit "${codes.join(', ')}".` : '.'),
-  ].join('\n');
-  const en = [
-    municipalities.size > 1
-      ? `${file}: "${pick.text}" is the name of ${candidates.length} ${words.en[1]} in different municipalities${notIn.en}:`
-      : `${file}: "${pick.text}" is ${candidates.length} ${words.en[1]}${example?.municipality ? ` in ${example.municipality}` : ''}${notIn.en}:`,
-    lines('en'),
-    `Say which: ${[qualified === null ? null : `--reference-unit ${qualified}`, byCode ? `its ${code.en} (--reference-unit ${codes[0]})` : null].filter((part) => part !== null).join(' or ')}` +
-      (byCode ? `. To pool them, list the codes: --reference-unit "${codes.join(', ')}".` : '.'),
-  ].join('\n');
-  return new UsageError({ sv, en });
+  return new UsageError(
+    MESSAGES.ambiguousUnit({
+      file,
+      text: pick.text,
+      kind: kindOf(candidates),
+      candidates: shown,
+      total: candidates.length,
+      municipalities: municipalities.size,
+      notIn: pick.notIn,
+      qualified,
+      codes: byCode ? codes : null,
+    }),
+  );
 }
 
 interface Resolved {
@@ -275,10 +232,7 @@ function resolvePick(table: ReferenceTable, pick: Pick, inList: boolean): Resolv
     const nation = all.find((value) => value.unit_kind === 'nation');
     if (nation) return { matches: (value) => value.unit_kind === 'nation', name: nation.unit, byUnit: true };
     if (inList) {
-      throw new UsageError({
-        sv: `${table.file}: "${pick.name}" kan inte räknas upp med andra enheter: filen har ingen rad för riket, och riket innehåller redan de andra`,
-        en: `${table.file}: "${pick.name}" cannot be listed with other units: the file has no row for the nation, and the nation already holds the others`,
-      });
+      throw new UsageError(MESSAGES.nationInList(table.file, pick.name));
     }
   }
   const unit = byUnit(pick.name);
@@ -309,9 +263,7 @@ export function selectReference(table: ReferenceTable, selection: ReferenceSelec
     rows = rows.filter((value) => value.provider !== null && foldOnce(value.provider) === key);
     if (rows.length === 0) {
       const known = [...new Set(all.flatMap((value) => (value.provider === null ? [] : [value.provider])))].sort();
-      throw new InputError(
-        `${table.file}: no rows with Typ av huvudman "${providerWanted}"${known.length > 0 ? ` (the file has ${known.map((name) => `"${name}"`).join(', ')})` : ' (the file has no Typ av huvudman column)'}`,
-      );
+      throw new InputError(MESSAGES.noProviderRows(table.file, providerWanted, known));
     }
     if (key !== 'samtliga') providerLabel = rows[0]?.provider ?? providerWanted;
   } else if (all.some((value) => value.provider !== null && foldOnce(value.provider) === 'samtliga')) {
@@ -329,7 +281,7 @@ export function selectReference(table: ReferenceTable, selection: ReferenceSelec
     const resolved = picks.map((pick) => resolvePick(table, pick, picks.length > 1));
     const chosen = rows.filter((value) => resolved.some(({ matches }) => matches(value)));
     if (chosen.length === 0) {
-      throw new InputError(`${table.file}: ${picks.length > 1 ? `units "${wanted}" have` : `unit "${wanted}" has`} no rows with Typ av huvudman "${providerWanted}"`);
+      throw new InputError(MESSAGES.unitsWithoutProvider(table.file, wanted, picks.length > 1, providerWanted));
     }
     let label: string;
     const names = resolved.map((resolvedPick) => resolvedPick.name);
@@ -339,7 +291,7 @@ export function selectReference(table: ReferenceTable, selection: ReferenceSelec
       const first = chosen[0];
       const pick = resolved[0];
       if (first === undefined || pick === undefined || (n === 1 && (pick.byUnit || first.unit_kind !== 'school'))) label = pick?.name ?? wanted;
-      else label = `${pick.name} (${count(n, 'sv')} ${wordsFor(chosen).sv[n === 1 ? 0 : 1]})`;
+      else label = `${pick.name} (${countText(n, 'sv')} ${unitWord(kindOf(chosen), n, 'sv')})`;
     }
     selected = { rows: chosen, label, scope: 'units', notes: [] };
   }

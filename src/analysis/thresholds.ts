@@ -4,6 +4,9 @@
  * (> >= < <= = !=) and a number (decimal point: the comma separates conditions) or a word. A group breaches it when its value satisfies it;
  * hidden groups (no figures) never do. Pure: rows in, breaches out.
  */
+import { UsageError } from '../errors.js';
+import { MESSAGES } from '../messages.js';
+
 type Operator = '>' | '>=' | '<' | '<=' | '=' | '!=';
 
 export interface Condition {
@@ -15,22 +18,22 @@ export interface Condition {
 
 const CONDITION = /^\s*([a-z_0-9]+)\s*(>=|<=|!=|==|>|<|=)\s*(.+?)\s*$/;
 
-/** Parse the option's text; throws an Error whose message names the bad part. */
+/** Parse the option's text; throws a UsageError whose message names the bad part (without "--fail-on: "). */
 export function parseConditions(text: string, knownKeys: readonly string[]): Condition[] {
   const conditions: Condition[] = [];
   for (const part of text.split(',')) {
     if (part.trim() === '') continue;
     const match = CONDITION.exec(part);
-    if (!match) throw new Error(`"${part.trim()}" is not KEY>NUMBER (operators > >= < <= = !=)`);
+    if (!match) throw new UsageError(MESSAGES.conditionSyntax(part.trim()));
     const [, key = '', rawOp = '', rawValue = ''] = match;
-    if (!knownKeys.includes(key)) throw new Error(`"${key}" is not a key of the report's rows (e.g. ${knownKeys.slice(0, 6).join(', ')})`);
+    if (!knownKeys.includes(key)) throw new UsageError(MESSAGES.conditionKey(key, knownKeys.slice(0, 6)));
     const op: Operator = rawOp === '==' ? '=' : (rawOp as Operator);
     const number = Number(rawValue);
     const value = rawValue !== '' && Number.isFinite(number) ? number : rawValue;
-    if (typeof value === 'string' && op !== '=' && op !== '!=') throw new Error(`"${part.trim()}": ${op} needs a number`);
+    if (typeof value === 'string' && op !== '=' && op !== '!=') throw new UsageError(MESSAGES.conditionNeedsNumber(part.trim(), op));
     conditions.push({ text: part.trim(), key, op, value });
   }
-  if (conditions.length === 0) throw new Error('no condition given');
+  if (conditions.length === 0) throw new UsageError(MESSAGES.noCondition());
   return conditions;
 }
 

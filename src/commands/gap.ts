@@ -11,6 +11,7 @@ import { readEarlierRun } from '../read/earlier-run.js';
 import { GAP_COMPARE_METRICS } from '../analysis/compare.js';
 import { GAP_METRIC_LABELS } from '../render/labels.js';
 import { buildMeta } from '../meta.js';
+import { MESSAGES } from '../messages.js';
 import type { Io } from '../io.js';
 import type { Phases } from '../render/progress.js';
 import { genderResolver } from '../normalise/ingest.js';
@@ -20,8 +21,8 @@ import { flattenGap, GAP_FIGURE_KEYS } from '../render/gap-rows.js';
 import { DIMENSIONS } from '../types.js';
 import { renderSummary } from '../render/summary.js';
 import { z } from 'zod';
-import { defineCommand, FILES_ARGUMENT } from './command.js';
-import { flagging, formats, grouping, output, parseFailOn, parseOptions, reading, references, tableColumns } from './options.js';
+import { defineCommand, FILES_ARGUMENT, SHOW_IDS_HELP } from './command.js';
+import { byHelp, flagging, formats, grouping, output, parseFailOn, parseOptions, reading, references, tableColumns } from './options.js';
 import {
   countSuppressed,
   checkFailOn,
@@ -42,9 +43,9 @@ import {
 
 const FORMATS = formats<GapFormat>(['table', 'json', 'csv'], 'table', true);
 const GROUPING = grouping(
-  `group by, comma-separated: ${DIMENSIONS.join(', ')} (default: school_year,grade_level,area,school,subject)`,
-  'groups with fewer pupils show no figures (default 10)',
-  'significance level for the comparison with the rest of the municipality (default 0.05)',
+  byHelp(DIMENSIONS, DEFAULT_GAP_BY),
+  { sv: 'grupper med färre elever visar inga siffror (standard 10)', en: 'groups with fewer pupils show no figures (default 10)' },
+  { sv: 'signifikansnivå för jämförelsen med resten av kommunen (standard 0,05)', en: 'significance level for the comparison with the rest of the municipality (default 0.05)' },
 );
 const FAIL_ON_KEYS = [...DIMENSIONS, 'level', 'n', ...GAP_FIGURE_KEYS];
 const COLUMNS = tableColumns(gapColumnNames());
@@ -66,7 +67,7 @@ const schema = z
     compareWith: z.string().optional(),
   })
   .transform((raw) => {
-    if (raw.showIds && !raw.listCases) throw new UsageError('--show-ids only works together with --list-cases');
+    if (raw.showIds && !raw.listCases) throw new UsageError(MESSAGES.showIdsAlone());
     return { ...raw, format: FORMATS.resolve(raw), columns: COLUMNS.resolve(raw), failOnConditions: parseFailOn(raw.failOn, FAIL_ON_KEYS) };
   });
 
@@ -74,20 +75,35 @@ export type GapOptions = z.output<typeof schema>;
 
 export const gapCommand = defineCommand<GapOptions>({
   name: 'gap',
-  description: 'teacher grades (terminsbetyg) against national test grades (provbetyg), per group',
+  description: { sv: 'lärarnas betyg (terminsbetyg) mot provbetygen (nationella prov), per grupp', en: 'teacher grades (terminsbetyg) against national test grades (provbetyg), per group' },
   argument: FILES_ARGUMENT,
-  declare: (command) =>
+  declare: (command, t) =>
     [reading, output, GROUPING, FORMATS, COLUMNS, references, flagging].reduce(
-      (cmd, group) => group.declare(cmd),
+      (cmd, group) => group.declare(cmd, t),
       command
-        .option('--matrix', 'table format: print the A–F × A–F table and the step differences under every group')
-        .option('--list-cases', 'list pupils whose grade and test grade differ by 2 steps or more (ids masked)')
-        .option('--show-ids', 'with --list-cases: show the pupil ids (personal data: handle with care)')
-        .option('--fail-on <conditions>', 'exit with code 3 when any group breaches a threshold, e.g. "share_higher>0.25" or "funnel_flag=above_99.8" (comma-separated)')
-        .option('--compare-with <file>', 'show what changed against an earlier run: the JSON of an earlier "gap --format json" run (last spring\'s)')
+        .option('--matrix', t({ sv: 'tabellformat: skriv tabellen A–F × A–F och stegskillnaderna under varje grupp', en: 'table format: print the A–F × A–F table and the step differences under every group' }))
+        .option('--list-cases', t({ sv: 'lista elever vars betyg och provbetyg skiljer sig 2 steg eller mer (id:n maskerade)', en: 'list pupils whose grade and test grade differ by 2 steps or more (ids masked)' }))
+        .option('--show-ids', t(SHOW_IDS_HELP))
+        .option(
+          '--fail-on <conditions>',
+          t({
+            sv: 'avsluta med slutkod 3 när någon grupp passerar en gräns, t.ex. "share_higher>0.25" eller "funnel_flag=above_99.8" (kommaseparerat)',
+            en: 'exit with code 3 when any group breaches a threshold, e.g. "share_higher>0.25" or "funnel_flag=above_99.8" (comma-separated)',
+          }),
+        )
+        .option(
+          '--compare-with <file>',
+          t({
+            sv: 'visa vad som har ändrats sedan en tidigare körning: JSON från en tidigare "gap --format json" (förra vårens)',
+            en: 'show what changed against an earlier run: the JSON of an earlier "gap --format json" run (last spring\'s)',
+          }),
+        )
         .option(
           '--shrink',
-          'add empirical-Bayes estimates of each group\'s standardised gap (std_gap_shrunk) next to the raw ones. Caveat: shrinkage moves small schools toward the mean, so a small school\'s real difference is understated; use it to rank, never instead of the raw figures',
+          t({
+            sv: 'lägg till empiriska Bayes-skattningar av varje grupps standardiserade skillnad (std_gap_shrunk) bredvid de råa. Obs: krympningen drar små skolor mot medelvärdet, så en liten skolas verkliga skillnad underskattas; använd den för att rangordna, aldrig i stället för de råa siffrorna',
+            en: 'add empirical-Bayes estimates of each group\'s standardised gap (std_gap_shrunk) next to the raw ones. Caveat: shrinkage moves small schools toward the mean, so a small school\'s real difference is understated; use it to rank, never instead of the raw figures',
+          }),
         ),
     ),
   parse: (raw) => parseOptions(schema, raw),

@@ -22,7 +22,7 @@ import type { Io } from '../io.js';
 import { inputsOf, loadInputs, takeStore, writeDiagnostics, writeReport } from './shared.js';
 import { z } from 'zod';
 import { defineCommand, FILES_ARGUMENT } from './command.js';
-import { parseEncoding, parseOptions, parsePositiveInt } from './options.js';
+import { ENCODING_HELP, parseEncoding, parseOptions, parsePositiveInt } from './options.js';
 import { writeOutput } from '../write-output.js';
 import { MESSAGES } from '../messages.js';
 
@@ -48,18 +48,25 @@ export type InitOptions = z.output<typeof schema>;
 
 export const initCommand = defineCommand<InitOptions>({
   name: 'init',
-  description: 'write a commented config file (ska.config.json) from what the exports hold: columns, areas, scale',
+  description: {
+    sv: 'skriv en kommenterad konfigurationsfil (ska.config.json) utifrån vad exporterna innehåller: kolumner, skolområden, skala',
+    en: 'write a commented config file (ska.config.json) from what the exports hold: columns, areas, scale',
+  },
   argument: FILES_ARGUMENT,
-  declare: (command) =>
+  declare: (command, t) =>
     command
-      .option('-o, --output <file>', 'where to write the config file, - for stdout', DEFAULT_OUTPUT)
-      .option('--force', 'overwrite the output file if it exists')
-      .option('--areas <file>', 'CSV mapping school → area (columns Skola;Skolområde), merged into "areas"')
-      .option('--encoding <name>', 'force the input encoding: utf-8, windows-1252, latin1, utf-16le, macintosh (default: detected)')
-      .option('--reference <file>', 'reference file for gap --reference (Skolverket statistics or an earlier gap JSON); repeatable', (file: string, files: string[] = []) => [...files, file])
-      .option('--reference-unit <name>', 'unit in the reference file to compare with: Riket, a kommun name or code')
-      .option('--min-group <n>', 'min_group to write (default 10)')
-      .option('-q, --quiet', 'no summary on stderr'),
+      .option('-o, --output <file>', t({ sv: 'vart konfigurationsfilen skrivs, - för stdout', en: 'where to write the config file, - for stdout' }), DEFAULT_OUTPUT)
+      .option('--force', t({ sv: 'skriv över utdatafilen om den finns', en: 'overwrite the output file if it exists' }))
+      .option('--areas <file>', t({ sv: 'CSV-fil som kopplar skola → skolområde (kolumnerna Skola;Skolområde), läggs in under "areas"', en: 'CSV mapping school → area (columns Skola;Skolområde), merged into "areas"' }))
+      .option('--encoding <name>', t(ENCODING_HELP))
+      .option(
+        '--reference <file>',
+        t({ sv: 'referensfil för gap --reference (Skolverkets statistik eller en tidigare gap-JSON); kan upprepas', en: 'reference file for gap --reference (Skolverket statistics or an earlier gap JSON); repeatable' }),
+        (file: string, files: string[] = []) => [...files, file],
+      )
+      .option('--reference-unit <name>', t({ sv: 'enheten i referensfilen att jämföra med: Riket, en kommuns namn eller kod', en: 'unit in the reference file to compare with: Riket, a kommun name or code' }))
+      .option('--min-group <n>', t({ sv: 'min_group att skriva (standard 10)', en: 'min_group to write (default 10)' }))
+      .option('-q, --quiet', t({ sv: 'ingen sammanfattning på stderr', en: 'no summary on stderr' })),
   parse: (raw) => parseOptions(schema, raw),
   run: runInit,
 });

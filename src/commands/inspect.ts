@@ -36,12 +36,15 @@ export type InspectOptions = z.output<typeof schema>;
 
 export const inspectCommand = defineCommand<InspectOptions>({
   name: 'inspect',
-  description: 'what the tool sees in each export: encoding, delimiter, columns, values, problems',
+  description: { sv: 'vad verktyget ser i varje export: teckenkodning, avgränsare, kolumner, värden, problem', en: 'what the tool sees in each export: encoding, delimiter, columns, values, problems' },
   argument: FILES_ARGUMENT,
-  declare: (command) =>
+  declare: (command, t) =>
     [reading, output, FORMATS].reduce(
-      (cmd, group) => group.declare(cmd),
-      command.option('--raw-values', 'show rejected values as they are, names and ids included (personal data: handle with care)'),
+      (cmd, group) => group.declare(cmd, t),
+      command.option(
+        '--raw-values',
+        t({ sv: 'visa avvisade värden som de står, namn och id:n inräknade (personuppgifter: hantera varsamt)', en: 'show rejected values as they are, names and ids included (personal data: handle with care)' }),
+      ),
     ),
   parse: (raw) => parseOptions(schema, raw),
   run: runInspect,
@@ -108,7 +111,7 @@ async function runInspect(files: string[], options: InspectOptions, io: Io): Pro
       return await readAreaMapping(source);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      failed.push({ file: source.name, error: error.message });
+      failed.push({ file: source.name, error: error.text });
       return null;
     }
   };
@@ -116,7 +119,7 @@ async function runInspect(files: string[], options: InspectOptions, io: Io): Pro
   if (options.areas !== undefined) {
     const [source] = await resolveInputs([options.areas], io.stdin).catch((error: unknown) => {
       if (!(error instanceof InputError)) throw error;
-      failed.push({ file: options.areas ?? '', error: error.message });
+      failed.push({ file: options.areas ?? '', error: error.text });
       return [];
     });
     if (source) fromFile = await mapping(source);
@@ -141,7 +144,7 @@ async function runInspect(files: string[], options: InspectOptions, io: Io): Pro
       });
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      failed.push({ file: source.name, error: error.message });
+      failed.push({ file: source.name, error: error.text });
       continue;
     }
     const { store, files: reports } = read;
@@ -168,7 +171,7 @@ async function runInspect(files: string[], options: InspectOptions, io: Io): Pro
   }
   const text =
     format === 'json'
-      ? `${JSON.stringify({ files: inspected, failed, not_read: notes, raw_values: options.rawValues }, null, 2)}\n`
+      ? `${JSON.stringify({ files: inspected, failed: failed.map(({ file, error }) => ({ file, error: error.en })), not_read: notes, raw_values: options.rawValues }, null, 2)}\n`
       : renderInspect(inspected, failed, notes, { lang, paint: stdoutPainter(options.output, io), rawValues: options.rawValues, width: isStdout(options.output) ? widthOf(io.stdout) : null });
   await writeReport(text, options.output, io, inputsOf([...exports.map((source) => ({ file: source.name, path: source.path ?? null })), ...areasFiles.map((source) => ({ file: source.name, path: source.path ?? null }))], options));
   // Everything was reported; a file that cannot be used still makes the run fail, for scripts.

@@ -1,15 +1,17 @@
 /**
  * Options, declared once and parsed once. Each group is what several commands share (reading,
  * grouping, the år 5 → 6 link, reference figures, --fail-on): it declares its flags on a commander
- * command and gives the zod shape that turns commander's raw values (strings, booleans, lists)
- * into typed values, with the one-line messages a user sees (exit 2). A command's own schema is
- * its groups' shapes and its own flags; `parseOptions` runs it, so a command receives typed
- * options and never parses a flag itself.
+ * command, with their help in the run's language (`t` picks Swedish or English), and gives the
+ * zod shape that turns commander's raw values (strings, booleans, lists) into typed values, with
+ * the one-line messages a user sees (exit 2). A command's own schema is its groups' shapes and its
+ * own flags; `parseOptions` runs it, so a command receives typed options and never parses a flag
+ * itself.
  */
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
+import { MESSAGES, type Message, type Translate } from '../messages.js';
 import type { LinkOptions, SideKind } from '../analysis/transition.js';
 import type { Condition } from '../analysis/thresholds.js';
 import { parseConditions } from '../analysis/thresholds.js';
@@ -25,7 +27,7 @@ import { DIMENSIONS, type Dimension } from '../types.js';
 export function parseEncoding(value: string | undefined): Encoding | undefined {
   if (value === undefined) return undefined;
   const encoding = ENCODING_NAMES[value.toLowerCase()];
-  if (!encoding) throw new UsageError(`--encoding: unknown encoding "${value}" (use utf-8, windows-1252, latin1 or utf-16le)`);
+  if (!encoding) throw new UsageError(MESSAGES.unknownEncoding(value));
   return encoding;
 }
 
@@ -55,19 +57,24 @@ const DIMENSION_WORDS: ReadonlyMap<string, Dimension> = new Map([
   ...Object.entries(SWEDISH_DIMENSIONS).map(([word, dim]): [string, Dimension] => [dimensionWord(word), dim]),
 ]);
 
+/** Each dimension's Swedish name (the first in SWEDISH_DIMENSIONS: `skolområde`, not `område`). */
+const SWEDISH_NAME: ReadonlyMap<Dimension, string> = new Map(
+  Object.entries(SWEDISH_DIMENSIONS)
+    .reverse()
+    .map(([word, dim]): [Dimension, string] => [dim, word]),
+);
+
+/** Dimensions as --by takes them, for help: `läsår,årskurs,skola` in Swedish, `school_year,grade_level,school` in English. */
+function dimensionList(dims: readonly Dimension[], separator = ','): Message {
+  return { sv: dims.map((dim) => SWEDISH_NAME.get(dim) ?? dim).join(separator), en: dims.join(separator) };
+}
+
 /** `--by skola,ämne` or `--by school,subject` (mixed too): the dimensions, in the order given. */
 function parseBy(value: string | undefined, fallback: readonly Dimension[]): Dimension[] {
   if (value === undefined) return [...fallback];
   const words = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
   const bad = words.filter((word) => !DIMENSION_WORDS.has(dimensionWord(word)));
-  if (bad.length > 0 || words.length === 0) {
-    const what = bad.join(', ') || '(none)';
-    const swedish = Object.keys(SWEDISH_DIMENSIONS).join(', ');
-    throw new UsageError({
-      sv: `--by: okänd indelning ${what}; välj bland ${swedish} (eller ${DIMENSIONS.join(', ')})`,
-      en: `--by: unknown dimension ${what}; choose from ${DIMENSIONS.join(', ')} (or in Swedish: ${swedish})`,
-    });
-  }
+  if (bad.length > 0 || words.length === 0) throw new UsageError(MESSAGES.unknownDimension(bad.join(', '), Object.keys(SWEDISH_DIMENSIONS).join(', '), DIMENSIONS.join(', ')));
   const dims: Dimension[] = [];
   for (const word of words) {
     const dim = DIMENSION_WORDS.get(dimensionWord(word));
@@ -79,23 +86,23 @@ function parseBy(value: string | undefined, fallback: readonly Dimension[]): Dim
 export function parsePositiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new UsageError(`${name}: expected a whole number of at least 1, got "${value}"`);
+  if (!Number.isInteger(number) || number < 1) throw new UsageError(MESSAGES.notWholeNumber(name, value));
   return number;
 }
 
 function parseProbability(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const number = Number(value.replace(',', '.'));
-  if (!(number > 0 && number < 1)) throw new UsageError(`${name}: expected a number between 0 and 1, got "${value}"`);
+  if (!(number > 0 && number < 1)) throw new UsageError(MESSAGES.notProbability(name, value));
   return number;
 }
 
 /** --format and --excel: --excel means CSV and cannot be combined with another --format. */
 function parseOutputFormat<F extends string>(value: string | undefined, excel: boolean, formats: readonly F[], fallback: F): F {
-  if (excel && value !== undefined && value !== 'csv') throw new UsageError(`--excel writes CSV; it cannot be combined with --format ${value}`);
+  if (excel && value !== undefined && value !== 'csv') throw new UsageError(MESSAGES.excelWithFormat(value));
   const text = value ?? (excel ? 'csv' : fallback);
   const format = formats.find((candidate) => candidate === text);
-  if (!format) throw new UsageError(`--format: use ${formats.join(', ')}, not "${text}"`);
+  if (!format) throw new UsageError(MESSAGES.unknownFormat(formats, text));
   return format;
 }
 
@@ -105,8 +112,8 @@ export function parseFailOn(text: string | undefined, keys: readonly string[]): 
   try {
     return parseConditions(text, keys);
   } catch (error) {
-    const hint = /\d,\d/.test(text) ? ' (write decimals with a point: share_higher>0.25; commas separate conditions)' : '';
-    throw new UsageError(`--fail-on: ${error instanceof Error ? error.message : String(error)}${hint}`);
+    if (!(error instanceof UsageError)) throw error;
+    throw new UsageError(MESSAGES.failOn(error.text, /\d,\d/.test(text)));
   }
 }
 
@@ -126,13 +133,13 @@ const SIDE_KINDS: Readonly<Record<string, SideKind>> = {
 function parseKind(name: string, value: string | undefined, fallback: SideKind): SideKind {
   if (value === undefined) return fallback;
   const kind = SIDE_KINDS[value.toLowerCase()];
-  if (!kind) throw new UsageError(`${name}: use assessment, grade or test, not "${value}"`);
+  if (!kind) throw new UsageError(MESSAGES.unknownKind(name, value));
   return kind;
 }
 
 function parseLevel(name: string, value: string | undefined, fallback: number): number {
   const level = parsePositiveInt(name, value, fallback);
-  if (level > 9) throw new UsageError(`${name}: a grade level is 1–9, not ${level}`);
+  if (level > 9) throw new UsageError(MESSAGES.notGradeLevel(name, level));
   return level;
 }
 
@@ -140,11 +147,11 @@ function parseLevel(name: string, value: string | undefined, fallback: number): 
 export function parseLink(raw: { from?: string | undefined; to?: string | undefined; fromKind?: string | undefined; toKind?: string | undefined; attributeTo?: string | undefined }): LinkOptions {
   const fromLevel = parseLevel('--from', raw.from, 5);
   const toLevel = parseLevel('--to', raw.to, 6);
-  if (toLevel <= fromLevel) throw new UsageError(`--to (${toLevel}) must be a later grade level than --from (${fromLevel})`);
+  if (toLevel <= fromLevel) throw new UsageError(MESSAGES.toBeforeFrom(toLevel, fromLevel));
   const fromKind = parseKind('--from-kind', raw.fromKind, fromLevel <= 5 ? 'assessment' : 'grade');
   const toKind = parseKind('--to-kind', raw.toKind, 'test');
   const attributeTo = raw.attributeTo ?? 'from';
-  if (attributeTo !== 'from' && attributeTo !== 'to') throw new UsageError(`--attribute-to: use from or to, not "${attributeTo}"`);
+  if (attributeTo !== 'from' && attributeTo !== 'to') throw new UsageError(MESSAGES.unknownAttribution(attributeTo));
   return { fromLevel, toLevel, fromKind, toKind, attributeTo };
 }
 
@@ -164,24 +171,49 @@ function positiveInt(name: string) {
 // Groups
 
 export interface OptionGroup<Shape extends z.ZodRawShape> {
-  declare(command: Command): Command;
+  /** Declare the flags, their help in the run's language (`t`). */
+  declare(command: Command, t: Translate): Command;
   shape: Shape;
 }
 
-function group<Shape extends z.ZodRawShape>(declare: (command: Command) => Command, shape: Shape): OptionGroup<Shape> {
+function group<Shape extends z.ZodRawShape>(declare: (command: Command, t: Translate) => Command, shape: Shape): OptionGroup<Shape> {
   return { declare, shape };
 }
 
+/** `--output`'s help (the analysis commands and report). */
+const OUTPUT_HELP: Message = {
+  sv: 'skriv rapporten till FIL (via en tillfällig fil som sedan byter namn; aldrig över en indatafil); - för stdout',
+  en: 'write the report to FILE (through a temporary file and a rename; never onto an input); - for stdout',
+};
+
+/** `--encoding`'s help (every command that reads exports). */
+export const ENCODING_HELP: Message = {
+  sv: 'tvinga indatans teckenkodning: utf-8, windows-1252, latin1, utf-16le, macintosh (standard: upptäcks)',
+  en: 'force the input encoding: utf-8, windows-1252, latin1, utf-16le, macintosh (default: detected)',
+};
+
 /** Reading the exports: every analysis command. */
 export const reading = group(
-  (command) =>
+  (command, t) =>
     command
-      .option('--config <file>', 'config file (ska.config.json): column names, subjects, areas, scales')
-      .option('--areas <file>', 'CSV mapping school → area (columns Skola;Skolområde)')
-      .option('--encoding <name>', 'force the input encoding: utf-8, windows-1252, latin1, utf-16le, macintosh (default: detected)')
-      .option('--school-years <range>', 'only these school years, e.g. 2023/24, 2022/23-2023/24, ..2023/24 (rows of other years are counted apart, not rejected)')
-      .option('-q, --quiet', 'no row accounting on stderr')
-      .option('--threads <n>', `threads to read a big export with (default: the cores this machine has, ${availableParallelism()}); the figures are the same for any number`),
+      .option('--config <file>', t({ sv: 'konfigurationsfil (ska.config.json): kolumnnamn, ämnen, skolområden, skalor', en: 'config file (ska.config.json): column names, subjects, areas, scales' }))
+      .option('--areas <file>', t({ sv: 'CSV-fil som kopplar skola → skolområde (kolumnerna Skola;Skolområde)', en: 'CSV mapping school → area (columns Skola;Skolområde)' }))
+      .option('--encoding <name>', t(ENCODING_HELP))
+      .option(
+        '--school-years <range>',
+        t({
+          sv: 'bara dessa läsår, t.ex. 2023/24, 2022/23-2023/24, ..2023/24 (rader från andra läsår räknas för sig, de avvisas inte)',
+          en: 'only these school years, e.g. 2023/24, 2022/23-2023/24, ..2023/24 (rows of other years are counted apart, not rejected)',
+        }),
+      )
+      .option('-q, --quiet', t({ sv: 'ingen radredovisning på stderr', en: 'no row accounting on stderr' }))
+      .option(
+        '--threads <n>',
+        t({
+          sv: `trådar att läsa en stor export med (standard: datorns kärnor, ${availableParallelism()}); siffrorna blir desamma med alla antal`,
+          en: `threads to read a big export with (default: the cores this machine has, ${availableParallelism()}); the figures are the same for any number`,
+        }),
+      ),
   {
     config: text,
     areas: text,
@@ -193,9 +225,12 @@ export const reading = group(
   },
 );
 
-/** Where the report goes and in which language. */
+/** Where the report goes and in which language (also the language of the messages and the help: cli.ts). */
 export const output = group(
-  (command) => command.addOption(new Option('--lang <lang>', 'language of the report').choices(['sv', 'en']).default('sv')).option('-o, --output <file>', 'write the report to FILE (through a temporary file and a rename; never onto an input); - for stdout'),
+  (command, t) =>
+    command
+      .addOption(new Option('--lang <lang>', t({ sv: 'språk för rapporten, meddelandena och hjälpen', en: 'language of the report, the messages and this help' })).choices(['sv', 'en']).default('sv'))
+      .option('-o, --output <file>', t(OUTPUT_HELP)),
   {
     lang: z.enum(['sv', 'en']).optional().transform((value): Lang => value ?? 'sv'),
     output: text.transform((value) => (value === '-' ? undefined : value)),
@@ -203,18 +238,24 @@ export const output = group(
 );
 
 /** -o only (report is written in Swedish only, so it has no --lang). */
-export const outputSwedish = group((command) => command.option('-o, --output <file>', 'write the report to FILE (through a temporary file and a rename; never onto an input); - for stdout'), {
+export const outputSwedish = group((command, t) => command.option('-o, --output <file>', t(OUTPUT_HELP)), {
   output: text.transform((value) => (value === '-' ? undefined : value)),
 });
 
 /** Grouping (`byHelp` null: no --by), minimum group size, significance and suppression. */
-export function grouping(byHelp: string | null, minGroupHelp: string, alphaHelp: string) {
+export function grouping(byHelp: Message | null, minGroupHelp: Message, alphaHelp: Message) {
   return group(
-    (command) =>
-      (byHelp === null ? command : command.option('--by <dims>', byHelp))
-        .option('--min-group <n>', minGroupHelp)
-        .option('--small-groups-only', 'internal use: hide only groups below --min-group, no complementary hiding (never for publication)')
-        .option('--alpha <p>', alphaHelp),
+    (command, t) =>
+      (byHelp === null ? command : command.option('--by <dims>', t(byHelp)))
+        .option('--min-group <n>', t(minGroupHelp))
+        .option(
+          '--small-groups-only',
+          t({
+            sv: 'internt bruk: dölj bara grupper under --min-group, ingen sekundär maskering (aldrig för publicering)',
+            en: 'internal use: hide only groups below --min-group, no complementary hiding (never for publication)',
+          }),
+        )
+        .option('--alpha <p>', t(alphaHelp)),
     {
       /** undefined: the config's `by`, else the command's default. */
       by: text.transform((value) => (value === undefined ? undefined : parseBy(value, []))),
@@ -226,57 +267,101 @@ export function grouping(byHelp: string | null, minGroupHelp: string, alphaHelp:
   );
 }
 
+/** --by's help: "group by, comma-separated: <every dimension but `left out`> (default: <fallback>)". */
+export function byHelp(dims: readonly Dimension[], fallback: readonly Dimension[], lead: Message = { sv: 'gruppera efter, kommaseparerat', en: 'group by, comma-separated' }): Message {
+  const all = dimensionList(dims, ', ');
+  const standard = dimensionList(fallback);
+  return {
+    sv: `${lead.sv}: ${all.sv} (eller ${all.en}; standard: ${standard.sv})`,
+    en: `${lead.en}: ${all.en} (default: ${standard.en})`,
+  };
+}
+
 /** --flag-scale: the scale of the differences the funnel flags and the comparison with the rest use (gap, trend, report). */
 export const flagging = group(
-  (command) =>
+  (command, t) =>
     command.addOption(
-      new Option('--flag-scale <scale>', 'what the flags measure: points (grade points, A=20 … E=10, F=0: a step across the pass bar weighs 4 times any other) or steps (every grade step alike)').choices(['points', 'steps']).default('points'),
+      new Option(
+        '--flag-scale <scale>',
+        t({
+          sv: 'vad trattens flaggor mäter: points (betygspoäng, A=20 … E=10, F=0: ett steg över gränsen för godkänt väger 4 gånger så mycket som andra steg) eller steps (alla betygssteg lika)',
+          en: 'what the flags measure: points (grade points, A=20 … E=10, F=0: a step across the pass bar weighs 4 times any other) or steps (every grade step alike)',
+        }),
+      )
+        .choices(['points', 'steps'])
+        .default('points'),
     ),
   { flagScale: z.enum(['points', 'steps']).optional().transform((value) => value ?? 'points') },
 );
 
 /** --streak: springs in a row in the same direction that make a pattern (trend, report). */
-export const streak = group((command) => command.option('--streak <n>', 'springs in a row in the same direction that make a pattern (default 3)'), {
-  streak: text.transform((value) => parsePositiveInt('--streak', value, 3)),
-});
+export const streak = group(
+  (command, t) => command.option('--streak <n>', t({ sv: 'vårar i rad i samma riktning som utgör ett mönster (standard 3)', en: 'springs in a row in the same direction that make a pattern (default 3)' })),
+  {
+    streak: text.transform((value) => parsePositiveInt('--streak', value, 3)),
+  },
+);
 
-/** Which results the år 5 → 6 link joins (transition, trend, report). */
+/** Which results the år 5 → 6 link joins (transition, trend, report); `prefix` names the analysis (trend, report). */
 export function linking(prefix: string) {
   return group(
-    (command) =>
+    (command, t) =>
       command
-        .option('--from <level>', `${prefix}grade level of the earlier assessment (default 5)`)
-        .option('--to <level>', `${prefix}grade level of the later result (default 6); linked to school year + (to − from)`)
-        .option('--from-kind <kind>', `${prefix}assessment, grade or test (default: assessment up to år 5, else grade)`)
-        .option('--to-kind <kind>', `${prefix}assessment, grade or test (default: test)`)
-        .addOption(new Option('--attribute-to <side>', `${prefix}count pupils under the school and area of the earlier (from) or later (to) result`).choices(['from', 'to'])),
+        .option('--from <level>', `${prefix}${t({ sv: 'årskurs för den tidigare bedömningen (standard 5)', en: 'grade level of the earlier assessment (default 5)' })}`)
+        .option('--to <level>', `${prefix}${t({ sv: 'årskurs för det senare resultatet (standard 6); länkas till läsåret + (to − from)', en: 'grade level of the later result (default 6); linked to school year + (to − from)' })}`)
+        .option(
+          '--from-kind <kind>',
+          `${prefix}${t({ sv: 'assessment, grade eller test (bedömning, betyg, provbetyg; standard: assessment till och med åk 5, annars grade)', en: 'assessment, grade or test (default: assessment up to år 5, else grade)' })}`,
+        )
+        .option('--to-kind <kind>', `${prefix}${t({ sv: 'assessment, grade eller test (standard: test)', en: 'assessment, grade or test (default: test)' })}`)
+        .addOption(
+          new Option(
+            '--attribute-to <side>',
+            `${prefix}${t({ sv: 'räkna eleverna under skolan och skolområdet för det tidigare (from) eller det senare (to) resultatet', en: 'count pupils under the school and area of the earlier (from) or later (to) result' })}`,
+          ).choices(['from', 'to']),
+        ),
     { from: text, to: text, fromKind: text, toKind: text, attributeTo: text },
   );
 }
 
 /** Published reference figures or an earlier gap JSON (gap, report). */
 export const references = group(
-  (command) =>
+  (command, t) =>
     command
       .addOption(
         new Option(
           '--reference <file>',
-          'repeatable; chosen by content. A JSON file (an earlier "gap --format json" run): standardise against its grading standard instead of the municipality\'s own (at most one). Any other file: published figures (Skolverket\'s statistics export as downloaded, or a hand-typed table) shown beside every group as better / worse / in line',
+          t({
+            sv: 'kan upprepas; väljs efter innehåll. En JSON-fil (en tidigare körning av "gap --format json"): standardisera mot dess betygsstandard i stället för kommunens egen (högst en). Annan fil: publicerade siffror (Skolverkets statistikexport som den laddades ned, eller en egen tabell) som visas bredvid varje grupp som bättre / sämre / i linje',
+            en: 'repeatable; chosen by content. A JSON file (an earlier "gap --format json" run): standardise against its grading standard instead of the municipality\'s own (at most one). Any other file: published figures (Skolverket\'s statistics export as downloaded, or a hand-typed table) shown beside every group as better / worse / in line',
+          }),
         )
           .argParser((value: string, previous: string[]) => [...previous, value])
-          .default([] as string[], 'config "reference"'),
+          .default([] as string[], t({ sv: 'konfigurationens "reference"', en: 'config "reference"' })),
       )
-      .option('--reference-unit <name>', 'unit of the published figures to compare with: Riket, a kommun or school name or code, or a comma-separated list (similar municipalities); several rows (e.g. a kommun\'s schools) are pooled (default: config "reference_unit", else Riket, else every unit in the file)')
-      .option('--reference-provider <type>', 'Typ av huvudman of the published figures: Samtliga, Kommunal or Enskild (default: Samtliga where the file has it)'),
+      .option(
+        '--reference-unit <name>',
+        t({
+          sv: 'enheten i de publicerade siffrorna att jämföra med: Riket, en kommuns eller skolas namn eller kod, eller en kommaseparerad lista (liknande kommuner); flera rader (t.ex. en kommuns skolor) slås ihop (standard: konfigurationens "reference_unit", annars Riket, annars alla enheter i filen)',
+          en: 'unit of the published figures to compare with: Riket, a kommun or school name or code, or a comma-separated list (similar municipalities); several rows (e.g. a kommun\'s schools) are pooled (default: config "reference_unit", else Riket, else every unit in the file)',
+        }),
+      )
+      .option(
+        '--reference-provider <type>',
+        t({
+          sv: 'Typ av huvudman i de publicerade siffrorna: Samtliga, Kommunal eller Enskild (standard: Samtliga där filen har det)',
+          en: 'Typ av huvudman of the published figures: Samtliga, Kommunal or Enskild (default: Samtliga where the file has it)',
+        }),
+      ),
   { reference: list, referenceUnit: text, referenceProvider: text },
 );
 
 /** --format (and --excel where CSV is one of the formats): `resolve` gives the format asked for. */
 export function formats<F extends string>(choices: readonly [F, ...F[]], fallback: F, excel: boolean) {
   return {
-    declare(command: Command): Command {
-      command.addOption(new Option('--format <format>', 'output format').choices(choices));
-      return excel ? command.option('--excel', 'CSV for Swedish Excel: semicolons, decimal commas, BOM (implies --format csv)') : command;
+    declare(command: Command, t: Translate): Command {
+      command.addOption(new Option('--format <format>', t({ sv: 'utdataformat', en: 'output format' })).choices(choices));
+      return excel ? command.option('--excel', t({ sv: 'CSV för svenska Excel: semikolon, decimalkomma, BOM (innebär --format csv)', en: 'CSV for Swedish Excel: semicolons, decimal commas, BOM (implies --format csv)' })) : command;
     },
     shape: { format: text, excel: flag },
     resolve: (raw: { format?: string | undefined; excel: boolean }): F => parseOutputFormat<F>(raw.format, raw.excel, choices, fallback),
@@ -290,34 +375,41 @@ export function formats<F extends string>(choices: readonly [F, ...F[]], fallbac
  */
 export function tableColumns(names: readonly ColumnName[]) {
   return {
-    declare: (command: Command): Command =>
+    declare: (command: Command, t: Translate): Command =>
       command
-        .option('--wide', 'table format: every column, however wide the table gets (default: the columns read first, fitted to the terminal\'s width)')
-        .option('--columns <keys>', `table format: just these columns, comma-separated, in the table's order: ${names.map((c) => c.key).join(', ')} (the Swedish headings work too, e.g. Medeldiff)`),
+        .option(
+          '--wide',
+          t({
+            sv: 'tabellformat: alla kolumner, hur bred tabellen än blir (standard: kolumnerna som läses först, anpassade till terminalens bredd)',
+            en: "table format: every column, however wide the table gets (default: the columns read first, fitted to the terminal's width)",
+          }),
+        )
+        .option(
+          '--columns <keys>',
+          t({
+            sv: `tabellformat: bara dessa kolumner, kommaseparerade, i tabellens ordning: ${names.map((c) => c.key).join(', ')} (de svenska rubrikerna fungerar också, t.ex. Medeldiff)`,
+            en: `table format: just these columns, comma-separated, in the table's order: ${names.map((c) => c.key).join(', ')} (the Swedish headings work too, e.g. Medeldiff)`,
+          }),
+        ),
     shape: { wide: flag, columns: text },
     /** The keys --columns names (null: not given); an unknown one is a UsageError listing the keys. */
     resolve(raw: { wide: boolean; columns?: string | undefined; lang: Lang }): string[] | null {
       if (raw.columns === undefined) return null;
-      const keys = names.map((c) => c.key).join(', ');
-      if (raw.wide) throw new UsageError({ sv: '--wide och --columns går inte att kombinera: --wide visar alla kolumner', en: '--wide and --columns cannot be combined: --wide shows every column' });
+      if (raw.wide) throw new UsageError(MESSAGES.wideAndColumns());
       const { keys: chosen, unknown } = resolveColumns(raw.columns, names);
-      if (unknown.length > 0 || chosen.length === 0) {
-        const what = unknown.map((word) => `"${word}"`).join(', ') || '(ingen)';
-        throw new UsageError({
-          sv: `--columns: okänd kolumn ${what}; välj bland ${keys}`,
-          en: `--columns: unknown column ${unknown.map((word) => `"${word}"`).join(', ') || '(none)'}; choose from ${keys}`,
-        });
-      }
+      if (unknown.length > 0 || chosen.length === 0) throw new UsageError(MESSAGES.unknownColumn(unknown, names.map((c) => c.key).join(', ')));
       return chosen;
     },
   };
 }
 
-/** Turn commander's raw options into a command's typed options, or a one-line usage error. */
+/** Turn commander's raw options into a command's typed options, or a one-line usage error (zod's words in Swedish or English). */
 export function parseOptions<T extends z.ZodType>(schema: T, raw: Record<string, unknown>): z.output<T> {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const flagName = issue ? `--${String(issue.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : 'option';
-  throw new UsageError(`${flagName}: ${issue?.message ?? 'invalid value'}`);
+  if (issue === undefined) throw new UsageError(MESSAGES.invalidValue());
+  const flagName = `--${String(issue.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  const swedish = schema.safeParse(raw, { error: z.locales.sv().localeError }).error?.issues[0]?.message ?? issue.message;
+  throw new UsageError(MESSAGES.badOptionValue(flagName, { sv: swedish, en: issue.message }));
 }

@@ -7,12 +7,12 @@ import { readFile } from 'node:fs/promises';
 import { COMPARED_METRICS, type ReferenceComparison, type SourcedReference } from '../analysis/reference-compare.js';
 import { loadConfig } from '../config.js';
 import { InputError, UsageError, describeFsError } from '../errors.js';
-import { say, type Message, type MessageLang } from '../messages.js';
+import { MESSAGES, say, type Message, type MessageLang } from '../messages.js';
 import { readGapReference } from '../read/reference.js';
 import { parseReference, type ReferenceSelection, type ReferenceTable } from '../normalise/reference-table.js';
 import { poolSelected } from '../analysis/reference-pool.js';
 import { selectReference } from '../analysis/reference-select.js';
-import { bytesOf, readTextTable, spreadsheetKind, spreadsheetMessage } from '../read/records.js';
+import { bytesOf, readTextTable, spreadsheetKind } from '../read/records.js';
 import { farYearWarnings, type ReferenceFileInfo, type ReferenceInfo, type ReferenceUnitKind } from '../render/reference.js';
 
 export interface ReferenceOptions {
@@ -50,8 +50,8 @@ export async function resolveReferences(options: ReferenceOptions): Promise<{ re
     },
     { lang: options.lang ?? 'sv' },
   );
-  if (references.published === null && options.referenceUnit !== undefined) throw new UsageError('--reference-unit needs a reference file with published figures (--reference FILE.csv)');
-  if (references.published === null && options.referenceProvider !== undefined) throw new UsageError('--reference-provider needs a reference file with published figures (--reference FILE.csv)');
+  if (references.published === null && options.referenceUnit !== undefined) throw new UsageError(MESSAGES.referenceUnitWithoutFile('--reference-unit'));
+  if (references.published === null && options.referenceProvider !== undefined) throw new UsageError(MESSAGES.referenceUnitWithoutFile('--reference-provider'));
   return { references, referenceUnit };
 }
 
@@ -91,38 +91,19 @@ function repairNotes(table: ReferenceTable): Message[] {
   if (repairs === undefined) return [];
   const out: Message[] = [];
   const example = repairs.padded_example;
-  if (repairs.padded_codes > 0 && example !== null) {
-    const n = repairs.padded_codes;
-    out.push({
-      sv: `${table.file}: ${n} ${n === 1 ? 'rad' : 'rader'} hade koder utan sina inledande nollor (rad ${example.line}: ${example.from} → ${example.to}), som när Excel sparar om filen; nollorna är tillagda`,
-      en: `${table.file}: ${n} ${n === 1 ? 'row' : 'rows'} had codes without their leading zeros (line ${example.line}: ${example.from} → ${example.to}), as when Excel re-saves the file; the zeros were added back`,
-    });
-  }
+  if (repairs.padded_codes > 0 && example !== null) out.push(MESSAGES.codesPadded(table.file, repairs.padded_codes, example));
   if (repairs.blank_lines_in_data > 0) {
     const n = repairs.blank_lines_in_data;
     const lines = repairs.blank_line_numbers.join(', ') + (n > repairs.blank_line_numbers.length ? ', …' : '');
-    out.push({
-      sv: `${table.file}: ${n} ${n === 1 ? 'tom rad' : 'tomma rader'} bland enheterna (bara semikolon, som Excel skriver en tom rad) hoppades över och räknas inte som enheter (rad ${lines})`,
-      en: `${table.file}: ${n} blank ${n === 1 ? 'line' : 'lines'} among the units (only semicolons, as Excel writes an empty row) skipped, not counted as units (line ${lines})`,
-    });
+    out.push(MESSAGES.blankLinesAmongUnits(table.file, n, lines));
   }
   return out;
 }
 
 /** Skolverket's remarks above the header (e.g. on 2017/18's test parts seen beforehand), passed on. */
 function remarkNotes(table: ReferenceTable): Message[] {
-  const year = table.school_year === null ? '' : ` ${table.school_year}`;
-  return (table.remarks ?? []).map((remark) => ({
-    sv: `${table.file}: Skolverkets anmärkning om läsåret${year}: ${remark}`,
-    en: `${table.file}: Skolverket's remark on the school year${year} (in Swedish): ${remark}`,
-  }));
+  return (table.remarks ?? []).map((remark) => MESSAGES.skolverketRemark(table.file, table.school_year, remark));
 }
-
-/** For a Skolverket file downloaded as a workbook: the statistics pages offer CSV too. */
-const CHOOSE_CSV: Message = {
-  sv: 'Från Skolverkets statistiksidor går det också att ladda ned tabellen som CSV (filerna läses som de är).',
-  en: "Skolverket's statistics pages also download the table as CSV (those files are read as they are).",
-};
 
 /** A JSON file (an earlier gap run): its first character after a byte-order mark and space is `{`. */
 function isJson(bytes: Uint8Array): boolean {
@@ -164,12 +145,12 @@ export async function readReferences(files: readonly string[], selection: Refere
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     manifest.push({ file, sha256 });
     if (isJson(bytes)) {
-      if (standard !== null) throw new UsageError(`--reference: ${standard.file} and ${file} are both gap JSON reports (grading standards); give at most one`);
+      if (standard !== null) throw new UsageError(MESSAGES.twoGradingStandards(standard.file, file));
       standard = { file, tables: await readGapReference(file) };
       continue;
     }
     const workbook = spreadsheetKind(bytes);
-    if (workbook !== null) throw new InputError(spreadsheetMessage(file, workbook, CHOOSE_CSV));
+    if (workbook !== null) throw new InputError(MESSAGES.spreadsheet(file, workbook, MESSAGES.chooseCsv()));
     const table = parseReference(file, await readTextTable(bytesOf(bytes), { keepBlank: true }));
     const selected = selectReference(table, selection);
     const values = poolSelected(selected).map((value): SourcedReference => ({ ...value, file }));
@@ -178,17 +159,13 @@ export async function readReferences(files: readonly string[], selection: Refere
       const key = [value.school_year, value.grade_level, value.subject ?? '', value.gender, value.metric].join(' ');
       const other = seen.get(key);
       if (other !== undefined && other !== file) {
-        throw new UsageError(`--reference: ${other} and ${file} both give ${value.metric} for ${value.school_year} åk ${value.grade_level} ${value.subject ?? ''}${value.gender === 'all' ? '' : ` (${value.gender})`}; give only one of them`);
+        throw new UsageError(MESSAGES.sameFigureTwice(other, file, value.metric, `${value.school_year} åk ${value.grade_level} ${value.subject ?? ''}${value.gender === 'all' ? '' : ` (${value.gender})`}`));
       }
       seen.set(key, file);
     }
     pooled.push(...values);
-    warnings.push(...(table.notes ?? []));
-    if (table.skipped.length > 0) {
-      const shown = table.skipped.slice(0, 3).map((s) => `line ${s.line}: ${s.reason}`).join('; ');
-      warnings.push(`${file}: ${table.skipped.length} line${table.skipped.length === 1 ? '' : 's'} not used (${shown}${table.skipped.length > 3 ? '; …' : ''})`);
-    }
-    warnings.push(...[...repairNotes(table), ...selected.notes, ...remarkNotes(table)].map((note) => say(note, lang)));
+    const skipped = table.skipped.length > 0 ? [MESSAGES.referenceLinesSkipped(file, table.skipped)] : [];
+    warnings.push(...[...(table.notes ?? []), ...skipped, ...repairNotes(table), ...selected.notes, ...remarkNotes(table)].map((note) => say(note, lang)));
     infos.push({
       file,
       sha256,

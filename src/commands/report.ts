@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { defineCommand, FILES_ARGUMENT } from './command.js';
 import { flagging, formats, grouping, linking, outputSwedish, parseLink, parseOptions, reading, references, streak } from './options.js';
 import { buildMeta } from '../meta.js';
+import { MESSAGES } from '../messages.js';
 import type { Io } from '../io.js';
 import type { ResultStore } from '../normalise/store.js';
 import { buildReportDoc } from '../render/report-doc.js';
@@ -26,7 +27,11 @@ import { referenceAttribution, referenceDocSection } from '../render/reference.j
 const TRANSITION_BY: readonly Dimension[] = ['school_year', 'area', 'school', 'subject'];
 
 const FORMATS = formats<'html' | 'md'>(['html', 'md'], 'html', false);
-const GROUPING = grouping(null, 'groups with fewer pupils show no figures (default 10)', 'significance level (default 0.05)');
+const GROUPING = grouping(
+  null,
+  { sv: 'grupper med färre elever visar inga siffror (standard 10)', en: 'groups with fewer pupils show no figures (default 10)' },
+  { sv: 'signifikansnivå (standard 0,05)', en: 'significance level (default 0.05)' },
+);
 const LINKING = linking('transition: ');
 
 const schema = z
@@ -37,15 +42,22 @@ export type ReportOptions = z.output<typeof schema>;
 
 export const reportCommand = defineCommand<ReportOptions>({
   name: 'report',
-  description: 'gap, transition and trend in one report for the board: self-contained HTML (charts, tables, appendix) or Markdown, in Swedish',
+  description: {
+    sv: 'gap, transition och trend i en rapport för nämnden: fristående HTML (diagram, tabeller, bilaga) eller Markdown, på svenska',
+    en: 'gap, transition and trend in one report for the board: self-contained HTML (charts, tables, appendix) or Markdown, in Swedish',
+  },
   argument: FILES_ARGUMENT,
   // The report is written in Swedish only: --lang is not offered.
-  declare: (command) =>
+  declare: (command, t) =>
     [reading, outputSwedish, GROUPING, streak, LINKING, references, flagging].reduce(
-      (cmd, group) => group.declare(cmd),
+      (cmd, group) => group.declare(cmd, t),
       command
-        .addOption(new Option('--format <format>', 'html (one self-contained file) or md (tables for pasting into documents)').choices(['html', 'md']).default('html'))
-        .option('--title <text>', 'the report\'s title (default "Betyg och nationella prov")'),
+        .addOption(
+          new Option('--format <format>', t({ sv: 'html (en fristående fil) eller md (tabeller att klistra in i dokument)', en: 'html (one self-contained file) or md (tables for pasting into documents)' }))
+            .choices(['html', 'md'])
+            .default('html'),
+        )
+        .option('--title <text>', t({ sv: 'rapportens titel (standard "Betyg och nationella prov")', en: 'the report\'s title (default "Betyg och nationella prov")' })),
     ),
   parse: (raw) => parseOptions(schema, raw),
   run: runReport,
@@ -85,6 +97,6 @@ async function runReport(files: string[], options: ReportOptions, io: Io): Promi
   // One of the two analyses may be empty (the report says so); both empty is no report at all.
   if (prepared.gapCoverage.paired === 0 && prepared.transitionCoverage.linked === 0) throw noFigures(link);
   await writeReport(text, options.output, io, inputsOf([...loaded.files, ...loaded.alsoRead, ...references.manifest], options));
-  if (!options.quiet && options.output !== undefined && options.output !== '-') io.stderr.write(`ska-analyze: rapporten skrevs till ${options.output}\n`);
+  if (!options.quiet && options.output !== undefined && options.output !== '-') io.stderr.write(`ska-analyze: ${MESSAGES.reportWritten(options.output).sv}\n`);
   return 0;
 }

@@ -6,6 +6,7 @@ import type { SuppressionReason } from '../analysis/suppression.js';
 import { findBreaches, type Condition } from '../analysis/thresholds.js';
 import { loadConfig, type Config } from '../config.js';
 import { InputError, NoFiguresError, UsageError } from '../errors.js';
+import { MESSAGES, say, type Message } from '../messages.js';
 import { readExports, type FileReport } from '../normalise/ingest.js';
 import type { SchoolYearSelection } from '../normalise/school-year.js';
 import type { ResultStore } from '../normalise/store.js';
@@ -79,7 +80,7 @@ export async function sortInputs(
   config: Config,
   encoding: Encoding | undefined,
   io: Io,
-  { allowNone = false, failed }: { allowNone?: boolean; failed?: { file: string; error: string }[] } = {},
+  { allowNone = false, failed }: { allowNone?: boolean; failed?: { file: string; error: Message }[] } = {},
 ): Promise<{ exports: InputSource[]; areasFiles: InputSource[]; notes: InputNote[] }> {
   const sources: InputSource[] = [];
   const notes: InputNote[] = [];
@@ -97,7 +98,7 @@ export async function sortInputs(
         notes.push(...resolved.skipped.map((skip) => ({ file: skip.file, reason: skip.reason })));
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
-        failed.push({ file, error: error.message });
+        failed.push({ file, error: error.text });
       }
     }
   }
@@ -122,8 +123,7 @@ export async function sortInputs(
   }
   const unique = await withoutCopies(exports, notes);
   if (unique.length === 0 && !allowNone) {
-    const what = notes.map((note) => note.file).join(', ');
-    throw new InputError(`no export among the inputs${what === '' ? '' : ` (not exports: ${what})`}; an export needs columns for the pupil id, the school year and the subject`);
+    throw new InputError(MESSAGES.noExport(notes.map((note) => note.file)));
   }
   return { exports: unique, areasFiles, notes };
 }
@@ -204,11 +204,7 @@ export async function loadInputs(files: readonly string[], options: Omit<CommonO
   if (!options.quiet) {
     for (const pattern of Object.keys(config.files ?? {})) {
       if (exports.some((source) => matchesFilePattern(pattern, source.name))) continue;
-      io.stderr.write(
-        options.lang === 'en'
-          ? `ska-analyze: the config's files: "${visible(pattern)}" matches none of the exports\n`
-          : `ska-analyze: konfigurationens files: "${visible(pattern)}" matchar ingen av exporterna\n`,
-      );
+      io.stderr.write(`ska-analyze: ${say(MESSAGES.filesPatternUnused(visible(pattern)), options.lang ?? 'sv')}\n`);
     }
   }
   const progress = makeProgress(io.stderr, options.quiet !== true);
@@ -228,23 +224,19 @@ export async function loadInputs(files: readonly string[], options: Omit<CommonO
   const outside = read.files.flatMap((file) => [...file.ledger.outsideYears.keys()]);
   if (accepted === 0 && outside.length > 0 && schoolYears) {
     const held = [...new Set(outside)].sort().join(', ');
-    throw new NoFiguresError(`no figures: no row is in --school-years ${schoolYears.label} (the exports hold ${held}); choose school years the exports hold`);
+    throw new NoFiguresError(MESSAGES.noRowInSchoolYears(schoolYears.label, held));
   }
   return { config, files: read.files, store: read.store, notes, alsoRead };
 }
 
 /** The one line when gap found no grade–test pair: why, and what to check. */
 export function noPairs(): NoFiguresError {
-  return new NoFiguresError(
-    'no figures: no teacher grade could be paired with a national test grade (the same pupil, subject, school year and grade level). Check with "ska-analyze inspect" that the exports hold both grades (Betyg) and test grades (Provbetyg) for the same pupils and years.',
-  );
+  return new NoFiguresError(MESSAGES.noPairs());
 }
 
 /** The one line when transition linked no pupil: why, and what to check. */
 export function noLinks(link: { fromLevel: number; toLevel: number; fromKind: string; toKind: string }): NoFiguresError {
-  return new NoFiguresError(
-    `no figures: no pupil could be linked from år ${link.fromLevel} (${link.fromKind}) to år ${link.toLevel} (${link.toKind}) ${link.toLevel - link.fromLevel === 1 ? 'a year' : `${link.toLevel - link.fromLevel} years`} later. Check with "ska-analyze inspect" that the år ${link.fromLevel} results have a grade level (a column, a class such as ${link.fromLevel}B, the file name such as omdomen_ak${link.fromLevel}.csv, or "files" in the config) and that the exports hold the år ${link.toLevel} results of the school year after.`,
-  );
+  return new NoFiguresError(MESSAGES.noLinks(link));
 }
 
 function numberFromEnv(value: string | undefined): number | undefined {
@@ -257,7 +249,7 @@ function mergeAreaFiles(a: Map<string, string>, b: Map<string, string>, file: st
   const merged = new Map(a);
   for (const [school, area] of b) {
     const known = merged.get(school);
-    if (known !== undefined && known !== area) throw new InputError(`${file}: a school is mapped to both ${known} and ${area} by the areas files in the input folders`);
+    if (known !== undefined && known !== area) throw new InputError(MESSAGES.areasFilesDisagree(file, known, area));
     merged.set(school, area);
   }
   return merged;
@@ -271,11 +263,7 @@ async function noteOutputInInputFolder(files: readonly string[], options: { outp
     if (file === '-') continue;
     const info = await stat(file).catch(() => null);
     if (info?.isDirectory() && (await sameFile(dirname(resolve(output)), file))) {
-      io.stderr.write(
-        options.lang === 'en'
-          ? `ska-analyze: the report is written into ${visible(file)}, a folder of exports; later runs recognise it as ska-analyze's own output and skip it\n`
-          : `ska-analyze: rapporten skrivs i ${visible(file)}, en mapp med exporter; senare körningar känner igen den som ska-analyzes egen utdata och hoppar över den\n`,
-      );
+      io.stderr.write(`ska-analyze: ${say(MESSAGES.outputInInputFolder(visible(file)), options.lang ?? 'sv')}\n`);
       return;
     }
   }
@@ -288,11 +276,12 @@ async function noteOutputInInputFolder(files: readonly string[], options: { outp
 export function checkFailOn(rows: readonly Record<string, unknown>[], conditions: readonly Condition[] | null, by: readonly Dimension[], lang: Lang, io: Io): number {
   if (!conditions) return 0;
   const breaches = findBreaches(rows, conditions);
+  const total = MESSAGES.total();
   for (const { condition, rows: hits } of breaches) {
-    const label = (row: Record<string, unknown>) => by.map((dim) => (row[dim] === null || row[dim] === undefined ? (lang === 'sv' ? 'Totalt' : 'Total') : String(row[dim]))).join(' · ');
-    const shown = hits.slice(0, 5).map(label).join('; ');
-    const more = hits.length > 5 ? (lang === 'sv' ? `; och ${hits.length - 5} till` : `; and ${hits.length - 5} more`) : '';
-    io.stderr.write(`ska-analyze: --fail-on ${condition.text}: ${hits.length} ${lang === 'sv' ? (hits.length === 1 ? 'grupp' : 'grupper') : hits.length === 1 ? 'group' : 'groups'} (${shown}${more})\n`);
+    const shown = hits.slice(0, 5);
+    const labels = (lang: Lang) => shown.map((row) => by.map((dim) => (row[dim] === null || row[dim] === undefined ? total[lang] : String(row[dim]))).join(' · ')).join('; ');
+    const message = MESSAGES.failOnBreached(condition.text, { sv: labels('sv'), en: labels('en') }, hits.length, shown.length);
+    io.stderr.write(`ska-analyze: ${say(message, lang)}\n`);
   }
   return breaches.length > 0 ? 3 : 0;
 }
@@ -426,15 +415,11 @@ export function comparisonFor(
   minGroup: number,
 ): ReportSection {
   const earlierBy = Array.isArray(earlier.parameters.by) ? earlier.parameters.by.map(String) : null;
-  if (earlierBy === null) throw new InputError(`--compare-with ${earlier.file}: meta.parameters.by is missing, so its groups cannot be matched (use the JSON of an earlier ska-analyze run)`);
-  if (!plan.by.includes('school_year')) {
-    throw new UsageError(`--compare-with: add school_year to --by (e.g. --by school_year,${plan.by.join(',')}), so that each run's latest school year is compared and the two sides hold different pupils`);
-  }
-  if ([...earlierBy].sort().join(',') !== [...plan.by].sort().join(',')) {
-    throw new UsageError(`--compare-with ${earlier.file}: that run grouped by ${earlierBy.join(',')}; run with --by ${earlierBy.join(',')} to compare`);
-  }
+  if (earlierBy === null) throw new InputError(MESSAGES.compareNoBy(earlier.file));
+  if (!plan.by.includes('school_year')) throw new UsageError(MESSAGES.compareNeedsSchoolYear(plan.by.join(',')));
+  if ([...earlierBy].sort().join(',') !== [...plan.by].sort().join(',')) throw new UsageError(MESSAGES.compareOtherBy(earlier.file, earlierBy.join(',')));
   const comparison = compareRuns(earlier.rows, rows, plan.by, metrics, minGroup);
-  if (comparison.duplicates > 0) throw new InputError(`--compare-with ${earlier.file}: ${comparison.duplicates} rows repeat a group of the same school year, so the file is not grouped by ${earlierBy.join(',')} as it says`);
+  if (comparison.duplicates > 0) throw new InputError(MESSAGES.compareRepeatedGroups(earlier.file, comparison.duplicates, earlierBy.join(',')));
   return comparisonSection(
     comparison,
     {
@@ -453,5 +438,5 @@ export function comparisonFor(
 
 /** trend and report: neither pairs nor links. */
 export function noFigures(link: { fromLevel: number; toLevel: number; fromKind: string; toKind: string }): NoFiguresError {
-  return new NoFiguresError(`${noPairs().message.replace(/^no figures: /, 'no figures: ').replace(/\.$/, '')}; and ${noLinks(link).message.replace(/^no figures: /, '')}`);
+  return new NoFiguresError(MESSAGES.noPairsNorLinks(link));
 }

@@ -3,10 +3,11 @@
  */
 import { analyseTransition, DEFAULT_TRANSITION_BY, linkTransition, listTransitionCases, transitionCohorts } from '../analysis/transition.js';
 import { z } from 'zod';
-import { defineCommand, FILES_ARGUMENT } from './command.js';
-import { formats, grouping, linking, output, parseFailOn, parseLink, parseOptions, reading, tableColumns } from './options.js';
+import { defineCommand, FILES_ARGUMENT, SHOW_IDS_HELP } from './command.js';
+import { byHelp, formats, grouping, linking, output, parseFailOn, parseLink, parseOptions, reading, tableColumns } from './options.js';
 import { UsageError } from '../errors.js';
 import { buildMeta } from '../meta.js';
+import { MESSAGES } from '../messages.js';
 import type { Io } from '../io.js';
 import { genderResolver } from '../normalise/ingest.js';
 import type { ResultStore } from '../normalise/store.js';
@@ -22,9 +23,9 @@ import { noLinks, checkFailOn, comparisonFor, countSuppressed, loadInputs, maskP
 
 const FORMATS = formats<TransitionFormat>(['table', 'json', 'csv'], 'table', true);
 const GROUPING = grouping(
-  `group by, comma-separated: ${DIMENSIONS.filter((d) => d !== 'teacher').join(', ')} (default: area,school,subject)`,
-  'groups with fewer linked pupils show no figures (default 10)',
-  'significance level for the verdicts strict / generous (default 0.05)',
+  byHelp(DIMENSIONS.filter((d) => d !== 'teacher'), DEFAULT_TRANSITION_BY),
+  { sv: 'grupper med färre länkade elever visar inga siffror (standard 10)', en: 'groups with fewer linked pupils show no figures (default 10)' },
+  { sv: 'signifikansnivå för omdömena sträng / generös (standard 0,05)', en: 'significance level for the verdicts strict / generous (default 0.05)' },
 );
 const LINKING = linking('');
 const FAIL_ON_KEYS = [...DIMENSIONS, 'level', 'n', ...TRANSITION_FIGURE_KEYS];
@@ -44,8 +45,8 @@ const schema = z
     compareWith: z.string().optional(),
   })
   .transform((raw) => {
-    if (raw.showIds && !raw.listCases) throw new UsageError('--show-ids only works together with --list-cases');
-    if (raw.by?.includes('teacher')) throw new UsageError('--by teacher is not available for transition (år 5 assessments have no grading teacher)');
+    if (raw.showIds && !raw.listCases) throw new UsageError(MESSAGES.showIdsAlone());
+    if (raw.by?.includes('teacher')) throw new UsageError(MESSAGES.noTeacherInTransition());
     return { ...raw, format: FORMATS.resolve(raw), columns: COLUMNS.resolve(raw), link: parseLink(raw), failOnConditions: parseFailOn(raw.failOn, FAIL_ON_KEYS) };
   });
 
@@ -53,16 +54,28 @@ export type TransitionOptions = z.output<typeof schema>;
 
 export const transitionCommand = defineCommand<TransitionOptions>({
   name: 'transition',
-  description: 'år 5 assessments (omdömen) against the same pupils\' år 6 national tests, per area and school',
+  description: {
+    sv: 'bedömningar (omdömen) i åk 5 mot samma elevers nationella prov i åk 6, per skolområde och skola',
+    en: 'år 5 assessments (omdömen) against the same pupils\' år 6 national tests, per area and school',
+  },
   argument: FILES_ARGUMENT,
-  declare: (command) =>
+  declare: (command, t) =>
     [reading, output, LINKING, GROUPING, FORMATS, COLUMNS].reduce(
-      (cmd, group) => group.declare(cmd),
+      (cmd, group) => group.declare(cmd, t),
       command
-        .option('--list-cases', 'list linked pupils whose pass/fail changed between the years (ids masked)')
-        .option('--show-ids', 'with --list-cases: show the pupil ids (personal data: handle with care)')
-        .option('--fail-on <conditions>', 'exit with code 3 when any group breaches a threshold, e.g. "verdict=strict" or "diff_pp<-0.1" (comma-separated)')
-        .option('--compare-with <file>', 'show what changed against an earlier run: the JSON of an earlier "transition --format json" run'),
+        .option('--list-cases', t({ sv: 'lista länkade elever vars godkänt/underkänt ändrades mellan åren (id:n maskerade)', en: 'list linked pupils whose pass/fail changed between the years (ids masked)' }))
+        .option('--show-ids', t(SHOW_IDS_HELP))
+        .option(
+          '--fail-on <conditions>',
+          t({
+            sv: 'avsluta med slutkod 3 när någon grupp passerar en gräns, t.ex. "verdict=strict" eller "diff_pp<-0.1" (kommaseparerat)',
+            en: 'exit with code 3 when any group breaches a threshold, e.g. "verdict=strict" or "diff_pp<-0.1" (comma-separated)',
+          }),
+        )
+        .option(
+          '--compare-with <file>',
+          t({ sv: 'visa vad som har ändrats sedan en tidigare körning: JSON från en tidigare "transition --format json"', en: 'show what changed against an earlier run: the JSON of an earlier "transition --format json" run' }),
+        ),
     ),
   parse: (raw) => parseOptions(schema, raw),
   run: runTransition,

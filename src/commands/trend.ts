@@ -4,6 +4,7 @@
  */
 import { DEFAULT_TREND_BY, GAP_TREND_METRICS, TRANSITION_TREND_METRICS } from '../analysis/trend.js';
 import { buildMeta } from '../meta.js';
+import { MESSAGES, say } from '../messages.js';
 import type { Io } from '../io.js';
 import type { ResultStore } from '../normalise/store.js';
 import { renderSummary } from '../render/summary.js';
@@ -15,7 +16,7 @@ import { analyseCycle, cycleParameters, mergeCoverage, prepare, trendBy } from '
 import { checkFailOn, countSuppressed, loadInputs, readingParameters, stderrPainter, stdoutPainter, takeStore, writeDiagnostics, writeReport, inputsOf, startPhases, tableLayout } from './shared.js';
 import { z } from 'zod';
 import { defineCommand } from './command.js';
-import { flagging, formats, grouping, linking, output, parseFailOn, parseLink, parseOptions, reading, streak, tableColumns } from './options.js';
+import { byHelp, flagging, formats, grouping, linking, output, parseFailOn, parseLink, parseOptions, reading, streak, tableColumns } from './options.js';
 
 /** Keys --fail-on may name: those of the flat trend rows. */
 function trendKeys(): string[] {
@@ -33,9 +34,13 @@ function trendKeys(): string[] {
 
 const FORMATS = formats<TrendFormat>(['table', 'json', 'csv'], 'table', true);
 const GROUPING = grouping(
-  `one series per group of these (school_year is added): ${DIMENSIONS.filter((d) => d !== 'school_year').join(', ')} (default: grade_level,area,school,subject)`,
-  'groups with fewer pupils in a year show no figures that year (default 10)',
-  'significance level for the transition verdicts (default 0.05)',
+  byHelp(
+    DIMENSIONS.filter((d) => d !== 'school_year'),
+    DEFAULT_TREND_BY,
+    { sv: 'en serie per grupp av dessa (läsår läggs till)', en: 'one series per group of these (school_year is added)' },
+  ),
+  { sv: 'grupper med färre elever ett år visar inga siffror det året (standard 10)', en: 'groups with fewer pupils in a year show no figures that year (default 10)' },
+  { sv: 'signifikansnivå för transitions omdömen sträng / generös (standard 0,05)', en: 'significance level for the transition verdicts (default 0.05)' },
 );
 const LINKING = linking('transition: ');
 const COLUMNS = tableColumns(trendColumnNames());
@@ -48,12 +53,24 @@ export type TrendOptions = z.output<typeof schema>;
 
 export const trendCommand = defineCommand<TrendOptions>({
   name: 'trend',
-  description: 'gap and transition figures per school year for each group: change since last year and over the period, same-direction streaks',
-  argument: ['<files...>', 'exports (CSV) covering several school years, folders of them, or - for stdin'],
-  declare: (command) =>
+  description: {
+    sv: 'gap- och transition-siffror per läsår för varje grupp: förändringen sedan förra året och över perioden, mönster i samma riktning flera år i rad',
+    en: 'gap and transition figures per school year for each group: change since last year and over the period, same-direction streaks',
+  },
+  argument: [
+    { sv: '<filer...>', en: '<files...>' },
+    { sv: 'exporter (CSV) som täcker flera läsår, mappar med sådana, eller - för stdin', en: 'exports (CSV) covering several school years, folders of them, or - for stdin' },
+  ],
+  declare: (command, t) =>
     [reading, output, GROUPING, streak, LINKING, flagging, FORMATS, COLUMNS].reduce(
-      (cmd, group) => group.declare(cmd),
-      command.option('--fail-on <conditions>', 'exit with code 3 when a group breaches a threshold in the latest school year, e.g. "streak_relative>=3" (a school above or below the municipality three springs running)'),
+      (cmd, group) => group.declare(cmd, t),
+      command.option(
+        '--fail-on <conditions>',
+        t({
+          sv: 'avsluta med slutkod 3 när en grupp passerar en gräns det senaste läsåret, t.ex. "streak_relative>=3" (en skola över eller under kommunen tre vårar i rad)',
+          en: 'exit with code 3 when a group breaches a threshold in the latest school year, e.g. "streak_relative>=3" (a school above or below the municipality three springs running)',
+        }),
+      ),
     ),
   parse: (raw) => parseOptions(schema, raw),
   run: runTrend,
@@ -91,7 +108,7 @@ async function trend(files: string[], options: TrendOptions, io: Io, phases: Pha
   // One of the two analyses may be empty (the report says so); both empty is no report at all.
   if (prepared.gapCoverage.paired === 0 && prepared.transitionCoverage.linked === 0) throw noFigures(link);
   if (result.gap.school_years.length === 1) {
-    writeDiagnostics(lang === 'sv' ? 'ska-analyze: bara ett läsår i exporterna; ingen förändring att visa.\n' : 'ska-analyze: only one school year in the exports; no change to show.\n', options.quiet, io);
+    writeDiagnostics(`ska-analyze: ${say(MESSAGES.onlyOneSchoolYear(), lang)}\n`, options.quiet, io);
   }
   await writeReport(text, options.output, io, inputsOf([...loaded.files, ...loaded.alsoRead], options), phases);
   if (!failOn) return 0;

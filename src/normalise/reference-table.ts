@@ -72,6 +72,7 @@
  *   `~100`, otherwise `missing`.
  */
 import { InputError } from '../errors.js';
+import { MESSAGES, type Message } from '../messages.js';
 import type { TextRecord, TextTable } from '../read/records.js';
 import { normaliseSchoolYear } from './school-year.js';
 import { normaliseSubject } from './subject.js';
@@ -123,9 +124,9 @@ export interface ReferenceTable {
   school_year: string | null;
   publisher: 'skolverket' | null;
   values: ReferenceValue[];
-  skipped: { line: number; reason: string }[];
+  skipped: { line: number; reason: Message }[];
   /** Things the reader decided that the user should see (simple layout: shares read as fractions). */
-  notes?: string[];
+  notes?: Message[];
   /**
    * Skolverket's own remarks above the header, passed on verbatim (one paragraph each): what the
    * reader does not act on itself, e.g. 2017/18's "Under vårterminen 2018 fanns indikationer på att
@@ -218,9 +219,9 @@ function dropTrailingEmpty(cells: string[]): string[] {
 }
 
 /** A row fits the header when it has the header's fields, plus only empty ones after them. */
-function fieldProblem(cells: readonly string[], width: number): string | null {
+function fieldProblem(cells: readonly string[], width: number): Message | null {
   if (cells.length >= width && cells.slice(width).every((cell) => cell.trim() === '')) return null;
-  return `has ${cells.length} fields, the header has ${width}`;
+  return MESSAGES.referenceLine.fieldCount(cells.length, width);
 }
 
 /** "9 593", "73,9", "0.5" → a plain decimal string ("9593", "73.9", "0.5"); null when not a number. */
@@ -257,10 +258,9 @@ function readCount(cell: string): number | null | undefined {
   return Number(decimal);
 }
 
-/** Checks the range of a read value; returns the problem or null. */
-function rangeProblem(metric: ReferenceMetric, value: number): string | null {
-  if (isShare(metric)) return value < 0 || value > 1 ? 'a share outside 0–100 %' : null;
-  return value < 0 || value > 20 ? 'mean points outside 0–20' : null;
+/** A read value outside its measure's range (a share outside 0–100 %, mean points outside 0–20). */
+function outOfRange(metric: ReferenceMetric, value: number): boolean {
+  return isShare(metric) ? value < 0 || value > 1 : value < 0 || value > 20;
 }
 
 const NATION_NAMES = new Set(['riket', 'helariket', 'samtligakommuner', 'sverige', 'helasverige', 'helalandet']);
@@ -333,7 +333,7 @@ function classify(file: string, line: number, index: number, firstHead: string, 
   if (measure === 'n') return { kind: 'n', subject, gender };
   if ((measure === 'share_higher' || measure === 'share_same' || measure === 'share_lower') && subject === null) {
     const comma = column.indexOf(',');
-    if (comma > 0) throw new InputError(`${file}:${line}: column ${quote(column)}: unknown subject ${quote(tidy(column.slice(0, comma)))}`);
+    if (comma > 0) throw new InputError(MESSAGES.referenceColumnSubject(`${file}:${line}`, quote(column), quote(tidy(column.slice(0, comma)))));
   }
   return { kind: 'metric', metric: measure, subject, gender };
 }
@@ -355,11 +355,6 @@ function findSkolverketHeader(rows: readonly TextRecord[]): HeaderAt | null {
   }
   return null;
 }
-
-const EXPECTED_SKOLVERKET =
-  'expected Skolverket\'s columns: "<Ämne>, andel (%) elever med högre slutbetyg jämfört med provbetyget" ' +
-  '(Relationen mellan nationella prov och slutbetyg), "Ämne" with "Andel (%) med provbetyg A-E" ' +
-  '(Resultat nationella prov), or "Andel (%) elever som fått godkänt betyg i alla ämnen" (Betyg årskurs 6)';
 
 function parseSkolverket(file: string, rows: readonly TextRecord[], header: HeaderAt, banner: boolean): ReferenceTable {
   const { index: headerIndex } = header;
@@ -405,7 +400,7 @@ function parseSkolverket(file: string, rows: readonly TextRecord[], header: Head
     if (key.startsWith('valtlasar')) {
       const given = text.slice(text.indexOf(':') + 1);
       const parsed = normaliseSchoolYear(given);
-      if (parsed === null) throw new InputError(`${file}:${lineOf(rows, i)}: cannot read the school year in ${quote(text)} (expected e.g. "Valt läsår: 2023/24")`);
+      if (parsed === null) throw new InputError(MESSAGES.referenceYearUnreadable(`${file}:${lineOf(rows, i)}`, quote(text)));
       schoolYear = parsed.label;
       endParagraph();
       continue;
@@ -429,14 +424,14 @@ function parseSkolverket(file: string, rows: readonly TextRecord[], header: Head
   if (metrics.has('share_higher') || metrics.has('share_same') || metrics.has('share_lower')) layout = 'skolverket_relation';
   else if (metrics.has('share_pass_test') || metrics.has('mean_points_test')) layout = 'skolverket_np';
   else if (metrics.has('share_pass_all_subjects') || metrics.has('share_fail_one_subject')) layout = 'skolverket_grades6';
-  else throw new InputError(`${file}:${headerLine}: the header row names no figures this reader knows; ${EXPECTED_SKOLVERKET}`);
+  else throw new InputError(MESSAGES.referenceNoKnownFigures(`${file}:${headerLine}`));
 
   if (schoolYear === null) {
-    throw new InputError(`${file}: no "Valt läsår: …" line above the header (line ${headerLine}); add one, e.g. "Valt läsår: 2023/24"`);
+    throw new InputError(MESSAGES.referenceNoYearLine(file, headerLine));
   }
   const gradeLevel = gradeLevelOf(title) ?? (layout === 'skolverket_relation' ? 9 : null);
   if (gradeLevel === null) {
-    throw new InputError(`${file}: the title ${title === null ? '(none found)' : quote(title)} does not name the årskurs (e.g. "… årskurs 9 …")`);
+    throw new InputError(MESSAGES.referenceNoGradeLevel(file, title === null ? null : quote(title)));
   }
 
   const countColumns = new Map<string, number>();
@@ -453,7 +448,7 @@ function parseSkolverket(file: string, rows: readonly TextRecord[], header: Head
     firstHead === 'skola' || firstHead === 'skolenhet' ? 'school' : firstHead === 'kommun' ? 'municipality' : firstHead === 'riket' ? 'nation' : 'other';
 
   const values: ReferenceValue[] = [];
-  const skipped: { line: number; reason: string }[] = [];
+  const skipped: { line: number; reason: Message }[] = [];
   const cell = (cells: readonly string[], i: number): string => (i < 0 ? '' : tidy(cells[i] ?? ''));
   const orNull = (text: string): string | null => (text === '' || text === '.' || text === '..' ? null : text);
   const figureColumns = roles.flatMap((role, i) => (role.kind === 'n' || role.kind === 'metric' ? [i] : []));
@@ -515,11 +510,11 @@ function parseSkolverket(file: string, rows: readonly TextRecord[], header: Head
       break; // text not shaped like a row: the footer
     }
     if (first === '') {
-      skipped.push({ line, reason: `no unit name in column ${quote(columns[unitColumn] ?? '')}` });
+      skipped.push({ line, reason: MESSAGES.referenceLine.noUnitName(quote(columns[unitColumn] ?? '')) });
       continue;
     }
     if (!hasFigures(cells)) {
-      skipped.push({ line, reason: 'no figures (every figure column is empty)' });
+      skipped.push({ line, reason: MESSAGES.referenceLine.noFigures() });
       continue;
     }
 
@@ -532,17 +527,17 @@ function parseSkolverket(file: string, rows: readonly TextRecord[], header: Head
       const given = cell(cells, subjectColumn);
       rowSubject = normaliseSubject(given);
       if (rowSubject === null) {
-        skipped.push({ line, reason: `unknown subject ${quote(given)} in column ${quote(columns[subjectColumn] ?? '')}` });
+        skipped.push({ line, reason: MESSAGES.referenceLine.unknownSubject(quote(given), quote(columns[subjectColumn] ?? '')) });
         continue;
       }
     }
 
     const counts = new Map<number, number | null>();
-    let bad: string | null = null;
+    let bad: Message | null = null;
     for (const i2 of countColumns.values()) {
       const count = readCount(cells[i2] ?? '');
       if (count === undefined) {
-        bad = `column ${quote(columns[i2] ?? '')}: ${quote(tidy(cells[i2] ?? ''))} is not a number of pupils`;
+        bad = MESSAGES.referenceLine.notPupilCount(quote(columns[i2] ?? ''), quote(tidy(cells[i2] ?? '')));
         break;
       }
       counts.set(i2, count);
@@ -554,15 +549,14 @@ function parseSkolverket(file: string, rows: readonly TextRecord[], header: Head
         if (role === undefined || role.kind !== 'metric') continue;
         const token = readToken(cells[c] ?? '', false);
         if (token === null) {
-          bad = `column ${quote(columns[c] ?? '')}: ${quote(tidy(cells[c] ?? ''))} is not a number, "..", "." or "~100"`;
+          bad = MESSAGES.referenceLine.notFigure(quote(columns[c] ?? ''), quote(tidy(cells[c] ?? '')));
           break;
         }
         let value: number | null = null;
         if (token.status === 'ok') {
           value = isShare(role.metric) ? percentToFraction(token.decimal) : Number(token.decimal);
-          const range = rangeProblem(role.metric, value);
-          if (range !== null) {
-            bad = `column ${quote(columns[c] ?? '')}: ${quote(token.raw)} is ${range}`;
+          if (outOfRange(role.metric, value)) {
+            bad = MESSAGES.referenceLine.outOfRange(quote(columns[c] ?? ''), quote(token.raw), isShare(role.metric));
             break;
           }
         }
@@ -738,34 +732,29 @@ function parseSimple(file: string, rows: readonly TextRecord[], headerIndex: num
     const metric = SIMPLE_METRICS[key];
     if (field !== undefined) {
       const before = fieldAt.get(field);
-      if (before !== undefined) throw new InputError(`${file}:${headerLine}: two columns for ${field}: ${quote(columns[before] ?? '')} and ${quote(column)}`);
+      if (before !== undefined) throw new InputError(MESSAGES.referenceTwoColumns(`${file}:${headerLine}`, field, quote(columns[before] ?? ''), quote(column)));
       fieldAt.set(field, index);
     } else if (metric !== undefined) {
       const before = seenMetrics.get(metric);
-      if (before !== undefined) throw new InputError(`${file}:${headerLine}: two columns for ${metric}: ${quote(columns[before] ?? '')} and ${quote(column)}`);
+      if (before !== undefined) throw new InputError(MESSAGES.referenceTwoColumns(`${file}:${headerLine}`, metric, quote(columns[before] ?? ''), quote(column)));
       seenMetrics.set(metric, index);
       metricColumns.push({ index, metric });
     }
   });
   const missing = REQUIRED_SIMPLE.filter((field) => !fieldAt.has(field));
   if (missing.length > 0 || metricColumns.length === 0) {
-    const needs = [...missing, ...(metricColumns.length === 0 ? ['a measure (e.g. share_higher, share_pass_test, mean_points_test)'] : [])];
     const measures = REFERENCE_METRICS.filter((metric) => !metric.startsWith('share_fail') && metric !== 'share_pass_all_subjects');
-    throw new InputError(
-      `${file}:${headerLine}: missing column${needs.length > 1 ? 's' : ''} ${needs.join(', ')} ` +
-        `(a hand-typed reference table needs subject, grade_level, school_year and at least one of ${measures.join(', ')})`,
-    );
+    throw new InputError(MESSAGES.referenceSimpleColumnsMissing(`${file}:${headerLine}`, missing, metricColumns.length === 0, measures));
   }
 
   // Data lines, then: is each share column written in percent?
   const data: { line: number; cells: string[] }[] = [];
-  const skipped: { line: number; reason: string }[] = [];
+  const skipped: { line: number; reason: Message }[] = [];
   for (let i = headerIndex + 1; i < rows.length; i++) {
     const cells = cellsOf(rows, i);
     if (isBlank(cells)) continue;
     if (cells.length > width && !cells.slice(width).every((cell) => cell.trim() === '')) {
-      const hint = delimiter === ',' ? ' (in a comma-separated file a decimal comma must be in quotes, or use ";")' : '';
-      skipped.push({ line: lineOf(rows, i), reason: `has ${cells.length} fields, the header has ${width}${hint}` });
+      skipped.push({ line: lineOf(rows, i), reason: MESSAGES.referenceLine.fieldCount(cells.length, width, delimiter === ',') });
       continue;
     }
     data.push({ line: lineOf(rows, i), cells });
@@ -789,57 +778,56 @@ function parseSimple(file: string, rows: readonly TextRecord[], headerIndex: num
     return index === undefined ? '' : tidy(cells[index] ?? '');
   };
   for (const { line, cells } of data) {
-    const fail = (reason: string): void => {
+    const fail = (reason: Message): void => {
       skipped.push({ line, reason });
     };
     const column = (field: SimpleField): string => quote(columns[fieldAt.get(field) ?? 0] ?? field);
     const subjectText = text(cells, 'subject');
     const subject = normaliseSubject(subjectText);
     if (subject === null) {
-      fail(subjectText === '' ? `no subject in column ${column('subject')}` : `unknown subject ${quote(subjectText)} in column ${column('subject')}`);
+      fail(subjectText === '' ? MESSAGES.referenceLine.noSubject(column('subject')) : MESSAGES.referenceLine.unknownSubject(quote(subjectText), column('subject')));
       continue;
     }
     const levelText = text(cells, 'grade_level');
     const levelMatch = /^(?:(?:årskurs|arskurs|åk|ak|år|ar|grade)\s*)?(\d{1,2})$/i.exec(levelText);
     const gradeLevel = levelMatch ? Number(levelMatch[1]) : null;
     if (gradeLevel === null || gradeLevel < 1 || gradeLevel > 10) {
-      fail(`column ${column('grade_level')}: ${quote(levelText)} is not an årskurs (1–9)`);
+      fail(MESSAGES.referenceLine.notGradeLevel(column('grade_level'), quote(levelText)));
       continue;
     }
     const yearText = text(cells, 'school_year');
     const schoolYear = normaliseSchoolYear(yearText);
     if (schoolYear === null) {
-      fail(`column ${column('school_year')}: ${quote(yearText)} is not a school year (e.g. 2023/24, VT24, 2024)`);
+      fail(MESSAGES.referenceLine.notSchoolYear(column('school_year'), quote(yearText)));
       continue;
     }
     const genderText = text(cells, 'gender');
     const gender = SIMPLE_GENDERS[fold(genderText)];
     if (gender === undefined) {
-      fail(`column ${column('gender')}: ${quote(genderText)} is not all, F or M (Totalt, Flickor, Pojkar)`);
+      fail(MESSAGES.referenceLine.notGender(column('gender'), quote(genderText)));
       continue;
     }
     const n = readCount(text(cells, 'n'));
     if (n === undefined) {
-      fail(`column ${column('n')}: ${quote(text(cells, 'n'))} is not a number of pupils`);
+      fail(MESSAGES.referenceLine.notPupilCount(column('n'), quote(text(cells, 'n'))));
       continue;
     }
     const unit = text(cells, 'unit') || 'Referens';
     const orNull = (field: SimpleField): string | null => text(cells, field) || null;
     const rowValues: ReferenceValue[] = [];
-    let bad: string | null = null;
+    let bad: Message | null = null;
     for (const { index, metric } of metricColumns) {
       const raw = (cells[index] ?? '').trim();
       const token = readToken(raw, true);
       if (token === null) {
-        bad = `column ${quote(columns[index] ?? '')}: ${quote(raw)} is not a number, "..", "." or "~100"`;
+        bad = MESSAGES.referenceLine.notFigure(quote(columns[index] ?? ''), quote(raw));
         break;
       }
       let value: number | null = null;
       if (token.status === 'ok') {
         value = percent.has(index) ? percentToFraction(token.decimal) : Number(token.decimal);
-        const range = rangeProblem(metric, value);
-        if (range !== null) {
-          bad = `column ${quote(columns[index] ?? '')}: ${quote(raw)} is ${range}`;
+        if (outOfRange(metric, value)) {
+          bad = MESSAGES.referenceLine.outOfRange(quote(columns[index] ?? ''), quote(raw), isShare(metric));
           break;
         }
       }
@@ -868,10 +856,7 @@ function parseSimple(file: string, rows: readonly TextRecord[], headerIndex: num
   // A column of values ≤ 1 without % is read as fractions (0,27 = 27 %). Someone who typed 0,8 for
   // 0,8 % gets 80 %: say which columns were read which way.
   const fractionColumns = metricColumns.filter(({ index, metric }) => isShare(metric) && !percent.has(index)).map(({ index }) => columns[index] ?? '');
-  const notes =
-    fractionColumns.length > 0
-      ? [`${file}: ${fractionColumns.join(', ')} read as fractions (0,27 = 27 %) since no value has % or is above 1; if they are percentages, write % after them (0,8 %)`]
-      : [];
+  const notes = fractionColumns.length > 0 ? [MESSAGES.referenceReadAsFractions(file, fractionColumns)] : [];
   return { file, layout: 'simple', title: null, school_year: null, publisher: null, values, skipped, notes };
 }
 
@@ -886,7 +871,7 @@ function parseSimple(file: string, rows: readonly TextRecord[], headerIndex: num
 export function parseReference(file: string, table: TextTable): ReferenceTable {
   const rows = table.records;
   const firstIndex = rows.findIndex((row) => !isBlank(row.fields));
-  if (firstIndex < 0) throw new InputError(`${file}: empty file`);
+  if (firstIndex < 0) throw new InputError(MESSAGES.referenceEmpty(file));
   const bannerIndex = rows.findIndex((row) => fold(row.fields.join(' ')).includes('statistikfranskolverket'));
   const header = findSkolverketHeader(rows);
   const banner = bannerIndex >= 0 && (header === null || bannerIndex < header.index);
@@ -894,9 +879,5 @@ export function parseReference(file: string, table: TextTable): ReferenceTable {
   if (!banner && looksSimple(cellsOf(rows, firstIndex))) return parseSimple(file, rows, firstIndex, table.delimiter);
   // Skolverket's table with the banner cut off: still read by its header, but not credited.
   if (header !== null) return parseSkolverket(file, rows, header, false);
-  const where = banner ? 'no header row (a line starting "Skola;Skol-enhetskod;…" or "Kommun;Kommun-kod;…") after the banner' : 'no recognisable header';
-  throw new InputError(
-    `${file}: ${where}. Expected Skolverket's export ("Statistik från Skolverket", the title, "Valt läsår: …", then a header row starting "Skola" or "Kommun") ` +
-      `or a hand-typed table whose first line names the columns subject, grade_level, school_year and a measure such as share_higher, share_pass_test or mean_points_test`,
-  );
+  throw new InputError(MESSAGES.referenceNoHeader(file, banner));
 }

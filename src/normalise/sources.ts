@@ -6,8 +6,9 @@
  */
 import type { Config } from '../config.js';
 import { InputError, describeFsError } from '../errors.js';
+import { MESSAGES } from '../messages.js';
 import type { InputSource, SkippedFile } from '../read/inputs.js';
-import { readFirstRecords, spreadsheetKind, spreadsheetMessage, type SpreadsheetKind } from '../read/records.js';
+import { readFirstRecords, spreadsheetKind, type SpreadsheetKind } from '../read/records.js';
 import type { Encoding } from '../read/decode.js';
 import { areaColumns } from './areas.js';
 import { mapHeaders, type Field } from './headers.js';
@@ -87,7 +88,7 @@ export async function sortSources(sources: readonly InputSource[], config: Confi
     }
     if (workbook.kind !== null) {
       // Named on the command line: say what it is and what to do; in a folder: skipped with a note.
-      if (!source.fromFolder) throw new InputError(spreadsheetMessage(source.name, workbook.kind));
+      if (!source.fromFolder) throw new InputError(MESSAGES.spreadsheet(source.name, workbook.kind));
       out.push({ source, kind: 'excel', missing: [] });
       continue;
     }
@@ -106,8 +107,8 @@ export async function sortSources(sources: readonly InputSource[], config: Confi
 
 /** The message for a named file that is not an export (a folder's such files are skipped instead). */
 export function notAnExport(source: InputSource, kind: SourceKind): InputError {
-  if (kind === 'own_output') return new InputError(`${source.name}: this is a report written by ska-analyze, not an export; give the exports it was made from`);
-  if (kind === 'empty') return new InputError(`${source.name}: the file is empty (no header line)`);
-  return new InputError(`${source.name}: not an export`);
+  if (kind === 'own_output') return new InputError(MESSAGES.ownOutputNamed(source.name));
+  if (kind === 'empty') return new InputError(MESSAGES.emptyFile(source.name));
+  return new InputError(MESSAGES.notAnExport(source.name));
 }
 

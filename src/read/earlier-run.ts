@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError, describeFsError } from '../errors.js';
 import { MESSAGES } from '../messages.js';
+import { firstIssue } from './json-issue.js';
 
 const earlierSchema = z
   .object({
@@ -48,9 +49,7 @@ export async function readEarlierRun(file: string, command: string): Promise<Ear
   }
   const parsed = earlierSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue ? `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}` : 'not a report';
-    throw new InputError(MESSAGES.earlierShape(file, where, command));
+    throw new InputError(MESSAGES.earlierShape(file, firstIssue(earlierSchema, json, parsed.error.issues) ?? MESSAGES.notAReport(), command));
   }
   const { meta, rows } = parsed.data;
   if (meta.command !== command) {

@@ -31,7 +31,6 @@
  */
 import { isAscii, isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
-import type { Message } from '../messages.js';
 import { decodeMacRoman, decodeWindows1252, incompleteTail, type DecodeInfo, type Encoding } from './decode.js';
 
 const LF = 10;
@@ -770,24 +769,4 @@ export function spreadsheetKind(bytes: Uint8Array): SpreadsheetKind | null {
   const ole = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
   if (bytes.length >= ole.length && ole.every((byte, i) => bytes[i] === byte)) return 'xls';
   return null;
-}
-
-/**
- * The message for a workbook given where a CSV file is read: what it is and how to make the CSV.
- * `hint`: a sentence to add (for Skolverket's files: choose CSV when downloading).
- */
-export function spreadsheetMessage(file: string, kind: SpreadsheetKind, hint: Message | null = null): Message {
-  const what = {
-    xlsx: { sv: 'en Excel-arbetsbok (.xlsx)', en: 'an Excel workbook (.xlsx)' },
-    xls: { sv: 'en Excel-fil i det äldre .xls-formatet', en: 'an Excel file in the older .xls format' },
-    ods: { sv: 'ett LibreOffice-kalkylark (.ods)', en: 'a LibreOffice spreadsheet (.ods)' },
-  }[kind];
-  const save =
-    kind === 'ods'
-      ? { sv: 'Öppna den i LibreOffice Calc och välj Arkiv → Spara som → "Text CSV (.csv)" med teckenkodningen Unicode (UTF-8)', en: 'Open it in LibreOffice Calc and choose File → Save As → "Text CSV (.csv)" with the character set Unicode (UTF-8)' }
-      : { sv: 'Öppna den i Excel och välj Arkiv → Spara som → "CSV UTF-8 (kommaavgränsad) (*.csv)"', en: 'Open it in Excel and choose File → Save As → "CSV UTF-8 (Comma delimited) (*.csv)"' };
-  return {
-    sv: `${file}: filen är ${what.sv}, inte en textfil med kommaseparerade värden (CSV), och kan inte läsas som den är. ${save.sv}, och ange CSV-filen i stället.${hint === null ? '' : ` ${hint.sv}`}`,
-    en: `${file}: the file is ${what.en}, not a text file of comma-separated values (CSV), and cannot be read as it is. ${save.en}, and give the CSV file instead.${hint === null ? '' : ` ${hint.en}`}`,
-  };
 }

@@ -9,6 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError, describeFsError } from '../errors.js';
+import { MESSAGES } from '../messages.js';
+import { firstIssue } from './json-issue.js';
 import { GRADE_LETTERS } from '../types.js';
 
 const letter = z.enum(GRADE_LETTERS);
@@ -40,12 +42,11 @@ export async function readGapReference(file: string): Promise<Map<string, Float6
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new InputError(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new InputError(MESSAGES.gapReferenceNotJson(file, error instanceof Error ? error.message : String(error)));
   }
   const parsed = referenceSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`${file}: ${issue ? `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}` : 'not a gap report'} (expected the JSON of an earlier "ska-analyze gap --format json" run)`);
+    throw new InputError(MESSAGES.gapReferenceShape(file, firstIssue(referenceSchema, json, parsed.error.issues) ?? MESSAGES.notAGapReport()));
   }
   const tables = new Map<string, Float64Array>();
   for (const row of parsed.data.rows) {
@@ -58,6 +59,6 @@ export async function readGapReference(file: string): Promise<Map<string, Float6
       for (let t = 0; t < 6; t++) counts[g * 6 + t]! += row.matrix[GRADE_LETTERS[g] ?? 'F']?.[GRADE_LETTERS[t] ?? 'F'] ?? 0;
     }
   }
-  if (![...tables.keys()].some((key) => key.split('\u0001').length === 2)) throw new InputError(`${file}: no total rows with a grade level, a subject and a matrix (run gap with grade_level and subject in --by, --format json)`);
+  if (![...tables.keys()].some((key) => key.split('\u0001').length === 2)) throw new InputError(MESSAGES.gapReferenceNoTotals(file));
   return tables;
 }

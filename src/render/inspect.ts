@@ -1,11 +1,12 @@
 /**
  * `inspect` as text: one block per file.
  */
-import type { FileMeta } from '../meta.js';
+import { warningTexts, type FileMeta } from '../meta.js';
+import type { Message } from '../messages.js';
 import type { InputNote } from '../normalise/sources.js';
 import type { Painter } from './color.js';
 import { formatCount, wrapText, type Lang } from './format.js';
-import { constantLines, detailText, noteLine, outsideLine, reasonLine } from './summary.js';
+import { constantLines, delimiterText, detailText, noteLine, outsideLine, reasonLine, keyWord as word } from './summary.js';
 
 export interface InspectedFile extends FileMeta {
   /** Every row was rejected: the other commands stop on this file. */
@@ -21,10 +22,18 @@ export interface InspectedFile extends FileMeta {
   dimensions: Record<string, Record<string, number>>;
 }
 
-/** A file inspect could not read, and why. */
+/** A file inspect could not read, and why (in both languages: the table is in the run's, the JSON in English). */
 export interface FailedFile {
   file: string;
-  error: string;
+  error: Message;
+}
+
+
+/** A value found in a column: "missing" (an omdöme that says none was given) and "(saknas)" (no value) in the reader's language. */
+function valueText(value: string, lang: Lang): string {
+  if (value === 'missing' && lang === 'sv') return 'saknas';
+  if (value === '(saknas)' && lang === 'en') return '(missing)';
+  return value;
 }
 
 export interface InspectRenderOptions {
@@ -37,9 +46,9 @@ export interface InspectRenderOptions {
 
 const MAX_VALUES = 12;
 
-function listCounts(values: Record<string, number>, lang: Lang): string {
+function listCounts(values: Record<string, number>, lang: Lang, name: (value: string) => string = (value) => value): string {
   const entries = Object.entries(values);
-  const shown = entries.slice(0, MAX_VALUES).map(([value, count]) => `${value} (${formatCount(count, lang)})`);
+  const shown = entries.slice(0, MAX_VALUES).map(([value, count]) => `${name(value)} (${formatCount(count, lang)})`);
   if (entries.length > MAX_VALUES) shown.push(lang === 'sv' ? `… ${entries.length - MAX_VALUES} till` : `… ${entries.length - MAX_VALUES} more`);
   return shown.join(', ');
 }
@@ -65,34 +74,38 @@ export function renderInspect(files: readonly InspectedFile[], failed: readonly 
   for (const file of files) {
     out.push(paint.bold(file.file));
     out.push(`  ${sv ? 'Teckenkodning' : 'Encoding'}: ${file.encoding}${file.bom ? ' (BOM)' : ''}`);
-    out.push(`  ${sv ? 'Avgränsare' : 'Delimiter'}: ${file.delimiter}`);
-    out.push(`  ${sv ? 'Format' : 'Layout'}: ${file.layout === 'long' ? (sv ? 'långt (en rad per resultat)' : 'long (one row per result)') : sv ? 'brett' : 'wide'}; ${sv ? 'innehåller' : 'holds'}: ${file.kinds.join(', ') || '–'}`);
+    out.push(`  ${sv ? 'Avgränsare' : 'Delimiter'}: ${delimiterText(file.delimiter, lang)}`);
+    out.push(`  ${sv ? 'Format' : 'Layout'}: ${file.layout === 'long' ? (sv ? 'långt (en rad per resultat)' : 'long (one row per result)') : sv ? 'brett' : 'wide'}; ${sv ? 'innehåller' : 'holds'}: ${file.kinds.map((kind) => word(kind, lang)).join(', ') || '–'}`);
+    // In Swedish with the field's key, the name the config's "columns" uses.
     out.push(`  ${sv ? 'Kolumner' : 'Columns'}:`);
-    for (const [field, header] of Object.entries(file.columns)) out.push(`    ${field.padEnd(12)} ← ${header}`);
+    const fields = Object.entries(file.columns).map(([field, header]) => [sv ? `${word(field, lang)} (${field})` : field, header] as const);
+    const width = Math.max(12, ...fields.map(([name]) => name.length));
+    for (const [name, header] of fields) out.push(`    ${name.padEnd(width)} ← ${header}`);
     if (file.ignored_headers.length > 0) out.push(`  ${sv ? 'Används inte' : 'Not used'}: ${file.ignored_headers.join(', ')}`);
     out.push(
       `  ${sv ? 'Rader' : 'Rows'}: ${formatCount(file.rows.read, lang)} ${sv ? 'lästa' : 'read'}, ${formatCount(file.rows.accepted, lang)} ${sv ? 'godtagna' : 'accepted'}, ${formatCount(file.rows.rejected, lang)} ${sv ? 'avvisade' : 'rejected'}${file.rows.outside_selection > 0 ? `, ${formatCount(file.rows.outside_selection, lang)} ${sv ? 'utanför valda läsår' : 'outside the selected school years'}` : ''}${file.blank_lines > 0 ? `; ${formatCount(file.blank_lines, lang)} ${sv ? 'tomma rader hoppades över' : 'blank lines skipped'}` : ''}`,
     );
     for (const line of constantLines(file, lang)) out.push(`  ${line}`);
-    out.push(`  ${sv ? 'Elever' : 'Pupils'}: ${formatCount(file.pupils, lang)}; ${sv ? 'id-format per rad' : 'id formats per row'}: ${listCounts(file.id_formats, lang)}${file.teachers > 0 ? `; ${sv ? 'lärare' : 'teachers'}: ${formatCount(file.teachers, lang)}` : ''}`);
+    out.push(`  ${sv ? 'Elever' : 'Pupils'}: ${formatCount(file.pupils, lang)}; ${sv ? 'id-format per rad' : 'id formats per row'}: ${listCounts(file.id_formats, lang, (format) => word(format, lang))}${file.teachers > 0 ? `; ${sv ? 'lärare' : 'teachers'}: ${formatCount(file.teachers, lang)}` : ''}`);
     if (file.invalid_check_digits > 0) {
       out.push(
         `  ${sv ? 'Fel kontrollsiffra' : 'Wrong check digit'}: ${formatCount(file.invalid_check_digits, lang)} ${sv ? 'personnummer (skrivfel? syntetiska data? de länkas ändå som de står)' : 'personnummer (typos? synthetic data? they are still linked as written)'}`,
       );
     }
-    for (const [dim, values] of Object.entries(file.dimensions)) out.push(`  ${dim}: ${listCounts(values, lang)}`);
-    for (const [kind, values] of Object.entries(file.values)) out.push(`  ${kind}: ${listCounts(values, lang)}`);
+    for (const [dim, values] of Object.entries(file.dimensions)) out.push(`  ${word(dim, lang)}: ${listCounts(values, lang, (value) => valueText(value, lang))}`);
+    for (const [kind, values] of Object.entries(file.values)) out.push(`  ${word(kind, lang)}: ${listCounts(values, lang, (value) => valueText(value, lang))}`);
     const problems = Object.entries(file.rejected);
     const noLevel = noLevelProblem(file, lang);
-    if (problems.length === 0 && file.warnings.length === 0 && noLevel === null) out.push(`  ${sv ? 'Inga problem hittades.' : 'No problems found.'}`);
+    const warnings = warningTexts(file);
+    if (problems.length === 0 && warnings.length === 0 && noLevel === null) out.push(`  ${sv ? 'Inga problem hittades.' : 'No problems found.'}`);
     else out.push(`  ${paint.warn(sv ? 'Problem' : 'Problems')}:`);
     for (const [reason, entry] of problems) {
-      const values = entry.values ? ` [${listCounts(Object.fromEntries(Object.entries(entry.values).map(([value, count]) => [detailText(value, lang), count])), lang)}]` : '';
+      const values = entry.values ? ` [${listCounts(Object.fromEntries(Object.entries(entry.values).map(([value, count]) => [detailText(value, lang, reason), count])), lang)}]` : '';
       out.push(`    ${reasonLine(reason, entry, lang, values)}`);
     }
     if (noLevel !== null) out.push(`    ${noLevel}`);
     if (file.outside_selection) out.push(`  ${outsideLine(file.outside_selection, lang)}`);
-    for (const warning of file.warnings) out.push(`    ${warning}`);
+    for (const warning of warnings) out.push(`    ${warning[lang]}`);
     if (file.unusable) {
       out.push(
         `    ${paint.error(sv ? 'Varje rad avvisades: filen kan inte användas (gap, transition, trend och report stannar på den).' : 'Every row was rejected: the file cannot be used (gap, transition, trend and report stop on it).')}`,
@@ -102,7 +115,7 @@ export function renderInspect(files: readonly InspectedFile[], failed: readonly 
   }
   for (const { file, error } of failed) {
     out.push(paint.bold(file));
-    out.push(`  ${paint.error(sv ? 'Kunde inte läsas' : 'Could not be read')}: ${error}`);
+    out.push(`  ${paint.error(sv ? 'Kunde inte läsas' : 'Could not be read')}: ${error[lang]}`);
     out.push('');
   }
   if (notes.length > 0) {

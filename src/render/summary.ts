@@ -2,7 +2,7 @@
  * The row accounting for stderr: per file, rows read, accepted and rejected by reason, with up
  * to five file:line examples per reason; then where the accepted values went.
  */
-import type { FileMeta, ReasonMeta, ReportMeta } from '../meta.js';
+import { warningTexts, type FileMeta, type ReasonMeta, type ReportMeta } from '../meta.js';
 import type { InputNote } from '../normalise/sources.js';
 import { REASON_TEXT, type RejectReason } from '../normalise/ledger.js';
 import type { Painter } from './color.js';
@@ -37,6 +37,52 @@ const COVERAGE_TEXT: Readonly<Record<string, { sv: string; en: string }>> = {
 
 const ENCODING_TEXT: Readonly<Record<string, string>> = { ascii: 'ASCII', 'utf-8': 'UTF-8', 'windows-1252': 'Windows-1252', 'utf-16le': 'UTF-16LE', 'utf-16be': 'UTF-16BE', macintosh: 'Mac Roman' };
 
+/** meta's delimiter names (English in JSON) as the reader reads them. */
+const DELIMITER_TEXT: Readonly<Record<string, { sv: string; en: string }>> = {
+  semicolon: { sv: 'semikolon', en: 'semicolon' },
+  comma: { sv: 'komma', en: 'comma' },
+  tab: { sv: 'tabb', en: 'tab' },
+  pipe: { sv: 'lodstreck', en: 'pipe' },
+};
+
+/** "semikolon", "komma", …: a delimiter as meta names it, in the reader's language (any other character as it is). */
+export function delimiterText(delimiter: string, lang: Lang): string {
+  return DELIMITER_TEXT[delimiter]?.[lang] ?? delimiter;
+}
+
+/** Keys of meta (fields, dimensions, result kinds, id formats: English, as in the JSON) as a Swedish reader reads them. */
+const SWEDISH_KEYS: Readonly<Record<string, string>> = {
+  // fields and dimensions
+  student_id: 'elev-id',
+  school: 'skola',
+  area: 'skolområde',
+  class: 'klass',
+  grade_level: 'årskurs',
+  school_year: 'läsår',
+  subject: 'ämne',
+  gender: 'kön',
+  teacher: 'lärare',
+  kind: 'typ',
+  value: 'resultat',
+  // result kinds
+  grade: 'betyg',
+  test: 'provbetyg',
+  assessment: 'bedömning',
+  // id formats
+  opaque: 'annat id',
+};
+
+/** A key of meta in the reader's language: `skola` for school in Swedish; in English the key as it is. */
+export function keyWord(key: string, lang: Lang): string {
+  return lang === 'sv' ? (SWEDISH_KEYS[key] ?? key) : key;
+}
+
+/** meta's layout (wide, long) in words. */
+const LAYOUT_TEXT: Readonly<Record<FileMeta['layout'], { sv: string; en: string }>> = {
+  wide: { sv: 'brett format', en: 'wide' },
+  long: { sv: 'långt format', en: 'long' },
+};
+
 function isReason(reason: string): reason is RejectReason {
   return reason in REASON_TEXT;
 }
@@ -56,10 +102,14 @@ export function reasonLine(reason: string, entry: ReasonMeta, lang: Lang, values
   return `${formatCount(entry.count, lang)} ${text}${values}: ${entry.examples.join(', ')}${entry.count > entry.examples.length ? ', …' : ''}`;
 }
 
-/** A rejected value as shown: the markers safeDetail puts in place of a value, in the reader's language. */
-export function detailText(value: string, lang: Lang): string {
+/**
+ * A rejected value as shown: the markers safeDetail puts in place of a value, and a line's
+ * number of fields against the header's ("4 of 7", wrong number of fields), in the reader's language.
+ */
+export function detailText(value: string, lang: Lang, reason?: string): string {
   if (lang === 'en') return value;
   if (value === '[hidden: looks like an id]') return '[dolt: ser ut som ett id]';
+  if (reason === 'field_count') return value.replace(/^(\d+) of (\d+)$/, '$1 av $2');
   return value.replace(/^\[text, (\d+) characters?\]$/, '[text, $1 tecken]');
 }
 
@@ -74,7 +124,7 @@ export function constantLines(file: FileMeta, lang: Lang): string[] {
   const sv = lang === 'sv';
   const out: string[] = [];
   for (const constant of file.constants) {
-    const field = constant.field === 'grade_level' ? (sv ? 'årskurs' : 'grade level') : constant.field;
+    const field = constant.field === 'grade_level' && !sv ? 'grade level' : keyWord(constant.field, lang);
     if (constant.source === 'file_name') {
       out.push(
         sv
@@ -144,14 +194,14 @@ export function renderSummary(meta: ReportMeta, lang: Lang, paint: Painter): str
     const rows = sv
       ? `${formatCount(file.rows.read, lang)} rader lästa: ${formatCount(file.rows.accepted, lang)} godtagna, ${formatCount(file.rows.rejected, lang)} avvisade${outsidePart(file.rows.outside_selection, lang)}`
       : `${formatCount(file.rows.read, lang)} rows read: ${formatCount(file.rows.accepted, lang)} accepted, ${formatCount(file.rows.rejected, lang)} rejected${outsidePart(file.rows.outside_selection, lang)}`;
-    lines.push(`${paint.bold(file.file)} (${encoding}, ${file.delimiter}, ${file.layout}): ${rows}`);
+    lines.push(`${paint.bold(file.file)} (${encoding}, ${delimiterText(file.delimiter, lang)}, ${LAYOUT_TEXT[file.layout][lang]}): ${rows}`);
     for (const [reason, entry] of Object.entries(file.rejected)) {
-      const values = entry.values ? ` [${Object.entries(entry.values).slice(0, 5).map(([value, count]) => `"${detailText(value, lang)}" ×${count}`).join(', ')}]` : '';
+      const values = entry.values ? ` [${Object.entries(entry.values).slice(0, 5).map(([value, count]) => `"${detailText(value, lang, reason)}" ×${count}`).join(', ')}]` : '';
       lines.push(`  ${reasonLine(reason, entry, lang, values)}`);
     }
     if (file.outside_selection) lines.push(`  ${outsideLine(file.outside_selection, lang)}`);
     for (const line of constantLines(file, lang)) lines.push(`  ${line}`);
-    for (const warning of file.warnings) lines.push(`  ${paint.warn(warning)}`);
+    for (const warning of warningTexts(file)) lines.push(`  ${paint.warn(warning[lang])}`);
   }
   const total = meta.rows;
   const outside = total.outside_selection > 0;

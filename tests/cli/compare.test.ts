@@ -93,7 +93,9 @@ describe('gap --compare-with last spring\'s run', () => {
     expect(wrong.stderr).toContain('gjord av "ska-analyze transition"');
     const otherBy = await runIn(['gap', ...DEMO, '--by', 'school_year,grade_level,area,subject', '--compare-with', last, '-q']);
     expect(otherBy.status).toBe(2);
-    expect(otherBy.stderr).toContain('run with --by school_year,grade_level,area,school,subject');
+    expect(otherBy.stderr).toContain('den körningen grupperade efter school_year,grade_level,area,school,subject; kör med --by school_year,grade_level,area,school,subject för att jämföra');
+    const english = await runIn(['gap', ...DEMO, '--by', 'school_year,grade_level,area,subject', '--compare-with', last, '-q', '--lang', 'en']);
+    expect(english.stderr).toContain('run with --by school_year,grade_level,area,school,subject');
   });
 
   it('works for transition too', async () => {
@@ -130,10 +132,10 @@ describe('gap --compare-with last spring\'s run', () => {
     writeFileSync(pooled, (await runOnce(['transition', ...DEMO, '--format', 'json', '-q'])).stdout);
     const out = await runIn(['transition', ...DEMO, '--compare-with', pooled, '-q']);
     expect(out.status).toBe(2);
-    expect(out.stderr).toContain('add school_year to --by');
+    expect(out.stderr).toContain('lägg till school_year i --by');
     const noBy = join(dir, 'no-by.json');
     writeFileSync(noBy, JSON.stringify({ meta: { command: 'gap', parameters: {} }, rows: [] }));
-    const missing = await runIn(['gap', ...DEMO, '--compare-with', noBy, '-q']);
+    const missing = await runIn(['gap', ...DEMO, '--compare-with', noBy, '-q', '--lang', 'en']);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('meta.parameters.by is missing');
   });

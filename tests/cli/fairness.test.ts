@@ -104,7 +104,9 @@ describe('--reference', () => {
     writeFileSync(file, JSON.stringify({ rows: [{ school: 'x' }] }));
     const result = await runIn([...DEMO, '--reference', file, 'nope-not-read.csv']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe(`ska-analyze: ${file}: rows.0.level: Invalid input: expected string, received undefined (expected the JSON of an earlier "ska-analyze gap --format json" run)\n`);
+    expect(result.stderr).toBe(`ska-analyze: ${file}: rows.0.level: Ogiltig inmatning: förväntat string, fick undefined (väntade JSON från en tidigare körning av "ska-analyze gap --format json")\n`);
+    const english = await runIn([...DEMO, '--reference', file, 'nope-not-read.csv', '--lang', 'en']);
+    expect(english.stderr).toBe(`ska-analyze: ${file}: rows.0.level: Invalid input: expected string, received undefined (expected the JSON of an earlier "ska-analyze gap --format json" run)\n`);
   });
 });
 

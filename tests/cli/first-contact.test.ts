@@ -125,7 +125,8 @@ describe('a folder as the user keeps it', () => {
     // Named on the command line, an earlier report is refused rather than read.
     const named = await runIn(['gap', join(exports, 'gap.csv'), '-q']);
     expect(named.status).toBe(2);
-    expect(named.stderr).toContain('this is a report written by ska-analyze, not an export');
+    expect(named.stderr).toContain('det här är en rapport som ska-analyze har skrivit, inte en export');
+    expect((await runIn(['gap', join(exports, 'gap.csv'), '-q', '--lang', 'en'])).stderr).toContain('this is a report written by ska-analyze, not an export');
   });
 });
 
@@ -205,14 +206,19 @@ describe('exit codes a script can trust', () => {
     const out = await runIn(['gap', tests]);
     expect(out.status).toBe(4);
     expect(out.stdout).toBe('');
-    expect(out.stderr.trim().split('\n').at(-1)).toMatch(/^ska-analyze: no figures: no teacher grade could be paired with a national test grade/);
+    expect(out.stderr.trim().split('\n').at(-1)).toMatch(/^ska-analyze: inga siffror: inget lärarbetyg kunde paras ihop med ett provbetyg/);
+    const english = await runIn(['gap', tests, '-q', '--lang', 'en']);
+    expect(english.status).toBe(4);
+    expect(english.stderr).toMatch(/^ska-analyze: no figures: no teacher grade could be paired with a national test grade/);
   });
 
   it('4 and one line when transition links no pupil', async () => {
     const grades = folder('no-link', { 'g.csv': gradesAndTests() });
     const out = await runIn(['transition', grades, '-q']);
     expect(out.status).toBe(4);
-    expect(out.stderr).toMatch(/^ska-analyze: no figures: no pupil could be linked from år 5 \(assessment\) to år 6 \(test\) a year later\. Check with "ska-analyze inspect" that the år 5 results have a grade level/);
+    expect(out.stderr).toMatch(/^ska-analyze: inga siffror: ingen elev kunde länkas från åk 5 \(bedömning\) till åk 6 \(provbetyg\) ett år senare\. Kontrollera med "ska-analyze inspect" att resultaten i åk 5 har en årskurs/);
+    const english = await runIn(['transition', grades, '-q', '--lang', 'en']);
+    expect(english.stderr).toMatch(/^ska-analyze: no figures: no pupil could be linked from år 5 \(assessment\) to år 6 \(test\) a year later\. Check with "ska-analyze inspect" that the år 5 results have a grade level/);
   });
 
   it('a UTF-16 file without a byte-order mark is read as UTF-16, not rejected row by row', async () => {
@@ -350,9 +356,15 @@ describe('found by review: holes closed', () => {
     const out = await runIn(['inspect', exports, join(dir, 'finns-inte.csv')]);
     expect(out.status).toBe(2);
     expect(out.stdout).toContain(join(exports, 'betyg.csv'));
-    expect(out.stdout).toContain(`${join(dir, 'finns-inte.csv')}\n  Kunde inte läsas: ${join(dir, 'finns-inte.csv')}: no such file`);
-    expect(out.stdout).toContain('looks like a personnummer');
+    expect(out.stdout).toContain(`${join(dir, 'finns-inte.csv')}\n  Kunde inte läsas: ${join(dir, 'finns-inte.csv')}: filen finns inte`);
+    expect(out.stdout).toContain('ser ut som ett personnummer');
     expect(out.stdout).not.toContain('20120315-9801');
+    // The JSON keeps its English texts (a contract for scripts); --lang en gives English in the table.
+    const asJson = JSON.parse((await runIn(['inspect', exports, join(dir, 'finns-inte.csv'), '--format', 'json'])).stdout) as { failed: { file: string; error: string }[] };
+    expect(asJson.failed.map((failure) => failure.error)).toContainEqual(`${join(dir, 'finns-inte.csv')}: no such file`);
+    const english = await runIn(['inspect', exports, join(dir, 'finns-inte.csv'), '--lang', 'en']);
+    expect(english.stdout).toContain(`${join(dir, 'finns-inte.csv')}\n  Could not be read: ${join(dir, 'finns-inte.csv')}: no such file`);
+    expect(english.stdout).toContain('looks like a personnummer');
   });
 
   it.each(['2009.01.01-9899', '090101.9899', '09/01/01-9899', '090101_9899', '090101--9899', '090101\u00AD-9899', '090101\u200B-9899', '０９０１０１－９８９９', '09 01 01-98 99'])('%j in a label is a personnummer', async (id) => {
@@ -392,7 +404,9 @@ describe('found by review: holes closed', () => {
     const exports = folder('glued', { 'g.csv': Buffer.concat([utf8, cp1252]) });
     const out = await runIn(['gap', exports, '--min-group', '1', '--format', 'json']);
     expect(json(out).meta.files[0].encoding).toBe('utf-8');
-    expect(out.stderr).toContain('invalid UTF-8 bytes were replaced');
+    expect(out.stderr).toContain('ogiltiga UTF-8-byte ersattes; kommer filen från Excel, prova --encoding windows-1252');
+    expect(json(out).meta.files[0].warnings).toEqual(['invalid UTF-8 bytes were replaced; if the file is from Excel, try --encoding windows-1252']);
+    expect((await runIn(['gap', exports, '--min-group', '1', '--format', 'json', '--lang', 'en'])).stderr).toContain('invalid UTF-8 bytes were replaced');
     expect(json(out).rows.some((row) => row.school === 'Björkängsskolan')).toBe(true);
   });
 
@@ -421,7 +435,8 @@ describe('found by review: holes closed', () => {
   it('--fail-on with a decimal comma says to write a point', async () => {
     const out = await runIn(['gap', 'fixtures/demo/exports', '--fail-on', 'share_higher>0,25', '-q']);
     expect(out.status).toBe(2);
-    expect(out.stderr).toContain('write decimals with a point');
+    expect(out.stderr).toBe('ska-analyze: --fail-on: "25" är inte NYCKEL>TAL (jämförelser: > >= < <= = !=) (skriv decimaler med punkt: share_higher>0.25; kommatecken skiljer villkoren åt)\n');
+    expect((await runIn(['gap', 'fixtures/demo/exports', '--fail-on', 'share_higher>0,25', '-q', '--lang', 'en'])).stderr).toContain('write decimals with a point');
   });
 });
 

@@ -47,8 +47,19 @@ describe('gap on the demo data', () => {
     expect(table.stdout).toContain('2024/25 · åk 6 · Matematik');
     expect(table.stdout).toContain('Solåsens skola');
     expect(table.stdout).not.toContain('rader lästa');
-    expect(table.stderr).toMatch(/betyg_ak6_ak9\.csv \(Windows-1252, semicolon, wide\): [\d\s]+ rader lästa/);
+    expect(table.stderr).toMatch(/betyg_ak6_ak9\.csv \(Windows-1252, semikolon, brett format\): [\d\s]+ rader lästa/);
+    expect(table.stderr).toMatch(/np_ak9\.csv \(UTF-8, semikolon, långt format\)/);
     expect(table.stderr).toMatch(/gammal betygsskala .*"VG".*betyg_ak6_ak9\.csv:\d+/);
+    expect(table.stderr).toContain('1 fel antal fält på raden ["4 av 7" ×1]: fixtures/demo/exports/np_ak9.csv:');
+  });
+
+  it('writes the row accounting in English with --lang en, as the JSON names delimiters and layouts', async () => {
+    const english = await runIn([...DEMO, '--lang', 'en']);
+    expect(english.stderr).toMatch(/betyg_ak6_ak9\.csv \(Windows-1252, semicolon, wide\): [\d,]+ rows read/);
+    expect(english.stderr).toContain('1 wrong number of fields on the line ["4 of 7" ×1]: fixtures/demo/exports/np_ak9.csv:');
+    const files = (JSON.parse(json.stdout) as { meta: { files: { file: string; delimiter: string; layout: string; rejected: Record<string, { values?: Record<string, number> }> }[] } }).meta.files;
+    const np = files.find((file) => file.file.endsWith('np_ak9.csv'));
+    expect([np?.delimiter, np?.layout, np?.rejected.field_count?.values]).toEqual(['semicolon', 'long', { '4 of 7': 1 }]);
   });
 
   it('never colours output that is not a terminal', () => {
@@ -170,7 +181,8 @@ describe('gap options', () => {
   it('--show-ids alone is refused', async () => {
     const result = await runIn([...DEMO, '--show-ids']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe('ska-analyze: --show-ids only works together with --list-cases\n');
+    expect(result.stderr).toBe('ska-analyze: --show-ids fungerar bara tillsammans med --list-cases\n');
+    expect((await runIn([...DEMO, '--show-ids', '--lang', 'en'])).stderr).toBe('ska-analyze: --show-ids only works together with --list-cases\n');
   });
 
   it('--by gender,subject and --lang en', async () => {
@@ -282,6 +294,7 @@ describe('--fail-on', () => {
     expect((await runIn([...DEMO, '--quiet', '--fail-on', 'n>100000'])).status).toBe(0);
     const bad = await runIn(['gap', 'nope.csv', '--fail-on', 'planet>1']);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('--fail-on: "planet" is not a key');
+    expect(bad.stderr).toContain('--fail-on: "planet" är inte en nyckel i rapportens rader (t.ex. school_year, grade_level');
+    expect((await runIn(['gap', 'nope.csv', '--fail-on', 'planet>1', '--lang', 'en'])).stderr).toContain('--fail-on: "planet" is not a key');
   });
 });

@@ -33,4 +33,31 @@ describe('inspect on the demo data', () => {
     expect(table.stdout).toContain('Används inte: Förnamn, Efternamn');
     expect(table.stdout).toContain('Fel kontrollsiffra');
   });
+
+  it('reads in Swedish by default (delimiter, layout, kinds, fields, values) and in English with --lang en; the JSON keeps its keys', async () => {
+    const table = await runIn(['inspect', 'fixtures/demo/exports']);
+    const ak5 = table.stdout.split('\n\n')[0] ?? '';
+    expect(ak5).toContain('  Avgränsare: tabb\n  Format: långt (en rad per resultat); innehåller: bedömning\n');
+    expect(ak5).toMatch(/\n {4}elev-id \(student_id\) +← student_id\n/);
+    expect(ak5).toMatch(/id-format per rad: personnummer \([\d\u00a0]+\), samordningsnummer \(0\), annat id \(0\)/);
+    expect(ak5).toMatch(/\n {2}läsår: 2022\/23 /);
+    expect(ak5).toMatch(/\n {2}bedömning: ej godtagbar \(\d+\), godtagbar \([\d\u00a0]+\), mer än godtagbar \([\d\u00a0]+\), saknas \(\d+\)/);
+    expect(table.stdout).toContain('  Avgränsare: semikolon\n  Format: brett; innehåller: betyg\n');
+    expect(table.stdout).toContain('1 fel antal fält på raden [4 av 7 (1)]');
+    const english = await runIn(['inspect', 'fixtures/demo/exports', '--lang', 'en']);
+    const first = english.stdout.split('\n\n')[0] ?? '';
+    expect(first).toContain('  Delimiter: tab\n  Layout: long (one row per result); holds: assessment\n');
+    expect(first).toMatch(/\n {4}student_id {3}← student_id\n/);
+    expect(first).toMatch(/opaque \(0\)/);
+    expect(first).toMatch(/\n {2}assessment: .*, missing \(\d+\)/);
+    expect(english.stdout).toContain('1 wrong number of fields on the line [4 of 7 (1)]');
+    const asJson = JSON.parse(json.stdout) as { files: { delimiter: string; layout: string; kinds: string[]; id_formats: Record<string, number> }[] };
+    expect(asJson.files.map((file) => [file.delimiter, file.layout, file.kinds.join(',')])).toEqual([
+      ['tab', 'long', 'assessment'],
+      ['semicolon', 'wide', 'grade'],
+      ['comma', 'wide', 'test'],
+      ['semicolon', 'long', 'test'],
+    ]);
+    expect(Object.keys(asJson.files[0]?.id_formats ?? {})).toContain('opaque');
+  });
 });

@@ -302,7 +302,8 @@ describe('--reference chosen by content, config keys, errors', () => {
     expect(both.reference.rows.length).toBeGreaterThan(0);
     const twice = await runIn([...DEMO, '--reference', standard, '--reference', standard]);
     expect(twice.status).toBe(2);
-    expect(twice.stderr).toContain('give at most one');
+    expect(twice.stderr).toContain('är båda gap-rapporter i JSON (betygsstandarder); ange högst en');
+    expect((await runIn([...DEMO, '--reference', standard, '--reference', standard, '--lang', 'en'])).stderr).toContain('give at most one');
   });
 
   it('config "reference" and "reference_unit" are used when the options are not given', async () => {
@@ -320,14 +321,18 @@ describe('--reference chosen by content, config keys, errors', () => {
   it('a unit the file does not have exits 2 and names units that exist', async () => {
     const result = await runIn([...DEMO, '--reference', NP, '--reference-unit', 'Atlantis']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('no unit "Atlantis"');
-    expect(result.stderr).toMatch(/the file has e\.g\. "[^"]+"/);
+    expect(result.stderr).toContain('ingen enhet "Atlantis"');
+    expect(result.stderr).toMatch(/filen har t\.ex\. "[^"]+"/);
     expect(result.stdout).toBe('');
+    const english = await runIn([...DEMO, '--reference', NP, '--reference-unit', 'Atlantis', '--lang', 'en']);
+    expect(english.stderr).toContain('no unit "Atlantis"');
+    expect(english.stderr).toMatch(/the file has e\.g\. "[^"]+"/);
   });
 
   it('--reference-unit without published figures is a usage error', async () => {
     const result = await runIn([...DEMO, '--reference-unit', 'Stockholm']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('--reference-unit needs a reference file');
+    expect(result.stderr).toBe('ska-analyze: --reference-unit behöver en referensfil med publicerade siffror (--reference FIL.csv)\n');
+    expect((await runIn([...DEMO, '--reference-unit', 'Stockholm', '--lang', 'en'])).stderr).toContain('--reference-unit needs a reference file');
   });
 });

@@ -90,8 +90,12 @@ describe('report', () => {
     const out = await runIn(['report', 'fixtures/demo/exports/bedomningar_ak5.csv', '--format', 'md', '-q']);
     expect(out.status).toBe(4);
     expect(out.stdout).toBe('');
-    expect(out.stderr).toMatch(/^ska-analyze: no figures: no teacher grade could be paired .*; and no pupil could be linked from år 5/);
+    expect(out.stderr).toMatch(/^ska-analyze: inga siffror: inget lärarbetyg kunde paras ihop med ett provbetyg .*; och ingen elev kunde länkas från åk 5/);
     expect(out.stderr.trim().split('\n')).toHaveLength(1);
+    // trend says the same, and in English with --lang en (report is Swedish only).
+    const trend = await runIn(['trend', 'fixtures/demo/exports/bedomningar_ak5.csv', '-q', '--lang', 'en']);
+    expect(trend.status).toBe(4);
+    expect(trend.stderr).toMatch(/^ska-analyze: no figures: no teacher grade could be paired .*; and no pupil could be linked from år 5/);
   });
 
   it('says so plainly when the exports hold no grade–test pairs (år 5 assessments and år 6 tests only)', async () => {

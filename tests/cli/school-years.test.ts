@@ -132,17 +132,20 @@ describe('gap --school-years ..2023/24 on the demo', () => {
     expect(line?.replace(/[\s\u00a0\u202f]/g, '')).toMatch(new RegExp(`^${n}utanförvaldaläsår`));
     expect(line).toContain('urval, inte avvisade');
     expect(line).toContain(`fixtures/demo/exports/nationella_prov_ak6.csv:${LINES_2024['nationella_prov_ak6.csv'][0]}`);
-    expect(table.stderr).toMatch(/nationella_prov_ak6\.csv \(UTF-8 BOM, comma, wide\): [\d\s\u00a0]+ rader lästa: [\d\s\u00a0]+ godtagna, 0 avvisade, [\d\s\u00a0]+ utanför valda läsår/);
+    expect(table.stderr).toMatch(/nationella_prov_ak6\.csv \(UTF-8 BOM, komma, brett format\): [\d\s\u00a0]+ rader lästa: [\d\s\u00a0]+ godtagna, 0 avvisade, [\d\s\u00a0]+ utanför valda läsår/);
     expect(table.stderr).toMatch(/^Totalt .* avvisade \+ [\d\s\u00a0]+ utanför valda läsår\.$/m);
     const english = await runIn(['gap', 'fixtures/demo/exports/nationella_prov_ak6.csv', 'fixtures/demo/exports/betyg_ak6_ak9.csv', '--school-years', '..2023/24', '--lang', 'en']);
     expect(english.stderr).toContain('outside the selected school years (2024/25');
+    expect(english.stderr).toContain('nationella_prov_ak6.csv (UTF-8 BOM, comma, wide): ');
   });
 
   it('exits 4 with one line when no row is in the selection', async () => {
     const out = await runIn(['gap', 'fixtures/demo/exports', '--school-years', '2030/31', '-q']);
     expect(out.status).toBe(4);
     expect(out.stdout).toBe('');
-    expect(out.stderr).toBe('ska-analyze: no figures: no row is in --school-years 2030/31 (the exports hold 2022/23, 2023/24, 2024/25); choose school years the exports hold\n');
+    expect(out.stderr).toBe('ska-analyze: inga siffror: ingen rad ligger i --school-years 2030/31 (exporterna har 2022/23, 2023/24, 2024/25); välj läsår som finns i exporterna\n');
+    const english = await runIn(['gap', 'fixtures/demo/exports', '--school-years', '2030/31', '-q', '--lang', 'en']);
+    expect(english.stderr).toBe('ska-analyze: no figures: no row is in --school-years 2030/31 (the exports hold 2022/23, 2023/24, 2024/25); choose school years the exports hold\n');
   });
 });
 

@@ -123,7 +123,9 @@ describe('gap: a school with grades but no test (no paired pupil)', () => {
   it('is in the help of gap, transition, trend and report', async () => {
     for (const command of ['gap', 'transition', 'trend', 'report']) {
       const help = await runIn([command, '--help']);
-      expect(help.stdout.replace(/\s+/g, ' '), command).toContain('--small-groups-only internal use: hide only groups below --min-group, no complementary hiding (never for publication)');
+      expect(help.stdout.replace(/\s+/g, ' '), command).toContain('--small-groups-only internt bruk: dölj bara grupper under --min-group, ingen sekundär maskering (aldrig för publicering)');
+      const english = await runIn([command, '--help', '--lang', 'en']);
+      expect(english.stdout.replace(/\s+/g, ' '), command).toContain('--small-groups-only internal use: hide only groups below --min-group, no complementary hiding (never for publication)');
     }
   });
 });

@@ -96,7 +96,8 @@ describe('transition on the demo data', () => {
   it('refuses impossible level pairs', async () => {
     const result = await runIn([...DEMO, '--from', '6', '--to', '5']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe('ska-analyze: --to (5) must be a later grade level than --from (6)\n');
+    expect(result.stderr).toBe('ska-analyze: --to (5) måste vara en senare årskurs än --from (6)\n');
+    expect((await runIn([...DEMO, '--from', '6', '--to', '5', '--lang', 'en'])).stderr).toBe('ska-analyze: --to (5) must be a later grade level than --from (6)\n');
   });
 });
 
@@ -119,7 +120,14 @@ describe('transition --list-cases', () => {
   it('--show-ids alone is refused', async () => {
     const result = await runIn([...DEMO, '--show-ids']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe('ska-analyze: --show-ids only works together with --list-cases\n');
+    expect(result.stderr).toBe('ska-analyze: --show-ids fungerar bara tillsammans med --list-cases\n');
+  });
+
+  it('--by teacher is refused, in Swedish and in English', async () => {
+    const result = await runIn([...DEMO, '--by', 'lärare']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('ska-analyze: --by lärare (teacher) går inte att använda med transition (bedömningarna i åk 5 har ingen betygssättande lärare)\n');
+    expect((await runIn([...DEMO, '--by', 'teacher', '--lang', 'en'])).stderr).toBe('ska-analyze: --by teacher is not available for transition (år 5 assessments have no grading teacher)\n');
   });
 });
 

@@ -153,9 +153,11 @@ describe('parseReference: Relationen mellan nationella prov och slutbetyg, skoln
     lines[13] = lines[13]!.replace(';47,5;', ';47.5.1;'); // line 14: Da Vinciskolan 1, a bad share
     const table = await parse('edited.csv', lines.join('\n'));
     expect(table.skipped.map((skip) => skip.line)).toEqual([12, 13, 14]);
-    expect(table.skipped[0]?.reason).toBe('has 20 fields, the header has 23');
-    expect(table.skipped[1]?.reason).toContain('"Svenska, antal elever med provbetyg och slutbetyg": "7x6"');
-    expect(table.skipped[2]?.reason).toContain('"47.5.1" is not a number');
+    expect(table.skipped[0]?.reason).toEqual({ sv: 'har 20 fält, rubrikraden har 23', en: 'has 20 fields, the header has 23' });
+    expect(table.skipped[1]?.reason.en).toContain('"Svenska, antal elever med provbetyg och slutbetyg": "7x6"');
+    expect(table.skipped[1]?.reason.sv).toContain('"7x6" är inte ett antal elever');
+    expect(table.skipped[2]?.reason.en).toContain('"47.5.1" is not a number');
+    expect(table.skipped[2]?.reason.sv).toContain('"47.5.1" är inte ett tal');
     expect(table.values).toHaveLength(67 * 12);
   });
 });
@@ -414,7 +416,12 @@ describe('poolReference', () => {
     const table = await parse('typed.csv', 'subject;grade_level;school_year;share_lower;share_same\nMA;9;2023/24;0,8;70 %\n');
     expect(find(table, { metric: 'share_lower' }).value).toBe(0.8);
     expect(find(table, { metric: 'share_same' }).value).toBe(0.7);
-    expect(table.notes).toEqual(['typed.csv: share_lower read as fractions (0,27 = 27 %) since no value has % or is above 1; if they are percentages, write % after them (0,8 %)']);
+    expect(table.notes).toEqual([
+      {
+        sv: 'typed.csv: share_lower lästes som andelar (0,27 = 27 %) eftersom inget värde har % eller är över 1; är de procent, skriv % efter dem (0,8 %)',
+        en: 'typed.csv: share_lower read as fractions (0,27 = 27 %) since no value has % or is above 1; if they are percentages, write % after them (0,8 %)',
+      },
+    ]);
     expect((await parse('p.csv', 'subject;grade_level;school_year;share_lower\nMA;9;2023/24;5\n')).notes).toEqual([]);
   });
 
@@ -481,10 +488,11 @@ describe('parseReference: the simple, hand-typed layout', () => {
       ['ok', 15.75],
     ]);
     expect(en[0]).toMatchObject({ gender: 'M', n: null, raw: '~100' });
-    expect(table.skipped).toEqual([
-      { line: 5, reason: 'column "andel_högre": "12,x" is not a number, "..", "." or "~100"' },
-      { line: 7, reason: 'unknown subject "Latin" in column "ämne"' },
+    expect(table.skipped.map((skip) => [skip.line, skip.reason.en])).toEqual([
+      [5, 'column "andel_högre": "12,x" is not a number, "..", "." or "~100"'],
+      [7, 'unknown subject "Latin" in column "ämne"'],
     ]);
+    expect(table.skipped.map((skip) => skip.reason.sv)).toEqual(['kolumnen "andel_högre": "12,x" är inte ett tal, "..", "." eller "~100"', 'okänt ämne "Latin" i kolumnen "ämne"']);
     // Fysik is read (the column is percent, so "1" is 1 %).
     expect(table.values.find((value) => value.line === 6 && value.metric === 'share_higher')).toMatchObject({ subject: 'FY', value: 0.01 });
   });

@@ -143,7 +143,7 @@ describe('a CSV re-saved by Excel reads as the original', () => {
     // Line 12, Aroseniusskolan: every figure emptied (as deleting the cells in Excel does).
     lines[11] = `${(lines[11] ?? '').split(';').slice(0, 7).join(';')};${';'.repeat(16)}`;
     const table = await parse('emptied.csv', Buffer.from(lines.join('\n'), 'utf8'));
-    expect(table.skipped).toEqual([{ line: 12, reason: 'no figures (every figure column is empty)' }]);
+    expect(table.skipped).toEqual([{ line: 12, reason: { sv: 'inga siffror (varje sifferkolumn är tom)', en: 'no figures (every figure column is empty)' } }]);
     expect(new Set(table.values.map((value) => value.unit_code)).size).toBe(69);
   });
 
