@@ -17,7 +17,8 @@ import { renderReportMarkdown } from '../render/report-md.js';
 import { renderSummary } from '../render/summary.js';
 import type { Dimension } from '../types.js';
 import { analyseCycle, cycleParameters, mergeCoverage, prepare } from './analyses.js';
-import { countSuppressed, loadInputs, readingParameters, stderrPainter, takeStore, writeDiagnostics, writeReport, inputsOf } from './shared.js';
+import type { Phases } from '../render/progress.js';
+import { countSuppressed, loadInputs, readingParameters, startPhases, stderrPainter, takeStore, writeDiagnostics, writeReport, inputsOf } from './shared.js';
 import { noFigures } from './shared.js';
 import { referenceDiagnostics, referenceParameters, resolveReferences } from './references.js';
 import { compareWithReference } from '../analysis/reference-compare.js';
@@ -64,6 +65,15 @@ export const reportCommand = defineCommand<ReportOptions>({
 });
 
 async function runReport(files: string[], options: ReportOptions, io: Io): Promise<number> {
+  const phases = startPhases({ quiet: options.quiet, lang: 'sv' }, io);
+  try {
+    return await report(files, options, io, phases);
+  } finally {
+    phases?.close();
+  }
+}
+
+async function report(files: string[], options: ReportOptions, io: Io, phases: Phases | null): Promise<number> {
   const { format, link } = options;
   const { references, referenceUnit } = await resolveReferences(options);
   const loaded = await loadInputs(files, options, io);
@@ -74,6 +84,7 @@ async function runReport(files: string[], options: ReportOptions, io: Io): Promi
 
   const standard = references.standard?.tables;
   const settings = { gapBy: DEFAULT_GAP_BY, transitionBy: TRANSITION_BY, minGroup, suppression: options.smallGroupsOnly ? ('small_groups_only' as const) : ('full' as const), alpha, minStreak, flagScale: options.flagScale, ...(standard ? { standard } : {}) };
+  phases?.start('analyse');
   const prepared = ((store: ResultStore) => prepare(store, link))(takeStore(loaded));
   const { gap, transition, trend } = analyseCycle(prepared, settings);
   const parameters = {
@@ -90,13 +101,16 @@ async function runReport(files: string[], options: ReportOptions, io: Io): Promi
   const shown = comparison ? { ...comparison, rows: comparison.rows.filter((row) => row.key.school_year === latestYear) } : null;
   const extra = published && shown ? [referenceDocSection(shown, published.info)] : [];
   const sources = published ? referenceAttribution(published.info) : [];
+  phases?.stop();
   if (published) writeDiagnostics(referenceDiagnostics(published, shown), options.quiet, io);
+  phases?.start('write');
   const doc = buildReportDoc({ meta, title: options.title ?? null, gap, transition, trend, extra, sources });
   const text = format === 'html' ? renderReportHtml(doc) : renderReportMarkdown(doc);
+  phases?.stop();
   writeDiagnostics(renderSummary(meta, 'sv', stderrPainter(io)), options.quiet, io);
   // One of the two analyses may be empty (the report says so); both empty is no report at all.
   if (prepared.gapCoverage.paired === 0 && prepared.transitionCoverage.linked === 0) throw noFigures(link);
-  await writeReport(text, options.output, io, inputsOf([...loaded.files, ...loaded.alsoRead, ...references.manifest], options));
+  await writeReport(text, options.output, io, inputsOf([...loaded.files, ...loaded.alsoRead, ...references.manifest], options), phases);
   if (!options.quiet && options.output !== undefined && options.output !== '-') io.stderr.write(`ska-analyze: ${MESSAGES.reportWritten(options.output).sv}\n`);
   return 0;
 }
