@@ -16,7 +16,6 @@ import { FIELDS, type Field } from './normalise/headers.js';
 import { containsPersonalId } from './normalise/pupil-id.js';
 import { normaliseSchoolYear } from './normalise/school-year.js';
 import { normaliseGender, normaliseGradeLevel, normaliseKind } from './normalise/values.js';
-import { DIMENSIONS } from './types.js';
 
 const fieldSchema = z.enum(FIELDS);
 
@@ -39,7 +38,27 @@ const configSchema = z
     /** School → area. */
     areas: z.record(z.string(), z.string().min(1)).optional(),
     min_group: z.number().int().min(1).optional(),
-    by: z.array(z.enum(DIMENSIONS)).min(1).optional(),
+    /** Dimensions, as --by takes them: the built-in ones and background columns. */
+    by: z.array(z.string().min(1)).min(1).optional(),
+    /**
+     * Background columns (`--by nyanländ`): key (as --by takes it) → the headers your exports use
+     * for it, a name for the reports, and what its cells mean (cell → category; "" a blank cell).
+     * A key of a usual factor (nyanland, modersmal, …) adds to its headers.
+     */
+    background: z
+      .record(
+        z.string().min(1),
+        z
+          .object({
+            columns: oneOrMany('expected a string (the header) or an array of strings').optional(),
+            label: z.string().min(1).optional(),
+            values: z.record(z.string(), z.string()).optional(),
+          })
+          .strict(),
+      )
+      .optional(),
+    /** Background columns the standardised gap is adjusted for (gap), besides those in `by`. */
+    adjust_for: z.array(z.string().min(1)).min(1).optional(),
     /** An ordinal omdöme scale: labels lowest first, which pass, which mean "missing". */
     assessment_scale: z
       .object({
@@ -79,6 +98,11 @@ const configSchema = z
     // A value that will be printed as a group label must not be a personnummer.
     const labels: [string[], unknown][] = [
       ...Object.entries(config.areas ?? {}).flatMap(([school, area]) => [[['areas', school], school], [['areas', school], area]] as [string[], unknown][]),
+      ...Object.entries(config.background ?? {}).flatMap(([key, entry]) => [
+        [['background', key], key] as [string[], unknown],
+        [['background', key, 'label'], entry.label] as [string[], unknown],
+        ...Object.entries(entry.values ?? {}).map(([from, to]) => [['background', key, 'values', from], to] as [string[], unknown]),
+      ]),
       ...Object.entries(config.files ?? {}).flatMap(([pattern, values]) => Object.entries(values).map(([field, value]) => [['files', pattern, field], value] as [string[], unknown])),
     ];
     for (const [path, value] of labels) {

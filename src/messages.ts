@@ -144,10 +144,6 @@ export const MESSAGES = {
     en: 'no input files given (pass one or more CSV files, a folder, or - for stdin)',
   }),
   stdinTwice: (): Message => ({ sv: '- (stdin) kan bara anges en gång', en: '- (stdin) can be given only once' }),
-  folderWithoutTables: (folder: string, excel: boolean): Message => ({
-    sv: `${folder}: mappen har inga .csv-, .tsv- eller .txt-filer${excel ? ' (Excel-filer läses inte: spara dem som "CSV UTF-8" i Excel)' : ''}`,
-    en: `${folder}: folder holds no .csv, .tsv or .txt files${excel ? ' (Excel files are not read yet: save them as "CSV UTF-8" in Excel)' : ''}`,
-  }),
 
   // --- --school-years (normalise/school-year.ts) ---------------------------------------------
   notASchoolYear: (text: string): Message => ({ sv: `--school-years: "${text}" är inte ett läsår ${YEAR_HINT.sv}`, en: `--school-years: "${text}" is not a school year ${YEAR_HINT.en}` }),
@@ -162,26 +158,6 @@ export const MESSAGES = {
     sv: `--school-years: "${part}" väljer ingenting (${from} kommer efter ${to})`,
     en: `--school-years: "${part}" selects nothing (${from} is after ${to})`,
   }),
-
-  /**
-   * A workbook given where a CSV file is read (read/records.ts spreadsheetKind): what it is and
-   * how to make the CSV. `hint`: a sentence to add (for Skolverket's files: choose CSV when downloading).
-   */
-  spreadsheet: (file: string, kind: 'xlsx' | 'xls' | 'ods', hint: Message | null = null): Message => {
-    const what = {
-      xlsx: { sv: 'en Excel-arbetsbok (.xlsx)', en: 'an Excel workbook (.xlsx)' },
-      xls: { sv: 'en Excel-fil i det äldre .xls-formatet', en: 'an Excel file in the older .xls format' },
-      ods: { sv: 'ett LibreOffice-kalkylark (.ods)', en: 'a LibreOffice spreadsheet (.ods)' },
-    }[kind];
-    const save =
-      kind === 'ods'
-        ? { sv: 'Öppna den i LibreOffice Calc och välj Arkiv → Spara som → "Text CSV (.csv)" med teckenkodningen Unicode (UTF-8)', en: 'Open it in LibreOffice Calc and choose File → Save As → "Text CSV (.csv)" with the character set Unicode (UTF-8)' }
-        : { sv: 'Öppna den i Excel och välj Arkiv → Spara som → "CSV UTF-8 (kommaavgränsad) (*.csv)"', en: 'Open it in Excel and choose File → Save As → "CSV UTF-8 (Comma delimited) (*.csv)"' };
-    return {
-      sv: `${file}: filen är ${what.sv}, inte en textfil med kommaseparerade värden (CSV), och kan inte läsas som den är. ${save.sv}, och ange CSV-filen i stället.${hint === null ? '' : ` ${hint.sv}`}`,
-      en: `${file}: the file is ${what.en}, not a text file of comma-separated values (CSV), and cannot be read as it is. ${save.en}, and give the CSV file instead.${hint === null ? '' : ` ${hint.en}`}`,
-    };
-  },
 
   // --- the areas file (normalise/areas.ts) ----------------------------------------------------
   emptyFile: (file: string): Message => ({ sv: `${file}: filen är tom (ingen rubrikrad)`, en: `${file}: the file is empty (no header line)` }),
@@ -680,4 +656,126 @@ export const MESSAGES = {
       ].join('\n'),
     };
   },
+  // --- report --school and --per-school (commands/report.ts, commands/report-school.ts) ------------
+  schoolBlank: (): Message => ({ sv: '--school: ange en skolas namn', en: '--school: give a school\'s name' }),
+  schoolAndPerSchool: (): Message => ({
+    sv: '--school och --per-school kan inte användas tillsammans (--per-school skriver redan ett underlag per skola)',
+    en: '--school and --per-school cannot be used together (--per-school already writes a sheet per school)',
+  }),
+  perSchoolWithOutput: (): Message => ({
+    sv: '--per-school skriver en fil per skola i mappen; -o/--output kan inte användas samtidigt',
+    en: '--per-school writes a file per school into the folder; -o/--output cannot be used with it',
+  }),
+  perSchoolBlank: (): Message => ({ sv: '--per-school: ange en mapp', en: '--per-school: give a folder' }),
+  perSchoolNotFolder: (dir: string): Message => ({ sv: `--per-school ${dir}: är inte en mapp`, en: `--per-school ${dir}: is not a folder` }),
+  listCasesNeedsSchool: (): Message => ({
+    sv: 'report --list-cases fungerar bara med --school eller --per-school (rapporten till nämnden listar aldrig elever)',
+    en: 'report --list-cases only works with --school or --per-school (the board report never lists pupils)',
+  }),
+  /** An unknown --school: the closest names, else the first of the schools in the exports. */
+  schoolUnknown: (given: string, close: readonly string[], some: readonly string[], total: number): Message => {
+    const list = (names: readonly string[]) => names.map((name) => `"${name}"`).join(', ');
+    const more = (lang: MessageLang) => (total > some.length ? (lang === 'sv' ? ` … (${total} skolor)` : ` … (${total} schools)`) : '');
+    if (total === 0) return { sv: `--school "${given}": exporterna anger ingen skola`, en: `--school "${given}": the exports name no school` };
+    return close.length > 0
+      ? { sv: `--school "${given}": ingen skola med det namnet i exporterna; närmast: ${list(close)}`, en: `--school "${given}": no school of that name in the exports; closest: ${list(close)}` }
+      : { sv: `--school "${given}": ingen skola med det namnet i exporterna; de som finns: ${list(some)}${more('sv')}`, en: `--school "${given}": no school of that name in the exports; they hold: ${list(some)}${more('en')}` };
+  },
+  schoolAmbiguous: (given: string, matches: readonly string[]): Message => ({
+    sv: `--school "${given}": ${matches.length} skolor har det namnet om man bortser från versaler, mellanslag och accenter: ${matches.map((name) => `"${name}"`).join(', ')}; skriv namnet exakt som i exporterna`,
+    en: `--school "${given}": ${matches.length} schools have that name when case, spaces and accents are ignored: ${matches.map((name) => `"${name}"`).join(', ')}; write the name exactly as in the exports`,
+  }),
+  noSchools: (): Message => ({ sv: 'inga skolor: exporterna anger ingen skola, så inget underlag per skola kan skrivas', en: 'no schools: the exports name no school, so no sheet per school can be written' }),
+  schoolWritten: (school: string, file: string): Message => ({ sv: `underlaget för ${school} skrevs till ${file}`, en: `the sheet for ${school} was written to ${file}` }),
+  perSchoolWritten: (count: number, dir: string): Message => ({
+    sv: `${countText(count, 'sv')} ${plural(count, 'underlag', 'underlag')} (ett per skola) skrevs till ${dir}`,
+    en: `${countText(count, 'en')} ${plural(count, 'sheet', 'sheets')} (one per school) written to ${dir}`,
+  }),
+
+  // --- background columns (--by nyanländ, --adjust-for; normalise/background.ts) ---------------------
+  /** `option`: where the word came from (--by, --adjust-for, the config's by or adjust_for). */
+  unknownByColumn: (what: string, swedish: string, english: string, columns: readonly string[], option = '--by'): Message => ({
+    sv: `${option}: okänd indelning ${what}; välj bland ${swedish} (eller ${english}), eller en bakgrundskolumn i exporterna: ${columns.length > 0 ? columns.join(', ') : '(exporterna har inga andra kolumner)'}`,
+    en: `${option}: unknown dimension ${what}; choose from ${english} (or in Swedish: ${swedish}), or a background column of the exports: ${columns.length > 0 ? columns.join(', ') : '(the exports have no other columns)'}`,
+  }),
+  backgroundColumnMissing: (what: string, headers: readonly string[], columns: readonly string[], option = '--by'): Message => ({
+    sv: `${option} ${what}: ingen export har en sådan kolumn (sökte efter ${headers.join(', ')}); kolumner som inte används: ${columns.length > 0 ? columns.join(', ') : '(inga)'}. Ange exportens rubrik, eller lägg till den under "background" i konfigurationen`,
+    en: `${option} ${what}: no export has such a column (looked for ${headers.join(', ')}); columns not used: ${columns.length > 0 ? columns.join(', ') : '(none)'}. Give the export's header, or add it under "background" in the config`,
+  }),
+  backgroundPersonalColumn: (what: string, option = '--by'): Message => ({
+    sv: `${option} ${what}: kolumnen säger vem eleven är (namn, kontaktuppgifter, födelsedatum); en sådan kolumn blir aldrig en indelning, eftersom dess värden då skulle visas som gruppnamn`,
+    en: `${option} ${what}: the column says who the pupil is (names, contact details, birth dates); such a column is never a dimension, since its values would then be shown as group names`,
+  }),
+  /** Rows whose background cell was not read as written (normalise/background.ts, CellReason). */
+  backgroundUnread: (name: string, personal: number, unmapped: Readonly<Record<string, number>>): Message => {
+    const values = Object.entries(unmapped);
+    const rows = values.reduce((sum, [, count]) => sum + count, 0);
+    const list = values.slice(0, 5).map(([value, count]) => `"${value}" ×${count}`).join(', ') + (values.length > 5 ? ', …' : '');
+    const sv: string[] = [];
+    const en: string[] = [];
+    if (personal > 0) {
+      sv.push(`${countText(personal, 'sv')} ${plural(personal, 'rad', 'rader')} med ett personnummer i kolumnen (läses som tom, visas aldrig)`);
+      en.push(`${countText(personal, 'en')} ${plural(personal, 'row', 'rows')} with a personnummer in the column (read as blank, never shown)`);
+    }
+    if (rows > 0) {
+      sv.push(`${countText(rows, 'sv')} ${plural(rows, 'rad', 'rader')} med värden som konfigurationens "values" inte nämner (${list}; visas som egna värden)`);
+      en.push(`${countText(rows, 'en')} ${plural(rows, 'row', 'rows')} with values the config's "values" do not name (${list}; shown as values of their own)`);
+    }
+    return { sv: `${name}: ${sv.join('; ')}`, en: `${name}: ${en.join('; ')}` };
+  },
+  adjustForBuiltin: (what: string): Message => ({
+    sv: `--adjust-for ${what}: inte en bakgrundskolumn; den standardiserade skillnaden jämför redan inom läsår, årskurs, ämne och (med kön i --by) kön`,
+    en: `--adjust-for ${what}: not a background column; the standardised gap already compares within school year, grade level, subject and (with gender in --by) gender`,
+  }),
+  backgroundConflicts: (name: string, count: number, examples: readonly string[]): Message => ({
+    sv: `${name}: ${countText(count, 'sv')} ${plural(count, 'elev och läsår', 'elever och läsår')} med olika värden på olika rader (${examples.join(', ')}${count > examples.length ? ', …' : ''}); räknas som (okänd) det läsåret, deras resultat räknas som vanligt`,
+    en: `${name}: ${countText(count, 'en')} ${plural(count, 'pupil and school year', 'pupils and school years')} with different values on different rows (${examples.join(', ')}${count > examples.length ? ', …' : ''}); counted as (okänd) that school year, their results as usual`,
+  }),
+
+  // --- Excel workbooks (read/inputs.ts, read/xlsx.ts, normalise/sources.ts, commands/references.ts) ---
+  /** A workbook in a format that is not read (.xls, .ods): what it is and how to save it so it is. */
+  oldSpreadsheet: (file: string, kind: 'xls' | 'ods', hint: Message | null = null): Message => {
+    const what = {
+      xls: { sv: 'en Excel-fil i det äldre .xls-formatet', en: 'an Excel file in the older .xls format' },
+      ods: { sv: 'ett LibreOffice-kalkylark (.ods)', en: 'a LibreOffice spreadsheet (.ods)' },
+    }[kind];
+    const save =
+      kind === 'ods'
+        ? { sv: 'Öppna den i LibreOffice Calc och spara den som Excel-arbetsbok (.xlsx) eller som "Text CSV (.csv)" med teckenkodningen Unicode (UTF-8)', en: 'Open it in LibreOffice Calc and save it as an Excel workbook (.xlsx) or as "Text CSV (.csv)" with the character set Unicode (UTF-8)' }
+        : { sv: 'Öppna den i Excel och spara den som Excel-arbetsbok (.xlsx) eller som "CSV UTF-8 (kommaavgränsad) (*.csv)"', en: 'Open it in Excel and save it as an Excel workbook (.xlsx) or as "CSV UTF-8 (Comma delimited) (*.csv)"' };
+    return {
+      sv: `${file}: filen är ${what.sv} och läses inte (.xlsx och CSV läses). ${save.sv}, och ange den filen i stället.${hint === null ? '' : ` ${hint.sv}`}`,
+      en: `${file}: the file is ${what.en} and is not read (.xlsx and CSV are). ${save.en}, and give that file instead.${hint === null ? '' : ` ${hint.en}`}`,
+    };
+  },
+  /** A workbook that cannot be opened or read (read/xlsx.ts XlsxError): what is wrong, and what to do. */
+  workbookUnreadable: (file: string, problem: 'not_zip' | 'no_workbook' | 'broken_part' | 'no_sheet', detail: string): Message => {
+    const why = {
+      not_zip: { sv: 'den är inte en hel zip-fil: avbruten när den laddades ned eller kopierades, eller inte en arbetsbok', en: 'it is not a whole zip file: cut short when downloaded or copied, or not a workbook' },
+      no_workbook: { sv: 'zip-filen innehåller ingen arbetsbok', en: 'the zip file holds no workbook' },
+      broken_part: { sv: `delen ${detail} är skadad`, en: `the part ${detail} is damaged` },
+      no_sheet: { sv: `bladet "${detail}" finns inte längre; ändrades filen under körningen?`, en: `the sheet "${detail}" is no longer there; did the file change during the run?` },
+    }[problem];
+    return {
+      sv: `${file}: filen ser ut som en Excel-arbetsbok (.xlsx) men kan inte läsas: ${why.sv}. Öppna den i Excel och spara den igen, eller spara bladet som "CSV UTF-8 (kommaavgränsad) (*.csv)"`,
+      en: `${file}: the file looks like an Excel workbook (.xlsx) but cannot be read: ${why.en}. Open it in Excel and save it again, or save the sheet as "CSV UTF-8 (Comma delimited) (*.csv)"`,
+    };
+  },
+  workbookEncrypted: (file: string): Message => ({
+    sv: `${file}: arbetsboken är lösenordsskyddad (krypterad) och kan inte läsas. Öppna den i Excel, ta bort lösenordet (Arkiv → Info → Skydda arbetsbok → Kryptera med lösenord, töm fältet) och spara den, eller spara bladet som "CSV UTF-8 (kommaavgränsad) (*.csv)"`,
+    en: `${file}: the workbook is password-protected (encrypted) and cannot be read. Open it in Excel, remove the password (File → Info → Protect Workbook → Encrypt with Password, clear the field) and save it, or save the sheet as "CSV UTF-8 (Comma delimited) (*.csv)"`,
+  }),
+  workbookWithoutSheets: (file: string, hidden: number): Message => ({
+    sv: `${file}: arbetsboken har inget synligt kalkylblad${hidden > 0 ? ` (${countText(hidden, 'sv')} ${plural(hidden, 'dolt blad', 'dolda blad')} läses inte: visa bladet i Excel om det är det som ska läsas)` : ''}`,
+    en: `${file}: the workbook has no visible worksheet${hidden > 0 ? ` (${countText(hidden, 'en')} hidden ${plural(hidden, 'sheet is', 'sheets are')} not read: unhide the sheet in Excel if it is the one to read)` : ''}`,
+  }),
+  folderWithoutReadableTables: (folder: string, unread: boolean): Message => ({
+    sv: `${folder}: mappen har inga .csv-, .tsv-, .txt- eller .xlsx-filer${unread ? ' (filer i formaten .xls, .ods och .numbers läses inte: spara dem som Excel-arbetsbok (.xlsx) eller "CSV UTF-8")' : ''}`,
+    en: `${folder}: folder holds no .csv, .tsv, .txt or .xlsx files${unread ? ' (.xls, .ods and .numbers files are not read: save them as an Excel workbook (.xlsx) or "CSV UTF-8")' : ''}`,
+  }),
+  /** --reference with a workbook: no visible sheet is a table of published figures (the first one's problem is given). */
+  referenceWorkbookNoTable: (file: string, first: Message): Message => ({
+    sv: `${file}: inget blad i arbetsboken är en tabell med publicerade siffror; ${first.sv}`,
+    en: `${file}: no sheet of the workbook is a table of published figures; ${first.en}`,
+  }),
 } as const;

@@ -17,7 +17,7 @@ export type ResultKind = 'grade' | 'test' | 'assessment';
 
 export type Gender = 'girl' | 'boy';
 
-/** Dimensions a report can be grouped by. */
+/** The built-in dimensions a report can be grouped by. */
 export const DIMENSIONS = [
   'school_year',
   'grade_level',
@@ -28,4 +28,18 @@ export const DIMENSIONS = [
   'gender',
   'teacher',
 ] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
+export type BuiltinDimension = (typeof DIMENSIONS)[number];
+
+/**
+ * A background column of the exports used as a dimension (`--by nyanländ`, or any extra
+ * column by its header): keyed `bg_` + its name (`bg_newly_arrived`, `bg_elevens_stodniva`), so
+ * it can never take the name of a built-in dimension or of a figure in JSON and CSV.
+ */
+export type BackgroundDimension = `bg_${string}`;
+
+/** Dimensions a report can be grouped by: the built-in ones and background columns. */
+export type Dimension = BuiltinDimension | BackgroundDimension;
+
+export function isBackground(dim: string): dim is BackgroundDimension {
+  return dim.startsWith('bg_');
+}

@@ -26,6 +26,12 @@
  *   Stat Med 24:1185–1202, §3.4 random-effects limits): z = std_gap / √(se² + τ²_eff), limits at
  *   ±1.96 and ±3.09 × √(se² + τ²_eff); "chance alone" uses se only.
  * - Empirical-Bayes shrinkage: each estimate moves toward its centre by τ²_eff / (τ²_eff + se²).
+ * - Background adjustment (`standardiseWithin`): the same indirect standardisation with finer
+ *   strata, test grade × the pupils' background values (nyanländ, föräldrarnas
+ *   utbildningsnivå, …): a group is compared with what the standard's teachers give pupils with
+ *   the same test grade and the same background. Indirect, not direct: direct standardisation
+ *   would need the group's own rate in every stratum of a common population, which a school of
+ *   20 pupils spread over 6 test grades × a few background values does not have.
  */
 import { GRADE_POINTS } from '../types.js';
 import { benjaminiHochberg, chiSquareQuantile, normalCdf, normalQuantile } from './stats.js';
@@ -147,6 +153,46 @@ export function standardise(counts: ArrayLike<number>, reference: ReferenceRates
     excess_share_lower: (observedLower - expectedLower) / n,
     excess_share_lower_se: Math.sqrt(varianceLower) / n,
   };
+}
+
+/** The standardised gap of `standardiseWithin`: its pupils, expected mean difference, gap and standard error. */
+interface StandardisedWithin {
+  n: number;
+  expected_mean_diff: number;
+  std_gap: number;
+  std_gap_se: number;
+}
+
+/**
+ * Indirect standardisation within strata of test grade × background: `group` and `total` give,
+ * per combination of background values, the A–F × A–F counts of the group and of the total it is
+ * part of; the standard in each combination is the total minus the group (the rest of the
+ * municipality with those values). Per combination c, standardise() against the rest's rates
+ * with its sampling noise; then, over the n = Σ n_c pupils compared,
+ * std_gap = Σ n_c std_gap_c / n and Var = Σ (n_c se_c)² / n², which is
+ * Σ_{t,c} n_tc σ²_tc (1 + n_tc/m_tc) / n² (the combinations are disjoint samples). Pupils whose
+ * test grade no one in the rest with their background has are left out. Null when no pupil can
+ * be compared.
+ */
+export function standardiseWithin(group: ReadonlyMap<string, ArrayLike<number>>, total: ReadonlyMap<string, ArrayLike<number>>, scale: FlagScale): StandardisedWithin | null {
+  let n = 0;
+  let expected = 0;
+  let gap = 0;
+  let variance = 0;
+  for (const [combo, counts] of group) {
+    const all = total.get(combo);
+    if (!all) continue;
+    const rest = new Float64Array(36);
+    for (let i = 0; i < 36; i++) rest[i] = (all[i] ?? 0) - (counts[i] ?? 0);
+    const within = standardise(counts, referenceRates(rest, scale), true);
+    if (!within) continue;
+    n += within.n;
+    expected += within.n * within.expected_mean_diff;
+    gap += within.n * within.std_gap;
+    variance += (within.n * within.std_gap_se) ** 2;
+  }
+  if (n === 0) return null;
+  return { n, expected_mean_diff: expected / n, std_gap: gap / n, std_gap_se: Math.sqrt(variance) / n };
 }
 
 export const Z95 = normalQuantile(0.975);

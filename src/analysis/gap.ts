@@ -2,7 +2,8 @@
  * The gap analysis: each pupil's teacher grade against the same pupil's test grade, per group.
  * Pure: records in, plain figures out. Nothing is rounded or formatted here.
  */
-import { GRADE_LETTERS, GRADE_POINTS, type Dimension, type GradeLetter } from '../types.js';
+import type { Message } from '../messages.js';
+import { GRADE_LETTERS, GRADE_POINTS, type BackgroundDimension, type Dimension, type GradeLetter } from '../types.js';
 import {
   sortGroups,
   groupKeysOf,
@@ -26,6 +27,7 @@ import {
   referenceRates,
   restTau2,
   standardise,
+  standardiseWithin,
   Z95,
   Z998,
   zPValue,
@@ -58,6 +60,14 @@ export interface GapOptions {
    * the rest of its municipality.
    */
   reference?: ReadonlyMap<string, Float64Array>;
+  /**
+   * Background dimensions to adjust the standardised gap for (the background columns in --by,
+   * and --adjust-for): `std_gap_adjusted` standardises within test grade × their values. The
+   * cells must carry them.
+   */
+  adjustFor?: readonly BackgroundDimension[];
+  /** What each background dimension is called (tables, --excel). */
+  names?: ReadonlyMap<BackgroundDimension, Message>;
 }
 
 /** Teacher grade (rows) × test grade (columns), A first: matrix[teacher][test]. */
@@ -151,6 +161,21 @@ export interface GapFigures {
   marginal_p: number | null;
   /** Empirical-Bayes estimate of std_gap (only with --shrink); null when τ² cannot be estimated. */
   std_gap_shrunk: number | null;
+  /**
+   * Background-adjusted (with background columns in --by, or --adjust-for): the standardised gap
+   * within strata of test grade × the background values `adjusted_for` names (indirect
+   * standardisation against the same standard), the pupils compared, what the standard predicts,
+   * and the gap in grade points and steps with 95 % intervals.
+   */
+  adjusted_for: string | null;
+  std_n_adjusted: number | null;
+  expected_mean_diff_adjusted: number | null;
+  std_gap_adjusted: number | null;
+  std_gap_adjusted_ci_low: number | null;
+  std_gap_adjusted_ci_high: number | null;
+  std_gap_adjusted_steps: number | null;
+  std_gap_adjusted_steps_ci_low: number | null;
+  std_gap_adjusted_steps_ci_high: number | null;
 }
 
 export interface GapGroup {
@@ -181,6 +206,8 @@ interface BetweenGroupsSummary extends BetweenGroups {
   level: Dimension;
   /** Girls' and boys' rows (compared within their gender) rather than rows for both. */
   gender_rows: boolean;
+  /** Rows of one value of these background dimensions (compared within it); only where there are such rows. */
+  background_rows?: BackgroundDimension[];
   scale: FlagScale;
 }
 
@@ -200,25 +227,34 @@ interface Accumulator {
   n: number;
   gradeOnly: number;
   testOnly: number;
+  /** With background adjustment: the counts per combination of the adjusted-for values. */
+  combos: Map<string, Float64Array> | null;
 }
 
 export function analyseGap(cells: readonly GapCell[], options: GapOptions): GapResult {
-  const plan = planGroups(options.by);
+  const plan = planGroups(options.by, options.names);
+  const adjust = options.adjustFor ?? [];
   const accumulators = new Map<string, Accumulator>();
   for (const cell of cells) {
     let n = 0;
     for (let i = 0; i < 36; i++) n += cell.counts[i] ?? 0;
+    const combo = adjust.length > 0 ? JSON.stringify(adjust.map((dim) => cell.dims[dim] ?? null)) : '';
     for (const key of groupKeysOf(plan, cell.dims)) {
       const id = keyString(plan, key);
       let acc = accumulators.get(id);
       if (!acc) {
-        acc = { key, counts: new Float64Array(36), n: 0, gradeOnly: 0, testOnly: 0 };
+        acc = { key, counts: new Float64Array(36), n: 0, gradeOnly: 0, testOnly: 0, combos: adjust.length > 0 ? new Map() : null };
         accumulators.set(id, acc);
       }
       for (let i = 0; i < 36; i++) acc.counts[i]! += cell.counts[i] ?? 0;
       acc.n += n;
       acc.gradeOnly += cell.gradeOnly;
       acc.testOnly += cell.testOnly;
+      if (acc.combos) {
+        let counts = acc.combos.get(combo);
+        if (!counts) acc.combos.set(combo, (counts = new Float64Array(36)));
+        for (let i = 0; i < 36; i++) counts[i]! += cell.counts[i] ?? 0;
+      }
     }
   }
 
@@ -230,13 +266,13 @@ export function analyseGap(cells: readonly GapCell[], options: GapOptions): GapR
   );
 
   const groups: GapGroup[] = [];
-  const countsOf = new Map<GapGroup, Float64Array>();
+  const countsOf = new Map<GapGroup, Accumulator>();
   for (const [id, acc] of accumulators) {
     // No paired pupil (only grades without a test, or tests without a grade): nothing to show or
     // protect, so no row (suppression.ts); its unpaired pupils still count in its totals.
     if (acc.n === 0) continue;
     const suppressed = suppression.get(id) ?? null;
-    const total = accumulators.get(keyString(plan, genderTotalKey(plan, acc.key)));
+    const total = accumulators.get(keyString(plan, standardKey(plan, acc.key)));
     const group: GapGroup = {
       key: acc.key,
       level: groupLevel(plan, acc.key),
@@ -245,18 +281,27 @@ export function analyseGap(cells: readonly GapCell[], options: GapOptions): GapR
       figures: suppressed ? null : computeFigures(acc, total, options.alpha, options.flagScale ?? 'points'),
     };
     groups.push(group);
-    countsOf.set(group, acc.counts);
+    countsOf.set(group, acc);
   }
   addGenderGaps(plan, groups, accumulators);
   const { comparisons, between } = compareFairly(plan, groups, countsOf, accumulators, options);
   return { plan, options, groups: sortGroups(plan, groups), comparisons, between_groups: between };
 }
 
-/** The same-gender total of a group's stratum: every level totalled, the gender kept. */
-function genderTotalKey(plan: GroupPlan, key: GroupKey): GroupKey {
+/**
+ * The total a group is compared with: its stratum with every level totalled, its gender and its
+ * background values kept (girls against girls, newly arrived pupils against newly arrived pupils).
+ */
+function standardKey(plan: GroupPlan, key: GroupKey): GroupKey {
   const total = totalKey(plan, key);
   if (plan.gender) total.gender = key.gender ?? null;
+  for (const dim of plan.background) total[dim] = key[dim] ?? null;
   return total;
+}
+
+/** The background dimensions whose value a group keeps (empty for a group of all values). */
+function fixedBackground(plan: GroupPlan, key: GroupKey): BackgroundDimension[] {
+  return plan.background.filter((dim) => key[dim] !== null && key[dim] !== undefined);
 }
 
 function subtract(a: Float64Array, b: Float64Array): Float64Array {
@@ -290,10 +335,11 @@ interface Member {
 function compareFairly(
   plan: GroupPlan,
   groups: readonly GapGroup[],
-  countsOf: ReadonlyMap<GapGroup, Float64Array>,
+  accumulatorOf: ReadonlyMap<GapGroup, Accumulator>,
   accumulators: ReadonlyMap<string, Accumulator>,
   options: GapOptions,
 ): { comparisons: GapResult['comparisons']; between: BetweenGroupsSummary[] } {
+  const adjustedFor = (options.adjustFor ?? []).join(',');
   const scale = options.flagScale ?? 'points';
   const wantPoints = options.shrink === true && scale !== 'points';
   const rates = new Map<string, ReferenceRates>();
@@ -303,8 +349,9 @@ function compareFairly(
     if (!found) rates.set(key, (found = referenceRates(counts, on)));
     return found;
   };
-  const familyOf = (key: GroupKey, level: string) => `${keyString(plan, genderTotalKey(plan, key))}\u0002${level}`;
-  const poolOf = (key: GroupKey, level: string) => `${level}\u0002${key.gender === null || key.gender === undefined ? '' : 'g'}`;
+  const familyOf = (key: GroupKey, level: string) => `${keyString(plan, standardKey(plan, key))}\u0002${level}`;
+  // Rows of one background value pool apart, as girls' and boys' rows do.
+  const poolOf = (key: GroupKey, level: string) => [level, key.gender === null || key.gender === undefined ? '' : 'g', ...fixedBackground(plan, key)].join('\u0002');
   // Pupils in every group of each family, hidden groups included: the rest a group is compared with is made of them.
   // Σn and Σn² per family give each group's Σ_{j≠i} n_j and Σ_{j≠i} n_j² at once.
   const familySizes = new Map<string, { sum: number; squares: number }>();
@@ -321,16 +368,19 @@ function compareFairly(
   const members: Member[] = [];
   for (const group of groups) {
     const f = group.figures;
-    const counts = countsOf.get(group);
-    if (!f || !counts) continue;
+    const own = accumulatorOf.get(group);
+    if (!f || !own) continue;
+    const counts = own.counts;
     const marginal = marginalHomogeneity(counts);
     f.marginal_stat = finiteOrNull(marginal.statistic);
     f.marginal_df = marginal.df;
     f.marginal_p = finiteOrNull(marginal.p);
-    const totalId = keyString(plan, genderTotalKey(plan, group.key));
+    const totalId = keyString(plan, standardKey(plan, group.key));
     const total = accumulators.get(totalId);
     if (!total) continue;
     const externalKey = referenceKey(group.key.grade_level, group.key.subject, plan.gender ? (group.key.gender ?? null) : null);
+    // A reference table has no background: the pupils of one background value are not compared with it.
+    if (options.reference?.has(referenceKey(group.key.grade_level, group.key.subject)) && fixedBackground(plan, group.key).length > 0) continue;
     const external = options.reference?.get(externalKey);
     // A reference covering the stratum but not this gender: girls would be compared with both genders.
     if (!external && externalKey !== referenceKey(group.key.grade_level, group.key.subject) && options.reference?.has(referenceKey(group.key.grade_level, group.key.subject))) continue;
@@ -357,6 +407,21 @@ function compareFairly(
     f.excess_share_lower = points.excess_share_lower;
     f.excess_share_lower_ci_low = points.excess_share_lower - Z95 * points.excess_share_lower_se;
     f.excess_share_lower_ci_high = points.excess_share_lower + Z95 * points.excess_share_lower_se;
+    if (!external && own.combos && total.combos) {
+      const adjustedPoints = standardiseWithin(own.combos, total.combos, 'points');
+      const adjustedSteps = standardiseWithin(own.combos, total.combos, 'steps');
+      if (adjustedPoints && adjustedSteps) {
+        f.adjusted_for = adjustedFor;
+        f.std_n_adjusted = adjustedPoints.n;
+        f.expected_mean_diff_adjusted = adjustedPoints.expected_mean_diff;
+        f.std_gap_adjusted = adjustedPoints.std_gap;
+        f.std_gap_adjusted_ci_low = adjustedPoints.std_gap - Z95 * adjustedPoints.std_gap_se;
+        f.std_gap_adjusted_ci_high = adjustedPoints.std_gap + Z95 * adjustedPoints.std_gap_se;
+        f.std_gap_adjusted_steps = adjustedSteps.std_gap;
+        f.std_gap_adjusted_steps_ci_low = adjustedSteps.std_gap - Z95 * adjustedSteps.std_gap_se;
+        f.std_gap_adjusted_steps_ci_high = adjustedSteps.std_gap + Z95 * adjustedSteps.std_gap_se;
+      }
+    }
     if (group.level === 'total') continue;
     const common = external ?? total.counts;
     const commonId = external ? `ref\u0002${externalKey}` : totalId;
@@ -444,10 +509,17 @@ function compareFairly(
   };
   const between: BetweenGroupsSummary[] = [...tauFlag]
     .map(([pool, estimate]) => {
-      const [level, gender] = pool.split('\u0002');
-      return { level: level as Dimension, gender_rows: gender === 'g', scale, ...estimate };
+      const [level, gender, ...background] = pool.split('\u0002');
+      const rows = background.length > 0 ? { background_rows: background as BackgroundDimension[] } : {};
+      return { level: level as Dimension, gender_rows: gender === 'g', ...rows, scale, ...estimate };
     })
-    .sort((a, b) => plan.levels.indexOf(a.level) - plan.levels.indexOf(b.level) || Number(a.gender_rows) - Number(b.gender_rows));
+    .sort(
+      (a, b) =>
+        plan.levels.indexOf(a.level) - plan.levels.indexOf(b.level) ||
+        Number(a.gender_rows) - Number(b.gender_rows) ||
+        (a.background_rows?.length ?? 0) - (b.background_rows?.length ?? 0) ||
+        String(a.background_rows ?? '').localeCompare(String(b.background_rows ?? '')),
+    );
   return { comparisons, between };
 }
 
@@ -672,6 +744,15 @@ function computeFigures(acc: Accumulator, total: Accumulator | undefined, alpha:
     marginal_df: null,
     marginal_p: null,
     std_gap_shrunk: null,
+    adjusted_for: null,
+    std_n_adjusted: null,
+    expected_mean_diff_adjusted: null,
+    std_gap_adjusted: null,
+    std_gap_adjusted_ci_low: null,
+    std_gap_adjusted_ci_high: null,
+    std_gap_adjusted_steps: null,
+    std_gap_adjusted_steps_ci_low: null,
+    std_gap_adjusted_steps_ci_high: null,
   };
 }
 

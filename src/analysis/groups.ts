@@ -4,12 +4,16 @@
  * - strata: school_year, grade_level, subject. A figure always refers to one year, one level
  *   and one subject, so these are never added together.
  * - gender: every group is shown for girls and boys and for both together.
+ * - background columns (`bg_…`, normalise/background.ts): like gender, every group is shown for
+ *   each value (yes, no, a category, `(saknas)`, `(okänd)`) and for all together, crossed with
+ *   gender and with each other.
  * - levels: the rest (area, school, class, teacher), rolled up in the order given: a total over
  *   everything (the municipality), then the first level, then the first two, and so on.
  *
  * A dimension that is totalled over is `null` in the group's key.
  */
-import type { Dimension, Gender } from '../types.js';
+import type { Message } from '../messages.js';
+import { isBackground, type BackgroundDimension, type Dimension, type Gender } from '../types.js';
 
 const STRATA: readonly Dimension[] = ['school_year', 'grade_level', 'subject'];
 
@@ -18,17 +22,26 @@ export interface GroupPlan {
   strata: Dimension[];
   levels: Dimension[];
   gender: boolean;
+  /** Background dimensions in --by order, each crossed like gender. */
+  background: BackgroundDimension[];
+  /** What each background dimension is called (its header or usual name), for people. */
+  names: ReadonlyMap<BackgroundDimension, Message>;
 }
 
-export function planGroups(by: readonly Dimension[]): GroupPlan {
+export function planGroups(by: readonly Dimension[], names: ReadonlyMap<BackgroundDimension, Message> = new Map()): GroupPlan {
   const unique = [...new Set(by)];
   return {
     by: unique,
     strata: unique.filter((dim) => STRATA.includes(dim)),
-    levels: unique.filter((dim) => !STRATA.includes(dim) && dim !== 'gender'),
+    levels: unique.filter((dim) => !STRATA.includes(dim) && dim !== 'gender' && !isBackground(dim)),
     gender: unique.includes('gender'),
+    background: unique.filter(isBackground),
+    names,
   };
 }
+
+/** Shown for a background value the rows of one pupil and school year disagree on. */
+export const UNKNOWN_VALUE = '(okänd)';
 
 export type KeyValue = string | number | null;
 export type GroupKey = Partial<Record<Dimension, KeyValue>>;
@@ -43,11 +56,13 @@ export interface GroupAttributes {
   subject: string;
   gender: Gender | string;
   teacher: string;
+  /** Background values (`bg_…`), where the record carries them. */
+  readonly [background: BackgroundDimension]: string;
 }
 
-/** The group attributes of any record that carries all of them (gap and transition records). */
-export function dimsOf(record: Readonly<Record<Dimension, KeyValue>>): Record<Dimension, KeyValue> {
-  return {
+/** The group attributes of any record that carries all of them (gap and transition records), and the background ones asked for. */
+export function dimsOf(record: Readonly<Record<Dimension, KeyValue>>, background: readonly BackgroundDimension[] = []): Record<Dimension, KeyValue> {
+  const dims: Record<Dimension, KeyValue> = {
     school_year: record.school_year,
     grade_level: record.grade_level,
     area: record.area,
@@ -57,20 +72,24 @@ export function dimsOf(record: Readonly<Record<Dimension, KeyValue>>): Record<Di
     gender: record.gender,
     teacher: record.teacher,
   };
+  for (const dim of background) dims[dim] = record[dim] ?? null;
+  return dims;
 }
 
-/** Every group a record belongs to: (levels prefix) × (gender or both). */
+/** Every group a record belongs to: (levels prefix) × (gender or both) × (each background value or all). */
 export function groupKeysOf(plan: GroupPlan, record: Readonly<Record<Dimension, KeyValue>>): GroupKey[] {
   const keys: GroupKey[] = [];
-  const genders: KeyValue[] = plan.gender ? [null, record.gender] : [];
+  const crossed: Dimension[] = plan.gender ? ['gender', ...plan.background] : plan.background;
   for (let depth = 0; depth <= plan.levels.length; depth++) {
     const base: GroupKey = {};
     for (const dim of plan.strata) base[dim] = record[dim];
     plan.levels.forEach((dim, index) => {
       base[dim] = index < depth ? record[dim] : null;
     });
-    if (plan.gender) for (const gender of genders) keys.push({ ...base, gender });
-    else keys.push(base);
+    // Each crossed dimension: all together first, then the record's own value.
+    let combined: GroupKey[] = [base];
+    for (const dim of crossed) combined = combined.flatMap((key) => [{ ...key, [dim]: null }, { ...key, [dim]: record[dim] ?? null }]);
+    keys.push(...combined);
   }
   return keys;
 }
@@ -97,14 +116,16 @@ export function parentKeys(plan: GroupPlan, key: GroupKey): { parent: GroupKey; 
     }
   }
   if (plan.gender && key.gender !== null && key.gender !== undefined) parents.push({ parent: { ...key, gender: null }, via: 'gender' });
+  for (const dim of plan.background) if (key[dim] !== null && key[dim] !== undefined) parents.push({ parent: { ...key, [dim]: null }, via: dim });
   return parents;
 }
 
-/** The municipality total for the group's stratum (all levels and gender totalled). */
+/** The municipality total for the group's stratum (all levels, gender and background totalled). */
 export function totalKey(plan: GroupPlan, key: GroupKey): GroupKey {
   const total: GroupKey = { ...key };
   for (const dim of plan.levels) total[dim] = null;
   if (plan.gender) total.gender = null;
+  for (const dim of plan.background) total[dim] = null;
   return total;
 }
 
@@ -117,16 +138,23 @@ export function groupLevel(plan: GroupPlan, key: GroupKey): Dimension | 'total' 
 
 const collator = new Intl.Collator('sv', { numeric: true });
 
+/** A background value's place: yes, no, the categories, then `(saknas)` and `(okänd)`. */
+function backgroundRank(value: string | number): number {
+  return value === 'yes' ? 0 : value === 'no' ? 1 : value === '(saknas)' ? 3 : value === UNKNOWN_VALUE ? 4 : 2;
+}
+
 /**
- * Sort groups in report order: strata, then levels, then gender (each in `--by` order), totals
- * before their members, values in Swedish collation (numbers numerically). Each dimension's
- * distinct values are ranked once, so the collator is not called per comparison.
+ * Sort groups in report order: strata, then levels, then gender, then background (each in `--by`
+ * order), totals before their members, values in Swedish collation (numbers numerically; a
+ * background's yes and no first, its `(saknas)` and `(okänd)` last). Each dimension's distinct
+ * values are ranked once, so the collator is not called per comparison.
  */
 export function sortGroups<G extends { key: GroupKey }>(plan: GroupPlan, groups: G[]): G[] {
-  const order: Dimension[] = [...plan.strata, ...plan.levels, ...(plan.gender ? (['gender'] as const) : [])];
+  const order: Dimension[] = [...plan.strata, ...plan.levels, ...(plan.gender ? (['gender'] as const) : []), ...plan.background];
   const ranks = order.map((dim) => {
     const values = [...new Set(groups.map((group) => group.key[dim] ?? null))].filter((value): value is string | number => value !== null);
-    values.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : collator.compare(String(a), String(b))));
+    const background = isBackground(dim);
+    values.sort((a, b) => (background ? backgroundRank(a) - backgroundRank(b) : 0) || (typeof a === 'number' && typeof b === 'number' ? a - b : collator.compare(String(a), String(b))));
     return new Map<string | number, number>(values.map((value, index) => [value, index]));
   });
   const keyed = groups.map((group) => ({ group, ranks: order.map((dim, i) => { const value = group.key[dim] ?? null; return value === null ? -1 : (ranks[i]?.get(value) ?? 0); }) }));

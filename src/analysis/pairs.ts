@@ -5,11 +5,12 @@
  * one of the two. Counting per cell, not per pupil, keeps the analysis fast on millions of rows.
  * Also counts what happened to every value, so the report can say where each one went.
  */
-import { DIMENSIONS, type Dimension, type Gender, type GradeStep } from '../types.js';
+import { DIMENSIONS, type BackgroundDimension, type Dimension, type Gender, type GradeStep } from '../types.js';
+import { DISAGREE, NO_VALUE, type BackgroundTable } from '../normalise/background.js';
 import { CONFLICT, KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NONE, type ResultStore } from '../normalise/store.js';
 import { NumberIndex } from '../read/byte-dict.js';
 import { schoolYearLabel } from '../normalise/school-year.js';
-import { dimsOf, type GroupAttributes, type KeyValue } from './groups.js';
+import { dimsOf, UNKNOWN_VALUE, type GroupAttributes, type KeyValue } from './groups.js';
 
 /** Shown for a group attribute the export left blank; `null` is reserved for "Totalt". */
 export const MISSING_VALUE = '(saknas)';
@@ -53,10 +54,10 @@ export interface PairingResult {
  * Cells from plain records (tests, small data): the same aggregation the store path does.
  * @internal (also used by tests)
  */
-export function cellsFromRecords(records: readonly GapRecord[]): GapCell[] {
+export function cellsFromRecords(records: readonly GapRecord[], background: readonly BackgroundDimension[] = []): GapCell[] {
   const cells = new Map<string, GapCell>();
   for (const record of records) {
-    const dims = dimsOf(record);
+    const dims = dimsOf(record, background);
     const key = JSON.stringify(dims);
     let cell = cells.get(key);
     if (!cell) cells.set(key, (cell = { dims, counts: new Float64Array(36), gradeOnly: 0, testOnly: 0 }));
@@ -80,6 +81,47 @@ function gradeObservation(store: ResultStore, slot: number, coverage: Coverage |
 }
 
 const ALL_DIMENSIONS: ReadonlySet<Dimension> = new Set(DIMENSIONS);
+
+/** A background value as a group key: its category, `(saknas)` for none, `(okänd)` where the rows disagree. */
+export function backgroundLabel(table: BackgroundTable, value: number): string {
+  if (value === NO_VALUE) return MISSING_VALUE;
+  if (value === DISAGREE) return UNKNOWN_VALUE;
+  return table.categories[value] ?? MISSING_VALUE;
+}
+
+/**
+ * The background dimensions asked for that the store read, with their index in its table, and a
+ * per-slot lookup of their values as one combination id (interned: pupils share a handful).
+ */
+function backgroundOf(store: ResultStore, needed: ReadonlySet<Dimension>): { dims: BackgroundDimension[]; comboOf: (slot: number) => number; labels: string[][] } | null {
+  const table = store.background;
+  if (!table) return null;
+  const wanted = table.specs.map((spec, index) => ({ key: spec.key, index })).filter(({ key }) => needed.has(key));
+  if (wanted.length === 0) return null;
+  const combos = new Map<string, number>();
+  const labels: string[][] = [];
+  let lastPupil = -1;
+  let lastYear = -1;
+  let lastCombo = 0;
+  const comboOf = (slot: number): number => {
+    const pupil = store.slotPupil[slot] ?? 0;
+    const year = store.slotYear[slot] ?? 0;
+    if (pupil === lastPupil && year === lastYear) return lastCombo;
+    const values = wanted.map(({ index }) => table.valueOf(index, pupil, year));
+    const key = values.join(',');
+    let combo = combos.get(key);
+    if (combo === undefined) {
+      combo = labels.length;
+      combos.set(key, combo);
+      labels.push(values.map((value) => backgroundLabel(table, value)));
+    }
+    lastPupil = pupil;
+    lastYear = year;
+    lastCombo = combo;
+    return combo;
+  };
+  return { dims: wanted.map(({ key }) => key), comboOf, labels };
+}
 /** Dimensions a cell can leave out when the report does not group by them. */
 const OPTIONAL_DIMENSIONS = ['class', 'teacher', 'gender'] as const;
 
@@ -144,6 +186,9 @@ export function pairGradesWithTests(store: ResultStore, genderOf: (pupil: number
   const pairIds = new NumberIndex(1024);
   const pairCtx: { grade: number; test: number }[] = [];
   const cellIndex = new NumberIndex(1024);
+  // With background dimensions: one index of cells per combination of their values.
+  const background = backgroundOf(store, needed);
+  const cellIndexes: NumberIndex[] = [cellIndex];
   const cells: GapCell[] = [];
   const withGender = needed.has('gender');
   const genderCode = (pupil: number) => {
@@ -181,12 +226,16 @@ export function pairGradesWithTests(store: ResultStore, genderOf: (pupil: number
       pairIds.set(pairKey, pair);
     }
     const cellKey = ((pair * 256 + (store.slotYear[slot] ?? 0)) * 4096 + (store.slotSubject[slot] ?? 0)) * 4 + genderCode(store.slotPupil[slot] ?? 0);
-    let cell = cellIndex.get(cellKey);
+    const combo = background ? background.comboOf(slot) : 0;
+    let index = cellIndexes[combo];
+    if (!index) cellIndexes[combo] = index = new NumberIndex(1024);
+    let cell = index.get(cellKey);
     if (cell < 0) {
       cell = cells.length;
-      cellIndex.set(cellKey, cell);
+      index.set(cellKey, cell);
       const dims = describeCell(store, slot, gradeCtx, testCtx, genderOf);
       for (const dim of OPTIONAL_DIMENSIONS) if (!needed.has(dim)) dims[dim] = null;
+      if (background) background.dims.forEach((dim, i) => (dims[dim] = background.labels[combo]?.[i] ?? MISSING_VALUE));
       cells.push({ dims, counts: new Float64Array(36), gradeOnly: 0, testOnly: 0 });
     }
     const target = cells[cell] as GapCell;

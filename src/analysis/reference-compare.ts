@@ -215,6 +215,11 @@ export function compareWithReference(result: GapResult, pooled: readonly Sourced
   for (const group of result.groups) {
     const f = group.figures;
     if (group.suppressed !== null || f === null || group.n <= 0) continue;
+    // Published figures have no background: the pupils of one background value are not compared with them.
+    if (plan.background.some((dim) => group.key[dim] !== null && group.key[dim] !== undefined)) {
+      unmatched++;
+      continue;
+    }
     const gender = genderOf(plan, group.key);
     const year = group.key.school_year === undefined || group.key.school_year === null ? null : String(group.key.school_year);
     let matched = false;

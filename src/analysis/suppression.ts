@@ -19,11 +19,22 @@
  *   area with one zero school hid its smallest real school) and let a real hidden group through
  *   (an area with a zero school and a small school counted two hidden parts, so the area minus its
  *   shown schools gave the small school). The analyses leave such groups out of their rows.
+ * - With background dimensions (each crossed with gender and with each other, so a stratum is a
+ *   table of three or more ways), the rules above are not enough: a hidden group can be the sum
+ *   and difference of shown groups across several breakdowns at once (a school's newly arrived
+ *   pupils from its total, its area's newly arrived and its girls and boys, together with the
+ *   groups that have no pupils, whose absence from the report shows they are empty). So then
+ *   every stratum is also checked exactly (`derivable`): a hidden group's pupils are a sum of the
+ *   finest groups' (every dimension given); it can be worked out when its row of leaves is a
+ *   linear combination of the shown groups' rows. While one can, the smallest shown group that
+ *   shares pupils with it and whose hiding stops that is hidden too (`complementary`), and the
+ *   rules run again. The A–F × A–F counts add up as the pupils do, so what holds for the number of
+ *   pupils holds for every figure made of counts.
  * - `small_groups_only` (the `--small-groups-only` option, for staff who already hold the pupil
  *   data): only the primary rule; no complementary hiding. Never for publication.
  */
 import type { Dimension } from '../types.js';
-import { keyString, parentKeys, type GroupKey, type GroupPlan } from './groups.js';
+import { groupKeysOf, keyString, parentKeys, type GroupKey, type GroupPlan, type KeyValue } from './groups.js';
 
 export type SuppressionReason = 'small_group' | 'complementary';
 
@@ -70,25 +81,123 @@ export function applySuppression(
     }))
     .sort((a, b) => (a.parentId < b.parentId ? -1 : a.parentId > b.parentId ? 1 : 0));
 
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const { parentId, members } of families) {
-      const parentHidden = hidden.has(parentId);
-      const hiddenCount = members.filter((member) => hidden.has(member.id)).length;
-      if (!parentHidden && members.length === 1 && hiddenCount === 1) {
-        // (c) The only part of a total is the total: hiding the part means hiding the total.
-        hidden.set(parentId, 'complementary');
-        changed = true;
-        continue;
-      }
-      const needsMore = parentHidden ? hiddenCount === 0 : hiddenCount === 1 && members.length > 1;
-      if (!needsMore) continue;
-      const next = members.find((member) => !hidden.has(member.id));
-      if (next) {
-        hidden.set(next.id, 'complementary');
-        changed = true;
+  const applyRules = (): void => {
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const { parentId, members } of families) {
+        const parentHidden = hidden.has(parentId);
+        const hiddenCount = members.filter((member) => hidden.has(member.id)).length;
+        if (!parentHidden && members.length === 1 && hiddenCount === 1) {
+          // (c) The only part of a total is the total: hiding the part means hiding the total.
+          hidden.set(parentId, 'complementary');
+          changed = true;
+          continue;
+        }
+        const needsMore = parentHidden ? hiddenCount === 0 : hiddenCount === 1 && members.length > 1;
+        if (!needsMore) continue;
+        const next = members.find((member) => !hidden.has(member.id));
+        if (next) {
+          hidden.set(next.id, 'complementary');
+          changed = true;
+        }
       }
     }
-  }
+  };
+  applyRules();
+  if (plan.background.length > 0) while (auditStrata(plan, counted, hidden)) applyRules();
   return hidden;
+}
+
+/** Below this, a coefficient left after elimination is taken for 0 (rows are 0/1, pivots 1). */
+const EPSILON = 1e-9;
+
+/** Row-echelon basis of 0/1 rows over the leaves, built one row at a time (Gaussian elimination). */
+class Basis {
+  private readonly pivots: (Float64Array | null)[];
+  constructor(private readonly width: number) {
+    this.pivots = new Array<Float64Array | null>(width).fill(null);
+  }
+  /** `row` reduced by the pivots: all zero when it is a combination of the rows added. */
+  private reduce(leaves: readonly number[]): Float64Array {
+    const v = new Float64Array(this.width);
+    for (const leaf of leaves) v[leaf] = 1;
+    for (let col = 0; col < this.width; col++) {
+      const x = v[col] ?? 0;
+      if (Math.abs(x) <= EPSILON) continue;
+      const pivot = this.pivots[col];
+      if (!pivot) continue;
+      for (let j = col; j < this.width; j++) v[j]! -= x * (pivot[j] ?? 0);
+    }
+    return v;
+  }
+  add(leaves: readonly number[]): void {
+    const v = this.reduce(leaves);
+    for (let col = 0; col < this.width; col++) {
+      const x = v[col] ?? 0;
+      if (Math.abs(x) <= EPSILON) continue;
+      for (let j = col; j < this.width; j++) v[j]! /= x;
+      this.pivots[col] = v;
+      return;
+    }
+  }
+  spans(leaves: readonly number[]): boolean {
+    return this.reduce(leaves).every((x) => Math.abs(x) <= EPSILON);
+  }
+}
+
+/**
+ * The exact check with background dimensions: per stratum, while a hidden group's pupils can be
+ * worked out from the shown groups' (its row of leaves a combination of theirs), hide one more
+ * shown group (see the module comment). True when it hid any.
+ */
+function auditStrata(plan: GroupPlan, counted: readonly SuppressionInput[], hidden: Map<string, SuppressionReason>): boolean {
+  const crossed: Dimension[] = plan.by.filter((dim) => !plan.strata.includes(dim));
+  const strata = new Map<string, SuppressionInput[]>();
+  for (const group of counted) {
+    const id = JSON.stringify(plan.strata.map((dim) => group.key[dim] ?? null));
+    let list = strata.get(id);
+    if (!list) strata.set(id, (list = []));
+    list.push(group);
+  }
+  const byId = (a: SuppressionInput, b: SuppressionInput) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  let changed = false;
+  for (const id of [...strata.keys()].sort()) {
+    const members = (strata.get(id) ?? []).sort(byId);
+    if (!members.some((group) => hidden.has(group.id))) continue;
+    // The finest groups are the unknowns; every group is the sum of those inside it.
+    const leaves = members.filter((group) => crossed.every((dim) => group.key[dim] !== null && group.key[dim] !== undefined));
+    const rows = new Map<string, number[]>();
+    leaves.forEach((leaf, index) => {
+      for (const key of groupKeysOf(plan, leaf.key as Readonly<Record<Dimension, KeyValue>>)) {
+        const groupId = keyString(plan, key);
+        const list = rows.get(groupId);
+        if (list) list.push(index);
+        else rows.set(groupId, [index]);
+      }
+    });
+    const rowOf = (group: SuppressionInput) => rows.get(group.id) ?? [];
+    const spanned = (shown: readonly SuppressionInput[], target: SuppressionInput) => {
+      const basis = new Basis(leaves.length);
+      for (const group of shown) basis.add(rowOf(group));
+      return basis.spans(rowOf(target));
+    };
+    for (;;) {
+      const shown = members.filter((group) => !hidden.has(group.id));
+      const basis = new Basis(leaves.length);
+      for (const group of shown) basis.add(rowOf(group));
+      const exposed = members.find((group) => hidden.has(group.id) && basis.spans(rowOf(group)));
+      if (!exposed) break;
+      const inside = new Set(rowOf(exposed));
+      // The most detailed (then the smallest) group that shares pupils with it and whose hiding stops
+      // this derivation; else the first of them (the next round goes on). Most detailed first, so
+      // that totals stay shown wherever a finer group can be hidden instead.
+      const detail = (group: SuppressionInput) => crossed.filter((dim) => group.key[dim] !== null && group.key[dim] !== undefined).length;
+      const candidates = shown.filter((group) => rowOf(group).some((leaf) => inside.has(leaf))).sort((a, b) => detail(b) - detail(a) || a.n - b.n || byId(a, b));
+      const choice = candidates.slice(0, 32).find((candidate) => !spanned(shown.filter((group) => group !== candidate), exposed)) ?? candidates[0];
+      if (!choice) break;
+      hidden.set(choice.id, 'complementary');
+      changed = true;
+    }
+  }
+  return changed;
 }

@@ -26,7 +26,8 @@ export function parseConditions(text: string, knownKeys: readonly string[]): Con
     const match = CONDITION.exec(part);
     if (!match) throw new UsageError(MESSAGES.conditionSyntax(part.trim()));
     const [, key = '', rawOp = '', rawValue = ''] = match;
-    if (!knownKeys.includes(key)) throw new UsageError(MESSAGES.conditionKey(key, knownKeys.slice(0, 6)));
+    // A background dimension's key (bg_…) is known only once the exports are read.
+    if (!knownKeys.includes(key) && !key.startsWith('bg_')) throw new UsageError(MESSAGES.conditionKey(key, knownKeys.slice(0, 6)));
     const op: Operator = rawOp === '==' ? '=' : (rawOp as Operator);
     const number = Number(rawValue);
     const value = rawValue !== '' && Number.isFinite(number) ? number : rawValue;

@@ -3,7 +3,9 @@
  * omdöme in år 5) against the same pupil's result in a later grade level (default: the national
  * test in år 6, the next school year). Pure: slots in, plain figures out.
  */
-import { GRADE_POINTS, type Dimension, type Gender, type GradeStep } from '../types.js';
+import { GRADE_POINTS, type BackgroundDimension, type Dimension, type Gender, type GradeStep } from '../types.js';
+import type { Message } from '../messages.js';
+import { NO_VALUE } from '../normalise/background.js';
 import { CONFLICT, KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NONE, type Attributes, type KindIndex, type ResultStore } from '../normalise/store.js';
 import { schoolYearLabel, startYearOf } from '../normalise/school-year.js';
 import {
@@ -18,7 +20,7 @@ import {
   type GroupPlan,
   type KeyValue,
 } from './groups.js';
-import { MISSING_VALUE } from './pairs.js';
+import { backgroundLabel, MISSING_VALUE } from './pairs.js';
 import { clopperPearsonInterval, mcnemarExact, meanConfidenceInterval, weightedKappa } from './stats.js';
 import { adjustAcross, type FlagSummary } from './fairness.js';
 import { applySuppression, type SuppressionMode, type SuppressionReason } from './suppression.js';
@@ -119,9 +121,16 @@ function sideOf(cache: SideCache, slot: number, obs: number, kind: SideKind): Si
 
 /**
  * Link every `--from` result to the same pupil's `--to` result (same subject, school year
- * `to − from` years later). `genderOf` resolves a pupil's gender by pupil index.
+ * `to − from` years later). `genderOf` resolves a pupil's gender by pupil index. `background`:
+ * background dimensions to give each record, from the school year of the side the pupil is
+ * counted under (--attribute-to), or, where that year has no value, the other side's year.
  */
-export function linkTransition(store: ResultStore, options: LinkOptions, genderOf: (pupil: number) => Gender | null): { records: TransitionRecord[]; coverage: LinkCoverage } {
+export function linkTransition(
+  store: ResultStore,
+  options: LinkOptions,
+  genderOf: (pupil: number) => Gender | null,
+  background: readonly BackgroundDimension[] = [],
+): { records: TransitionRecord[]; coverage: LinkCoverage } {
   const coverage: LinkCoverage = { linked: 0, from_only: 0, to_only: 0, from_missing: 0, to_missing: 0, changed_school: 0, unknown_grade_level: 0, assessment_level_assumed: 0, conflict_left_out: 0, outside_years: 0 };
   const gap = options.toLevel - options.fromLevel;
   const froms: number[] = [];
@@ -170,6 +179,18 @@ export function linkTransition(store: ResultStore, options: LinkOptions, genderO
   const records: TransitionRecord[] = [];
   const used = new Set<number>();
   const cache = new SideCache(store);
+  const table = store.background;
+  const wanted = table ? table.specs.flatMap((spec, index) => (background.includes(spec.key) ? [{ key: spec.key, index }] : [])) : [];
+  /** The record's background values: the counted side's school year first, the other side's where it has none. */
+  const withBackground = (record: TransitionRecord, pupil: number, counted: number, other: number | null): TransitionRecord => {
+    if (!table) return record;
+    for (const { key, index } of wanted) {
+      let value = table.valueOf(index, pupil, store.slotYear[counted] ?? 0);
+      if (value === NO_VALUE && other !== null) value = table.valueOf(index, pupil, store.slotYear[other] ?? 0);
+      (record as Record<BackgroundDimension, string>)[key] = backgroundLabel(table, value);
+    }
+    return record;
+  };
   const pupilIds = new Map<number, string>();
   const pupilId = (pupil: number) => {
     let id = pupilIds.get(pupil);
@@ -194,7 +215,9 @@ export function linkTransition(store: ResultStore, options: LinkOptions, genderO
     const place = options.attributeTo === 'to' && to ? to.attributes : from.attributes;
     const changedSchool = to !== null && from.attributes.school !== to.attributes.school;
     if (changedSchool) coverage.changed_school++;
-    records.push(makeRecord(pupilId(pupil), subject, status, to?.schoolYear ?? schoolYearLabel(startYear + gap), options.toLevel, place, from, to, changedSchool, genderOf(pupil)));
+    const record = makeRecord(pupilId(pupil), subject, status, to?.schoolYear ?? schoolYearLabel(startYear + gap), options.toLevel, place, from, to, changedSchool, genderOf(pupil));
+    const counted = options.attributeTo === 'to' && target ? target.slot : slot;
+    records.push(wanted.length > 0 ? withBackground(record, pupil, counted, counted === slot ? (target?.slot ?? null) : slot) : record);
   });
   for (const [key, { slot, obs }] of tos) {
     if (used.has(key)) continue;
@@ -205,7 +228,8 @@ export function linkTransition(store: ResultStore, options: LinkOptions, genderO
     coverage.to_only++;
     const to = sideOf(cache, slot, obs, options.toKind);
     const pupil = store.slotPupil[slot] ?? 0;
-    records.push(makeRecord(pupilId(pupil), store.subjects[store.slotSubject[slot] ?? 0] ?? '', 'to_only', to.schoolYear, options.toLevel, to.attributes, null, to, false, genderOf(pupil)));
+    const record = makeRecord(pupilId(pupil), store.subjects[store.slotSubject[slot] ?? 0] ?? '', 'to_only', to.schoolYear, options.toLevel, to.attributes, null, to, false, genderOf(pupil));
+    records.push(wanted.length > 0 ? withBackground(record, pupil, slot, null) : record);
   }
   return { records, coverage };
 }
@@ -319,6 +343,8 @@ export function listTransitionCases(records: readonly TransitionRecord[]): Trans
 
 export interface TransitionOptions {
   by: readonly Dimension[];
+  /** What each background dimension in `by` is called (tables, --excel). */
+  names?: ReadonlyMap<BackgroundDimension, Message>;
   minGroup: number;
   alpha: number;
   /** `small_groups_only`: no complementary hiding (internal use, never for publication). Default `full`. */
@@ -416,13 +442,14 @@ function merge(into: Accumulator, from: Accumulator): void {
 }
 
 export function analyseTransition(records: readonly TransitionRecord[], options: TransitionOptions): TransitionResult {
-  const plan = planGroups(options.by);
+  const plan = planGroups(options.by, options.names);
   // First per cell of pupils sharing every attribute, then the cells into groups: far fewer
   // group-key computations than one per pupil.
   const cells = new Map<string, { dims: Record<Dimension, KeyValue>; acc: Accumulator }>();
   for (const record of records) {
-    const cellDims = dimsOf(record);
-    const cellKey = `${record.school_year}\u0001${record.grade_level}\u0001${record.area}\u0001${record.school}\u0001${record.class}\u0001${record.subject}\u0001${record.gender}\u0001${record.teacher}`;
+    const cellDims = dimsOf(record, plan.background);
+    let cellKey = `${record.school_year}\u0001${record.grade_level}\u0001${record.area}\u0001${record.school}\u0001${record.class}\u0001${record.subject}\u0001${record.gender}\u0001${record.teacher}`;
+    for (const dim of plan.background) cellKey += `\u0001${record[dim] ?? ''}`;
     let cell = cells.get(cellKey);
     if (!cell) cells.set(cellKey, (cell = { dims: cellDims, acc: emptyAccumulator({}) }));
     const acc = cell.acc;

@@ -173,7 +173,7 @@ function buildSeries(
 ): TrendPart {
   const years = [...new Set(items.map((item) => item.point.school_year))].sort();
   const yearIndex = new Map(years.map((year, index) => [year, index]));
-  const seriesPlan = planGroups(plan.by.filter((dim) => dim !== 'school_year'));
+  const seriesPlan = planGroups(plan.by.filter((dim) => dim !== 'school_year'), plan.names);
   const byKey = new Map<string, { key: GroupKey; level: Dimension | 'total'; points: (YearPoint | null)[] }>();
   for (const item of items) {
     const key = withoutYear(item.key);

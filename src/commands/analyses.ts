@@ -10,7 +10,8 @@ import { linkTransition, type LinkOptions, type TransitionRecord } from '../anal
 import { genderResolver } from '../normalise/ingest.js';
 import type { ResultStore } from '../normalise/store.js';
 import type { SuppressionMode } from '../analysis/suppression.js';
-import type { Dimension } from '../types.js';
+import { DIMENSIONS, type BackgroundDimension, type Dimension } from '../types.js';
+import type { Message } from '../messages.js';
 import type { FlagScale } from '../analysis/fairness.js';
 
 export interface Prepared {
@@ -20,11 +21,11 @@ export interface Prepared {
   transitionCoverage: Record<string, number>;
 }
 
-/** Pair and link everything the analyses need; the store can be freed afterwards. */
-export function prepare(store: ResultStore, link: LinkOptions): Prepared {
+/** Pair and link everything the analyses need (with `background`: those background dimensions too); the store can be freed afterwards. */
+export function prepare(store: ResultStore, link: LinkOptions, background: readonly BackgroundDimension[] = []): Prepared {
   const genderOf = genderResolver(store);
-  const pairing = pairGradesWithTests(store, genderOf);
-  const linking = linkTransition(store, link, genderOf);
+  const pairing = background.length > 0 ? pairGradesWithTests(store, genderOf, new Set<Dimension>([...DIMENSIONS, ...background])) : pairGradesWithTests(store, genderOf);
+  const linking = linkTransition(store, link, genderOf, background);
   return { cells: pairing.cells, gapCoverage: { ...pairing.coverage }, records: linking.records, transitionCoverage: { ...linking.coverage } };
 }
 
@@ -55,14 +56,17 @@ export interface CycleSettings {
   standard?: ReadonlyMap<string, Float64Array>;
   /** --flag-scale. */
   flagScale: FlagScale;
+  /** What the background dimensions in the groupings are called. */
+  names?: ReadonlyMap<BackgroundDimension, Message>;
 }
 
 /** gap and transition grouped by school year, and the trends over them. */
 export function analyseCycle(prepared: Prepared, settings: CycleSettings): { gap: GapResult; transition: TransitionResult; trend: TrendResult & { gap: TrendPart } } {
   const { gapBy, transitionBy, minGroup, alpha, minStreak, standard, flagScale } = settings;
   const suppression = settings.suppression ?? 'full';
-  const gap = analyseGap(prepared.cells, { by: gapBy, minGroup, suppression, alpha, flagScale, ...(standard ? { reference: standard } : {}) });
-  const transition = analyseTransition(prepared.records, { by: transitionBy, minGroup, suppression, alpha });
+  const names = settings.names ? { names: settings.names } : {};
+  const gap = analyseGap(prepared.cells, { by: gapBy, minGroup, suppression, alpha, flagScale, ...(standard ? { reference: standard } : {}), ...names });
+  const transition = analyseTransition(prepared.records, { by: transitionBy, minGroup, suppression, alpha, ...names });
   const trend = {
     options: { minStreak },
     gap: gapTrend(gap),

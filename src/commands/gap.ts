@@ -17,13 +17,16 @@ import type { Phases } from '../render/progress.js';
 import { genderResolver } from '../normalise/ingest.js';
 import type { ResultStore } from '../normalise/store.js';
 import { gapColumnNames, gapRenderers, type GapFormat } from '../render/gap.js';
-import { flattenGap, GAP_FIGURE_KEYS } from '../render/gap-rows.js';
+import { flattenGap, GAP_ADJUSTED_KEYS, GAP_FIGURE_KEYS } from '../render/gap-rows.js';
 import { DIMENSIONS } from '../types.js';
 import { renderSummary } from '../render/summary.js';
 import { z } from 'zod';
 import { defineCommand, FILES_ARGUMENT, SHOW_IDS_HELP } from './command.js';
-import { byHelp, flagging, formats, grouping, output, parseFailOn, parseOptions, reading, references, tableColumns } from './options.js';
+import { ADJUST_FOR_HELP, byHelp, flagging, formats, grouping, output, parseFailOn, parseOptions, parseWords, reading, references, tableColumns } from './options.js';
 import {
+  backgroundMeta,
+  backgroundNotes,
+  resolveGrouping,
   countSuppressed,
   checkFailOn,
   noPairs,
@@ -47,7 +50,7 @@ const GROUPING = grouping(
   { sv: 'grupper med färre elever visar inga siffror (standard 10)', en: 'groups with fewer pupils show no figures (default 10)' },
   { sv: 'signifikansnivå för jämförelsen med resten av kommunen (standard 0,05)', en: 'significance level for the comparison with the rest of the municipality (default 0.05)' },
 );
-const FAIL_ON_KEYS = [...DIMENSIONS, 'level', 'n', ...GAP_FIGURE_KEYS];
+const FAIL_ON_KEYS = [...DIMENSIONS, 'level', 'n', ...GAP_FIGURE_KEYS, ...GAP_ADJUSTED_KEYS];
 const COLUMNS = tableColumns(gapColumnNames());
 
 const schema = z
@@ -65,6 +68,11 @@ const schema = z
     shrink: z.boolean().optional().transform((value) => value === true),
     failOn: z.string().optional(),
     compareWith: z.string().optional(),
+    /** undefined: the config's `adjust_for` (and the background columns in --by either way). */
+    adjustFor: z
+      .string()
+      .optional()
+      .transform((value) => (value === undefined ? undefined : parseWords(value))),
   })
   .transform((raw) => {
     if (raw.showIds && !raw.listCases) throw new UsageError(MESSAGES.showIdsAlone());
@@ -98,6 +106,7 @@ export const gapCommand = defineCommand<GapOptions>({
             en: 'show what changed against an earlier run: the JSON of an earlier "gap --format json" run (last spring\'s)',
           }),
         )
+        .option('--adjust-for <columns>', t(ADJUST_FOR_HELP))
         .option(
           '--shrink',
           t({
@@ -126,21 +135,30 @@ async function gap(files: string[], options: GapOptions, io: Io, phases: Phases 
   const { references, referenceUnit } = await resolveReferences(options);
   const reference = references.standard?.tables;
   const earlier = options.compareWith === undefined ? null : await readEarlierRun(options.compareWith, 'gap');
-  const loaded = await loadInputs(files, options, io);
+  const loaded = await loadInputs(files, options, io, (config) =>
+    resolveGrouping(options.by ?? config.by ?? DEFAULT_GAP_BY, options.adjustFor ?? config.adjust_for ?? [], config, {
+      by: options.by ? '--by' : '"by"',
+      adjustFor: options.adjustFor ? '--adjust-for' : '"adjust_for"',
+    }),
+  );
   const { config } = loaded;
-  const by = options.by ?? config.by ?? DEFAULT_GAP_BY;
+  const grouping = loaded.grouping ?? resolveGrouping(DEFAULT_GAP_BY, [], config);
+  const { by, adjustFor } = grouping;
   const minGroup = options.minGroup ?? config.min_group ?? 10;
   const alpha = options.alpha;
   phases?.start('analyse');
 
   // The store is only needed until the pupils are paired: let it go before the report is built.
+  let disagreements: readonly number[] = [];
   const { cells, coverage, cases } = ((store: ResultStore) => {
     const genderOf = genderResolver(store);
-    const pairing = pairGradesWithTests(store, genderOf, new Set(by));
+    const pairing = pairGradesWithTests(store, genderOf, new Set([...by, ...adjustFor]));
+    disagreements = store.background?.disagreements ?? [];
     return { ...pairing, cases: options.listCases ? maskPupils(listCases(divergentPairs(store, genderOf)), options.showIds) : null };
   })(takeStore(loaded));
   const suppression = options.smallGroupsOnly ? 'small_groups_only' : 'full';
-  const result = analyseGap(cells, { by, minGroup, suppression, alpha, shrink: options.shrink, flagScale: options.flagScale, ...(reference ? { reference } : {}) });
+  const adjusting = adjustFor.length > 0 ? { adjustFor, names: grouping.names } : grouping.specs.length > 0 ? { names: grouping.names } : {};
+  const result = analyseGap(cells, { by, minGroup, suppression, alpha, shrink: options.shrink, flagScale: options.flagScale, ...(reference ? { reference } : {}), ...adjusting });
 
   const suppressed = countSuppressed(result.groups);
   const parameters = {
@@ -156,8 +174,15 @@ async function gap(files: string[], options: GapOptions, io: Io, phases: Phases 
     ...referenceParameters(references, referenceUnit, options.referenceProvider),
     fail_on: options.failOn ?? null,
     compare_with: options.compareWith ?? null,
+    ...(adjustFor.length > 0 ? { adjust_for: adjustFor } : {}),
   };
-  const meta = { ...buildMeta('gap', parameters, loaded.files, coverage, suppressed, loaded.notes), multiple_comparisons: result.comparisons, between_groups: result.between_groups };
+  const background = grouping.specs.length > 0 ? backgroundMeta(grouping, loaded.files, disagreements) : null;
+  const meta = {
+    ...buildMeta('gap', parameters, loaded.files, coverage, suppressed, loaded.notes),
+    multiple_comparisons: result.comparisons,
+    between_groups: result.between_groups,
+    ...(background ? { background } : {}),
+  };
   const sections = earlier && !cases ? [comparisonFor(earlier, flattenGap(result), result.plan, parameters, loaded.files, GAP_COMPARE_METRICS, GAP_METRIC_LABELS, minGroup)] : [];
   const comparison = references.published && !cases ? compareWithReference(result, references.published.pooled, { alpha }) : null;
   if (references.published && comparison) sections.push(referenceSection(comparison, references.published.info));
@@ -177,6 +202,7 @@ async function gap(files: string[], options: GapOptions, io: Io, phases: Phases 
   });
   phases?.stop();
   writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);
+  if (background) writeDiagnostics(backgroundNotes(grouping, background, lang), options.quiet, io);
   if (coverage.paired === 0) throw noPairs();
   await writeReport(text, options.output, io, inputsOf([...loaded.files, ...loaded.alsoRead, ...references.manifest], options), phases);
   return failOn ? checkFailOn(flattenGap(result), failOn, by, lang, io) : 0;

@@ -16,7 +16,8 @@ import { mergeAreas, readAreaMapping } from '../normalise/areas.js';
 import { resolveInputs } from '../read/inputs.js';
 import { sortInputs, stdoutPainter, writeReport, inputsOf, widthOf } from './shared.js';
 import { isStdout } from '../write-output.js';
-import { renderInspect, type FailedFile, type InspectedFile } from '../render/inspect.js';
+import { renderInspect, type FailedFile, type InspectedFile, type InspectedWorkbook } from '../render/inspect.js';
+import type { InputSource } from '../read/inputs.js';
 import { InputError } from '../errors.js';
 import type { Io } from '../io.js';
 
@@ -100,6 +101,23 @@ function countInvalidCheckDigits(store: ResultStore): number {
   return invalid;
 }
 
+/** For a worksheet: its workbook's sheets and what was done with each, and what reading it changed. */
+function workbookOf(source: InputSource): { workbook: InspectedWorkbook } | Record<string, never> {
+  const part = source.sheet;
+  if (part === undefined) return {};
+  const { workbook, stats } = part;
+  return {
+    workbook: {
+      file: workbook.file,
+      sheet: workbook.sheets[part.index]?.name ?? part.sheet,
+      sheets: workbook.sheets.map((sheet) => ({ name: sheet.name, hidden: sheet.state !== 'visible', use: sheet.use ?? null })),
+      line_breaks: stats.lineBreaks,
+      ids_restored: stats.idsRestored,
+      ids_short: stats.idsShort,
+    },
+  };
+}
+
 async function runInspect(files: string[], options: InspectOptions, io: Io): Promise<number> {
   const { format, lang, encoding, schoolYears } = options;
   const config = await loadConfig(options.config);
@@ -167,6 +185,7 @@ async function runInspect(files: string[], options: InspectOptions, io: Io): Pro
       id_formats: { ...report.idFormats },
       dimensions: tallyDimensions(store),
       unusable: report.ledger.accepted === 0 && report.ledger.rejectedTotal > 0,
+      ...workbookOf(source),
     });
   }
   const text =

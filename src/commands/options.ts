@@ -19,7 +19,8 @@ import { parseSchoolYears } from '../normalise/school-year.js';
 import { ENCODING_NAMES, type Encoding } from '../read/decode.js';
 import type { Lang } from '../render/format.js';
 import { resolveColumns, type ColumnName } from '../render/text-table.js';
-import { DIMENSIONS, type Dimension } from '../types.js';
+import { KNOWN_BACKGROUND_NAMES } from '../normalise/background.js';
+import { DIMENSIONS, type BuiltinDimension, type Dimension } from '../types.js';
 
 // ---------------------------------------------------------------------------------------------
 // Value parsers (the messages are part of the interface: tests and the README quote them)
@@ -35,7 +36,7 @@ export function parseEncoding(value: string | undefined): Encoding | undefined {
  * --by's Swedish names (as the column headings read), each also without å/ä/ö (`arskurs`, `amne`),
  * beside the English keys.
  */
-const SWEDISH_DIMENSIONS: Readonly<Record<string, Dimension>> = {
+const SWEDISH_DIMENSIONS: Readonly<Record<string, BuiltinDimension>> = {
   läsår: 'school_year',
   årskurs: 'grade_level',
   skolområde: 'area',
@@ -52,9 +53,9 @@ function dimensionWord(text: string): string {
   return text.toLowerCase().replace(/[åä]/g, 'a').replace(/ö/g, 'o');
 }
 
-const DIMENSION_WORDS: ReadonlyMap<string, Dimension> = new Map([
-  ...DIMENSIONS.map((dim): [string, Dimension] => [dim, dim]),
-  ...Object.entries(SWEDISH_DIMENSIONS).map(([word, dim]): [string, Dimension] => [dimensionWord(word), dim]),
+const DIMENSION_WORDS: ReadonlyMap<string, BuiltinDimension> = new Map([
+  ...DIMENSIONS.map((dim): [string, BuiltinDimension] => [dim, dim]),
+  ...Object.entries(SWEDISH_DIMENSIONS).map(([word, dim]): [string, BuiltinDimension] => [dimensionWord(word), dim]),
 ]);
 
 /** Each dimension's Swedish name (the first in SWEDISH_DIMENSIONS: `skolområde`, not `område`). */
@@ -64,21 +65,38 @@ const SWEDISH_NAME: ReadonlyMap<Dimension, string> = new Map(
     .map(([word, dim]): [Dimension, string] => [dim, word]),
 );
 
+/** A list of words as --by and --adjust-for take them: comma-separated, each trimmed, each once. */
+export function parseWords(value: string): string[] {
+  return [...new Set(value.split(',').map((part) => part.trim()).filter((part) => part !== ''))];
+}
+
 /** Dimensions as --by takes them, for help: `läsår,årskurs,skola` in Swedish, `school_year,grade_level,school` in English. */
 function dimensionList(dims: readonly Dimension[], separator = ','): Message {
   return { sv: dims.map((dim) => SWEDISH_NAME.get(dim) ?? dim).join(separator), en: dims.join(separator) };
 }
 
-/** `--by skola,ämne` or `--by school,subject` (mixed too): the dimensions, in the order given. */
-function parseBy(value: string | undefined, fallback: readonly Dimension[]): Dimension[] {
-  if (value === undefined) return [...fallback];
+/** A built-in dimension by its English key or Swedish name (`skola`, `amne`), or undefined. */
+export function builtinDimension(word: string): BuiltinDimension | undefined {
+  return DIMENSION_WORDS.get(dimensionWord(word.trim()));
+}
+
+/** The --by words a user may give, for messages: Swedish names, and English keys. */
+export function dimensionNames(): { sv: string; en: string } {
+  return { sv: Object.keys(SWEDISH_DIMENSIONS).join(', '), en: DIMENSIONS.join(', ') };
+}
+
+/**
+ * `--by skola,ämne,nyanländ` or `--by school,subject` (mixed too): the built-in dimensions as
+ * their keys and any other word as given (a background column, resolved once the config and the
+ * exports' headers are known: commands/shared.ts), in the order given, each once.
+ */
+function parseBy(value: string): string[] {
   const words = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
-  const bad = words.filter((word) => !DIMENSION_WORDS.has(dimensionWord(word)));
-  if (bad.length > 0 || words.length === 0) throw new UsageError(MESSAGES.unknownDimension(bad.join(', '), Object.keys(SWEDISH_DIMENSIONS).join(', '), DIMENSIONS.join(', ')));
-  const dims: Dimension[] = [];
+  if (words.length === 0) throw new UsageError(MESSAGES.unknownDimension('', Object.keys(SWEDISH_DIMENSIONS).join(', '), DIMENSIONS.join(', ')));
+  const dims: string[] = [];
   for (const word of words) {
-    const dim = DIMENSION_WORDS.get(dimensionWord(word));
-    if (dim !== undefined && !dims.includes(dim)) dims.push(dim);
+    const dim = builtinDimension(word) ?? word;
+    if (!dims.includes(dim)) dims.push(dim);
   }
   return dims;
 }
@@ -257,8 +275,8 @@ export function grouping(byHelp: Message | null, minGroupHelp: Message, alphaHel
         )
         .option('--alpha <p>', t(alphaHelp)),
     {
-      /** undefined: the config's `by`, else the command's default. */
-      by: text.transform((value) => (value === undefined ? undefined : parseBy(value, []))),
+      /** undefined: the config's `by`, else the command's default. Built-in dimensions by key, other words as given (background columns). */
+      by: text.transform((value) => (value === undefined ? undefined : parseBy(value))),
       /** undefined: the config's `min_group`, else 10. */
       minGroup: positiveInt('--min-group'),
       smallGroupsOnly: flag,
@@ -267,15 +285,25 @@ export function grouping(byHelp: Message | null, minGroupHelp: Message, alphaHel
   );
 }
 
-/** --by's help: "group by, comma-separated: <every dimension but `left out`> (default: <fallback>)". */
+/**
+ * --by's help: "group by, comma-separated: <every dimension but `left out`>, or a background column
+ * (…) (default: <fallback>)".
+ */
 export function byHelp(dims: readonly Dimension[], fallback: readonly Dimension[], lead: Message = { sv: 'gruppera efter, kommaseparerat', en: 'group by, comma-separated' }): Message {
   const all = dimensionList(dims, ', ');
   const standard = dimensionList(fallback);
+  const usual = { sv: KNOWN_BACKGROUND_NAMES.map((name) => name.sv).join(', '), en: KNOWN_BACKGROUND_NAMES.map((name) => name.en).join(', ') };
   return {
-    sv: `${lead.sv}: ${all.sv} (eller ${all.en}; standard: ${standard.sv})`,
-    en: `${lead.en}: ${all.en} (default: ${standard.en})`,
+    sv: `${lead.sv}: ${all.sv} (eller ${all.en}), eller en bakgrundskolumn i exporterna: ${usual.sv} eller kolumnens rubrik; varje grupp visas då för varje värde och för alla (standard: ${standard.sv})`,
+    en: `${lead.en}: ${all.en}, or a background column of the exports: ${usual.en} or the column's header; every group is then shown for each value and for all (default: ${standard.en})`,
   };
 }
+
+/** --adjust-for (gap): background columns the standardised gap is adjusted for, without grouping by them. */
+export const ADJUST_FOR_HELP: Message = {
+  sv: 'bakgrundskolumner (kommaseparerade, som i --by) som den standardiserade skillnaden också justeras för, utan att grupperna delas upp efter dem: std_gap_adjusted jämför varje grupp med vad resten av kommunen ger elever med samma provbetyg och samma bakgrund (standard: bakgrundskolumnerna i --by, konfigurationens "adjust_for")',
+  en: 'background columns (comma-separated, as in --by) to adjust the standardised gap for as well, without splitting the groups by them: std_gap_adjusted compares each group with what the rest of the municipality gives pupils with the same test grade and the same background (default: the background columns in --by, config "adjust_for")',
+};
 
 /** --flag-scale: the scale of the differences the funnel flags and the comparison with the rest use (gap, trend, report). */
 export const flagging = group(

@@ -13,6 +13,7 @@ import { parseReference, type ReferenceSelection, type ReferenceTable } from '..
 import { poolSelected } from '../analysis/reference-pool.js';
 import { selectReference } from '../analysis/reference-select.js';
 import { bytesOf, readTextTable, spreadsheetKind } from '../read/records.js';
+import { isEncryptedPackage, listSheets, sheetCsv, XlsxError } from '../read/xlsx.js';
 import { farYearWarnings, type ReferenceFileInfo, type ReferenceInfo, type ReferenceUnitKind } from '../render/reference.js';
 
 export interface ReferenceOptions {
@@ -119,6 +120,31 @@ function unitKindOf(kinds: ReadonlySet<string>): ReferenceUnitKind {
 }
 
 /**
+ * A workbook given as --reference (Skolverket's .xlsx download): its first visible sheet that is a
+ * table of published figures, read as the CSV of that sheet (read/xlsx.ts), so it gives the
+ * figures of the CSV download; lines are the sheet's rows (`file.xlsx!Sheet:12`).
+ */
+async function workbookReference(file: string): Promise<ReferenceTable> {
+  const unreadable = (error: unknown): Error => (error instanceof XlsxError ? new InputError(MESSAGES.workbookUnreadable(file, error.problem, error.detail)) : describeFsError(error, file));
+  const all = await listSheets(file).catch((error: unknown) => Promise.reject(unreadable(error)));
+  const sheets = all.filter((sheet) => sheet.state === 'visible');
+  if (sheets.length === 0) throw new InputError(MESSAGES.workbookWithoutSheets(file, all.length));
+  const problems: InputError[] = [];
+  for (const sheet of sheets) {
+    const table = await readTextTable(sheetCsv(file, sheet.name), { keepBlank: true }).catch((error: unknown) => Promise.reject(unreadable(error)));
+    try {
+      return parseReference(`${file}!${sheet.name}`, table);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(error);
+    }
+  }
+  const [first] = problems;
+  if (first === undefined || problems.length === 1) throw first ?? new InputError(MESSAGES.workbookWithoutSheets(file, all.length));
+  throw new InputError(MESSAGES.referenceWorkbookNoTable(file, first.text));
+}
+
+/**
  * Read `--reference` files, each by its content: JSON (first non-space character `{`) is the
  * grading standard of an earlier gap run (at most one); anything else is published figures
  * (Skolverket's exports or the simple layout), pooled by `selection`. Published figures may not
@@ -150,8 +176,9 @@ export async function readReferences(files: readonly string[], selection: Refere
       continue;
     }
     const workbook = spreadsheetKind(bytes);
-    if (workbook !== null) throw new InputError(MESSAGES.spreadsheet(file, workbook, MESSAGES.chooseCsv()));
-    const table = parseReference(file, await readTextTable(bytesOf(bytes), { keepBlank: true }));
+    if (workbook === 'xls' && (await isEncryptedPackage(file).catch(() => false))) throw new InputError(MESSAGES.workbookEncrypted(file));
+    if (workbook === 'xls' || workbook === 'ods') throw new InputError(MESSAGES.oldSpreadsheet(file, workbook, MESSAGES.chooseCsv()));
+    const table = workbook === 'xlsx' ? await workbookReference(file) : parseReference(file, await readTextTable(bytesOf(bytes), { keepBlank: true }));
     const selected = selectReference(table, selection);
     const values = poolSelected(selected).map((value): SourcedReference => ({ ...value, file }));
     for (const value of values) {

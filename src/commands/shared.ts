@@ -27,7 +27,9 @@ import { compareRuns, type CompareMetric } from '../analysis/compare.js';
 import type { GroupPlan } from '../analysis/groups.js';
 import { compareManifests, type EarlierRun } from '../read/earlier-run.js';
 import { changedParameters, comparisonSection, type ReportSection } from '../render/sections.js';
-import { DIMENSIONS, type Dimension } from '../types.js';
+import { DIMENSIONS, isBackground, type BackgroundDimension, type Dimension } from '../types.js';
+import { backgroundSpec, isPersonalHeader, type BackgroundSpec } from '../normalise/background.js';
+import { builtinDimension, dimensionNames } from './options.js';
 import { writeTo, type Io, type TextSink } from '../io.js';
 import { isStdout, refuseInputAsOutput, writeOutput } from '../write-output.js';
 
@@ -46,6 +48,123 @@ export interface CommonOptions {
   threads?: number | undefined;
 }
 
+/**
+ * What a command groups by, resolved once the config is read: --by's words as dimensions (a word
+ * that is not a built-in dimension names a background column: normalise/background.ts), the
+ * background columns the standardised gap is adjusted for, and the columns to read.
+ */
+export interface Grouping {
+  by: Dimension[];
+  adjustFor: BackgroundDimension[];
+  /** Every background column to read: those in `by`, then those only adjusted for. */
+  specs: BackgroundSpec[];
+  /** What each background dimension is called. */
+  names: Map<BackgroundDimension, Message>;
+  /** The word each background dimension was asked for by (for messages). */
+  words: Map<BackgroundDimension, string>;
+  /** Where each background dimension's word came from (`--by`, `--adjust-for`, or the config's `by`/`adjust_for`), for messages. */
+  sources: Map<BackgroundDimension, string>;
+}
+
+/** Where --by's and --adjust-for's words came from: the options, or the config (`by`/`adjust_for`). */
+export interface GroupingSources {
+  by: string;
+  adjustFor: string;
+}
+
+/** --by's and --adjust-for's words (or the config's `by` and `adjust_for`) as a Grouping. */
+export function resolveGrouping(
+  byWords: readonly string[],
+  adjustWords: readonly string[],
+  config: Config,
+  from: GroupingSources = { by: '--by', adjustFor: '--adjust-for' },
+): Grouping {
+  const specs: BackgroundSpec[] = [];
+  const words = new Map<BackgroundDimension, string>();
+  const sources = new Map<BackgroundDimension, string>();
+  const background = (word: string, source: string): BackgroundDimension => {
+    const spec = backgroundSpec(word, config.background ?? {});
+    if (spec === null) throw new UsageError(MESSAGES.unknownDimension(word, dimensionNames().sv, dimensionNames().en));
+    // A column of names or contact details would print them as group names.
+    if (spec.headers.some(isPersonalHeader) || (spec.kind === 'column' && isPersonalHeader(word))) throw new UsageError(MESSAGES.backgroundPersonalColumn(word, source));
+    if (!specs.some((known) => known.key === spec.key)) {
+      specs.push(spec);
+      words.set(spec.key, word);
+      sources.set(spec.key, source);
+    }
+    return spec.key;
+  };
+  const by: Dimension[] = [];
+  for (const word of byWords) {
+    const dim = builtinDimension(word) ?? background(word, from.by);
+    if (!by.includes(dim)) by.push(dim);
+  }
+  const adjustFor: BackgroundDimension[] = by.filter(isBackground);
+  for (const word of adjustWords) {
+    if (builtinDimension(word) !== undefined) throw new UsageError(MESSAGES.adjustForBuiltin(word));
+    const dim = background(word, from.adjustFor);
+    if (!adjustFor.includes(dim)) adjustFor.push(dim);
+  }
+  return { by, adjustFor, specs, names: new Map(specs.map((spec) => [spec.key, spec.label])), words, sources };
+}
+
+/**
+ * Every background column asked for must be in some export: else a usage error naming the word,
+ * what was looked for, and the columns the exports have that no field uses.
+ */
+function checkBackground(grouping: Grouping, files: readonly FileReport[]): void {
+  // Columns of names and contact details are never offered.
+  const unused = [...new Set(files.flatMap((file) => file.unmatchedHeaders).filter((header) => !isPersonalHeader(header)))].slice(0, 12);
+  for (const spec of grouping.specs) {
+    if (files.some((file) => file.background?.some((column) => column.key === spec.key))) continue;
+    const word = grouping.words.get(spec.key) ?? spec.key;
+    const source = grouping.sources.get(spec.key) ?? '--by';
+    if (spec.kind === 'column') throw new UsageError(MESSAGES.unknownByColumn(word, dimensionNames().sv, dimensionNames().en, unused, source));
+    throw new UsageError(MESSAGES.backgroundColumnMissing(word, spec.headers.slice(0, 4), unused, source));
+  }
+}
+
+/** meta.background: each background dimension, its column in each file, and its pupils and school years whose rows disagree. */
+export function backgroundMeta(grouping: Grouping, files: readonly FileReport[], disagreements: readonly number[]): Record<string, unknown> {
+  return {
+    dimensions: grouping.specs.map((spec, index) => {
+      const columns = files.flatMap((file) => (file.background ?? []).filter((column) => column.key === spec.key).map((column) => ({ file: file.file, column })));
+      return {
+        key: spec.key,
+        name: spec.label.en,
+        columns: columns.map(({ file, column }) => ({ file, header: column.header, values: column.style })),
+        conflicts: disagreements[index] ?? 0,
+        conflict_examples: columns.flatMap(({ file, column }) => column.conflicts.lines.map((line) => `${file}:${line}`)).slice(0, 5),
+        unread: {
+          personal_id: columns.reduce((sum, { column }) => sum + column.unread.personal_id, 0),
+          // Most rows first, then by name: the same whatever order the cells were met in.
+          unmapped: Object.fromEntries(
+            Object.entries(
+              columns.reduce<Record<string, number>>((all, { column }) => {
+                for (const [value, count] of Object.entries(column.unread.unmapped)) all[value] = (all[value] ?? 0) + count;
+                return all;
+              }, {}),
+            ).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0)),
+          ),
+        },
+      };
+    }),
+    adjusted_for: grouping.adjustFor,
+  };
+}
+
+/** The stderr lines about background values that disagree (one per dimension with any). */
+export function backgroundNotes(grouping: Grouping, meta: Record<string, unknown>, lang: Lang): string {
+  const dimensions = (meta.dimensions ?? []) as { key: BackgroundDimension; conflicts: number; conflict_examples: string[]; unread: { personal_id: number; unmapped: Record<string, number> } }[];
+  const lines: string[] = [];
+  for (const dim of dimensions) {
+    const name = grouping.names.get(dim.key)?.[lang] ?? dim.key;
+    if (dim.conflicts > 0) lines.push(`ska-analyze: ${say(MESSAGES.backgroundConflicts(name, dim.conflicts, dim.conflict_examples), lang)}\n`);
+    if (dim.unread.personal_id > 0 || Object.keys(dim.unread.unmapped).length > 0) lines.push(`ska-analyze: ${say(MESSAGES.backgroundUnread(name, dim.unread.personal_id, dim.unread.unmapped), lang)}\n`);
+  }
+  return lines.join('');
+}
+
 export interface Loaded {
   config: Config;
   files: FileReport[];
@@ -55,6 +174,8 @@ export interface Loaded {
   notes: InputNote[];
   /** Files read besides the exports (areas files found in the folders): never an output. */
   alsoRead: { file: string; path?: string | null }[];
+  /** What the command groups by (null when it did not ask: inspect, report). */
+  grouping: Grouping | null;
 }
 
 /** Two paths name the same file (following symlinks); false when either cannot be found. */
@@ -178,9 +299,15 @@ async function sameBytes(a: InputSource, b: InputSource): Promise<boolean> {
   return (await sha256Of(a)) === (await sha256Of(b));
 }
 
-export async function loadInputs(files: readonly string[], options: Omit<CommonOptions, 'lang'> & { lang?: Lang | undefined }, io: Io): Promise<Loaded> {
+export async function loadInputs(
+  files: readonly string[],
+  options: Omit<CommonOptions, 'lang'> & { lang?: Lang | undefined },
+  io: Io,
+  group?: (config: Config) => Grouping,
+): Promise<Loaded> {
   const schoolYears = options.schoolYears;
   const config = await loadConfig(options.config);
+  const grouping = group ? group(config) : null;
   const encoding = options.encoding;
   const { exports, areasFiles, notes } = await sortInputs(files, options, config, encoding, io);
   let fromFile: Map<string, string> | null = null;
@@ -218,15 +345,17 @@ export async function loadInputs(files: readonly string[], options: Omit<CommonO
     parallelMinBytes: numberFromEnv(io.env.SKA_PARALLEL_MIN_BYTES),
     ...(schoolYears ? { schoolYears } : {}),
     ...(progress ? { onProgress: (file: string, done: number, total: number | undefined) => progress.update(file, done, total) } : {}),
+    ...(grouping && grouping.specs.length > 0 ? { background: grouping.specs } : {}),
   });
   progress?.done();
+  if (grouping) checkBackground(grouping, read.files);
   const accepted = read.files.reduce((sum, file) => sum + file.ledger.accepted, 0);
   const outside = read.files.flatMap((file) => [...file.ledger.outsideYears.keys()]);
   if (accepted === 0 && outside.length > 0 && schoolYears) {
     const held = [...new Set(outside)].sort().join(', ');
     throw new NoFiguresError(MESSAGES.noRowInSchoolYears(schoolYears.label, held));
   }
-  return { config, files: read.files, store: read.store, notes, alsoRead };
+  return { config, files: read.files, store: read.store, notes, alsoRead, grouping };
 }
 
 /** The one line when gap found no grade–test pair: why, and what to check. */
@@ -398,7 +527,7 @@ export function writeDiagnostics(text: string, quiet: boolean | undefined, io: I
 }
 
 /** Parameters whose change between runs changes figures (named in a --compare-with section). */
-const FIGURE_PARAMETERS = ['by', 'min_group', 'alpha', 'flag_scale', 'from', 'to', 'from_kind', 'to_kind', 'attribute_to', 'config', 'areas', 'shrink', 'reference'] as const;
+const FIGURE_PARAMETERS = ['by', 'min_group', 'alpha', 'flag_scale', 'from', 'to', 'from_kind', 'to_kind', 'attribute_to', 'config', 'areas', 'shrink', 'reference', 'adjust_for'] as const;
 
 /**
  * The `--compare-with` section: this run's flat rows against an earlier run's JSON. The earlier

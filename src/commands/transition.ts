@@ -14,12 +14,12 @@ import type { ResultStore } from '../normalise/store.js';
 import { renderSummary } from '../render/summary.js';
 import { flattenTransition, TRANSITION_FIGURE_KEYS, transitionColumnNames, transitionRenderers, type TransitionFormat } from '../render/transition.js';
 import type { Phases } from '../render/progress.js';
-import { DIMENSIONS } from '../types.js';
+import { DIMENSIONS, isBackground } from '../types.js';
 import { readEarlierRun } from '../read/earlier-run.js';
 import { linkParameters } from './analyses.js';
 import { TRANSITION_COMPARE_METRICS } from '../analysis/compare.js';
 import { TRANSITION_METRIC_LABELS } from '../render/labels.js';
-import { noLinks, checkFailOn, comparisonFor, countSuppressed, loadInputs, maskPupils, readingParameters, takeStore, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, inputsOf, startPhases, tableLayout } from './shared.js';
+import { backgroundMeta, backgroundNotes, resolveGrouping, noLinks, checkFailOn, comparisonFor, countSuppressed, loadInputs, maskPupils, readingParameters, takeStore, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, inputsOf, startPhases, tableLayout } from './shared.js';
 
 const FORMATS = formats<TransitionFormat>(['table', 'json', 'csv'], 'table', true);
 const GROUPING = grouping(
@@ -94,17 +94,22 @@ async function runTransition(files: string[], options: TransitionOptions, io: Io
 async function transition(files: string[], options: TransitionOptions, io: Io, phases: Phases | null): Promise<number> {
   const { format, lang, link, excel, failOnConditions: failOn } = options;
   const earlier = options.compareWith === undefined ? null : await readEarlierRun(options.compareWith, 'transition');
-  const loaded = await loadInputs(files, options, io);
+  const loaded = await loadInputs(files, options, io, (config) => resolveGrouping(options.by ?? DEFAULT_TRANSITION_BY, [], config));
   const { config } = loaded;
-  const by = options.by ?? DEFAULT_TRANSITION_BY;
+  const grouping = loaded.grouping ?? resolveGrouping(DEFAULT_TRANSITION_BY, [], config);
+  const { by } = grouping;
   const minGroup = options.minGroup ?? config.min_group ?? 10;
   const alpha = options.alpha;
   phases?.start('analyse');
 
   // The store is only needed until the pupils are linked: let it go before the report is built.
-  const { records, coverage } = ((store: ResultStore) => linkTransition(store, link, genderResolver(store)))(takeStore(loaded));
+  let disagreements: readonly number[] = [];
+  const { records, coverage } = ((store: ResultStore) => {
+    disagreements = store.background?.disagreements ?? [];
+    return linkTransition(store, link, genderResolver(store), by.filter(isBackground));
+  })(takeStore(loaded));
   const suppression = options.smallGroupsOnly ? 'small_groups_only' : 'full';
-  const result = analyseTransition(records, { by, minGroup, suppression, alpha });
+  const result = analyseTransition(records, { by, minGroup, suppression, alpha, ...(grouping.specs.length > 0 ? { names: grouping.names } : {}) });
   const cases = options.listCases ? maskPupils(listTransitionCases(records), options.showIds) : null;
   const suppressed = countSuppressed(result.groups);
   const parameters = {
@@ -119,12 +124,19 @@ async function transition(files: string[], options: TransitionOptions, io: Io, p
     fail_on: options.failOn ?? null,
     compare_with: options.compareWith ?? null,
   };
-  const meta = { ...buildMeta('transition', parameters, loaded.files, { ...coverage }, suppressed, loaded.notes), multiple_comparisons: result.comparisons, cohorts: transitionCohorts(records, link, minGroup) };
+  const background = grouping.specs.length > 0 ? backgroundMeta(grouping, loaded.files, disagreements) : null;
+  const meta = {
+    ...buildMeta('transition', parameters, loaded.files, { ...coverage }, suppressed, loaded.notes),
+    multiple_comparisons: result.comparisons,
+    cohorts: transitionCohorts(records, link, minGroup),
+    ...(background ? { background } : {}),
+  };
   const sections = earlier && !cases ? [comparisonFor(earlier, flattenTransition(result), result.plan, parameters, loaded.files, TRANSITION_COMPARE_METRICS, TRANSITION_METRIC_LABELS, minGroup)] : [];
   phases?.start('write');
   const text = transitionRenderers[format]({ meta, result, link, cases, sections }, { lang, paint: stdoutPainter(options.output, io), excel, matrix: false, layout: tableLayout(options, io) });
   phases?.stop();
   writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);
+  if (background) writeDiagnostics(backgroundNotes(grouping, background, lang), options.quiet, io);
   if (coverage.linked === 0) throw noLinks(link);
   await writeReport(text, options.output, io, inputsOf([...loaded.files, ...loaded.alsoRead], options), phases);
   return failOn ? checkFailOn(flattenTransition(result), failOn, by, lang, io) : 0;

@@ -10,8 +10,8 @@ import type { ResultStore } from '../normalise/store.js';
 import { renderSummary } from '../render/summary.js';
 import { flattenTrend, trendColumnNames, trendRenderers, type TrendFormat } from '../render/trend.js';
 import type { Phases } from '../render/progress.js';
-import { DIMENSIONS, type Dimension } from '../types.js';
-import { noFigures } from './shared.js';
+import { DIMENSIONS, isBackground, type Dimension } from '../types.js';
+import { backgroundMeta, backgroundNotes, noFigures, resolveGrouping } from './shared.js';
 import { analyseCycle, cycleParameters, mergeCoverage, prepare, trendBy } from './analyses.js';
 import { checkFailOn, countSuppressed, loadInputs, readingParameters, stderrPainter, stdoutPainter, takeStore, writeDiagnostics, writeReport, inputsOf, startPhases, tableLayout } from './shared.js';
 import { z } from 'zod';
@@ -87,24 +87,41 @@ async function runTrend(files: string[], options: TrendOptions, io: Io): Promise
 
 async function trend(files: string[], options: TrendOptions, io: Io, phases: Phases | null): Promise<number> {
   const { format, lang, link, excel, failOnConditions: failOn } = options;
-  const loaded = await loadInputs(files, options, io);
+  const loaded = await loadInputs(files, options, io, (config) => resolveGrouping(options.by ?? config.by ?? DEFAULT_TREND_BY, [], config, { by: options.by ? '--by' : '"by"', adjustFor: '--adjust-for' }));
   const { config } = loaded;
-  const { gapBy, transitionBy } = trendBy(options.by, config.by ?? DEFAULT_TREND_BY);
+  const grouping = loaded.grouping ?? resolveGrouping(DEFAULT_TREND_BY, [], config);
+  const { gapBy, transitionBy } = trendBy(grouping.by, DEFAULT_TREND_BY);
+  const background = grouping.by.filter(isBackground);
   const minGroup = options.minGroup ?? config.min_group ?? 10;
   const alpha = options.alpha;
   const minStreak = options.streak;
   phases?.start('analyse');
 
-  const settings = { gapBy, transitionBy, minGroup, suppression: options.smallGroupsOnly ? ('small_groups_only' as const) : ('full' as const), alpha, minStreak, flagScale: options.flagScale };
-  const prepared = ((store: ResultStore) => prepare(store, link))(takeStore(loaded));
+  const settings = {
+    gapBy,
+    transitionBy,
+    minGroup,
+    suppression: options.smallGroupsOnly ? ('small_groups_only' as const) : ('full' as const),
+    alpha,
+    minStreak,
+    flagScale: options.flagScale,
+    ...(background.length > 0 ? { names: grouping.names } : {}),
+  };
+  let disagreements: readonly number[] = [];
+  const prepared = ((store: ResultStore) => {
+    disagreements = store.background?.disagreements ?? [];
+    return prepare(store, link, background);
+  })(takeStore(loaded));
   const { gap, transition, trend: result } = analyseCycle(prepared, settings);
   const parameters = { ...cycleParameters(settings, link), ...readingParameters(options), fail_on: options.failOn ?? null };
   const suppressed = countSuppressed([...gap.groups, ...transition.groups]);
-  const meta = buildMeta('trend', parameters, loaded.files, mergeCoverage(prepared.gapCoverage, prepared.transitionCoverage), suppressed, loaded.notes);
+  const backgroundInfo = grouping.specs.length > 0 ? backgroundMeta(grouping, loaded.files, disagreements) : null;
+  const meta = { ...buildMeta('trend', parameters, loaded.files, mergeCoverage(prepared.gapCoverage, prepared.transitionCoverage), suppressed, loaded.notes), ...(backgroundInfo ? { background: backgroundInfo } : {}) };
   phases?.start('write');
   const text = trendRenderers[format]({ meta, result }, { lang, paint: stdoutPainter(options.output, io), excel, matrix: false, layout: tableLayout(options, io) });
   phases?.stop();
   writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);
+  if (backgroundInfo) writeDiagnostics(backgroundNotes(grouping, backgroundInfo, lang), options.quiet, io);
   // One of the two analyses may be empty (the report says so); both empty is no report at all.
   if (prepared.gapCoverage.paired === 0 && prepared.transitionCoverage.linked === 0) throw noFigures(link);
   if (result.gap.school_years.length === 1) {

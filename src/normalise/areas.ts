@@ -33,9 +33,15 @@ export async function readAreaMapping(source: InputSource): Promise<Map<string, 
   return areaMappingOf(source.name, await readTable(source));
 }
 
+/** Records above the header (a title, a date) looked past for it. */
+const PREAMBLE_LIMIT = 10;
+
 function areaMappingOf(file: string, table: TextTable): Map<string, string> {
   const mapping = new Map<string, string>();
-  const [header, ...rows] = table.records;
+  // The header may sit below a title (as in a workbook's sheet): the first of the first records that names the two columns.
+  const at = table.records.slice(0, PREAMBLE_LIMIT + 1).findIndex((record) => areaColumns(record.fields) !== null);
+  const header = table.records[Math.max(at, 0)];
+  const rows = table.records.slice(Math.max(at, 0) + 1);
   if (header === undefined) throw new InputError(MESSAGES.emptyFile(file));
   const columns = areaColumns(header.fields);
   if (columns === null) throw new InputError(MESSAGES.areasColumns(`${file}:${header.line}`));

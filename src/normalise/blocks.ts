@@ -69,6 +69,8 @@ interface BlockTables {
   labels: [string, boolean | null, GradeStep | null][];
   tallies: string[];
   opaque: string[];
+  /** Background cells: (dimension, text) per entry. */
+  background: [number, string][];
 }
 
 /** The accepted rows of a block, column by column (transferable arrays). */
@@ -86,6 +88,10 @@ export interface RowLog {
   packed: Int32Array;
   values: Int32Array;
   tallies: Int32Array;
+  /** Per row, per background dimension: the cell's id in the block's table, −1 where the file has no such column. */
+  background: Int32Array;
+  /** Background dimensions per row. */
+  backgroundWidth: number;
 }
 
 function growFloat64(a: Float64Array, n: number): Float64Array {
@@ -99,7 +105,7 @@ function growInt32(a: Int32Array, n: number): Int32Array {
   return b;
 }
 
-function emptyLog(capacity: number): RowLog {
+function emptyLog(capacity: number, backgroundWidth: number): RowLog {
   return {
     count: 0,
     pupil: new Float64Array(capacity),
@@ -110,6 +116,8 @@ function emptyLog(capacity: number): RowLog {
     packed: new Int32Array(capacity),
     values: new Int32Array(capacity * 3),
     tallies: new Int32Array(capacity * 3),
+    background: new Int32Array(capacity * backgroundWidth),
+    backgroundWidth,
   };
 }
 
@@ -130,8 +138,14 @@ class LogTarget implements RowTarget {
   private readonly contextIds = new Map<string, number>();
   private readonly lastContext = new Int32Array([-2, -2, -2, -2, -2]);
   private lastContextId = -1;
-  private readonly sent = { strings: 0, contexts: 0, subjects: 0, labels: 0, tallies: 0, opaque: 0 };
-  log: RowLog = emptyLog(1 << 14);
+  private readonly backgroundCells: [number, string][] = [];
+  private readonly backgroundIds = new Map<string, number>();
+  private readonly sent = { strings: 0, contexts: 0, subjects: 0, labels: 0, tallies: 0, opaque: 0, background: 0 };
+  log: RowLog;
+
+  constructor(private readonly backgroundWidth: number) {
+    this.log = emptyLog(1 << 14, backgroundWidth);
+  }
 
   stringId(text: string | null): number {
     if (text === null) return -1;
@@ -188,6 +202,17 @@ class LogTarget implements RowTarget {
     return id;
   }
 
+  backgroundRaw(dim: number, text: string): number {
+    const key = `${dim}\u0001${text}`;
+    let id = this.backgroundIds.get(key);
+    if (id === undefined) {
+      id = this.backgroundCells.length;
+      this.backgroundCells.push([dim, text]);
+      this.backgroundIds.set(key, id);
+    }
+    return id;
+  }
+
   private contextOf(row: ParsedRow): number {
     const last = this.lastContext;
     if (last[0] === row.school && last[1] === row.area && last[2] === row.cls && last[3] === row.teacher && last[4] === row.level) return this.lastContextId;
@@ -222,6 +247,8 @@ class LogTarget implements RowTarget {
         packed: growInt32(log.packed, n),
         values: growInt32(log.values, n * 3),
         tallies: growInt32(log.tallies, n * 3),
+        background: growInt32(log.background, n * log.backgroundWidth),
+        backgroundWidth: log.backgroundWidth,
       };
     }
     log.pupil[i] = row.pupil;
@@ -240,6 +267,8 @@ class LogTarget implements RowTarget {
     log.tallies[at] = tallies[0] ?? 0;
     log.tallies[at + 1] = tallies[1] ?? 0;
     log.tallies[at + 2] = tallies[2] ?? 0;
+    const width = log.backgroundWidth;
+    for (let dim = 0; dim < width; dim++) log.background[i * width + dim] = row.background[dim] ?? -1;
     log.count = i + 1;
   }
 
@@ -254,7 +283,7 @@ class LogTarget implements RowTarget {
   /** The block's row log (handed over) and the table entries the main thread has not seen. */
   take(): { rows: RowLog; tables: BlockTables } {
     const rows = this.log;
-    this.log = this.spare.pop() ?? emptyLog(Math.max(1 << 14, rows.count));
+    this.log = this.spare.pop() ?? emptyLog(Math.max(1 << 14, rows.count), this.backgroundWidth);
     const tables: BlockTables = {
       strings: this.strings.slice(this.sent.strings),
       contexts: this.contexts.slice(this.sent.contexts),
@@ -262,6 +291,7 @@ class LogTarget implements RowTarget {
       labels: this.labels.slice(this.sent.labels),
       tallies: this.talliesList.slice(this.sent.tallies),
       opaque: this.opaque.slice(this.sent.opaque),
+      background: this.backgroundCells.slice(this.sent.background),
     };
     this.sent.strings = this.strings.length;
     this.sent.contexts = this.contexts.length;
@@ -269,13 +299,14 @@ class LogTarget implements RowTarget {
     this.sent.labels = this.labels.length;
     this.sent.tallies = this.talliesList.length;
     this.sent.opaque = this.opaque.length;
+    this.sent.background = this.backgroundCells.length;
     return { rows, tables };
   }
 }
 
 /** The arrays of a row log, to transfer rather than copy between threads. */
 export function transferList(log: RowLog): ArrayBuffer[] {
-  return [log.pupil, log.line, log.ctx, log.subject, log.yearTerm, log.packed, log.values, log.tallies].map((a) => a.buffer as ArrayBuffer);
+  return [log.pupil, log.line, log.ctx, log.subject, log.yearTerm, log.packed, log.values, log.tallies, log.background].map((a) => a.buffer as ArrayBuffer);
 }
 
 const READ_SIZE = 1 << 20;
@@ -295,7 +326,7 @@ function* fileChunks(fd: number, start: number): Generator<Uint8Array> {
 
 /** Parses blocks of one file; one per worker (its tables live as long as it does). */
 export class BlockParser {
-  private readonly target = new LogTarget();
+  private readonly target: LogTarget;
 
   /** A log sent back by the main thread, to be filled again. */
   recycle(log: RowLog): void {
@@ -305,6 +336,7 @@ export class BlockParser {
 
   constructor(private readonly setup: BlockSetup) {
     this.context = { ...setup.context, areas: new Map(setup.context.areas) };
+    this.target = new LogTarget(setup.context.background?.length ?? 0);
   }
 
   async parse(task: BlockTask): Promise<BlockResult> {

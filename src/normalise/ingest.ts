@@ -12,6 +12,7 @@ import type { DecodeInfo, Encoding } from '../read/decode.js';
 import type { InputSource } from '../read/inputs.js';
 import type { GradeStep, ResultKind } from '../types.js';
 import { FIELDS, HEADER_ALIASES, mapHeaders, type ColumnMapping, type Field } from './headers.js';
+import { BackgroundTable, FileBackground, matchBackground, type BackgroundSpec, type FileBackgroundColumn } from './background.js';
 import { FileLedger, REASON_TEXT } from './ledger.js';
 import { makeRowParser, type FileConstant, type ParseContext, type ParsedRow, type RowTarget } from './row-parser.js';
 import type { RowLog } from './blocks.js';
@@ -23,6 +24,8 @@ export interface LogMaps {
   labels: readonly number[];
   tallies: readonly number[];
   opaque: readonly string[];
+  /** The block's background cell ids → the file's (StoreTarget.backgroundRaw). */
+  background: readonly number[];
   lineOffset: number;
 }
 import { genderFromPersonnummer, type PupilIdKind } from './pupil-id.js';
@@ -70,6 +73,8 @@ export interface FileReport {
   noLevel: number;
   /** Lines above the header (a title, a date line): not rows. */
   preambleLines: number;
+  /** The background columns asked for that the file has (absent when none was asked for). */
+  background?: FileBackgroundColumn[];
 }
 
 
@@ -96,6 +101,8 @@ export interface ReadOptions {
   schoolYears?: SchoolYearSelection;
   /** Called as bytes are read (for a progress bar); `total` is the file size when known. */
   onProgress?: (file: string, done: number, total: number | undefined) => void;
+  /** Background columns to read per pupil and school year (`--by nyanländ`; background.ts). */
+  background?: readonly BackgroundSpec[];
 }
 
 export interface ReadResult {
@@ -113,6 +120,7 @@ function describeMissing(file: string, line: number, fields: readonly Field[]): 
 
 export async function readExports(sources: readonly InputSource[], options: ReadOptions): Promise<ReadResult> {
   const store = new ResultStore();
+  if (options.background && options.background.length > 0) store.background = new BackgroundTable(options.background);
   const files: FileReport[] = [];
   for (const source of sources) files.push(await readOne(source, store, options));
   // The first row of every conflict was counted as accepted when it was read.
@@ -222,6 +230,10 @@ class HeaderFinder {
   report: FileReport | null = null;
   headerCount = 0;
   mapping: ColumnMapping | null = null;
+  /** The header's fields, as shown. */
+  headers: string[] = [];
+  /** The column of each background dimension asked for (-1: none in this file). */
+  background: number[] = [];
 
   constructor(
     private readonly source: InputSource,
@@ -249,6 +261,9 @@ class HeaderFinder {
     this.report = report;
     this.headerCount = header.fields.length;
     this.mapping = header.mapping;
+    this.headers = header.fields;
+    const taken = new Set(Object.values(header.mapping.columns));
+    this.background = matchBackground(header.fields, this.options.background ?? [], taken);
     return true;
   }
 
@@ -291,6 +306,7 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
     // which is read converted); otherwise the file is read in one thread as usual.
     if (report !== null && finder.mapping !== null && encoding !== 'ascii' && encoding !== 'utf-16le' && encoding !== 'utf-16be' && lineEnd !== 'none') {
       const { readParallel } = await import('./parallel.js');
+      const parallelTarget = new StoreTarget(store, ledger, fileIndex, finder.background);
       const done = await readParallel({
         source: { name: source.name, path: source.path, size: source.size },
         store,
@@ -303,7 +319,7 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
           delimiter: reader.detectedDelimiter,
           lineEnd,
           headerCount: finder.headerCount,
-          context: { ...parseContext(report, finder.headerCount, finder.mapping, options), areas: [...options.areas] },
+          context: { ...parseContext(report, finder.headerCount, finder.mapping, options, finder.background), areas: [...options.areas] },
           rawValues: options.rawValues === true,
         },
         dataStart: reader.offset,
@@ -313,9 +329,12 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
         threads,
         blockBytes: options.blockBytes,
         onProgress: options.onProgress,
-        target: new StoreTarget(store, ledger, fileIndex),
+        target: parallelTarget,
       });
-      if (done !== null) return done;
+      if (done !== null) {
+        if (store.background) done.background = parallelTarget.finishBackground(finder.headers);
+        return done;
+      }
       // The worker threads could not be started: read in this thread.
       ledger.reset();
     }
@@ -328,8 +347,8 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
       record(row) {
         if (state.handler) return state.handler(row);
         if (!finder.offer(reader, row) || finder.report === null || finder.mapping === null) return;
-        state.target = new StoreTarget(store, ledger, fileIndex);
-        state.handler = makeRowParser(reader, parseContext(finder.report, finder.headerCount, finder.mapping, options), state.target, ledger, finder.report);
+        state.target = new StoreTarget(store, ledger, fileIndex, finder.background);
+        state.handler = makeRowParser(reader, parseContext(finder.report, finder.headerCount, finder.mapping, options, finder.background), state.target, ledger, finder.report);
       },
       brokenQuote(line) {
         if (state.handler) ledger.reject('unterminated_quote', line);
@@ -349,6 +368,7 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
   }
   const done = finder.finish(reader);
   if (state.target) done.values = state.target.tallies();
+  if (state.target && store.background) done.background = state.target.finishBackground(finder.headers);
   done.encoding = reader.info.encoding;
   done.bom = reader.info.bom;
   done.invalidBytes = reader.info.replaced;
@@ -382,8 +402,9 @@ async function* counted(source: InputSource, progress: ReadOptions['onProgress']
 }
 
 /** What the row parser needs, from the file's report and the read options. */
-function parseContext(report: FileReport, headerCount: number, mapping: ColumnMapping, options: ReadOptions): ParseContext {
+function parseContext(report: FileReport, headerCount: number, mapping: ColumnMapping, options: ReadOptions, background: readonly number[]): ParseContext {
   return {
+    ...(background.length > 0 ? { background } : {}),
     headerCount,
     columns: mapping.columns,
     constants: report.constants,
@@ -468,11 +489,40 @@ export class StoreTarget implements RowTarget {
   private lastCtx = -1;
   private readonly lastParts = new Int32Array([-2, -2, -2, -2, -2]);
 
+  /** This file's background cells (null when no background column was asked for). */
+  private readonly background: FileBackground | null;
+
   constructor(
     private readonly store: ResultStore,
     private readonly ledger: FileLedger,
     private readonly fileIndex: number,
-  ) {}
+    backgroundColumns: readonly number[] = [],
+  ) {
+    this.background = store.background ? new FileBackground(store.background, backgroundColumns) : null;
+  }
+
+  backgroundRaw(dim: number, text: string): number {
+    return this.background ? this.background.raw(dim, text) : -1;
+  }
+
+  /** After the file's last row: its background columns judged, their values given to the store. */
+  finishBackground(headers: readonly string[]): FileBackgroundColumn[] {
+    return this.background ? this.background.finish(headers) : [];
+  }
+
+  /** A row's background cells, for its pupil in its school year. */
+  private noteBackground(pupil: number, yearIndex: number, cells: Int32Array, at: number, width: number, map: readonly number[] | null, line: number): void {
+    const background = this.background;
+    const table = this.store.background;
+    if (!background || !table) return;
+    let pupilYear = -1;
+    for (let dim = 0; dim < width; dim++) {
+      const local = cells[at + dim] ?? -1;
+      if (local < 0) continue;
+      if (pupilYear < 0) pupilYear = table.pupilYear(pupil, yearIndex);
+      background.note(dim, pupilYear, map ? (map[local] ?? 0) : local, line);
+    }
+  }
 
   stringId(text: string | null): number {
     return this.store.stringId(text);
@@ -539,6 +589,7 @@ export class StoreTarget implements RowTarget {
     const ctx = this.contextOf(row.school, row.area, row.cls, row.teacher, row.level);
     const yearIndex = store.yearIndex(row.startYear);
     const slot = store.slotIndex(pupil, yearIndex, row.subject);
+    if (row.background.length > 0) this.noteBackground(pupil, yearIndex, row.background, 0, row.background.length, null, line);
     const term = row.term;
     let added = 0;
     let duplicates = 0;
@@ -592,6 +643,7 @@ export class StoreTarget implements RowTarget {
       }
       const term = yearTerm & 3;
       const slot = store.slotIndex(pupil, yearIndex, map.subjects[log.subject[i] ?? 0] ?? 0);
+      if (log.backgroundWidth > 0) this.noteBackground(pupil, yearIndex, log.background, i * log.backgroundWidth, log.backgroundWidth, map.background, line);
       const n = (packed >> 2) & 3;
       let added = 0;
       let duplicates = 0;

@@ -85,6 +85,7 @@ class TableMap {
   readonly labels: number[] = [];
   readonly tallies: number[] = [];
   readonly opaque: string[] = [];
+  readonly background: number[] = [];
   /** The block being applied: its first line's number. */
   lineOffset = 1;
 }
@@ -229,6 +230,7 @@ function learnTables(map: TableMap, result: BlockResult, store: ResultStore, tar
   for (const [label, pass, step] of tables.labels) map.labels.push(store.labelIndex(label, pass, step as GradeStep | null));
   for (const name of tables.tallies) map.tallies.push(target.tallyId(name));
   for (const id of tables.opaque) map.opaque.push(id);
+  for (const [dim, text] of tables.background) map.background.push(target.backgroundRaw(dim, text));
 }
 
 const mapId = (ids: readonly number[], local: number): number => (local < 0 ? local : (ids[local] ?? -1));

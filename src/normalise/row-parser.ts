@@ -38,6 +38,8 @@ export interface ParseContext {
   options: { config: Pick<Config, 'subjects' | 'kinds' | 'assessment_scale'>; schoolYears?: SchoolYearSelection | undefined };
   /** Folded school name → area. */
   areas: ReadonlyMap<string, string>;
+  /** The column of each background dimension asked for (-1: this file has none); absent: none asked for. */
+  background?: readonly number[] | undefined;
 }
 
 /** Where names, subjects, labels, pupils and tallies are interned, and accepted rows go. */
@@ -49,6 +51,8 @@ export interface RowTarget {
   pupilByNumber(key: number): number;
   pupilByString(id: string): number;
   tallyId(name: string): number;
+  /** The id of a distinct cell text of background dimension `dim` (judged when the file has been read). */
+  backgroundRaw(dim: number, text: string): number;
   accept(row: ParsedRow): void;
 }
 
@@ -89,6 +93,8 @@ export class ParsedRow {
   /** Grade step (−1 streck, −2 blank) or assessment label id (−2 blank). */
   readonly values = new Int32Array(3);
   readonly tallies = new Int32Array(3);
+  /** Per background dimension: the cell's id (RowTarget.backgroundRaw), −1 where the file has no such column. */
+  background = new Int32Array(0);
 }
 
 const GENDER_CODE: Readonly<Record<Gender | 'none', number>> = { none: 0, girl: 1, boy: 2 };
@@ -250,6 +256,7 @@ export function makeRowParser(reader: RecordReader, context: ParseContext, targe
   const assessmentCache = new ColumnCache(assessmentMeaning);
   const valueCaches = isLong ? KINDS.map((kind) => (kind === 'assessment' ? null : new ColumnCache((text) => gradeMeaning(text, kind)))) : null;
   const longAssessments = isLong ? new ColumnCache(assessmentMeaning) : null;
+  const background = (context.background ?? []).map((column, dim) => (column < 0 ? null : { column, cells: new ColumnCache((text) => target.backgroundRaw(dim, text)) }));
   const mappedArea = new Map<number, number>();
   const levelFromClass = new Map<number, number>();
 
@@ -262,6 +269,8 @@ export function makeRowParser(reader: RecordReader, context: ParseContext, targe
   }
   // The row handed on (one object, reused): its values (at most three: grade, test, omdöme).
   const parsed = new ParsedRow();
+  parsed.background = new Int32Array(background.length).fill(-1);
+  const rowBackground = parsed.background;
   const rowKinds = parsed.kinds;
   const rowValues = parsed.values;
   const rowTallies = parsed.tallies;
@@ -413,6 +422,10 @@ export function makeRowParser(reader: RecordReader, context: ParseContext, targe
     parsed.teacher = teacher;
     parsed.level = level;
     parsed.n = rowN;
+    for (let dim = 0; dim < background.length; dim++) {
+      const column = background[dim];
+      if (column) rowBackground[dim] = column.cells.get(reader, row, column.column);
+    }
     target.accept(parsed);
   };
   return handle;

@@ -6,6 +6,8 @@
  *   HT24, HT2024, "HT 2024", Hösttermin 2024           → 2024/25 (autumn term)
  *   VT25, VT2025, "VT 2025", Vårtermin 2025            → 2024/25 (spring term)
  *   2025 (a bare calendar year, e.g. Provår)          → 2024/25 (spring term)
+ *   2025-06-10, 2024-08-19 (a date, e.g. Excel's date  → 2024/25, spring term (January–June) or
+ *   typed into a Läsår column; a time may follow)        autumn term (July–December)
  *
  * A bare year is the spring: national tests and the grades compared with them are set in the
  * spring term. The term is kept where the text says it, because an autumn grade and a spring
@@ -29,6 +31,8 @@ export interface SchoolYear {
 const SPAN = /^(\d{2}|\d{4})[/\-–](\d{2}|\d{4})$/;
 const TERM = /^(ht|vt|hosttermin|hostterminen|host|vartermin|varterminen|var|h|v)(\d{2}|\d{4})$/;
 const BARE = /^(\d{4})$/;
+/** An ISO date (as the .xlsx reader writes a date cell), with or without a time of day. */
+const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/;
 
 function fullYear(text: string): number {
   const value = Number(text);
@@ -53,6 +57,18 @@ function make(startYear: number, term: Term | null): SchoolYear | null {
 export function normaliseSchoolYear(raw: string): SchoolYear | null {
   const text = raw.trim().replace(/\s+/g, ' ');
   if (text === '') return null;
+
+  // A date: July–December is the autumn term of the läsår that starts that year, January–June the spring term of the one before.
+  const date = DATE.exec(text);
+  if (date) {
+    const [, y = '', m = '', d = ''] = date;
+    const year = Number(y);
+    const month = Number(m);
+    const day = Number(d);
+    const real = new Date(Date.UTC(year, month - 1, day));
+    if (real.getUTCFullYear() !== year || real.getUTCMonth() !== month - 1 || real.getUTCDate() !== day) return null;
+    return month >= 7 ? make(year, 'HT') : make(year - 1, 'VT');
+  }
 
   const span = SPAN.exec(text.replace(/\s/g, ''));
   if (span) {

@@ -3,15 +3,27 @@
  * Skolområde) kept in the same folder, a report this tool wrote earlier (its CSV columns are its
  * signature), or some other table. Only exports are read as exports; the rest are used or skipped
  * with a one-line note, so a folder can be given as the user keeps it.
+ *
+ * The sheets of an Excel workbook are told apart the same way, each by its own header: every
+ * sheet that holds an export is read, as its own input (`file.xlsx!Betyg`, `file.xlsx!Prov`); a
+ * title or info sheet, an empty sheet, and other tables are not (each but the empty ones named in
+ * a note). A workbook named on the command line without any export sheet is read by the sheet
+ * that holds the most (so its problem is reported as for a CSV); hidden sheets are never read.
  */
+import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import type { Config } from '../config.js';
 import { InputError, describeFsError } from '../errors.js';
 import { MESSAGES } from '../messages.js';
-import type { InputSource, SkippedFile } from '../read/inputs.js';
-import { readFirstRecords, spreadsheetKind, type SpreadsheetKind } from '../read/records.js';
+import { filledCells, firstRecords, reshapeSheet, type InputSource, type SheetUse, type SkippedFile } from '../read/inputs.js';
+import { readFirstRecords, spreadsheetKind, type SpreadsheetKind, type TextRecord } from '../read/records.js';
+import type { IdColumn } from '../read/xlsx.js';
 import type { Encoding } from '../read/decode.js';
 import { areaColumns } from './areas.js';
-import { mapHeaders, type Field } from './headers.js';
+import { mapHeaders, type ColumnMapping, type Field } from './headers.js';
+import { normalisePupilId } from './pupil-id.js';
+import { fold } from './text.js';
 
 export type SourceKind = 'export' | 'areas' | 'own_output' | 'not_export' | 'empty' | 'excel';
 
@@ -34,13 +46,29 @@ function isOwnOutput(headers: readonly string[]): boolean {
   return (keys.has('Elev') && (keys.has('Steg (betyg − prov)') || keys.has('Bytt skola'))) || (keys.has('Pupil') && (keys.has('Steps (grade − test)') || keys.has('Changed school')));
 }
 
-function classifyHeader(headers: readonly string[], config: Config, constantFields: ReadonlySet<string>): { kind: SourceKind; missing: Field[] } {
+interface Classified {
+  kind: SourceKind;
+  missing: Field[];
+  /** For an export: its header's columns. */
+  columns?: ColumnMapping['columns'];
+}
+
+function classifyHeader(headers: readonly string[], config: Config, constantFields: ReadonlySet<string>): Classified {
   if (isOwnOutput(headers)) return { kind: 'own_output', missing: [] };
   const columns = mapHeaders(headers.map((header) => header.trim()), config.columns ?? {}).columns;
   const missing = REQUIRED.filter((field) => columns[field] === undefined && !constantFields.has(field));
-  if (missing.length === 0) return { kind: 'export', missing };
+  if (missing.length === 0) return { kind: 'export', missing, columns };
   if (areaColumns(headers) !== null) return { kind: 'areas', missing };
   return { kind: 'not_export', missing };
+}
+
+/** What a table's first records say it is: the first record that names an export's columns is its header (else the first that names an areas file's). */
+function classifyRecords(records: readonly TextRecord[], config: Config, constants: ReadonlySet<string>): Classified & { header: number } {
+  const kinds = records.map((record) => classifyHeader(record.fields, config, constants));
+  const at = kinds.findIndex((kind) => kind.kind === 'export');
+  const areas = kinds.findIndex((kind) => kind.kind === 'areas');
+  const chosen = at >= 0 ? at : areas >= 0 ? areas : 0;
+  return { ...(kinds[chosen] ?? { kind: 'empty' as const, missing: [] }), header: chosen };
 }
 
 export interface SortedSource {
@@ -62,12 +90,23 @@ export interface InputNote {
 /** Peek at each source's header and say what it is. stdin is always an export. */
 export async function sortSources(sources: readonly InputSource[], config: Config, encoding: Encoding | undefined, constantsFor: (file: string) => ReadonlySet<string>): Promise<SortedSource[]> {
   const out: SortedSource[] = [];
-  for (const source of sources) {
+  const workbooks = new WorkbookIdentities();
+  for (let i = 0; i < sources.length; ) {
+    const source = sources[i] as InputSource;
+    if (source.sheet !== undefined) {
+      // The sheets of one workbook come together, in tab order.
+      let end = i + 1;
+      while (end < sources.length && sources[end]?.sheet?.workbook === source.sheet.workbook) end++;
+      out.push(...(await sortSheets(sources.slice(i, end), config, encoding, constantsFor, workbooks)));
+      i = end;
+      continue;
+    }
+    i++;
     if (!source.path) {
       out.push({ source, kind: 'export', missing: [] });
       continue;
     }
-    // A workbook (.xlsx, .xls, .ods, whatever its name) is told by its first bytes and not read as text.
+    // A workbook read/inputs.ts did not open (.xls, .ods, whatever its name) is told by its first bytes and not read as text.
     const workbook: { kind: SpreadsheetKind | null } = { kind: null };
     async function* unlessWorkbook(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
       let first = true;
@@ -88,21 +127,140 @@ export async function sortSources(sources: readonly InputSource[], config: Confi
     }
     if (workbook.kind !== null) {
       // Named on the command line: say what it is and what to do; in a folder: skipped with a note.
-      if (!source.fromFolder) throw new InputError(MESSAGES.spreadsheet(source.name, workbook.kind));
+      if (!source.fromFolder) {
+        throw new InputError(workbook.kind === 'xlsx' ? MESSAGES.workbookUnreadable(source.name, 'not_zip', '') : MESSAGES.oldSpreadsheet(source.name, workbook.kind));
+      }
       out.push({ source, kind: 'excel', missing: [] });
       continue;
     }
-    const [first] = records;
-    if (first === undefined) {
+    if (records.length === 0) {
       out.push({ source, kind: 'empty', missing: [] });
       continue;
     }
     // The header may sit below a title: the first record that names an export's columns.
-    const constants = constantsFor(source.name);
-    const kinds = records.map((record) => classifyHeader(record.fields, config, constants));
-    out.push({ source, ...(kinds.find((kind) => kind.kind === 'export') ?? kinds[0] ?? classifyHeader(first.fields, config, constants)) });
+    const { kind, missing } = classifyRecords(records, config, constantsFor(source.name));
+    out.push({ source, kind, missing });
   }
   return out;
+}
+
+const USE: Readonly<Record<SourceKind, SheetUse>> = { export: 'read', areas: 'areas', own_output: 'own_output', not_export: 'not_export', empty: 'empty', excel: 'not_export' };
+
+/**
+ * The sheets of one workbook: each export sheet is read; the others are named in a note (as files
+ * found in a folder are), empty ones left out. See the module comment for a named workbook
+ * without an export sheet.
+ */
+async function sortSheets(
+  sheets: readonly InputSource[],
+  config: Config,
+  encoding: Encoding | undefined,
+  constantsFor: (file: string) => ReadonlySet<string>,
+  workbooks: WorkbookIdentities,
+): Promise<SortedSource[]> {
+  const named = sheets.some((sheet) => !sheet.fromFolder);
+  const seen: { source: InputSource; kind: SourceKind; missing: Field[]; filled: number; idColumn?: IdColumn | undefined }[] = [];
+  for (const sheet of sheets) {
+    const records = await firstRecords(sheet);
+    if (records.length === 0) {
+      seen.push({ source: sheet, kind: 'empty', missing: [], filled: 0 });
+      continue;
+    }
+    const found = classifyRecords(records, config, constantsFor(sheet.name));
+    const idColumn = found.kind === 'export' ? pupilIdColumn(records, found.header, found.columns?.student_id) : undefined;
+    seen.push({ source: sheet, kind: found.kind, missing: found.missing, filled: filledCells(records), ...(idColumn ? { idColumn } : {}) });
+  }
+  // A named workbook without an export sheet: its fullest sheet is read as the export it was named as (an areas sheet or an earlier report speaks for itself).
+  if (named && !seen.some((sheet) => sheet.kind === 'export' || sheet.kind === 'areas' || sheet.kind === 'own_output')) {
+    const fullest = seen.reduce((best, sheet) => (sheet.filled > best.filled ? sheet : best), seen[0] as (typeof seen)[number]);
+    fullest.kind = fullest.filled === 0 ? 'empty' : 'export';
+    fullest.idColumn = undefined;
+  }
+  const out: SortedSource[] = [];
+  const exports = seen.filter((sheet) => sheet.kind === 'export');
+  const repeat = exports.length > 0 ? await workbooks.repeats(exports[0]?.source.sheet?.file ?? '') : false;
+  const onlyEmpty = seen.every((sheet) => sheet.kind === 'empty');
+  for (const sheet of seen) {
+    const part = sheet.source.sheet;
+    const entry = part?.workbook.sheets[part.index];
+    if (sheet.kind === 'export') {
+      const first = sheet === exports[0];
+      // The workbook again (named twice, or a copy): its first export sheet is noted as that by the caller, the others are left out.
+      if (repeat && !first) {
+        if (entry) entry.use = 'repeat';
+        continue;
+      }
+      if (entry) entry.use = 'read';
+      // Export sheets after the first keep no path, so the caller does not take them for the same file read twice (-o is still refused by the first).
+      const path = first ? (sheet.source.path ?? null) : null;
+      out.push({ source: reshapeSheet(sheet.source, { idColumn: sheet.idColumn, encoding, path }), kind: 'export', missing: [] });
+      continue;
+    }
+    if (entry) entry.use = USE[sheet.kind];
+    // Empty sheets are left out, unless the workbook holds nothing else (then it is said, as for an empty file).
+    if (sheet.kind === 'empty' && !(onlyEmpty && sheet === seen[0])) continue;
+    // An areas sheet is used by the caller; the others are named in a note, as files in a folder are (a named empty workbook is read, to say so).
+    const noted = sheet.kind === 'areas' || (sheet.kind === 'empty' && named) ? {} : { fromFolder: true };
+    out.push({ source: reshapeSheet(sheet.source, { encoding, ...noted }), kind: sheet.kind, missing: sheet.missing });
+  }
+  return out;
+}
+
+/** A header that names personnummer (as headers.ts prefers such a column for the pupil id). */
+const PERSONNUMMER_HEADER = /personnummer|personnr|pnr|samordningsnummer/;
+
+/**
+ * The pupil-id column of an export sheet, when it holds personnummer (its header says so, or one
+ * of its first ids is one): a number of 7–9 digits there is a personnummer whose leading zero(s)
+ * Excel dropped (0901011234 typed as a number is 901011234), given back when that makes a
+ * personnummer or samordningsnummer; otherwise it is read as it is, and counted.
+ */
+function pupilIdColumn(records: readonly TextRecord[], header: number, column: number | undefined): IdColumn | undefined {
+  const headerRecord = records[header];
+  if (column === undefined || headerRecord === undefined) return undefined;
+  const named = PERSONNUMMER_HEADER.test(fold(headerRecord.fields[column] ?? ''));
+  const shown = records.slice(header + 1).some((record) => {
+    const id = normalisePupilId(record.fields[column] ?? '', 2099);
+    return id !== null && id.kind !== 'opaque';
+  });
+  if (!named && !shown) return undefined;
+  return {
+    column,
+    headerRow: headerRecord.line,
+    // 2099: a two-digit year 00–99 is then 2000–2099, so 29 February 2000 (and 2004 …) is a date.
+    restore: (digits) => {
+      const padded = digits.padStart(10, '0');
+      const id = normalisePupilId(padded, 2099);
+      return id !== null && id.kind !== 'opaque' ? padded : null;
+    },
+  };
+}
+
+/** Workbooks seen among the inputs, to tell the same workbook given twice (or a copy of it) from a new one. */
+class WorkbookIdentities {
+  private readonly files = new Set<string>();
+  private readonly bySize = new Map<number, string[]>();
+
+  /** Whether the workbook at `path` is one seen before (the same file, or the same bytes); remembers it. */
+  async repeats(path: string): Promise<boolean> {
+    const info = await stat(path).catch(() => null);
+    if (info === null) return false;
+    const id = `${info.dev}:${info.ino}`;
+    if (this.files.has(id)) return true;
+    this.files.add(id);
+    const mates = this.bySize.get(info.size) ?? [];
+    const hash = mates.length > 0 ? await sha256(path) : null;
+    for (const mate of mates) if (hash !== null && (await sha256(mate)) === hash) return true;
+    mates.push(path);
+    this.bySize.set(info.size, mates);
+    return false;
+  }
+}
+
+async function sha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /** The message for a named file that is not an export (a folder's such files are skipped instead). */

@@ -15,6 +15,7 @@
  */
 import type { Gender, GradeStep } from '../types.js';
 import { NumberIndex } from '../read/byte-dict.js';
+import type { BackgroundTable } from './background.js';
 import type { Term } from './school-year.js';
 
 /** A grade or test value: -1 means streck (no grade could be set). */
@@ -278,6 +279,9 @@ export class ResultStore {
     const code = this.pupilGenders[pupil];
     return code === 1 ? 'girl' : code === 2 ? 'boy' : null;
   }
+
+  /** Background columns per pupil and school year (background.ts); null when none was asked for. */
+  background: BackgroundTable | null = null;
 
   // ── slots ──
   slotCount = 0;

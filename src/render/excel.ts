@@ -30,7 +30,8 @@ import type { GapCase, GapFigures } from '../analysis/gap.js';
 import type { KeyValue } from '../analysis/groups.js';
 import type { LinkOptions, TransitionCase, TransitionFigures } from '../analysis/transition.js';
 import { subjectName } from '../normalise/subject.js';
-import { DIMENSIONS, type Dimension } from '../types.js';
+import type { Message } from '../messages.js';
+import { DIMENSIONS, isBackground, type BackgroundDimension, type BuiltinDimension, type Dimension } from '../types.js';
 import type { CsvValue } from './csv.js';
 import type { Lang } from './format.js';
 import type { GapFlatRow } from './gap-rows.js';
@@ -206,12 +207,16 @@ function dimensionValue(dim: Dimension, value: unknown, lang: Lang): CsvValue {
   if (typeof value !== 'string' && typeof value !== 'number') return null;
   if (dim === 'subject') return subjectName(String(value), lang);
   if (dim === 'gender') return value === 'girl' ? texts(lang).girl : value === 'boy' ? texts(lang).boy : String(value);
+  if (isBackground(dim)) return value === 'yes' ? texts(lang).yes : value === 'no' ? texts(lang).no : value;
   return value;
 }
 
-function isDimension(value: string): value is Dimension {
+function isDimension(value: string): value is BuiltinDimension {
   return (DIMENSIONS as readonly string[]).includes(value);
 }
+
+/** What background dimensions are called (GroupPlan.names). */
+type Names = ReadonlyMap<BackgroundDimension, Message>;
 
 function levelName(level: unknown, lang: Lang): string | null {
   if (typeof level !== 'string') return null;
@@ -225,10 +230,10 @@ function reasonText(reason: unknown, lang: Lang): string | null {
 }
 
 /** The group columns: the --by dimensions (empty = all, the total over that dimension), then Nivå. */
-function groupColumns<R extends Readonly<Partial<Record<Dimension, unknown>>> & { readonly level?: unknown }>(dims: readonly Dimension[], lang: Lang): Column<R>[] {
+function groupColumns<R extends Readonly<Partial<Record<Dimension, unknown>>> & { readonly level?: unknown }>(dims: readonly Dimension[], lang: Lang, names: Names = new Map()): Column<R>[] {
   const t = texts(lang);
   return [
-    ...dims.map((dim): Column<R> => ({ header: t[dim], cell: (row) => dimensionValue(dim, row[dim], lang) })),
+    ...dims.map((dim): Column<R> => ({ header: isBackground(dim) ? (names.get(dim)?.[lang] ?? dim) : t[dim], cell: (row) => dimensionValue(dim, row[dim], lang) })),
     { header: lang === 'sv' ? 'Nivå' : 'Group level', cell: (row) => levelName(row.level, lang) },
   ];
 }
@@ -260,9 +265,13 @@ function sectionTails<R extends Readonly<Record<string, unknown>>>(sections: rea
 export interface ExcelGapOptions {
   /** The report's --by (its group key columns, in order). */
   by: readonly Dimension[];
+  /** What its background dimensions are called. */
+  names?: Names;
   lang: Lang;
   /** --shrink: add Std-diff krympt. */
   shrink?: boolean;
+  /** Background adjustment (a background column in --by, or --adjust-for): add the adjusted Std-diff. */
+  adjusted?: boolean;
   /** --compare-with, --reference: their columns, translated, after the report's own. */
   sections?: readonly ReportSection[];
 }
@@ -291,7 +300,7 @@ export function excelGap(rows: readonly GapFlatRow[], options: ExcelGapOptions):
     ];
   };
   const columns: Column<Row>[] = [
-    ...groupColumns<Row>(options.by, lang),
+    ...groupColumns<Row>(options.by, lang, options.names),
     // The table's columns, in its order.
     count(t.n, 'n'),
     share(t.higher, 'share_higher'),
@@ -329,6 +338,20 @@ export function excelGap(rows: readonly GapFlatRow[], options: ExcelGapOptions):
     columns.push(...withInterval(name, 'gender_gap', 'gender_gap_ci_low', 'gender_gap_ci_high', u.points, 1), fixed(`${name} (${u.steps})`, 'gender_gap_steps', 2));
   }
   if (options.shrink) columns.push(fixed(`${t.stdGap} ${h('krympt', 'shrunk')} (${u.points})`, 'std_gap_shrunk', 1));
+  if (options.adjusted) {
+    const adjusted = (key: keyof Row) => (row: Row) => numberOf(row[key]);
+    columns.push(
+      { header: h('Justerat för', 'Adjusted for'), cell: (row) => (typeof row.adjusted_for === 'string' ? row.adjusted_for.split(',').map((dim) => options.names?.get(dim as BackgroundDimension)?.[lang] ?? dim).join(', ') : null) },
+      { header: `${t.stdGapAdjusted} (${u.points})`, cell: (row) => rounded(adjusted('std_gap_adjusted')(row), 1) },
+      { header: `${t.stdGapAdjusted}, ${ci95} ${h('låg', 'low')}`, cell: (row) => rounded(adjusted('std_gap_adjusted_ci_low')(row), 1) },
+      { header: `${t.stdGapAdjusted}, ${ci95} ${h('hög', 'high')}`, cell: (row) => rounded(adjusted('std_gap_adjusted_ci_high')(row), 1) },
+      { header: `${t.stdGapAdjusted} (${u.steps})`, cell: (row) => rounded(adjusted('std_gap_adjusted_steps')(row), 2) },
+      { header: `${t.stdGapAdjusted} (${u.steps}), ${ci95} ${h('låg', 'low')}`, cell: (row) => rounded(adjusted('std_gap_adjusted_steps_ci_low')(row), 2) },
+      { header: `${t.stdGapAdjusted} (${u.steps}), ${ci95} ${h('hög', 'high')}`, cell: (row) => rounded(adjusted('std_gap_adjusted_steps_ci_high')(row), 2) },
+      { header: h('Elever i jämförelsen, bakgrund', 'Pupils compared, background'), cell: adjusted('std_n_adjusted') },
+      { header: `${h('Förväntad medeldiff, bakgrund', 'Expected mean diff, background')} (${u.points})`, cell: (row) => rounded(adjusted('expected_mean_diff_adjusted')(row), 1) },
+    );
+  }
   for (let d = -5; d <= 5; d++) {
     const step = String(d);
     columns.push({
@@ -363,6 +386,7 @@ export function excelGapCases(cases: readonly GapCase[], lang: Lang): ExcelSheet
 
 export interface ExcelTransitionOptions {
   by: readonly Dimension[];
+  names?: Names;
   lang: Lang;
   link: Pick<LinkOptions, 'fromLevel' | 'toLevel'>;
   sections?: readonly ReportSection[];
@@ -383,7 +407,7 @@ export function excelTransition(rows: readonly ExcelTransitionRow[], options: Ex
   const meanDiff = h('Medeldiff', 'Mean diff');
   const ci95 = sv ? '95 % KI' : '95% CI';
   const columns: Column<Row>[] = [
-    ...groupColumns<Row>(options.by, lang),
+    ...groupColumns<Row>(options.by, lang, options.names),
     // The table's columns, in its order.
     { header: h('Bedömning', 'Verdict'), cell: (row) => word(VERDICT_WORDS, lang, row.verdict) },
     count(h('Elever', 'Pupils'), 'n'),
@@ -461,13 +485,13 @@ function trendFigure(scale: Scale, value: number | null): number | null {
  * The trend report (rows of flattenTrend: one per group and school year) as a spreadsheet. A
  * change is the difference of the two years' figures as shown (see the module comment).
  */
-export function excelTrend(rows: readonly ExcelTrendRow[], lang: Lang): ExcelSheet {
+export function excelTrend(rows: readonly ExcelTrendRow[], lang: Lang, names: Names = new Map()): ExcelSheet {
   const sv = lang === 'sv';
   const h = (swedish: string, english: string) => (sv ? swedish : english);
   const t = texts(lang);
   const u = UNIT[lang];
   const first = rows[0] ?? {};
-  const dims = DIMENSIONS.filter((dim) => dim !== 'school_year' && dim in first);
+  const dims: Dimension[] = [...DIMENSIONS.filter((dim) => dim !== 'school_year' && dim in first), ...Object.keys(first).filter(isBackground)];
   const metrics = TREND_METRICS.filter((metric) => metric.key in first);
   // Each series' rows by school year, and each analysis's school years in order.
   const seriesId = (row: ExcelTrendRow) => JSON.stringify([row.analysis, ...dims.map((dim) => row[dim] ?? null), row.level]);
@@ -501,7 +525,7 @@ export function excelTrend(rows: readonly ExcelTrendRow[], lang: Lang): ExcelShe
   const columns: Column<ExcelTrendRow>[] = [
     { header: h('Analys', 'Analysis'), cell: (row) => word(analysisWords, lang, row.analysis) },
     { header: t.school_year, cell: (row) => textOf(row.school_year) },
-    ...groupColumns<ExcelTrendRow>(dims, lang),
+    ...groupColumns<ExcelTrendRow>(dims, lang, names),
     { header: t.n, cell: (row) => numberOf(row.n) },
     { header: h('Riktning', 'Direction'), cell: (row) => directionWords(row, row.direction) },
     { header: h('Mot kommunen', 'Vs municipality'), cell: (row) => word(RELATIVE_WORDS, lang, row.relative) },

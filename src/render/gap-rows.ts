@@ -72,6 +72,27 @@ export const GAP_FIGURE_KEYS = [
   'std_gap_shrunk',
 ] as const satisfies readonly (keyof GapFigures)[];
 
+/**
+ * The background-adjusted figures (with a background column in --by, or --adjust-for), after the
+ * others; a report without background adjustment has none of these keys.
+ */
+export const GAP_ADJUSTED_KEYS = [
+  'adjusted_for',
+  'std_n_adjusted',
+  'expected_mean_diff_adjusted',
+  'std_gap_adjusted',
+  'std_gap_adjusted_ci_low',
+  'std_gap_adjusted_ci_high',
+  'std_gap_adjusted_steps',
+  'std_gap_adjusted_steps_ci_low',
+  'std_gap_adjusted_steps_ci_high',
+] as const satisfies readonly (keyof GapFigures)[];
+
+/** A report's figure keys, in order: GAP_FIGURE_KEYS, and the adjusted ones where it adjusts for background. */
+export function gapFigureKeys(result: Pick<GapResult, 'options'>): readonly ((typeof GAP_FIGURE_KEYS)[number] | (typeof GAP_ADJUSTED_KEYS)[number])[] {
+  return (result.options.adjustFor ?? []).length > 0 ? [...GAP_FIGURE_KEYS, ...GAP_ADJUSTED_KEYS] : GAP_FIGURE_KEYS;
+}
+
 export type GapFlatRow = Partial<Record<Dimension, KeyValue>> & {
   level: string;
   n: number | null;
@@ -79,7 +100,7 @@ export type GapFlatRow = Partial<Record<Dimension, KeyValue>> & {
   suppressed_reason: string | null;
   matrix: GradeMatrix | null;
   diff_steps: Record<string, number> | null;
-} & { [K in (typeof GAP_FIGURE_KEYS)[number]]: GapFigures[K] | null };
+} & { [K in (typeof GAP_FIGURE_KEYS)[number]]: GapFigures[K] | null } & { [K in (typeof GAP_ADJUSTED_KEYS)[number]]?: GapFigures[K] | null };
 
 function flattenGroup(result: GapResult, group: GapGroup): GapFlatRow {
   const keys: Partial<Record<Dimension, KeyValue>> = {};
@@ -90,7 +111,7 @@ function flattenGroup(result: GapResult, group: GapGroup): GapFlatRow {
     level: group.level,
     n: group.suppressed ? null : group.n,
   } as GapFlatRow;
-  for (const key of GAP_FIGURE_KEYS) {
+  for (const key of gapFigureKeys(result)) {
     (row as Record<string, unknown>)[key] = figures ? figures[key] : null;
   }
   row.suppressed = group.suppressed !== null;

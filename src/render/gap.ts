@@ -11,10 +11,10 @@ import type { Painter } from './color.js';
 import { writeCsv, type CsvValue } from './csv.js';
 import { excelGap, excelGapCases } from './excel.js';
 import { formatCount, formatInterval, formatNumber, formatPoints, formatShare, formatSigned, wrapText, type Lang } from './format.js';
-import { flattenGap, GAP_FIGURE_KEYS } from './gap-rows.js';
+import { flattenGap, gapFigureKeys } from './gap-rows.js';
 import { columnNames, columnsNote, hiddenReason, INTERNAL_NOTICE, NOTE_HEAD, texts, type Texts } from './labels.js';
 import type { ReportSection } from './sections.js';
-import { dimValue, keyLabel, strataTitle, type RenderOptions, type ReportText } from './groups.js';
+import { dimName, dimValue, keyLabel, strataTitle, type RenderOptions, type ReportText } from './groups.js';
 
 export interface GapReport {
   meta: ReportMeta;
@@ -62,7 +62,7 @@ function gapRowJson(result: GapResult, group: GapGroup): string {
   for (const dim of result.plan.by) field(dim, value(group.key[dim] ?? null));
   field('level', value(group.level));
   field('n', value(group.suppressed ? null : group.n));
-  for (const key of GAP_FIGURE_KEYS) field(key, value(f ? f[key] : null));
+  for (const key of gapFigureKeys(result)) field(key, value(f ? f[key] : null));
   field('suppressed', value(group.suppressed !== null));
   field('suppressed_reason', value(group.suppressed));
   field('matrix', f ? JSON.stringify(f.matrix, null, 2).replaceAll('\n', inner) : 'null');
@@ -110,7 +110,14 @@ function renderGapCsv(report: GapReport, options: RenderOptions): string {
   if (options.excel) {
     const sheet = report.cases
       ? excelGapCases(report.cases, options.lang)
-      : excelGap(flattenGap(report.result), { by: report.result.plan.by, lang: options.lang, shrink: report.result.options.shrink === true, sections: report.sections ?? [] });
+      : excelGap(flattenGap(report.result), {
+          by: report.result.plan.by,
+          names: report.result.plan.names,
+          lang: options.lang,
+          shrink: report.result.options.shrink === true,
+          adjusted: (report.result.options.adjustFor ?? []).length > 0,
+          sections: report.sections ?? [],
+        });
     return writeCsv(sheet.header, sheet.rows, csvOptions);
   }
   if (report.cases) {
@@ -122,12 +129,13 @@ function renderGapCsv(report: GapReport, options: RenderOptions): string {
   const stepColumns: string[] = [];
   for (let d = -5; d <= 5; d++) stepColumns.push(`d_${d}`);
   const sections = report.sections ?? [];
-  const header = [...dims, 'level', 'n', ...GAP_FIGURE_KEYS, 'suppressed', 'suppressed_reason', ...matrixColumns, ...stepColumns, ...sections.flatMap((s) => s.csvColumns)];
+  const figureKeys = gapFigureKeys(report.result);
+  const header = [...dims, 'level', 'n', ...figureKeys, 'suppressed', 'suppressed_reason', ...matrixColumns, ...stepColumns, ...sections.flatMap((s) => s.csvColumns)];
   const rows = flattenGap(report.result).map((row) => {
     const cells: CsvValue[] = [];
     for (const dim of dims) cells.push(row[dim] ?? null);
     cells.push(row.level, row.n);
-    for (const key of GAP_FIGURE_KEYS) cells.push(row[key]);
+    for (const key of figureKeys) cells.push(row[key] ?? null);
     cells.push(row.suppressed, row.suppressed_reason);
     for (const g of letters) for (const t of letters) cells.push(row.matrix ? row.matrix[g][t] : null);
     for (let d = -5; d <= 5; d++) cells.push(row.diff_steps ? (row.diff_steps[String(d)] ?? 0) : null);
@@ -149,7 +157,7 @@ function groupLabel(result: GapResult, group: GapGroup, t: Texts, lang: Lang): s
  * The gap table's columns. By default (see text-table.ts): the group, its pupils and the funnel's flag always; then
  * Std-diff, Högre and Lägre, Lika, Anmärkning as the width allows. The rest with --wide or --columns.
  */
-function gapColumns(t: Texts, note: string | null, steps: boolean): ColumnSpec[] {
+function gapColumns(t: Texts, note: string | null, steps: boolean, adjusted = false): ColumnSpec[] {
   return [
     { key: 'group', head: t.group, priority: 0, shorten: true },
     { key: 'n', head: t.n, align: 'right', priority: 0 },
@@ -159,6 +167,7 @@ function gapColumns(t: Texts, note: string | null, steps: boolean): ColumnSpec[]
     { key: 'net', head: t.net, align: 'right' },
     { key: 'mean_diff', head: t.meanDiff, align: 'right' },
     { key: 'std_gap', head: steps ? t.stdGapSteps : t.stdGap, align: 'right', priority: 1 },
+    ...(adjusted ? [{ key: 'std_gap_adjusted', head: steps ? t.stdGapAdjustedSteps : t.stdGapAdjusted, align: 'right' as const, priority: 1 }] : []),
     { key: 'funnel', head: t.funnel, priority: 0 },
     { key: 'pass', head: t.pass, align: 'right' },
     { key: 'kappa', head: t.kappa, align: 'right' },
@@ -177,6 +186,7 @@ const GAP_COLUMN_ALIASES: Readonly<Record<string, readonly string[]>> = {
   lower: ['share_lower'],
   net: ['net_gap'],
   std_gap: ['std_gap_steps'],
+  std_gap_adjusted: ['std_gap_adjusted_steps'],
   funnel: ['funnel_flag', 'flagga'],
   pass: ['share_pass', 'minst_e', 'godkänt'],
   kappa: ['kappa_w'],
@@ -187,12 +197,12 @@ const GAP_COLUMN_ALIASES: Readonly<Record<string, readonly string[]>> = {
 
 /** The gap table's columns for --columns: key, headings in Swedish and English, aliases. */
 export function gapColumnNames(): ColumnName[] {
-  return columnNames(gapColumns(texts('sv'), NOTE_HEAD.sv, false), gapColumns(texts('en'), NOTE_HEAD.en, false), GAP_COLUMN_ALIASES);
+  return columnNames(gapColumns(texts('sv'), NOTE_HEAD.sv, false, true), gapColumns(texts('en'), NOTE_HEAD.en, false, true), GAP_COLUMN_ALIASES);
 }
 
 /** A stratum's table; `note`: with the column that says why a row is hidden. */
-function gapTable(t: Texts, note: string | null, steps: boolean): TextTable {
-  return new TextTable({ columns: gapColumns(t, note, steps) });
+function gapTable(t: Texts, note: string | null, steps: boolean, adjusted: boolean): TextTable {
+  return new TextTable({ columns: gapColumns(t, note, steps, adjusted) });
 }
 
 function renderGapTable(report: GapReport, options: RenderOptions): string {
@@ -213,6 +223,7 @@ function renderGapTable(report: GapReport, options: RenderOptions): string {
   };
   const suppressedCell = paint.dim(t.suppressed);
   const steps = result.options.flagScale === 'steps';
+  const adjusted = (result.options.adjustFor ?? []).length > 0;
   // Strata with a hidden row get the column that says why.
   const withNote = new Set(result.groups.filter((group) => group.suppressed !== null).map((group) => stratumTitle(result, group, t, lang)));
   let note: string | null = null;
@@ -223,13 +234,13 @@ function renderGapTable(report: GapReport, options: RenderOptions): string {
       currentTitle = title;
       out.push(...prose(title).map(paint.bold));
       note = withNote.has(title) ? NOTE_HEAD[lang] : null;
-      table = gapTable(t, note, steps);
+      table = gapTable(t, note, steps, adjusted);
     }
     const label = groupLabel(result, group, t, lang);
     const f = group.figures;
     if (!f) {
       const why = group.suppressed ? paint.dim(hiddenReason(group.suppressed, lang)) : '';
-      table?.push([paint.dim(label), suppressedCell, ...Array.from({ length: 12 }, () => suppressedCell), ...(note === null ? [] : [why])]);
+      table?.push([paint.dim(label), suppressedCell, ...Array.from({ length: adjusted ? 13 : 12 }, () => suppressedCell), ...(note === null ? [] : [why])]);
       continue;
     }
     const ci = f.mean_diff_ci_low !== null && f.mean_diff_ci_high !== null ? ` ${formatInterval(f.mean_diff_ci_low, f.mean_diff_ci_high, 1, lang)}` : '';
@@ -243,6 +254,7 @@ function renderGapTable(report: GapReport, options: RenderOptions): string {
       formatPoints(f.net_gap, lang),
       `${formatSigned(f.mean_diff, 1, lang)}${ci}`,
       (steps ? f.std_gap_steps : f.std_gap) === null || group.level === 'total' ? '' : formatSigned((steps ? f.std_gap_steps : f.std_gap) ?? 0, steps ? 2 : 1, lang),
+      ...(adjusted ? [adjustedCell(f, steps, lang)] : []),
       funnelCell(f.funnel_flag, t, paint),
       `${formatShare(f.share_pass_grade, lang)} / ${formatShare(f.share_pass_test, lang)}`,
       f.kappa_w === null ? '' : formatNumber(f.kappa_w, 2, lang),
@@ -254,7 +266,7 @@ function renderGapTable(report: GapReport, options: RenderOptions): string {
     if (options.matrix) {
       flush();
       out.push(renderMatrix(group, t, lang));
-      table = gapTable(t, note, steps);
+      table = gapTable(t, note, steps, adjusted);
     }
   }
   flush();
@@ -265,8 +277,8 @@ function renderGapTable(report: GapReport, options: RenderOptions): string {
     const alone = result.comparisons.funnel_chance_alone.flagged;
     const unit = steps ? (lang === 'sv' ? 'betygssteg' : 'grade steps') : lang === 'sv' ? 'betygspoäng' : 'grade points';
     const taus = result.between_groups
-      .filter((b) => !b.gender_rows)
-      .map((b) => `${t[b.level].toLowerCase()}: ${b.tau2 === null ? (lang === 'sv' ? 'kan inte skattas' : 'cannot be estimated') : `τ = ${formatNumber(Math.sqrt(b.tau2), 2, lang)}`}`);
+      .filter((b) => !b.gender_rows && !b.background_rows)
+      .map((b) => `${dimName(result.plan, b.level, t, lang).toLowerCase()}: ${b.tau2 === null ? (lang === 'sv' ? 'kan inte skattas' : 'cannot be estimated') : `τ = ${formatNumber(Math.sqrt(b.tau2), 2, lang)}`}`);
     const summary =
       lang === 'sv'
         ? `Tratten: ${formatCount(funnel.flagged, lang)} av ${formatCount(funnel.tests, lang)} grupper utanför 95 %-gränserna för slump plus vanliga skillnader mellan skolor; om ingen grupp avvek mer än så skulle omkring ${chance} hamna där. Med slumpens gränser ensamma hade ${formatCount(alone, lang)} hamnat utanför. Efter justering för många jämförelser (Benjamini–Hochberg) kvarstår ${formatCount(funnel.flagged_adjusted, lang)}. Vanliga skillnader (${unit}): ${taus.join('; ')}.`
@@ -278,10 +290,26 @@ function renderGapTable(report: GapReport, options: RenderOptions): string {
   t.legend.forEach((line, i) => {
     const lines = prose(line.replace('{alpha}', alpha).replace('{min}', String(result.options.minGroup))).map(paint.dim);
     out.push({ columns: explains[i] ?? ['group'], lines });
+    // After the line that explains Std-diff: what the background-adjusted one adds.
+    if (adjusted && i === 2) out.push({ columns: ['std_gap_adjusted'], lines: prose(adjustedLegend(result, t, lang)).map(paint.dim) });
   });
   out.push('');
   for (const section of report.sections ?? []) out.push(section.table(options));
   return renderBlocks(out, layout, (shown, total) => prose(columnsNote(shown, total, layout.width, lang)).map(paint.dim)).join('\n');
+}
+
+/** The background-adjusted standardised gap as the Std-diff column shows the other (grade points, or steps). */
+function adjustedCell(f: GapFigures, steps: boolean, lang: Lang): string {
+  const value = steps ? f.std_gap_adjusted_steps : f.std_gap_adjusted;
+  return value === null ? '' : formatSigned(value, steps ? 2 : 1, lang);
+}
+
+/** The legend line of the background-adjusted column, naming the background columns. */
+function adjustedLegend(result: GapResult, t: Texts, lang: Lang): string {
+  const names = (result.options.adjustFor ?? []).map((dim) => dimName(result.plan, dim, t, lang).toLowerCase()).join(', ');
+  return lang === 'sv'
+    ? `${t.stdGapAdjusted}: som Std-diff, men jämfört inom varje provbetyg och bakgrund (${names}): vad resten av kommunens lärare ger elever med samma provbetyg och samma bakgrund. Skillnaden mot Std-diff är den del av gruppens avvikelse som elevernas bakgrund förklarar.`
+    : `${t.stdGapAdjusted}: as Std diff, but compared within each test grade and background (${names}): what the rest of the municipality's teachers give pupils with the same test grade and the same background. Its difference from Std diff is the part of the group's gap its pupils' background explains.`;
 }
 
 function funnelCell(flag: GapFigures['funnel_flag'], t: Texts, paint: Painter): string {

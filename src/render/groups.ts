@@ -5,7 +5,7 @@
  */
 import type { GroupKey, GroupPlan, KeyValue } from '../analysis/groups.js';
 import { subjectName } from '../normalise/subject.js';
-import type { Dimension } from '../types.js';
+import { isBackground, type Dimension } from '../types.js';
 import type { Painter } from './color.js';
 import type { Lang } from './format.js';
 import type { Texts } from './labels.js';
@@ -27,7 +27,13 @@ export function dimValue(dim: Dimension, value: KeyValue, t: Texts, lang: Lang):
   if (value === null) return t.total;
   if (dim === 'subject') return subjectName(String(value), lang);
   if (dim === 'gender') return value === 'girl' ? t.girl : value === 'boy' ? t.boy : String(value);
+  if (isBackground(dim)) return value === 'yes' ? t.yes : value === 'no' ? t.no : String(value);
   return String(value);
+}
+
+/** A dimension's name as a column heading: the built-in ones' words, a background column's name. */
+export function dimName(plan: Pick<GroupPlan, 'names'>, dim: Dimension, t: Texts, lang: Lang): string {
+  return isBackground(dim) ? (plan.names.get(dim)?.[lang] ?? dim) : t[dim];
 }
 
 /** A group's name in a table: its deepest level's value, indented by depth; gender appended. */
@@ -44,6 +50,12 @@ export function keyLabel(plan: GroupPlan, key: GroupKey, t: Texts, lang: Lang, i
   });
   if (gender && key.gender !== null && key.gender !== undefined) {
     label = `${label}, ${dimValue('gender', key.gender, t, lang).toLowerCase()}`;
+  }
+  for (const dim of plan.background) {
+    const value = key[dim] ?? null;
+    if (value === null) continue;
+    const shown = dimValue(dim, value, t, lang);
+    label = `${label}, ${dimName(plan, dim, t, lang).toLowerCase()}: ${value === 'yes' || value === 'no' ? shown.toLowerCase() : shown}`;
   }
   return `${indent ? '  '.repeat(depth) : ''}${label}`;
 }

@@ -4,6 +4,7 @@
 import { warningTexts, type FileMeta } from '../meta.js';
 import type { Message } from '../messages.js';
 import type { InputNote } from '../normalise/sources.js';
+import type { SheetUse } from '../read/inputs.js';
 import type { Painter } from './color.js';
 import { formatCount, wrapText, type Lang } from './format.js';
 import { constantLines, delimiterText, detailText, noteLine, outsideLine, reasonLine, keyWord as word } from './summary.js';
@@ -20,6 +21,73 @@ export interface InspectedFile extends FileMeta {
   id_formats: Record<string, number>;
   /** Normalised values per dimension with counts (school years, levels, subjects, schools…). */
   dimensions: Record<string, Record<string, number>>;
+  /** A worksheet of an Excel workbook: the workbook, its sheets and what was done with each, and what reading the sheet changed. */
+  workbook?: InspectedWorkbook;
+}
+
+export interface InspectedWorkbook {
+  /** The workbook's path. */
+  file: string;
+  /** This sheet. */
+  sheet: string;
+  /** Every sheet in tab order: hidden or not, and what was done with it (null: not decided). */
+  sheets: { name: string; hidden: boolean; use: SheetUse | null }[];
+  /** Cells whose line breaks were read as spaces. */
+  line_breaks: number;
+  /** Personnummer typed as numbers that had lost their leading zero, given it back. */
+  ids_restored: number;
+  /** Ids typed as numbers of 7–9 digits that no leading zero makes a personnummer (read as they are). */
+  ids_short: number;
+}
+
+const SHEET_USE: Readonly<Record<SheetUse, { sv: string; en: string }>> = {
+  read: { sv: 'läses', en: 'read' },
+  areas: { sv: 'skolområden', en: 'school areas' },
+  not_export: { sv: 'inte en export', en: 'not an export' },
+  empty: { sv: 'tomt', en: 'empty' },
+  own_output: { sv: 'en rapport från ska-analyze', en: 'a report from ska-analyze' },
+  hidden: { sv: 'dolt; läses inte', en: 'hidden; not read' },
+  repeat: { sv: 'samma arbetsbok en gång till; lästes en gång', en: 'the same workbook again; read once' },
+};
+
+/** "Excel-arbetsbok: x.xlsx; blad: Info (inte en export), Betyg (läses: det här bladet)". */
+function workbookLine(workbook: InspectedWorkbook, lang: Lang): string {
+  const sv = lang === 'sv';
+  const sheets = workbook.sheets.map((sheet) => {
+    const use = sheet.use === null ? '–' : SHEET_USE[sheet.use][lang];
+    const self = sheet.name === workbook.sheet ? (sv ? ': det här bladet' : ': this sheet') : '';
+    return `${sheet.name} (${use}${self})`;
+  });
+  return `${sv ? 'Excel-arbetsbok' : 'Excel workbook'}: ${workbook.file}; ${sv ? 'blad' : 'sheets'}: ${sheets.join(', ')}`;
+}
+
+/** What reading a sheet as rows changed: line breaks in cells, personnummer given back their leading zero. */
+function workbookNotes(workbook: InspectedWorkbook, lang: Lang): string[] {
+  const sv = lang === 'sv';
+  const out: string[] = [];
+  const cells = (count: number): string => `${formatCount(count, lang)} ${count === 1 ? 'cell' : sv ? 'celler' : 'cells'}`;
+  if (workbook.line_breaks > 0) {
+    const n = cells(workbook.line_breaks);
+    out.push(sv ? `Radbrytningar i celler: ${n}; lästes som mellanslag, så varje rad i bladet är en rad` : `Line breaks in cells: ${n}; read as spaces, so each row of the sheet is one line`);
+  }
+  if (workbook.ids_restored > 0) {
+    const n = cells(workbook.ids_restored);
+    out.push(
+      sv
+        ? `Personnummer som tal: ${n} hade tappat sin inledande nolla i Excel (0901011234 blir talet 901011234); nollan lades tillbaka`
+        : `Personnummer typed as numbers: ${n} had lost their leading zero in Excel (0901011234 becomes the number 901011234); the zero was put back`,
+    );
+  }
+  return out;
+}
+
+/** Ids typed as numbers that cannot be personnummer without their zero: a problem to look at. */
+function shortIdsProblem(workbook: InspectedWorkbook | undefined, lang: Lang): string | null {
+  if (workbook === undefined || workbook.ids_short === 0) return null;
+  const n = formatCount(workbook.ids_short, lang);
+  return lang === 'sv'
+    ? `Id som tal: ${n} elev-id (celler) är tal med 7–9 siffror som ingen inledande nolla gör till ett personnummer; de lästes som de står och länkas inte som personnummer. Formatera kolumnen som text i systemet eller i Excel och exportera igen.`
+    : `Ids typed as numbers: ${n} pupil ids (cells) are numbers of 7–9 digits that no leading zero makes a personnummer; they were read as they are and are not linked as personnummer. Format the column as text in the system or in Excel and export again.`;
 }
 
 /** A file inspect could not read, and why (in both languages: the table is in the run's, the JSON in English). */
@@ -73,8 +141,14 @@ export function renderInspect(files: readonly InspectedFile[], failed: readonly 
   }
   for (const file of files) {
     out.push(paint.bold(file.file));
-    out.push(`  ${sv ? 'Teckenkodning' : 'Encoding'}: ${file.encoding}${file.bom ? ' (BOM)' : ''}`);
-    out.push(`  ${sv ? 'Avgränsare' : 'Delimiter'}: ${delimiterText(file.delimiter, lang)}`);
+    if (file.workbook) {
+      // A sheet has no encoding or delimiter of its own (its rows are read as CSV made from the cells).
+      out.push(`  ${workbookLine(file.workbook, lang)}`);
+      for (const note of workbookNotes(file.workbook, lang)) out.push(`  ${note}`);
+    } else {
+      out.push(`  ${sv ? 'Teckenkodning' : 'Encoding'}: ${file.encoding}${file.bom ? ' (BOM)' : ''}`);
+      out.push(`  ${sv ? 'Avgränsare' : 'Delimiter'}: ${delimiterText(file.delimiter, lang)}`);
+    }
     out.push(`  ${sv ? 'Format' : 'Layout'}: ${file.layout === 'long' ? (sv ? 'långt (en rad per resultat)' : 'long (one row per result)') : sv ? 'brett' : 'wide'}; ${sv ? 'innehåller' : 'holds'}: ${file.kinds.map((kind) => word(kind, lang)).join(', ') || '–'}`);
     // In Swedish with the field's key, the name the config's "columns" uses.
     out.push(`  ${sv ? 'Kolumner' : 'Columns'}:`);
@@ -96,14 +170,16 @@ export function renderInspect(files: readonly InspectedFile[], failed: readonly 
     for (const [kind, values] of Object.entries(file.values)) out.push(`  ${word(kind, lang)}: ${listCounts(values, lang, (value) => valueText(value, lang))}`);
     const problems = Object.entries(file.rejected);
     const noLevel = noLevelProblem(file, lang);
+    const shortIds = shortIdsProblem(file.workbook, lang);
     const warnings = warningTexts(file);
-    if (problems.length === 0 && warnings.length === 0 && noLevel === null) out.push(`  ${sv ? 'Inga problem hittades.' : 'No problems found.'}`);
+    if (problems.length === 0 && warnings.length === 0 && noLevel === null && shortIds === null) out.push(`  ${sv ? 'Inga problem hittades.' : 'No problems found.'}`);
     else out.push(`  ${paint.warn(sv ? 'Problem' : 'Problems')}:`);
     for (const [reason, entry] of problems) {
       const values = entry.values ? ` [${listCounts(Object.fromEntries(Object.entries(entry.values).map(([value, count]) => [detailText(value, lang, reason), count])), lang)}]` : '';
       out.push(`    ${reasonLine(reason, entry, lang, values)}`);
     }
     if (noLevel !== null) out.push(`    ${noLevel}`);
+    if (shortIds !== null) out.push(`    ${shortIds}`);
     if (file.outside_selection) out.push(`  ${outsideLine(file.outside_selection, lang)}`);
     for (const warning of warnings) out.push(`    ${warning[lang]}`);
     if (file.unusable) {

@@ -34,7 +34,16 @@ export interface Table {
   strong?: number[];
 }
 
-export type Block = { kind: 'chart'; chart: Chart } | { kind: 'table'; table: Table } | { kind: 'text'; text: string } | { kind: 'note'; text: string };
+/**
+ * `write`: room for the reader's own text (a school's analysis sheet): the prompt, then empty
+ * lines to write on (HTML) or a placeholder line (Markdown).
+ */
+export type Block =
+  | { kind: 'chart'; chart: Chart }
+  | { kind: 'table'; table: Table }
+  | { kind: 'text'; text: string }
+  | { kind: 'note'; text: string }
+  | { kind: 'write'; prompt: string; label: string; lines: number };
 
 export interface DocSection {
   id: string;
@@ -70,12 +79,12 @@ export interface ReportInput {
   sources?: string[];
 }
 
-const SUPPRESSED = '..';
+export const SUPPRESSED = '..';
 /** SCB's mark for "nothing to report": no pupils that year. */
-const NONE = '–';
+export const NONE = '–';
 
 /** A table's rows with the Anmärkning column added, when any row is hidden (`notes[i]` for row i). */
-function withNotes(table: Table, notes: readonly string[]): Table {
+export function withNotes(table: Table, notes: readonly string[]): Table {
   if (notes.every((note) => note === '')) return table;
   return { ...table, head: [...table.head, NOTE_HEAD.sv], textColumns: [...(table.textColumns ?? []), table.head.length], rows: table.rows.map((row, i) => [...row, notes[i] ?? '']) };
 }
@@ -84,13 +93,13 @@ function reasonOf(reason: SuppressionReason | null): string {
   return reason ? hiddenReason(reason, 'sv') : '';
 }
 
-const LEVEL_WORD = 'åk';
+export const LEVEL_WORD = 'åk';
 
-function lower(text: string): string {
+export function lower(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
-function subject(code: unknown): string {
+export function subject(code: unknown): string {
   return subjectName(String(code), 'sv');
 }
 
@@ -111,7 +120,7 @@ function latest(years: readonly string[]): string {
   return years[years.length - 1] ?? '';
 }
 
-function strataOf<G extends { key: GroupKey }>(groups: readonly G[], dims: readonly ('grade_level' | 'subject')[]): { key: GroupKey; groups: G[] }[] {
+export function strataOf<G extends { key: GroupKey }>(groups: readonly G[], dims: readonly ('grade_level' | 'subject')[]): { key: GroupKey; groups: G[] }[] {
   const map = new Map<string, { key: GroupKey; groups: G[] }>();
   for (const group of groups) {
     const id = JSON.stringify(dims.map((dim) => group.key[dim] ?? null));
@@ -220,7 +229,6 @@ function trendFindings(trend: TrendResult): string[] {
 /**
  * A difference of two shares (0–1) in whole procentenheter, with its unit: "+5 procentenheter",
  * "−1 procentenhet", "0 procentenheter".
- * @internal (also used by tests)
  */
 export function ppText(diff: number): string {
   const shown = formatSigned(diff * 100, 0, 'sv');
@@ -234,7 +242,7 @@ function ppRangeText(diffs: readonly number[]): string {
   return low === high ? ppText(Math.min(...diffs)) : `${low} till ${high} procentenheter`;
 }
 
-function joinList(items: readonly string[]): string {
+export function joinList(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} och ${items[items.length - 1]}`;
 }
@@ -314,7 +322,7 @@ function gapTable(groups: readonly GapGroup[], caption: string): Table {
 }
 
 /** The Tratt column: where the group falls against the funnel's limits, in words ("högre, utanför 99,8 %"). */
-function funnelText(flag: GapFigures['funnel_flag']): string {
+export function funnelText(flag: GapFigures['funnel_flag']): string {
   if (flag === null) return '';
   if (flag === 'within') return 'inom';
   return `${flag.startsWith('above') ? 'högre' : 'lägre'}, utanför ${flag.endsWith('99.8') ? '99,8' : '95'} %`;
@@ -688,7 +696,7 @@ function trendTable(stratum: TrendStratum): Table {
   return withNotes({ caption, head: ['Enhet', ...part.school_years, `Förändring (${changeUnit(metric, 'sv')})`, 'Samma riktning'], textColumns: [part.school_years.length + 2], rows, strong }, notes);
 }
 
-function accountingSection(meta: ReportMeta): DocSection {
+export function accountingSection(meta: ReportMeta): DocSection {
   const files: string[][] = meta.files.map((f) => [f.file, `${f.encoding}${f.bom ? ' BOM' : ''}, ${f.delimiter}`, formatCount(f.rows.read, 'sv'), formatCount(f.rows.accepted, 'sv'), formatCount(f.rows.rejected, 'sv'), f.sha256]);
   const reasons: string[][] = [];
   for (const f of meta.files) {

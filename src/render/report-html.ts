@@ -50,6 +50,9 @@ tr.indent-2 th { padding-left: calc(8px + 2em); }
 tr.strong th, tr.strong td { font-weight: 700; }
 td.hash { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.75rem; word-break: break-all; }
 .note { color: var(--muted); border-left: 4px solid var(--rule); padding: 2px 10px; }
+.write-part { break-inside: avoid; }
+.write { border: 1px solid #999; border-radius: 4px; padding: 0 12px 12px; margin: 4px 0 20px; }
+.write .line { height: 2.2em; border-bottom: 1px solid #c8c8c8; }
 footer { margin-top: 40px; color: var(--muted); font-size: 0.9rem; border-top: 1px solid var(--rule); padding-top: 8px; }
 @media (max-width: 600px) {
   main { padding: 16px 12px 32px; }
@@ -192,6 +195,9 @@ function blockHtml(block: Block): string {
       return `<p>${esc(block.text)}</p>`;
     case 'note':
       return `<p class="note">${esc(block.text)}</p>`;
+    case 'write':
+      // Ruled lines as elements, not a background: browsers leave backgrounds out when printing.
+      return `<div class="write-part">\n<p>${esc(block.prompt)}</p>\n<div class="write" role="group" aria-label="${esc(block.label)}">${'<div class="line"></div>'.repeat(Math.max(1, block.lines))}</div>\n</div>`;
   }
 }
 

@@ -13,6 +13,9 @@ export function mdText(text: string): string {
   return visible(text.replace(/\r?\n/g, ' ')).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([*_`[\]])/g, '\\$1').replace(/\r?\n/g, ' ');
 }
 
+/** The placeholder of a section for the reader's own text. */
+const WRITE_HERE = '_(Skriv skolans text här.)_';
+
 function tableMd(table: Table): string {
   const text = new Set(table.textColumns ?? []);
   const strong = new Set(table.strong ?? []);
@@ -39,6 +42,8 @@ function blockMd(block: Block): string {
       return mdText(block.text);
     case 'note':
       return `> ${mdText(block.text)}`;
+    case 'write':
+      return `${mdText(block.prompt)}\n\n${WRITE_HERE}`;
   }
 }
 

@@ -154,8 +154,10 @@ export function constantLines(file: FileMeta, lang: Lang): string[] {
 
 const NOTE_TEXT: Readonly<Record<InputNote['reason'], { sv: string; en: string }>> = {
   not_a_table: { sv: 'inte en CSV-fil; lästes inte', en: 'not a CSV file; not read' },
-  excel: { sv: 'Excel-fil; läses inte än (spara den som "CSV UTF-8" i Excel)', en: 'an Excel file; not read yet (save it as "CSV UTF-8" in Excel)' },
+  excel: { sv: 'kalkylark i ett format som inte läses (.xls, .ods, .numbers); spara det som Excel-arbetsbok (.xlsx) eller som "CSV UTF-8"', en: 'a spreadsheet in a format that is not read (.xls, .ods, .numbers); save it as an Excel workbook (.xlsx) or as "CSV UTF-8"' },
+  workbook_unreadable: { sv: 'Excel-arbetsbok som inte kan läsas (skadad eller lösenordsskyddad); lästes inte (öppna den i Excel och spara den igen utan lösenord)', en: 'an Excel workbook that cannot be read (broken or password-protected); not read (open it in Excel and save it again without a password)' },
   hidden: { sv: 'dold fil eller Excels låsfil; lästes inte', en: 'a hidden file or Excel lock file; not read' },
+  hidden_sheet: { sv: 'dolt blad i arbetsboken; lästes inte (visa bladet i Excel om det ska läsas)', en: 'a hidden sheet of the workbook; not read (unhide it in Excel if it is to be read)' },
   not_a_file: { sv: 'inte en vanlig fil; lästes inte', en: 'not a regular file; not read' },
   own_output: { sv: 'en rapport som ska-analyze skrivit, inte en export; lästes inte', en: 'a report ska-analyze wrote, not an export; not read' },
   areas_used: { sv: 'skolområdesfil (Skola;Skolområde); används för skolområden', en: 'an areas file (Skola;Skolområde); used for the school areas' },

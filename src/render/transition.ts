@@ -6,13 +6,13 @@ import type { KeyValue } from '../analysis/groups.js';
 import type { LinkOptions, SideKind, TransitionCase, TransitionCohort, TransitionFigures, TransitionGroup, TransitionResult } from '../analysis/transition.js';
 import type { ReportMeta } from '../meta.js';
 import { subjectName } from '../normalise/subject.js';
-import type { Dimension } from '../types.js';
+import { isBackground, type Dimension } from '../types.js';
 import { writeCsv, type CsvValue } from './csv.js';
 import { excelTransition, excelTransitionCases } from './excel.js';
 import { formatCount, formatInterval, formatNumber, formatPoints, formatShare, wrapText, type Lang } from './format.js';
 import { jsonPieces, sectionsJson } from './gap.js';
-import { type RenderOptions, type ReportText } from './groups.js';
-import { columnNames, columnsNote, hiddenReason, INTERNAL_NOTICE, NOTE_HEAD } from './labels.js';
+import { dimName, type RenderOptions, type ReportText } from './groups.js';
+import { columnNames, columnsNote, hiddenReason, INTERNAL_NOTICE, NOTE_HEAD, texts } from './labels.js';
 import type { ReportSection } from './sections.js';
 
 export interface TransitionReport {
@@ -89,7 +89,7 @@ export const transitionRenderers: Readonly<Record<TransitionFormat, (report: Tra
     if (options.excel) {
       const sheet = report.cases
         ? excelTransitionCases(report.cases, report.link, options.lang)
-        : excelTransition(flattenTransition(report.result), { by: report.result.plan.by, lang: options.lang, link: report.link, sections: report.sections ?? [] });
+        : excelTransition(flattenTransition(report.result), { by: report.result.plan.by, names: report.result.plan.names, lang: options.lang, link: report.link, sections: report.sections ?? [] });
       return writeCsv(sheet.header, sheet.rows, { excel: true });
     }
     if (report.cases) return writeCsv(CASE_FIELDS, report.cases.map((c) => CASE_FIELDS.map((field) => c[field])), { excel: options.excel });
@@ -211,6 +211,7 @@ function value(dim: Dimension, v: KeyValue, lang: Lang): string {
   if (v === null) return w.total;
   if (dim === 'subject') return subjectName(String(v), lang);
   if (dim === 'gender') return v === 'girl' ? w.girl : v === 'boy' ? w.boy : String(v);
+  if (isBackground(dim)) return v === 'yes' ? texts(lang).yes.toLowerCase() : v === 'no' ? texts(lang).no.toLowerCase() : String(v);
   return String(v);
 }
 
@@ -230,6 +231,10 @@ function label(result: TransitionResult, group: TransitionGroup, lang: Lang): st
     }
   });
   if (result.plan.gender && group.key.gender !== null && group.key.gender !== undefined) text = `${text}, ${value('gender', group.key.gender, lang)}`;
+  for (const dim of result.plan.background) {
+    const v = group.key[dim] ?? null;
+    if (v !== null) text = `${text}, ${dimName(result.plan, dim, texts(lang), lang).toLowerCase()}: ${value(dim, v, lang)}`;
+  }
   return `${'  '.repeat(depth)}${text}`;
 }
 

@@ -330,7 +330,7 @@ function renderTrendJson(report: TrendReport): string {
 function renderTrendCsv(report: TrendReport, options: RenderOptions): string {
   const rows = flattenTrend(report.result);
   if (options.excel) {
-    const sheet = excelTrend(rows, options.lang);
+    const sheet = excelTrend(rows, options.lang, report.result.gap?.plan.names ?? report.result.transition?.plan.names);
     return writeCsv(sheet.header, sheet.rows, { excel: true });
   }
   const header = rows.length > 0 ? Object.keys(rows[0] ?? {}) : ['analysis', 'school_year', 'level', 'n'];

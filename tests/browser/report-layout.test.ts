@@ -8,40 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIn } from '../cli/run.js';
+import { overflow } from './checks.js';
 import { openHtml, saveScreenshot, type OpenedPage } from './chromium.js';
-
-interface El {
-  tagName: string;
-  className: unknown;
-  scrollWidth: number;
-  clientWidth: number;
-  textContent: string | null;
-  getBoundingClientRect(): { left: number; right: number };
-  closest(selector: string): El | null;
-}
-
-interface Doc {
-  documentElement: { scrollWidth: number; clientWidth: number };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'ska-layout-'));
 // A folder name with no space to break at, as school systems' exports often have.
 const exports = join(dir, 'Exporter_fran_skolplattformen_lasaren_2022-2025_Barn-och-utbildningsforvaltningen_Centrala_kansliet');
 const file = join(dir, 'rapport.html');
-
-/** Elements wider than their own box (content sticking out), and elements reaching past the page's right edge. */
-async function overflow(opened: OpenedPage): Promise<{ page: { scroll: number; client: number }; wide: string[] }> {
-  const page = await opened.page.evaluate('({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })');
-  const wide = await opened.page.$$eval('body *', (els: El[]) => {
-    const edge = (globalThis as unknown as { document: Doc }).document.documentElement.clientWidth;
-    return els
-      .filter((el) => el.clientWidth > 0 || el.getBoundingClientRect().right > 0)
-      .filter((el) => (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) || el.getBoundingClientRect().right > edge + 1)
-      .filter((el) => el.tagName.toLowerCase() === 'svg' || el.closest('svg') === null)
-      .map((el) => `${el.tagName.toLowerCase()}.${String(el.className)}: ${el.scrollWidth} > ${el.clientWidth} (${(el.textContent ?? '').slice(0, 60)})`);
-  });
-  return { page: page as { scroll: number; client: number }, wide };
-}
 
 describe('the report fits a phone and an A4 page (Chromium)', () => {
   let opened: OpenedPage;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIn } from '../cli/run.js';
+import { demoNames } from './checks.js';
 import { SCREENSHOT_DIR, openHtml, saveScreenshot, type OpenedPage } from './chromium.js';
 
 interface El {
@@ -20,24 +21,6 @@ const dir = mkdtempSync(join(tmpdir(), 'ska-report-'));
 const file = join(dir, 'rapport.html');
 // Made in the first beforeAll, in-process.
 let html = '';
-
-/** Pupil first and last names and teacher names from the demo's grade export (Windows-1252). */
-function demoNames(): { pupils: string[]; teachers: string[] } {
-  const text = new TextDecoder('windows-1252').decode(readFileSync('fixtures/demo/exports/betyg_ak6_ak9.csv'), { stream: true });
-  const [header = '', ...lines] = text.split(/\r?\n/);
-  const cols = header.split(';');
-  const first = cols.indexOf('Förnamn');
-  const last = cols.indexOf('Efternamn');
-  const teacher = cols.indexOf('Betygssättande lärare');
-  const pupils = new Set<string>();
-  const teachers = new Set<string>();
-  for (const line of lines) {
-    const cells = line.split(';');
-    if (cells[first] && cells[last]) pupils.add(`${cells[first]} ${cells[last]}`);
-    if (cells[teacher]) teachers.add(cells[teacher]!);
-  }
-  return { pupils: [...pupils], teachers: [...teachers] };
-}
 
 describe('report --format html in a real browser (Chromium)', () => {
   let opened: OpenedPage;

@@ -81,9 +81,9 @@ describe('a folder as the user keeps it', () => {
     expect(out.stderr).toContain(`${join(exports, 'LÄS MIG.txt')}: inte en export; lästes inte (ingen kolumn för elev-id, läsår, ämne)`);
     expect(out.stderr).toContain(`${join(exports, 'README.md')}: inte en CSV-fil; lästes inte`);
     expect(out.stderr).toContain(`${join(exports, 'instruktion.pdf')}: inte en CSV-fil; lästes inte`);
-    expect(out.stderr).toContain(`${join(exports, 'betyg.xlsx')}: Excel-fil; läses inte än`);
+    expect(out.stderr).toContain(`${join(exports, 'betyg.xlsx')}: Excel-arbetsbok som inte kan läsas (skadad eller lösenordsskyddad); lästes inte`);
     expect(out.stderr).toContain(`${join(exports, '.DS_Store')}: dold fil`);
-    expect(report.meta.not_read.map((note: { reason: string }) => note.reason).sort()).toEqual(['areas_used', 'excel', 'hidden', 'not_a_table', 'not_a_table', 'not_export']);
+    expect(report.meta.not_read.map((note: { reason: string }) => note.reason).sort()).toEqual(['areas_used', 'hidden', 'not_a_table', 'not_a_table', 'not_export', 'workbook_unreadable']);
     expect(report.meta.files.map((file: { file: string }) => file.file)).toEqual([join(exports, 'betyg_prov.csv')]);
   });
 

@@ -3,7 +3,7 @@
  * the built binary by a shell function), in a scratch folder that sees the repository's fixtures.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,8 +50,8 @@ afterAll(() => {
 });
 
 describe('the README\'s yearly cycle on the demo data', () => {
-  it('has the eight steps: init, inspect, gap, transition, trend, report, compare with last year, a scheduled run', () => {
-    expect(commands.map((c) => c.split(' ')[2])).toEqual(['init', 'inspect', 'gap', 'transition', 'trend', 'report', 'gap', 'gap', 'gap']);
+  it('has the nine steps: init, inspect, gap, transition, trend, report, one sheet per school, compare with last year, a scheduled run', () => {
+    expect(commands.map((c) => c.split(' ')[2])).toEqual(['init', 'inspect', 'gap', 'transition', 'trend', 'report', 'report', 'gap', 'gap', 'gap']);
   });
 
   it('runs every line without an error', () => {
@@ -75,6 +75,17 @@ describe('the README\'s yearly cycle on the demo data', () => {
     const html = readFileSync(join(dir, 'rapport.html'), 'utf8');
     expect(html).toContain('<h1>Exempelstad: betyg och nationella prov</h1>');
     expect(html).toContain('Egen bearbetning av data från Skolverket');
+  });
+
+  it('writes one analysis sheet per school, each with the cycle\'s four questions and the reference', () => {
+    const files = readdirSync(join(dir, 'underlag')).sort();
+    expect(files).toHaveLength(9);
+    expect(files).toContain('solasens-skola.html');
+    for (const file of files) {
+      const html = readFileSync(join(dir, 'underlag', file), 'utf8');
+      for (const question of ['Vad ser vi?', 'Varför blir det så när vi gör som vi gör?', 'Vad ska vi förändra?', 'Hur ska vi veta att det blir bättre?']) expect(html, file).toContain(question);
+    }
+    expect(readFileSync(join(dir, 'underlag', 'solasens-skola.html'), 'utf8')).toContain('Jämfört med referens');
   });
 
   it('compares this spring with last spring', () => {

@@ -1,6 +1,7 @@
 /**
  * `--reference` on Skolverket's real files as people use them: a school name that two
- * municipalities have, Riket from a file without a nation row, the .xlsx download, a CSV that
+ * municipalities have, Riket from a file without a nation row, the .xlsx download (read by its
+ * sheet), a CSV that
  * Excel re-saved, and 2017/18's file (far from this spring, with a remark above the header).
  * Every run is in-process (runIn / runOnce).
  */
@@ -104,25 +105,41 @@ describe('--reference-unit Riket in files without a nation row', () => {
 });
 
 describe('Excel files', () => {
-  it('Skolverket\'s .xlsx as --reference: exit 2, "an Excel workbook" and what to do', async () => {
-    const result = await runIn([...GAP, '--reference', XLSX]);
-    expect(result.status).toBe(2);
-    expect(result.stderr).toContain(`ska-analyze: ${XLSX}: filen är en Excel-arbetsbok (.xlsx)`);
-    expect(result.stderr).toContain('"CSV UTF-8 (kommaavgränsad) (*.csv)"');
-    expect(result.stderr).not.toContain('recognisable header');
-  });
+  it('Skolverket\'s .xlsx as --reference: read by its sheet, the same reference figures as the CSV of the same lines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ska-xlsx-ref-'));
+    const csv = join(dir, 'betyg-ak6-2025-kommun-utdrag.csv');
+    writeFileSync(csv, readFileSync(join(ROOT, 'fixtures/skolverket/betyg-ak6-2025-kommun.csv'), 'utf8').split('\n').slice(0, 10).join('\n'));
+    const args = ['gap', EXPORTS, '--by', 'school_year,grade_level', '--format', 'json', '--reference-unit', 'Ale', '--reference-provider', 'Samtliga'];
+    const fromXlsx = await runIn([...args, '--reference', XLSX]);
+    const fromCsv = await runIn([...args, '--reference', csv]);
+    expect(fromXlsx.status, fromXlsx.stderr).toBe(0);
+    expect(fromCsv.status, fromCsv.stderr).toBe(0);
+    const xlsx = JSON.parse(fromXlsx.stdout) as Report;
+    const plain = JSON.parse(fromCsv.stdout) as Report;
+    expect(xlsx.reference.files.map((file) => file.file)).toEqual([XLSX]);
+    // The table read (its layout, title, school year, the unit chosen), and what it was compared with (the demo has no 2024/25 år 6 group, so no rows).
+    const strip = (report: Report) => ({ ...report.reference, files: report.reference.files.map(({ file: _file, sha256: _sha, ...rest }: Report['reference']['files'][number] & { sha256?: string }) => rest) });
+    expect(strip(xlsx)).toEqual(strip(plain));
+    expect(xlsx.reference.files[0]).toMatchObject({ layout: 'skolverket_grades6', school_year: '2024/25', label: 'Ale' });
+    expect(fromXlsx.stderr).not.toContain('recognisable header');
+  }, HOOK_TIMEOUT);
 
-  it('an .xlsx given as an export: the same message; in a folder: skipped with a note, the rest read', async () => {
+  it('the same .xlsx given as an export: its sheet is read and found to lack an export\'s columns, named file.xlsx!Sheet; in a folder: noted, the rest read', async () => {
     const named = await runIn(['gap', XLSX, '--lang', 'en']);
     expect(named.status).toBe(2);
-    expect(named.stderr).toContain(`ska-analyze: ${XLSX}: the file is an Excel workbook (.xlsx)`);
-    expect(named.stderr).not.toContain('required column missing');
+    expect(named.stderr).toContain(`ska-analyze: ${XLSX}!Kommun:`);
+    expect(named.stderr).toContain('required column missing: student_id');
+    expect(named.stderr).not.toContain('Excel workbook (.xlsx)');
     const dir = mkdtempSync(join(tmpdir(), 'ska-folder-'));
     for (const name of readdirSync(join(ROOT, EXPORTS))) cpSync(join(ROOT, EXPORTS, name), join(dir, name));
     writeFileSync(join(dir, 'betyg-export.csv'), readFileSync(join(ROOT, XLSX))); // a workbook under a .csv name
+    writeFileSync(join(dir, 'trasig.xlsx'), readFileSync(join(ROOT, XLSX)).subarray(0, 300)); // cut short
     const folder = await runIn(['gap', dir, ...BY, '--format', 'json']);
     expect(folder.status).toBe(0);
-    expect(folder.stderr).toContain(`${join(dir, 'betyg-export.csv')}: Excel-fil; läses inte än`);
+    expect(folder.stderr).toContain(`${join(dir, 'betyg-export.csv')}!Kommun: inte en export; lästes inte (ingen kolumn för elev-id, läsår, ämne)`);
+    expect(folder.stderr).toContain(`${join(dir, 'trasig.xlsx')}: Excel-arbetsbok som inte kan läsas (skadad eller lösenordsskyddad); lästes inte`);
+    const report = JSON.parse(folder.stdout) as { meta: { files: { file: string }[] } };
+    expect(report.meta.files.map((file) => file.file)).toEqual(readdirSync(join(ROOT, EXPORTS)).sort().map((name) => join(dir, name)));
   }, HOOK_TIMEOUT);
 
   it('a municipality file re-saved by Excel (180 for 0180, rows padded with ";"): Stockholm by 0180, and said what was mended', async () => {

@@ -106,7 +106,7 @@ describe('tables and prose fit the terminal', () => {
   it('--columns with a word that names no column: exit 2, listing the keys, in the run\'s language', async () => {
     const sv = await runIn(['gap', ...DEMO, '--columns', 'n,planet']);
     expect(sv.status).toBe(2);
-    expect(sv.stderr).toBe('ska-analyze: --columns: okänd kolumn "planet"; välj bland group, n, higher, same, lower, net, mean_diff, std_gap, funnel, pass, kappa, vs_rest, no_test, no_grade, note\n');
+    expect(sv.stderr).toBe('ska-analyze: --columns: okänd kolumn "planet"; välj bland group, n, higher, same, lower, net, mean_diff, std_gap, std_gap_adjusted, funnel, pass, kappa, vs_rest, no_test, no_grade, note\n');
     const en = await runIn(['transition', ...DEMO, '--columns', 'planet', '--lang', 'en']);
     expect(en.status).toBe(2);
     expect(en.stderr).toBe('ska-analyze: --columns: unknown column "planet"; choose from group, verdict, n, pass_from, pass_to, diff, pass_pass, pass_fail, fail_pass, fail_fail, p, no_to, no_from, note\n');

@@ -112,6 +112,40 @@ describe('--threads 1 and --threads 3 give the same bytes', () => {
     await same(mac);
   });
 
+  it('background columns (--by nyanländ, --adjust-for): values per pupil and school year, rows that disagree across blocks, shuffled', async () => {
+    // Nyanländ Ja/Nej, different in the two school years for some pupils and disagreeing within a
+    // year for others (k % 31), Åtgärdsprogram as X or blank, a category column; rows shuffled so
+    // a pupil's rows fall in different blocks and threads.
+    const lines = longExport({ shuffle: true }).split('\n');
+    const background = (row: string, i: number): string => {
+      const [id = '', , , , , year = ''] = row.split(';');
+      const k = Number(id.slice(-4)) + id.charCodeAt(6);
+      const arrived = year === '2023/24' ? k % 5 === 0 : k % 4 === 0;
+      const flipped = k % 31 === 0 && i % 2 === 0 ? !arrived : arrived;
+      return `${row};${flipped ? 'Ja' : 'Nej'};${k % 6 === 0 ? 'X' : ''};${['förgymnasial', 'gymnasial', 'eftergymnasial', ''][k % 4]}`;
+    };
+    const text = [`${lines[0]};Nyanländ;Åtgärdsprogram;Föräldrarnas utbildningsnivå`, ...lines.slice(1).filter((line) => line !== '').map(background)].join('\n') + '\n';
+    const file = join(dir, 'background.csv');
+    writeFileSync(file, text);
+    await same(file, ['--by', 'skola,nyanländ,kön'], ['gap', 'transition']);
+    await same(file, ['--by', 'skola,föräldrarnas utbildningsnivå,åtgärdsprogram'], ['gap', 'transition']);
+    for (const args of [
+      ['gap', file, '--by', 'skola', '--adjust-for', 'nyanländ,åtgärdsprogram', '--format', 'csv'],
+      ['gap', file, '--by', 'skola,nyanländ', '--excel'],
+      ['gap', file, '--by', 'skola,nyanländ'],
+    ]) {
+      const one = await run(args, 1);
+      const many = await run(args, 3);
+      expect(one.status, one.stderr).toBe(0);
+      expect(many.stdout).toBe(one.stdout);
+      expect(many.stderr).toBe(one.stderr);
+    }
+    // Not vacuous: rows disagree, and both values and the categories are there.
+    const json = JSON.parse((await run(['gap', file, '--format', 'json', '--min-group', '1', '--by', 'nyanländ'], 3)).stdout) as { rows: { bg_newly_arrived: string | null }[]; meta: { background: { dimensions: { conflicts: number }[] } } };
+    expect(json.rows.map((row) => row.bg_newly_arrived)).toEqual([null, 'yes', 'no', '(okänd)']);
+    expect(json.meta.background.dimensions[0]?.conflicts).toBeGreaterThan(5);
+  });
+
   it('--school-years and a title above the header', async () => {
     const file = join(dir, 'titled.csv');
     writeFileSync(file, `Elevresultat\n\n${longExport()}`);

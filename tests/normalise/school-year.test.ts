@@ -38,6 +38,30 @@ describe('normaliseSchoolYear: a bare year is the spring term', () => {
   });
 });
 
+describe('normaliseSchoolYear: a date (an Excel date cell in a Läsår column) gives its läsår and term', () => {
+  it.each([
+    ['2025-06-10', 2024, 'VT'],
+    ['2025-01-07', 2024, 'VT'],
+    ['2025-06-30', 2024, 'VT'],
+    ['2024-07-01', 2024, 'HT'],
+    ['2024-08-19', 2024, 'HT'],
+    ['2024-12-31', 2024, 'HT'],
+    ['2024-08-19 00:00:00', 2024, 'HT'],
+    ['2025-06-10T12:30', 2024, 'VT'],
+    ['2000-02-29', 1999, 'VT'],
+  ] as const)('%j → %i, %s', (raw, startYear, term) => {
+    expect(normaliseSchoolYear(raw)).toEqual({ label: `${startYear}/${String((startYear + 1) % 100).padStart(2, '0')}`, startYear, term });
+  });
+
+  it.each(['2024-13-01', '2024-00-10', '2025-02-29', '2024-06-31', '2024-6-10', '2024-08-19 25'])('%j is not a date → null', (raw) => {
+    expect(normaliseSchoolYear(raw)).toBeNull();
+  });
+
+  it('a span with a dash is still a span, not a date', () => {
+    expect(normaliseSchoolYear('2024-2025')).toEqual({ label: '2024/25', startYear: 2024, term: null });
+  });
+});
+
 describe('normaliseSchoolYear: not a school year', () => {
   it.each(['2024/26', '2025/24', 'läsår?', '', '   ', '20245', 'HT', 'Termin 3', '1800/01', '1800'])('%j → null', (raw) => {
     expect(normaliseSchoolYear(raw)).toBeNull();

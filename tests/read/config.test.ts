@@ -77,8 +77,19 @@ describe('parseConfig: invalid', () => {
     expect(configError(JSON.stringify({ kinds: { NP: 'exam' } })).message).toMatch(/^ska\.config\.json:1:11: kinds\.NP: /m);
   });
 
-  it('an unknown by dimension is named with its index', () => {
-    expect(configError(JSON.stringify({ by: ['school', 'colour'] })).message).toMatch(/^ska\.config\.json:1:17: by\.1: /m);
+  it('by takes background columns too, so a word that is no built-in dimension is resolved against the exports\' headers when they are read (tests/cli/background.test.ts); an empty word is named with its index', () => {
+    expect(parseConfig('ska.config.json', JSON.stringify({ by: ['school', 'nyanländ'], adjust_for: ['Föräldrarnas utbildningsnivå'] }))).toEqual({ by: ['school', 'nyanländ'], adjust_for: ['Föräldrarnas utbildningsnivå'] });
+    expect(configError(JSON.stringify({ by: ['school', ''] })).message).toMatch(/^ska\.config\.json:1:17: by\.1: /m);
+    expect(configError(JSON.stringify({ adjust_for: [] })).message).toMatch(/^ska\.config\.json:1:\d+: adjust_for: /m);
+  });
+
+  it('background: each entry\'s columns, label and values are checked; an unknown key in an entry is named; no label or value may be a personnummer', () => {
+    const config = { background: { stod: { columns: ['Stödnivå', 'Stöd'], label: 'Stödnivå', values: { Ingen: 'Inget stöd', '': '' } }, nyanland: { columns: 'Ankommen' } } };
+    expect(parseConfig('ska.config.json', JSON.stringify(config))).toEqual(config);
+    expect(configError(JSON.stringify({ background: { stod: { colour: 'x' } } })).message).toMatch(/^ska\.config\.json:1:\d+: background\.stod: .*colour/m);
+    expect(configError(JSON.stringify({ background: { stod: { columns: 3 } } })).message).toMatch(/^ska\.config\.json:1:\d+: background\.stod\.columns: /m);
+    expect(configError(JSON.stringify({ background: { stod: { values: { Ja: '090101-9899' } } } })).text.sv).toMatch(/background\.stod\.values\.Ja: ser ut som ett personnummer/);
+    expect(configError(JSON.stringify({ background: { stod: { label: '090101-9899' } } })).text.sv).toMatch(/background\.stod\.label: ser ut som ett personnummer/);
   });
 
   it('every message has its Swedish text (the default language): zod\'s Swedish locale and the schema\'s own messages', () => {

@@ -1,5 +1,6 @@
 /**
- * Skolverket's files as people get them, read as reference figures: the .xlsx download, a CSV
+ * Skolverket's files as people get them, read as reference figures: the .xlsx download (its sheet
+ * read as the CSV download is), a CSV
  * that Excel re-saved (kommun codes without their leading zero, rows padded with ";"), and the
  * remark above the header in 2017/18 (src/read/records.ts spreadsheetKind,
  * src/normalise/reference-table.ts, src/commands/references.ts).
@@ -13,6 +14,7 @@ import { readReferences } from '../../src/commands/references.js';
 import { InputError } from '../../src/errors.js';
 import { parseReference, type ReferenceTable, type ReferenceValue } from '../../src/normalise/reference-table.js';
 import { bytesOf, readTextTable, spreadsheetKind } from '../../src/read/records.js';
+import { sheetCsv } from '../../src/read/xlsx.js';
 
 const DIR = 'fixtures/skolverket';
 const XLSX = `${DIR}/betyg-ak6-2025-kommun-utdrag.xlsx`;
@@ -67,21 +69,55 @@ describe('a workbook is told by its bytes', () => {
     expect(spreadsheetKind(Buffer.from('PK;Skola\n'))).toBeNull();
   });
 
-  it('--reference with an .xlsx says it is an Excel workbook and how to get the CSV (not "no recognisable header")', async () => {
-    const error = await inputError(() => readReferences([XLSX]));
-    expect(error.exitCode).toBe(2);
-    expect(error.text.sv).toBe(
-      `${XLSX}: filen är en Excel-arbetsbok (.xlsx), inte en textfil med kommaseparerade värden (CSV), och kan inte läsas som den är. ` +
-        'Öppna den i Excel och välj Arkiv → Spara som → "CSV UTF-8 (kommaavgränsad) (*.csv)", och ange CSV-filen i stället. ' +
-        'Från Skolverkets statistiksidor går det också att ladda ned tabellen som CSV (filerna läses som de är).',
-    );
-    expect(error.text.en).toContain('is an Excel workbook (.xlsx)');
-    expect(error.text.en).not.toContain('recognisable header');
-    // Whatever the name: the same workbook saved as ".csv".
+  it('--reference with an .xlsx reads its sheet: the figures of the CSV download (numbers typed as numbers: 17,1 is the number 17.1)', async () => {
+    // The workbook holds the first 10 lines of the CSV (make-xlsx-excerpt.py).
+    const csv = Buffer.from(readFileSync(`${DIR}/betyg-ak6-2025-kommun.csv`, 'utf8').split('\n').slice(0, 10).join('\n'), 'utf8');
+    const fromCsv = await parse('utdrag.csv', csv);
+    const fromSheet = parseReference(`${XLSX}!Kommun`, await readTextTable(sheetCsv(XLSX, 'Kommun'), { keepBlank: true }));
+    expect(fromCsv.values.length).toBeGreaterThan(0);
+    // The same figures; only the text of a figure read as a number differs ("8.4" for "8,4"), and that text is kept for no figure that is read.
+    const same = (values: readonly ReferenceValue[]) => figures(values.map((value) => (value.status === 'ok' ? { ...value, raw: '' } : value)));
+    expect(same(fromSheet.values)).toEqual(same(fromCsv.values));
+    expect(fromSheet.values.filter((value) => value.status !== 'ok').length).toBeGreaterThan(0); // "~100", "..", "." as in the CSV
+    // Lines are the sheet's rows (row 8 is the first figure row, as line 8 of the CSV).
+    expect(Math.min(...fromSheet.values.map((value) => value.line))).toBe(Math.min(...fromCsv.values.map((value) => value.line)));
+    // Through --reference: the same pooled figures, whatever the file is named (a workbook is told by its bytes).
     const dir = mkdtempSync(join(tmpdir(), 'ska-xlsx-'));
+    const csvFile = join(dir, 'utdrag.csv');
+    writeFileSync(csvFile, csv);
     const renamed = join(dir, 'betyg.csv');
     writeFileSync(renamed, readFileSync(XLSX));
-    expect((await inputError(() => readReferences([renamed]))).text.sv).toContain(`${renamed}: filen är en Excel-arbetsbok (.xlsx)`);
+    const pooled = async (file: string) => ((await readReferences([file])).published?.pooled ?? []).map(({ file: _file, ...rest }) => JSON.stringify(rest)).sort();
+    const expected = await pooled(csvFile);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(await pooled(XLSX)).toEqual(expected);
+    expect(await pooled(renamed)).toEqual(expected);
+  });
+
+  it('--reference with an old .xls or an .ods: what it is and how to save it, not "no recognisable header"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ska-xls-'));
+    const xls = join(dir, 'betyg.xls');
+    writeFileSync(xls, Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]));
+    const error = await inputError(() => readReferences([xls]));
+    expect(error.exitCode).toBe(2);
+    expect(error.text.sv).toBe(
+      `${xls}: filen är en Excel-fil i det äldre .xls-formatet och läses inte (.xlsx och CSV läses). ` +
+        'Öppna den i Excel och spara den som Excel-arbetsbok (.xlsx) eller som "CSV UTF-8 (kommaavgränsad) (*.csv)", och ange den filen i stället. ' +
+        'Från Skolverkets statistiksidor går det också att ladda ned tabellen som CSV (filerna läses som de är).',
+    );
+    expect(error.text.en).toContain('is an Excel file in the older .xls format and is not read');
+    expect(error.text.en).not.toContain('recognisable header');
+  });
+
+  it('--reference with a broken .xlsx names the file and says it cannot be read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ska-xlsx-'));
+    const broken = join(dir, 'trasig.xlsx');
+    writeFileSync(broken, readFileSync(XLSX).subarray(0, 400));
+    const error = await inputError(() => readReferences([broken]));
+    expect(error.exitCode).toBe(2);
+    expect(error.text.sv).toBe(
+      `${broken}: filen ser ut som en Excel-arbetsbok (.xlsx) men kan inte läsas: den är inte en hel zip-fil: avbruten när den laddades ned eller kopierades, eller inte en arbetsbok. Öppna den i Excel och spara den igen, eller spara bladet som "CSV UTF-8 (kommaavgränsad) (*.csv)"`,
+    );
   });
 });
 
