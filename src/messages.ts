@@ -375,6 +375,14 @@ export const MESSAGES = {
     sv: `rapporten skrivs i ${folder}, en mapp med exporter; senare körningar känner igen den som ska-analyzes egen utdata och hoppar över den`,
     en: `the report is written into ${folder}, a folder of exports; later runs recognise it as ska-analyze's own output and skip it`,
   }),
+  sheetIdsRestored: (n: number): Message => ({
+    sv: `${n} elev-id var tal som tappat sin inledande nolla i Excel (0901011234 blir talet 901011234); nollan lades tillbaka`,
+    en: `${n} pupil ids were numbers that had lost their leading zero in Excel (0901011234 becomes the number 901011234); the zero was put back`,
+  }),
+  sheetIdsShort: (n: number): Message => ({
+    sv: `${n} elev-id är tal med 7–9 siffror som ingen inledande nolla gör till ett personnummer; de lästes som de står och länkas inte som personnummer (formatera kolumnen som text och exportera igen)`,
+    en: `${n} pupil ids are numbers of 7–9 digits that no leading zero makes a personnummer; they were read as they are and are not linked as personnummer (format the column as text and export again)`,
+  }),
   invalidUtf8: (): Message => ({
     sv: 'ogiltiga UTF-8-byte ersattes; kommer filen från Excel, prova --encoding windows-1252',
     en: 'invalid UTF-8 bytes were replaced; if the file is from Excel, try --encoding windows-1252',

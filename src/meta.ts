@@ -103,6 +103,8 @@ export function describeFile(report: FileReport): FileMeta {
   }
   const warnings: Message[] = [];
   if (report.invalidBytes) warnings.push(MESSAGES.invalidUtf8());
+  if (report.sheet && report.sheet.idsRestored > 0) warnings.push(MESSAGES.sheetIdsRestored(report.sheet.idsRestored));
+  if (report.sheet && report.sheet.idsShort > 0) warnings.push(MESSAGES.sheetIdsShort(report.sheet.idsShort));
   for (const { header, field } of report.duplicateHeaders) warnings.push(MESSAGES.columnNotUsed(header, report.columns[field] ?? '?', field));
   const values: Record<string, Record<string, number>> = {};
   for (const kind of ['grade', 'test', 'assessment'] as const) {
@@ -112,9 +114,10 @@ export function describeFile(report: FileReport): FileMeta {
     file: report.file,
     bytes: report.bytes,
     sha256: report.sha256,
-    encoding: report.encoding,
+    // A worksheet is cells, not text: no encoding or delimiter of its own.
+    encoding: report.sheet ? 'xlsx' : report.encoding,
     bom: report.bom,
-    delimiter: DELIMITER_NAMES[report.delimiter] ?? report.delimiter,
+    delimiter: report.sheet ? 'cells' : (DELIMITER_NAMES[report.delimiter] ?? report.delimiter),
     layout: report.layout,
     kinds: [...report.kinds].sort(),
     columns: report.columns,

@@ -75,6 +75,8 @@ export interface FileReport {
   preambleLines: number;
   /** The background columns asked for that the file has (absent when none was asked for). */
   background?: FileBackgroundColumn[];
+  /** A worksheet of an Excel workbook (absent for a text file): ids Excel had typed as numbers. */
+  sheet?: { idsRestored: number; idsShort: number };
 }
 
 
@@ -377,6 +379,7 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
   done.path = source.path ?? null;
   done.sha256 = digest.hash.digest('hex');
   done.bytes = digest.bytes;
+  if (source.sheet) done.sheet = { idsRestored: source.sheet.stats.idsRestored, idsShort: source.sheet.stats.idsShort };
   return done;
 }
 

@@ -196,7 +196,8 @@ export function renderSummary(meta: ReportMeta, lang: Lang, paint: Painter): str
     const rows = sv
       ? `${formatCount(file.rows.read, lang)} rader lästa: ${formatCount(file.rows.accepted, lang)} godtagna, ${formatCount(file.rows.rejected, lang)} avvisade${outsidePart(file.rows.outside_selection, lang)}`
       : `${formatCount(file.rows.read, lang)} rows read: ${formatCount(file.rows.accepted, lang)} accepted, ${formatCount(file.rows.rejected, lang)} rejected${outsidePart(file.rows.outside_selection, lang)}`;
-    lines.push(`${paint.bold(file.file)} (${encoding}, ${delimiterText(file.delimiter, lang)}, ${LAYOUT_TEXT[file.layout][lang]}): ${rows}`);
+    const form = file.encoding === 'xlsx' ? (sv ? 'Excel-blad' : 'Excel sheet') : `${encoding}, ${delimiterText(file.delimiter, lang)}`;
+    lines.push(`${paint.bold(file.file)} (${form}, ${LAYOUT_TEXT[file.layout][lang]}): ${rows}`);
     for (const [reason, entry] of Object.entries(file.rejected)) {
       const values = entry.values ? ` [${Object.entries(entry.values).slice(0, 5).map(([value, count]) => `"${detailText(value, lang, reason)}" ×${count}`).join(', ')}]` : '';
       lines.push(`  ${reasonLine(reason, entry, lang, values)}`);

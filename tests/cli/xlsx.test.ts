@@ -202,6 +202,24 @@ describe('inspect lists the sheets and which one was used', () => {
     expect(json.files[0]?.workbook).toMatchObject({ ids_restored: 1, ids_short: 1 });
     expect(json.files[0]?.id_formats).toEqual({ personnummer: 1, samordningsnummer: 0, opaque: 1 });
   });
+
+  it('gap says the same on stderr and in meta: the sheet is an Excel sheet (no encoding or delimiter), and its ids that Excel typed as numbers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ska-xlsx-ids-'));
+    const path = join(dir, 'korta-id.xlsx');
+    const header = ['Personnummer', 'Läsår', 'Ämne', 'Betyg', 'Provbetyg', 'Årskurs'];
+    writeFileSync(path, writeWorkbook([{ name: 'Data', rows: [header, [901011234, '2024/25', 'Matematik', 'C', 'C', 9], [991399999, '2024/25', 'Matematik', 'B', 'C', 9]] }]));
+    const sv = await runIn(['gap', path, '--min-group', '1', '--format', 'json']);
+    expect(sv.stderr).toContain(`${path}!Data (Excel-blad, brett format): 2 rader lästa: 2 godtagna, 0 avvisade\n`);
+    expect(sv.stderr).toContain('  1 elev-id var tal som tappat sin inledande nolla i Excel (0901011234 blir talet 901011234); nollan lades tillbaka\n');
+    expect(sv.stderr).toContain('  1 elev-id är tal med 7–9 siffror som ingen inledande nolla gör till ett personnummer;');
+    const file = (JSON.parse(sv.stdout) as { meta: { files: { encoding: string; delimiter: string; warnings: string[] }[] } }).meta.files[0];
+    expect(file?.encoding).toBe('xlsx');
+    expect(file?.delimiter).toBe('cells');
+    expect(file?.warnings).toHaveLength(2);
+    const en = await runIn(['gap', path, '--min-group', '1', '--format', 'json', '--lang', 'en']);
+    expect(en.stderr).toContain(`${path}!Data (Excel sheet, wide): 2 rows read`);
+    expect(en.stderr).toContain('  1 pupil ids were numbers that had lost their leading zero in Excel');
+  });
 });
 
 describe('files that cannot be read: a clear message naming the file, exit 2, no stack trace', () => {
