@@ -140,8 +140,8 @@ export const MESSAGES = {
 
   // --- inputs (read/inputs.ts) -------------------------------------------------------------
   noInputs: (): Message => ({
-    sv: 'inga indatafiler angivna (ange en eller flera CSV-filer, en mapp eller - för stdin)',
-    en: 'no input files given (pass one or more CSV files, a folder, or - for stdin)',
+    sv: 'inga indatafiler angivna (ange en eller flera CSV- eller .xlsx-filer, en mapp eller - för stdin)',
+    en: 'no input files given (pass one or more CSV or .xlsx files, a folder, or - for stdin)',
   }),
   stdinTwice: (): Message => ({ sv: '- (stdin) kan bara anges en gång', en: '- (stdin) can be given only once' }),
 

@@ -33,5 +33,5 @@ export const SHOW_IDS_HELP: Message = {
 
 export const FILES_ARGUMENT: readonly [Message, Message] = [
   { sv: '<filer...>', en: '<files...>' },
-  { sv: 'exporter (CSV), mappar med sådana, eller - för stdin', en: 'exports (CSV), folders of them, or - for stdin' },
+  { sv: 'exporter (CSV eller Excel .xlsx), mappar med sådana, eller - för stdin', en: 'exports (CSV or Excel .xlsx), folders of them, or - for stdin' },
 ];

@@ -57,7 +57,7 @@ export const initCommand = defineCommand<InitOptions>({
     command
       .option('-o, --output <file>', t({ sv: 'vart konfigurationsfilen skrivs, - för stdout', en: 'where to write the config file, - for stdout' }), DEFAULT_OUTPUT)
       .option('--force', t({ sv: 'skriv över utdatafilen om den finns', en: 'overwrite the output file if it exists' }))
-      .option('--areas <file>', t({ sv: 'CSV-fil som kopplar skola → skolområde (kolumnerna Skola;Skolområde), läggs in under "areas"', en: 'CSV mapping school → area (columns Skola;Skolområde), merged into "areas"' }))
+      .option('--areas <file>', t({ sv: 'CSV- eller .xlsx-fil som kopplar skola → skolområde (kolumnerna Skola och Skolområde), läggs in under "areas"', en: 'CSV or .xlsx file mapping school → area (columns Skola and Skolområde), merged into "areas"' }))
       .option('--encoding <name>', t(ENCODING_HELP))
       .option(
         '--reference <file>',

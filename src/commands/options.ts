@@ -215,7 +215,7 @@ export const reading = group(
   (command, t) =>
     command
       .option('--config <file>', t({ sv: 'konfigurationsfil (ska.config.json): kolumnnamn, ämnen, skolområden, skalor', en: 'config file (ska.config.json): column names, subjects, areas, scales' }))
-      .option('--areas <file>', t({ sv: 'CSV-fil som kopplar skola → skolområde (kolumnerna Skola;Skolområde)', en: 'CSV mapping school → area (columns Skola;Skolområde)' }))
+      .option('--areas <file>', t({ sv: 'CSV- eller .xlsx-fil som kopplar skola → skolområde (kolumnerna Skola och Skolområde)', en: 'CSV or .xlsx file mapping school → area (columns Skola and Skolområde)' }))
       .option('--encoding <name>', t(ENCODING_HELP))
       .option(
         '--school-years <range>',

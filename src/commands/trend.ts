@@ -59,7 +59,7 @@ export const trendCommand = defineCommand<TrendOptions>({
   },
   argument: [
     { sv: '<filer...>', en: '<files...>' },
-    { sv: 'exporter (CSV) som täcker flera läsår, mappar med sådana, eller - för stdin', en: 'exports (CSV) covering several school years, folders of them, or - for stdin' },
+    { sv: 'exporter (CSV eller Excel .xlsx) som täcker flera läsår, mappar med sådana, eller - för stdin', en: 'exports (CSV or Excel .xlsx) covering several school years, folders of them, or - for stdin' },
   ],
   declare: (command, t) =>
     [reading, output, GROUPING, streak, LINKING, flagging, FORMATS, COLUMNS].reduce(
