@@ -3,9 +3,10 @@
  * omdöme in år 5) against the same pupil's result in a later grade level (default: the national
  * test in år 6, the next school year). Pure: slots in, plain figures out.
  */
-import { GRADE_POINTS, type BackgroundDimension, type Dimension, type Gender, type GradeStep } from '../types.js';
+import { GRADE_POINTS, isBackground, type BackgroundDimension, type Dimension, type Gender, type GradeStep } from '../types.js';
 import type { Message } from '../messages.js';
 import { NO_VALUE } from '../normalise/background.js';
+import { NumberIndex } from '../read/byte-dict.js';
 import { CONFLICT, KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NONE, type Attributes, type KindIndex, type ResultStore } from '../normalise/store.js';
 import { schoolYearLabel, startYearOf } from '../normalise/school-year.js';
 import {
@@ -81,13 +82,6 @@ export interface LinkCoverage {
 
 const KIND_OF_SIDE: Readonly<Record<SideKind, KindIndex>> = { assessment: KIND_ASSESSMENT, grade: KIND_GRADE, test: KIND_TEST };
 
-/** The observation a side uses in a slot (the spring grade, else the autumn one), or NONE. */
-function sideObservation(store: ResultStore, slot: number, kind: SideKind): number {
-  const obs = store.slotObs[KIND_OF_SIDE[kind]][slot] ?? NONE;
-  if (kind !== 'grade' || obs !== NONE) return obs;
-  return store.slotObs[KIND_GRADE_AUTUMN][slot] ?? NONE;
-}
-
 /** Per-context attributes and per-year labels, made once each (a run links hundreds of thousands of sides). */
 class SideCache {
   private readonly attributes: (Attributes | undefined)[] = [];
@@ -107,23 +101,200 @@ class SideCache {
 
 function sideOf(cache: SideCache, slot: number, obs: number, kind: SideKind): Side {
   const store = cache.store;
-  const value = store.obsValue[obs] ?? -1;
   const startYear = store.yearStarts[store.slotYear[slot] ?? 0] ?? 0;
   const attributes = cache.attributesOf(store.obsCtx[obs] ?? 0);
   const schoolYear = cache.label(startYear);
+  const pass = passOf(store, obs, kind);
+  const step = stepOf(store, obs, kind);
+  return { pass: pass < 0 ? null : pass === 1, step: step < 0 ? null : (step as GradeStep), attributes, schoolYear, startYear };
+}
+
+/** A side's pass/fail: 1 pass, 0 fail, −1 missing (no omdöme, streck). */
+function passOf(store: ResultStore, obs: number, kind: SideKind): number {
+  const value = store.obsValue[obs] ?? -1;
   if (kind === 'assessment') {
-    const label = store.labels[value];
-    return { pass: label?.pass ?? null, step: label?.step ?? null, attributes, schoolYear, startYear };
+    const pass = store.labels[value]?.pass ?? null;
+    return pass === null ? -1 : pass ? 1 : 0;
   }
-  const step = value >= 0 ? (value as GradeStep) : null;
-  return { pass: step === null ? null : step >= 1, step, attributes, schoolYear, startYear };
+  return value < 0 ? -1 : value >= 1 ? 1 : 0;
+}
+
+/** A side's A–F step (F = 0 … A = 5), or −1 where it has none. */
+function stepOf(store: ResultStore, obs: number, kind: SideKind): number {
+  const value = store.obsValue[obs] ?? -1;
+  if (kind === 'assessment') return store.labels[value]?.step ?? -1;
+  return value >= 0 ? value : -1;
+}
+
+/**
+ * One link as the walk finds it: the two sides' slots and observations (−1 for a side that is
+ * absent: the to side of from_only, the from side of to_only).
+ */
+type LinkVisitor = (status: LinkStatus, fromSlot: number, fromObs: number, toSlot: number, toObs: number, changedSchool: boolean) => void;
+
+function emptyCoverage(): LinkCoverage {
+  return { linked: 0, from_only: 0, to_only: 0, from_missing: 0, to_missing: 0, changed_school: 0, unknown_grade_level: 0, assessment_level_assumed: 0, conflict_left_out: 0, outside_years: 0 };
 }
 
 /**
  * Link every `--from` result to the same pupil's `--to` result (same subject, school year
- * `to − from` years later). `genderOf` resolves a pupil's gender by pupil index. `background`:
- * background dimensions to give each record, from the school year of the side the pupil is
- * counted under (--attribute-to), or, where that year has no value, the other side's year.
+ * `to − from` years later), on the store's arrays: `visit` is called once per link, first for
+ * every --from result in slot order, then for every --to result nothing linked to (to_only), in
+ * slot order. Returns the coverage.
+ */
+function walkLinks(store: ResultStore, options: LinkOptions, visit: LinkVisitor): LinkCoverage {
+  const coverage = emptyCoverage();
+  const gap = options.toLevel - options.fromLevel;
+  const fromSlots: number[] = [];
+  const fromObs: number[] = [];
+  const toSlots: number[] = [];
+  const toObs: number[] = [];
+  const toIndex = new NumberIndex(1024);
+  const toKey = (pupil: number, subject: number, startYear: number) => (pupil * 4096 + subject) * 4096 + (startYear - 1900);
+  const yearOf = (slot: number) => store.yearStarts[store.slotYear[slot] ?? 0] ?? 0;
+  const fromYears = new Set<number>();
+  const toYears = new Set<number>();
+  /** A side's observation in a slot (not NONE): kept for linking, or counted as left out. */
+  const take = (slot: number, obs: number, kind: SideKind, level: number, isFrom: boolean): void => {
+    if (store.obsValue[obs] === CONFLICT) {
+      if (isFrom || options.toKind !== options.fromKind) coverage.conflict_left_out++;
+      return;
+    }
+    let obsLevel = store.ctxLevel[store.obsCtx[obs] ?? 0] ?? -1;
+    if (obsLevel < 0 && isFrom && kind === 'assessment' && level <= 5) {
+      // An omdöme with no grade level from any source (column, class, file name, config):
+      // omdömen are given only up to år 5, so it is placed at --from, and counted.
+      obsLevel = level;
+      coverage.assessment_level_assumed++;
+    }
+    if (obsLevel < 0) {
+      if (isFrom) coverage.unknown_grade_level++;
+      return;
+    }
+    if (obsLevel !== level) return;
+    if (isFrom) {
+      fromSlots.push(slot);
+      fromObs.push(obs);
+      fromYears.add(yearOf(slot));
+    } else {
+      // One slot per pupil × school year × subject, so no key is set twice.
+      toIndex.set(toKey(store.slotPupil[slot] ?? 0, store.slotSubject[slot] ?? 0, yearOf(slot)), toSlots.length);
+      toSlots.push(slot);
+      toObs.push(obs);
+      toYears.add(yearOf(slot));
+    }
+  };
+  // Each side's observations (a teacher grade: the spring one, else the autumn one), read
+  // straight from the arrays: most slots have none of the kinds a side uses.
+  const fromMain = store.slotObs[KIND_OF_SIDE[options.fromKind]];
+  const fromAutumn = options.fromKind === 'grade' ? store.slotObs[KIND_GRADE_AUTUMN] : null;
+  const toMain = store.slotObs[KIND_OF_SIDE[options.toKind]];
+  const toAutumn = options.toKind === 'grade' ? store.slotObs[KIND_GRADE_AUTUMN] : null;
+  for (let slot = 0; slot < store.slotCount; slot++) {
+    let from = fromMain[slot] ?? NONE;
+    if (from === NONE && fromAutumn) from = fromAutumn[slot] ?? NONE;
+    if (from !== NONE) take(slot, from, options.fromKind, options.fromLevel, true);
+    let to = toMain[slot] ?? NONE;
+    if (to === NONE && toAutumn) to = toAutumn[slot] ?? NONE;
+    if (to !== NONE) take(slot, to, options.toKind, options.toLevel, false);
+  }
+
+  // Only cohorts the data covers at both ends: an år 5 class of the latest year has no år 6 yet,
+  // and an år 6 class of the first year had its år 5 before the exports begin. Neither moved.
+  const used = new Uint8Array(toSlots.length);
+  for (let i = 0; i < fromSlots.length; i++) {
+    const slot = fromSlots[i] ?? 0;
+    const obs = fromObs[i] ?? 0;
+    const startYear = yearOf(slot);
+    if (!toYears.has(startYear + gap)) {
+      coverage.outside_years++;
+      continue;
+    }
+    const target = toIndex.get(toKey(store.slotPupil[slot] ?? 0, store.slotSubject[slot] ?? 0, startYear + gap));
+    if (target < 0) {
+      coverage.from_only++;
+      visit('from_only', slot, obs, -1, NONE, false);
+      continue;
+    }
+    used[target] = 1;
+    const toSlot = toSlots[target] ?? 0;
+    const to = toObs[target] ?? 0;
+    const status: LinkStatus = passOf(store, obs, options.fromKind) < 0 ? 'from_missing' : passOf(store, to, options.toKind) < 0 ? 'to_missing' : 'linked';
+    coverage[status]++;
+    // Schools compared by their interned name: equal ids, equal names.
+    const changedSchool = store.ctxSchool[store.obsCtx[obs] ?? 0] !== store.ctxSchool[store.obsCtx[to] ?? 0];
+    if (changedSchool) coverage.changed_school++;
+    visit(status, slot, obs, toSlot, to, changedSchool);
+  }
+  for (let i = 0; i < toSlots.length; i++) {
+    if (used[i] === 1) continue;
+    const slot = toSlots[i] ?? 0;
+    if (!fromYears.has(yearOf(slot) - gap)) {
+      coverage.outside_years++;
+      continue;
+    }
+    coverage.to_only++;
+    visit('to_only', -1, NONE, slot, toObs[i] ?? 0, false);
+  }
+  return coverage;
+}
+
+/** The background dimensions asked for that the store read, with their index in its table. */
+function wantedBackground(store: ResultStore, background: readonly BackgroundDimension[]): { key: BackgroundDimension; index: number }[] {
+  const table = store.background;
+  return table ? table.specs.flatMap((spec, index) => (background.includes(spec.key) ? [{ key: spec.key, index }] : [])) : [];
+}
+
+/**
+ * A link's background values: from the school year of the side the pupil is counted under
+ * (`counted`), or, where that year has none, the other side's (`other`, −1 for none).
+ */
+function backgroundValues(store: ResultStore, wanted: readonly { index: number }[], pupil: number, counted: number, other: number): number[] {
+  const table = store.background;
+  return wanted.map(({ index }) => {
+    let value = table ? table.valueOf(index, pupil, store.slotYear[counted] ?? 0) : NO_VALUE;
+    if (value === NO_VALUE && other >= 0 && table) value = table.valueOf(index, pupil, store.slotYear[other] ?? 0);
+    return value;
+  });
+}
+
+/** Builds the per-pupil record of a link (plain objects: for report's school sheets, cases and tests). */
+function recordMaker(store: ResultStore, options: LinkOptions, genderOf: (pupil: number) => Gender | null, background: readonly BackgroundDimension[]): (status: LinkStatus, fromSlot: number, fromObs: number, toSlot: number, toObs: number, changedSchool: boolean) => TransitionRecord {
+  const gap = options.toLevel - options.fromLevel;
+  const cache = new SideCache(store);
+  const wanted = wantedBackground(store, background);
+  const pupilIds = new Map<number, string>();
+  const pupilId = (pupil: number) => {
+    let id = pupilIds.get(pupil);
+    if (id === undefined) pupilIds.set(pupil, (id = store.pupilId(pupil)));
+    return id;
+  };
+  return (status, fromSlot, fromObs, toSlot, toObs, changedSchool) => {
+    const from = fromSlot >= 0 ? sideOf(cache, fromSlot, fromObs, options.fromKind) : null;
+    const to = toSlot >= 0 ? sideOf(cache, toSlot, toObs, options.toKind) : null;
+    const slot = from ? fromSlot : toSlot;
+    const pupil = store.slotPupil[slot] ?? 0;
+    const place = (options.attributeTo === 'to' || !from) && to ? to.attributes : (from?.attributes ?? EMPTY_ATTRIBUTES);
+    const schoolYear = to?.schoolYear ?? schoolYearLabel((from?.startYear ?? 0) + gap);
+    const record = makeRecord(pupilId(pupil), store.subjects[store.slotSubject[slot] ?? 0] ?? '', status, schoolYear, options.toLevel, place, from, to, changedSchool, genderOf(pupil));
+    const table = store.background;
+    if (wanted.length === 0 || !table) return record;
+    const counted = options.attributeTo === 'to' && toSlot >= 0 ? toSlot : fromSlot >= 0 ? fromSlot : toSlot;
+    const other = counted === fromSlot ? toSlot : fromSlot;
+    const values = backgroundValues(store, wanted, pupil, counted, other);
+    wanted.forEach(({ key }, i) => ((record as Record<BackgroundDimension, string>)[key] = backgroundLabel(table, values[i] ?? NO_VALUE)));
+    return record;
+  };
+}
+
+const EMPTY_ATTRIBUTES: Attributes = { school: null, area: null, class: null, teacher: null, gradeLevel: null };
+
+/**
+ * Link every `--from` result to the same pupil's `--to` result (same subject, school year
+ * `to − from` years later), one record per link. `genderOf` resolves a pupil's gender by pupil
+ * index. `background`: background dimensions to give each record, from the school year of the
+ * side the pupil is counted under (--attribute-to), or, where that year has no value, the other
+ * side's year. The transition command itself aggregates with `linkTransitionCells` instead.
  */
 export function linkTransition(
   store: ResultStore,
@@ -131,107 +302,143 @@ export function linkTransition(
   genderOf: (pupil: number) => Gender | null,
   background: readonly BackgroundDimension[] = [],
 ): { records: TransitionRecord[]; coverage: LinkCoverage } {
-  const coverage: LinkCoverage = { linked: 0, from_only: 0, to_only: 0, from_missing: 0, to_missing: 0, changed_school: 0, unknown_grade_level: 0, assessment_level_assumed: 0, conflict_left_out: 0, outside_years: 0 };
-  const gap = options.toLevel - options.fromLevel;
-  const froms: number[] = [];
-  const fromObs: number[] = [];
-  const tos = new Map<number, { slot: number; obs: number }>();
-  const toKey = (pupil: number, subject: number, startYear: number) => (pupil * 4096 + subject) * 4096 + (startYear - 1900);
-  const sides = [
-    { kind: options.fromKind, level: options.fromLevel, isFrom: true },
-    { kind: options.toKind, level: options.toLevel, isFrom: false },
-  ] as const;
-  for (let slot = 0; slot < store.slotCount; slot++) {
-    for (const { kind, level, isFrom } of sides) {
-      const obs = sideObservation(store, slot, kind);
-      if (obs === NONE) continue;
-      if (store.obsValue[obs] === CONFLICT) {
-        if (isFrom || options.toKind !== options.fromKind) coverage.conflict_left_out++;
-        continue;
-      }
-      let obsLevel = store.ctxLevel[store.obsCtx[obs] ?? 0] ?? -1;
-      if (obsLevel < 0 && isFrom && kind === 'assessment' && level <= 5) {
-        // An omdöme with no grade level from any source (column, class, file name, config):
-        // omdömen are given only up to år 5, so it is placed at --from, and counted.
-        obsLevel = level;
-        coverage.assessment_level_assumed++;
-      }
-      if (obsLevel < 0) {
-        if (isFrom) coverage.unknown_grade_level++;
-        continue;
-      }
-      if (obsLevel !== level) continue;
-      if (isFrom) {
-        froms.push(slot);
-        fromObs.push(obs);
-      } else {
-        const startYear = store.yearStarts[store.slotYear[slot] ?? 0] ?? 0;
-        tos.set(toKey(store.slotPupil[slot] ?? 0, store.slotSubject[slot] ?? 0, startYear), { slot, obs });
-      }
-    }
-  }
-
-  // Only cohorts the data covers at both ends: an år 5 class of the latest year has no år 6 yet,
-  // and an år 6 class of the first year had its år 5 before the exports begin. Neither moved.
-  const yearOf = (slot: number) => store.yearStarts[store.slotYear[slot] ?? 0] ?? 0;
-  const fromYears = new Set(froms.map(yearOf));
-  const toYears = new Set([...tos.values()].map(({ slot }) => yearOf(slot)));
   const records: TransitionRecord[] = [];
-  const used = new Set<number>();
-  const cache = new SideCache(store);
-  const table = store.background;
-  const wanted = table ? table.specs.flatMap((spec, index) => (background.includes(spec.key) ? [{ key: spec.key, index }] : [])) : [];
-  /** The record's background values: the counted side's school year first, the other side's where it has none. */
-  const withBackground = (record: TransitionRecord, pupil: number, counted: number, other: number | null): TransitionRecord => {
-    if (!table) return record;
-    for (const { key, index } of wanted) {
-      let value = table.valueOf(index, pupil, store.slotYear[counted] ?? 0);
-      if (value === NO_VALUE && other !== null) value = table.valueOf(index, pupil, store.slotYear[other] ?? 0);
-      (record as Record<BackgroundDimension, string>)[key] = backgroundLabel(table, value);
-    }
-    return record;
-  };
-  const pupilIds = new Map<number, string>();
-  const pupilId = (pupil: number) => {
-    let id = pupilIds.get(pupil);
-    if (id === undefined) pupilIds.set(pupil, (id = store.pupilId(pupil)));
-    return id;
-  };
-  froms.forEach((slot, i) => {
-    const startYear = yearOf(slot);
-    if (!toYears.has(startYear + gap)) {
-      coverage.outside_years++;
-      return;
-    }
-    const pupil = store.slotPupil[slot] ?? 0;
-    const subject = store.subjects[store.slotSubject[slot] ?? 0] ?? '';
-    const key = toKey(pupil, store.slotSubject[slot] ?? 0, startYear + gap);
-    const target = tos.get(key);
-    if (target) used.add(key);
-    const from = sideOf(cache, slot, fromObs[i] ?? 0, options.fromKind);
-    const to = target ? sideOf(cache, target.slot, target.obs, options.toKind) : null;
-    const status: LinkStatus = !to ? 'from_only' : from.pass === null ? 'from_missing' : to.pass === null ? 'to_missing' : 'linked';
-    coverage[status]++;
-    const place = options.attributeTo === 'to' && to ? to.attributes : from.attributes;
-    const changedSchool = to !== null && from.attributes.school !== to.attributes.school;
-    if (changedSchool) coverage.changed_school++;
-    const record = makeRecord(pupilId(pupil), subject, status, to?.schoolYear ?? schoolYearLabel(startYear + gap), options.toLevel, place, from, to, changedSchool, genderOf(pupil));
-    const counted = options.attributeTo === 'to' && target ? target.slot : slot;
-    records.push(wanted.length > 0 ? withBackground(record, pupil, counted, counted === slot ? (target?.slot ?? null) : slot) : record);
-  });
-  for (const [key, { slot, obs }] of tos) {
-    if (used.has(key)) continue;
-    if (!fromYears.has(yearOf(slot) - gap)) {
-      coverage.outside_years++;
-      continue;
-    }
-    coverage.to_only++;
-    const to = sideOf(cache, slot, obs, options.toKind);
-    const pupil = store.slotPupil[slot] ?? 0;
-    const record = makeRecord(pupilId(pupil), store.subjects[store.slotSubject[slot] ?? 0] ?? '', 'to_only', to.schoolYear, options.toLevel, to.attributes, null, to, false, genderOf(pupil));
-    records.push(wanted.length > 0 ? withBackground(record, pupil, slot, null) : record);
-  }
+  const make = recordMaker(store, options, genderOf, background);
+  const coverage = walkLinks(store, options, (...link) => records.push(make(...link)));
   return { records, coverage };
+}
+
+/** Pupils who share every group attribute a run needs, with their counts (see Accumulator). */
+export interface TransitionCell {
+  dims: Record<Dimension, KeyValue>;
+  acc: Accumulator;
+}
+
+/** Dimensions a cell can leave out when the run does not group by them. */
+const OPTIONAL_DIMENSIONS = ['class', 'teacher', 'gender'] as const;
+
+/**
+ * The same links as `linkTransition`, counted straight into cells on the store's arrays, with
+ * no object per pupil: what the transition command needs when it has the store. `needed`: the
+ * dimensions the run groups by (class, teacher and gender are left out of the cells otherwise;
+ * background dimensions among them are given to the cells). `cases`: also return the records of
+ * linked pupils whose pass/fail changed (--list-cases).
+ * The cells come in the order of each one's first link, so the groups that come of them are in
+ * the order `analyseTransition` would find them in the records.
+ */
+export function linkTransitionCells(
+  store: ResultStore,
+  options: LinkOptions,
+  genderOf: (pupil: number) => Gender | null,
+  needed: readonly Dimension[],
+  cases = false,
+): { cells: TransitionCell[]; coverage: LinkCoverage; cases: TransitionRecord[] | null } {
+  const gap = options.toLevel - options.fromLevel;
+  const background = needed.filter(isBackground);
+  const wanted = wantedBackground(store, background);
+  const withClass = needed.includes('class');
+  const withTeacher = needed.includes('teacher');
+  const withGender = needed.includes('gender');
+  // Contexts equal in school, area and (where needed) class and teacher share one cell.
+  const representative = new Int32Array(store.ctxSchool.length).fill(-1);
+  const byPlace = new Map<string, number>();
+  const placeOf = (ctx: number): number => {
+    let rep = representative[ctx] ?? -1;
+    if (rep < 0) {
+      const key = `${store.ctxSchool[ctx]},${store.ctxArea[ctx]},${withClass ? store.ctxClass[ctx] : -1},${withTeacher ? store.ctxTeacher[ctx] : -1}`;
+      rep = byPlace.get(key) ?? ctx;
+      byPlace.set(key, rep);
+      representative[ctx] = rep;
+    }
+    return rep;
+  };
+  const genderCode = (pupil: number) => {
+    if (!withGender) return 0;
+    const gender = genderOf(pupil);
+    return gender === 'girl' ? 1 : gender === 'boy' ? 2 : 3;
+  };
+  // Background values as one combination id (pupils share a handful), one cell index per combination.
+  const combos = new Map<string, number>();
+  const comboLabels: string[][] = [];
+  const comboOf = (pupil: number, counted: number, other: number): number => {
+    const values = backgroundValues(store, wanted, pupil, counted, other);
+    const key = values.join(',');
+    let combo = combos.get(key);
+    if (combo === undefined) {
+      combo = comboLabels.length;
+      combos.set(key, combo);
+      const table = store.background;
+      comboLabels.push(values.map((value) => (table ? backgroundLabel(table, value) : MISSING_VALUE)));
+    }
+    return combo;
+  };
+  const cellIndexes: NumberIndex[] = [];
+  const cells: TransitionCell[] = [];
+  const yearLabels = new Map<number, string>();
+  const labelOf = (startYear: number) => {
+    let label = yearLabels.get(startYear);
+    if (label === undefined) yearLabels.set(startYear, (label = schoolYearLabel(startYear)));
+    return label;
+  };
+  const caseRecords: TransitionRecord[] = [];
+  const make = cases ? recordMaker(store, options, genderOf, background) : null;
+
+  const coverage = walkLinks(store, options, (status, fromSlot, fromObs, toSlot, toObs, changedSchool) => {
+    const slot = fromSlot >= 0 ? fromSlot : toSlot;
+    const pupil = store.slotPupil[slot] ?? 0;
+    const subject = store.slotSubject[slot] ?? 0;
+    // The later side's school year; for from_only the year it was expected.
+    const startYear = toSlot >= 0 ? (store.yearStarts[store.slotYear[toSlot] ?? 0] ?? 0) : (store.yearStarts[store.slotYear[fromSlot] ?? 0] ?? 0) + gap;
+    const countedTo = toSlot >= 0 && (options.attributeTo === 'to' || fromSlot < 0);
+    const ctx = store.obsCtx[countedTo ? toObs : fromObs] ?? 0;
+    const place = placeOf(ctx);
+    const combo = wanted.length > 0 ? comboOf(pupil, countedTo ? toSlot : fromSlot, countedTo ? fromSlot : toSlot) : 0;
+    let index = cellIndexes[combo];
+    if (!index) cellIndexes[combo] = index = new NumberIndex(1024);
+    const cellKey = ((place * 4096 + (startYear - 1900)) * 4096 + subject) * 4 + genderCode(pupil);
+    let cellAt = index.get(cellKey);
+    if (cellAt < 0) {
+      cellAt = cells.length;
+      index.set(cellKey, cellAt);
+      const attributes = store.attributesOf(ctx);
+      const gender = genderOf(pupil);
+      const dims: Record<Dimension, KeyValue> = {
+        school_year: labelOf(startYear),
+        grade_level: options.toLevel,
+        area: attributes.area ?? MISSING_VALUE,
+        school: attributes.school ?? MISSING_VALUE,
+        class: attributes.class ?? MISSING_VALUE,
+        subject: store.subjects[subject] ?? '',
+        gender: gender ?? MISSING_VALUE,
+        teacher: attributes.teacher ?? MISSING_VALUE,
+      };
+      for (const dim of OPTIONAL_DIMENSIONS) if (!needed.includes(dim)) dims[dim] = null;
+      wanted.forEach(({ key }, i) => (dims[key] = comboLabels[combo]?.[i] ?? MISSING_VALUE));
+      cells.push({ dims, acc: emptyAccumulator({}) });
+    }
+    const acc = (cells[cellAt] as TransitionCell).acc;
+    switch (status) {
+      case 'from_only':
+        acc.fromOnly++;
+        return;
+      case 'to_only':
+        acc.toOnly++;
+        return;
+      case 'from_missing':
+        acc.fromMissing++;
+        return;
+      case 'to_missing':
+        acc.toMissing++;
+        return;
+      case 'linked': {
+        const fromPass = passOf(store, fromObs, options.fromKind) === 1;
+        const toPass = passOf(store, toObs, options.toKind) === 1;
+        countLinked(acc, fromPass, toPass, stepOf(store, fromObs, options.fromKind), stepOf(store, toObs, options.toKind));
+        if (make && fromPass !== toPass) caseRecords.push(make(status, fromSlot, fromObs, toSlot, toObs, changedSchool));
+      }
+    }
+  });
+  return { cells, coverage, cases: make ? caseRecords : null };
 }
 
 function makeRecord(
@@ -292,10 +499,13 @@ export function cohortFor(toSchoolYear: string, fromLevel: number, toLevel: numb
   };
 }
 
-/** The cohorts the linked records come from, oldest first (records carry the later side's school year). */
-export function transitionCohorts(records: readonly TransitionRecord[], link: Pick<LinkOptions, 'fromLevel' | 'toLevel'>, minGroup: number): TransitionCohort[] {
+/** The cohorts the linked pupils come from, oldest first (cells carry the later side's school year). */
+export function transitionCohorts(cells: readonly TransitionCell[], link: Pick<LinkOptions, 'fromLevel' | 'toLevel'>, minGroup: number): TransitionCohort[] {
   const linked = new Map<string, number>();
-  for (const record of records) linked.set(record.school_year, (linked.get(record.school_year) ?? 0) + (record.status === 'linked' ? 1 : 0));
+  for (const { dims, acc } of cells) {
+    const year = String(dims.school_year);
+    linked.set(year, (linked.get(year) ?? 0) + acc.a + acc.b + acc.c + acc.d);
+  }
   const years = [...linked.keys()].sort();
   const hide = years.some((year) => (linked.get(year) ?? 0) < minGroup);
   return years.map((year) => ({ ...cohortFor(year, link.fromLevel, link.toLevel), linked: hide ? null : (linked.get(year) ?? 0) }));
@@ -441,47 +651,62 @@ function merge(into: Accumulator, from: Accumulator): void {
   for (let i = 0; i < 36; i++) into.steps[i]! += from.steps[i] ?? 0;
 }
 
-export function analyseTransition(records: readonly TransitionRecord[], options: TransitionOptions): TransitionResult {
-  const plan = planGroups(options.by, options.names);
-  // First per cell of pupils sharing every attribute, then the cells into groups: far fewer
-  // group-key computations than one per pupil.
-  const cells = new Map<string, { dims: Record<Dimension, KeyValue>; acc: Accumulator }>();
+/** Counts one linked pupil: the 2×2 pass/fail cell and, where both sides are A–F (steps ≥ 0), the 6×6 steps. */
+function countLinked(acc: Accumulator, fromPass: boolean, toPass: boolean, fromStep: number, toStep: number): void {
+  if (fromPass) {
+    if (toPass) acc.a++;
+    else acc.b++;
+  } else if (toPass) acc.c++;
+  else acc.d++;
+  if (fromStep >= 0 && toStep >= 0) {
+    acc.steps[fromStep * 6 + toStep]! += 1;
+    acc.stepped++;
+  }
+}
+
+/**
+ * Cells of records sharing every attribute (the background ones given), in the order of each
+ * one's first record: what `linkTransitionCells` makes from the store, here from plain records.
+ * @internal (also used by tests)
+ */
+export function transitionCells(records: readonly TransitionRecord[], background: readonly BackgroundDimension[] = []): TransitionCell[] {
+  const cells = new Map<string, TransitionCell>();
   for (const record of records) {
-    const cellDims = dimsOf(record, plan.background);
     let cellKey = `${record.school_year}\u0001${record.grade_level}\u0001${record.area}\u0001${record.school}\u0001${record.class}\u0001${record.subject}\u0001${record.gender}\u0001${record.teacher}`;
-    for (const dim of plan.background) cellKey += `\u0001${record[dim] ?? ''}`;
+    for (const dim of background) cellKey += `\u0001${record[dim] ?? ''}`;
     let cell = cells.get(cellKey);
-    if (!cell) cells.set(cellKey, (cell = { dims: cellDims, acc: emptyAccumulator({}) }));
+    if (!cell) cells.set(cellKey, (cell = { dims: dimsOf(record, background), acc: emptyAccumulator({}) }));
     const acc = cell.acc;
-    {
-      switch (record.status) {
-        case 'from_only':
-          acc.fromOnly++;
-          break;
-        case 'to_only':
-          acc.toOnly++;
-          break;
-        case 'from_missing':
-          acc.fromMissing++;
-          break;
-        case 'to_missing':
-          acc.toMissing++;
-          break;
-        case 'linked':
-          if (record.fromPass) {
-            if (record.toPass) acc.a++;
-            else acc.b++;
-          } else if (record.toPass) acc.c++;
-          else acc.d++;
-          if (record.fromStep !== null && record.toStep !== null) {
-            acc.steps[record.fromStep * 6 + record.toStep]! += 1;
-            acc.stepped++;
-          }
-      }
+    switch (record.status) {
+      case 'from_only':
+        acc.fromOnly++;
+        break;
+      case 'to_only':
+        acc.toOnly++;
+        break;
+      case 'from_missing':
+        acc.fromMissing++;
+        break;
+      case 'to_missing':
+        acc.toMissing++;
+        break;
+      case 'linked':
+        countLinked(acc, record.fromPass === true, record.toPass === true, record.fromStep ?? -1, record.toStep ?? -1);
     }
   }
+  return [...cells.values()];
+}
+
+export function analyseTransition(records: readonly TransitionRecord[], options: TransitionOptions): TransitionResult {
+  return analyseTransitionCells(transitionCells(records, planGroups(options.by, options.names).background), options);
+}
+
+/** The analysis from cells (`linkTransitionCells`, or `transitionCells` of records). */
+export function analyseTransitionCells(cells: readonly TransitionCell[], options: TransitionOptions): TransitionResult {
+  const plan = planGroups(options.by, options.names);
+  // The cells into groups: far fewer group-key computations than one per pupil.
   const accumulators = new Map<string, Accumulator>();
-  for (const { dims: cellDims, acc: cellAcc } of cells.values()) {
+  for (const { dims: cellDims, acc: cellAcc } of cells) {
     for (const key of groupKeysOf(plan, cellDims)) {
       const id = keyString(plan, key);
       let acc = accumulators.get(id);

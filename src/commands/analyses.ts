@@ -5,8 +5,7 @@
 import { analyseGap, type GapResult } from '../analysis/gap.js';
 import { pairGradesWithTests } from '../analysis/pairs.js';
 import { gapTrend, transitionTrend, type TrendPart, type TrendResult } from '../analysis/trend.js';
-import { analyseTransition, type TransitionResult } from '../analysis/transition.js';
-import { linkTransition, type LinkOptions, type TransitionRecord } from '../analysis/transition.js';
+import { analyseTransitionCells, linkTransition, linkTransitionCells, type LinkOptions, type TransitionCell, type TransitionRecord, type TransitionResult } from '../analysis/transition.js';
 import { genderResolver } from '../normalise/ingest.js';
 import type { ResultStore } from '../normalise/store.js';
 import type { SuppressionMode } from '../analysis/suppression.js';
@@ -17,16 +16,28 @@ import type { FlagScale } from '../analysis/fairness.js';
 export interface Prepared {
   cells: ReturnType<typeof pairGradesWithTests>['cells'];
   gapCoverage: Record<string, number>;
+  /** The transition links counted into cells by every dimension (and the background ones asked for). */
+  transitionCells: TransitionCell[];
+  /** One record per link: made only when asked for (report's school sheets), else empty. */
   records: TransitionRecord[];
   transitionCoverage: Record<string, number>;
 }
 
-/** Pair and link everything the analyses need (with `background`: those background dimensions too); the store can be freed afterwards. */
-export function prepare(store: ResultStore, link: LinkOptions, background: readonly BackgroundDimension[] = []): Prepared {
+/**
+ * Pair and link everything the analyses need (with `background`: those background dimensions
+ * too; with `records`: one record per transition link as well); the store can be freed afterwards.
+ */
+export function prepare(store: ResultStore, link: LinkOptions, background: readonly BackgroundDimension[] = [], records = false): Prepared {
   const genderOf = genderResolver(store);
   const pairing = background.length > 0 ? pairGradesWithTests(store, genderOf, new Set<Dimension>([...DIMENSIONS, ...background])) : pairGradesWithTests(store, genderOf);
-  const linking = linkTransition(store, link, genderOf, background);
-  return { cells: pairing.cells, gapCoverage: { ...pairing.coverage }, records: linking.records, transitionCoverage: { ...linking.coverage } };
+  const linking = linkTransitionCells(store, link, genderOf, [...DIMENSIONS, ...background]);
+  return {
+    cells: pairing.cells,
+    gapCoverage: { ...pairing.coverage },
+    transitionCells: linking.cells,
+    records: records ? linkTransition(store, link, genderOf, background).records : [],
+    transitionCoverage: { ...linking.coverage },
+  };
 }
 
 /** Both analyses' row coverage in one record (their keys differ but for the conflicts left out). */
@@ -66,11 +77,11 @@ export function analyseCycle(prepared: Prepared, settings: CycleSettings): { gap
   const suppression = settings.suppression ?? 'full';
   const names = settings.names ? { names: settings.names } : {};
   const gap = analyseGap(prepared.cells, { by: gapBy, minGroup, suppression, alpha, flagScale, ...(standard ? { reference: standard } : {}), ...names });
-  const transition = analyseTransition(prepared.records, { by: transitionBy, minGroup, suppression, alpha, ...names });
+  const transition = analyseTransitionCells(prepared.transitionCells, { by: transitionBy, minGroup, suppression, alpha, ...names });
   const trend = {
     options: { minStreak },
     gap: gapTrend(gap),
-    transition: prepared.records.length > 0 ? transitionTrend(transition) : null,
+    transition: prepared.transitionCells.length > 0 ? transitionTrend(transition) : null,
   };
   return { gap, transition, trend };
 }

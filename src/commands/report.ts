@@ -139,7 +139,7 @@ async function report(files: string[], options: ReportOptions, io: Io, phases: P
   // The store is let go once everything is paired and linked: the school sheets also need the
   // links attributed the other way, and (--list-cases) the pairs two steps apart.
   const { prepared, other, divergent } = ((store: ResultStore) => {
-    const made = prepare(store, link);
+    const made = prepare(store, link, [], schools);
     if (!schools) return { prepared: made, other: null, divergent: null };
     const genderOf = genderResolver(store);
     const otherSide = linkTransition(store, { ...link, attributeTo: link.attributeTo === 'from' ? 'to' : 'from' }, genderOf).records;

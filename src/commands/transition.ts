@@ -1,7 +1,7 @@
 /**
  * `ska-analyze transition FILES…`: år 5 assessments against the same pupils' år 6 results.
  */
-import { analyseTransition, DEFAULT_TRANSITION_BY, linkTransition, listTransitionCases, transitionCohorts } from '../analysis/transition.js';
+import { analyseTransitionCells, DEFAULT_TRANSITION_BY, linkTransitionCells, listTransitionCases, transitionCohorts } from '../analysis/transition.js';
 import { z } from 'zod';
 import { defineCommand, FILES_ARGUMENT, SHOW_IDS_HELP } from './command.js';
 import { byHelp, formats, grouping, linking, output, parseFailOn, parseLink, parseOptions, reading, tableColumns } from './options.js';
@@ -14,7 +14,7 @@ import type { ResultStore } from '../normalise/store.js';
 import { renderSummary } from '../render/summary.js';
 import { flattenTransition, TRANSITION_FIGURE_KEYS, transitionColumnNames, transitionRenderers, type TransitionFormat } from '../render/transition.js';
 import type { Phases } from '../render/progress.js';
-import { DIMENSIONS, isBackground } from '../types.js';
+import { DIMENSIONS } from '../types.js';
 import { readEarlierRun } from '../read/earlier-run.js';
 import { linkParameters } from './analyses.js';
 import { TRANSITION_COMPARE_METRICS } from '../analysis/compare.js';
@@ -104,13 +104,14 @@ async function transition(files: string[], options: TransitionOptions, io: Io, p
 
   // The store is only needed until the pupils are linked: let it go before the report is built.
   let disagreements: readonly number[] = [];
-  const { records, coverage } = ((store: ResultStore) => {
+  // Linked straight into cells of pupils sharing every group attribute: no object per pupil.
+  const { cells, coverage, cases: changed } = ((store: ResultStore) => {
     disagreements = store.background?.disagreements ?? [];
-    return linkTransition(store, link, genderResolver(store), by.filter(isBackground));
+    return linkTransitionCells(store, link, genderResolver(store), by, options.listCases);
   })(takeStore(loaded));
   const suppression = options.smallGroupsOnly ? 'small_groups_only' : 'full';
-  const result = analyseTransition(records, { by, minGroup, suppression, alpha, ...(grouping.specs.length > 0 ? { names: grouping.names } : {}) });
-  const cases = options.listCases ? maskPupils(listTransitionCases(records), options.showIds) : null;
+  const result = analyseTransitionCells(cells, { by, minGroup, suppression, alpha, ...(grouping.specs.length > 0 ? { names: grouping.names } : {}) });
+  const cases = changed ? maskPupils(listTransitionCases(changed), options.showIds) : null;
   const suppressed = countSuppressed(result.groups);
   const parameters = {
     ...linkParameters(link),
@@ -128,7 +129,7 @@ async function transition(files: string[], options: TransitionOptions, io: Io, p
   const meta = {
     ...buildMeta('transition', parameters, loaded.files, { ...coverage }, suppressed, loaded.notes),
     multiple_comparisons: result.comparisons,
-    cohorts: transitionCohorts(records, link, minGroup),
+    cohorts: transitionCohorts(cells, link, minGroup),
     ...(background ? { background } : {}),
   };
   const sections = earlier && !cases ? [comparisonFor(earlier, flattenTransition(result), result.plan, parameters, loaded.files, TRANSITION_COMPARE_METRICS, TRANSITION_METRIC_LABELS, minGroup)] : [];

@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { analyseTransition, cohortFor, linkTransition, transitionCohorts, type LinkOptions, type TransitionRecord } from '../../src/analysis/transition.js';
+import { readdir, readFile } from 'node:fs/promises';
+import {
+  analyseTransition,
+  analyseTransitionCells,
+  cohortFor,
+  linkTransition,
+  linkTransitionCells,
+  listTransitionCases,
+  transitionCells,
+  transitionCohorts,
+  type LinkOptions,
+  type TransitionCell,
+  type TransitionRecord,
+} from '../../src/analysis/transition.js';
+import { backgroundSpec } from '../../src/normalise/background.js';
+import type { Dimension } from '../../src/types.js';
 import { genderResolver, readExports } from '../../src/normalise/ingest.js';
 import type { InputSource } from '../../src/read/inputs.js';
 import type { Config } from '../../src/config.js';
@@ -305,9 +320,9 @@ describe('transitionCohorts', () => {
       ['ak5.tsv', YEAR5],
       ['ak6.csv', YEAR6],
     ]);
-    expect(transitionCohorts(records, DEFAULT_LINK, 1)).toEqual([{ from_school_year: '2023/24', to_school_year: '2024/25', from_level: 5, to_level: 6, linked: coverage.linked }]);
+    expect(transitionCohorts(transitionCells(records), DEFAULT_LINK, 1)).toEqual([{ from_school_year: '2023/24', to_school_year: '2024/25', from_level: 5, to_level: 6, linked: coverage.linked }]);
     // Three linked: below --min-group 10, so the count is left out.
-    expect(transitionCohorts(records, DEFAULT_LINK, 10)).toEqual([{ from_school_year: '2023/24', to_school_year: '2024/25', from_level: 5, to_level: 6, linked: null }]);
+    expect(transitionCohorts(transitionCells(records), DEFAULT_LINK, 10)).toEqual([{ from_school_year: '2023/24', to_school_year: '2024/25', from_level: 5, to_level: 6, linked: null }]);
   });
 
   it('lists every cohort oldest first, counts only linked records, and hides all counts when one cohort is small', () => {
@@ -319,16 +334,161 @@ describe('transitionCohorts', () => {
       ...Array.from({ length: 10 }, () => record('2023/24', 'linked')),
       record('2023/24', 'from_missing'),
     ];
-    expect(transitionCohorts(records, DEFAULT_LINK, 10)).toEqual([
+    const cells = transitionCells(records);
+    expect(transitionCohorts(cells, DEFAULT_LINK, 10)).toEqual([
       { from_school_year: '2022/23', to_school_year: '2023/24', from_level: 5, to_level: 6, linked: 10 },
       { from_school_year: '2023/24', to_school_year: '2024/25', from_level: 5, to_level: 6, linked: 12 },
     ]);
-    expect(transitionCohorts(records, DEFAULT_LINK, 11).map((c) => c.linked)).toEqual([null, null]);
+    expect(transitionCohorts(cells, DEFAULT_LINK, 11).map((c) => c.linked)).toEqual([null, null]);
     expect(transitionCohorts([], DEFAULT_LINK, 10)).toEqual([]);
   });
 
   it('goes back as many school years as the levels are apart (6 → 9)', () => {
     expect(cohortFor('2024/25', 6, 9)).toEqual({ from_school_year: '2021/22', to_school_year: '2024/25', from_level: 6, to_level: 9 });
     expect(cohortFor('2000/01', 5, 6)).toEqual({ from_school_year: '1999/00', to_school_year: '2000/01', from_level: 5, to_level: 6 });
+  });
+});
+
+describe('linkTransitionCells', () => {
+  async function readStore(files: [string, string | Buffer][], background: string[] = []) {
+    const specs = background.map((word) => backgroundSpec(word));
+    const { store } = await readExports(
+      files.map(([name, content]) => (typeof content === 'string' ? source(name, content) : { name, open: async function* () { yield content; } })),
+      { config: {}, areas: new Map(), ...(specs.length > 0 ? { background: specs.filter((spec) => spec !== null) } : {}) },
+    );
+    return store;
+  }
+  const counts = (cell: TransitionCell) => {
+    const { a, b, c, d, fromOnly, toOnly, fromMissing, toMissing, stepped } = cell.acc;
+    return { a, b, c, d, fromOnly, toOnly, fromMissing, toMissing, stepped };
+  };
+  const ZERO = { a: 0, b: 0, c: 0, d: 0, fromOnly: 0, toOnly: 0, fromMissing: 0, toMissing: 0, stepped: 0 };
+  const BY = ['area', 'school', 'subject'] as const;
+
+  it('counts the links into cells by the school of the side the pupil is counted under', async () => {
+    // By hand (YEAR5, YEAR6 above): at Askolan 9991 pass→pass (a), 9982 fail→pass (c), 9964
+    // pass→fail (b, moved to Bskolan), 9973 from only, 9955 omdöme missing; 9937 moved in to
+    // Bskolan (to only); 9946's år 6 year is not in the data (outside). Omdömen have no A–F step.
+    const store = await readStore([
+      ['ak5.tsv', YEAR5],
+      ['ak6.csv', YEAR6],
+    ]);
+    const { cells, coverage, cases } = linkTransitionCells(store, DEFAULT_LINK, genderResolver(store), BY);
+    expect(cases).toBeNull();
+    expect(coverage).toEqual({ linked: 3, from_only: 1, to_only: 1, from_missing: 1, to_missing: 0, changed_school: 1, unknown_grade_level: 0, assessment_level_assumed: 0, conflict_left_out: 0, outside_years: 1 });
+    expect(cells.map((cell) => cell.dims)).toEqual([
+      { school_year: '2024/25', grade_level: 6, area: 'Norra', school: 'Askolan', class: null, subject: 'MA', gender: null, teacher: null },
+      { school_year: '2024/25', grade_level: 6, area: 'Södra', school: 'Bskolan', class: null, subject: 'MA', gender: null, teacher: null },
+    ]);
+    expect(cells.map(counts)).toEqual([
+      { ...ZERO, a: 1, b: 1, c: 1, fromOnly: 1, fromMissing: 1 },
+      { ...ZERO, toOnly: 1 },
+    ]);
+
+    const to = linkTransitionCells(store, { ...DEFAULT_LINK, attributeTo: 'to' }, genderResolver(store), BY);
+    expect(to.coverage).toEqual(coverage);
+    // 9964's pass→fail now counts under Bskolan, before the pupil who moved in there.
+    expect(to.cells.map(counts)).toEqual([
+      { ...ZERO, a: 1, c: 1, fromOnly: 1, fromMissing: 1 },
+      { ...ZERO, b: 1, toOnly: 1 },
+    ]);
+  });
+
+  it('splits cells by gender when asked, and returns the linked pupils whose pass/fail changed', async () => {
+    const store = await readStore([
+      ['ak5.tsv', YEAR5],
+      ['ak6.csv', YEAR6],
+    ]);
+    // Gender from the personnummer's second-last digit: 9991, 9973, 9955, 9937 boys; 9982, 9964 girls.
+    const { cells, cases } = linkTransitionCells(store, DEFAULT_LINK, genderResolver(store), [...BY, 'gender'], true);
+    expect(cells.map((cell) => [cell.dims.school, cell.dims.gender, counts(cell)])).toEqual([
+      ['Askolan', 'boy', { ...ZERO, a: 1, fromOnly: 1, fromMissing: 1 }],
+      ['Askolan', 'girl', { ...ZERO, b: 1, c: 1 }],
+      ['Bskolan', 'boy', { ...ZERO, toOnly: 1 }],
+    ]);
+    expect(cases?.map((r) => [r.pupil, r.fromPass, r.toPass, r.school, r.changedSchool])).toEqual([
+      ['201301029982', false, true, 'Askolan', false],
+      ['201301049964', true, false, 'Askolan', true],
+    ]);
+  });
+
+  it('counts A–F steps where both sides have one, and missing values on either side', async () => {
+    const text = [
+      'Personnummer;Skola;Åk;Läsår;Ämne;Betyg',
+      '201001019991;S;6;2023/24;MA;C', // C → B: pass→pass, stepped
+      '201001019991;S;7;2024/25;MA;B',
+      '201001029982;S;6;2023/24;MA;F', // F → E: fail→pass, stepped
+      '201001029982;S;7;2024/25;MA;E',
+      '201001039973;S;6;2023/24;MA;-', // streck in år 6: from missing
+      '201001039973;S;7;2024/25;MA;D',
+      '201001049964;S;6;2023/24;MA;D', // streck in år 7: to missing
+      '201001049964;S;7;2024/25;MA;-',
+    ].join('\n');
+    const store = await readStore([['x.csv', text]]);
+    const link: LinkOptions = { fromLevel: 6, toLevel: 7, fromKind: 'grade', toKind: 'grade', attributeTo: 'from' };
+    const { cells, coverage } = linkTransitionCells(store, link, genderResolver(store), BY);
+    expect(coverage).toMatchObject({ linked: 2, from_missing: 1, to_missing: 1 });
+    expect(cells.map(counts)).toEqual([{ ...ZERO, a: 1, c: 1, fromMissing: 1, toMissing: 1, stepped: 2 }]);
+    const steps = cells[0]!.acc.steps;
+    expect(steps[3 * 6 + 4]).toBe(1); // C (3) → B (4)
+    expect(steps[0 * 6 + 1]).toBe(1); // F (0) → E (1)
+    expect(steps.reduce((sum, n) => sum + n, 0)).toBe(2);
+  });
+
+  it('gives each cell the background value of the counted side, else of the other side', async () => {
+    const year5 = [
+      'Personnummer;Skola;Åk;Läsår;Ämne;Omdöme;Nyanländ',
+      '201301019991;S;5;2023/24;MA;1;Ja',
+      '201301029982;S;5;2023/24;MA;1;Nej',
+      '201301039973;S;5;2023/24;MA;1;Ja',
+    ].join('\n');
+    const year6 = [
+      'Personnummer;Skola;Åk;Läsår;Ämne;Provbetyg;Nyanländ',
+      '201301019991;S;6;2024/25;MA;C;', // blank in år 6: år 5's Ja
+      '201301029982;S;6;2024/25;MA;C;Ja',
+      '201301039973;S;6;2024/25;MA;C;Nej',
+    ].join('\n');
+    const store = await readStore(
+      [
+        ['a.csv', year5],
+        ['b.csv', year6],
+      ],
+      ['nyanländ'],
+    );
+    const by = ['school', 'bg_newly_arrived'] as const;
+    const fromSide = linkTransitionCells(store, DEFAULT_LINK, genderResolver(store), by);
+    expect(fromSide.cells.map((cell) => [cell.dims.bg_newly_arrived, cell.acc.a])).toEqual([
+      ['yes', 2],
+      ['no', 1],
+    ]);
+    const toSide = linkTransitionCells(store, { ...DEFAULT_LINK, attributeTo: 'to' }, genderResolver(store), by);
+    expect(toSide.cells.map((cell) => [cell.dims.bg_newly_arrived, cell.acc.a])).toEqual([
+      ['yes', 2],
+      ['no', 1],
+    ]);
+    expect(toSide.cells[0]!.acc.a + toSide.cells[1]!.acc.a).toBe(3);
+  });
+
+  it('gives the same analysis as the per-pupil records, on the demo municipality', async () => {
+    const dir = 'fixtures/demo/exports';
+    const names = (await readdir(dir)).sort();
+    // The demo's files are in several encodings: read as bytes, as the program does.
+    const store = await readStore(await Promise.all(names.map(async (name): Promise<[string, Buffer]> => [name, await readFile(`${dir}/${name}`)])));
+    const cases: [LinkOptions, readonly Dimension[]][] = [
+      [DEFAULT_LINK, ['area', 'school', 'subject']],
+      [{ ...DEFAULT_LINK, attributeTo: 'to' }, ['school_year', 'area', 'school', 'class', 'subject', 'gender']],
+      [DEFAULT_LINK, ['school_year', 'gender', 'subject']],
+      [{ fromLevel: 5, toLevel: 6, fromKind: 'assessment', toKind: 'grade', attributeTo: 'to' }, ['class', 'subject']],
+    ];
+    for (const [link, by] of cases) {
+      const options = { by, minGroup: 3, alpha: 0.05 };
+      const viaRecords = linkTransition(store, link, genderResolver(store));
+      const viaCells = linkTransitionCells(store, link, genderResolver(store), by, true);
+      expect(viaCells.coverage).toEqual(viaRecords.coverage);
+      expect(viaCells.coverage.linked).toBeGreaterThan(100);
+      expect(analyseTransitionCells(viaCells.cells, options)).toEqual(analyseTransition(viaRecords.records, options));
+      expect(transitionCohorts(viaCells.cells, link, 3)).toEqual(transitionCohorts(transitionCells(viaRecords.records), link, 3));
+      expect(listTransitionCases(viaCells.cases ?? [])).toEqual(listTransitionCases(viaRecords.records));
+    }
   });
 });
