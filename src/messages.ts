@@ -380,8 +380,20 @@ export const MESSAGES = {
     en: `${n} pupil ids were numbers that had lost their leading zero in Excel (0901011234 becomes the number 901011234); the zero was put back`,
   }),
   sheetIdsShort: (n: number): Message => ({
-    sv: `${n} elev-id är tal med 7–9 siffror som ingen inledande nolla gör till ett personnummer; de lästes som de står och länkas inte som personnummer (formatera kolumnen som text och exportera igen)`,
-    en: `${n} pupil ids are numbers of 7–9 digits that no leading zero makes a personnummer; they were read as they are and are not linked as personnummer (format the column as text and export again)`,
+    sv: `${n} elev-id är tal med 7–9 siffror (Excel tar bort inledande nollor) som inte kunde läsas som personnummer; de lästes som de står och länkas inte som personnummer (formatera kolumnen som text och exportera igen)`,
+    en: `${n} pupil ids are numbers of 7–9 digits (Excel drops leading zeros) that could not be read as personnummer; they were read as they are and are not linked as personnummer (format the column as text and export again)`,
+  }),
+  sheetFormulasWithoutValue: (n: number): Message => ({
+    sv: `${n} ${plural(n, 'formel', 'formler')} i bladet saknar sparat värde (arbetsboken skrevs av ett program och har inte sparats i Excel); ${n === 1 ? 'cellen lästes som tom' : 'cellerna lästes som tomma'} (öppna arbetsboken i Excel och spara den igen, så sparas värdena)`,
+    en: `${n} ${n === 1 ? 'formula' : 'formulas'} in the sheet ${n === 1 ? 'has' : 'have'} no saved value (the workbook was written by a program and not saved in Excel); ${n === 1 ? 'the cell was' : 'the cells were'} read as empty (open the workbook in Excel and save it again to store the values)`,
+  }),
+  sheetMergedRanges: (n: number): Message => ({
+    sv: `${n} ${plural(n, 'sammanfogad cell', 'sammanfogade celler')} under rubrikraden: bara den första cellen har ett värde, de andra lästes som tomma; dela upp dem i Excel (Dela upp celler) och fyll i värdet i varje cell`,
+    en: `${n} merged ${n === 1 ? 'cell' : 'cells'} below the header row: only the first cell holds a value, the others were read as empty; unmerge them in Excel (Unmerge Cells) and fill in the value in each cell`,
+  }),
+  sheetCellsBeyondHeader: (n: number): Message => ({
+    sv: `${n} ${plural(n, 'cell', 'celler')} med värde till höger om rubrikradens sista kolumn lästes inte (ingen kolumnrubrik att läsa ${n === 1 ? 'den' : 'dem'} som)`,
+    en: `${n} ${n === 1 ? 'cell' : 'cells'} with a value to the right of the header row's last column ${n === 1 ? 'was' : 'were'} not read (no column header to read ${n === 1 ? 'it' : 'them'} as)`,
   }),
   invalidUtf8: (): Message => ({
     sv: 'ogiltiga UTF-8-byte ersattes; kommer filen från Excel, prova --encoding windows-1252',
@@ -714,11 +726,37 @@ export const MESSAGES = {
     sv: `${option} ${what}: kolumnen säger vem eleven är (namn, kontaktuppgifter, födelsedatum); en sådan kolumn blir aldrig en indelning, eftersom dess värden då skulle visas som gruppnamn`,
     en: `${option} ${what}: the column says who the pupil is (names, contact details, birth dates); such a column is never a dimension, since its values would then be shown as group names`,
   }),
-  /** Rows whose background cell was not read as written (normalise/background.ts, CellReason). */
+  /** A background column whose values say who a pupil is (commands/shared.ts checkBackgroundValues): why, never a value. */
+  backgroundPersonalValues: (what: string, why: 'email' | 'date' | 'name' | 'personal_id' | 'unique', option = '--by', unique = { alone: 0, valued: 0 }): Message => {
+    const reasons: Record<typeof why, Message> = {
+      email: { sv: 'de flesta cellerna är e-postadresser', en: 'most of its cells are e-mail addresses' },
+      date: { sv: 'de flesta cellerna är datum, som födelsedatum', en: 'most of its cells are dates, like birth dates' },
+      name: { sv: 'de flesta cellerna ser ut som namn', en: 'most of its cells look like names' },
+      personal_id: { sv: 'de flesta cellerna är personnummer', en: 'most of its cells are personnummer' },
+      unique: {
+        sv: `${countText(unique.alone, 'sv')} av ${countText(unique.valued, 'sv')} elever med ett värde har ett som ingen annan elev har`,
+        en: `${countText(unique.alone, 'en')} of the ${countText(unique.valued, 'en')} pupils with a value have one no other pupil has`,
+      },
+    };
+    return {
+      sv: `${option} ${what}: kolumnens värden säger vem eleven är (${reasons[why].sv}); en sådan kolumn blir aldrig en indelning, eftersom dess värden då skulle visas som gruppnamn`,
+      en: `${option} ${what}: the column's values say who the pupil is (${reasons[why].en}); such a column is never a dimension, since its values would then be shown as group names`,
+    };
+  },
+  /** Rare background categories pooled into one (normalise/background.ts poolRare). */
+  backgroundPooled: (name: string, categories: number, pupils: number, minGroup: number): Message => ({
+    sv: `${name}: ${countText(categories, 'sv')} ${plural(categories, 'kategori', 'kategorier')} med färre än ${minGroup} elever (${countText(pupils, 'sv')} ${plural(pupils, 'elev', 'elever')}) visas tillsammans som (övriga), så att ingen sällsynt kategori kan peka ut en elev`,
+    en: `${name}: ${countText(categories, 'en')} ${plural(categories, 'category', 'categories')} with fewer than ${minGroup} pupils (${countText(pupils, 'en')} ${plural(pupils, 'pupil', 'pupils')}) shown together as (övriga), so that no rare category can single out a pupil`,
+  }),
+  /** Rows whose background cell was not read as written (normalise/background.ts, CellReason); values as the ledger shows them (`[text, 13 characters]`). */
   backgroundUnread: (name: string, personal: number, unmapped: Readonly<Record<string, number>>): Message => {
     const values = Object.entries(unmapped);
     const rows = values.reduce((sum, [, count]) => sum + count, 0);
-    const list = values.slice(0, 5).map(([value, count]) => `"${value}" ×${count}`).join(', ') + (values.length > 5 ? ', …' : '');
+    const listIn = (lang: 'sv' | 'en') =>
+      values
+        .slice(0, 5)
+        .map(([value, count]) => `"${lang === 'sv' ? value.replace(/^\[text, (\d+) characters?\]$/, '[text, $1 tecken]').replace(/^\[hidden: looks like an id\]$/, '[dolt: ser ut som ett id]') : value}" ×${count}`)
+        .join(', ') + (values.length > 5 ? ', …' : '');
     const sv: string[] = [];
     const en: string[] = [];
     if (personal > 0) {
@@ -726,8 +764,8 @@ export const MESSAGES = {
       en.push(`${countText(personal, 'en')} ${plural(personal, 'row', 'rows')} with a personnummer in the column (read as blank, never shown)`);
     }
     if (rows > 0) {
-      sv.push(`${countText(rows, 'sv')} ${plural(rows, 'rad', 'rader')} med värden som konfigurationens "values" inte nämner (${list}; visas som egna värden)`);
-      en.push(`${countText(rows, 'en')} ${plural(rows, 'row', 'rows')} with values the config's "values" do not name (${list}; shown as values of their own)`);
+      sv.push(`${countText(rows, 'sv')} ${plural(rows, 'rad', 'rader')} med värden som konfigurationens "values" inte nämner (${listIn('sv')}; visas som egna värden)`);
+      en.push(`${countText(rows, 'en')} ${plural(rows, 'row', 'rows')} with values the config's "values" do not name (${listIn('en')}; shown as values of their own)`);
     }
     return { sv: `${name}: ${sv.join('; ')}`, en: `${name}: ${en.join('; ')}` };
   },

@@ -87,6 +87,18 @@ function sortedRecord(values: Map<string, number> | Record<string, number>): Rec
   return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** What reading a worksheet changed or could not read, as warnings (none for a text file). */
+export function sheetWarnings(sheet: FileReport['sheet']): Message[] {
+  if (sheet === undefined) return [];
+  const out: Message[] = [];
+  if (sheet.idsRestored > 0) out.push(MESSAGES.sheetIdsRestored(sheet.idsRestored));
+  if (sheet.idsShort > 0) out.push(MESSAGES.sheetIdsShort(sheet.idsShort));
+  if (sheet.formulasWithoutValue > 0) out.push(MESSAGES.sheetFormulasWithoutValue(sheet.formulasWithoutValue));
+  if (sheet.mergedRanges > 0) out.push(MESSAGES.sheetMergedRanges(sheet.mergedRanges));
+  if (sheet.cellsBeyondHeader > 0) out.push(MESSAGES.sheetCellsBeyondHeader(sheet.cellsBeyondHeader));
+  return out;
+}
+
 export function describeFile(report: FileReport): FileMeta {
   const { ledger } = report;
   const rejected: Record<string, ReasonMeta> = {};
@@ -103,8 +115,7 @@ export function describeFile(report: FileReport): FileMeta {
   }
   const warnings: Message[] = [];
   if (report.invalidBytes) warnings.push(MESSAGES.invalidUtf8());
-  if (report.sheet && report.sheet.idsRestored > 0) warnings.push(MESSAGES.sheetIdsRestored(report.sheet.idsRestored));
-  if (report.sheet && report.sheet.idsShort > 0) warnings.push(MESSAGES.sheetIdsShort(report.sheet.idsShort));
+  warnings.push(...sheetWarnings(report.sheet));
   for (const { header, field } of report.duplicateHeaders) warnings.push(MESSAGES.columnNotUsed(header, report.columns[field] ?? '?', field));
   const values: Record<string, Record<string, number>> = {};
   for (const kind of ['grade', 'test', 'assessment'] as const) {

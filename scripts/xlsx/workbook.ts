@@ -7,13 +7,13 @@
  */
 import { crc32, deflateRawSync } from 'node:zlib';
 
-/** A cell as written: text, a number, a date, a number with a custom format, a formula with its cached value, an inline string, or empty. */
+/** A cell as written: text, a number, a date, a number with a custom format, a formula with its cached value (none: as a program that never calculates writes it), an inline string, or empty. */
 export type Cell =
   | string
   | number
   | { date: string }
   | { number: number; format: string }
-  | { formula: string; cached: string | number }
+  | { formula: string; cached?: string | number }
   | { inline: string }
   | null;
 
@@ -24,6 +24,8 @@ export interface SheetSpec {
   hidden?: boolean;
   /** Formatted empty rows after the last one, as Excel keeps them. */
   emptyTail?: number;
+  /** Merged ranges ("A2:A4"), written after the rows as Excel does (<mergeCells>). */
+  merged?: readonly string[];
 }
 
 export interface WorkbookOptions {
@@ -91,6 +93,7 @@ export function workbookParts(sheets: readonly SheetSpec[], options: WorkbookOpt
     if ('date' in cell) return `<c r="${ref}" s="${DATE_STYLE}"><v>${serialOf(cell.date, date1904)}</v></c>`;
     if ('format' in cell) return `<c r="${ref}" s="${styleOf(cell.format)}"><v>${cell.number}</v></c>`;
     if ('formula' in cell) {
+      if (cell.cached === undefined) return `<c r="${ref}"><f>${escapeXml(cell.formula)}</f></c>`;
       const text = typeof cell.cached === 'string';
       return `<c r="${ref}"${text ? ' t="str"' : ''}><f>${escapeXml(cell.formula)}</f><v>${text ? escapeXml(String(cell.cached)) : cell.cached}</v></c>`;
     }
@@ -109,7 +112,8 @@ export function workbookParts(sheets: readonly SheetSpec[], options: WorkbookOpt
     const last = sheet.rows.length;
     for (let r = last + 1; r <= last + (sheet.emptyTail ?? 0); r++) rows.push(`<row r="${r}" s="${EMPTY_STYLE}" customFormat="1"><c r="A${r}" s="${EMPTY_STYLE}"/></row>`);
     const dimension = `A1:${columnName(width - 1)}${Math.max(1, last)}`;
-    parts.set(`xl/worksheets/sheet${s + 1}.xml`, `${HEAD}<worksheet xmlns="${NS}" xmlns:r="${RNS}"><dimension ref="${dimension}"/><sheetData>${rows.join('')}</sheetData></worksheet>`);
+    const merged = sheet.merged && sheet.merged.length > 0 ? `<mergeCells count="${sheet.merged.length}">${sheet.merged.map((ref) => `<mergeCell ref="${ref}"/>`).join('')}</mergeCells>` : '';
+    parts.set(`xl/worksheets/sheet${s + 1}.xml`, `${HEAD}<worksheet xmlns="${NS}" xmlns:r="${RNS}"><dimension ref="${dimension}"/><sheetData>${rows.join('')}</sheetData>${merged}</worksheet>`);
   });
   const sheetList = sheets.map((sheet, s) => `<sheet name="${escapeXml(sheet.name)}" sheetId="${s + 1}"${sheet.hidden ? ' state="hidden"' : ''} r:id="rId${s + 1}"/>`).join('');
   parts.set('xl/workbook.xml', `${HEAD}<workbook xmlns="${NS}" xmlns:r="${RNS}"><workbookPr${date1904 ? ' date1904="1"' : ''}/><sheets>${sheetList}</sheets></workbook>`);

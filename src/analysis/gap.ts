@@ -76,8 +76,14 @@ export type GradeMatrix = Record<GradeLetter, Record<GradeLetter, number>>;
 type Comparison = 'higher' | 'lower' | 'in_line';
 
 export interface GapFigures {
-  n_grade_only: number;
-  n_test_only: number;
+  /**
+   * Pupils with a grade and no test, and the reverse. Null with background dimensions in the
+   * plan: a group with no paired pupil has no row and is never hidden, so its unpaired pupils,
+   * counted in its parent's row, would give away a background value (a school's one newly arrived
+   * pupil with a grade and no test).
+   */
+  n_grade_only: number | null;
+  n_test_only: number | null;
   share_higher: number;
   share_higher_ci_low: number;
   share_higher_ci_high: number;
@@ -278,7 +284,7 @@ export function analyseGap(cells: readonly GapCell[], options: GapOptions): GapR
       level: groupLevel(plan, acc.key),
       n: acc.n,
       suppressed,
-      figures: suppressed ? null : computeFigures(acc, total, options.alpha, options.flagScale ?? 'points'),
+      figures: suppressed ? null : computeFigures(acc, total, options.alpha, options.flagScale ?? 'points', plan.background.length > 0),
     };
     groups.push(group);
     countsOf.set(group, acc);
@@ -644,7 +650,8 @@ function compareWithRest(group: Float64Array, total: Float64Array | undefined, a
   return { p: test.p, verdict };
 }
 
-function computeFigures(acc: Accumulator, total: Accumulator | undefined, alpha: number, scale: FlagScale): GapFigures | null {
+/** `unpairedHidden`: background dimensions in the plan, so n_grade_only and n_test_only are null (GapFigures). */
+function computeFigures(acc: Accumulator, total: Accumulator | undefined, alpha: number, scale: FlagScale, unpairedHidden: boolean): GapFigures | null {
   const { counts, n } = acc;
   if (n === 0) return null;
   let higher = 0;
@@ -679,8 +686,8 @@ function computeFigures(acc: Accumulator, total: Accumulator | undefined, alpha:
   const lo = wilson(lower);
   const comparison = total && total !== acc ? compareWithRest(counts, total.counts, alpha, scale) : { p: null, verdict: null };
   return {
-    n_grade_only: acc.gradeOnly,
-    n_test_only: acc.testOnly,
+    n_grade_only: unpairedHidden ? null : acc.gradeOnly,
+    n_test_only: unpairedHidden ? null : acc.testOnly,
     share_higher: higher / n,
     share_higher_ci_low: hi.low,
     share_higher_ci_high: hi.high,

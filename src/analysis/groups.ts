@@ -13,6 +13,7 @@
  * A dimension that is totalled over is `null` in the group's key.
  */
 import type { Message } from '../messages.js';
+import { OTHER_VALUE } from '../normalise/background.js';
 import { isBackground, type BackgroundDimension, type Dimension, type Gender } from '../types.js';
 
 const STRATA: readonly Dimension[] = ['school_year', 'grade_level', 'subject'];
@@ -138,15 +139,15 @@ export function groupLevel(plan: GroupPlan, key: GroupKey): Dimension | 'total' 
 
 const collator = new Intl.Collator('sv', { numeric: true });
 
-/** A background value's place: yes, no, the categories, then `(saknas)` and `(okänd)`. */
+/** A background value's place: yes, no, the categories, the rare ones pooled, then `(saknas)` and `(okänd)`. */
 function backgroundRank(value: string | number): number {
-  return value === 'yes' ? 0 : value === 'no' ? 1 : value === '(saknas)' ? 3 : value === UNKNOWN_VALUE ? 4 : 2;
+  return value === 'yes' ? 0 : value === 'no' ? 1 : value === OTHER_VALUE ? 2.5 : value === '(saknas)' ? 3 : value === UNKNOWN_VALUE ? 4 : 2;
 }
 
 /**
  * Sort groups in report order: strata, then levels, then gender, then background (each in `--by`
  * order), totals before their members, values in Swedish collation (numbers numerically; a
- * background's yes and no first, its `(saknas)` and `(okänd)` last). Each dimension's distinct
+ * background's yes and no first, its pooled rare categories, `(saknas)` and `(okänd)` last). Each dimension's distinct
  * values are ranked once, so the collator is not called per comparison.
  */
 export function sortGroups<G extends { key: GroupKey }>(plan: GroupPlan, groups: G[]): G[] {

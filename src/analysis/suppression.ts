@@ -130,19 +130,62 @@ class Basis {
     }
     return v;
   }
-  add(leaves: readonly number[]): void {
+  /** True when the row was not a combination of those added before (the basis grew). */
+  add(leaves: readonly number[]): boolean {
     const v = this.reduce(leaves);
     for (let col = 0; col < this.width; col++) {
       const x = v[col] ?? 0;
       if (Math.abs(x) <= EPSILON) continue;
       for (let j = col; j < this.width; j++) v[j]! /= x;
       this.pivots[col] = v;
-      return;
+      return true;
     }
+    return false;
   }
   spans(leaves: readonly number[]): boolean {
     return this.reduce(leaves).every((x) => Math.abs(x) <= EPSILON);
   }
+}
+
+/**
+ * The rows (by index) a combination of which gives `target`, in one way of writing it; null when
+ * none gives it. Gaussian elimination over the leaves on the rows that are not combinations of
+ * earlier ones (at most one per leaf, so the work stays that of the check itself), each carrying
+ * which rows it is made of.
+ */
+function combinationOf(width: number, all: readonly (readonly number[])[], target: readonly number[]): number[] | null {
+  const independent = new Basis(width);
+  const kept = all.flatMap((row, index) => (independent.add(row) ? [index] : []));
+  const rows = kept.map((index) => all[index] as readonly number[]);
+  const size = width + rows.length;
+  const pivots = new Array<Float64Array | null>(width).fill(null);
+  const reduce = (v: Float64Array): void => {
+    for (let col = 0; col < width; col++) {
+      const x = v[col] ?? 0;
+      const pivot = pivots[col];
+      if (Math.abs(x) <= EPSILON || !pivot) continue;
+      for (let j = col; j < size; j++) v[j]! -= x * (pivot[j] ?? 0);
+    }
+  };
+  rows.forEach((row, index) => {
+    const v = new Float64Array(size);
+    for (const leaf of row) v[leaf] = 1;
+    v[width + index] = 1;
+    reduce(v);
+    for (let col = 0; col < width; col++) {
+      const x = v[col] ?? 0;
+      if (Math.abs(x) <= EPSILON) continue;
+      for (let j = col; j < size; j++) v[j]! /= x;
+      pivots[col] = v;
+      return;
+    }
+  });
+  const t = new Float64Array(size);
+  for (const leaf of target) t[leaf] = 1;
+  reduce(t);
+  for (let col = 0; col < width; col++) if (Math.abs(t[col] ?? 0) > EPSILON) return null;
+  // t = target − Σ coefficient × row: the rows with a coefficient are those it is made of.
+  return kept.filter((_, index) => Math.abs(t[width + index] ?? 0) > EPSILON);
 }
 
 /**
@@ -187,13 +230,16 @@ function auditStrata(plan: GroupPlan, counted: readonly SuppressionInput[], hidd
       for (const group of shown) basis.add(rowOf(group));
       const exposed = members.find((group) => hidden.has(group.id) && basis.spans(rowOf(group)));
       if (!exposed) break;
-      const inside = new Set(rowOf(exposed));
-      // The most detailed (then the smallest) group that shares pupils with it and whose hiding stops
-      // this derivation; else the first of them (the next round goes on). Most detailed first, so
-      // that totals stay shown wherever a finer group can be hidden instead.
+      // The shown groups it is worked out from (in one way of doing so): hide the most detailed, then
+      // the smallest, of them whose hiding stops that derivation, else the first of them (the next
+      // round goes on). Most detailed first, so that totals stay shown wherever a finer group can be
+      // hidden instead; the stratum's total (all levels and crossed dimensions totalled) last of all.
       const detail = (group: SuppressionInput) => crossed.filter((dim) => group.key[dim] !== null && group.key[dim] !== undefined).length;
-      const candidates = shown.filter((group) => rowOf(group).some((leaf) => inside.has(leaf))).sort((a, b) => detail(b) - detail(a) || a.n - b.n || byId(a, b));
-      const choice = candidates.slice(0, 32).find((candidate) => !spanned(shown.filter((group) => group !== candidate), exposed)) ?? candidates[0];
+      const depth = (group: SuppressionInput) => plan.levels.filter((dim) => group.key[dim] !== null && group.key[dim] !== undefined).length;
+      const used = (combinationOf(leaves.length, shown.map(rowOf), rowOf(exposed)) ?? []).map((index) => shown[index] as SuppressionInput);
+      const isTotal = (group: SuppressionInput) => detail(group) === 0 && depth(group) === 0;
+      const candidates = used.filter((group) => !isTotal(group)).sort((a, b) => detail(b) - detail(a) || depth(b) - depth(a) || a.n - b.n || byId(a, b));
+      const choice = candidates.slice(0, 32).find((candidate) => !spanned(shown.filter((group) => group !== candidate), exposed)) ?? candidates[0] ?? used[0];
       if (!choice) break;
       hidden.set(choice.id, 'complementary');
       changed = true;

@@ -564,10 +564,16 @@ export interface TransitionOptions {
 type Verdict = 'strict' | 'generous' | 'in_line';
 
 export interface TransitionFigures {
-  n_from_only: number;
-  n_to_only: number;
-  n_from_missing: number;
-  n_to_missing: number;
+  /**
+   * Pupils with only the earlier or only the later result, and linked pupils missing one. Null with
+   * background dimensions in the plan: a background group with no linked pupil has no row and is
+   * never hidden, so its unlinked pupils, counted in its parent's row, would give away a background
+   * value (as gap's n_grade_only).
+   */
+  n_from_only: number | null;
+  n_to_only: number | null;
+  n_from_missing: number | null;
+  n_to_missing: number | null;
   share_pass_from: number;
   share_pass_to: number;
   /** share_pass_from − share_pass_to, a fraction (× 100 = percentage points). */
@@ -732,7 +738,7 @@ export function analyseTransitionCells(cells: readonly TransitionCell[], options
       level: groupLevel(plan, acc.key),
       n: n(acc),
       suppressed,
-      figures: suppressed ? null : figuresOf(acc, options.alpha),
+      figures: suppressed ? null : figuresOf(acc, options.alpha, plan.background.length > 0),
     });
   }
   const verdicts = adjustAcross(
@@ -770,7 +776,8 @@ function pairedDifferenceSe(a: number, b: number, c: number, d: number): number 
   return Math.sqrt(bb + cc - (bb - cc) ** 2 / n) / n;
 }
 
-function figuresOf(acc: Accumulator, alpha: number): TransitionFigures {
+/** `unlinkedHidden`: background dimensions in the plan, so the unlinked counts are null (TransitionFigures). */
+function figuresOf(acc: Accumulator, alpha: number, unlinkedHidden: boolean): TransitionFigures {
   const { a, b, c, d } = acc;
   const n = a + b + c + d;
   const ci = discordantDifferenceInterval(b, c, n, 1 - alpha);
@@ -801,10 +808,10 @@ function figuresOf(acc: Accumulator, alpha: number): TransitionFigures {
     kappa = Number.isFinite(k) ? k : null;
   }
   return {
-    n_from_only: acc.fromOnly,
-    n_to_only: acc.toOnly,
-    n_from_missing: acc.fromMissing,
-    n_to_missing: acc.toMissing,
+    n_from_only: unlinkedHidden ? null : acc.fromOnly,
+    n_to_only: unlinkedHidden ? null : acc.toOnly,
+    n_from_missing: unlinkedHidden ? null : acc.fromMissing,
+    n_to_missing: unlinkedHidden ? null : acc.toMissing,
     share_pass_from: (a + b) / n,
     share_pass_to: (a + c) / n,
     diff_pp: ci.diff,

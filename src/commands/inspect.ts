@@ -110,10 +110,13 @@ function workbookOf(source: InputSource): { workbook: InspectedWorkbook } | Reco
     workbook: {
       file: workbook.file,
       sheet: workbook.sheets[part.index]?.name ?? part.sheet,
-      sheets: workbook.sheets.map((sheet) => ({ name: sheet.name, hidden: sheet.state !== 'visible', use: sheet.use ?? null })),
+      sheets: workbook.sheets.map((sheet) => ({ name: sheet.name, hidden: sheet.state !== 'visible', use: sheet.use ?? null, ...(sheet.of === undefined ? {} : { same_as: sheet.of }) })),
       line_breaks: stats.lineBreaks,
       ids_restored: stats.idsRestored,
       ids_short: stats.idsShort,
+      formulas_without_value: stats.formulasWithoutValue,
+      merged_ranges: stats.mergedRanges,
+      cells_beyond_header: stats.cellsBeyondHeader,
     },
   };
 }

@@ -28,7 +28,7 @@ import type { GroupPlan } from '../analysis/groups.js';
 import { compareManifests, type EarlierRun } from '../read/earlier-run.js';
 import { changedParameters, comparisonSection, type ReportSection } from '../render/sections.js';
 import { DIMENSIONS, isBackground, type BackgroundDimension, type Dimension } from '../types.js';
-import { backgroundSpec, isPersonalHeader, type BackgroundSpec } from '../normalise/background.js';
+import { backgroundSpec, isPersonalHeader, type BackgroundSpec, type BackgroundTable, type FileBackgroundColumn } from '../normalise/background.js';
 import { builtinDimension, dimensionNames } from './options.js';
 import { writeTo, type Io, type TextSink } from '../io.js';
 import { isStdout, refuseInputAsOutput, writeOutput } from '../write-output.js';
@@ -64,6 +64,10 @@ export interface Grouping {
   words: Map<BackgroundDimension, string>;
   /** Where each background dimension's word came from (`--by`, `--adjust-for`, or the config's `by`/`adjust_for`), for messages. */
   sources: Map<BackgroundDimension, string>;
+  /** Per background dimension in `by`: the rare categories pooled into one (poolRare), once the exports are read. */
+  pooled: Map<BackgroundDimension, { categories: number; pupils: number }>;
+  /** The pupils a category needs not to be pooled (the run's --min-group). */
+  poolBelow: number;
 }
 
 /** Where --by's and --adjust-for's words came from: the options, or the config (`by`/`adjust_for`). */
@@ -105,7 +109,7 @@ export function resolveGrouping(
     const dim = background(word, from.adjustFor);
     if (!adjustFor.includes(dim)) adjustFor.push(dim);
   }
-  return { by, adjustFor, specs, names: new Map(specs.map((spec) => [spec.key, spec.label])), words, sources };
+  return { by, adjustFor, specs, names: new Map(specs.map((spec) => [spec.key, spec.label])), words, sources, pooled: new Map(), poolBelow: 0 };
 }
 
 /**
@@ -122,6 +126,43 @@ function checkBackground(grouping: Grouping, files: readonly FileReport[]): void
     if (spec.kind === 'column') throw new UsageError(MESSAGES.unknownByColumn(word, dimensionNames().sv, dimensionNames().en, unused, source));
     throw new UsageError(MESSAGES.backgroundColumnMissing(word, spec.headers.slice(0, 4), unused, source));
   }
+}
+
+/**
+ * A background column whose values say who a pupil is is refused, like a column of names by its
+ * header (the message names the column and why, never a value): most of its cells are e-mail
+ * addresses, dates (birth dates), names or personnummer, or more than half of the pupils with a
+ * value have one no other pupil has (at least 3 of them: an id, a name or free text).
+ */
+function checkBackgroundValues(grouping: Grouping, files: readonly FileReport[], table: BackgroundTable): void {
+  grouping.specs.forEach((spec, dim) => {
+    const word = grouping.words.get(spec.key) ?? spec.key;
+    const source = grouping.sources.get(spec.key) ?? '--by';
+    const columns = files.flatMap((file) => (file.background ?? []).filter((column) => column.key === spec.key));
+    const sum = (of: (shapes: FileBackgroundColumn['shapes']) => number) => columns.reduce((total, column) => total + of(column.shapes), 0);
+    const rows = sum((shapes) => shapes.rows);
+    const shapes = (['personal_id', 'email', 'date', 'name'] as const).map((shape) => ({ shape, rows: sum((shapes) => shapes[shape]) })).sort((a, b) => b.rows - a.rows);
+    const personal = shapes.reduce((total, shape) => total + shape.rows, 0);
+    const most = shapes[0];
+    if (most && rows > 0 && personal * 2 > rows) throw new UsageError(MESSAGES.backgroundPersonalValues(word, most.shape, source));
+    const { valued, categories } = table.pupilsOf(dim);
+    const alone = [...categories.values()].filter((pupils) => pupils === 1).length;
+    if (alone >= 3 && alone * 2 > valued) throw new UsageError(MESSAGES.backgroundPersonalValues(word, 'unique', source, { alone, valued }));
+  });
+}
+
+/**
+ * Pool each background dimension's rare categories (fewer than `minGroup` pupils in the run, and
+ * at least every category of one pupil) into
+ * one, before anything is grouped, so that no rare category's name is ever shown; counted in
+ * `grouping.pooled` (meta.background). Only the dimensions in `by`: those only adjusted for are
+ * never shown.
+ */
+function poolRareCategories(grouping: Grouping, table: BackgroundTable, minGroup: number): void {
+  grouping.poolBelow = minGroup;
+  grouping.specs.forEach((spec, dim) => {
+    if (grouping.by.includes(spec.key)) grouping.pooled.set(spec.key, table.poolRare(dim, minGroup));
+  });
 }
 
 /** meta.background: each background dimension, its column in each file, and its pupils and school years whose rows disagree. */
@@ -147,6 +188,8 @@ export function backgroundMeta(grouping: Grouping, files: readonly FileReport[],
             ).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0)),
           ),
         },
+        // Rare categories shown together as (övriga) (poolRare): how many, and their pupils.
+        pooled: grouping.pooled.get(spec.key) ?? { categories: 0, pupils: 0 },
       };
     }),
     adjusted_for: grouping.adjustFor,
@@ -159,6 +202,8 @@ export function backgroundNotes(grouping: Grouping, meta: Record<string, unknown
   const lines: string[] = [];
   for (const dim of dimensions) {
     const name = grouping.names.get(dim.key)?.[lang] ?? dim.key;
+    const pooled = grouping.pooled.get(dim.key);
+    if (pooled && pooled.categories > 0) lines.push(`ska-analyze: ${say(MESSAGES.backgroundPooled(name, pooled.categories, pooled.pupils, grouping.poolBelow), lang)}\n`);
     if (dim.conflicts > 0) lines.push(`ska-analyze: ${say(MESSAGES.backgroundConflicts(name, dim.conflicts, dim.conflict_examples), lang)}\n`);
     if (dim.unread.personal_id > 0 || Object.keys(dim.unread.unmapped).length > 0) lines.push(`ska-analyze: ${say(MESSAGES.backgroundUnread(name, dim.unread.personal_id, dim.unread.unmapped), lang)}\n`);
   }
@@ -301,7 +346,7 @@ async function sameBytes(a: InputSource, b: InputSource): Promise<boolean> {
 
 export async function loadInputs(
   files: readonly string[],
-  options: Omit<CommonOptions, 'lang'> & { lang?: Lang | undefined },
+  options: Omit<CommonOptions, 'lang'> & { lang?: Lang | undefined; minGroup?: number | undefined },
   io: Io,
   group?: (config: Config) => Grouping,
 ): Promise<Loaded> {
@@ -349,6 +394,11 @@ export async function loadInputs(
   });
   progress?.done();
   if (grouping) checkBackground(grouping, read.files);
+  if (grouping && read.store.background) {
+    checkBackgroundValues(grouping, read.files, read.store.background);
+    // A category of one pupil is pooled even with --min-group 1: its name alone may be the pupil's.
+    poolRareCategories(grouping, read.store.background, Math.max(2, options.minGroup ?? config.min_group ?? 10));
+  }
   const accepted = read.files.reduce((sum, file) => sum + file.ledger.accepted, 0);
   const outside = read.files.flatMap((file) => [...file.ledger.outsideYears.keys()]);
   if (accepted === 0 && outside.length > 0 && schoolYears) {

@@ -18,10 +18,16 @@
  *   something must say the same; rows that disagree make the pupil's value unknown for that year
  *   (`(okänd)`), and are counted. A pupil and year no row says anything about is `(saknas)`.
  *   Neither leaves out the pupil's results: they count in every total as before.
+ * - Privacy: a column that says who a pupil is, by its header (isPersonalHeader) or its values
+ *   (personalShape, counted per file in `shapes`; commands/shared.ts refuses it), is never a
+ *   dimension; a value the config does not name is shown by its shape only (ledger.ts safeDetail);
+ *   and categories fewer than --min-group pupils have are pooled into OTHER_VALUE (poolRare)
+ *   before anything is grouped, so that no rare category's name is ever shown.
  */
 import type { Message } from '../messages.js';
 import type { BackgroundDimension } from '../types.js';
 import { NumberIndex } from '../read/byte-dict.js';
+import { safeDetail } from './ledger.js';
 import { containsPersonalId } from './pupil-id.js';
 import { fold, tidy } from './text.js';
 
@@ -91,20 +97,58 @@ function slugOf(text: string): string {
 }
 
 /**
- * Headers of columns that say who a pupil is (names, contact details, birth dates, guardians):
- * never a dimension (their values would be printed as group names) and never offered as one.
- * Matched folded: a header that is one of these words or ends in `namn`/`name`.
+ * Headers of columns that say who a pupil is (names, contact details, birth dates, guardians,
+ * ids): never a dimension (their values would be printed as group names) and never offered as
+ * one. A header is such a column when, folded (case, spaces, punctuation and diacritics off), it
+ * contains one of PERSONAL_STEMS (`Elevens namn`, `Vårdnadshavare 1`, `E-postadress`,
+ * `Födelsedatum (ÅÅMMDD)`), when one of its words is one of PERSONAL_WORDS (`Ort`, `Tel`, `Kontakt`), or when
+ * it names a person and nothing else (`Elev`, `Student`, `Elev-ID`). Not: the usual factors'
+ * headers (`Föräldrarnas utbildningsnivå`), a header that says what it tells about a guardian
+ * (`Vårdnadshavares yrke`), a country of birth (`Födelseland`), nor a header that names an
+ * attribute of the pupil (`Elevens stödnivå`).
  */
-const PERSONAL_HEADERS = new Set([
-  'namn', 'fornamn', 'efternamn', 'tilltalsnamn', 'mellannamn', 'elevnamn', 'elevensnamn', 'fullstandigtnamn', 'name', 'firstname', 'lastname',
-  'surname', 'givenname', 'fullname', 'adress', 'address', 'postadress', 'postnummer', 'ort', 'epost', 'email', 'mail', 'telefon', 'telefonnummer',
-  'mobil', 'mobilnummer', 'phone', 'fodelsedatum', 'fodd', 'birthdate', 'dateofbirth', 'vardnadshavare', 'guardian', 'personnummer', 'elevid',
-]);
+const PERSONAL_STEMS = [
+  'namn', 'name', 'epost', 'email', 'mail', 'adress', 'address', 'postnummer', 'postnr', 'telefon', 'phone', 'mobilnummer', 'mobilnr',
+  'personnummer', 'personnr', 'samordningsnummer', 'fodelse', 'birth', 'fodd', 'vardnadshavar', 'guardian', 'forald', 'parent', 'kontaktperson',
+  'kontaktuppgift', 'anhorig',
+];
+/** Stems of a guardian, not personal where the header says what it tells about them (their education, their occupation). */
+const GUARDIAN_STEMS = ['vardnadshavar', 'guardian', 'forald', 'parent'];
+const GUARDIAN_ATTRIBUTES = ['utbildning', 'education', 'yrke', 'occupation', 'sysselsattning', 'employment'];
+/** A birth stem, not personal in a country of birth (`Födelseland`, `Född i Sverige`). */
+const BIRTH_STEMS = ['fodelse', 'birth', 'fodd'];
+const BIRTH_COUNTRY = ['land', 'country', 'sverige', 'sweden', 'utomlands', 'abroad'];
+const PERSONAL_WORDS = new Set(['ort', 'bostadsort', 'hemort', 'postort', 'folkbokforingsort', 'tel', 'tfn', 'mobil', 'pnr', 'ssn', 'elevid', 'personid', 'studentid', 'pupilid', 'kontakt', 'contact']);
+/** Words that name a person: a header of only these (and numbers, and `id`) holds names or ids. */
+const PERSON_WORDS = new Set(['elev', 'eleven', 'elevens', 'elever', 'student', 'students', 'pupil', 'pupils', 'person', 'individ', 'barn', 'barnet', 'barnets', 'id']);
 
-/** True for a header of a column that says who a pupil is (PERSONAL_HEADERS). */
+/** The words of a header: diacritics off, lower case, split at anything but letters and digits. */
+function headerWords(header: string): string[] {
+  return header
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word !== '');
+}
+
+/** True for a header of a column that says who a pupil is (see PERSONAL_STEMS). */
 export function isPersonalHeader(header: string): boolean {
   const folded = fold(header);
-  return PERSONAL_HEADERS.has(folded) || folded.endsWith('namn') || folded.endsWith('name');
+  if (folded === '') return false;
+  if (KNOWN.some((known) => known.headers.some((name) => fold(name) === folded))) return false;
+  const has = (stems: readonly string[]) => stems.some((stem) => folded.includes(stem));
+  const stems = PERSONAL_STEMS.filter((stem) => folded.includes(stem));
+  const personal = stems.filter((stem) => {
+    if (GUARDIAN_STEMS.includes(stem)) return !has(GUARDIAN_ATTRIBUTES);
+    if (BIRTH_STEMS.includes(stem)) return !has(BIRTH_COUNTRY);
+    return true;
+  });
+  if (personal.length > 0) return true;
+  const words = headerWords(header);
+  if (words.some((word) => PERSONAL_WORDS.has(word))) return true;
+  const named = words.filter((word) => !/^\d+$/.test(word));
+  return named.length > 0 && named.every((word) => PERSON_WORDS.has(word));
 }
 
 /** A config `background` entry, as checked by config.ts. */
@@ -176,6 +220,11 @@ export const NO = 1;
 export const NO_VALUE = -1;
 /** Rows of the same pupil and school year that disagree. */
 export const DISAGREE = -4;
+/**
+ * The category rare categories are pooled into (BackgroundTable.poolRare), written like
+ * `(saknas)` and `(okänd)`: the same in every format and language.
+ */
+export const OTHER_VALUE = '(övriga)';
 
 /** How a distinct cell text of a background column reads on its own. */
 type CellClass = 'blank' | 'yes_word' | 'no_word' | 'one' | 'zero' | 'marker' | 'category' | 'mapped';
@@ -288,6 +337,25 @@ function categoryKey(label: string): string | number {
   return key === '' ? label : key;
 }
 
+/**
+ * What a cell looks like when it says who someone is, not what they are: an e-mail address, a
+ * date (a birth date: `2011-04-12`, `12.4.2011`, `110412`, `20110412`), or a name (two or more
+ * capitalised words: `Anna Testsson`, `Testsson, Anna`). Null for anything else.
+ * @internal (also used by tests)
+ */
+export function personalShape(text: string): PersonalShape | null {
+  const trimmed = text.trim();
+  if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed)) return 'email';
+  if (/^\d{4}[-./]\d{1,2}[-./]\d{1,2}$/.test(trimmed) || /^\d{1,2}[-./]\d{1,2}[-./](\d{2}|\d{4})$/.test(trimmed)) return 'date';
+  const digits = /^(\d{2}|\d{4})(\d{2})(\d{2})$/.exec(trimmed);
+  if (digits && Number(digits[2]) >= 1 && Number(digits[2]) <= 12 && Number(digits[3]) >= 1 && Number(digits[3]) <= 31) return 'date';
+  if (/^\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?(?:,?\s+\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?)+$/u.test(trimmed)) return 'name';
+  return null;
+}
+
+/** A kind of cell that says who someone is (personalShape), or a personnummer. */
+type PersonalShape = 'email' | 'date' | 'name' | 'personal_id';
+
 // ---------------------------------------------------------------------------------------------
 // Per pupil and school year
 
@@ -301,6 +369,8 @@ export class BackgroundTable {
   ]);
   private readonly pupilYears = new NumberIndex(1024);
   pupilYearCount = 0;
+  /** The pupil of each pupil-year. */
+  private pupils = new Int32Array(1024);
   /** Per dimension, per pupil-year: a category id, NO_VALUE or DISAGREE. */
   private values: Int32Array[];
   /** Per dimension: pupil-years whose rows disagree. */
@@ -340,6 +410,12 @@ export class BackgroundTable {
           return grown;
         });
       }
+      if (index >= this.pupils.length) {
+        const grown = new Int32Array(this.pupils.length * 2);
+        grown.set(this.pupils);
+        this.pupils = grown;
+      }
+      this.pupils[index] = pupil;
     }
     this.lastKey = key;
     this.lastPupilYear = index;
@@ -350,6 +426,48 @@ export class BackgroundTable {
   valueOf(dim: number, pupil: number, year: number): number {
     const index = this.pupilYears.get(pupil * 256 + year);
     return index < 0 ? NO_VALUE : (this.values[dim]?.[index] ?? NO_VALUE);
+  }
+
+  /**
+   * A dimension's pupils (whatever the school year): how many have a value (yes, no or a
+   * category), and the pupils of each category (not yes or no) by its id.
+   */
+  pupilsOf(dim: number): { valued: number; categories: Map<number, number> } {
+    const values = this.values[dim];
+    const valued = new Set<number>();
+    const byCategory = new Map<number, Set<number>>();
+    for (let i = 0; values && i < this.pupilYearCount; i++) {
+      const value = values[i] ?? NO_VALUE;
+      if (value < 0) continue;
+      const pupil = this.pupils[i] ?? 0;
+      valued.add(pupil);
+      if (value === YES || value === NO) continue;
+      let set = byCategory.get(value);
+      if (!set) byCategory.set(value, (set = new Set()));
+      set.add(pupil);
+    }
+    return { valued: valued.size, categories: new Map([...byCategory].map(([id, set]) => [id, set.size])) };
+  }
+
+  /**
+   * Pool a dimension's categories (not yes and no) that fewer than `minGroup` pupils have in the
+   * whole run into one, OTHER_VALUE, so that a rare category's name (a language only one pupil
+   * speaks, a stray value) is never shown as a group: how many categories and pupils were pooled.
+   */
+  poolRare(dim: number, minGroup: number): { categories: number; pupils: number } {
+    const values = this.values[dim];
+    const { categories } = this.pupilsOf(dim);
+    const other = categoryKey(OTHER_VALUE);
+    const rare = new Set([...categories].filter(([id, pupils]) => pupils < minGroup && this.categoryIds.get(other) !== id).map(([id]) => id));
+    if (!values || rare.size === 0) return { categories: 0, pupils: 0 };
+    const pooled = this.category(OTHER_VALUE);
+    const pupils = new Set<number>();
+    for (let i = 0; i < this.pupilYearCount; i++) {
+      if (!rare.has(values[i] ?? NO_VALUE)) continue;
+      values[i] = pooled;
+      pupils.add(this.pupils[i] ?? 0);
+    }
+    return { categories: rare.size, pupils: pupils.size };
   }
 
   /** Take a file's value for a pupil-year (or DISAGREE); true when it makes the pupil-year disagree. */
@@ -387,9 +505,15 @@ export interface FileBackgroundColumn {
   conflicts: BackgroundConflicts;
   /**
    * Rows whose cell is not read as written, by reason (CellReason): a personnummer (read as
-   * blank), a value the config's `values` do not name (a value of its own, listed in `unmapped`).
+   * blank), a value the config's `values` do not name (a value of its own, listed in `unmapped`
+   * as the ledger shows a rejected value: `[text, 13 characters]` unless plainly not a person).
    */
   unread: { personal_id: number; unmapped: Record<string, number> };
+  /**
+   * Rows whose cell says something (`rows`: not blank, a personnummer included), and of them
+   * those whose cell looks like it says who someone is (personalShape; never the values).
+   */
+  shapes: { rows: number } & Record<PersonalShape, number>;
 }
 
 /**
@@ -519,13 +643,27 @@ export class FileBackground {
         }
       }
       const unread = { personal_id: 0, unmapped: {} as Record<string, number> };
+      const shapes = { rows: 0, email: 0, date: 0, name: 0, personal_id: 0 };
       this.rawCells.forEach((cell, raw) => {
-        if (this.rawDim[raw] !== dim || cell.reason === undefined) return;
+        if (this.rawDim[raw] !== dim) return;
         const rows = this.rawRows[raw] ?? 0;
+        if (cell.reason === 'personal_id') {
+          shapes.rows += rows;
+          shapes.personal_id += rows;
+        } else if (cell.cls !== 'blank') {
+          shapes.rows += rows;
+          const shape = cell.cls === 'category' ? personalShape(cell.label) : null;
+          if (shape) shapes[shape] += rows;
+        }
+        if (cell.reason === undefined) return;
         if (cell.reason === 'personal_id') unread.personal_id += rows;
-        else unread.unmapped[cell.label] = (unread.unmapped[cell.label] ?? 0) + rows;
+        else {
+          // A value the config does not name may be a name in a shifted column: shown by its shape only.
+          const shown = safeDetail(cell.label);
+          unread.unmapped[shown] = (unread.unmapped[shown] ?? 0) + rows;
+        }
       });
-      out.push({ key: spec.key, header: headers[column] ?? '', style: style.yesNo ? 'yes_no' : 'categories', conflicts, unread });
+      out.push({ key: spec.key, header: headers[column] ?? '', style: style.yesNo ? 'yes_no' : 'categories', conflicts, unread, shapes });
     });
     return out;
   }

@@ -10,6 +10,7 @@ import { basename } from 'node:path';
 import { RecordReader, type ByteRow, type Delimiter, type LineEnd } from '../read/records.js';
 import type { DecodeInfo, Encoding } from '../read/decode.js';
 import type { InputSource } from '../read/inputs.js';
+import type { SheetStats } from '../read/xlsx.js';
 import type { GradeStep, ResultKind } from '../types.js';
 import { FIELDS, HEADER_ALIASES, mapHeaders, type ColumnMapping, type Field } from './headers.js';
 import { BackgroundTable, FileBackground, matchBackground, type BackgroundSpec, type FileBackgroundColumn } from './background.js';
@@ -75,8 +76,8 @@ export interface FileReport {
   preambleLines: number;
   /** The background columns asked for that the file has (absent when none was asked for). */
   background?: FileBackgroundColumn[];
-  /** A worksheet of an Excel workbook (absent for a text file): ids Excel had typed as numbers. */
-  sheet?: { idsRestored: number; idsShort: number };
+  /** A worksheet of an Excel workbook (absent for a text file): the workbook's path (what a user can name) and what reading the sheet changed. */
+  sheet?: Omit<SheetStats, 'lines' | 'lineBreaks'> & { workbook: string };
 }
 
 
@@ -150,7 +151,8 @@ function unusable(report: FileReport): void {
   const entry = reason === null ? undefined : ledger.rejected.get(reason);
   const line = entry?.lines[0];
   const text = reason === null ? { sv: '', en: '' } : REASON_TEXT[reason];
-  throw new InputError(MESSAGES.everyRowRejected(`${report.file}${line === undefined ? '' : `:${line}`}`, report.file, ledger.rejectedTotal, text));
+  // A sheet is inspected by naming its workbook (`file.xlsx!Sheet` is no path).
+  throw new InputError(MESSAGES.everyRowRejected(`${report.file}${line === undefined ? '' : `:${line}`}`, report.sheet?.workbook ?? report.file, ledger.rejectedTotal, text));
 }
 
 /**
@@ -379,7 +381,10 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
   done.path = source.path ?? null;
   done.sha256 = digest.hash.digest('hex');
   done.bytes = digest.bytes;
-  if (source.sheet) done.sheet = { idsRestored: source.sheet.stats.idsRestored, idsShort: source.sheet.stats.idsShort };
+  if (source.sheet) {
+    const { idsRestored, idsShort, formulasWithoutValue, mergedRanges, cellsBeyondHeader } = source.sheet.stats;
+    done.sheet = { workbook: source.sheet.workbook.file, idsRestored, idsShort, formulasWithoutValue, mergedRanges, cellsBeyondHeader };
+  }
   return done;
 }
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { InputError, describeFsError } from '../errors.js';
 import { MESSAGES } from '../messages.js';
 import { readFirstRecords, spreadsheetKind, type SpreadsheetKind, type TextRecord } from './records.js';
-import { emptyStats, isEncryptedPackage, listSheets, sheetCsv, XlsxError, type IdColumn, type SheetState, type SheetStats } from './xlsx.js';
+import { emptyStats, isEncryptedPackage, listSheets, sheetCsv, XlsxError, type IdColumn, type SheetHeader, type SheetState, type SheetStats } from './xlsx.js';
 import type { Encoding } from './decode.js';
 
 /** Control characters in a file name shown as visible stand-ins (a name can hold ESC too). */
@@ -46,14 +46,15 @@ export interface InputSource {
   open(): AsyncIterable<Uint8Array>;
 }
 
-/** What is done with a worksheet: read as an export, used as the areas file, or why not. */
-export type SheetUse = 'read' | 'areas' | 'not_export' | 'empty' | 'own_output' | 'hidden' | 'repeat';
+/** What is done with a worksheet: read as an export, used as the areas file, or why not (copy: the same content as an earlier export sheet, read once). */
+export type SheetUse = 'read' | 'areas' | 'not_export' | 'empty' | 'own_output' | 'hidden' | 'repeat' | 'copy';
 
 /** An Excel workbook among the inputs: its sheets, in tab order, and what was done with each. */
 interface Workbook {
   /** The workbook's path as given or found, made safe to print. */
   file: string;
-  sheets: { name: string; state: SheetState; use?: SheetUse }[];
+  /** `of`: for a copy, the earlier sheet with the same content. */
+  sheets: { name: string; state: SheetState; use?: SheetUse; of?: string }[];
 }
 
 /** A worksheet as an input source. */
@@ -68,6 +69,8 @@ interface SheetPart {
   /** What the CSV changed (line breaks in cells, ids given back their zero), after the last full read. */
   stats: SheetStats;
   idColumn?: IdColumn | undefined;
+  /** An export sheet's header row: rows from it on are as wide as the header. */
+  header?: SheetHeader | undefined;
   encoding?: Encoding | undefined;
 }
 
@@ -91,22 +94,23 @@ function sheetSource(part: SheetPart, fromFolder: boolean, path: string | null):
     path,
     fromFolder,
     sheet: part,
-    open: () => sheetCsv(part.file, part.sheet, { stats: part.stats, idColumn: part.idColumn, encoding: part.encoding }),
+    open: () => sheetCsv(part.file, part.sheet, { stats: part.stats, idColumn: part.idColumn, header: part.header, encoding: part.encoding }),
   };
 }
 
 /**
  * The same worksheet source with other settings: its pupil-id column (for ids Excel stripped of
- * their leading zero), the encoding every input is forced into, whether it was named, its path.
+ * their leading zero), its header row, the encoding every input is forced into, whether it was
+ * named, its path.
  * Counts start afresh.
  */
 export function reshapeSheet(
   source: InputSource,
-  change: { idColumn?: IdColumn | undefined; encoding?: Encoding | undefined; fromFolder?: boolean; path?: string | null },
+  change: { idColumn?: IdColumn | undefined; header?: SheetHeader | undefined; encoding?: Encoding | undefined; fromFolder?: boolean; path?: string | null },
 ): InputSource {
   const part = source.sheet;
   if (part === undefined) return source;
-  const next: SheetPart = { ...part, stats: emptyStats(), idColumn: change.idColumn ?? part.idColumn, encoding: change.encoding ?? part.encoding };
+  const next: SheetPart = { ...part, stats: emptyStats(), idColumn: change.idColumn ?? part.idColumn, header: change.header ?? part.header, encoding: change.encoding ?? part.encoding };
   return sheetSource(next, change.fromFolder ?? source.fromFolder ?? false, change.path === undefined ? (source.path ?? null) : change.path);
 }
 

@@ -26,16 +26,22 @@
  *   10-digit personnummer that lost its leading zero comes back "0501011234");
  * - dates (a date or time number format, built in or custom): ISO "YYYY-MM-DD",
  *   "YYYY-MM-DD HH:MM:SS" or "HH:MM:SS", in the 1900 or the 1904 date system;
- * - formulas: their cached value (never recalculated; a formula without one is empty);
+ * - formulas: their cached value (never recalculated; a formula without one is empty, and counted);
  * - shared and inline strings, rich text runs joined, phonetic runs left out, `_xHHHH_` decoded;
  * - booleans TRUE/FALSE, errors as written (#N/A).
  *
- * The CSV: a row is padded with empty fields to the widest row so far (as Excel's own "Save as
- * CSV" pads to the sheet's width), so a row whose last cells are empty still has the header's
- * number of fields. A row without any value is an empty line (a blank line to the reader); empty
- * rows after the last row with a value are not lines at all (Excel keeps formatted empty rows at
- * the end). A line break inside a cell becomes a space, so a row never spans lines (counted in
- * `lineBreaks`).
+ * The CSV: when the header row is known (an export sheet), the header row and every row below it
+ * have the header's number of fields (its last cell with a value decides): a row whose last cells
+ * are empty is padded, and cells with a value to the right of the header are left out and counted
+ * (`cellsBeyondHeader`: no column to read them as, and one stray value far to the right must not
+ * make every row thousands of fields wide); rows above it are as wide as their own last value.
+ * Without a header (a first peek, an areas sheet) a row is padded to the widest row so far, as
+ * Excel's own "Save as CSV" pads to the sheet's width. A row without any value is an empty line
+ * (a blank line to the reader); empty rows after the last row with a value are not lines at all
+ * (Excel keeps formatted empty rows at the end). A line break inside a cell becomes a space, so a
+ * row never spans lines (counted in `lineBreaks`). Merged cells keep their value in the first
+ * cell only (the others are empty, as stored): merged ranges below the header are counted
+ * (`mergedRanges`), as are formulas without a cached value (`formulasWithoutValue`).
  */
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { open as openFile } from 'node:fs/promises';
@@ -450,8 +456,27 @@ interface Content {
   date1904: boolean;
 }
 
+/** What reading a sheet's XML found besides its rows (complete when the part has been read to its end). */
+interface SheetTally {
+  /** Formula cells without a cached value (<f> and no <v>): read as empty. */
+  formulasWithoutValue: number;
+  /** Merged ranges of more than one cell: their first and last row. */
+  merges: [number, number][];
+}
+
+/** The first and last row of a merged range ("A2:C5" → [2, 5]); null for a single cell or no range. */
+function mergeRows(ref: string): [number, number] | null {
+  const match = /^\$?([A-Za-z]+)\$?(\d+):\$?([A-Za-z]+)\$?(\d+)$/.exec(ref.trim());
+  if (!match) return null;
+  const [, c1 = '', r1 = '', c2 = '', r2 = ''] = match;
+  if (c1.toUpperCase() === c2.toUpperCase() && r1 === r2) return null;
+  const a = Number(r1);
+  const b = Number(r2);
+  return [Math.min(a, b), Math.max(a, b)];
+}
+
 /** The rows of one worksheet as they are parsed, in batches (those of one inflated chunk); rows without any value are left out. */
-async function* sheetRows(zip: Zip, part: string, content: Content): AsyncGenerator<SheetRow[]> {
+async function* sheetRows(zip: Zip, part: string, content: Content, tally: SheetTally): AsyncGenerator<SheetRow[]> {
   const { strings, styles, date1904 } = content;
   let ready: SheetRow[] = [];
   let rowNumber = 0;
@@ -466,6 +491,8 @@ async function* sheetRows(zip: Zip, part: string, content: Content): AsyncGenera
   let text = '';
   let inline = false;
   let plainNumber = false;
+  let formula = false; // the cell has an <f>
+  let valued = false; // the cell has a <v> (or an inline string)
 
   const cellValue = (): string => {
     plainNumber = false;
@@ -512,6 +539,8 @@ async function* sheetRows(zip: Zip, part: string, content: Content): AsyncGenera
         style = a.s === undefined ? 0 : Number(a.s);
         inCell = true;
         inline = false;
+        formula = false;
+        valued = false;
         text = '';
       } else if (name === 'row') {
         const r = tag.attributes.r;
@@ -520,12 +549,19 @@ async function* sheetRows(zip: Zip, part: string, content: Content): AsyncGenera
         numbers = [];
         col = -1;
       } else if (inCell) {
-        if (name === 'v') capture = !tag.isSelfClosing;
+        if (name === 'v') {
+          capture = !tag.isSelfClosing;
+          valued = true;
+        } else if (name === 'f') formula = true;
         else if (name === 'is') {
           inline = true;
+          valued = true;
           text = '';
         } else if (name === 'rPh') phonetic++;
         else if (name === 't' && inline) capture = phonetic === 0 && !tag.isSelfClosing;
+      } else if (name === 'mergeCell') {
+        const rows = mergeRows(tag.attributes.ref ?? '');
+        if (rows !== null) tally.merges.push(rows);
       }
     },
     text(t) {
@@ -537,6 +573,7 @@ async function* sheetRows(zip: Zip, part: string, content: Content): AsyncGenera
       else if (name === 'rPh') phonetic--;
       else if (name === 'c') {
         inCell = false;
+        if (formula && !valued) tally.formulasWithoutValue++;
         const value = cellValue();
         if (value !== '' && col >= 0) {
           while (cells.length < col) cells.push('');
@@ -581,7 +618,7 @@ export async function listSheets(path: string): Promise<XlsxSheet[]> {
  */
 export async function* readSheetRows(path: string, sheetName: string, limit = Infinity): AsyncGenerator<SheetRow> {
   let taken = 0;
-  for await (const batch of sheetBatches(path, sheetName)) {
+  for await (const batch of sheetBatches(path, sheetName, { formulasWithoutValue: 0, merges: [] })) {
     for (const row of batch) {
       yield row;
       if (++taken >= limit) return;
@@ -590,14 +627,14 @@ export async function* readSheetRows(path: string, sheetName: string, limit = In
 }
 
 /** The rows of one worksheet in batches (see readSheetRows). */
-async function* sheetBatches(path: string, sheetName: string): AsyncGenerator<SheetRow[]> {
+async function* sheetBatches(path: string, sheetName: string, tally: SheetTally): AsyncGenerator<SheetRow[]> {
   const zip = await openZip(path);
   try {
     const book = await readBook(zip);
     const sheet = book.sheets.find((s) => s.name === sheetName);
     if (!sheet) throw new XlsxError('no_sheet', sheetName, 'no sheet of that name');
     const [strings, styles] = await Promise.all([readSharedStrings(zip, book.sharedStrings), readStyles(zip, book.styles)]);
-    yield* sheetRows(zip, sheet.part, { strings, styles, date1904: book.date1904 });
+    yield* sheetRows(zip, sheet.part, { strings, styles, date1904: book.date1904 }, tally);
   } finally {
     zip.close();
   }
@@ -641,30 +678,52 @@ export interface SheetStats {
   lineBreaks: number;
   /** Pupil ids typed as numbers that had lost their leading zero, given it back. */
   idsRestored: number;
-  /** Pupil ids typed as numbers of fewer than 10 digits that no leading zero makes a personnummer (read as they are). */
+  /** Pupil ids typed as numbers of 7–9 digits not given a leading zero (none makes a personnummer of them, or the column does not hold personnummer): read as they are. */
   idsShort: number;
+  /** Formulas without a cached value (a workbook written by a program and never opened in Excel): read as empty cells. */
+  formulasWithoutValue: number;
+  /** Merged cell ranges in the rows below the header: Excel shows the value in each cell of a range, but only its first cell holds it. */
+  mergedRanges: number;
+  /** Cells with a value to the right of the header's last column (no column to read them as): left out. */
+  cellsBeyondHeader: number;
 }
 
 export function emptyStats(): SheetStats {
-  return { lines: 0, lineBreaks: 0, idsRestored: 0, idsShort: 0 };
+  return { lines: 0, lineBreaks: 0, idsRestored: 0, idsShort: 0, formulasWithoutValue: 0, mergedRanges: 0, cellsBeyondHeader: 0 };
+}
+
+/** A cell of the pupil-id column: its text, and whether it is a plain number. */
+export interface IdCell {
+  value: string;
+  number: boolean;
 }
 
 /**
- * The pupil-id column of a sheet whose ids are personnummer: a cell below the header row typed
- * as a number of 7–9 digits is a personnummer that Excel stripped of its leading zero(s)
- * (0901011234 → 901011234). `restore` gives the 10-digit text back, or null when no leading
- * zero makes it one.
+ * The pupil-id column of an export sheet: a cell below the header row typed as a number of 7–9
+ * digits may be a personnummer that Excel stripped of its leading zero(s) (0901011234 →
+ * 901011234). `rule` says what to do with such numbers, for the whole column at once: it is
+ * asked once, when the first one is met, with every cell of the column below the header (read
+ * from the sheet when iterated), and gives the function that turns the digits into the 10-digit
+ * text, or null (read as they are). One rule for the whole column, so one pupil's cells are
+ * always read alike.
  */
 export interface IdColumn {
   column: number;
   headerRow: number;
-  restore(digits: string): string | null;
+  rule(cells: AsyncIterable<IdCell>): Promise<(digits: string) => string | null>;
+}
+
+/** The header row of an export sheet, and its width (up to its last cell with a value). */
+export interface SheetHeader {
+  row: number;
+  width: number;
 }
 
 export interface SheetCsvOptions {
   /** The bytes' encoding (the one --encoding forces on every input): UTF-8 unless given. */
   encoding?: Encoding | undefined;
   idColumn?: IdColumn | undefined;
+  header?: SheetHeader | undefined;
   /** Filled in as the sheet is read (reset first). */
   stats?: SheetStats | undefined;
 }
@@ -672,9 +731,19 @@ export interface SheetCsvOptions {
 const NEEDS_QUOTES = /[;",\t|]/;
 const LINE_BREAK = /\r\n|[\r\n]/g;
 const CHUNK_CHARS = 1 << 19;
+const SHORT_ID = /^\d{7,9}$/;
 
 function csvField(value: string): string {
   return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** The cells of a sheet's pupil-id column below its header row. */
+async function* idCells(path: string, sheetName: string, id: IdColumn): AsyncGenerator<IdCell> {
+  for await (const batch of sheetBatches(path, sheetName, { formulasWithoutValue: 0, merges: [] })) {
+    for (const row of batch) {
+      if (row.row > id.headerRow) yield { value: row.cells[id.column] ?? '', number: row.numbers.includes(id.column) };
+    }
+  }
 }
 
 /** One sheet of a workbook as CSV bytes (see the module comment). */
@@ -683,10 +752,13 @@ export async function* sheetCsv(path: string, sheetName: string, options: SheetC
   Object.assign(stats, emptyStats());
   const encode = encoderFor(options.encoding ?? 'utf-8');
   const id = options.idColumn;
+  const header = options.header;
+  const tally: SheetTally = { formulasWithoutValue: 0, merges: [] };
+  let restore: ((digits: string) => string | null) | undefined;
   let line = 0;
   let width = 0;
   let out = '';
-  for await (const batch of sheetBatches(path, sheetName)) {
+  for await (const batch of sheetBatches(path, sheetName, tally)) {
     for (const row of batch) {
       // Rows without a value (left out by the reader) are empty lines, so line N stays row N.
       const target = row.row > line ? row.row : line + 1;
@@ -695,8 +767,9 @@ export async function* sheetCsv(path: string, sheetName: string, options: SheetC
       const cells = row.cells;
       if (id !== undefined && row.row > id.headerRow && row.numbers.includes(id.column)) {
         const value = cells[id.column] ?? '';
-        if (/^\d{7,9}$/.test(value)) {
-          const restored = id.restore(value);
+        if (SHORT_ID.test(value)) {
+          restore ??= await id.rule(idCells(path, sheetName, id));
+          const restored = restore(value);
           if (restored === null) stats.idsShort++;
           else {
             cells[id.column] = restored;
@@ -704,9 +777,17 @@ export async function* sheetCsv(path: string, sheetName: string, options: SheetC
           }
         }
       }
-      if (cells.length > width) width = cells.length;
+      let fields: number;
+      if (header === undefined) {
+        if (cells.length > width) width = cells.length;
+        fields = width;
+      } else if (row.row < header.row) fields = cells.length;
+      else {
+        fields = header.width;
+        for (let i = fields; i < cells.length; i++) if (cells[i] !== '') stats.cellsBeyondHeader++;
+      }
       let text = '';
-      for (let i = 0; i < width; i++) {
+      for (let i = 0; i < fields; i++) {
         let value = cells[i] ?? '';
         if (value.includes('\n') || value.includes('\r')) {
           value = value.replace(LINE_BREAK, ' ');
@@ -722,6 +803,9 @@ export async function* sheetCsv(path: string, sheetName: string, options: SheetC
     }
   }
   stats.lines = line;
+  stats.formulasWithoutValue = tally.formulasWithoutValue;
+  const below = header?.row ?? 0;
+  stats.mergedRanges = tally.merges.filter(([first, last]) => last > below && first <= line).length;
   if (out !== '') yield encode(out);
 }
 

@@ -259,8 +259,8 @@ function renderGapTable(report: GapReport, options: RenderOptions): string {
       `${formatShare(f.share_pass_grade, lang)} / ${formatShare(f.share_pass_test, lang)}`,
       f.kappa_w === null ? '' : formatNumber(f.kappa_w, 2, lang),
       verdict,
-      formatCount(f.n_grade_only, lang),
-      formatCount(f.n_test_only, lang),
+      f.n_grade_only === null ? '' : formatCount(f.n_grade_only, lang),
+      f.n_test_only === null ? '' : formatCount(f.n_test_only, lang),
       ...(note === null ? [] : ['']),
     ]);
     if (options.matrix) {

@@ -1,8 +1,8 @@
 /**
  * `inspect` as text: one block per file.
  */
-import { warningTexts, type FileMeta } from '../meta.js';
-import type { Message } from '../messages.js';
+import { sheetWarnings, warningTexts, type FileMeta } from '../meta.js';
+import { MESSAGES, type Message } from '../messages.js';
 import type { InputNote } from '../normalise/sources.js';
 import type { SheetUse } from '../read/inputs.js';
 import type { Painter } from './color.js';
@@ -30,14 +30,20 @@ export interface InspectedWorkbook {
   file: string;
   /** This sheet. */
   sheet: string;
-  /** Every sheet in tab order: hidden or not, and what was done with it (null: not decided). */
-  sheets: { name: string; hidden: boolean; use: SheetUse | null }[];
+  /** Every sheet in tab order: hidden or not, and what was done with it (null: not decided); `same_as`: for a copy, the sheet it repeats. */
+  sheets: { name: string; hidden: boolean; use: SheetUse | null; same_as?: string }[];
   /** Cells whose line breaks were read as spaces. */
   line_breaks: number;
   /** Personnummer typed as numbers that had lost their leading zero, given it back. */
   ids_restored: number;
-  /** Ids typed as numbers of 7–9 digits that no leading zero makes a personnummer (read as they are). */
+  /** Ids typed as numbers of 7–9 digits not read as personnummer (no leading zero makes one of them, or the column does not hold personnummer): read as they are. */
   ids_short: number;
+  /** Formulas without a saved value: read as empty cells. */
+  formulas_without_value: number;
+  /** Merged cell ranges below the header row: only their first cell holds the value. */
+  merged_ranges: number;
+  /** Cells with a value to the right of the header row's last column: not read. */
+  cells_beyond_header: number;
 }
 
 const SHEET_USE: Readonly<Record<SheetUse, { sv: string; en: string }>> = {
@@ -48,13 +54,14 @@ const SHEET_USE: Readonly<Record<SheetUse, { sv: string; en: string }>> = {
   own_output: { sv: 'en rapport från ska-analyze', en: 'a report from ska-analyze' },
   hidden: { sv: 'dolt; läses inte', en: 'hidden; not read' },
   repeat: { sv: 'samma arbetsbok en gång till; lästes en gång', en: 'the same workbook again; read once' },
+  copy: { sv: 'samma innehåll som', en: 'the same content as' },
 };
 
 /** "Excel-arbetsbok: x.xlsx; blad: Info (inte en export), Betyg (läses: det här bladet)". */
 function workbookLine(workbook: InspectedWorkbook, lang: Lang): string {
   const sv = lang === 'sv';
   const sheets = workbook.sheets.map((sheet) => {
-    const use = sheet.use === null ? '–' : SHEET_USE[sheet.use][lang];
+    const use = sheet.use === null ? '–' : sheet.use === 'copy' ? `${SHEET_USE.copy[lang]} ${sheet.same_as ?? '?'}${sv ? '; lästes en gång' : '; read once'}` : SHEET_USE[sheet.use][lang];
     const self = sheet.name === workbook.sheet ? (sv ? ': det här bladet' : ': this sheet') : '';
     return `${sheet.name} (${use}${self})`;
   });
@@ -81,13 +88,40 @@ function workbookNotes(workbook: InspectedWorkbook, lang: Lang): string[] {
   return out;
 }
 
-/** Ids typed as numbers that cannot be personnummer without their zero: a problem to look at. */
-function shortIdsProblem(workbook: InspectedWorkbook | undefined, lang: Lang): string | null {
-  if (workbook === undefined || workbook.ids_short === 0) return null;
-  const n = formatCount(workbook.ids_short, lang);
-  return lang === 'sv'
-    ? `Id som tal: ${n} elev-id (celler) är tal med 7–9 siffror som ingen inledande nolla gör till ett personnummer; de lästes som de står och länkas inte som personnummer. Formatera kolumnen som text i systemet eller i Excel och exportera igen.`
-    : `Ids typed as numbers: ${n} pupil ids (cells) are numbers of 7–9 digits that no leading zero makes a personnummer; they were read as they are and are not linked as personnummer. Format the column as text in the system or in Excel and export again.`;
+/**
+ * What reading a sheet could not read as it stands, as problems to look at: ids typed as numbers
+ * not read as personnummer, formulas without a saved value, merged cells, cells right of the
+ * header. Each once (the same warnings in meta are left out of the warning lines).
+ */
+function sheetProblems(workbook: InspectedWorkbook | undefined, lang: Lang): string[] {
+  if (workbook === undefined) return [];
+  const out: string[] = [];
+  if (workbook.ids_short > 0) {
+    const n = formatCount(workbook.ids_short, lang);
+    out.push(
+      lang === 'sv'
+        ? `Id som tal: ${n} elev-id (celler) är tal med 7–9 siffror (Excel tar bort inledande nollor) som inte kunde läsas som personnummer; de lästes som de står och länkas inte som personnummer. Formatera kolumnen som text i systemet eller i Excel och exportera igen.`
+        : `Ids typed as numbers: ${n} pupil ids (cells) are numbers of 7–9 digits (Excel drops leading zeros) that could not be read as personnummer; they were read as they are and are not linked as personnummer. Format the column as text in the system or in Excel and export again.`,
+    );
+  }
+  if (workbook.formulas_without_value > 0) out.push(MESSAGES.sheetFormulasWithoutValue(workbook.formulas_without_value)[lang]);
+  if (workbook.merged_ranges > 0) out.push(MESSAGES.sheetMergedRanges(workbook.merged_ranges)[lang]);
+  if (workbook.cells_beyond_header > 0) out.push(MESSAGES.sheetCellsBeyondHeader(workbook.cells_beyond_header)[lang]);
+  return out;
+}
+
+/** The sheet's warnings in meta (English texts), shown by workbookNotes and sheetProblems instead. */
+function sheetWarningTexts(workbook: InspectedWorkbook | undefined): Set<string> {
+  if (workbook === undefined) return new Set();
+  const warnings = sheetWarnings({
+    workbook: workbook.file,
+    idsRestored: workbook.ids_restored,
+    idsShort: workbook.ids_short,
+    formulasWithoutValue: workbook.formulas_without_value,
+    mergedRanges: workbook.merged_ranges,
+    cellsBeyondHeader: workbook.cells_beyond_header,
+  });
+  return new Set(warnings.map((warning) => warning.en));
 }
 
 /** A file inspect could not read, and why (in both languages: the table is in the run's, the JSON in English). */
@@ -170,16 +204,17 @@ export function renderInspect(files: readonly InspectedFile[], failed: readonly 
     for (const [kind, values] of Object.entries(file.values)) out.push(`  ${word(kind, lang)}: ${listCounts(values, lang, (value) => valueText(value, lang))}`);
     const problems = Object.entries(file.rejected);
     const noLevel = noLevelProblem(file, lang);
-    const shortIds = shortIdsProblem(file.workbook, lang);
-    const warnings = warningTexts(file);
-    if (problems.length === 0 && warnings.length === 0 && noLevel === null && shortIds === null) out.push(`  ${sv ? 'Inga problem hittades.' : 'No problems found.'}`);
+    const fromSheet = sheetProblems(file.workbook, lang);
+    const shownAbove = sheetWarningTexts(file.workbook);
+    const warnings = warningTexts(file).filter((warning) => !shownAbove.has(warning.en));
+    if (problems.length === 0 && warnings.length === 0 && noLevel === null && fromSheet.length === 0) out.push(`  ${sv ? 'Inga problem hittades.' : 'No problems found.'}`);
     else out.push(`  ${paint.warn(sv ? 'Problem' : 'Problems')}:`);
     for (const [reason, entry] of problems) {
       const values = entry.values ? ` [${listCounts(Object.fromEntries(Object.entries(entry.values).map(([value, count]) => [detailText(value, lang, reason), count])), lang)}]` : '';
       out.push(`    ${reasonLine(reason, entry, lang, values)}`);
     }
     if (noLevel !== null) out.push(`    ${noLevel}`);
-    if (shortIds !== null) out.push(`    ${shortIds}`);
+    for (const problem of fromSheet) out.push(`    ${problem}`);
     if (file.outside_selection) out.push(`  ${outsideLine(file.outside_selection, lang)}`);
     for (const warning of warnings) out.push(`    ${warning[lang]}`);
     if (file.unusable) {

@@ -167,6 +167,7 @@ const NOTE_TEXT: Readonly<Record<InputNote['reason'], { sv: string; en: string }
   folder: { sv: 'en mapp; mappar i mappar läses inte', en: 'a folder; folders inside folders are not read' },
   same_file: { sv: 'samma fil som', en: 'the same file as' },
   copy: { sv: 'samma innehåll som (en kopia); lästes en gång, som', en: 'the same bytes as (a copy); read once, as' },
+  same_sheet: { sv: 'samma innehåll som ett blad före det i arbetsboken (ett kopierat blad); lästes en gång', en: 'the same content as a sheet before it in the workbook (a copied sheet); read once' },
 };
 
 const MISSING_TEXT: Readonly<Record<string, { sv: string; en: string }>> = {

@@ -370,8 +370,8 @@ function renderTransitionTable(report: TransitionReport, options: RenderOptions)
       formatCount(f.fail_pass, lang),
       formatCount(f.fail_fail, lang),
       formatP(f.p_value, lang),
-      formatCount(f.n_from_only, lang),
-      formatCount(f.n_to_only, lang),
+      f.n_from_only === null ? '' : formatCount(f.n_from_only, lang),
+      f.n_to_only === null ? '' : formatCount(f.n_to_only, lang),
       ...(note ? [''] : []),
     ]);
     const isSentenceGroup = sentenceLevel === null ? group.level === 'total' : group.level === sentenceLevel;

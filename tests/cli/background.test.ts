@@ -141,6 +141,7 @@ describe('--by with a background column', () => {
         conflicts: 0,
         conflict_examples: [],
         unread: { personal_id: 0, unmapped: {} },
+        pooled: { categories: 0, pupils: 0 },
       },
     ]);
     const table = await runIn(['gap', FIXTURE, '-q', '--by', 'skola,Elevens stödnivå']);
@@ -176,10 +177,11 @@ describe('--by with a background column', () => {
     const sv = await runIn(['gap', FIXTURE, '--config', path, '--by', 'stod,nyanländ', '--format', 'json']);
     expect(sv.status).toBe(0);
     expect(sv.stderr).toContain('ska-analyze: Nyanländ: 2 elever och läsår med olika värden på olika rader (fixtures/background/prov.csv:20, fixtures/background/prov.csv:302); räknas som (okänd) det läsåret, deras resultat räknas som vanligt\n');
-    expect(sv.stderr).toMatch(/ska-analyze: Elevens stödnivå: 150 rader med värden som konfigurationens "values" inte nämner \("Extra anpassningar" ×99, "Särskilt stöd" ×51; visas som egna värden\)\n/);
+    // The values are shown as rejected values are: by their shape, unless plainly not a person.
+    expect(sv.stderr).toMatch(/ska-analyze: Elevens stödnivå: 150 rader med värden som konfigurationens "values" inte nämner \("\[text, 18 tecken\]" ×99, "\[text, 13 tecken\]" ×51; visas som egna värden\)\n/);
     const en = await runIn(['gap', FIXTURE, '--config', path, '--by', 'stod,nyanländ', '--format', 'json', '--lang', 'en']);
     expect(en.stderr).toContain('ska-analyze: Newly arrived: 2 pupils and school years with different values on different rows');
-    expect(en.stderr).toMatch(/rows with values the config's "values" do not name/);
+    expect(en.stderr).toMatch(/rows with values the config's "values" do not name \("\[text, 18 characters\]" ×99, "\[text, 13 characters\]" ×51; /);
   });
 
   it('a word that names no column: exit 2, listing the columns no field uses (never names), in Swedish and English; from the config its "by" is named', async () => {
@@ -282,6 +284,34 @@ describe('transition and trend with a background column', () => {
     expect(await counts(['--attribute-to', 'to'])).toEqual([[null, 40], ['yes', null], ['no', null]]);
   });
 
+  it('transition: with a background column the unlinked and missing counts are empty in every format (a value with no linked pupil has no row, so they could give it away)', async () => {
+    // 20 linked pupils (all "Nej"), and 3 newly arrived pupils with an år 5 omdöme but no år 6 test.
+    const rows = ['Elev-ID;Skola;Årskurs;Läsår;Ämne;Typ;Resultat;Nyanländ'];
+    for (let k = 0; k < 20; k++) {
+      rows.push(`L${k};S0;5;2023/24;Matematik;bedömning;2;Nej`);
+      rows.push(`L${k};S0;6;2024/25;Matematik;Provbetyg;C;Nej`);
+    }
+    for (let k = 0; k < 3; k++) rows.push(`N${k};S0;5;2023/24;Matematik;bedömning;1;Ja`);
+    const file = join(dir, 'transition-unlinked.csv');
+    writeFileSync(file, `${rows.join('\n')}\n`);
+    type Row = { n_from_only: number | null; n_to_only: number | null; n_from_missing: number | null; n_to_missing: number | null };
+    const json = async (by: string) => (JSON.parse((await runIn(['transition', file, '-q', '--format', 'json', '--by', by])).stdout) as { rows: Row[] }).rows;
+    // Without a background column: S0 has 3 pupils with no år 6 result.
+    expect((await json('skola')).map((row) => row.n_from_only)).toEqual([3, 3]);
+    const withBackground = await json('skola,nyanländ');
+    expect(withBackground.length).toBeGreaterThan(0);
+    for (const row of withBackground) expect([row.n_from_only, row.n_to_only, row.n_from_missing, row.n_to_missing]).toEqual([null, null, null, null]);
+    const csv = csvTable((await runIn(['transition', file, '-q', '--format', 'csv', '--by', 'skola,nyanländ'])).stdout, ',');
+    expect(csv.length).toBe(withBackground.length);
+    expect(csv.filter((row) => row.n_from_only !== '' || row.n_to_only !== '')).toEqual([]);
+    const excel = (await runIn(['transition', file, '-q', '--excel', '--by', 'skola,nyanländ'])).stdout;
+    const excelRows = csvTable(excel, ';');
+    expect(excelRows.length).toBe(withBackground.length);
+    for (const row of excelRows) for (const [header, cell] of Object.entries(row)) if (/^Saknar åk|^Länkade utan resultat/.test(header)) expect(cell, header).toBe('');
+    const table = (await runIn(['transition', file, '-q', '--by', 'skola,nyanländ'])).stdout;
+    expect(table).not.toMatch(/│\s+3\s+│/);
+  });
+
   it('trend: a series per school and background value over the school years', async () => {
     const two = join(dir, 'two-years');
     mkdirSync(two, { recursive: true });
@@ -301,5 +331,155 @@ describe('transition and trend with a background column', () => {
       ['2023/24', 120],
       ['2024/25', 120],
     ]);
+  });
+});
+
+/**
+ * An export of 60 synthetic pupils (two schools, two subjects each; the last four have a grade and
+ * no test) with the background columns given: header → a pupil's cell by its number.
+ */
+function exportWith(name: string, columns: Record<string, (k: number) => string>): string {
+  const headers = Object.keys(columns);
+  const rows = [['Elev-ID', 'Skola', 'Årskurs', 'Läsår', 'Ämne', 'Betyg', 'Provbetyg', ...headers].join(';')];
+  for (let k = 0; k < 60; k++) {
+    for (const subject of ['Matematik', 'Engelska']) {
+      const test = k >= 56 ? '' : 'ABCDEF'[(k + (k % 3 === 0 ? 1 : 0)) % 6];
+      rows.push([`EX${String(k).padStart(3, '0')}`, `S${k % 2}`, '9', '2024/25', subject, 'ABCDEF'[k % 6], test, ...headers.map((header) => columns[header]?.(k) ?? '')].join(';'));
+    }
+  }
+  const path = join(dir, name);
+  writeFileSync(path, `${rows.join('\n')}\n`);
+  return path;
+}
+
+const FIRST = ['Anna', 'Maja', 'Oscar', 'Liam', 'Elsa', 'Hugo', 'Alice', 'Noah', 'Wilma', 'Nils'];
+const LAST = ['Testsson', 'Lindqvist', 'Berg', 'Holm', 'Ek', 'Strand'];
+const LANGUAGES = ['Arabiska', 'Somaliska', 'Svenska'];
+
+describe('columns that say who a pupil is: never a dimension, by their header or their values', () => {
+  const file = exportWith('personal.csv', {
+    'Vårdnadshavare 1': (k) => `${FIRST[k % 10]} ${LAST[(k + 1) % 6]}`,
+    'E-postadress': (k) => `vh${k}@example.se`,
+    'Födelsedatum (ÅÅMMDD)': (k) => `1101${String((k % 28) + 1).padStart(2, '0')}`,
+    Elev: (k) => `${FIRST[k % 10]} ${LAST[k % 6]}`,
+    'Elevens stödnivå': (k) => (k % 4 === 0 ? 'Extra anpassningar' : 'Ingen'),
+    Info: (k) => `p${k}@example.se`,
+    Anteckning: (k) => `${FIRST[k % 10]} ${LAST[k % 6]}`,
+    Datum: (k) => `2011-0${(k % 9) + 1}-1${k % 10}`,
+    Kod: (k) => `K${k}`,
+    Nummer: () => '20130412-9826',
+    Modersmål: (k) => LANGUAGES[k % 3] as string,
+  });
+  const VALUES = /Testsson|Lindqvist|example|K17|1101\d\d|2011-0|20130412/;
+
+  it('--by a column of guardians, e-mail addresses, birth dates or pupils (by its header): exit 2, its values never shown; never offered as a column', async () => {
+    for (const header of ['Vårdnadshavare 1', 'E-postadress', 'Födelsedatum (ÅÅMMDD)', 'Elev', 'elevens namn']) {
+      const result = await runIn(['gap', file, '--by', `skola,${header}`]);
+      expect(result.status, header).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(`ska-analyze: --by ${header}: kolumnen säger vem eleven är (namn, kontaktuppgifter, födelsedatum); en sådan kolumn blir aldrig en indelning, eftersom dess värden då skulle visas som gruppnamn\n`);
+    }
+    // As --adjust-for too; and in English.
+    const adjust = await runIn(['gap', file, '--by', 'skola', '--adjust-for', 'Vårdnadshavare 1', '--lang', 'en']);
+    expect(adjust.status).toBe(2);
+    expect(adjust.stderr).toBe('ska-analyze: --adjust-for Vårdnadshavare 1: the column says who the pupil is (names, contact details, birth dates); such a column is never a dimension, since its values would then be shown as group names\n');
+    // The columns offered for an unknown word leave the personal ones out (their values are judged only when asked for).
+    const unknown = await runIn(['gap', file, '--by', 'planet']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/eller en bakgrundskolumn i exporterna: Elevens stödnivå, Info, Anteckning, Datum, Kod, Nummer, Modersmål\n$/);
+    // An attribute of the pupil is a dimension as before.
+    const support = await runIn(['gap', file, '-q', '--by', 'skola,Elevens stödnivå']);
+    expect(support.status, support.stderr).toBe(0);
+  });
+
+  it('--by a column whose values are e-mail addresses, names, dates, personnummer or one per pupil: exit 2 naming the column and why, never a value (sv and en)', async () => {
+    const cases: [string, string, string][] = [
+      ['Info', 'de flesta cellerna är e-postadresser', 'most of its cells are e-mail addresses'],
+      ['Anteckning', 'de flesta cellerna ser ut som namn', 'most of its cells look like names'],
+      ['Datum', 'de flesta cellerna är datum, som födelsedatum', 'most of its cells are dates, like birth dates'],
+      ['Nummer', 'de flesta cellerna är personnummer', 'most of its cells are personnummer'],
+      ['Kod', '60 av 60 elever med ett värde har ett som ingen annan elev har', '60 of the 60 pupils with a value have one no other pupil has'],
+    ];
+    for (const [column, sv, en] of cases) {
+      const result = await runIn(['gap', file, '-q', '--format', 'json', '--by', `skola,${column}`]);
+      expect(result.status, column).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(`ska-analyze: --by ${column}: kolumnens värden säger vem eleven är (${sv}); en sådan kolumn blir aldrig en indelning, eftersom dess värden då skulle visas som gruppnamn\n`);
+      const english = await runIn(['gap', file, '--by', `skola,${column}`, '--lang', 'en']);
+      expect(english.status, column).toBe(2);
+      expect(english.stderr).toContain(`ska-analyze: --by ${column}: the column's values say who the pupil is (${en}); such a column is never a dimension`);
+      expect(`${result.stderr}${english.stderr}`).not.toMatch(VALUES);
+    }
+    // A column of categories in the same export is a dimension.
+    const languages = await runIn(['gap', file, '-q', '--by', 'skola,modersmål']);
+    expect(languages.status, languages.stderr).toBe(0);
+  });
+});
+
+describe('rare categories and stray values are never shown', () => {
+  // Arabiska, Somaliska and Svenska for 20 pupils each, but one pupil's Tigrinja and a name in a shifted cell.
+  const file = exportWith('languages.csv', { Modersmål: (k) => (k === 7 ? 'Tigrinja' : k === 8 ? 'Anna Testsson' : (LANGUAGES[k % 3] as string)) });
+  const values = config('languages.json', { background: { modersmal: { values: { Arabiska: 'Arabiska', Somaliska: 'Somaliska', Svenska: 'Svenska' } } } });
+
+  it('categories fewer than --min-group pupils have are one category, (övriga), in every format; counted in meta and said on stderr', async () => {
+    const result = await runIn(['gap', file, '--config', values, '--format', 'json', '--by', 'skola,modersmål']);
+    expect(result.status, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { rows: JsonRow[]; meta: { background: { dimensions: { pooled: unknown; unread: unknown }[] } } };
+    expect([...new Set(report.rows.map((row) => row.bg_mother_tongue))]).toEqual([null, 'Arabiska', 'Somaliska', 'Svenska', '(övriga)']);
+    expect(report.meta.background.dimensions[0]?.pooled).toEqual({ categories: 2, pupils: 2 });
+    // The values the config does not name, by their shape only.
+    expect(report.meta.background.dimensions[0]?.unread).toEqual({ personal_id: 0, unmapped: { '[text, 13 characters]': 2, '[text, 8 characters]': 2 } });
+    expect(result.stderr).toContain('ska-analyze: Modersmål: 2 kategorier med färre än 10 elever (2 elever) visas tillsammans som (övriga), så att ingen sällsynt kategori kan peka ut en elev\n');
+    expect(result.stderr).toContain('ska-analyze: Modersmål: 4 rader med värden som konfigurationens "values" inte nämner ("[text, 13 tecken]" ×2, "[text, 8 tecken]" ×2; visas som egna värden)\n');
+    const outputs = [result.stdout, result.stderr];
+    for (const args of [['--format', 'csv'], ['--excel'], [], ['--lang', 'en'], ['--format', 'json', '--min-group', '1']]) {
+      const other = await runIn(['gap', file, '--config', values, '--by', 'skola,modersmål', ...args]);
+      expect(other.status, other.stderr).toBe(0);
+      outputs.push(other.stdout, other.stderr);
+    }
+    expect(outputs.join('\n')).not.toMatch(/Tigrinja|Anna|Testsson/);
+    expect(outputs[6]).toContain('│ Totalt, modersmål: (övriga) ');
+    // Without the config every value is its own, unmapped nowhere: pooled just the same.
+    const plain = await runIn(['gap', file, '--by', 'skola,modersmål']);
+    expect(`${plain.stdout}${plain.stderr}`).not.toMatch(/Tigrinja|Anna|Testsson/);
+    expect(plain.stdout).toContain('│   S0, modersmål: (övriga) ');
+  });
+
+  it('with a background column, pupils with a grade and no test (or the reverse) are not counted in any row, in any format: they could give a value away', async () => {
+    const json = await runIn(['gap', file, '-q', '--format', 'json', '--by', 'skola,modersmål']);
+    const rows = (JSON.parse(json.stdout) as { rows: JsonRow[] }).rows;
+    expect(rows.map((row) => [row.n_grade_only, row.n_test_only]).filter(([a, b]) => a !== null || b !== null)).toEqual([]);
+    // Without one, they are counted as before: 4 pupils × 2 subjects with no test.
+    const plain = await runIn(['gap', file, '-q', '--format', 'json', '--by', 'skola']);
+    expect((JSON.parse(plain.stdout) as { rows: JsonRow[] }).rows.map((row) => [row.school, row.n_grade_only, row.n_test_only])).toEqual([
+      [null, 8, 0],
+      ['S0', 4, 0],
+      ['S1', 4, 0],
+    ]);
+    const csv = csvTable((await runIn(['gap', file, '-q', '--format', 'csv', '--by', 'skola,modersmål'])).stdout, ',');
+    expect(csv.length).toBe(rows.length);
+    expect(csv.filter((row) => row.n_grade_only !== '' || row.n_test_only !== '')).toEqual([]);
+    const excel = csvTable((await runIn(['gap', file, '-q', '--excel', '--by', 'skola,modersmål'])).stdout, ';');
+    expect(excel.length).toBe(rows.length);
+    expect(excel.filter((row) => row['Utan prov'] !== '' || row['Utan betyg'] !== '')).toEqual([]);
+    const table = await runIn(['gap', file, '-q', '--by', 'skola,modersmål', '--columns', 'group,n,no_test,no_grade']);
+    const cells = table.stdout.split('\n').filter((line) => line.startsWith('│') && !line.includes('Grupp')).map((line) => line.split('│').slice(3, 5).map((cell) => cell.trim()));
+    expect(cells.length).toBe(rows.length);
+    // Empty in every row (.. in a hidden one, as its other figures).
+    expect(cells.map((pair, i) => (rows[i]?.suppressed ? pair.every((cell) => cell === '..') : pair.every((cell) => cell === '')))).not.toContain(false);
+  });
+});
+
+describe('with three background ways and more the total stays shown', () => {
+  it('--by skola,nyanländ,"Elevens stödnivå": the municipality total (534 pupils) is shown, and no hidden group can be worked out', async () => {
+    const dims = ['school', 'bg_newly_arrived', 'bg_elevens_stodniva'];
+    const { rows } = await json(['--by', 'skola,nyanländ,Elevens stödnivå']);
+    expect([rows[0]?.level, rows[0]?.n, rows[0]?.suppressed]).toEqual(['total', 534, false]);
+    const groups = rows.map((row) => ({ key: Object.fromEntries(dims.map((dim) => [dim, (row[dim] ?? null) as string | null])), hidden: row.suppressed }));
+    expect(derivable(groups, dims, [])).toEqual([]);
+    // Fewer rows are hidden than before the total was kept (42 of 61 then).
+    expect(rows.filter((row) => row.suppressed).length).toBeLessThan(42);
+    const table = await runIn(['gap', FIXTURE, '-q', '--by', 'skola,nyanländ,Elevens stödnivå', '--columns', 'group,n']);
+    expect(table.stdout).toMatch(/│ Totalt +│ +534 │/);
   });
 });

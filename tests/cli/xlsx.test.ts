@@ -96,6 +96,9 @@ describe('workbooks made by openpyxl and XlsxWriter give exactly the figures of 
         line_breaks: 1,
         ids_restored: 60,
         ids_short: 0,
+        formulas_without_value: 0,
+        merged_ranges: 0,
+        cells_beyond_header: 0,
       });
     }
   });
@@ -196,8 +199,12 @@ describe('inspect lists the sheets and which one was used', () => {
     // 901011234 is 0901011234 (a personnummer); 991399999 is no date with or without its zero.
     writeFileSync(path, writeWorkbook([{ name: 'Data', rows: [header, [901011234, '2024/25', 'Matematik', 'C', 9], [991399999, '2024/25', 'Matematik', 'B', 9]] }]));
     const sv = await runIn(['inspect', path]);
-    expect(sv.stdout.replace(/\n {6}/g, ' ')).toContain('Id som tal: 1 elev-id (celler) är tal med 7–9 siffror som ingen inledande nolla gör till ett personnummer');
+    const text = sv.stdout.replace(/\n {6}/g, ' ');
+    expect(text).toContain('Id som tal: 1 elev-id (celler) är tal med 7–9 siffror (Excel tar bort inledande nollor) som inte kunde läsas som personnummer');
     expect(sv.stdout).not.toContain('Inga problem hittades');
+    // Said once (not again as the meta warning), as is the id given back its zero (a note, not a problem).
+    expect(text.match(/7–9 siffror/g)).toHaveLength(1);
+    expect(text.match(/inledande nolla i Excel/g)).toHaveLength(1);
     const json = JSON.parse((await runIn(['inspect', path, '--format', 'json'])).stdout) as { files: { id_formats: Record<string, number>; workbook: { ids_restored: number; ids_short: number } }[] };
     expect(json.files[0]?.workbook).toMatchObject({ ids_restored: 1, ids_short: 1 });
     expect(json.files[0]?.id_formats).toEqual({ personnummer: 1, samordningsnummer: 0, opaque: 1 });
@@ -211,7 +218,7 @@ describe('inspect lists the sheets and which one was used', () => {
     const sv = await runIn(['gap', path, '--min-group', '1', '--format', 'json']);
     expect(sv.stderr).toContain(`${path}!Data (Excel-blad, brett format): 2 rader lästa: 2 godtagna, 0 avvisade\n`);
     expect(sv.stderr).toContain('  1 elev-id var tal som tappat sin inledande nolla i Excel (0901011234 blir talet 901011234); nollan lades tillbaka\n');
-    expect(sv.stderr).toContain('  1 elev-id är tal med 7–9 siffror som ingen inledande nolla gör till ett personnummer;');
+    expect(sv.stderr).toContain('  1 elev-id är tal med 7–9 siffror (Excel tar bort inledande nollor) som inte kunde läsas som personnummer;');
     const file = (JSON.parse(sv.stdout) as { meta: { files: { encoding: string; delimiter: string; warnings: string[] }[] } }).meta.files[0];
     expect(file?.encoding).toBe('xlsx');
     expect(file?.delimiter).toBe('cells');
@@ -219,6 +226,143 @@ describe('inspect lists the sheets and which one was used', () => {
     const en = await runIn(['gap', path, '--min-group', '1', '--format', 'json', '--lang', 'en']);
     expect(en.stderr).toContain(`${path}!Data (Excel sheet, wide): 2 rows read`);
     expect(en.stderr).toContain('  1 pupil ids were numbers that had lost their leading zero in Excel');
+  });
+});
+
+/** A personnummer YYMMDDNNNC with a valid check digit (Luhn), born in 20`yy`. */
+function personnummer(yy: string, i: number): string {
+  const nine = `${yy}${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}${String(100 + i).padStart(3, '0')}`;
+  let sum = 0;
+  for (let k = 0; k < 9; k++) {
+    let v = Number(nine[k]) * (k % 2 === 0 ? 2 : 1);
+    if (v > 9) v -= 9;
+    sum += v;
+  }
+  return `${nine}${(10 - (sum % 10)) % 10}`;
+}
+
+interface SheetReport {
+  meta: { files: { file: string; bytes: number; rows: { read: number; accepted: number }; warnings: string[]; rejected: Record<string, unknown> }[]; coverage: Record<string, number>; not_read: { file: string; reason: string }[] };
+}
+
+describe('what Excel did to the cells is counted and said, never silent', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ska-xlsx-cells-'));
+  const GRADES = ['A', 'B', 'C', 'D', 'E'];
+  const header = ['Elev-ID', 'Läsår', 'Ämne', 'Betyg', 'Årskurs'];
+  /** A workbook of grades with these ids as numbers (header Elev-ID), and a CSV of test grades with the same pupils' personnummer as text. */
+  function gradesAndTests(name: string, ids: readonly string[]): { workbook: string; tests: string } {
+    const workbook = join(dir, `${name}.xlsx`);
+    writeFileSync(workbook, writeWorkbook([{ name: 'Betyg', rows: [header, ...ids.map((id, i) => [Number(id), '2024/25', 'Matematik', GRADES[i % 5] ?? 'C', 9])] }]));
+    const tests = join(dir, `${name}_prov.csv`);
+    writeFileSync(tests, `Personnummer;Läsår;Ämne;Provbetyg;Årskurs\n${ids.map((id, i) => `${id};2024/25;Matematik;${GRADES[(i + 1) % 5]};9`).join('\n')}\n`);
+    return { workbook, tests };
+  }
+
+  it('Elev-ID of pupils born 2009 (9-digit numbers): their zero given back and said, so every pupil pairs with the CSV of tests', async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => personnummer('09', i));
+    const { workbook, tests } = gradesAndTests('eid', ids);
+    const result = await runIn(['gap', workbook, tests, '--min-group', '1', '--format', 'json']);
+    const json = JSON.parse(result.stdout) as SheetReport;
+    expect(result.status, result.stderr).toBe(0);
+    expect(json.meta.coverage).toMatchObject({ paired: 60, grade_only: 0, test_only: 0 });
+    expect(json.meta.files[0]?.warnings).toEqual(['30 pupil ids were numbers that had lost their leading zero in Excel (0901011234 becomes the number 901011234); the zero was put back']);
+    expect(result.stderr).toContain('  30 elev-id var tal som tappat sin inledande nolla i Excel (0901011234 blir talet 901011234); nollan lades tillbaka\n');
+    const inspect = await runIn(['inspect', workbook, '--format', 'json']);
+    const file = (JSON.parse(inspect.stdout) as { files: { id_formats: Record<string, number> }[] }).files[0];
+    expect(file?.id_formats).toEqual({ personnummer: 30, samordningsnummer: 0, opaque: 0 });
+  });
+
+  it('a mixed 2009/2010 cohort (2009 first): all pupils pair', async () => {
+    const ids = [...Array.from({ length: 15 }, (_, i) => personnummer('09', i)), ...Array.from({ length: 15 }, (_, i) => personnummer('10', i + 40))];
+    const { workbook, tests } = gradesAndTests('blandat', ids);
+    const json = report(await runIn(['gap', workbook, tests, '--min-group', '1', '--format', 'json'])) as unknown as SheetReport;
+    expect(json.meta.coverage).toMatchObject({ paired: 60, grade_only: 0, test_only: 0 });
+    expect(json.meta.files[0]?.warnings).toEqual(['15 pupil ids were numbers that had lost their leading zero in Excel (0901011234 becomes the number 901011234); the zero was put back']);
+  });
+
+  it('an id system of its own (9-digit numbers that are no personnummer): read as they are, and said on stderr, in meta and by inspect', async () => {
+    const path = join(dir, 'egna-id.xlsx');
+    writeFileSync(path, writeWorkbook([{ name: 'Betyg', rows: [header, ...Array.from({ length: 30 }, (_, i) => [123_456_700 + i * 13, '2024/25', 'Matematik', GRADES[i % 5] ?? 'C', 9])] }]));
+    const gap = await runIn(['gap', path, '--min-group', '1', '--format', 'json']);
+    expect(gap.stderr).toContain('  30 elev-id är tal med 7–9 siffror (Excel tar bort inledande nollor) som inte kunde läsas som personnummer; de lästes som de står');
+    const en = await runIn(['gap', path, '--min-group', '1', '--format', 'json', '--lang', 'en']);
+    expect(en.stderr).toContain('  30 pupil ids are numbers of 7–9 digits (Excel drops leading zeros) that could not be read as personnummer;');
+    const inspect = await runIn(['inspect', path]);
+    expect(inspect.stdout).not.toContain('Inga problem hittades');
+    expect(inspect.stdout.replace(/\n {6}/g, ' ')).toContain('Id som tal: 30 elev-id (celler) är tal med 7–9 siffror');
+    expect(inspect.stdout).toContain('annat id (30)');
+  });
+
+  it('formulas without a saved value: counted and said (sv, en, inspect)', async () => {
+    const path = join(dir, 'formler.xlsx');
+    const rows = [['Personnummer', 'Läsår', 'Ämne', 'Betyg', 'Provbetyg', 'Årskurs'], ...Array.from({ length: 10 }, (_, i) => [`2009010${i}1234`, '2024/25', 'Matematik', i < 3 ? { formula: 'IF(TRUE,"C")' } : 'C', 'C', 9])];
+    writeFileSync(path, writeWorkbook([{ name: 'Data', rows }]));
+    const sv = await runIn(['gap', path, '--min-group', '1', '--format', 'json']);
+    expect(sv.stderr).toContain('  3 formler i bladet saknar sparat värde (arbetsboken skrevs av ett program och har inte sparats i Excel); cellerna lästes som tomma');
+    expect((JSON.parse(sv.stdout) as SheetReport).meta.coverage).toMatchObject({ paired: 14, test_only: 3 });
+    const en = await runIn(['gap', path, '--min-group', '1', '--format', 'json', '--lang', 'en']);
+    expect(en.stderr).toContain('  3 formulas in the sheet have no saved value (the workbook was written by a program and not saved in Excel); the cells were read as empty');
+    const inspect = await runIn(['inspect', path]);
+    expect(inspect.stdout.replace(/\n {6}/g, ' ')).toContain('  Problem:\n    3 formler i bladet saknar sparat värde');
+    const json = JSON.parse((await runIn(['inspect', path, '--format', 'json'])).stdout) as { files: { workbook: Record<string, unknown> }[] };
+    expect(json.files[0]?.workbook).toMatchObject({ formulas_without_value: 3, merged_ranges: 0, cells_beyond_header: 0 });
+  });
+
+  it('merged cells below the header: counted and said (a title merged above it is not)', async () => {
+    const path = join(dir, 'sammanfogat.xlsx');
+    const rows = [['Betyg vårterminen 2025'], ['Personnummer', 'Läsår', 'Ämne', 'Betyg', 'Provbetyg', 'Årskurs'], ...Array.from({ length: 6 }, (_, i) => [`2009010${i}1234`, i % 3 === 0 ? '2024/25' : null, 'Matematik', 'C', 'C', 9])];
+    writeFileSync(path, writeWorkbook([{ name: 'Data', rows, merged: ['A1:F1', 'B3:B5', 'B6:B8'] }]));
+    const sv = await runIn(['gap', path, '--min-group', '1']);
+    expect(sv.stderr).toContain('  2 sammanfogade celler under rubrikraden: bara den första cellen har ett värde, de andra lästes som tomma; dela upp dem i Excel (Dela upp celler) och fyll i värdet i varje cell\n');
+    // The cells Excel shows as merged are empty to the tool: their rows have no school year (a named reason too).
+    expect(sv.stderr).toContain('  4 läsår/termin kunde inte tolkas');
+    const en = await runIn(['inspect', path, '--lang', 'en']);
+    expect(en.stdout.replace(/\n {6}/g, ' ')).toContain('    2 merged cells below the header row: only the first cell holds a value, the others were read as empty; unmerge them in Excel');
+  });
+
+  it('a copied sheet ("Betyg (2)") is read once, with a note, like a copied file; a hint names the workbook, which inspect can read', async () => {
+    const path = join(dir, 'kopierat blad.xlsx');
+    const rows = [['Personnummer', 'Läsår', 'Ämne', 'Betyg', 'Provbetyg', 'Årskurs'], ...Array.from({ length: 6 }, (_, i) => [`2009010${i}1234`, '2024/25', 'Matematik', 'C', 'B', 9])];
+    writeFileSync(path, writeWorkbook([{ name: 'Betyg', rows }, { name: 'Betyg (2)', rows }]));
+    const gap = await runIn(['gap', path, '--min-group', '1', '--format', 'json']);
+    const json = report(gap) as unknown as SheetReport;
+    expect(json.meta.files.map((file) => file.file)).toEqual([`${path}!Betyg`]);
+    expect(json.meta.not_read).toEqual([{ file: `${path}!Betyg (2)`, reason: 'same_sheet' }]);
+    expect(gap.stderr).toContain(`${path}!Betyg (2): samma innehåll som ett blad före det i arbetsboken (ett kopierat blad); lästes en gång\n`);
+    const inspect = await runIn(['inspect', path]);
+    expect(inspect.status, inspect.stderr).toBe(0);
+    expect(inspect.stdout.replace(/\n {4}/g, ' ')).toContain('blad: Betyg (läses: det här bladet), Betyg (2) (samma innehåll som Betyg; lästes en gång)');
+    // A sheet whose every row is rejected: the hint names the workbook (`file.xlsx!Sheet` is no file to give).
+    const broken = join(dir, 'trasigt blad.xlsx');
+    writeFileSync(broken, writeWorkbook([{ name: 'Betyg', rows }, { name: 'Prov', rows: [rows[0] ?? [], ['200901011234', 'igår', 'Matematik', 'C', 'B', 9]] }]));
+    const stopped = await runIn(['gap', broken]);
+    expect(stopped.status).toBe(2);
+    expect(stopped.stderr).toContain(`${broken}!Prov:2: alla rader avvisades (1 rad; främst: läsår/termin kunde inte tolkas), så filen kan inte användas. Kör "ska-analyze inspect ${broken}" för att se varför.`);
+    const named = await runIn(['inspect', broken]);
+    expect(named.stdout).toContain(`${broken}!Prov\n`);
+  });
+
+  it('one stray value far to the right (column XFD) does not make every row 16 384 fields: the cell is left out and said, the rows read as without it', async () => {
+    const path = join(dir, 'xfd.xlsx');
+    const plain = join(dir, 'utan-xfd.xlsx');
+    const rows: (string | number | null)[][] = [['Personnummer', 'Läsår', 'Ämne', 'Betyg', 'Provbetyg', 'Årskurs']];
+    for (let i = 0; i < 3000; i++) {
+      const pupil = Math.floor(i / 3);
+      rows.push([`2009${String(1 + (pupil % 12)).padStart(2, '0')}${String(1 + (Math.floor(pupil / 12) % 28)).padStart(2, '0')}${1000 + pupil}`, '2024/25', ['Matematik', 'Svenska', 'Engelska'][i % 3] ?? 'Matematik', 'C', 'B', 9]);
+    }
+    writeFileSync(plain, writeWorkbook([{ name: 'Data', rows }]));
+    const stray = [...(rows[4] ?? [])];
+    stray[16_383] = 'anteckning';
+    writeFileSync(path, writeWorkbook([{ name: 'Data', rows: [...rows.slice(0, 4), stray, ...rows.slice(5)] }]));
+    const without = report(await runIn(['gap', plain, '--min-group', '1', '--format', 'json'])) as unknown as SheetReport;
+    const result = await runIn(['gap', path, '--min-group', '1', '--format', 'json']);
+    const json = report(result) as unknown as SheetReport;
+    expect(json.meta.files[0]?.rows).toEqual(without.meta.files[0]?.rows);
+    expect(json.meta.files[0]?.rejected).toEqual(without.meta.files[0]?.rejected);
+    expect(json.meta.coverage).toEqual(without.meta.coverage);
+    // The bytes read are the sheet's rows as they are, not padded to column XFD (3 000 × 16 384 separators).
+    expect(json.meta.files[0]?.bytes).toBe(without.meta.files[0]?.bytes);
+    expect(result.stderr).toContain('  1 cell med värde till höger om rubrikradens sista kolumn lästes inte (ingen kolumnrubrik att läsa den som)\n');
   });
 });
 

@@ -4,7 +4,7 @@
  * school year, and rows that disagree. Ids are synthetic (not personnummer).
  */
 import { describe, expect, it } from 'vitest';
-import { backgroundSpec, BackgroundTable, cellValue, classifyCell, classifyColumn, DISAGREE, isPersonalHeader, matchBackground, NO, NO_VALUE, YES, type BackgroundSpec } from '../../src/normalise/background.js';
+import { backgroundSpec, BackgroundTable, cellValue, classifyCell, classifyColumn, DISAGREE, isPersonalHeader, matchBackground, NO, NO_VALUE, OTHER_VALUE, personalShape, YES, type BackgroundSpec } from '../../src/normalise/background.js';
 import { readExports, type ReadResult } from '../../src/normalise/ingest.js';
 import type { InputSource } from '../../src/read/inputs.js';
 import type { Config } from '../../src/config.js';
@@ -99,6 +99,41 @@ describe('which column a word names', () => {
     for (const header of ['Förnamn', 'Efternamn', 'Elevens namn', 'Namn', 'E-post', 'Födelsedatum', 'Vårdnadshavare', 'first_name']) expect(isPersonalHeader(header), header).toBe(true);
     for (const header of ['Nyanländ', 'Elevens stödnivå', 'Modersmål']) expect(isPersonalHeader(header), header).toBe(false);
   });
+
+  it('a header that contains a personal word, or names a person and nothing else, is personal wherever the word stands', () => {
+    const personal = [
+      // names, and a pupil named by a bare header
+      'Elev', 'ELEV', 'Eleven', 'Elevens namn', 'Elev (namn)', 'Elevens för- och efternamn', 'Student', 'Pupil', 'Barn', 'Elev 2',
+      // guardians, by any header
+      'Vårdnadshavare 1', 'Vårdnadshavare 2 namn', 'Förälder', 'Förälder 1', 'Guardian', 'Parent 2', 'Kontaktperson', 'Kontakt', 'Kontaktuppgifter', 'Anhörig',
+      // contact details
+      'E-postadress', 'Epost', 'Email', 'e-mail', 'Mailadress', 'Vårdnadshavare 1 e-post', 'Föräldrarnas e-post', 'Adress', 'Gatuadress', 'Postadress',
+      'Postnummer', 'Postnr', 'Ort', 'Bostadsort', 'Postort', 'Telefon', 'Telefonnummer hem', 'Mobilnummer', 'Mobil', 'Tel', 'Phone number',
+      // birth dates and ids
+      'Födelsedatum (ÅÅMMDD)', 'Födelsedatum', 'Född', 'Födelseår', 'Date of birth', 'birthdate', 'Personnummer', 'Personnr', 'Samordningsnummer',
+      'Pnr', 'Elev-ID', 'ElevID', 'ID', 'Person-id',
+    ];
+    for (const header of personal) expect(isPersonalHeader(header), header).toBe(true);
+    const background = [
+      // an attribute of the pupil, not who the pupil is
+      'Elevens stödnivå', 'Elevens val', 'Elevhälsa', 'Elevens modersmål', 'Stödform', 'Sportprofil', 'Rapport', 'Skolenhets-ID', 'Nyanländ elev',
+      // the usual factors, parents' education included, and what a header tells about guardians
+      'Föräldrarnas utbildningsnivå', 'Föräldrars utbildningsnivå', 'Vårdnadshavares utbildningsnivå', 'parental_education', 'Föräldrarnas yrke',
+      'Guardian education', 'Svenska som andraspråk', 'Åtgärdsprogram', 'ÅP', 'Modersmål',
+      // a country of birth is a background, not a birth date
+      'Födelseland', 'Född i Sverige', 'Född utomlands', 'Country of birth',
+    ];
+    for (const header of background) expect(isPersonalHeader(header), header).toBe(false);
+  });
+
+  it('cells that say who someone is: e-mail addresses, dates and birth dates, names of two capitalised words; not categories', () => {
+    for (const cell of ['anna.testsson@example.se', 'a@b.co']) expect(personalShape(cell), cell).toBe('email');
+    for (const cell of ['2011-04-12', '2011/4/12', '12.4.2011', '12/04/11', '110412', '20110412']) expect(personalShape(cell), cell).toBe('date');
+    for (const cell of ['Anna Testsson', 'Anna-Karin Testsson', 'Testsson, Anna', 'Per Olof Åberg']) expect(personalShape(cell), cell).toBe('name');
+    for (const cell of ['Extra anpassningar', 'Särskilt stöd', 'Ingen', 'Arabiska', 'gymnasial', 'Ja', '1', '2024', '123456', '20111332', 'X', 'ANNA TESTSSON']) {
+      expect(personalShape(cell), cell).toBeNull();
+    }
+  });
 });
 
 describe('a pupil per school year', () => {
@@ -114,6 +149,31 @@ describe('a pupil per school year', () => {
     expect(table.merge(0, a, NO_VALUE)).toBe(false);
     expect([table.valueOf(0, 0, 0), table.valueOf(0, 0, 1), table.valueOf(0, 1, 0)]).toEqual([DISAGREE, NO, NO_VALUE]);
     expect(table.disagreements).toEqual([1]);
+  });
+
+  it('pupils per category over all school years; categories fewer than min-group pupils have are pooled into (övriga), yes and no never', () => {
+    const table = new BackgroundTable([backgroundSpec('modersmål') as BackgroundSpec, backgroundSpec('nyanländ') as BackgroundSpec]);
+    const arabic = table.category('Arabiska');
+    const tigrinya = table.category('Tigrinja');
+    const somali = table.category('Somaliska');
+    // 12 pupils speak Arabic (pupil 0 in two school years: one pupil), 1 Tigrinja, 2 Somali; 1 pupil is newly arrived.
+    for (let pupil = 0; pupil < 12; pupil++) table.merge(0, table.pupilYear(pupil, 0), arabic);
+    table.merge(0, table.pupilYear(0, 1), arabic);
+    table.merge(0, table.pupilYear(12, 0), tigrinya);
+    table.merge(0, table.pupilYear(13, 0), somali);
+    table.merge(0, table.pupilYear(14, 1), somali);
+    table.merge(1, table.pupilYear(12, 0), YES);
+    for (let pupil = 0; pupil < 12; pupil++) table.merge(1, table.pupilYear(pupil, 0), NO);
+    expect(table.pupilsOf(0)).toEqual({ valued: 15, categories: new Map([[arabic, 12], [tigrinya, 1], [somali, 2]]) });
+    expect(table.poolRare(0, 10)).toEqual({ categories: 2, pupils: 3 });
+    const other = table.categories.indexOf(OTHER_VALUE);
+    expect(OTHER_VALUE).toBe('(övriga)');
+    expect([table.valueOf(0, 0, 0), table.valueOf(0, 0, 1), table.valueOf(0, 12, 0), table.valueOf(0, 13, 0), table.valueOf(0, 14, 1), table.valueOf(0, 15, 0)]).toEqual([arabic, arabic, other, other, other, NO_VALUE]);
+    // Yes and no are not categories: one newly arrived pupil stays yes (a small group, hidden by suppression).
+    expect(table.poolRare(1, 10)).toEqual({ categories: 0, pupils: 0 });
+    expect(table.valueOf(1, 12, 0)).toBe(YES);
+    // Pooled once, nothing is left to pool.
+    expect(table.poolRare(0, 10)).toEqual({ categories: 0, pupils: 0 });
   });
 });
 
@@ -150,7 +210,16 @@ describe('reading exports with a background column', () => {
     // A blank cell beside a value says nothing: no conflict.
     expect(valueOf(result, 0, 'P4', 2023)).toBe('no');
     expect(result.store.background?.disagreements).toEqual([1]);
-    expect(result.files[0]?.background).toEqual([{ key: 'bg_newly_arrived', header: 'Nyanländ', style: 'yes_no', conflicts: { count: 1, lines: [5] }, unread: { personal_id: 0, unmapped: {} } }]);
+    expect(result.files[0]?.background).toEqual([
+      {
+        key: 'bg_newly_arrived',
+        header: 'Nyanländ',
+        style: 'yes_no',
+        conflicts: { count: 1, lines: [5] },
+        unread: { personal_id: 0, unmapped: {} },
+        shapes: { rows: 5, email: 0, date: 0, name: 0, personal_id: 0 },
+      },
+    ]);
     // Every row is still read and accepted: a background value never drops a result.
     expect(result.files[0]?.ledger.accepted).toBe(7);
   });
@@ -189,6 +258,40 @@ describe('reading exports with a background column', () => {
       config,
     );
     expect(['P1', 'P2', 'P3'].map((pupil) => valueOf(result, 0, pupil, 2024))).toEqual(['Nyanländ', 'Kanske', '(saknas)']);
-    expect(result.files[0]?.background?.[0]?.unread).toEqual({ personal_id: 1, unmapped: { Kanske: 2 } });
+    // The value the config does not name is shown as the ledger shows a rejected value: by its shape.
+    expect(result.files[0]?.background?.[0]?.unread).toEqual({ personal_id: 1, unmapped: { '[text, 6 characters]': 2 } });
+  });
+
+  it('a value the config does not name that may be a name is counted by its shape (never its letters); words plainly not a person are shown', async () => {
+    const config: Config = { background: { nyanland: { values: { ja: 'Nyanländ' } } } };
+    const result = await read(
+      { 'a.csv': [HEAD, 'P1;S;9;2024/25;Matematik;C;Anna Testsson', 'P2;S;9;2024/25;Matematik;C;Ingen', 'P3;S;9;2024/25;Matematik;C;Maja Lindqvist', 'P4;S;9;2024/25;Matematik;C;Ja'].join('\n') },
+      ['nyanländ'],
+      config,
+    );
+    const column = result.files[0]?.background?.[0];
+    expect(column?.unread).toEqual({ personal_id: 0, unmapped: { '[text, 13 characters]': 1, Ingen: 1, '[text, 14 characters]': 1 } });
+    expect(JSON.stringify(column)).not.toMatch(/Anna|Testsson|Maja/);
+    // Two of the four rows look like names.
+    expect(column?.shapes).toEqual({ rows: 4, email: 0, date: 0, name: 2, personal_id: 0 });
+  });
+
+  it('a column of e-mail addresses, birth dates or personnummer is counted by shape, per row', async () => {
+    const result = await read(
+      {
+        'a.csv': [
+          'Elev;Skola;Årskurs;Läsår;Ämne;Betyg;Info;Datum',
+          'P1;S;9;2024/25;Matematik;C;p1@example.se;2011-04-12',
+          'P1;S;9;2024/25;Engelska;C;p1@example.se;2011-04-12',
+          'P2;S;9;2024/25;Matematik;C;20130412-9826;110923',
+          'P3;S;9;2024/25;Matematik;C;;gymnasial',
+        ].join('\n'),
+      },
+      ['Info', 'Datum'],
+    );
+    expect(result.files[0]?.background?.map((column) => column.shapes)).toEqual([
+      { rows: 3, email: 2, date: 0, name: 0, personal_id: 1 },
+      { rows: 4, email: 0, date: 3, name: 0, personal_id: 0 },
+    ]);
   });
 });

@@ -14,7 +14,7 @@ import { normaliseSchoolYear } from '../../src/normalise/school-year.js';
 import { sortSources } from '../../src/normalise/sources.js';
 import { resolveInputFiles } from '../../src/read/inputs.js';
 import { readTextTable } from '../../src/read/records.js';
-import { classifyFormat, emptyStats, isEncryptedPackage, listSheets, numberText, readSheetRows, serialToIso, sheetCsv, XlsxError, type SheetRow } from '../../src/read/xlsx.js';
+import { classifyFormat, emptyStats, isEncryptedPackage, listSheets, numberText, readSheetRows, serialToIso, sheetCsv, XlsxError, type SheetRow, type SheetStats } from '../../src/read/xlsx.js';
 import { workbookParts, writeWorkbook, zipFiles, type SheetSpec } from '../../scripts/xlsx/workbook.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ska-xlsx-unit-'));
@@ -142,7 +142,7 @@ describe('a sheet as CSV: line N is row N', () => {
     expect(text).toBe(
       ['Betyg vårterminen 2025', '', 'Personnummer;Skola;Kommentar;Årskurs', '200901011234;Ekbackens skola;"Bra; ""mycket"" fortsätt";6', '200902021234;Solåsens skola;;9', ''].join('\n'),
     );
-    expect(stats).toEqual({ lines: 5, lineBreaks: 1, idsRestored: 0, idsShort: 0 });
+    expect(stats).toEqual({ lines: 5, lineBreaks: 1, idsRestored: 0, idsShort: 0, formulasWithoutValue: 0, mergedRanges: 0, cellsBeyondHeader: 0 });
     // Read back as a table: the header on line 3, two records, the formatted empty rows at the end not there at all.
     const table = await readTextTable(sheetCsv(path, 'Data'), { keepBlank: true });
     expect(table.records.filter((record) => record.fields.length > 1).map((record) => record.line)).toEqual([3, 4, 5]);
@@ -152,7 +152,7 @@ describe('a sheet as CSV: line N is row N', () => {
     const path = file(writeWorkbook([{ name: 'Data', rows: [['Personnummer', 'Skola'], [901011234, 'A'], [12345678, 'B'], ['0901011234', 'C'], [200901011234, 'D']] }]));
     const stats = emptyStats();
     const chunks: Buffer[] = [];
-    const idColumn = { column: 0, headerRow: 1, restore: (digits: string) => (digits.length === 9 ? digits.padStart(10, '0') : null) };
+    const idColumn = { column: 0, headerRow: 1, rule: async () => (digits: string) => (digits.length === 9 ? digits.padStart(10, '0') : null) };
     for await (const chunk of sheetCsv(path, 'Data', { stats, idColumn })) chunks.push(Buffer.from(chunk));
     expect(Buffer.concat(chunks).toString('utf8').split('\n')).toEqual(['Personnummer;Skola', '0901011234;A', '12345678;B', '0901011234;C', '200901011234;D', '']);
     expect(stats).toMatchObject({ idsRestored: 1, idsShort: 1 });
@@ -170,6 +170,72 @@ describe('a sheet as CSV: line N is row N', () => {
     const b = file(writeWorkbook([sheet]));
     expect(Buffer.compare(writeWorkbook([sheet]), writeWorkbook([sheet]))).toBe(0);
     expect(await csv(a, 'Data')).toBe(await csv(b, 'Data'));
+  });
+
+  it('the header row decides the width: shorter rows padded to it, values right of it left out and counted, rows above it as wide as their own values', async () => {
+    const stray: (string | number | null)[] = Array<string | null>(16_384).fill(null);
+    stray[0] = 200901011234;
+    stray[1] = 'B';
+    stray[16_383] = 'XFD';
+    const path = file(writeWorkbook([{ name: 'Data', rows: [['Betyg vårterminen 2025', null, null, null, null, 'utskriven 2025-06-15'], ['Personnummer', 'Betyg', 'Årskurs'], [200901011234, 'A'], stray, [200902021234, 'C', 9, null, 'en kommentar utan rubrik']] }]));
+    const stats = emptyStats();
+    const chunks: Buffer[] = [];
+    for await (const chunk of sheetCsv(path, 'Data', { stats, header: { row: 2, width: 3 } })) chunks.push(Buffer.from(chunk));
+    const text = Buffer.concat(chunks).toString('utf8');
+    expect(text.split('\n')).toEqual(['Betyg vårterminen 2025;;;;;utskriven 2025-06-15', 'Personnummer;Betyg;Årskurs', '200901011234;A;', '200901011234;B;', '200902021234;C;9', '']);
+    expect(stats).toMatchObject({ lines: 5, cellsBeyondHeader: 2 });
+    // Without a header (a first peek): padded to the widest row so far, as Excel's "Save as CSV" does.
+    const peek = await csv(path, 'Data');
+    expect(peek.split('\n')[2]).toBe('200901011234;A;;;;');
+    expect(peek.split('\n')[3]?.split(';')).toHaveLength(16_384);
+  });
+
+  it('formulas without a cached value are read as empty and counted; merged ranges below the header counted (a title merged above it is not)', async () => {
+    const path = file(
+      writeWorkbook([
+        {
+          name: 'Data',
+          rows: [['Betyg vårterminen 2025'], ['Personnummer', 'Skola', 'Betyg'], [200901011234, 'Ekbackens skola', { formula: 'IF(TRUE,"B")' }], [200902021234, null, { formula: '"C"', cached: 'C' }], [200903031234, null, { formula: 'C4' }]],
+          merged: ['A1:C1', 'B3:B5', 'C2:C2'],
+        },
+      ]),
+    );
+    const stats = emptyStats();
+    const chunks: Buffer[] = [];
+    for await (const chunk of sheetCsv(path, 'Data', { stats, header: { row: 2, width: 3 } })) chunks.push(Buffer.from(chunk));
+    expect(Buffer.concat(chunks).toString('utf8').split('\n')).toEqual(['Betyg vårterminen 2025', 'Personnummer;Skola;Betyg', '200901011234;Ekbackens skola;', '200902021234;;C', '200903031234;;', '']);
+    expect(stats).toMatchObject({ formulasWithoutValue: 2, mergedRanges: 1 });
+  });
+
+  it('the id column\'s rule is asked once, with the whole column, when the first number of 7–9 digits is met (none: never asked)', async () => {
+    const path = file(writeWorkbook([{ name: 'Data', rows: [['Elev-ID', 'Skola'], ['200901011234', 'A'], [901011230, 'B'], [77, 'C'], [901011230, 'D']] }]));
+    const asked: { value: string; number: boolean }[][] = [];
+    const idColumn = {
+      column: 0,
+      headerRow: 1,
+      rule: async (cells: AsyncIterable<{ value: string; number: boolean }>) => {
+        const seen: { value: string; number: boolean }[] = [];
+        for await (const cell of cells) seen.push(cell);
+        asked.push(seen);
+        return (digits: string) => digits.padStart(10, '0');
+      },
+    };
+    const stats = emptyStats();
+    const chunks: Buffer[] = [];
+    for await (const chunk of sheetCsv(path, 'Data', { stats, idColumn })) chunks.push(Buffer.from(chunk));
+    expect(Buffer.concat(chunks).toString('utf8').split('\n')).toEqual(['Elev-ID;Skola', '200901011234;A', '0901011230;B', '77;C', '0901011230;D', '']);
+    expect(asked).toEqual([
+      [
+        { value: '200901011234', number: false },
+        { value: '901011230', number: true },
+        { value: '77', number: true },
+        { value: '901011230', number: true },
+      ],
+    ]);
+    expect(stats).toMatchObject({ idsRestored: 2, idsShort: 0 });
+    const none = file(writeWorkbook([{ name: 'Data', rows: [['Elev-ID', 'Skola'], ['200901011234', 'A']] }]));
+    for await (const _ of sheetCsv(none, 'Data', { idColumn })) void _;
+    expect(asked).toHaveLength(1);
   });
 });
 
@@ -212,6 +278,81 @@ describe('sheets', () => {
     const path = file(writeWorkbook([data]));
     await expect(rows(path, 'Saknas')).rejects.toThrow(XlsxError);
     await expect(rows(path, 'Saknas')).rejects.toMatchObject({ problem: 'no_sheet', detail: 'Saknas' });
+  });
+});
+
+/** A personnummer YYMMDDNNNC with a valid check digit (Luhn), born in 20`yy`. */
+function personnummer(yy: string, i: number): string {
+  const nine = `${yy}${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}${String(100 + i).padStart(3, '0')}`;
+  let sum = 0;
+  for (let k = 0; k < 9; k++) {
+    let v = Number(nine[k]) * (k % 2 === 0 ? 2 : 1);
+    if (v > 9) v -= 9;
+    sum += v;
+  }
+  return `${nine}${(10 - (sum % 10)) % 10}`;
+}
+
+describe('the pupil-id column, whatever its header: numbers that lost their leading zero', () => {
+  /** The export sheet of a workbook as the tool reads it: its CSV lines and what reading it changed. */
+  async function readAsExport(rows: SheetSpec['rows']): Promise<{ lines: string[]; stats: SheetStats }> {
+    const path = file(writeWorkbook([{ name: 'Betyg', rows }]));
+    const { sources } = await resolveInputFiles([path], (async function* () {})());
+    const [sorted] = await sortSources(sources, {} as Config, undefined, () => new Set());
+    const chunks: Buffer[] = [];
+    for await (const chunk of sorted?.source.open() ?? []) chunks.push(Buffer.from(chunk));
+    const stats = sorted?.source.sheet?.stats ?? emptyStats();
+    return { lines: Buffer.concat(chunks).toString('utf8').split('\n').slice(1, -1), stats };
+  }
+  const header = ['Elev-ID', 'Läsår', 'Ämne', 'Betyg'];
+
+  it('Elev-ID, all born 2009 (9 digits as numbers, valid check digits): every id given its zero back, and counted', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => personnummer('09', i));
+    const { lines, stats } = await readAsExport([header, ...ids.map((id) => [Number(id), '2024/25', 'Matematik', 'C'])]);
+    expect(lines.map((line) => line.split(';')[0])).toEqual(ids);
+    expect(stats).toMatchObject({ idsRestored: 12, idsShort: 0 });
+  });
+
+  it('a mixed 2009/2010 cohort (10 digits from 2010 on): the 2009 ids given their zero, also when the first rows are all 2009', async () => {
+    const ids = [...Array.from({ length: 12 }, (_, i) => personnummer('09', i)), ...Array.from({ length: 12 }, (_, i) => personnummer('10', i))];
+    const { lines, stats } = await readAsExport([header, ...ids.map((id) => [Number(id), '2024/25', 'Matematik', 'C'])]);
+    expect(lines.map((line) => line.split(';')[0])).toEqual(ids);
+    expect(stats).toMatchObject({ idsRestored: 12, idsShort: 0 });
+  });
+
+  it('an id system of its own (9-digit numbers, not dates with a check digit): read as they are, all counted', async () => {
+    // 301010000 + …: given a zero, every one is even a date (0301010007 is 2003-01-01), but few have a check digit that fits.
+    const ids = Array.from({ length: 20 }, (_, i) => 301_010_000 + i * 7);
+    const { lines, stats } = await readAsExport([header, ...ids.map((id) => [id, '2024/25', 'Matematik', 'C'])]);
+    expect(lines.map((line) => line.split(';')[0])).toEqual(ids.map(String));
+    expect(stats).toMatchObject({ idsRestored: 0, idsShort: 20 });
+  });
+
+  it('a header naming personnummer keeps the rule it had: the date decides (synthetic ids need no valid check digit)', async () => {
+    const { lines, stats } = await readAsExport([['Personnummer', 'Läsår', 'Ämne', 'Betyg'], [901011234, '2024/25', 'Matematik', 'C'], [991399999, '2024/25', 'Matematik', 'B']]);
+    expect(lines.map((line) => line.split(';')[0])).toEqual(['0901011234', '991399999']);
+    expect(stats).toMatchObject({ idsRestored: 1, idsShort: 1 });
+  });
+});
+
+describe('a copied sheet ("Betyg" and "Betyg (2)")', () => {
+  const rows = [['Personnummer', 'Läsår', 'Ämne', 'Betyg'], ...Array.from({ length: 14 }, (_, i) => [`2009020${i % 10}1234`, '2024/25', i < 10 ? 'Matematik' : 'Svenska', 'C'])];
+
+  it('is read once: the copy is a note naming the sheet it repeats; a sheet whose rows differ only far down is read', async () => {
+    const other = [...rows.slice(0, -1), ['200901011234', '2024/25', 'Svenska', 'A']];
+    const path = file(writeWorkbook([{ name: 'Betyg', rows }, { name: 'Betyg (2)', rows }, { name: 'Betyg (3)', rows: other }]));
+    const { sources } = await resolveInputFiles([path], (async function* () {})());
+    const sorted = await sortSources(sources, {} as Config, undefined, () => new Set());
+    expect(sorted.map((entry) => [entry.source.name, entry.kind, entry.source.fromFolder])).toEqual([
+      [`${path}!Betyg`, 'export', false],
+      [`${path}!Betyg (2)`, 'same_sheet', true],
+      [`${path}!Betyg (3)`, 'export', false],
+    ]);
+    expect(sources[0]?.sheet?.workbook.sheets).toEqual([
+      { name: 'Betyg', state: 'visible', use: 'read' },
+      { name: 'Betyg (2)', state: 'visible', use: 'copy', of: 'Betyg' },
+      { name: 'Betyg (3)', state: 'visible', use: 'read' },
+    ]);
   });
 });
 
