@@ -591,10 +591,16 @@ export const MESSAGES = {
   },
 
   // --- --reference-unit and --reference-provider (analysis/reference-select.ts) ---------------------
-  noReferenceUnit: (file: string, wanted: string, suggestions: string): Message => ({
-    sv: `${file}: ingen enhet "${wanted}" (ett enhetsnamn eller en enhetskod, eller en kommuns namn eller kod); filen har t.ex. ${suggestions}`,
-    en: `${file}: no unit "${wanted}" (a unit name or code, or a municipality name or code); the file has e.g. ${suggestions}`,
-  }),
+  noReferenceUnit: (file: string, wanted: string, suggestions: string): Message =>
+    suggestions === ''
+      ? {
+          sv: `${file}: ingen enhet "${wanted}"; filen har inga enheter med siffror som kunde läsas (kontrollera filen med ett kalkylprogram: är andelarna tal som 17,1 och inte t.ex. 17,1 %?)`,
+          en: `${file}: no unit "${wanted}"; the file has no units with figures that could be read (check the file in a spreadsheet: are the shares numbers like 17.1 and not e.g. 17.1 %?)`,
+        }
+      : {
+          sv: `${file}: ingen enhet "${wanted}" (ett enhetsnamn eller en enhetskod, eller en kommuns namn eller kod); filen har t.ex. ${suggestions}`,
+          en: `${file}: no unit "${wanted}" (a unit name or code, or a municipality name or code); the file has e.g. ${suggestions}`,
+        },
   noProviderRows: (file: string, wanted: string, known: readonly string[]): Message => {
     const quoted = known.map((name) => `"${name}"`).join(', ');
     return {

@@ -121,6 +121,18 @@ describe('a school name that several municipalities have (the full 2023/24 schoo
     // A shared name with an unknown municipality: the candidates say which municipalities there are.
     expect(usageError(() => selectReference(full, { unit: 'Stureskolan, Atlantis' })).text.sv).toContain('  Stureskolan, Arboga (');
   });
+
+  it('a file where no unit has figures that could be read says so, instead of an empty "e.g."', () => {
+    const empty: ReferenceTable = { ...full, values: [] };
+    let text: { sv: string; en: string } | null = null;
+    try {
+      selectReference(empty, { unit: 'Ale' });
+    } catch (error) {
+      if (error instanceof InputError) text = error.text;
+    }
+    expect(text?.sv).toBe(`${full.file}: ingen enhet "Ale"; filen har inga enheter med siffror som kunde läsas (kontrollera filen med ett kalkylprogram: är andelarna tal som 17,1 och inte t.ex. 17,1 %?)`);
+    expect(text?.en).toContain('the file has no units with figures that could be read');
+  });
 });
 
 describe('Riket in files without a nation row', () => {
