@@ -418,8 +418,11 @@ function compareFairly(
       const adjustedSteps = standardiseWithin(own.combos, total.combos, 'steps');
       if (adjustedPoints && adjustedSteps) {
         f.adjusted_for = adjustedFor;
-        f.std_n_adjusted = adjustedPoints.n;
-        f.expected_mean_diff_adjusted = adjustedPoints.expected_mean_diff;
+        // Not published: the pupils left out (n − std_n_adjusted) would count the pupils of a
+        // background value, of a hidden group even, by their test grade (a review found it). The
+        // same goes for the expected mean difference, which weighs exactly those cells.
+        f.std_n_adjusted = null;
+        f.expected_mean_diff_adjusted = null;
         f.std_gap_adjusted = adjustedPoints.std_gap;
         f.std_gap_adjusted_ci_low = adjustedPoints.std_gap - Z95 * adjustedPoints.std_gap_se;
         f.std_gap_adjusted_ci_high = adjustedPoints.std_gap + Z95 * adjustedPoints.std_gap_se;

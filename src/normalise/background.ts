@@ -20,14 +20,14 @@
  *   Neither leaves out the pupil's results: they count in every total as before.
  * - Privacy: a column that says who a pupil is, by its header (isPersonalHeader) or its values
  *   (personalShape, counted per file in `shapes`; commands/shared.ts refuses it), is never a
- *   dimension; a value the config does not name is shown by its shape only (ledger.ts safeDetail);
+ *   dimension; a value the config does not name is shown by its shape only (ledger.ts maskedDetail);
  *   and categories fewer than --min-group pupils have are pooled into OTHER_VALUE (poolRare)
  *   before anything is grouped, so that no rare category's name is ever shown.
  */
 import type { Message } from '../messages.js';
 import type { BackgroundDimension } from '../types.js';
 import { NumberIndex } from '../read/byte-dict.js';
-import { safeDetail } from './ledger.js';
+import { maskedDetail } from './ledger.js';
 import { containsPersonalId } from './pupil-id.js';
 import { fold, tidy } from './text.js';
 
@@ -114,7 +114,7 @@ const PERSONAL_STEMS = [
 ];
 /** Stems of a guardian, not personal where the header says what it tells about them (their education, their occupation). */
 const GUARDIAN_STEMS = ['vardnadshavar', 'guardian', 'forald', 'parent'];
-const GUARDIAN_ATTRIBUTES = ['utbildning', 'education', 'yrke', 'occupation', 'sysselsattning', 'employment'];
+const GUARDIAN_ATTRIBUTES = ['utbildning', 'education', 'yrke', 'occupation', 'sysselsattning', 'employment', 'inkomst', 'income', 'fodelseland', 'fodda', 'fodd', 'birth', 'bakgrund', 'background', 'utlandsk', 'svensk'];
 /** A birth stem, not personal in a country of birth (`Födelseland`, `Född i Sverige`). */
 const BIRTH_STEMS = ['fodelse', 'birth', 'fodd'];
 const BIRTH_COUNTRY = ['land', 'country', 'sverige', 'sweden', 'utomlands', 'abroad'];
@@ -658,8 +658,9 @@ export class FileBackground {
         if (cell.reason === undefined) return;
         if (cell.reason === 'personal_id') unread.personal_id += rows;
         else {
-          // A value the config does not name may be a name in a shifted column: shown by its shape only.
-          const shown = safeDetail(cell.label);
+          // A value the config does not name may be a name in a shifted column, or one pupil's rare
+          // value (a language): shown by its shape only.
+          const shown = maskedDetail(cell.label);
           unread.unmapped[shown] = (unread.unmapped[shown] ?? 0) + rows;
         }
       });

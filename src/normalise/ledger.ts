@@ -88,6 +88,16 @@ function knownWord(word: string): boolean {
  * shape (`[text, 5 characters]`): "Oscar", "MAJA LINDQVIST", "Lindqvist, Maja (6B)", "Maja2",
  * "Matematik Oscar", in any case.
  */
+/**
+ * A value by its shape only, whatever its words: for background cells, where even an ordinary
+ * word (a rare language: "engelska") can be one pupil's value.
+ */
+export function maskedDetail(value: string): string {
+  const text = value.trim();
+  if (containsPersonalId(text) || /\d{6,}/.test(text.replace(/[\s-]/g, ''))) return HIDDEN_ID;
+  return shapeOf(text);
+}
+
 export function safeDetail(value: string): string {
   const text = value.trim();
   if (containsPersonalId(text) || /\d{6,}/.test(text.replace(/[\s-]/g, ''))) return HIDDEN_ID;

@@ -256,7 +256,11 @@ function restoreDate(digits: string): string | null {
   const padded = digits.padStart(10, '0');
   // 2099: a two-digit year 00–99 is then 2000–2099, so 29 February 2000 (and 2004 …) is a date.
   const id = normalisePupilId(padded, 2099);
-  return id !== null && id.kind !== 'opaque' ? padded : null;
+  if (id === null || id.kind === 'opaque') return null;
+  // 7 or 8 digits would be a pupil born in 2000: rare in a school's exports, and an id system's own
+  // short numbers (1231234) are dates as easily; those need the check digit too (found by review).
+  if (digits.length < 9 && !hasValidCheckDigit(id)) return null;
+  return padded;
 }
 
 /**

@@ -348,8 +348,6 @@ export function excelGap(rows: readonly GapFlatRow[], options: ExcelGapOptions):
       { header: `${t.stdGapAdjusted} (${u.steps})`, cell: (row) => rounded(adjusted('std_gap_adjusted_steps')(row), 2) },
       { header: `${t.stdGapAdjusted} (${u.steps}), ${ci95} ${h('låg', 'low')}`, cell: (row) => rounded(adjusted('std_gap_adjusted_steps_ci_low')(row), 2) },
       { header: `${t.stdGapAdjusted} (${u.steps}), ${ci95} ${h('hög', 'high')}`, cell: (row) => rounded(adjusted('std_gap_adjusted_steps_ci_high')(row), 2) },
-      { header: h('Elever i jämförelsen, bakgrund', 'Pupils compared, background'), cell: adjusted('std_n_adjusted') },
-      { header: `${h('Förväntad medeldiff, bakgrund', 'Expected mean diff, background')} (${u.points})`, cell: (row) => rounded(adjusted('expected_mean_diff_adjusted')(row), 1) },
     );
   }
   for (let d = -5; d <= 5; d++) {

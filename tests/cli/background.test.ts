@@ -414,6 +414,16 @@ describe('columns that say who a pupil is: never a dimension, by their header or
     const languages = await runIn(['gap', file, '-q', '--by', 'skola,modersmål']);
     expect(languages.status, languages.stderr).toBe(0);
   });
+
+  it('a mother-tongue column where many (not nearly all) pupils have a language of their own is pooled, not refused (found by review)', async () => {
+    // 60 pupils: blank (Swedish) for 15, and for the others 45 languages of which 40 are one pupil's.
+    const rare = exportWith('rare-languages.csv', { Modersmål: (k) => (k < 15 ? '' : k < 25 ? ['Arabiska', 'Somaliska'][k % 2] as string : `Språk${String.fromCharCode(65 + (k % 26))}${String.fromCharCode(65 + Math.floor(k / 26))}`) });
+    const result = await runIn(['gap', rare, '--format', 'json', '--by', 'skola,modersmål', '--min-group', '3']);
+    expect(result.status, result.stderr).toBe(0);
+    const values = new Set((JSON.parse(result.stdout) as { rows: { bg_mother_tongue: string | null }[] }).rows.map((row) => row.bg_mother_tongue));
+    expect(values).toEqual(new Set([null, '(saknas)', 'Arabiska', 'Somaliska', '(övriga)']));
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/Språk/i);
+  });
 });
 
 describe('rare categories and stray values are never shown', () => {

@@ -210,6 +210,23 @@ describe('inspect lists the sheets and which one was used', () => {
     expect(json.files[0]?.id_formats).toEqual({ personnummer: 1, samordningsnummer: 0, opaque: 1 });
   });
 
+  it('7–8-digit numbers among personnummer are restored only with a valid check digit: an id system\'s short numbers are not made into personnummer (found by review)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ska-xlsx-ids-'));
+    const book = join(dir, 'blandat.xlsx');
+    const tests = join(dir, 'prov.csv');
+    const header = ['Elev-ID', 'Läsår', 'Ämne', 'Betyg', 'Årskurs'];
+    // Five text personnummer (synthetic) and three temporary ids typed as numbers, each of which is a date once padded.
+    const text = ['201001011234', '201002021234', '201003031234', '201004041234', '201005051234'];
+    const temporary = [1231234, 5010101, 3112999];
+    writeFileSync(book, writeWorkbook([{ name: 'Betyg', rows: [header, ...text.map((id) => [id, '2024/25', 'Matematik', 'C', 9]), ...temporary.map((id) => [id, '2024/25', 'Matematik', 'C', 9])] }]));
+    writeFileSync(tests, ['Elev-ID;Läsår;Ämne;Provbetyg;Årskurs', ...text.map((id) => `${id};2024/25;Matematik;C;9`), ...temporary.map((id) => `${id};2024/25;Matematik;C;9`)].join('\n') + '\n');
+    const result = await runIn(['gap', book, tests, '--min-group', '1', '--format', 'json', '--by', 'ämne']);
+    expect(result.status, result.stderr).toBe(0);
+    const total = (JSON.parse(result.stdout) as { rows: { n: number; n_grade_only: number; n_test_only: number }[] }).rows[0];
+    expect([total?.n, total?.n_grade_only, total?.n_test_only]).toEqual([8, 0, 0]);
+    expect(result.stderr).not.toContain('nollan lades tillbaka');
+  });
+
   it('gap says the same on stderr and in meta: the sheet is an Excel sheet (no encoding or delimiter), and its ids that Excel typed as numbers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ska-xlsx-ids-'));
     const path = join(dir, 'korta-id.xlsx');
