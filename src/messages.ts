@@ -21,6 +21,11 @@ export function literal(text: string): Message {
 }
 
 /** Messages and plain strings joined, in each language. */
+/** "a, b och c" / "a, b and c". */
+function listed(items: readonly string[], and: string): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${and} ${items[items.length - 1]}`;
+}
+
 export function join(...parts: readonly (Message | string)[]): Message {
   return {
     sv: parts.map((part) => (typeof part === 'string' ? part : part.sv)).join(''),
@@ -755,6 +760,10 @@ export const MESSAGES = {
     en: `${name}: ${countText(categories, 'en')} ${plural(categories, 'category', 'categories')} with fewer than ${minGroup} pupils (${countText(pupils, 'en')} ${plural(pupils, 'pupil', 'pupils')}) shown together as (övriga), so that no rare category can single out a pupil`,
   }),
   /** Rows whose background cell was not read as written (normalise/background.ts, CellReason); values as the ledger shows them (`[text, 13 characters]`). */
+  pooledStrata: (sv: readonly string[], en: readonly string[]): Message => ({
+    sv: `${listed(sv, 'och')} är inte med i --by, så varje grupp lägger ihop dem: Elever räknar då elevens resultat (en elev med betyg och prov i tre ämnen räknas tre gånger), och --min-group gäller de resultaten, inte eleverna. Lägg till ${listed(sv, 'och')} i --by för att räkna och skydda elever`,
+    en: `${listed(en, 'and')} ${en.length > 1 ? 'are' : 'is'} not in --by, so each group adds them together: Pupils then counts a pupil's results (a pupil with grades and tests in three subjects counts three times), and --min-group applies to those results, not to pupils. Add ${listed(en, 'and')} to --by to count and protect pupils`,
+  }),
   backgroundUnread: (name: string, personal: number, unmapped: Readonly<Record<string, number>>): Message => {
     const values = Object.entries(unmapped);
     const rows = values.reduce((sum, [, count]) => sum + count, 0);

@@ -26,6 +26,7 @@ import { ADJUST_FOR_HELP, byHelp, flagging, formats, grouping, output, parseFail
 import {
   backgroundMeta,
   backgroundNotes,
+  pooledStrataNote,
   resolveGrouping,
   countSuppressed,
   checkFailOn,
@@ -203,6 +204,7 @@ async function gap(files: string[], options: GapOptions, io: Io, phases: Phases 
   phases?.stop();
   writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);
   if (background) writeDiagnostics(backgroundNotes(grouping, background, lang), options.quiet, io);
+  if (!options.listCases) writeDiagnostics(pooledStrataNote(grouping.by, ['school_year', 'grade_level', 'subject'], lang), options.quiet, io);
   if (coverage.paired === 0) throw noPairs();
   await writeReport(text, options.output, io, inputsOf([...loaded.files, ...loaded.alsoRead, ...references.manifest], options), phases);
   return failOn ? checkFailOn(flattenGap(result), failOn, by, lang, io) : 0;

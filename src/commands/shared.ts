@@ -198,6 +198,23 @@ export function backgroundMeta(grouping: Grouping, files: readonly FileReport[],
   };
 }
 
+const STRATUM_NAMES: Readonly<Record<'school_year' | 'grade_level' | 'subject', Message>> = {
+  school_year: { sv: 'läsår', en: 'school year' },
+  grade_level: { sv: 'årskurs', en: 'grade level' },
+  subject: { sv: 'ämne', en: 'subject' },
+};
+
+/**
+ * The stderr line when --by leaves out a dimension a figure is otherwise always split by (gap:
+ * school year, grade level, subject; transition: subject): each group then adds a pupil's
+ * results together, so its n and the minimum group size count results, not pupils.
+ */
+export function pooledStrataNote(by: readonly Dimension[], strata: readonly ('school_year' | 'grade_level' | 'subject')[], lang: Lang): string {
+  const missing = strata.filter((dim) => !by.includes(dim));
+  if (missing.length === 0) return '';
+  return `ska-analyze: ${say(MESSAGES.pooledStrata(missing.map((dim) => STRATUM_NAMES[dim].sv), missing.map((dim) => STRATUM_NAMES[dim].en)), lang)}\n`;
+}
+
 /** The stderr lines about background values that disagree (one per dimension with any). */
 export function backgroundNotes(grouping: Grouping, meta: Record<string, unknown>, lang: Lang): string {
   const dimensions = (meta.dimensions ?? []) as { key: BackgroundDimension; conflicts: number; conflict_examples: string[]; unread: { personal_id: number; unmapped: Record<string, number> } }[];

@@ -19,7 +19,7 @@ import { readEarlierRun } from '../read/earlier-run.js';
 import { linkParameters } from './analyses.js';
 import { TRANSITION_COMPARE_METRICS } from '../analysis/compare.js';
 import { TRANSITION_METRIC_LABELS } from '../render/labels.js';
-import { backgroundMeta, backgroundNotes, resolveGrouping, noLinks, checkFailOn, comparisonFor, countSuppressed, loadInputs, maskPupils, readingParameters, takeStore, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, inputsOf, startPhases, tableLayout } from './shared.js';
+import { backgroundMeta, backgroundNotes, pooledStrataNote, resolveGrouping, noLinks, checkFailOn, comparisonFor, countSuppressed, loadInputs, maskPupils, readingParameters, takeStore, stderrPainter, stdoutPainter, writeDiagnostics, writeReport, inputsOf, startPhases, tableLayout } from './shared.js';
 
 const FORMATS = formats<TransitionFormat>(['table', 'json', 'csv'], 'table', true);
 const GROUPING = grouping(
@@ -138,6 +138,7 @@ async function transition(files: string[], options: TransitionOptions, io: Io, p
   phases?.stop();
   writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);
   if (background) writeDiagnostics(backgroundNotes(grouping, background, lang), options.quiet, io);
+  if (!options.listCases) writeDiagnostics(pooledStrataNote(grouping.by, ['subject'], lang), options.quiet, io);
   if (coverage.linked === 0) throw noLinks(link);
   await writeReport(text, options.output, io, inputsOf([...loaded.files, ...loaded.alsoRead], options), phases);
   return failOn ? checkFailOn(flattenTransition(result), failOn, by, lang, io) : 0;

@@ -298,3 +298,25 @@ describe('--fail-on', () => {
     expect((await runIn(['gap', 'nope.csv', '--fail-on', 'planet>1', '--lang', 'en'])).stderr).toContain('--fail-on: "planet" is not a key');
   });
 });
+
+describe('--by without subject, grade level or school year (found by review)', () => {
+  // Four pupils at S1 with grades and tests in three subjects: 12 results, 4 pupils.
+  const dir = mkdtempSync(join(tmpdir(), 'ska-pooled-'));
+  const file = join(dir, 'betyg.csv');
+  const rows = ['Elev-ID;Skola;Årskurs;Läsår;Ämne;Betyg;Provbetyg'];
+  for (let k = 0; k < 4; k++) for (const subject of ['MA', 'EN', 'SV']) rows.push(`P${k};S1;9;2024/25;${subject};B;C`);
+  for (let k = 0; k < 30; k++) for (const subject of ['MA', 'EN', 'SV']) rows.push(`Q${k};S2;9;2024/25;${subject};C;C`);
+  writeFileSync(file, `${rows.join('\n')}\n`);
+
+  it('says on stderr that each group then counts results, not pupils, and that --min-group applies to results (sv and en); silent when the dimensions are in --by', async () => {
+    const pooled = await runIn(['gap', file, '--by', 'skola']);
+    expect(pooled.status, pooled.stderr).toBe(0);
+    expect(pooled.stderr).toContain('ska-analyze: läsår, årskurs och ämne är inte med i --by, så varje grupp lägger ihop dem: Elever räknar då elevens resultat');
+    const english = await runIn(['gap', file, '--by', 'school,subject', '--lang', 'en']);
+    expect(english.stderr).toContain('ska-analyze: school year and grade level are not in --by, so each group adds them together');
+    const full = await runIn(['gap', file, '--by', 'läsår,årskurs,skola,ämne']);
+    expect(full.stderr).not.toContain('inte med i --by');
+    const transition = await runIn(['transition', file, '--by', 'skola', '--lang', 'en']);
+    expect(transition.stderr).toContain('ska-analyze: subject is not in --by');
+  });
+});
