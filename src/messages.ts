@@ -761,8 +761,8 @@ export const MESSAGES = {
   }),
   /** Rows whose background cell was not read as written (normalise/background.ts, CellReason); values as the ledger shows them (`[text, 13 characters]`). */
   pooledStrata: (sv: readonly string[], en: readonly string[]): Message => ({
-    sv: `${listed(sv, 'och')} är inte med i --by, så varje grupp lägger ihop dem: Elever räknar då elevens resultat (en elev med betyg och prov i tre ämnen räknas tre gånger), och --min-group gäller de resultaten, inte eleverna. Lägg till ${listed(sv, 'och')} i --by för att räkna och skydda elever`,
-    en: `${listed(en, 'and')} ${en.length > 1 ? 'are' : 'is'} not in --by, so each group adds them together: Pupils then counts a pupil's results (a pupil with grades and tests in three subjects counts three times), and --min-group applies to those results, not to pupils. Add ${listed(en, 'and')} to --by to count and protect pupils`,
+    sv: `${listed(sv, 'och')} är inte med i --by, så varje grupp lägger ihop dem: Elever räknar då elevens resultat (en elev med betyg och prov i tre ämnen räknas tre gånger), och för att ändå skydda elever gäller --min-group gånger det antal resultat en elev kan ha i en grupp, så fler grupper döljs. Lägg till ${listed(sv, 'och')} i --by för att räkna elever`,
+    en: `${listed(en, 'and')} ${en.length > 1 ? 'are' : 'is'} not in --by, so each group adds them together: Pupils then counts a pupil's results (a pupil with grades and tests in three subjects counts three times), and to protect pupils all the same --min-group is multiplied by the number of results a pupil can have in a group, so more groups are hidden. Add ${listed(en, 'and')} to --by to count pupils`,
   }),
   backgroundUnread: (name: string, personal: number, unmapped: Readonly<Record<string, number>>): Message => {
     const values = Object.entries(unmapped);

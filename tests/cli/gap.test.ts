@@ -306,7 +306,43 @@ describe('--by without subject, grade level or school year (found by review)', (
   const rows = ['Elev-ID;Skola;Årskurs;Läsår;Ämne;Betyg;Provbetyg'];
   for (let k = 0; k < 4; k++) for (const subject of ['MA', 'EN', 'SV']) rows.push(`P${k};S1;9;2024/25;${subject};B;C`);
   for (let k = 0; k < 30; k++) for (const subject of ['MA', 'EN', 'SV']) rows.push(`Q${k};S2;9;2024/25;${subject};C;C`);
+  for (let k = 0; k < 30; k++) for (const subject of ['MA', 'EN', 'SV']) rows.push(`R${k};S3;9;2024/25;${subject};C;B`);
   writeFileSync(file, `${rows.join('\n')}\n`);
+  // The same pupils' år 5 omdömen a year earlier and år 6 tests, three subjects: for transition.
+  const links = join(dir, 'overgang.csv');
+  const linkRows = ['Elev-ID;Skola;Årskurs;Läsår;Ämne;Typ;Resultat'];
+  for (const [prefix, school, count] of [['P', 'S1', 4], ['Q', 'S2', 30], ['R', 'S3', 30]] as const) {
+    for (let k = 0; k < count; k++) {
+      for (const subject of ['MA', 'EN', 'SV']) {
+        linkRows.push(`${prefix}${k};${school};5;2023/24;${subject};bedömning;2`, `${prefix}${k};${school};6;2024/25;${subject};Provbetyg;C`);
+      }
+    }
+  }
+  writeFileSync(links, `${linkRows.join('\n')}\n`);
+
+  it('a group of 4 pupils with 3 subjects each (12 results) shows no figures with --min-group 10: the minimum is multiplied by the results a pupil can have in a group', async () => {
+    type Row = { school: string | null; subject?: string | null; n: number | null; suppressed: boolean; suppressed_reason: string | null };
+    const rowsOf = async (args: string[]) => (JSON.parse((await runIn(['gap', file, '-q', '--format', 'json', ...args])).stdout) as { rows: Row[] }).rows;
+    const pooled = await rowsOf(['--by', 'skola']);
+    expect(pooled.map((row) => [row.school, row.n, row.suppressed_reason])).toEqual([
+      [null, 192, null],
+      ['S1', null, 'small_group'],
+      ['S2', null, 'complementary'],
+      ['S3', 90, null],
+    ]);
+    // Split by subject, a group's n is its pupils: S1's 4 are hidden in each subject all the same.
+    const split = await rowsOf(['--by', 'skola,ämne']);
+    expect(split.filter((row) => row.school === 'S1').map((row) => row.suppressed_reason)).toEqual(['small_group', 'small_group', 'small_group']);
+    expect(split.filter((row) => row.school === 'S3').map((row) => row.n)).toEqual([30, 30, 30]);
+    // Transition without subject in --by: 4 pupils linked in 3 subjects are 12 links, hidden.
+    const transition = JSON.parse((await runIn(['transition', links, '-q', '--format', 'json', '--by', 'skola'])).stdout) as { rows: Row[] };
+    expect(transition.rows.map((row) => [row.school, row.n, row.suppressed_reason])).toEqual([
+      [null, 192, null],
+      ['S1', null, 'small_group'],
+      ['S2', null, 'complementary'],
+      ['S3', 90, null],
+    ]);
+  });
 
   it('says on stderr that each group then counts results, not pupils, and that --min-group applies to results (sv and en); silent when the dimensions are in --by', async () => {
     const pooled = await runIn(['gap', file, '--by', 'skola']);
