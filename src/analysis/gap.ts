@@ -11,7 +11,9 @@ import {
   keyString,
   parentKeys,
   planGroups,
+  resultsPerPupil,
   totalKey,
+  GAP_PUPIL_STRATA,
   type GroupKey,
   type GroupPlan,
   type KeyValue,
@@ -237,21 +239,6 @@ interface Accumulator {
   combos: Map<string, Float64Array> | null;
 }
 
-/**
- * How many results one pupil can have in one group: 1 when school year, grade level and subject
- * are all in --by (a group's n is then its pupils); else the number of school year × grade level ×
- * subject combinations the cells hold across what --by leaves out. The minimum group size is
- * multiplied by it, so a group shown has at least --min-group pupils even when n counts results
- * (a review found 4 pupils × 3 subjects shown as 12 with --min-group 10).
- */
-function resultsPerPupil(plan: GroupPlan, cells: readonly GapCell[]): number {
-  const pooled = (['school_year', 'grade_level', 'subject'] as const).filter((dim) => !plan.strata.includes(dim));
-  if (pooled.length === 0) return 1;
-  const combos = new Set<string>();
-  for (const cell of cells) combos.add(pooled.map((dim) => String(cell.dims[dim])).join('\u0001'));
-  return Math.max(1, combos.size);
-}
-
 export function analyseGap(cells: readonly GapCell[], options: GapOptions): GapResult {
   const plan = planGroups(options.by, options.names);
   const adjust = options.adjustFor ?? [];
@@ -282,7 +269,7 @@ export function analyseGap(cells: readonly GapCell[], options: GapOptions): GapR
   const suppression = applySuppression(
     plan,
     [...accumulators.values()].map((acc) => ({ id: keyString(plan, acc.key), key: acc.key, n: acc.n })),
-    options.minGroup * resultsPerPupil(plan, cells),
+    options.minGroup * resultsPerPupil(plan, cells, GAP_PUPIL_STRATA),
     options.suppression ?? 'full',
   );
 

@@ -61,6 +61,26 @@ export interface GroupAttributes {
   readonly [background: BackgroundDimension]: string;
 }
 
+
+/** The strata a pupil can have more than one result in within one group: gap's, and transition's (a pupil is in --from's year once). */
+export type PupilStratum = 'school_year' | 'grade_level' | 'subject';
+export const GAP_PUPIL_STRATA: readonly PupilStratum[] = ['school_year', 'grade_level', 'subject'];
+export const TRANSITION_PUPIL_STRATA: readonly PupilStratum[] = ['subject'];
+
+/**
+ * How many results one pupil can have in one group: 1 when every one of `strata` is in --by (a
+ * group's n is then its pupils); else the number of combinations of those left out that the cells
+ * hold. The minimum group size is multiplied by it, so a group shown has at least --min-group
+ * pupils even when n counts results (a review found 4 pupils × 3 subjects shown as 12 with
+ * --min-group 10).
+ */
+export function resultsPerPupil(plan: GroupPlan, cells: readonly { dims: Readonly<Record<Dimension, KeyValue>> }[], strata: readonly PupilStratum[]): number {
+  const pooled = strata.filter((dim) => !plan.strata.includes(dim));
+  if (pooled.length === 0) return 1;
+  const combos = new Set<string>();
+  for (const cell of cells) combos.add(pooled.map((dim) => String(cell.dims[dim])).join('\u0001'));
+  return Math.max(1, combos.size);
+}
 /** The group attributes of any record that carries all of them (gap and transition records), and the background ones asked for. */
 export function dimsOf(record: Readonly<Record<Dimension, KeyValue>>, background: readonly BackgroundDimension[] = []): Record<Dimension, KeyValue> {
   const dims: Record<Dimension, KeyValue> = {

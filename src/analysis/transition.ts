@@ -16,6 +16,8 @@ import {
   groupLevel,
   keyString,
   planGroups,
+  resultsPerPupil,
+  TRANSITION_PUPIL_STRATA,
   type GroupAttributes,
   type GroupKey,
   type GroupPlan,
@@ -707,17 +709,6 @@ export function analyseTransition(records: readonly TransitionRecord[], options:
   return analyseTransitionCells(transitionCells(records, planGroups(options.by, options.names).background), options);
 }
 
-/**
- * How many links one pupil can have in one group: 1 when subject is in --by; else the number of
- * subjects the cells hold. The minimum group size is multiplied by it, so a group shown has at
- * least --min-group pupils even when n counts a pupil once per subject (as gap's resultsPerPupil).
- * School years need no such care: a pupil is in år 5 (--from) in one school year.
- */
-function linksPerPupil(plan: GroupPlan, cells: readonly TransitionCell[]): number {
-  if (plan.strata.includes('subject')) return 1;
-  return Math.max(1, new Set(cells.map((cell) => String(cell.dims.subject))).size);
-}
-
 /** The analysis from cells (`linkTransitionCells`, or `transitionCells` of records). */
 export function analyseTransitionCells(cells: readonly TransitionCell[], options: TransitionOptions): TransitionResult {
   const plan = planGroups(options.by, options.names);
@@ -735,7 +726,7 @@ export function analyseTransitionCells(cells: readonly TransitionCell[], options
   const suppression = applySuppression(
     plan,
     [...accumulators.values()].map((acc) => ({ id: keyString(plan, acc.key), key: acc.key, n: n(acc) })),
-    options.minGroup * linksPerPupil(plan, cells),
+    options.minGroup * resultsPerPupil(plan, cells, TRANSITION_PUPIL_STRATA),
     options.suppression ?? 'full',
   );
   const groups: TransitionGroup[] = [];

@@ -3,6 +3,7 @@
  */
 import { analyseGap, DEFAULT_GAP_BY, listCases } from '../analysis/gap.js';
 import { divergentPairs, pairGradesWithTests } from '../analysis/pairs.js';
+import { GAP_PUPIL_STRATA } from '../analysis/groups.js';
 import { UsageError } from '../errors.js';
 import { compareWithReference } from '../analysis/reference-compare.js';
 import { referenceSection } from '../render/reference.js';
@@ -204,7 +205,7 @@ async function gap(files: string[], options: GapOptions, io: Io, phases: Phases 
   phases?.stop();
   writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);
   if (background) writeDiagnostics(backgroundNotes(grouping, background, lang), options.quiet, io);
-  if (!options.listCases) writeDiagnostics(pooledStrataNote(grouping.by, ['school_year', 'grade_level', 'subject'], lang), options.quiet, io);
+  if (!options.listCases) writeDiagnostics(pooledStrataNote(grouping.by, GAP_PUPIL_STRATA, lang), options.quiet, io);
   if (coverage.paired === 0) throw noPairs();
   await writeReport(text, options.output, io, inputsOf([...loaded.files, ...loaded.alsoRead, ...references.manifest], options), phases);
   return failOn ? checkFailOn(flattenGap(result), failOn, by, lang, io) : 0;

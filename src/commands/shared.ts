@@ -24,7 +24,7 @@ import { makePhases, makeProgress, type Phases } from '../render/progress.js';
 import { wrapText, type Lang } from '../render/format.js';
 import type { TableLayout } from '../render/text-table.js';
 import { compareRuns, type CompareMetric } from '../analysis/compare.js';
-import type { GroupPlan } from '../analysis/groups.js';
+import type { GroupPlan, PupilStratum } from '../analysis/groups.js';
 import { compareManifests, type EarlierRun } from '../read/earlier-run.js';
 import { changedParameters, comparisonSection, type ReportSection } from '../render/sections.js';
 import { DIMENSIONS, isBackground, type BackgroundDimension, type Dimension } from '../types.js';
@@ -198,7 +198,7 @@ export function backgroundMeta(grouping: Grouping, files: readonly FileReport[],
   };
 }
 
-const STRATUM_NAMES: Readonly<Record<'school_year' | 'grade_level' | 'subject', Message>> = {
+const STRATUM_NAMES: Readonly<Record<PupilStratum, Message>> = {
   school_year: { sv: 'läsår', en: 'school year' },
   grade_level: { sv: 'årskurs', en: 'grade level' },
   subject: { sv: 'ämne', en: 'subject' },
@@ -209,7 +209,7 @@ const STRATUM_NAMES: Readonly<Record<'school_year' | 'grade_level' | 'subject', 
  * school year, grade level, subject; transition: subject): each group then adds a pupil's
  * results together, so its n and the minimum group size count results, not pupils.
  */
-export function pooledStrataNote(by: readonly Dimension[], strata: readonly ('school_year' | 'grade_level' | 'subject')[], lang: Lang): string {
+export function pooledStrataNote(by: readonly Dimension[], strata: readonly PupilStratum[], lang: Lang): string {
   const missing = strata.filter((dim) => !by.includes(dim));
   if (missing.length === 0) return '';
   return `ska-analyze: ${say(MESSAGES.pooledStrata(missing.map((dim) => STRATUM_NAMES[dim].sv), missing.map((dim) => STRATUM_NAMES[dim].en)), lang)}\n`;

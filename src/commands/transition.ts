@@ -3,6 +3,7 @@
  */
 import { analyseTransitionCells, DEFAULT_TRANSITION_BY, linkTransitionCells, listTransitionCases, transitionCohorts } from '../analysis/transition.js';
 import { z } from 'zod';
+import { TRANSITION_PUPIL_STRATA } from '../analysis/groups.js';
 import { defineCommand, FILES_ARGUMENT, SHOW_IDS_HELP } from './command.js';
 import { byHelp, formats, grouping, linking, output, parseFailOn, parseLink, parseOptions, reading, tableColumns } from './options.js';
 import { UsageError } from '../errors.js';
@@ -138,7 +139,7 @@ async function transition(files: string[], options: TransitionOptions, io: Io, p
   phases?.stop();
   writeDiagnostics(renderSummary(meta, lang, stderrPainter(io)), options.quiet, io);
   if (background) writeDiagnostics(backgroundNotes(grouping, background, lang), options.quiet, io);
-  if (!options.listCases) writeDiagnostics(pooledStrataNote(grouping.by, ['subject'], lang), options.quiet, io);
+  if (!options.listCases) writeDiagnostics(pooledStrataNote(grouping.by, TRANSITION_PUPIL_STRATA, lang), options.quiet, io);
   if (coverage.linked === 0) throw noLinks(link);
   await writeReport(text, options.output, io, inputsOf([...loaded.files, ...loaded.alsoRead], options), phases);
   return failOn ? checkFailOn(flattenTransition(result), failOn, by, lang, io) : 0;
