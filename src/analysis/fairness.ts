@@ -155,10 +155,11 @@ export function standardise(counts: ArrayLike<number>, reference: ReferenceRates
   };
 }
 
-/** The standardised gap of `standardiseWithin`: its pupils, expected mean difference, gap and standard error. */
+/**
+ * The standardised gap of `standardiseWithin` and its standard error. (Its pupils compared and
+ * expected mean difference are not given: gap does not publish them, see std_n_adjusted.)
+ */
 interface StandardisedWithin {
-  n: number;
-  expected_mean_diff: number;
   std_gap: number;
   std_gap_se: number;
 }
@@ -176,7 +177,6 @@ interface StandardisedWithin {
  */
 export function standardiseWithin(group: ReadonlyMap<string, ArrayLike<number>>, total: ReadonlyMap<string, ArrayLike<number>>, scale: FlagScale): StandardisedWithin | null {
   let n = 0;
-  let expected = 0;
   let gap = 0;
   let variance = 0;
   for (const [combo, counts] of group) {
@@ -187,12 +187,11 @@ export function standardiseWithin(group: ReadonlyMap<string, ArrayLike<number>>,
     const within = standardise(counts, referenceRates(rest, scale), true);
     if (!within) continue;
     n += within.n;
-    expected += within.n * within.expected_mean_diff;
     gap += within.n * within.std_gap;
     variance += (within.n * within.std_gap_se) ** 2;
   }
   if (n === 0) return null;
-  return { n, expected_mean_diff: expected / n, std_gap: gap / n, std_gap_se: Math.sqrt(variance) / n };
+  return { std_gap: gap / n, std_gap_se: Math.sqrt(variance) / n };
 }
 
 export const Z95 = normalQuantile(0.975);
