@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runIn } from './run.js';
+import { testPersonnummer } from '../support/personnummer.js';
 import { HOOK_TIMEOUT, runOnce } from './shared-runs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ska-school-attack-'));
@@ -218,20 +219,8 @@ function attackGap(rows: readonly GapRow[], sheets: Sheets, year: string): GapFi
   return finding;
 }
 
-const pnrCheck = (digits: string) => {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[i]) * (i % 2 === 0 ? 2 : 1);
-    if (d > 9) d -= 9;
-    sum += d;
-  }
-  return `${digits}${(10 - (sum % 10)) % 10}`;
-};
-
-/** A valid personnummer from Skatteverket's test series (födelsenummer 980–999), never a real person's. */
-function personnummer(k: number, year: string): string {
-  return pnrCheck(`${year}${String((Math.floor(k / 28) % 12) + 1).padStart(2, '0')}${String((k % 28) + 1).padStart(2, '0')}${980 + (Math.floor(k / 336) % 20)}`);
-}
+/** Pupil k's synthetic personnummer (tests/support/personnummer.ts). */
+const personnummer = testPersonnummer;
 
 describe('gap: the rest of the municipality and the school\'s rows', () => {
   it('the demo: no hidden school can be worked out from all the sheets and the board report, and the sheets add no row beyond the board\'s', async () => {

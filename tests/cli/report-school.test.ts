@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../../src/messages.js';
 import { PERSONNUMMER, demoNames } from '../browser/checks.js';
 import { runIn, type RunResult } from './run.js';
+import { testPersonnummer } from '../support/personnummer.js';
 import { HOOK_TIMEOUT, runOnce } from './shared-runs.js';
 
 const DEMO = ['fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv'];
@@ -33,20 +34,8 @@ const SUBJECTS: Readonly<Record<string, string>> = { SV: 'Svenska', SVA: 'Svensk
 const dir = mkdtempSync(join(tmpdir(), 'ska-school-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/**
- * A valid 10-digit personnummer (YYMMDDNNN + Luhn check digit) for pupil k (k < 560), from
- * Skatteverket's test series (födelsenummer 980–999), so never a real person's.
- */
-function personnummer(k: number, year = '13'): string {
-  const digits = `${year}${String(Math.floor(k / 28) % 12 + 1).padStart(2, '0')}${String(k % 28 + 1).padStart(2, '0')}${980 + (Math.floor(k / 336) % 20)}`;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[i]) * (i % 2 === 0 ? 2 : 1);
-    if (d > 9) d -= 9;
-    sum += d;
-  }
-  return `${digits}${(10 - (sum % 10)) % 10}`;
-}
+/** Pupil k's synthetic personnummer (tests/support/personnummer.ts). */
+const personnummer = (k: number, year = '13'): string => testPersonnummer(k, year);
 
 interface GapRow {
   school_year: string;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIn, type RunResult } from './run.js';
+import { testPersonnummer } from '../support/personnummer.js';
 
 const DEMO = ['fixtures/demo/exports', '--areas', 'fixtures/demo/skolomraden.csv'];
 const NOTICE_SV = 'Intern analys: endast små grupper är dolda (ingen sekundär maskering). Får inte publiceras.';
@@ -15,20 +16,8 @@ const NOTICE_EN = 'Internal analysis: only small groups are hidden (no complemen
 const dir = mkdtempSync(join(tmpdir(), 'ska-suppression-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/**
- * A valid 10-digit personnummer (YYMMDDNNN + Luhn check digit) for pupil k (k < 560), from
- * Skatteverket's test series (födelsenummer 980–999), so never a real person's.
- */
-function personnummer(k: number, year = '11'): string {
-  const digits = `${year}${String(Math.floor(k / 28) % 12 + 1).padStart(2, '0')}${String(k % 28 + 1).padStart(2, '0')}${980 + (Math.floor(k / 336) % 20)}`;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[i]) * (i % 2 === 0 ? 2 : 1);
-    if (d > 9) d -= 9;
-    sum += d;
-  }
-  return `${digits}${(10 - (sum % 10)) % 10}`;
-}
+/** Pupil k's synthetic personnummer (tests/support/personnummer.ts). */
+const personnummer = (k: number, year = '11'): string => testPersonnummer(k, year);
 
 interface Row {
   area: string | null;

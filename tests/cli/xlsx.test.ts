@@ -14,6 +14,7 @@ import { csvToWorkbook } from '../../scripts/xlsx/from-csv.js';
 import { workbookParts, writeWorkbook, zipFiles } from '../../scripts/xlsx/workbook.js';
 import { ROOT, runIn, type RunResult } from './run.js';
 import { HOOK_TIMEOUT, runOnce } from './shared-runs.js';
+import { testPersonnummer } from '../support/personnummer.js';
 
 const CSV = 'fixtures/xlsx/betyg-prov.csv';
 const OPENPYXL = 'fixtures/xlsx/betyg-prov-openpyxl.xlsx';
@@ -246,17 +247,8 @@ describe('inspect lists the sheets and which one was used', () => {
   });
 });
 
-/** A personnummer YYMMDDNNNC with a valid check digit (Luhn), born in 20`yy`. */
-function personnummer(yy: string, i: number): string {
-  const nine = `${yy}${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}${String(100 + i).padStart(3, '0')}`;
-  let sum = 0;
-  for (let k = 0; k < 9; k++) {
-    let v = Number(nine[k]) * (k % 2 === 0 ? 2 : 1);
-    if (v > 9) v -= 9;
-    sum += v;
-  }
-  return `${nine}${(10 - (sum % 10)) % 10}`;
-}
+/** A 10-digit personnummer born in 20`yy` (synthetic: tests/support/personnummer.ts). */
+const personnummer = (yy: string, i: number): string => testPersonnummer(i, yy);
 
 interface SheetReport {
   meta: { files: { file: string; bytes: number; rows: { read: number; accepted: number }; warnings: string[]; rejected: Record<string, unknown> }[]; coverage: Record<string, number>; not_read: { file: string; reason: string }[] };

@@ -16,6 +16,7 @@ import { resolveInputFiles } from '../../src/read/inputs.js';
 import { readTextTable } from '../../src/read/records.js';
 import { classifyFormat, emptyStats, isEncryptedPackage, listSheets, numberText, readSheetRows, serialToIso, sheetCsv, XlsxError, type SheetRow, type SheetStats } from '../../src/read/xlsx.js';
 import { workbookParts, writeWorkbook, zipFiles, type SheetSpec } from '../../scripts/xlsx/workbook.js';
+import { testPersonnummer } from '../support/personnummer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ska-xlsx-unit-'));
 let count = 0;
@@ -281,17 +282,8 @@ describe('sheets', () => {
   });
 });
 
-/** A personnummer YYMMDDNNNC with a valid check digit (Luhn), born in 20`yy`. */
-function personnummer(yy: string, i: number): string {
-  const nine = `${yy}${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}${String(100 + i).padStart(3, '0')}`;
-  let sum = 0;
-  for (let k = 0; k < 9; k++) {
-    let v = Number(nine[k]) * (k % 2 === 0 ? 2 : 1);
-    if (v > 9) v -= 9;
-    sum += v;
-  }
-  return `${nine}${(10 - (sum % 10)) % 10}`;
-}
+/** A 10-digit personnummer born in 20`yy` (synthetic: tests/support/personnummer.ts). */
+const personnummer = (yy: string, i: number): string => testPersonnummer(i, yy);
 
 describe('the pupil-id column, whatever its header: numbers that lost their leading zero', () => {
   /** The export sheet of a workbook as the tool reads it: its CSV lines and what reading it changed. */
