@@ -68,10 +68,10 @@ export function cellsFromRecords(records: readonly GapRecord[], background: read
   return [...cells.values()];
 }
 
-/** Which teacher-grade observation a slot uses: spring, else autumn; NONE if neither. */
-function gradeObservation(store: ResultStore, slot: number, coverage: Coverage | null): number {
-  const spring = store.slotObs[KIND_GRADE][slot] ?? NONE;
-  const autumn = store.slotObs[KIND_GRADE_AUTUMN][slot] ?? NONE;
+/** Which teacher-grade observation a slot uses (`obs`: its observations by kind): spring, else autumn; NONE if neither. */
+function gradeObservation(obs: Int32Array, coverage: Coverage | null): number {
+  const spring = obs[KIND_GRADE] ?? NONE;
+  const autumn = obs[KIND_GRADE_AUTUMN] ?? NONE;
   if (autumn === NONE) return spring;
   if (spring !== NONE) {
     if (coverage) coverage.autumn_grade_superseded++;
@@ -157,7 +157,7 @@ function stepOf(store: ResultStore, obs: number): number {
 }
 
 function levelOf(store: ResultStore, obs: number): number {
-  return obs === NONE ? -1 : (store.ctxLevel[store.obsCtx[obs] ?? 0] ?? -1);
+  return obs === NONE ? -1 : (store.ctxLevel[store.ctxOf(obs)] ?? -1);
 }
 
 /**
@@ -179,7 +179,7 @@ export function pairGradesWithTests(store: ResultStore, genderOf: (pupil: number
   const tested = new Set<number>();
   for (let slot = 0; slot < store.slotCount; slot++) {
     // Any test result, also streck or a conflicting one, shows the test was given there.
-    const test = store.slotObs[KIND_TEST][slot] ?? NONE;
+    const test = store.obsOf(KIND_TEST, slot);
     if (test !== NONE) tested.add(stratum(slot, levelOf(store, test)));
   }
 
@@ -198,11 +198,13 @@ export function pairGradesWithTests(store: ResultStore, genderOf: (pupil: number
   };
   // Contexts that differ only in dimensions the report does not group by share one cell.
   const reduce = reducer(store, needed);
+  const slotObs = new Int32Array(4);
 
   for (let slot = 0; slot < store.slotCount; slot++) {
-    if ((store.slotObs[KIND_ASSESSMENT][slot] ?? NONE) !== NONE) coverage.assessment_not_used++;
-    const gradeObs = gradeObservation(store, slot, coverage);
-    const testObs = store.slotObs[KIND_TEST][slot] ?? NONE;
+    const obs = store.observations(slot, slotObs);
+    if ((obs[KIND_ASSESSMENT] ?? NONE) !== NONE) coverage.assessment_not_used++;
+    const gradeObs = gradeObservation(obs, coverage);
+    const testObs = obs[KIND_TEST] ?? NONE;
     if (gradeObs !== NONE) countLeftOut(store.obsValue[gradeObs] ?? 0, coverage);
     if (testObs !== NONE) countLeftOut(store.obsValue[testObs] ?? 0, coverage);
     const grade = stepOf(store, gradeObs);
@@ -216,8 +218,8 @@ export function pairGradesWithTests(store: ResultStore, genderOf: (pupil: number
       continue;
     }
     // The cell: which contexts the two sides came from, the school year, the subject, the gender.
-    const gradeCtx = grade >= 0 ? reduce(store.obsCtx[gradeObs] ?? 0) : -1;
-    const testCtx = test >= 0 ? reduce(store.obsCtx[testObs] ?? 0) : -1;
+    const gradeCtx = grade >= 0 ? reduce(store.ctxOf(gradeObs)) : -1;
+    const testCtx = test >= 0 ? reduce(store.ctxOf(testObs)) : -1;
     const pairKey = (gradeCtx + 1) * 67108864 + (testCtx + 1);
     let pair = pairIds.get(pairKey);
     if (pair < 0) {
@@ -268,13 +270,15 @@ function describeCell(store: ResultStore, slot: number, gradeCtx: number, testCt
 /** Every pupil with both grades whose difference is at least `minSteps`, as records (for --list-cases). */
 export function divergentPairs(store: ResultStore, genderOf: (pupil: number) => Gender | null, minSteps = 2): GapRecord[] {
   const records: GapRecord[] = [];
+  const slotObs = new Int32Array(4);
   for (let slot = 0; slot < store.slotCount; slot++) {
-    const gradeObs = gradeObservation(store, slot, null);
-    const testObs = store.slotObs[KIND_TEST][slot] ?? NONE;
+    const obs = store.observations(slot, slotObs);
+    const gradeObs = gradeObservation(obs, null);
+    const testObs = obs[KIND_TEST] ?? NONE;
     const grade = stepOf(store, gradeObs);
     const test = stepOf(store, testObs);
     if (grade < 0 || test < 0 || Math.abs(grade - test) < minSteps) continue;
-    const dims = describeCell(store, slot, store.obsCtx[gradeObs] ?? 0, store.obsCtx[testObs] ?? 0, genderOf);
+    const dims = describeCell(store, slot, store.ctxOf(gradeObs), store.ctxOf(testObs), genderOf);
     records.push({
       pupil: store.pupilId(store.slotPupil[slot] ?? 0),
       school_year: String(dims.school_year),

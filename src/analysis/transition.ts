@@ -104,7 +104,7 @@ class SideCache {
 function sideOf(cache: SideCache, slot: number, obs: number, kind: SideKind): Side {
   const store = cache.store;
   const startYear = store.yearStarts[store.slotYear[slot] ?? 0] ?? 0;
-  const attributes = cache.attributesOf(store.obsCtx[obs] ?? 0);
+  const attributes = cache.attributesOf(store.ctxOf(obs));
   const schoolYear = cache.label(startYear);
   const pass = passOf(store, obs, kind);
   const step = stepOf(store, obs, kind);
@@ -162,7 +162,7 @@ function walkLinks(store: ResultStore, options: LinkOptions, visit: LinkVisitor)
       if (isFrom || options.toKind !== options.fromKind) coverage.conflict_left_out++;
       return;
     }
-    let obsLevel = store.ctxLevel[store.obsCtx[obs] ?? 0] ?? -1;
+    let obsLevel = store.ctxLevel[store.ctxOf(obs)] ?? -1;
     if (obsLevel < 0 && isFrom && kind === 'assessment' && level <= 5) {
       // An omdöme with no grade level from any source (column, class, file name, config):
       // omdömen are given only up to år 5, so it is placed at --from, and counted.
@@ -187,17 +187,19 @@ function walkLinks(store: ResultStore, options: LinkOptions, visit: LinkVisitor)
     }
   };
   // Each side's observations (a teacher grade: the spring one, else the autumn one), read
-  // straight from the arrays: most slots have none of the kinds a side uses.
-  const fromMain = store.slotObs[KIND_OF_SIDE[options.fromKind]];
-  const fromAutumn = options.fromKind === 'grade' ? store.slotObs[KIND_GRADE_AUTUMN] : null;
-  const toMain = store.slotObs[KIND_OF_SIDE[options.toKind]];
-  const toAutumn = options.toKind === 'grade' ? store.slotObs[KIND_GRADE_AUTUMN] : null;
+  // from the store's lists: most slots have none of the kinds a side uses.
+  const fromMain = KIND_OF_SIDE[options.fromKind];
+  const fromAutumn = options.fromKind === 'grade';
+  const toMain = KIND_OF_SIDE[options.toKind];
+  const toAutumn = options.toKind === 'grade';
+  const obs = new Int32Array(4);
   for (let slot = 0; slot < store.slotCount; slot++) {
-    let from = fromMain[slot] ?? NONE;
-    if (from === NONE && fromAutumn) from = fromAutumn[slot] ?? NONE;
+    store.observations(slot, obs);
+    let from = obs[fromMain] ?? NONE;
+    if (from === NONE && fromAutumn) from = obs[KIND_GRADE_AUTUMN] ?? NONE;
     if (from !== NONE) take(slot, from, options.fromKind, options.fromLevel, true);
-    let to = toMain[slot] ?? NONE;
-    if (to === NONE && toAutumn) to = toAutumn[slot] ?? NONE;
+    let to = obs[toMain] ?? NONE;
+    if (to === NONE && toAutumn) to = obs[KIND_GRADE_AUTUMN] ?? NONE;
     if (to !== NONE) take(slot, to, options.toKind, options.toLevel, false);
   }
 
@@ -224,7 +226,7 @@ function walkLinks(store: ResultStore, options: LinkOptions, visit: LinkVisitor)
     const status: LinkStatus = passOf(store, obs, options.fromKind) < 0 ? 'from_missing' : passOf(store, to, options.toKind) < 0 ? 'to_missing' : 'linked';
     coverage[status]++;
     // Schools compared by their interned name: equal ids, equal names.
-    const changedSchool = store.ctxSchool[store.obsCtx[obs] ?? 0] !== store.ctxSchool[store.obsCtx[to] ?? 0];
+    const changedSchool = store.ctxSchool[store.ctxOf(obs)] !== store.ctxSchool[store.ctxOf(to)];
     if (changedSchool) coverage.changed_school++;
     visit(status, slot, obs, toSlot, to, changedSchool);
   }
@@ -392,7 +394,7 @@ export function linkTransitionCells(
     // The later side's school year; for from_only the year it was expected.
     const startYear = toSlot >= 0 ? (store.yearStarts[store.slotYear[toSlot] ?? 0] ?? 0) : (store.yearStarts[store.slotYear[fromSlot] ?? 0] ?? 0) + gap;
     const countedTo = toSlot >= 0 && (options.attributeTo === 'to' || fromSlot < 0);
-    const ctx = store.obsCtx[countedTo ? toObs : fromObs] ?? 0;
+    const ctx = store.ctxOf(countedTo ? toObs : fromObs);
     const place = placeOf(ctx);
     const combo = wanted.length > 0 ? comboOf(pupil, countedTo ? toSlot : fromSlot, countedTo ? fromSlot : toSlot) : 0;
     let index = cellIndexes[combo];

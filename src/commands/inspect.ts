@@ -59,9 +59,9 @@ function tallyDimensions(store: ResultStore): Record<string, Record<string, numb
   const perSubject = new Float64Array(store.subjects.length);
   for (let slot = 0; slot < store.slotCount; slot++) {
     for (const kind of [KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, KIND_ASSESSMENT] as const) {
-      const obs = store.slotObs[kind][slot] ?? NONE;
+      const obs = store.obsOf(kind, slot);
       if (obs === NONE) continue;
-      perCtx[store.obsCtx[obs] ?? 0]! += 1;
+      perCtx[store.ctxOf(obs)]! += 1;
       perYear[store.slotYear[slot] ?? 0]! += 1;
       perSubject[store.slotSubject[slot] ?? 0]! += 1;
     }
@@ -174,8 +174,8 @@ async function runInspect(files: string[], options: InspectOptions, io: Io): Pro
     const teachers = new Set<number>();
     for (let slot = 0; slot < store.slotCount; slot++) {
       for (const kind of [KIND_GRADE, KIND_GRADE_AUTUMN] as const) {
-        const obs = store.slotObs[kind][slot] ?? NONE;
-        const teacher = obs === NONE ? -1 : (store.ctxTeacher[store.obsCtx[obs] ?? 0] ?? -1);
+        const obs = store.obsOf(kind, slot);
+        const teacher = obs === NONE ? -1 : (store.ctxTeacher[store.ctxOf(obs)] ?? -1);
         if (teacher >= 0) teachers.add(teacher);
       }
     }

@@ -2,16 +2,19 @@
  * The normalised results, held compactly so memory grows with pupils × subjects, not with rows
  * or text:
  *
- * - one slot per pupil × school year × subject (typed arrays, found through a hash on a numeric
- *   key), pointing at up to four observations: the spring teacher grade, an autumn teacher grade,
- *   the test grade and the omdöme;
- * - one observation per value kept: its value (Int8), its context (the interned tuple school,
- *   area, class, teacher, grade level: rows share a handful of these), and where it came from
- *   (file and line, to report conflicts);
+ * - one slot per pupil × school year × subject (typed arrays, found through each pupil's list of
+ *   slots), holding a short list of its observations: the spring teacher grade, an autumn
+ *   teacher grade, the test grade and the omdöme, each marked with its kind;
+ * - one observation per value kept: its value (Int8), its kind and term (a byte), its context
+ *   (the interned tuple school, area, class, teacher, grade level: rows share a handful of
+ *   these; 16 bits until there are more than 65 536), and where it came from: the line as a
+ *   byte-sized step from the observation before (observations are added in file order), the
+ *   file by observation range. About 15 bytes per slot and 9 per observation.
  * - pupils by number (a personnummer is a 12-digit number) or, for other ids, by string.
  *
  * A duplicate row adds nothing; a conflicting one marks the observation and is left out.
- * `slots` materialises plain objects for inspection and tests; the analyses read the arrays.
+ * The analyses read the arrays through `obsOf`, `observations`, `ctxOf`, `lineOf` and `fileOf`;
+ * `slots` materialises plain objects for inspection and tests.
  */
 import type { Gender, GradeStep } from '../types.js';
 import { NumberIndex } from '../read/byte-dict.js';
@@ -87,24 +90,14 @@ function resizeInt8(array: Int8Array, size: number): Int8Array {
   next.set(array.subarray(0, Math.min(array.length, size)));
   return next;
 }
-function resizeUint16(array: Uint16Array, size: number): Uint16Array {
-  const next = new Uint16Array(size);
+function resizeUint8(array: Uint8Array, size: number): Uint8Array {
+  const next = new Uint8Array(size);
   next.set(array.subarray(0, Math.min(array.length, size)));
   return next;
 }
-function growInt32(array: Int32Array, size: number): Int32Array {
-  const next = new Int32Array(Math.max(size, array.length * 2));
-  next.set(array);
-  return next;
-}
-function growInt8(array: Int8Array, size: number): Int8Array {
-  const next = new Int8Array(Math.max(size, array.length * 2));
-  next.set(array);
-  return next;
-}
-function growUint16(array: Uint16Array, size: number): Uint16Array {
-  const next = new Uint16Array(Math.max(size, array.length * 2));
-  next.set(array);
+function resizeUint16(array: Uint16Array, size: number): Uint16Array {
+  const next = new Uint16Array(size);
+  next.set(array.subarray(0, Math.min(array.length, size)));
   return next;
 }
 
@@ -224,7 +217,7 @@ export class ResultStore {
       const keys = new Float64Array(this.pupilKeys.length * 2);
       keys.set(this.pupilKeys);
       this.pupilKeys = keys;
-      this.pupilGenders = growInt8(this.pupilGenders, keys.length);
+      this.pupilGenders = resizeInt8(this.pupilGenders, keys.length);
     }
     this.pupilKeys[index] = key;
     return index;
@@ -288,8 +281,12 @@ export class ResultStore {
   slotPupil: Int32Array = new Int32Array(4096);
   slotYear: Uint8Array = new Uint8Array(4096);
   slotSubject: Uint16Array = new Uint16Array(4096);
-  /** Observation index per kind, or NONE. */
-  slotObs: [Int32Array, Int32Array, Int32Array, Int32Array] = [new Int32Array(4096), new Int32Array(4096), new Int32Array(4096), new Int32Array(4096)];
+  /**
+   * A slot's observations form a list (first observation per slot, next observation per
+   * observation, each marked with its kind): most slots hold one value, so four index arrays per
+   * slot would be three quarters NONE. Read them with `obsOf` or `observations`.
+   */
+  private slotFirstObs: Int32Array = new Int32Array(4096);
   /**
    * Slots are found per pupil: each pupil's slots form a list (first slot per pupil, next slot
    * per slot), and the current pupil's slots sit in a direct table by (year, subject). Exports
@@ -334,37 +331,24 @@ export class ResultStore {
   /** Make room for about `rows` more observations (and as many slots) without regrowing. */
   reserve(rows: number): void {
     const obs = this.obsCount + rows;
-    if (obs > this.obsValue.length) {
-      this.obsValue = resizeInt8(this.obsValue, obs);
-      this.obsCtx = resizeInt32(this.obsCtx, obs);
-      this.obsLine = resizeInt32(this.obsLine, obs);
-      this.obsFile = resizeUint16(this.obsFile, obs);
-      this.obsTerm = resizeInt8(this.obsTerm, obs);
-    }
+    if (obs > this.obsValue.length) this.resizeObservations(obs);
     const slots = this.slotCount + rows;
-    if (slots > this.slotPupil.length) {
-      this.slotPupil = resizeInt32(this.slotPupil, slots);
-      const years = new Uint8Array(slots);
-      years.set(this.slotYear.subarray(0, this.slotCount));
-      this.slotYear = years;
-      this.slotSubject = resizeUint16(this.slotSubject, slots);
-      this.slotObs = [resizeInt32(this.slotObs[0], slots), resizeInt32(this.slotObs[1], slots), resizeInt32(this.slotObs[2], slots), resizeInt32(this.slotObs[3], slots)];
-      this.slotNext = resizeInt32(this.slotNext, slots);
-    }
+    if (slots > this.slotPupil.length) this.resizeSlots(slots);
+  }
+
+  private resizeSlots(size: number): void {
+    this.slotPupil = resizeInt32(this.slotPupil, size);
+    const years = new Uint8Array(size);
+    years.set(this.slotYear.subarray(0, Math.min(this.slotYear.length, size)));
+    this.slotYear = years;
+    this.slotSubject = resizeUint16(this.slotSubject, size);
+    this.slotFirstObs = resizeInt32(this.slotFirstObs, size);
+    this.slotNext = resizeInt32(this.slotNext, size);
   }
 
   private newSlot(pupil: number, year: number, subject: number): number {
     const index = this.slotCount++;
-    if (index >= this.slotPupil.length) {
-      const size = this.slotPupil.length * 2;
-      this.slotPupil = growInt32(this.slotPupil, size);
-      const years = new Uint8Array(size);
-      years.set(this.slotYear);
-      this.slotYear = years;
-      this.slotSubject = growUint16(this.slotSubject, size);
-      this.slotObs = [growInt32(this.slotObs[0], size), growInt32(this.slotObs[1], size), growInt32(this.slotObs[2], size), growInt32(this.slotObs[3], size)];
-      this.slotNext = growInt32(this.slotNext, size);
-    }
+    if (index >= this.slotPupil.length) this.resizeSlots(this.slotPupil.length * 2);
     if (pupil >= this.pupilFirstSlot.length) {
       const firsts = new Int32Array(Math.max(pupil + 1, this.pupilFirstSlot.length * 2)).fill(-1);
       firsts.set(this.pupilFirstSlot);
@@ -375,10 +359,7 @@ export class ResultStore {
     this.slotPupil[index] = pupil;
     this.slotYear[index] = year;
     this.slotSubject[index] = subject;
-    this.slotObs[0][index] = NONE;
-    this.slotObs[1][index] = NONE;
-    this.slotObs[2][index] = NONE;
-    this.slotObs[3][index] = NONE;
+    this.slotFirstObs[index] = NONE;
     return index;
   }
 
@@ -386,11 +367,92 @@ export class ResultStore {
   obsCount = 0;
   /** Grade kinds: step 0–5 or -1 streck; assessment: label index; CONFLICT when left out. */
   obsValue: Int8Array = new Int8Array(4096);
-  obsCtx: Int32Array = new Int32Array(4096);
-  obsLine: Int32Array = new Int32Array(4096);
-  obsFile: Uint16Array = new Uint16Array(4096);
-  /** Term of a grade observation: 0 none, 1 HT, 2 VT. */
-  obsTerm: Int8Array = new Int8Array(4096);
+  /** Kind (bits 0–1) and term (bits 2–3: 0 none, 1 HT, 2 VT). */
+  private obsMeta: Uint8Array = new Uint8Array(4096);
+  /** Context per observation: 16 bits until there are more than 65 536 contexts. */
+  private obsCtx: Uint16Array | Int32Array = new Uint16Array(4096);
+  /** The slot's next observation, or NONE. */
+  private obsNext: Int32Array = new Int32Array(4096);
+  /**
+   * Lines, kept small: observations are added in file order, so each one's line is the one
+   * before's plus a small step (a byte). Every 64th observation keeps its whole line; a step that
+   * does not fit a byte (255) is kept whole in `lineWhole`.
+   */
+  private lineStep: Uint8Array = new Uint8Array(4096);
+  private lineBase: Int32Array = new Int32Array(64);
+  private readonly lineWhole = new Map<number, number>();
+  private previousLine = 0;
+  /** Files by observation range: observation `fileStarts[i]` onwards came from file `fileIds[i]`. */
+  private readonly fileStarts: number[] = [];
+  private readonly fileIds: number[] = [];
+
+  private resizeObservations(size: number): void {
+    this.obsValue = resizeInt8(this.obsValue, size);
+    this.obsMeta = resizeUint8(this.obsMeta, size);
+    this.obsCtx = this.obsCtx instanceof Uint16Array ? resizeUint16(this.obsCtx, size) : resizeInt32(this.obsCtx, size);
+    this.obsNext = resizeInt32(this.obsNext, size);
+    this.lineStep = resizeUint8(this.lineStep, size);
+    const bases = (size >> 6) + 1;
+    if (bases > this.lineBase.length) this.lineBase = resizeInt32(this.lineBase, bases);
+  }
+
+  /** The observation of `kind` in a slot, or NONE. */
+  obsOf(kind: KindIndex, slot: number): number {
+    let obs = this.slotFirstObs[slot] ?? NONE;
+    while (obs !== NONE) {
+      if (((this.obsMeta[obs] ?? 0) & 3) === kind) return obs;
+      obs = this.obsNext[obs] ?? NONE;
+    }
+    return NONE;
+  }
+
+  /** A slot's observation of each kind (indexed by kind), NONE where it has none. */
+  observations(slot: number, out: Int32Array): Int32Array {
+    out[0] = NONE;
+    out[1] = NONE;
+    out[2] = NONE;
+    out[3] = NONE;
+    let obs = this.slotFirstObs[slot] ?? NONE;
+    while (obs !== NONE) {
+      out[(this.obsMeta[obs] ?? 0) & 3] = obs;
+      obs = this.obsNext[obs] ?? NONE;
+    }
+    return out;
+  }
+
+  /** An observation's context. */
+  ctxOf(obs: number): number {
+    return this.obsCtx[obs] ?? 0;
+  }
+
+  /** An observation's term: 0 none, 1 HT, 2 VT. */
+  termOf(obs: number): number {
+    return (this.obsMeta[obs] ?? 0) >> 2;
+  }
+
+  /** The line an observation was read from. */
+  lineOf(obs: number): number {
+    let sum = 0;
+    for (let i = obs; ; i--) {
+      if ((i & 63) === 0) return (this.lineBase[i >> 6] ?? 0) + sum;
+      const step = this.lineStep[i] ?? 0;
+      if (step === 255) return (this.lineWhole.get(i) ?? 0) + sum;
+      sum += step;
+    }
+  }
+
+  /** The file (index in `files`) an observation was read from. */
+  fileOf(obs: number): number {
+    const starts = this.fileStarts;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((starts[mid] ?? 0) <= obs) low = mid;
+      else high = mid - 1;
+    }
+    return this.fileIds[low] ?? 0;
+  }
 
   conflictKeys = 0;
   /** (file, line) of the first row of every conflict, once per row, to reclassify at the end. */
@@ -399,15 +461,15 @@ export class ResultStore {
 
   /** Add a value of `kind` to a slot; returns what happened to it. */
   add(kind: KindIndex, slot: number, value: number, term: number, ctx: number, file: number, line: number): AddOutcome {
-    const existing = this.slotObs[kind][slot] ?? NONE;
+    const existing = this.obsOf(kind, slot);
     if (existing !== NONE) {
       const old = this.obsValue[existing] ?? 0;
       if (old !== CONFLICT && old === value) return 'duplicate';
       if (old !== CONFLICT) {
         this.obsValue[existing] = CONFLICT;
         this.conflictKeys++;
-        const file0 = this.obsFile[existing] ?? 0;
-        const line0 = this.obsLine[existing] ?? 0;
+        const file0 = this.fileOf(existing);
+        const line0 = this.lineOf(existing);
         // A wide row can conflict in two values; it is reclassified once.
         const row = file0 * 4294967296 + line0;
         if (!this.conflictRows.has(row)) {
@@ -418,20 +480,31 @@ export class ResultStore {
       return 'conflict';
     }
     const index = this.obsCount++;
-    if (index >= this.obsValue.length) {
-      const size = this.obsValue.length * 2;
-      this.obsValue = growInt8(this.obsValue, size);
-      this.obsCtx = growInt32(this.obsCtx, size);
-      this.obsLine = growInt32(this.obsLine, size);
-      this.obsFile = growUint16(this.obsFile, size);
-      this.obsTerm = growInt8(this.obsTerm, size);
+    if (index >= this.obsValue.length) this.resizeObservations(this.obsValue.length * 2);
+    if (this.fileIds.length === 0 || this.fileIds[this.fileIds.length - 1] !== file) {
+      this.fileStarts.push(index);
+      this.fileIds.push(file);
+    }
+    if (ctx > 65535 && this.obsCtx instanceof Uint16Array) {
+      const wide = new Int32Array(this.obsCtx.length);
+      wide.set(this.obsCtx);
+      this.obsCtx = wide;
     }
     this.obsValue[index] = value;
+    this.obsMeta[index] = kind | (term << 2);
     this.obsCtx[index] = ctx;
-    this.obsLine[index] = line;
-    this.obsFile[index] = file;
-    this.obsTerm[index] = term;
-    this.slotObs[kind][slot] = index;
+    if ((index & 63) === 0) this.lineBase[index >> 6] = line;
+    else {
+      const step = line - this.previousLine;
+      if (step >= 0 && step < 255) this.lineStep[index] = step;
+      else {
+        this.lineStep[index] = 255;
+        this.lineWhole.set(index, line);
+      }
+    }
+    this.previousLine = line;
+    this.obsNext[index] = this.slotFirstObs[slot] ?? NONE;
+    this.slotFirstObs[slot] = index;
     return 'added';
   }
 
@@ -439,10 +512,10 @@ export class ResultStore {
   private gradeView(obs: number): GradeObservation | undefined {
     if (obs === NONE) return undefined;
     const value = this.obsValue[obs] ?? 0;
-    const term = this.obsTerm[obs];
+    const term = this.termOf(obs);
     const conflict = value === CONFLICT;
     const step: StepOrNone = conflict || value < 0 ? -1 : (value as GradeStep);
-    return { ...this.attributesOf(this.obsCtx[obs] ?? 0), step, term: term === 1 ? 'HT' : term === 2 ? 'VT' : null, file: this.obsFile[obs] ?? 0, line: this.obsLine[obs] ?? 0, conflict };
+    return { ...this.attributesOf(this.ctxOf(obs)), step, term: term === 1 ? 'HT' : term === 2 ? 'VT' : null, file: this.fileOf(obs), line: this.lineOf(obs), conflict };
   }
 
   private assessmentView(obs: number): AssessmentObservation | undefined {
@@ -450,7 +523,7 @@ export class ResultStore {
     const value = this.obsValue[obs] ?? 0;
     const conflict = value === CONFLICT;
     const label = conflict ? { label: 'conflict', pass: null, step: null } : (this.labels[value] ?? { label: '?', pass: null, step: null });
-    return { ...this.attributesOf(this.obsCtx[obs] ?? 0), pass: label.pass, step: label.step, label: label.label, file: this.obsFile[obs] ?? 0, line: this.obsLine[obs] ?? 0, conflict };
+    return { ...this.attributesOf(this.ctxOf(obs)), pass: label.pass, step: label.step, label: label.label, file: this.fileOf(obs), line: this.lineOf(obs), conflict };
   }
 
   slotView(slot: number): Slot {
@@ -461,10 +534,10 @@ export class ResultStore {
       startYear,
       subject: this.subjects[this.slotSubject[slot] ?? 0] ?? '',
     };
-    const grade = this.gradeView(this.slotObs[0][slot] ?? NONE);
-    const autumn = this.gradeView(this.slotObs[1][slot] ?? NONE);
-    const test = this.gradeView(this.slotObs[2][slot] ?? NONE);
-    const assessment = this.assessmentView(this.slotObs[3][slot] ?? NONE);
+    const grade = this.gradeView(this.obsOf(KIND_GRADE, slot));
+    const autumn = this.gradeView(this.obsOf(KIND_GRADE_AUTUMN, slot));
+    const test = this.gradeView(this.obsOf(KIND_TEST, slot));
+    const assessment = this.assessmentView(this.obsOf(KIND_ASSESSMENT, slot));
     if (grade) view.grade = grade;
     if (autumn) view.gradeAutumn = autumn;
     if (test) view.test = test;

@@ -1,0 +1,88 @@
+/**
+ * The store's compact encodings: a slot's observations as a list with kinds, lines as small
+ * steps with a whole line every 64th observation, files by observation range, contexts in 16
+ * bits until there are more than 65 536 of them. Each is checked against plain arrays written
+ * alongside, on sequences chosen to hit the edges.
+ */
+import { describe, expect, it } from 'vitest';
+import { CONFLICT, KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NONE, ResultStore, type KindIndex } from '../../src/normalise/store.js';
+
+const KINDS: readonly KindIndex[] = [KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, KIND_ASSESSMENT];
+
+describe('ResultStore observations', () => {
+  it('keeps each kind of a slot apart, whatever order they come in', () => {
+    const store = new ResultStore();
+    const pupil = store.pupilByNumber(200001019980);
+    const slot = store.slotIndex(pupil, store.yearIndex(2024), store.subjectIndex('MA'));
+    expect(store.obsOf(KIND_TEST, slot)).toBe(NONE);
+    expect(store.add(KIND_TEST, slot, 3, 2, 0, 0, 10)).toBe('added');
+    expect(store.add(KIND_ASSESSMENT, slot, 1, 0, 0, 0, 11)).toBe('added');
+    expect(store.add(KIND_GRADE, slot, 4, 2, 0, 0, 12)).toBe('added');
+    expect(store.obsOf(KIND_GRADE_AUTUMN, slot)).toBe(NONE);
+    const out = store.observations(slot, new Int32Array(4));
+    expect([...out]).toEqual([2, NONE, 0, 1]);
+    expect(KINDS.map((kind) => store.obsOf(kind, slot))).toEqual([2, NONE, 0, 1]);
+    expect(store.obsValue[store.obsOf(KIND_GRADE, slot)]).toBe(4);
+    expect(store.termOf(store.obsOf(KIND_GRADE, slot))).toBe(2);
+    expect(store.termOf(store.obsOf(KIND_ASSESSMENT, slot))).toBe(0);
+    // The same value again is a duplicate; another value marks a conflict at the first row.
+    expect(store.add(KIND_GRADE, slot, 4, 2, 0, 0, 13)).toBe('duplicate');
+    expect(store.add(KIND_TEST, slot, 1, 2, 0, 0, 14)).toBe('conflict');
+    expect(store.obsValue[store.obsOf(KIND_TEST, slot)]).toBe(CONFLICT);
+    expect(store.conflictFirsts).toEqual([{ file: 0, line: 10 }]);
+    expect(store.obsCount).toBe(3);
+  });
+
+  it('gives back every line and file, over steps that do not fit a byte, lines that go back and 64-observation edges', () => {
+    const store = new ResultStore();
+    const year = store.yearIndex(2024);
+    const subject = store.subjectIndex('SV');
+    const lines: number[] = [];
+    const files: number[] = [];
+    let line = 2;
+    let file = 0;
+    for (let i = 0; i < 1000; i++) {
+      // Mostly the next line; now and then a long run of rejected rows, a new file starting over at line 2.
+      if (i % 97 === 50) line += 254;
+      else if (i % 131 === 7) line += 255 + i;
+      else if (i % 211 === 3) {
+        file++;
+        line = 2;
+      } else line += i % 3;
+      const pupil = store.pupilByNumber(200001010000 + i);
+      const slot = store.slotIndex(pupil, year, subject);
+      expect(store.add(KIND_GRADE, slot, i % 6, 0, i % 7, file, line)).toBe('added');
+      lines.push(line);
+      files.push(file);
+    }
+    for (let obs = 0; obs < 1000; obs++) {
+      expect(store.lineOf(obs)).toBe(lines[obs]);
+      expect(store.fileOf(obs)).toBe(files[obs]);
+      expect(store.ctxOf(obs)).toBe(obs % 7);
+    }
+    expect(new Set(files).size).toBeGreaterThan(3);
+  });
+
+  it('keeps contexts past 65 535 (the 16-bit array is widened, earlier ones kept)', () => {
+    const store = new ResultStore();
+    const year = store.yearIndex(2024);
+    const subject = store.subjectIndex('EN');
+    const contexts = [0, 65535, 7, 65536, 100000, 3];
+    contexts.forEach((ctx, i) => {
+      const slot = store.slotIndex(store.pupilByNumber(200001010000 + i), year, subject);
+      store.add(KIND_TEST, slot, 2, 0, ctx, 0, i + 2);
+    });
+    expect(contexts.map((_, obs) => store.ctxOf(obs))).toEqual(contexts);
+  });
+
+  it('reserve keeps what was stored', () => {
+    const store = new ResultStore();
+    const year = store.yearIndex(2023);
+    const subject = store.subjectIndex('MA');
+    for (let i = 0; i < 5000; i++) store.add(KIND_GRADE, store.slotIndex(store.pupilByNumber(200001010000 + (i % 50)), year, subject + 0), i % 6, 0, 1, 0, i + 2);
+    store.reserve(100000);
+    const slot = store.slotIndex(store.pupilByNumber(200001010003), year, subject);
+    expect(store.lineOf(store.obsOf(KIND_GRADE, slot))).toBe(5);
+    expect(store.slotCount).toBe(50);
+  });
+});
