@@ -81,13 +81,16 @@ export interface RowLog {
   line: Int32Array;
   /** The context (school, area, class, teacher, level) as an id of the block's table. */
   ctx: Int32Array;
-  subject: Int32Array;
+  /** The subject as an id of the block's table (a handful of subjects). */
+  subject: Uint16Array;
   /** start year × 4 + term. */
   yearTerm: Int32Array;
   /** gender (2 bits), n (2 bits), kinds (3 × 2 bits). */
-  packed: Int32Array;
-  values: Int32Array;
-  tallies: Int32Array;
+  packed: Uint16Array;
+  /** Three per row: a grade step (−2 blank, −1 streck, 0–5) or an omdöme label id of the block's table. */
+  values: Int16Array;
+  /** Three per row: tally ids of the block's table. */
+  tallies: Uint16Array;
   /** Per row, per background dimension: the cell's id in the block's table, −1 where the file has no such column. */
   background: Int32Array;
   /** Background dimensions per row. */
@@ -104,6 +107,18 @@ function growInt32(a: Int32Array, n: number): Int32Array {
   b.set(a);
   return b;
 }
+function growInt16(a: Int16Array, n: number): Int16Array {
+  const b = new Int16Array(n);
+  b.set(a);
+  return b;
+}
+function growUint16(a: Uint16Array, n: number): Uint16Array {
+  const b = new Uint16Array(n);
+  b.set(a);
+  return b;
+}
+/** Subjects and tallies are a handful per file; their ids go in 16 bits. */
+const MAX_SMALL_ID = 65535;
 
 function emptyLog(capacity: number, backgroundWidth: number): RowLog {
   return {
@@ -111,11 +126,11 @@ function emptyLog(capacity: number, backgroundWidth: number): RowLog {
     pupil: new Float64Array(capacity),
     line: new Int32Array(capacity),
     ctx: new Int32Array(capacity),
-    subject: new Int32Array(capacity),
+    subject: new Uint16Array(capacity),
     yearTerm: new Int32Array(capacity),
-    packed: new Int32Array(capacity),
-    values: new Int32Array(capacity * 3),
-    tallies: new Int32Array(capacity * 3),
+    packed: new Uint16Array(capacity),
+    values: new Int16Array(capacity * 3),
+    tallies: new Uint16Array(capacity * 3),
     background: new Int32Array(capacity * backgroundWidth),
     backgroundWidth,
   };
@@ -164,6 +179,7 @@ class LogTarget implements RowTarget {
     let id = this.subjectIds.get(code);
     if (id === undefined) {
       id = this.subjects.length;
+      if (id >= MAX_SMALL_ID) throw new Error('more than 65 535 distinct subjects in one file');
       this.subjects.push(code);
       this.subjectIds.set(code, id);
     }
@@ -174,6 +190,8 @@ class LogTarget implements RowTarget {
     let id = this.labelIds.get(key);
     if (id === undefined) {
       id = this.labels.length;
+      // (The store refuses more than 128 long before.)
+      if (id >= 32767) throw new Error('more than 32 767 distinct omdöme labels in one file');
       this.labels.push([label, pass, step]);
       this.labelIds.set(key, id);
     }
@@ -196,6 +214,7 @@ class LogTarget implements RowTarget {
     let id = this.tallyIds.get(name);
     if (id === undefined) {
       id = this.talliesList.length;
+      if (id >= MAX_SMALL_ID) throw new Error('more than 65 535 distinct result values in one file');
       this.talliesList.push(name);
       this.tallyIds.set(name, id);
     }
@@ -242,11 +261,11 @@ class LogTarget implements RowTarget {
         pupil: growFloat64(log.pupil, n),
         line: growInt32(log.line, n),
         ctx: growInt32(log.ctx, n),
-        subject: growInt32(log.subject, n),
+        subject: growUint16(log.subject, n),
         yearTerm: growInt32(log.yearTerm, n),
-        packed: growInt32(log.packed, n),
-        values: growInt32(log.values, n * 3),
-        tallies: growInt32(log.tallies, n * 3),
+        packed: growUint16(log.packed, n),
+        values: growInt16(log.values, n * 3),
+        tallies: growUint16(log.tallies, n * 3),
         background: growInt32(log.background, n * log.backgroundWidth),
         backgroundWidth: log.backgroundWidth,
       };
@@ -311,11 +330,10 @@ export function transferList(log: RowLog): ArrayBuffer[] {
 
 const READ_SIZE = 1 << 20;
 
-/** File bytes from `start` on, a chunk at a time, read synchronously (a worker may block). */
-function* fileChunks(fd: number, start: number): Generator<Uint8Array> {
+/** File bytes from `start` on, a chunk at a time into `chunk`, read synchronously (a worker may block). */
+function* fileChunks(fd: number, start: number, chunk: Buffer): Generator<Uint8Array> {
   let position = start;
   // One buffer, reused: the reader copies what it is given before asking for more.
-  const chunk = Buffer.allocUnsafe(READ_SIZE);
   for (;;) {
     const n = readSync(fd, chunk, 0, READ_SIZE, position);
     if (n <= 0) return;
@@ -333,6 +351,9 @@ export class BlockParser {
     this.target.recycle(log);
   }
   private readonly context: ParseContext;
+  /** The reader's working buffer and the read buffer, kept from block to block. */
+  private buffer: Buffer | undefined;
+  private readonly chunk = Buffer.allocUnsafe(READ_SIZE);
 
   constructor(private readonly setup: BlockSetup) {
     this.context = { ...setup.context, areas: new Map(setup.context.areas) };
@@ -349,15 +370,16 @@ export class BlockParser {
         record: (row) => state.handle?.(row),
         brokenQuote: (line) => ledger.reject('unterminated_quote', line),
       },
-      { encoding: setup.encoding, part: { base: task.start, line: 1, delimiter: setup.delimiter, lineEnd: setup.lineEnd, stopAt: task.stopAt } },
+      { encoding: setup.encoding, part: { base: task.start, line: 1, delimiter: setup.delimiter, lineEnd: setup.lineEnd, stopAt: task.stopAt }, buffer: this.buffer },
     );
     reader.expectedFields = setup.headerCount;
     state.handle = makeRowParser(reader, this.context, this.target, ledger, counts);
     const fd = openSync(setup.path, 'r');
     try {
-      await reader.readAll(toAsync(fileChunks(fd, task.start)));
+      await reader.readAll(toAsync(fileChunks(fd, task.start, this.chunk)));
     } finally {
       closeSync(fd);
+      this.buffer = reader.buffer;
     }
     const { rows, tables } = this.target.take();
     const reasons: BlockReason[] = [];

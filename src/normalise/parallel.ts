@@ -42,7 +42,7 @@ export interface ParallelRead {
   target: StoreTarget;
 }
 
-const DEFAULT_BLOCK = 8 << 20;
+const DEFAULT_BLOCK = 4 << 20;
 
 /** Where each block starts: just after the first line end at or after each multiple of the block size. */
 async function blockStarts(path: string, dataStart: number, size: number, blockBytes: number, lineEnd: number): Promise<number[]> {
