@@ -8,11 +8,11 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Encoding } from '../read/decode.js';
-import { RecordReader, type Delimiter, type LineEnd } from '../read/records.js';
+import { RecordReader, type ByteRow, type Delimiter, type LineEnd } from '../read/records.js';
 import type { GradeStep, ResultKind } from '../types.js';
 import { FileLedger, REJECT_REASONS, type RejectReason } from './ledger.js';
 import type { PupilIdKind } from './pupil-id.js';
-import { makeRowParser, type ParseContext, type ParseCounts, type ParsedRow, type RowTarget } from './row-parser.js';
+import { makeRowParser, type ParseContext, type ParseCounts, type ParsedRow, type RowParserIo, type RowTarget } from './row-parser.js';
 
 /** What every block of one file shares (sent once to each worker). */
 export interface BlockSetup {
@@ -354,6 +354,13 @@ export class BlockParser {
   /** The reader's working buffer and the read buffer, kept from block to block. */
   private buffer: Buffer | undefined;
   private readonly chunk = Buffer.allocUnsafe(READ_SIZE);
+  /** One row parser for every block (its compiled code and value caches stay warm), and what it reads from. */
+  private io: RowParserIo | null = null;
+  private handle: ((row: ByteRow) => void) | null = null;
+  private readonly handlers = {
+    record: (row: ByteRow) => this.handle?.(row),
+    brokenQuote: (line: number) => this.io?.ledger.reject('unterminated_quote', line),
+  };
 
   constructor(private readonly setup: BlockSetup) {
     this.context = { ...setup.context, areas: new Map(setup.context.areas) };
@@ -364,16 +371,19 @@ export class BlockParser {
     const { setup } = this;
     const ledger = new FileLedger('', setup.rawValues);
     const counts: ParseCounts = { idFormats: { personnummer: 0, samordningsnummer: 0, opaque: 0 }, levelFromName: 0, noLevel: 0, kinds: [] };
-    const state: { handle: ((row: import('../read/records.js').ByteRow) => void) | null } = { handle: null };
     const reader: RecordReader = new RecordReader(
-      {
-        record: (row) => state.handle?.(row),
-        brokenQuote: (line) => ledger.reject('unterminated_quote', line),
-      },
+      this.handlers,
       { encoding: setup.encoding, part: { base: task.start, line: 1, delimiter: setup.delimiter, lineEnd: setup.lineEnd, stopAt: task.stopAt }, buffer: this.buffer },
     );
     reader.expectedFields = setup.headerCount;
-    state.handle = makeRowParser(reader, this.context, this.target, ledger, counts);
+    if (this.io === null) {
+      this.io = { reader, ledger, counts };
+      this.handle = makeRowParser(this.io, this.context, this.target);
+    } else {
+      this.io.reader = reader;
+      this.io.ledger = ledger;
+      this.io.counts = counts;
+    }
     const fd = openSync(setup.path, 'r');
     try {
       await reader.readAll(toAsync(fileChunks(fd, task.start, this.chunk)));

@@ -352,7 +352,7 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
         if (state.handler) return state.handler(row);
         if (!finder.offer(reader, row) || finder.report === null || finder.mapping === null) return;
         state.target = new StoreTarget(store, ledger, fileIndex, finder.background);
-        state.handler = makeRowParser(reader, parseContext(finder.report, finder.headerCount, finder.mapping, options, finder.background), state.target, ledger, finder.report);
+        state.handler = makeRowParser({ reader, ledger, counts: finder.report }, parseContext(finder.report, finder.headerCount, finder.mapping, options, finder.background), state.target);
       },
       brokenQuote(line) {
         if (state.handler) ledger.reject('unterminated_quote', line);

@@ -179,7 +179,18 @@ const ID_IN_LABEL = -9;
 const KIND_INDEX: Readonly<Record<ResultKind, number>> = { grade: 0, test: 1, assessment: 2 };
 const KINDS: readonly ResultKind[] = ['grade', 'test', 'assessment'];
 
-export function makeRowParser(reader: RecordReader, context: ParseContext, target: RowTarget, ledger: RejectSink, counts: ParseCounts): (row: ByteRow) => void {
+/**
+ * What a row parser reads from and counts into. A worker thread parses block after block with
+ * one parser, setting these for each block: a new parser per block would start its compiled code
+ * and its value caches cold every time.
+ */
+export interface RowParserIo {
+  reader: RecordReader;
+  ledger: RejectSink;
+  counts: ParseCounts;
+}
+
+export function makeRowParser(io: RowParserIo, context: ParseContext, target: RowTarget): (row: ByteRow) => void {
   const { headerCount, constants, options } = context;
   const store = target;
   // Fields set for the whole file by the config: they always win over a column of the same field.
@@ -285,6 +296,7 @@ export function makeRowParser(reader: RecordReader, context: ParseContext, targe
   const subjectField = c.subject ?? 0;
 
   const handle = (row: ByteRow): void => {
+    const { reader, ledger, counts } = io;
     const line = row.line;
     const count = row.count;
     if (count !== headerCount) {
