@@ -13,7 +13,8 @@ import { parseReference, type ReferenceSelection, type ReferenceTable } from '..
 import { poolSelected } from '../analysis/reference-pool.js';
 import { selectReference } from '../analysis/reference-select.js';
 import { bytesOf, readTextTable, spreadsheetKind } from '../read/records.js';
-import { isEncryptedPackage, listSheets, sheetCsv, XlsxError } from '../read/xlsx.js';
+import { XlsxError } from '../read/workbook.js';
+import { isEncryptedPackage, listSheets, sheetCsv } from '../read/xlsx-lazy.js';
 import { farYearWarnings, type ReferenceFileInfo, type ReferenceInfo, type ReferenceUnitKind } from '../render/reference.js';
 
 export interface ReferenceOptions {

@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { RecordReader, type ByteRow, type Delimiter, type LineEnd } from '../read/records.js';
 import type { DecodeInfo, Encoding } from '../read/decode.js';
 import type { InputSource } from '../read/inputs.js';
-import type { SheetStats } from '../read/xlsx.js';
+import type { SheetStats } from '../read/workbook.js';
 import type { GradeStep, ResultKind } from '../types.js';
 import { FIELDS, HEADER_ALIASES, mapHeaders, type ColumnMapping, type Field } from './headers.js';
 import { BackgroundTable, FileBackground, matchBackground, type BackgroundSpec, type FileBackgroundColumn } from './background.js';

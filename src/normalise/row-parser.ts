@@ -57,7 +57,7 @@ export interface RowTarget {
 }
 
 /** Where rejected rows and rows outside --school-years are counted. */
-export interface RejectSink {
+interface RejectSink {
   reject(reason: RejectReason, line: number, detail?: string): void;
   skipOutside(line: number, year: string): void;
 }

@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import { InputError, describeFsError } from '../errors.js';
 import { MESSAGES } from '../messages.js';
 import { readFirstRecords, spreadsheetKind, type SpreadsheetKind, type TextRecord } from './records.js';
-import { emptyStats, isEncryptedPackage, listSheets, sheetCsv, XlsxError, type IdColumn, type SheetHeader, type SheetState, type SheetStats } from './xlsx.js';
+import { emptyStats, XlsxError, type SheetStats } from './workbook.js';
+import { isEncryptedPackage, listSheets, sheetCsv } from './xlsx-lazy.js';
+import type { IdColumn, SheetHeader, SheetState } from './xlsx.js';
 import type { Encoding } from './decode.js';
 
 /** Control characters in a file name shown as visible stand-ins (a name can hold ESC too). */

@@ -16,12 +16,16 @@ function modules(dir: string): string[] {
   });
 }
 
-/** Module (path relative to src, without .ts) → the src modules it imports (type imports included). */
-function graph(): Map<string, string[]> {
+/**
+ * Module (path relative to src, without .ts) → the src modules it imports (type imports
+ * included; with `valuesOnly`, only the imports that load a module when it is loaded).
+ */
+function graph(valuesOnly = false): Map<string, string[]> {
   const out = new Map<string, string[]>();
+  const pattern = valuesOnly ? /(?:import|export)\s(?!type\s)[^'";]*?from\s+'(\.{1,2}\/[^']+)'/g : /(?:import|export)\s[^'";]*?from\s+'(\.{1,2}\/[^']+)'/g;
   for (const file of modules(SRC)) {
     const text = readFileSync(file, 'utf8');
-    const imports = [...text.matchAll(/(?:import|export)\s[^'";]*?from\s+'(\.{1,2}\/[^']+)'/g)].map((m) => {
+    const imports = [...text.matchAll(pattern)].map((m) => {
       const target = resolve(dirname(file), (m[1] ?? '').replace(/\.js$/, '.ts'));
       return relative(SRC, target).replace(/\.ts$/, '');
     });
@@ -63,6 +67,19 @@ describe('layers', () => {
   it('read/ imports only read/ and the shared errors, messages and types', () => {
     const bad = [...modulesGraph].filter(([m]) => m.startsWith('read/')).flatMap(([m, imports]) => imports.filter((t) => !t.startsWith('read/') && t !== 'errors' && t !== 'messages' && t !== 'types').map((t) => `${m} → ${t}`));
     expect(bad).toEqual([]);
+  });
+
+  it('loads the workbook reader (xlsx.ts, its zip and XML libraries) only when a workbook is read', () => {
+    const values = graph(true);
+    const loaded = new Set<string>();
+    const visit = (module: string): void => {
+      if (loaded.has(module)) return;
+      loaded.add(module);
+      for (const target of values.get(module) ?? []) visit(target);
+    };
+    visit('cli');
+    expect(loaded.has('normalise/ingest')).toBe(true);
+    expect(loaded.has('read/xlsx')).toBe(false);
   });
 
   it('has no import cycle', () => {

@@ -14,7 +14,8 @@ import { normaliseSchoolYear } from '../../src/normalise/school-year.js';
 import { sortSources } from '../../src/normalise/sources.js';
 import { resolveInputFiles } from '../../src/read/inputs.js';
 import { readTextTable } from '../../src/read/records.js';
-import { classifyFormat, emptyStats, isEncryptedPackage, listSheets, numberText, readSheetRows, serialToIso, sheetCsv, XlsxError, type SheetRow, type SheetStats } from '../../src/read/xlsx.js';
+import { classifyFormat, isEncryptedPackage, listSheets, numberText, readSheetRows, serialToIso, sheetCsv, type SheetRow } from '../../src/read/xlsx.js';
+import { emptyStats, XlsxError, type SheetStats } from '../../src/read/workbook.js';
 import { workbookParts, writeWorkbook, zipFiles, type SheetSpec } from '../../scripts/xlsx/workbook.js';
 import { testPersonnummer } from '../support/personnummer.js';
 
