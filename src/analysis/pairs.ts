@@ -7,7 +7,7 @@
  */
 import { DIMENSIONS, type BackgroundDimension, type Dimension, type Gender, type GradeStep } from '../types.js';
 import { DISAGREE, NO_VALUE, type BackgroundTable } from '../normalise/background.js';
-import { CONFLICT, KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NONE, type ResultStore } from '../normalise/store.js';
+import { CONFLICT, KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NONE, STRECK, type ResultStore } from '../normalise/store.js';
 import { NumberIndex } from '../read/byte-dict.js';
 import { schoolYearLabel } from '../normalise/school-year.js';
 import { dimsOf, UNKNOWN_VALUE, type GroupAttributes, type KeyValue } from './groups.js';
@@ -104,8 +104,8 @@ function backgroundOf(store: ResultStore, needed: ReadonlySet<Dimension>): { dim
   let lastYear = -1;
   let lastCombo = 0;
   const comboOf = (slot: number): number => {
-    const pupil = store.slotPupil[slot] ?? 0;
-    const year = store.slotYear[slot] ?? 0;
+    const pupil = store.pupilOf(slot);
+    const year = store.yearOf(slot);
     if (pupil === lastPupil && year === lastYear) return lastCombo;
     const values = wanted.map(({ index }) => table.valueOf(index, pupil, year));
     const key = values.join(',');
@@ -146,13 +146,13 @@ function reducer(store: ResultStore, needed: ReadonlySet<Dimension>): (ctx: numb
 
 function countLeftOut(value: number, coverage: Coverage): void {
   if (value === CONFLICT) coverage.conflict_left_out++;
-  else if (value === -1) coverage.streck++;
+  else if (value === STRECK) coverage.streck++;
 }
 
 /** A–F step of an observation, or -1 (none, streck or conflict). */
 function stepOf(store: ResultStore, obs: number): number {
   if (obs === NONE) return -1;
-  const value = store.obsValue[obs] ?? -1;
+  const value = store.valueOf(obs);
   return value >= 0 ? value : -1;
 }
 
@@ -174,7 +174,7 @@ export function pairGradesWithTests(store: ResultStore, genderOf: (pupil: number
     conflict_left_out: 0,
     assessment_not_used: 0,
   };
-  const stratum = (slot: number, level: number) => ((store.slotYear[slot] ?? 0) * 16 + (level + 1)) * 65536 + (store.slotSubject[slot] ?? 0);
+  const stratum = (slot: number, level: number) => ((store.yearOf(slot)) * 16 + (level + 1)) * 65536 + (store.subjectOf(slot));
   /** Subject × level × year combinations in which at least one pupil has a test result. */
   const tested = new Set<number>();
   for (let slot = 0; slot < store.slotCount; slot++) {
@@ -199,14 +199,16 @@ export function pairGradesWithTests(store: ResultStore, genderOf: (pupil: number
   // Contexts that differ only in dimensions the report does not group by share one cell.
   const reduce = reducer(store, needed);
   const slotObs = new Int32Array(4);
+  let lastPairKey = -1;
+  let lastPair = -1;
 
   for (let slot = 0; slot < store.slotCount; slot++) {
     const obs = store.observations(slot, slotObs);
     if ((obs[KIND_ASSESSMENT] ?? NONE) !== NONE) coverage.assessment_not_used++;
     const gradeObs = gradeObservation(obs, coverage);
     const testObs = obs[KIND_TEST] ?? NONE;
-    if (gradeObs !== NONE) countLeftOut(store.obsValue[gradeObs] ?? 0, coverage);
-    if (testObs !== NONE) countLeftOut(store.obsValue[testObs] ?? 0, coverage);
+    if (gradeObs !== NONE) countLeftOut(store.valueOf(gradeObs), coverage);
+    if (testObs !== NONE) countLeftOut(store.valueOf(testObs), coverage);
     const grade = stepOf(store, gradeObs);
     const test = stepOf(store, testObs);
     if (grade < 0 && test < 0) continue;
@@ -221,13 +223,16 @@ export function pairGradesWithTests(store: ResultStore, genderOf: (pupil: number
     const gradeCtx = grade >= 0 ? reduce(store.ctxOf(gradeObs)) : -1;
     const testCtx = test >= 0 ? reduce(store.ctxOf(testObs)) : -1;
     const pairKey = (gradeCtx + 1) * 67108864 + (testCtx + 1);
-    let pair = pairIds.get(pairKey);
+    // A pupil's subjects mostly share both contexts: the pair before is the usual answer.
+    let pair = pairKey === lastPairKey ? lastPair : pairIds.get(pairKey);
     if (pair < 0) {
       pair = pairCtx.length;
       pairCtx.push({ grade: gradeCtx, test: testCtx });
       pairIds.set(pairKey, pair);
     }
-    const cellKey = ((pair * 256 + (store.slotYear[slot] ?? 0)) * 4096 + (store.slotSubject[slot] ?? 0)) * 4 + genderCode(store.slotPupil[slot] ?? 0);
+    lastPairKey = pairKey;
+    lastPair = pair;
+    const cellKey = ((pair * 256 + (store.yearOf(slot))) * 4096 + (store.subjectOf(slot))) * 4 + genderCode(store.pupilOf(slot));
     const combo = background ? background.comboOf(slot) : 0;
     let index = cellIndexes[combo];
     if (!index) cellIndexes[combo] = index = new NumberIndex(1024);
@@ -256,13 +261,13 @@ function describeCell(store: ResultStore, slot: number, gradeCtx: number, testCt
   const place = grade?.school ? grade : (test ?? grade);
   const level = grade?.gradeLevel ?? test?.gradeLevel ?? null;
   return {
-    school_year: schoolYearLabel(store.yearStarts[store.slotYear[slot] ?? 0] ?? 0),
+    school_year: schoolYearLabel(store.startYearOf(slot)),
     grade_level: level ?? MISSING_VALUE,
     area: place?.area ?? MISSING_VALUE,
     school: place?.school ?? MISSING_VALUE,
     class: grade?.class ?? test?.class ?? MISSING_VALUE,
-    subject: store.subjects[store.slotSubject[slot] ?? 0] ?? MISSING_VALUE,
-    gender: genderOf(store.slotPupil[slot] ?? 0) ?? MISSING_VALUE,
+    subject: store.subjects[store.subjectOf(slot)] ?? MISSING_VALUE,
+    gender: genderOf(store.pupilOf(slot)) ?? MISSING_VALUE,
     teacher: grade?.teacher ?? MISSING_VALUE,
   };
 }
@@ -280,7 +285,7 @@ export function divergentPairs(store: ResultStore, genderOf: (pupil: number) => 
     if (grade < 0 || test < 0 || Math.abs(grade - test) < minSteps) continue;
     const dims = describeCell(store, slot, store.ctxOf(gradeObs), store.ctxOf(testObs), genderOf);
     records.push({
-      pupil: store.pupilId(store.slotPupil[slot] ?? 0),
+      pupil: store.pupilId(store.pupilOf(slot)),
       school_year: String(dims.school_year),
       grade_level: dims.grade_level ?? MISSING_VALUE,
       area: String(dims.area),

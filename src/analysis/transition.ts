@@ -103,7 +103,7 @@ class SideCache {
 
 function sideOf(cache: SideCache, slot: number, obs: number, kind: SideKind): Side {
   const store = cache.store;
-  const startYear = store.yearStarts[store.slotYear[slot] ?? 0] ?? 0;
+  const startYear = store.startYearOf(slot);
   const attributes = cache.attributesOf(store.ctxOf(obs));
   const schoolYear = cache.label(startYear);
   const pass = passOf(store, obs, kind);
@@ -113,7 +113,7 @@ function sideOf(cache: SideCache, slot: number, obs: number, kind: SideKind): Si
 
 /** A side's pass/fail: 1 pass, 0 fail, −1 missing (no omdöme, streck). */
 function passOf(store: ResultStore, obs: number, kind: SideKind): number {
-  const value = store.obsValue[obs] ?? -1;
+  const value = store.valueOf(obs);
   if (kind === 'assessment') {
     const pass = store.labels[value]?.pass ?? null;
     return pass === null ? -1 : pass ? 1 : 0;
@@ -123,7 +123,7 @@ function passOf(store: ResultStore, obs: number, kind: SideKind): number {
 
 /** A side's A–F step (F = 0 … A = 5), or −1 where it has none. */
 function stepOf(store: ResultStore, obs: number, kind: SideKind): number {
-  const value = store.obsValue[obs] ?? -1;
+  const value = store.valueOf(obs);
   if (kind === 'assessment') return store.labels[value]?.step ?? -1;
   return value >= 0 ? value : -1;
 }
@@ -153,12 +153,12 @@ function walkLinks(store: ResultStore, options: LinkOptions, visit: LinkVisitor)
   const toObs: number[] = [];
   const toIndex = new NumberIndex(1024);
   const toKey = (pupil: number, subject: number, startYear: number) => (pupil * 4096 + subject) * 4096 + (startYear - 1900);
-  const yearOf = (slot: number) => store.yearStarts[store.slotYear[slot] ?? 0] ?? 0;
+  const yearOf = (slot: number) => store.startYearOf(slot);
   const fromYears = new Set<number>();
   const toYears = new Set<number>();
   /** A side's observation in a slot (not NONE): kept for linking, or counted as left out. */
   const take = (slot: number, obs: number, kind: SideKind, level: number, isFrom: boolean): void => {
-    if (store.obsValue[obs] === CONFLICT) {
+    if (store.valueOf(obs) === CONFLICT) {
       if (isFrom || options.toKind !== options.fromKind) coverage.conflict_left_out++;
       return;
     }
@@ -180,7 +180,7 @@ function walkLinks(store: ResultStore, options: LinkOptions, visit: LinkVisitor)
       fromYears.add(yearOf(slot));
     } else {
       // One slot per pupil × school year × subject, so no key is set twice.
-      toIndex.set(toKey(store.slotPupil[slot] ?? 0, store.slotSubject[slot] ?? 0, yearOf(slot)), toSlots.length);
+      toIndex.set(toKey(store.pupilOf(slot), store.subjectOf(slot), yearOf(slot)), toSlots.length);
       toSlots.push(slot);
       toObs.push(obs);
       toYears.add(yearOf(slot));
@@ -214,7 +214,7 @@ function walkLinks(store: ResultStore, options: LinkOptions, visit: LinkVisitor)
       coverage.outside_years++;
       continue;
     }
-    const target = toIndex.get(toKey(store.slotPupil[slot] ?? 0, store.slotSubject[slot] ?? 0, startYear + gap));
+    const target = toIndex.get(toKey(store.pupilOf(slot), store.subjectOf(slot), startYear + gap));
     if (target < 0) {
       coverage.from_only++;
       visit('from_only', slot, obs, -1, NONE, false);
@@ -256,8 +256,8 @@ function wantedBackground(store: ResultStore, background: readonly BackgroundDim
 function backgroundValues(store: ResultStore, wanted: readonly { index: number }[], pupil: number, counted: number, other: number): number[] {
   const table = store.background;
   return wanted.map(({ index }) => {
-    let value = table ? table.valueOf(index, pupil, store.slotYear[counted] ?? 0) : NO_VALUE;
-    if (value === NO_VALUE && other >= 0 && table) value = table.valueOf(index, pupil, store.slotYear[other] ?? 0);
+    let value = table ? table.valueOf(index, pupil, store.yearOf(counted)) : NO_VALUE;
+    if (value === NO_VALUE && other >= 0 && table) value = table.valueOf(index, pupil, store.yearOf(other));
     return value;
   });
 }
@@ -277,10 +277,10 @@ function recordMaker(store: ResultStore, options: LinkOptions, genderOf: (pupil:
     const from = fromSlot >= 0 ? sideOf(cache, fromSlot, fromObs, options.fromKind) : null;
     const to = toSlot >= 0 ? sideOf(cache, toSlot, toObs, options.toKind) : null;
     const slot = from ? fromSlot : toSlot;
-    const pupil = store.slotPupil[slot] ?? 0;
+    const pupil = store.pupilOf(slot);
     const place = (options.attributeTo === 'to' || !from) && to ? to.attributes : (from?.attributes ?? EMPTY_ATTRIBUTES);
     const schoolYear = to?.schoolYear ?? schoolYearLabel((from?.startYear ?? 0) + gap);
-    const record = makeRecord(pupilId(pupil), store.subjects[store.slotSubject[slot] ?? 0] ?? '', status, schoolYear, options.toLevel, place, from, to, changedSchool, genderOf(pupil));
+    const record = makeRecord(pupilId(pupil), store.subjects[store.subjectOf(slot)] ?? '', status, schoolYear, options.toLevel, place, from, to, changedSchool, genderOf(pupil));
     const table = store.background;
     if (wanted.length === 0 || !table) return record;
     const counted = options.attributeTo === 'to' && toSlot >= 0 ? toSlot : fromSlot >= 0 ? fromSlot : toSlot;
@@ -389,10 +389,10 @@ export function linkTransitionCells(
 
   const coverage = walkLinks(store, options, (status, fromSlot, fromObs, toSlot, toObs, changedSchool) => {
     const slot = fromSlot >= 0 ? fromSlot : toSlot;
-    const pupil = store.slotPupil[slot] ?? 0;
-    const subject = store.slotSubject[slot] ?? 0;
+    const pupil = store.pupilOf(slot);
+    const subject = store.subjectOf(slot);
     // The later side's school year; for from_only the year it was expected.
-    const startYear = toSlot >= 0 ? (store.yearStarts[store.slotYear[toSlot] ?? 0] ?? 0) : (store.yearStarts[store.slotYear[fromSlot] ?? 0] ?? 0) + gap;
+    const startYear = toSlot >= 0 ? (store.startYearOf(toSlot)) : (store.startYearOf(fromSlot)) + gap;
     const countedTo = toSlot >= 0 && (options.attributeTo === 'to' || fromSlot < 0);
     const ctx = store.ctxOf(countedTo ? toObs : fromObs);
     const place = placeOf(ctx);

@@ -62,8 +62,8 @@ function tallyDimensions(store: ResultStore): Record<string, Record<string, numb
       const obs = store.obsOf(kind, slot);
       if (obs === NONE) continue;
       perCtx[store.ctxOf(obs)]! += 1;
-      perYear[store.slotYear[slot] ?? 0]! += 1;
-      perSubject[store.slotSubject[slot] ?? 0]! += 1;
+      perYear[store.yearOf(slot)]! += 1;
+      perSubject[store.subjectOf(slot)]! += 1;
     }
   }
   const dims: Record<string, Map<string, number>> = { school_year: new Map(), grade_level: new Map(), subject: new Map(), area: new Map(), school: new Map(), class: new Map() };

@@ -31,7 +31,7 @@ export interface LogMaps {
 }
 import { genderFromPersonnummer, type PupilIdKind } from './pupil-id.js';
 import type { SchoolYearSelection } from './school-year.js';
-import { KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, ResultStore } from './store.js';
+import { KIND_ASSESSMENT, ResultStore, type KindIndex } from './store.js';
 import { visible } from './text.js';
 import { join, MESSAGES } from '../messages.js';
 
@@ -484,6 +484,8 @@ function startReport(
 }
 
 const KINDS: readonly ResultKind[] = ['grade', 'test', 'assessment'];
+/** A store kind's result kind (its index in KINDS): spring and autumn grades are both grades. */
+const RESULT_KIND_OF: readonly number[] = [0, 0, 1, 2];
 
 /**
  * The apply half of reading, for one file: each accepted row goes into the store in file order,
@@ -605,9 +607,8 @@ export class StoreTarget implements RowTarget {
     for (let i = 0; i < row.n; i++) {
       const value = row.values[i] ?? -2;
       if (value === -2) continue; // blank: nothing to record
-      const kind = row.kinds[i];
-      const target = kind === 2 ? KIND_ASSESSMENT : kind === 1 ? KIND_TEST : term === 1 ? KIND_GRADE_AUTUMN : KIND_GRADE;
-      const outcome = store.add(target, slot, value, kind === 2 ? 0 : term, ctx, this.fileIndex, line);
+      const kind = (row.kinds[i] ?? 0) as KindIndex;
+      const outcome = store.add(kind, slot, value, kind === KIND_ASSESSMENT ? 0 : term, ctx, this.fileIndex, line);
       if (outcome === 'conflict') conflict = true;
       else if (outcome === 'duplicate') duplicates++;
       else added++;
@@ -617,7 +618,7 @@ export class StoreTarget implements RowTarget {
     else {
       this.ledger.accept();
       for (let i = 0; i < row.n; i++) {
-        const counts = this.tallyCounts[row.kinds[i] ?? 0] ?? [];
+        const counts = this.tallyCounts[RESULT_KIND_OF[row.kinds[i] ?? 0] ?? 0] ?? [];
         const id = row.tallies[i] ?? 0;
         counts[id] = (counts[id] ?? 0) + 1;
       }
@@ -659,11 +660,10 @@ export class StoreTarget implements RowTarget {
       for (let k = 0; k < n; k++) {
         const raw = log.values[i * 3 + k] ?? -2;
         if (raw === -2) continue; // blank: nothing to record
-        const kind = (packed >> (4 + 2 * k)) & 3;
+        const kind = ((packed >> (4 + 2 * k)) & 3) as KindIndex;
         // An omdöme's value is a label id of the block's table; grades are steps.
-        const value = kind === 2 ? (map.labels[raw] ?? 0) : raw;
-        const target = kind === 2 ? KIND_ASSESSMENT : kind === 1 ? KIND_TEST : term === 1 ? KIND_GRADE_AUTUMN : KIND_GRADE;
-        const outcome = store.add(target, slot, value, kind === 2 ? 0 : term, ctx, this.fileIndex, line);
+        const value = kind === KIND_ASSESSMENT ? (map.labels[raw] ?? 0) : raw;
+        const outcome = store.add(kind, slot, value, kind === KIND_ASSESSMENT ? 0 : term, ctx, this.fileIndex, line);
         if (outcome === 'conflict') conflict = true;
         else if (outcome === 'duplicate') duplicates++;
         else added++;
@@ -674,7 +674,7 @@ export class StoreTarget implements RowTarget {
         ledger.accept();
         for (let k = 0; k < n; k++) {
           const kind = (packed >> (4 + 2 * k)) & 3;
-          const list = counts[kind] ?? [];
+          const list = counts[RESULT_KIND_OF[kind] ?? 0] ?? [];
           const id = map.tallies[log.tallies[i * 3 + k] ?? 0] ?? 0;
           list[id] = (list[id] ?? 0) + 1;
         }

@@ -17,6 +17,7 @@ import type { RejectReason } from './ledger.js';
 import { containsPersonalId, keyKind, normalisePupilId, pupilKeyFromBytes, type PupilIdKind } from './pupil-id.js';
 import { inSchoolYears, normaliseSchoolYear, type SchoolYearSelection } from './school-year.js';
 import { subjectLookup } from './subject.js';
+import { KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST } from './store.js';
 import { fold, tidy } from './text.js';
 import { normaliseGender, normaliseGrade, normaliseGradeLevel, normaliseKind } from './values.js';
 
@@ -88,7 +89,7 @@ export class ParsedRow {
   level = -1;
   /** Values in the row (at most three). */
   n = 0;
-  /** 0 grade, 1 test, 2 assessment. */
+  /** The store's kind of each value (KIND_GRADE, KIND_GRADE_AUTUMN for an HT grade, KIND_TEST, KIND_ASSESSMENT). */
   readonly kinds = new Int8Array(3);
   /** Grade step (−1 streck, −2 blank) or assessment label id (−2 blank). */
   readonly values = new Int32Array(3);
@@ -176,8 +177,12 @@ type Column<T> = ColumnCache<T> | ConstantColumn<T>;
 /** A school, area, class or teacher name that holds a personnummer: the row is rejected. */
 const ID_IN_LABEL = -9;
 
+/** A result kind's cache index (grade, test, assessment). */
 const KIND_INDEX: Readonly<Record<ResultKind, number>> = { grade: 0, test: 1, assessment: 2 };
 const KINDS: readonly ResultKind[] = ['grade', 'test', 'assessment'];
+
+/** The store's kind of a grade (0) or test (1) value: a grade of an autumn term is its own kind. */
+const storeKind = (resultKind: number, autumn: boolean): number => (resultKind === 1 ? KIND_TEST : autumn ? KIND_GRADE_AUTUMN : KIND_GRADE);
 
 /**
  * What a row parser reads from and counts into. A worker thread parses block after block with
@@ -354,6 +359,7 @@ export function makeRowParser(io: RowParserIo, context: ParseContext, target: Ro
 
     // Collect the row's values before touching the store: a row is used whole or not at all.
     rowN = 0;
+    const autumn = year.year.term === 'HT';
     if (valueCaches && longAssessments) {
       const kind = kinds.get(reader, row, c.kind ?? 0);
       if (kind.kind === null) return ledger.reject('unknown_kind', line, kind.detail);
@@ -361,13 +367,13 @@ export function makeRowParser(io: RowParserIo, context: ParseContext, target: Ro
       if (kind.kind === 'assessment') {
         const meaning = longAssessments.get(reader, row, valueField);
         if (meaning.label === -9) return ledger.reject('invalid_assessment', line, meaning.detail);
-        rowKinds[rowN] = 2;
+        rowKinds[rowN] = KIND_ASSESSMENT;
         rowValues[rowN] = meaning.label;
         rowTallies[rowN++] = meaning.tallyId;
       } else {
         const meaning = (valueCaches[KIND_INDEX[kind.kind]] as ColumnCache<GradeMeaning>).get(reader, row, valueField);
         if (meaning.invalid) return ledger.reject(meaning.invalid, line, meaning.detail);
-        rowKinds[rowN] = KIND_INDEX[kind.kind];
+        rowKinds[rowN] = storeKind(KIND_INDEX[kind.kind], autumn);
         rowValues[rowN] = meaning.step;
         rowTallies[rowN++] = meaning.tallyId;
       }
@@ -377,13 +383,13 @@ export function makeRowParser(io: RowParserIo, context: ParseContext, target: Ro
         if (kind === 'assessment') {
           const meaning = assessmentCache.get(reader, row, field);
           if (meaning.label === -9) return ledger.reject('invalid_assessment', line, meaning.detail);
-          rowKinds[rowN] = 2;
+          rowKinds[rowN] = KIND_ASSESSMENT;
           rowValues[rowN] = meaning.label;
           rowTallies[rowN++] = meaning.tallyId;
         } else {
           const meaning = (gradeCaches[KIND_INDEX[kind]] as ColumnCache<GradeMeaning>).get(reader, row, field);
           if (meaning.invalid) return ledger.reject(meaning.invalid, line, meaning.detail);
-          rowKinds[rowN] = KIND_INDEX[kind];
+          rowKinds[rowN] = storeKind(KIND_INDEX[kind], autumn);
           rowValues[rowN] = meaning.step;
           rowTallies[rowN++] = meaning.tallyId;
         }

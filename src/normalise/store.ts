@@ -30,6 +30,8 @@ export const KIND_TEST = 2;
 export const KIND_ASSESSMENT = 3;
 export type KindIndex = 0 | 1 | 2 | 3;
 
+/** Grade value for streck (a grade or test row that says no grade could be set). */
+export const STRECK = -1;
 /** Observation value for a conflicting (left out) observation. */
 export const CONFLICT = -4;
 /** No observation. */
@@ -278,9 +280,9 @@ export class ResultStore {
 
   // ── slots ──
   slotCount = 0;
-  slotPupil: Int32Array = new Int32Array(4096);
-  slotYear: Uint8Array = new Uint8Array(4096);
-  slotSubject: Uint16Array = new Uint16Array(4096);
+  private slotPupil: Int32Array = new Int32Array(4096);
+  private slotYear: Uint8Array = new Uint8Array(4096);
+  private slotSubject: Uint16Array = new Uint16Array(4096);
   /**
    * A slot's observations form a list (first observation per slot, next observation per
    * observation, each marked with its kind): most slots hold one value, so four index arrays per
@@ -366,7 +368,7 @@ export class ResultStore {
   // ── observations ──
   obsCount = 0;
   /** Grade kinds: step 0–5 or -1 streck; assessment: label index; CONFLICT when left out. */
-  obsValue: Int8Array = new Int8Array(4096);
+  private obsValue: Int8Array = new Int8Array(4096);
   /** Kind (bits 0–1) and term (bits 2–3: 0 none, 1 HT, 2 VT). */
   private obsMeta: Uint8Array = new Uint8Array(4096);
   /** Context per observation: 16 bits until there are more than 65 536 contexts. */
@@ -394,6 +396,34 @@ export class ResultStore {
     this.lineStep = resizeUint8(this.lineStep, size);
     const bases = (size >> 6) + 1;
     if (bases > this.lineBase.length) this.lineBase = resizeInt32(this.lineBase, bases);
+  }
+
+  /** A slot's pupil (index; `pupilId` gives the id). */
+  pupilOf(slot: number): number {
+    return this.slotPupil[slot] ?? 0;
+  }
+
+  /** A slot's school year (index in `yearStarts`). */
+  yearOf(slot: number): number {
+    return this.slotYear[slot] ?? 0;
+  }
+
+  /** The first calendar year of a slot's school year (2024 for 2024/25). */
+  startYearOf(slot: number): number {
+    return this.yearStarts[this.slotYear[slot] ?? 0] ?? 0;
+  }
+
+  /** A slot's subject (index in `subjects`). */
+  subjectOf(slot: number): number {
+    return this.slotSubject[slot] ?? 0;
+  }
+
+  /**
+   * An observation's value: a grade kind's step 0–5 (F–A) or STRECK; an omdöme's label index (in
+   * `labels`); CONFLICT when rows disagreed and it is left out.
+   */
+  valueOf(obs: number): number {
+    return this.obsValue[obs] ?? 0;
   }
 
   /** The observation of `kind` in a slot, or NONE. */

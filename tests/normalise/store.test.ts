@@ -22,13 +22,13 @@ describe('ResultStore observations', () => {
     const out = store.observations(slot, new Int32Array(4));
     expect([...out]).toEqual([2, NONE, 0, 1]);
     expect(KINDS.map((kind) => store.obsOf(kind, slot))).toEqual([2, NONE, 0, 1]);
-    expect(store.obsValue[store.obsOf(KIND_GRADE, slot)]).toBe(4);
+    expect(store.valueOf(store.obsOf(KIND_GRADE, slot))).toBe(4);
     expect(store.termOf(store.obsOf(KIND_GRADE, slot))).toBe(2);
     expect(store.termOf(store.obsOf(KIND_ASSESSMENT, slot))).toBe(0);
     // The same value again is a duplicate; another value marks a conflict at the first row.
     expect(store.add(KIND_GRADE, slot, 4, 2, 0, 0, 13)).toBe('duplicate');
     expect(store.add(KIND_TEST, slot, 1, 2, 0, 0, 14)).toBe('conflict');
-    expect(store.obsValue[store.obsOf(KIND_TEST, slot)]).toBe(CONFLICT);
+    expect(store.valueOf(store.obsOf(KIND_TEST, slot))).toBe(CONFLICT);
     expect(store.conflictFirsts).toEqual([{ file: 0, line: 10 }]);
     expect(store.obsCount).toBe(3);
   });
