@@ -7,8 +7,7 @@
  * is found against the row that came first in the file, whatever thread parsed it, and every
  * line number is the file's. A block is trusted only if the block before it ended exactly where
  * it began: a quoted cell running over a block's edge moves that edge, and the next block is then
- * parsed again here, from the right place. This thread parses the first block itself while the
- * workers start. The SHA-256 of the file (the run manifest) is made by
+ * parsed again here, from the right place. The SHA-256 of the file (the run manifest) is made by
  * one more worker while the others parse. Memory stays bounded: at most two blocks per worker
  * are parsed ahead of the one being applied.
  */
@@ -120,14 +119,12 @@ export async function readParallel(read: ParallelRead): Promise<FileReport | nul
   });
   hashing.catch(() => undefined);
 
-  // This thread parses the first block itself while the workers start (they take a few hundred
-  // milliseconds to load), and the workers take the rest.
-  const workerCount = Math.max(0, Math.min(read.threads, tasks.length - 1));
+  const workerCount = Math.max(1, Math.min(read.threads, tasks.length));
   const workers: Worker[] = [];
   const maps: TableMap[] = [];
   const results = new Map<number, BlockResult>();
   const owner = new Map<number, number>();
-  let nextTask = 1;
+  let nextTask = 0;
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
   const notify = () => {
@@ -165,24 +162,8 @@ export async function readParallel(read: ParallelRead): Promise<FileReport | nul
   let lineOffset = read.firstLine;
   let blankLines = read.blankLines;
   let replaced = read.info.replaced;
-  /** After a block is applied: where the next one must start, and its first line's number. */
-  const advance = (result: BlockResult) => {
-    lineOffset += result.lines;
-    blankLines += result.blankLines;
-    replaced ||= result.replaced;
-    expectedStart = result.end;
-    read.onProgress?.(source.name, Math.min(source.size, result.end), source.size);
-  };
   try {
     for (const task of tasks) {
-      if (task.block === 0) {
-        const result = await mainParser.parse(task);
-        learnTables(mainMap, result, store, target);
-        applyBlock(result, mainMap, lineOffset, ledger, report, target);
-        mainParser.recycle(result.rows);
-        advance(result);
-        continue;
-      }
       let result = results.get(task.block);
       while (result === undefined) {
         if (failure) throw describeFsError(failure, source.name);
@@ -202,13 +183,16 @@ export async function readParallel(read: ParallelRead): Promise<FileReport | nul
         result = await mainParser.parse({ block: task.block, start: expectedStart, stopAt: task.stopAt });
         learnTables(mainMap, result, store, target);
         applyBlock(result, mainMap, lineOffset, ledger, report, target);
-        mainParser.recycle(result.rows);
       } else {
         applyBlock(result, map, lineOffset, ledger, report, target);
         // Its arrays go back to the worker, to be filled with a later block.
         workers[w]?.postMessage({ recycle: result.rows }, transferList(result.rows));
       }
-      advance(result);
+      lineOffset += result.lines;
+      blankLines += result.blankLines;
+      replaced ||= result.replaced;
+      expectedStart = result.end;
+      read.onProgress?.(source.name, Math.min(source.size, result.end), source.size);
     }
   } finally {
     for (const worker of workers) {
