@@ -67,14 +67,31 @@ export async function refuseInputAsOutput(output: string, outputInfo: Stats | nu
   }
 }
 
-/** Write every byte of the text, however the system splits the writes. */
+/** Pieces up to this many UTF-16 units are encoded into one buffer kept for the next (3 bytes a unit at most). */
+const REUSED_PIECE = 1 << 22;
+
+/**
+ * Write every byte of the text, however the system splits the writes. Each piece of a report
+ * (about 1 MB, see jsonPieces) is encoded into the same buffer, one pass and no new buffer per
+ * piece; a longer piece gets a buffer of its own.
+ */
 async function writeAll(handle: FileHandle, text: string | Iterable<string>): Promise<void> {
   const pieces = typeof text === 'string' ? [text] : text;
+  let reused: Buffer | null = null;
   for (const piece of pieces) {
-    const bytes = Buffer.from(piece, 'utf8');
+    let bytes: Buffer;
+    let length: number;
+    if (piece.length <= REUSED_PIECE) {
+      if (reused === null || reused.length < piece.length * 3) reused = Buffer.allocUnsafe(Math.max(piece.length * 3, 1 << 16));
+      bytes = reused;
+      length = reused.write(piece, 0, 'utf8');
+    } else {
+      bytes = Buffer.from(piece, 'utf8');
+      length = bytes.length;
+    }
     let offset = 0;
-    while (offset < bytes.length) {
-      const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
+    while (offset < length) {
+      const { bytesWritten } = await handle.write(bytes, offset, length - offset);
       offset += bytesWritten;
     }
   }

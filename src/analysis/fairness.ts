@@ -335,8 +335,15 @@ export interface FlagSummary {
 
 /** Benjamini–Hochberg across `items` (those with a p-value); `set` receives each adjusted p. */
 export function adjustAcross<T>(items: readonly T[], get: (item: T) => number | null, set: (item: T, p: number) => void, alpha: number): FlagSummary {
-  const tested = items.filter((item) => get(item) !== null);
-  const raw = tested.map((item) => get(item) ?? NaN);
+  // Each item's p-value is asked for once (some are computed on the way, e.g. from a z-score).
+  const tested: T[] = [];
+  const raw: number[] = [];
+  for (const item of items) {
+    const p = get(item);
+    if (p === null) continue;
+    tested.push(item);
+    raw.push(p);
+  }
   const adjusted = benjaminiHochberg(raw);
   tested.forEach((item, i) => set(item, adjusted[i] ?? NaN));
   return {

@@ -237,6 +237,13 @@ interface Accumulator {
   testOnly: number;
   /** With background adjustment: the counts per combination of the adjusted-for values. */
   combos: Map<string, Float64Array> | null;
+  /** The id of the total it is compared with (standardKey), once asked for (standardIdOf). */
+  standardId: string | null;
+}
+
+/** keyString(standardKey(…)) of an accumulator's group, made once. */
+function standardIdOf(plan: GroupPlan, acc: Accumulator): string {
+  return (acc.standardId ??= keyString(plan, standardKey(plan, acc.key)));
 }
 
 export function analyseGap(cells: readonly GapCell[], options: GapOptions): GapResult {
@@ -251,7 +258,7 @@ export function analyseGap(cells: readonly GapCell[], options: GapOptions): GapR
       const id = keyString(plan, key);
       let acc = accumulators.get(id);
       if (!acc) {
-        acc = { key, counts: new Float64Array(36), n: 0, gradeOnly: 0, testOnly: 0, combos: adjust.length > 0 ? new Map() : null };
+        acc = { key, counts: new Float64Array(36), n: 0, gradeOnly: 0, testOnly: 0, combos: adjust.length > 0 ? new Map() : null, standardId: null };
         accumulators.set(id, acc);
       }
       for (let i = 0; i < 36; i++) acc.counts[i]! += cell.counts[i] ?? 0;
@@ -268,7 +275,7 @@ export function analyseGap(cells: readonly GapCell[], options: GapOptions): GapR
 
   const suppression = applySuppression(
     plan,
-    [...accumulators.values()].map((acc) => ({ id: keyString(plan, acc.key), key: acc.key, n: acc.n })),
+    [...accumulators].map(([id, acc]) => ({ id, key: acc.key, n: acc.n })),
     options.minGroup * resultsPerPupil(plan, cells, GAP_PUPIL_STRATA),
     options.suppression ?? 'full',
   );
@@ -280,7 +287,7 @@ export function analyseGap(cells: readonly GapCell[], options: GapOptions): GapR
     // protect, so no row (suppression.ts); its unpaired pupils still count in its totals.
     if (acc.n === 0) continue;
     const suppressed = suppression.get(id) ?? null;
-    const total = accumulators.get(keyString(plan, standardKey(plan, acc.key)));
+    const total = accumulators.get(standardIdOf(plan, acc));
     const group: GapGroup = {
       key: acc.key,
       level: groupLevel(plan, acc.key),
@@ -357,7 +364,7 @@ function compareFairly(
     if (!found) rates.set(key, (found = referenceRates(counts, on)));
     return found;
   };
-  const familyOf = (key: GroupKey, level: string) => `${keyString(plan, standardKey(plan, key))}\u0002${level}`;
+  const familyOf = (acc: Accumulator, level: string) => `${standardIdOf(plan, acc)}\u0002${level}`;
   // Rows of one background value pool apart, as girls' and boys' rows do.
   const poolOf = (key: GroupKey, level: string) => [level, key.gender === null || key.gender === undefined ? '' : 'g', ...fixedBackground(plan, key)].join('\u0002');
   // Pupils in every group of each family, hidden groups included: the rest a group is compared with is made of them.
@@ -366,7 +373,7 @@ function compareFairly(
   for (const acc of accumulators.values()) {
     const level = groupLevel(plan, acc.key);
     if (level === 'total' || acc.n === 0) continue;
-    const family = familyOf(acc.key, level);
+    const family = familyOf(acc, level);
     const sizes = familySizes.get(family) ?? { sum: 0, squares: 0 };
     sizes.sum += acc.n;
     sizes.squares += acc.n * acc.n;
@@ -383,7 +390,7 @@ function compareFairly(
     f.marginal_stat = finiteOrNull(marginal.statistic);
     f.marginal_df = marginal.df;
     f.marginal_p = finiteOrNull(marginal.p);
-    const totalId = keyString(plan, standardKey(plan, group.key));
+    const totalId = standardIdOf(plan, own);
     const total = accumulators.get(totalId);
     if (!total) continue;
     const externalKey = referenceKey(group.key.grade_level, group.key.subject, plan.gender ? (group.key.gender ?? null) : null);
@@ -444,7 +451,7 @@ function compareFairly(
     const compared = scale === 'points' ? points : steps;
     members.push({
       group,
-      family: familyOf(group.key, group.level),
+      family: familyOf(own, group.level),
       pool: poolOf(group.key, group.level),
       external: external !== undefined,
       compared: { y: compared.std_gap, se: compared.std_gap_se },
@@ -606,7 +613,11 @@ function meanDifference(a: DiffSummary, b: DiffSummary): { diff: number; low: nu
 /** Stuart–Maxwell (stats.ts: pseudo-inverse, df = rank): with no disagreement at all, statistic 0, df 0, p 1. */
 function marginalHomogeneity(counts: Float64Array): { statistic: number; df: number; p: number } {
   const rows: number[][] = [];
-  for (let g = 0; g < 6; g++) rows.push(Array.from({ length: 6 }, (_, t) => counts[g * 6 + t] ?? 0));
+  for (let g = 0; g < 6; g++) {
+    const row: number[] = [];
+    for (let t = 0; t < 6; t++) row.push(counts[g * 6 + t] ?? 0);
+    rows.push(row);
+  }
   return stuartMaxwell(rows);
 }
 
@@ -665,8 +676,8 @@ function computeFigures(acc: Accumulator, total: Accumulator | undefined, alpha:
   let passGrade = 0;
   let passTest = 0;
   const matrixRows: number[][] = [];
-  const steps: Record<string, number> = {};
-  for (let d = -5; d <= 5; d++) steps[String(d)] = 0;
+  // Pupils per difference d = teacher − test, at d + 5.
+  const stepCounts = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   for (let g = 0; g < 6; g++) {
     const row: number[] = [];
     for (let t = 0; t < 6; t++) {
@@ -677,10 +688,12 @@ function computeFigures(acc: Accumulator, total: Accumulator | undefined, alpha:
       else lower += count;
       if (g >= 1) passGrade += count;
       if (t >= 1) passTest += count;
-      steps[String(g - t)] = (steps[String(g - t)] ?? 0) + count;
+      stepCounts[g - t + 5]! += count;
     }
     matrixRows.push(row);
   }
+  const steps: Record<string, number> = {};
+  for (let d = 0; d <= 10; d++) steps[STEP_KEYS[d] as string] = stepCounts[d] as number;
   const diffs = summariseDiffs(counts, 'points');
   const ci = n >= 2 ? meanConfidenceInterval(n, diffs.mean, Math.sqrt(diffs.variance)) : { low: NaN, high: NaN };
   const stepDiffs = summariseDiffs(counts, 'steps');
@@ -768,16 +781,16 @@ function computeFigures(acc: Accumulator, total: Accumulator | undefined, alpha:
   };
 }
 
-/** Steps (F=0 … A=5) to a letter-keyed matrix, A first. */
+/** diff_steps' keys, "-5" … "5". */
+const STEP_KEYS = ['-5', '-4', '-3', '-2', '-1', '0', '1', '2', '3', '4', '5'];
+
+/** Steps (F=0 … A=5, GRADE_LETTERS) to a letter-keyed matrix, A first (rows and columns). */
 function toMatrix(rows: number[][]): GradeMatrix {
-  const matrix = {} as GradeMatrix;
-  for (let g = 5; g >= 0; g--) {
-    const teacher = GRADE_LETTERS[g] as GradeLetter;
-    const row = {} as Record<GradeLetter, number>;
-    for (let t = 5; t >= 0; t--) row[GRADE_LETTERS[t] as GradeLetter] = rows[g]?.[t] ?? 0;
-    matrix[teacher] = row;
-  }
-  return matrix;
+  const row = (g: number): Record<GradeLetter, number> => {
+    const r = rows[g];
+    return { A: r?.[5] ?? 0, B: r?.[4] ?? 0, C: r?.[3] ?? 0, D: r?.[2] ?? 0, E: r?.[1] ?? 0, F: r?.[0] ?? 0 };
+  };
+  return { A: row(5), B: row(4), C: row(3), D: row(2), E: row(1), F: row(0) };
 }
 
 /** Pupils whose teacher grade and test grade differ by `minSteps` or more, for follow-up. */

@@ -115,11 +115,16 @@ export function groupKeysOf(plan: GroupPlan, record: Readonly<Record<Dimension, 
   return keys;
 }
 
+/** The group's values in --by order, joined by U+0001 (U+0000 for a dimension totalled over): its id. */
 export function keyString(plan: GroupPlan, key: GroupKey): string {
-  return plan.by.map((dim) => {
-    const value = key[dim];
-    return value === null || value === undefined ? '\u0000' : String(value);
-  }).join('\u0001');
+  const by = plan.by;
+  let id = '';
+  for (let i = 0; i < by.length; i++) {
+    const value = key[by[i] as Dimension];
+    if (i > 0) id += '\u0001';
+    id += value === null || value === undefined ? '\u0000' : String(value);
+  }
+  return id;
 }
 
 /**

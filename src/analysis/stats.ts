@@ -46,9 +46,17 @@ function requireLevel(level: number): void {
   if (!(level > 0 && level < 1)) fail(`confidence level must be in (0, 1), got ${level}`);
 }
 
-/** Two-sided critical value z_{1−α/2} for a confidence level. */
+/** The last level zCritical was asked for and its value: every Wilson interval of a report asks for the same (0.95). */
+let zCriticalLevel = NaN;
+let zCriticalValue = NaN;
+
+/** Two-sided critical value z_{1−α/2} for a confidence level (the same value each time, remembered for the last level). */
 function zCritical(level: number): number {
-  return -normalQuantile((1 - level) / 2);
+  if (level !== zCriticalLevel) {
+    zCriticalValue = -normalQuantile((1 - level) / 2);
+    zCriticalLevel = level;
+  }
+  return zCriticalValue;
 }
 
 /** Element of a numeric table; the caller has already validated the shape. */
@@ -75,7 +83,8 @@ function validateSquareTable(matrix: readonly (readonly number[])[]): { k: numbe
     if (row === undefined || row.length !== k) fail(`table must be square (${k}×${k}); row ${i} has wrong length`);
     for (let j = 0; j < k; j++) {
       const v = cell(matrix, i, j);
-      requireCount(`table[${i}][${j}]`, v);
+      // The check of requireCount, without making the cell's name for every valid count.
+      if (!Number.isFinite(v) || v < 0) requireCount(`table[${i}][${j}]`, v);
       total += v;
     }
   }
@@ -396,14 +405,43 @@ export function studentTCdf(t: number, df: number): number {
 }
 
 /**
+ * Student t quantiles already solved, by p and then df: a gap report asks for t_{0.975, n − 1}
+ * for every group (twice), and groups share their n. Bounded: a map that grows past its limit
+ * is emptied and starts again. Only values computed by uncachedStudentTQuantile go in, so a
+ * value from here is the very number it would compute.
+ */
+const T_QUANTILES = new Map<number, Map<number, number>>();
+const T_QUANTILE_PS = 16;
+const T_QUANTILE_DFS = 8192;
+
+/**
  * Student t quantile: the t with studentTCdf(t, df) = p, p ∈ (0, 1), df > 0
  * (non-integer allowed). Closed forms for df = 1, 2 (Hill 1970, CACM 13:617);
  * otherwise a bracketed, bisection-safeguarded Newton iteration on
  * ln P(T ≥ t) started from the normal quantile; both tails are solved as upper tails,
  * so quantile(1 − p) = −quantile(p) up to the rounding of 1 − p.
  * Returns ±∞ only if the quantile overflows a double. Throws for p ∉ (0, 1).
+ * Remembers the quantiles it has solved (T_QUANTILES).
  */
 export function studentTQuantile(p: number, df: number): number {
+  let byDf = T_QUANTILES.get(p);
+  const known = byDf?.get(df);
+  if (known !== undefined) return known;
+  const t = uncachedStudentTQuantile(p, df);
+  if (!byDf) {
+    if (T_QUANTILES.size >= T_QUANTILE_PS) T_QUANTILES.clear();
+    T_QUANTILES.set(p, (byDf = new Map()));
+  }
+  if (byDf.size >= T_QUANTILE_DFS) byDf.clear();
+  byDf.set(df, t);
+  return t;
+}
+
+/**
+ * studentTQuantile without the memory of solved quantiles.
+ * @internal (also used by tests)
+ */
+export function uncachedStudentTQuantile(p: number, df: number): number {
   if (!(p > 0 && p < 1)) fail(`p must be in (0, 1), got ${p}`);
   if (!(df > 0)) fail(`df must be > 0, got ${df}`);
   if (df === Infinity) return normalQuantile(p);
@@ -579,6 +617,15 @@ export function meanConfidenceInterval(
   return { low: mean - half, high: mean + half };
 }
 
+/** welchTTest's checks of one sample (the messages made only when one fails). */
+function requireSample(name: string, s: SampleSummary): void {
+  if (!(s.n >= 2) || !Number.isFinite(s.n)) fail(`sample ${name}: n must be >= 2, got ${s.n}`);
+  if (!Number.isFinite(s.mean)) requireFinite(`sample ${name}: mean`, s.mean);
+  if (!(s.variance >= 0) || !Number.isFinite(s.variance)) {
+    fail(`sample ${name}: variance must be a non-negative finite number, got ${s.variance}`);
+  }
+}
+
 /**
  * Welch's unequal-variance t test (Welch 1947, Biometrika 34:28–35):
  * t = (m_a − m_b)/√(v_a/n_a + v_b/n_b), Welch–Satterthwaite
@@ -588,13 +635,8 @@ export function meanConfidenceInterval(
  * Throws if either n < 2, a variance is negative, or a value is not finite.
  */
 export function welchTTest(a: SampleSummary, b: SampleSummary): { t: number; df: number; p: number } {
-  for (const [name, s] of [['a', a], ['b', b]] as const) {
-    if (!(s.n >= 2) || !Number.isFinite(s.n)) fail(`sample ${name}: n must be >= 2, got ${s.n}`);
-    requireFinite(`sample ${name}: mean`, s.mean);
-    if (!(s.variance >= 0) || !Number.isFinite(s.variance)) {
-      fail(`sample ${name}: variance must be a non-negative finite number, got ${s.variance}`);
-    }
-  }
+  requireSample('a', a);
+  requireSample('b', b);
   const va = a.variance / a.n;
   const vb = b.variance / b.n;
   const diff = a.mean - b.mean;
@@ -699,6 +741,15 @@ export function weightedKappa(
       cols[j] = at(cols, j) + v;
     }
   }
+  // One side gives everyone the same category: the formula gives 0 (observed = expected), but
+  // agreement beyond chance cannot be judged when one rater does not vary, so it is undefined.
+  let usedRows = 0;
+  let usedCols = 0;
+  for (let i = 0; i < k; i++) {
+    if (at(rows, i) > 0) usedRows++;
+    if (at(cols, i) > 0) usedCols++;
+  }
+  if (usedRows < 2 || usedCols < 2) return NaN;
   const weight = (i: number, j: number): number => {
     if (weights === 'unweighted') return i === j ? 0 : 1;
     const d = Math.abs(i - j) / (k - 1);
@@ -714,9 +765,6 @@ export function weightedKappa(
       expected += (w * at(rows, i) * at(cols, j)) / total;
     }
   }
-  // One side gives everyone the same category: the formula gives 0 (observed = expected), but
-  // agreement beyond chance cannot be judged when one rater does not vary, so it is undefined.
-  if (rows.filter((r) => r > 0).length < 2 || cols.filter((c) => c > 0).length < 2) return NaN;
   if (expected === 0) return NaN;
   return 1 - observed / expected;
 }
@@ -781,7 +829,8 @@ export function independentProportionDifferenceCI(x1: number, n1: number, x2: nu
  */
 export function stuartMaxwell(matrix: readonly (readonly number[])[]): { statistic: number; df: number; p: number } {
   const { k } = validateSquareTable(matrix);
-  const parent = Array.from({ length: k }, (_, i) => i);
+  const parent: number[] = [];
+  for (let i = 0; i < k; i++) parent.push(i);
   const find = (i: number): number => {
     let r = i;
     while (at(parent, r) !== r) r = at(parent, r);
@@ -844,7 +893,8 @@ function quadraticFormCholesky(S: readonly (readonly number[])[], dVec: readonly
   for (let i = 0; i < m; i++) maxDiag = Math.max(maxDiag, Math.abs(cell(S, i, i)));
   if (maxDiag === 0) return NaN;
   const tol = 1e-12 * maxDiag;
-  const L: number[][] = Array.from({ length: m }, () => new Array<number>(m).fill(0));
+  const L: number[][] = [];
+  for (let i = 0; i < m; i++) L.push(new Array<number>(m).fill(0));
   for (let j = 0; j < m; j++) {
     let diag = cell(S, j, j);
     for (let k = 0; k < j; k++) diag -= cell(L, j, k) ** 2;
@@ -888,7 +938,8 @@ export function benjaminiHochberg(pValues: readonly number[]): number[] {
     if (!(p >= 0 && p <= 1)) fail(`p-value at index ${i} must be in [0, 1], got ${p}`);
     order.push(i);
   });
-  order.sort((x, y) => at(pValues, x) - at(pValues, y));
+  // Every index in order holds a p-value (checked above), so no bounds check per comparison.
+  order.sort((x, y) => (pValues[x] as number) - (pValues[y] as number));
   const m = order.length;
   let running = 1;
   for (let rank = m; rank >= 1; rank--) {

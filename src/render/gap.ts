@@ -41,33 +41,77 @@ export const gapRenderers: Readonly<Record<GapFormat, (report: GapReport, option
 function renderGapJson(report: GapReport): ReportText {
   if (report.cases) return `${JSON.stringify({ meta: report.meta, cases: report.cases }, null, 2)}\n`;
   const result = report.result;
-  return jsonPieces(report.meta, 'rows', result.groups, (group) => group, (group) => gapRowJson(result, group), sectionsJson(report.sections));
+  return jsonPieces(report.meta, 'rows', result.groups, (group) => group, gapRowJson(result), sectionsJson(report.sections));
+}
+
+/** A row's lines start this far in (the rows array's items are indented 4, their fields 6). */
+const ROW_INNER = '\n      ';
+
+/** JSON.stringify(v) for one value of a row (undefined as null), numbers without the serialiser's detour. */
+function jsonValue(v: unknown): string {
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return JSON.stringify(v);
+}
+
+/** Each key as JSON writes it (the matrix's letters, the steps "-5" … "5"), made once. */
+const jsonKeys = new Map<string, string>();
+function jsonKey(key: string): string {
+  let text = jsonKeys.get(key);
+  if (text === undefined) jsonKeys.set(key, (text = JSON.stringify(key)));
+  return text;
+}
+
+/**
+ * JSON.stringify(record, null, 2).replaceAll('\n', indent) for the matrix (records of numbers)
+ * and diff_steps (numbers): the keys in the object's own order, as JSON.stringify takes them.
+ */
+function recordJson(record: Readonly<Record<string, unknown>>, indent: string): string {
+  const keys = Object.keys(record);
+  if (keys.length === 0) return '{}';
+  const deeper = `${indent}  `;
+  const next = `,${deeper}`;
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const v = record[key];
+    out += `${i === 0 ? deeper : next}${jsonKey(key)}: ${typeof v === 'object' && v !== null ? recordJson(v as Record<string, unknown>, deeper) : jsonValue(v)}`;
+  }
+  return `${out}${indent}}`;
 }
 
 /**
  * One gap row as JSON.stringify(flattenGroup(…), null, 2) would write it, indented for the rows
  * array, without building the flat object first (on a city's 40 000 groups that object was the
- * slowest part of the report).
+ * slowest part of the report). Each field's start (`,\n      "key": `) is made once per report.
  */
-function gapRowJson(result: GapResult, group: GapGroup): string {
-  const inner = '\n      ';
-  const f = group.figures;
-  let out = '{';
-  let first = true;
-  const field = (key: string, text: string) => {
-    out += `${first ? '' : ','}${inner}"${key}": ${text}`;
-    first = false;
+function gapRowJson(result: GapResult): (group: GapGroup) => string {
+  const dims = result.plan.by;
+  const figureKeys = gapFigureKeys(result);
+  const names = [...dims, 'level', 'n', ...figureKeys, 'suppressed', 'suppressed_reason', 'matrix', 'diff_steps'];
+  const heads = names.map((key, i) => `${i === 0 ? '' : ','}${ROW_INNER}"${key}": `);
+  // The groups' names repeat from row to row (a school in every subject): each written once.
+  const quoted = new Map<KeyValue, string>();
+  const keyJson = (v: KeyValue): string => {
+    let text = quoted.get(v);
+    if (text === undefined) quoted.set(v, (text = jsonValue(v)));
+    return text;
   };
-  const value = (v: unknown) => (v === undefined ? 'null' : JSON.stringify(v));
-  for (const dim of result.plan.by) field(dim, value(group.key[dim] ?? null));
-  field('level', value(group.level));
-  field('n', value(group.suppressed ? null : group.n));
-  for (const key of gapFigureKeys(result)) field(key, value(f ? f[key] : null));
-  field('suppressed', value(group.suppressed !== null));
-  field('suppressed_reason', value(group.suppressed));
-  field('matrix', f ? JSON.stringify(f.matrix, null, 2).replaceAll('\n', inner) : 'null');
-  field('diff_steps', f ? JSON.stringify(f.diff_steps, null, 2).replaceAll('\n', inner) : 'null');
-  return `${out}\n    }`;
+  return (group) => {
+    const f = group.figures;
+    let out = '{';
+    let h = 0;
+    for (const dim of dims) out += heads[h++] + keyJson(group.key[dim] ?? null);
+    out += heads[h++] + keyJson(group.level);
+    out += heads[h++] + jsonValue(group.suppressed ? null : group.n);
+    for (const key of figureKeys) out += heads[h++] + jsonValue(f ? f[key] : null);
+    out += heads[h++] + jsonValue(group.suppressed !== null);
+    out += heads[h++] + jsonValue(group.suppressed);
+    out += heads[h++] + (f ? recordJson(f.matrix, ROW_INNER) : 'null');
+    out += heads[h++] + (f ? recordJson(f.diff_steps, ROW_INNER) : 'null');
+    return `${out}\n    }`;
+  };
 }
 
 /**

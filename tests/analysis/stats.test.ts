@@ -22,6 +22,7 @@ import {
   studentTCdf,
   studentTQuantile,
   stuartMaxwell,
+  uncachedStudentTQuantile,
   summarise,
   weightedKappa,
   welchTTest,
@@ -828,5 +829,50 @@ describe('independentProportionDifferenceCI (Newcombe 1998, Stat Med 17:873, met
     expect(r.diff).toBeCloseTo(x1 / n1 - x2 / n2, 12);
     expect(r.low).toBeCloseTo(low, 4);
     expect(r.high).toBeCloseTo(high, 4);
+  });
+});
+
+describe('studentTQuantile remembers what it solved', () => {
+  const ps = [0.975, 0.025, 0.995, 0.9, 0.6, 0.5000001, 1e-8, 0.999];
+  const dfs = [3, 3.5, 4, 9, 10, 29, 30, 99, 100, 1234, 24.32232070910556, 1e6, 0.05, 1, 2];
+
+  it('gives exactly the number a fresh solution gives, whatever was asked before and in whatever order', () => {
+    const fresh = (p: number, df: number) => uncachedStudentTQuantile(p, df);
+    for (let round = 0; round < 3; round++) {
+      const order = round === 1 ? [...dfs].reverse() : dfs;
+      for (const df of order) for (const p of round === 2 ? [...ps].reverse() : ps) expect(studentTQuantile(p, df)).toBe(fresh(p, df));
+    }
+    // The same df under another p is another quantile (the memory is keyed by both).
+    expect(studentTQuantile(0.975, 10)).not.toBe(studentTQuantile(0.995, 10));
+    // 1 − 0.975 is not exactly 0.025: the two are kept apart, each the value solved for its own p.
+    expect(studentTQuantile(0.025, 10)).toBe(uncachedStudentTQuantile(0.025, 10));
+  });
+
+  it('stays right after it has been filled past its limits and emptied', () => {
+    for (let df = 3; df < 3 + 9000; df++) studentTQuantile(0.975, df);
+    for (let i = 0; i < 20; i++) studentTQuantile(0.9 + i / 1000, 7);
+    for (const df of [3, 4, 5000, 8194, 8195, 9002]) expect(studentTQuantile(0.975, df)).toBe(uncachedStudentTQuantile(0.975, df));
+    for (let i = 0; i < 20; i++) expect(studentTQuantile(0.9 + i / 1000, 7)).toBe(uncachedStudentTQuantile(0.9 + i / 1000, 7));
+  });
+
+  it('still throws for what it cannot compute, also after a good value for the same df', () => {
+    studentTQuantile(0.975, 5);
+    expect(() => studentTQuantile(1, 5)).toThrow(RangeError);
+    expect(() => studentTQuantile(0.975, 0)).toThrow(RangeError);
+    expect(() => studentTQuantile(NaN, 5)).toThrow(RangeError);
+    expect(() => studentTQuantile(0.975, NaN)).toThrow(RangeError);
+  });
+});
+
+describe('wilsonInterval at changing levels', () => {
+  it('uses each call\'s own level (the critical value is remembered for the last level only)', () => {
+    const at90 = wilsonInterval(3, 5, 0.9);
+    // Wilson 3/5 at 95 %: [0.2307243, 0.8823792] (numpy/scipy, as in the gap tests).
+    const at95 = wilsonInterval(3, 5, 0.95);
+    expect(at95.low).toBeCloseTo(0.2307243, 6);
+    expect(at95.high).toBeCloseTo(0.8823792, 6);
+    expect(wilsonInterval(3, 5, 0.9)).toEqual(at90);
+    expect(at90.low).toBeGreaterThan(at95.low);
+    expect(wilsonInterval(3, 5)).toEqual(at95);
   });
 });
