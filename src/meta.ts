@@ -100,6 +100,7 @@ export function sheetWarnings(sheet: FileReport['sheet']): Message[] {
 }
 
 export function describeFile(report: FileReport): FileMeta {
+  if (report.digest !== undefined) throw new Error(`internal: the SHA-256 of ${report.file} was not waited for (settleDigests)`);
   const { ledger } = report;
   const rejected: Record<string, ReasonMeta> = {};
   for (const reason of REJECT_REASONS) {

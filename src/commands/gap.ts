@@ -15,7 +15,7 @@ import { buildMeta } from '../meta.js';
 import { MESSAGES } from '../messages.js';
 import type { Io } from '../io.js';
 import type { Phases } from '../render/progress.js';
-import { genderResolver } from '../normalise/ingest.js';
+import { genderResolver, settleDigests } from '../normalise/ingest.js';
 import type { ResultStore } from '../normalise/store.js';
 import { gapColumnNames, gapRenderers, type GapFormat } from '../render/gap.js';
 import { flattenGap, GAP_ADJUSTED_KEYS, GAP_FIGURE_KEYS } from '../render/gap-rows.js';
@@ -179,6 +179,7 @@ async function gap(files: string[], options: GapOptions, io: Io, phases: Phases 
     ...(adjustFor.length > 0 ? { adjust_for: adjustFor } : {}),
   };
   const background = grouping.specs.length > 0 ? backgroundMeta(grouping, loaded.files, disagreements) : null;
+  await settleDigests(loaded.files);
   const meta = {
     ...buildMeta('gap', parameters, loaded.files, coverage, suppressed, loaded.notes),
     multiple_comparisons: result.comparisons,

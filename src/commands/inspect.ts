@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { defineCommand, FILES_ARGUMENT } from './command.js';
 import { formats, output, parseOptions, reading } from './options.js';
 import { describeFile } from '../meta.js';
-import { readExports } from '../normalise/ingest.js';
+import { readExports, settleDigests } from '../normalise/ingest.js';
 import { KIND_ASSESSMENT, KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, NONE, type ResultStore } from '../normalise/store.js';
 import { schoolYearLabel } from '../normalise/school-year.js';
 import { hasValidCheckDigit } from '../normalise/pupil-id.js';
@@ -179,6 +179,7 @@ async function runInspect(files: string[], options: InspectOptions, io: Io): Pro
         if (teacher >= 0) teachers.add(teacher);
       }
     }
+    await settleDigests(reports);
     inspected.push({
       ...describeFile(report),
       ignored_headers: report.unmatchedHeaders,

@@ -26,7 +26,7 @@ import { referenceAttribution, referenceDocSection } from '../render/reference.j
 import { InputError, UsageError, describeWriteError } from '../errors.js';
 import { linkTransition } from '../analysis/transition.js';
 import { divergentPairs } from '../analysis/pairs.js';
-import { genderResolver } from '../normalise/ingest.js';
+import { genderResolver, settleDigests } from '../normalise/ingest.js';
 import { buildSchoolDoc } from '../render/school-doc.js';
 import { resolveSchool, schoolCases, schoolFileNames, schoolsIn } from './report-school.js';
 import { otherAttribution } from './school-transition.js';
@@ -153,6 +153,7 @@ async function report(files: string[], options: ReportOptions, io: Io, phases: P
     ...referenceParameters(references, referenceUnit, options.referenceProvider),
     ...(schools ? { school: options.school ?? null, per_school: options.perSchool ?? null, list_cases: options.listCases } : {}),
   };
+  await settleDigests(loaded.files);
   const meta = buildMeta('report', parameters, loaded.files, mergeCoverage(prepared.gapCoverage, prepared.transitionCoverage), countSuppressed([...gap.groups, ...transition.groups]), loaded.notes);
   const published = references.published;
   // The board reads this spring against the published figures; earlier years are in trend.

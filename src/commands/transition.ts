@@ -10,7 +10,7 @@ import { UsageError } from '../errors.js';
 import { buildMeta } from '../meta.js';
 import { MESSAGES } from '../messages.js';
 import type { Io } from '../io.js';
-import { genderResolver } from '../normalise/ingest.js';
+import { genderResolver, settleDigests } from '../normalise/ingest.js';
 import type { ResultStore } from '../normalise/store.js';
 import { renderSummary } from '../render/summary.js';
 import { flattenTransition, TRANSITION_FIGURE_KEYS, transitionColumnNames, transitionRenderers, type TransitionFormat } from '../render/transition.js';
@@ -127,6 +127,7 @@ async function transition(files: string[], options: TransitionOptions, io: Io, p
     compare_with: options.compareWith ?? null,
   };
   const background = grouping.specs.length > 0 ? backgroundMeta(grouping, loaded.files, disagreements) : null;
+  await settleDigests(loaded.files);
   const meta = {
     ...buildMeta('transition', parameters, loaded.files, { ...coverage }, suppressed, loaded.notes),
     multiple_comparisons: result.comparisons,

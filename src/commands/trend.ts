@@ -7,6 +7,7 @@ import { buildMeta } from '../meta.js';
 import { MESSAGES, say } from '../messages.js';
 import type { Io } from '../io.js';
 import type { ResultStore } from '../normalise/store.js';
+import { settleDigests } from '../normalise/ingest.js';
 import { renderSummary } from '../render/summary.js';
 import { flattenTrend, trendColumnNames, trendRenderers, type TrendFormat } from '../render/trend.js';
 import type { Phases } from '../render/progress.js';
@@ -116,6 +117,7 @@ async function trend(files: string[], options: TrendOptions, io: Io, phases: Pha
   const parameters = { ...cycleParameters(settings, link), ...readingParameters(options), fail_on: options.failOn ?? null };
   const suppressed = countSuppressed([...gap.groups, ...transition.groups]);
   const backgroundInfo = grouping.specs.length > 0 ? backgroundMeta(grouping, loaded.files, disagreements) : null;
+  await settleDigests(loaded.files);
   const meta = { ...buildMeta('trend', parameters, loaded.files, mergeCoverage(prepared.gapCoverage, prepared.transitionCoverage), suppressed, loaded.notes), ...(backgroundInfo ? { background: backgroundInfo } : {}) };
   phases?.start('write');
   const text = trendRenderers[format]({ meta, result }, { lang, paint: stdoutPainter(options.output, io), excel, matrix: false, layout: tableLayout(options, io) });

@@ -64,6 +64,11 @@ export interface FileReport {
   sha256: string;
   bytes: number;
   /**
+   * A big file read by threads is hashed by one more thread after its rows are read, while the
+   * analysis runs: until `settleDigests`, sha256 and bytes are pending here.
+   */
+  digest?: Promise<{ sha256: string; bytes: number }> | undefined;
+  /**
    * Values set for the whole file, not read from a column: from the config (`files`, which always
    * wins) or a grade level in the file name (for rows that have none): field → value and source.
    */
@@ -119,6 +124,18 @@ const MAX_PREAMBLE = 10;
 
 function describeMissing(file: string, line: number, fields: readonly Field[]): InputError {
   return new InputError(MESSAGES.requiredColumnMissing(`${file}:${line}`, fields.map((field) => ({ field, aliases: HEADER_ALIASES[field].slice(0, 4).join(', ') }))));
+}
+
+/** Wait for the files' SHA-256 made in other threads (before the run manifest is written). */
+export async function settleDigests(files: readonly FileReport[]): Promise<void> {
+  for (const report of files) {
+    const pending = report.digest;
+    if (pending === undefined) continue;
+    const digest = await pending;
+    report.sha256 = digest.sha256;
+    report.bytes = digest.bytes;
+    delete report.digest;
+  }
 }
 
 export async function readExports(sources: readonly InputSource[], options: ReadOptions): Promise<ReadResult> {

@@ -8,7 +8,7 @@
  * line number is the file's. A block is trusted only if the block before it ended exactly where
  * it began: a quoted cell running over a block's edge moves that edge, and the next block is then
  * parsed again here, from the right place. The SHA-256 of the file (the run manifest) is made by
- * one more worker while the others parse. Memory stays bounded: at most two blocks per worker
+ * one more worker once the rows are read, while the analysis runs. Memory stays bounded: at most two blocks per worker
  * are parsed ahead of the one being applied.
  */
 import { existsSync } from 'node:fs';
@@ -108,17 +108,6 @@ export async function readParallel(read: ParallelRead): Promise<FileReport | nul
   // Size the store for the whole file once (as the one-thread read does from its first chunk).
   store.reserve(Math.ceil(source.size / 60));
 
-  const hashing = new Promise<{ sha256: string; bytes: number }>((resolve, reject) => {
-    const worker = new Worker(hashScript, { workerData: source.path });
-    worker.once('message', (reply: { ok: true; sha256: string; bytes: number } | { ok: false; message: string; code: string | null }) => {
-      void worker.terminate();
-      if (reply.ok) resolve(reply);
-      else reject(Object.assign(new Error(reply.message), { code: reply.code }));
-    });
-    worker.once('error', reject);
-  });
-  hashing.catch(() => undefined);
-
   const workerCount = Math.max(1, Math.min(read.threads, tasks.length));
   const workers: Worker[] = [];
   const maps: TableMap[] = [];
@@ -200,12 +189,10 @@ export async function readParallel(read: ParallelRead): Promise<FileReport | nul
       void worker.terminate();
     }
   }
-  let digest: { sha256: string; bytes: number };
-  try {
-    digest = await hashing;
-  } catch (error) {
-    throw describeFsError(error, source.name);
-  }
+  // The SHA-256 is made by one more thread now, while the analysis runs on this one: during the
+  // read it would take a core from the parsing (settleDigests waits for it).
+  report.digest = hashFile(hashScript, source.path).catch((error: unknown) => Promise.reject(describeFsError(error, source.name)));
+  report.digest.catch(() => undefined);
   report.values = target.tallies();
   report.encoding = read.info.encoding;
   report.bom = read.info.bom;
@@ -213,9 +200,20 @@ export async function readParallel(read: ParallelRead): Promise<FileReport | nul
   report.blankLines = blankLines;
   report.lineEnd = setup.lineEnd;
   report.path = source.path;
-  report.sha256 = digest.sha256;
-  report.bytes = digest.bytes;
   return report;
+}
+
+/** The SHA-256 of a file and its size, made by a worker thread. */
+function hashFile(script: URL, path: string): Promise<{ sha256: string; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(script, { workerData: path });
+    worker.once('message', (reply: { ok: true; sha256: string; bytes: number } | { ok: false; message: string; code: string | null }) => {
+      void worker.terminate();
+      if (reply.ok) resolve({ sha256: reply.sha256, bytes: reply.bytes });
+      else reject(Object.assign(new Error(reply.message), { code: reply.code }));
+    });
+    worker.once('error', reject);
+  });
 }
 
 /** Take a block's new table entries into the store (whether or not its rows are used). */
