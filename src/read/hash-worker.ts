@@ -1,15 +1,31 @@
-/** A worker thread that computes a file's SHA-256 (the run manifest) while other threads read it. */
+/**
+ * A worker thread that computes a file's SHA-256 (the run manifest) after other threads have
+ * read it, while the analysis runs. One buffer is read into again and again: a stream would make
+ * a new buffer per chunk and leave tens of megabytes for the garbage collector at the analysis's
+ * peak.
+ */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const path: string = workerData;
-const hash = createHash('sha256');
-let bytes = 0;
-createReadStream(path, { highWaterMark: 1 << 20 })
-  .on('data', (chunk) => {
-    bytes += chunk.length;
-    hash.update(chunk);
-  })
-  .on('end', () => parentPort?.postMessage({ ok: true, sha256: hash.digest('hex'), bytes }))
-  .on('error', (error: NodeJS.ErrnoException) => parentPort?.postMessage({ ok: false, message: error.message, code: error.code ?? null }));
+try {
+  const hash = createHash('sha256');
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  let bytes = 0;
+  const fd = openSync(path, 'r');
+  try {
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n <= 0) break;
+      hash.update(chunk.subarray(0, n));
+      bytes += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  parentPort?.postMessage({ ok: true, sha256: hash.digest('hex'), bytes });
+} catch (error) {
+  const failure = error as NodeJS.ErrnoException;
+  parentPort?.postMessage({ ok: false, message: failure.message, code: failure.code ?? null });
+}
