@@ -302,12 +302,28 @@ export class ResultStore {
   private readonly recentStamp = new Int32Array(256 * 1024);
   private stamp = 0;
 
+  /** Lookups, and slots walked refilling the recent table: how well the per-pupil lists suit this file. */
+  private lookups = 0;
+  private walked = 0;
+  /**
+   * Slots by (pupil, school year, subject) in an open-addressing table, made once rows stop coming
+   * pupil by pupil (a file sorted by subject, or in no order): walking a pupil's list for every
+   * row would cost tens of slots a row. An entry is (slot + 1) × 32 + 5 bits of the key's hash
+   * (0: empty), so most probes need no look at the slot itself. The per-pupil lists are then let go.
+   */
+  private slotTable: Uint32Array | null = null;
   slotIndex(pupil: number, year: number, subject: number): number {
+    if (this.slotTable !== null) return this.hashedSlot(pupil, year, subject);
+    if ((++this.lookups & 0xffff) === 0 && this.walked > this.lookups * 4) {
+      this.buildSlotTable();
+      return this.hashedSlot(pupil, year, subject);
+    }
     if (subject >= 1024) return this.slotIndexSlow(pupil, year, subject);
     if (pupil !== this.currentPupil) {
       this.currentPupil = pupil;
       this.stamp++;
       for (let slot = this.pupilFirstSlot[pupil] ?? -1; slot >= 0; slot = this.slotNext[slot] ?? -1) {
+        this.walked++;
         const subjectOf = this.slotSubject[slot] ?? 0;
         if (subjectOf >= 1024) continue;
         const key = (this.slotYear[slot] ?? 0) * 1024 + subjectOf;
@@ -325,9 +341,66 @@ export class ResultStore {
 
   private slotIndexSlow(pupil: number, year: number, subject: number): number {
     for (let slot = this.pupilFirstSlot[pupil] ?? -1; slot >= 0; slot = this.slotNext[slot] ?? -1) {
+      this.walked++;
       if (this.slotYear[slot] === year && this.slotSubject[slot] === subject) return slot;
     }
     return this.newSlot(pupil, year, subject);
+  }
+
+  private static slotHash(pupil: number, year: number, subject: number): number {
+    let h = Math.imul(pupil, 0x9e3779b1) ^ Math.imul((year << 16) | subject, 0x85ebca6b);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0xc2b2ae35);
+    return h ^ (h >>> 13);
+  }
+
+  private hashedSlot(pupil: number, year: number, subject: number): number {
+    const table = this.slotTable as Uint32Array;
+    const mask = table.length - 1;
+    const h = ResultStore.slotHash(pupil, year, subject);
+    const tag = h >>> 27;
+    let i = h & mask;
+    for (;;) {
+      const entry = table[i] ?? 0;
+      if (entry === 0) break;
+      if ((entry & 31) === tag) {
+        const slot = (entry >>> 5) - 1;
+        if (this.slotPupil[slot] === pupil && this.slotYear[slot] === year && this.slotSubject[slot] === subject) return slot;
+      }
+      i = (i + 1) & mask;
+    }
+    const slot = this.newSlot(pupil, year, subject);
+    table[i] = (slot + 1) * 32 + tag;
+    // At most 70 % full.
+    if (this.slotCount * 10 > table.length * 7) this.fillSlotTable(table.length * 2);
+    return slot;
+  }
+
+  /**
+   * Switch to finding slots by hash: a table for every slot so far and as many as the rows still
+   * expected (reserve) may add, at most 70 % full; the per-pupil lists let go.
+   */
+  private buildSlotTable(): void {
+    const expected = Math.max(this.slotCount * 2, this.slotPupil.length);
+    let size = 1 << 16;
+    while (size * 7 < expected * 10) size *= 2;
+    this.fillSlotTable(size);
+    this.slotNext = new Int32Array(0);
+    this.pupilFirstSlot = new Int32Array(0);
+    this.currentPupil = -1;
+  }
+
+  private fillSlotTable(size: number): void {
+    if (this.slotCount >= 2 ** 27 - 1) throw new Error('more than 134 million pupil × school year × subject combinations');
+    const table = new Uint32Array(size);
+    const mask = size - 1;
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      const h = ResultStore.slotHash(this.slotPupil[slot] ?? 0, this.slotYear[slot] ?? 0, this.slotSubject[slot] ?? 0);
+      let i = h & mask;
+      while ((table[i] ?? 0) !== 0) i = (i + 1) & mask;
+      table[i] = (slot + 1) * 32 + (h >>> 27);
+    }
+    this.slotTable = table;
   }
 
   /** Make room for about `rows` more observations (and as many slots) without regrowing. */
@@ -345,19 +418,22 @@ export class ResultStore {
     this.slotYear = years;
     this.slotSubject = resizeUint16(this.slotSubject, size);
     this.slotFirstObs = resizeInt32(this.slotFirstObs, size);
-    this.slotNext = resizeInt32(this.slotNext, size);
+    // Found by hash: no per-pupil lists to keep.
+    if (this.slotTable === null) this.slotNext = resizeInt32(this.slotNext, size);
   }
 
   private newSlot(pupil: number, year: number, subject: number): number {
     const index = this.slotCount++;
     if (index >= this.slotPupil.length) this.resizeSlots(this.slotPupil.length * 2);
-    if (pupil >= this.pupilFirstSlot.length) {
-      const firsts = new Int32Array(Math.max(pupil + 1, this.pupilFirstSlot.length * 2)).fill(-1);
-      firsts.set(this.pupilFirstSlot);
-      this.pupilFirstSlot = firsts;
+    if (this.slotTable === null) {
+      if (pupil >= this.pupilFirstSlot.length) {
+        const firsts = new Int32Array(Math.max(pupil + 1, this.pupilFirstSlot.length * 2)).fill(-1);
+        firsts.set(this.pupilFirstSlot);
+        this.pupilFirstSlot = firsts;
+      }
+      this.slotNext[index] = this.pupilFirstSlot[pupil] ?? -1;
+      this.pupilFirstSlot[pupil] = index;
     }
-    this.slotNext[index] = this.pupilFirstSlot[pupil] ?? -1;
-    this.pupilFirstSlot[pupil] = index;
     this.slotPupil[index] = pupil;
     this.slotYear[index] = year;
     this.slotSubject[index] = subject;
