@@ -273,6 +273,15 @@ export function analyseGap(cells: readonly GapCell[], options: GapOptions): GapR
     }
   }
 
+  // Groups in the order of their ids, not of the rows: the same pupils in another row order give
+  // the same bytes (sums over groups, as the funnel's between-group variance, are made in this order).
+  const ordered = new Map([...accumulators].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  accumulators.clear();
+  for (const [id, acc] of ordered) {
+    if (acc.combos) acc.combos = new Map([...acc.combos].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    accumulators.set(id, acc);
+  }
+
   const suppression = applySuppression(
     plan,
     [...accumulators].map(([id, acc]) => ({ id, key: acc.key, n: acc.n })),

@@ -210,7 +210,7 @@ export class ResultStore {
   private readonly numericPupils = new NumberIndex(1024);
   private readonly opaquePupils = new Map<string, number>();
   private readonly opaqueIds: string[] = [];
-  /** 0 unknown, 1 girl, 2 boy: the first gender a row gives. */
+  /** 0 unknown, 1 girl, 2 boy (every row that gives one agrees), 3 rows disagree. */
   pupilGenders: Int8Array = new Int8Array(1024);
 
   private newPupil(key: number): number {
@@ -265,11 +265,20 @@ export class ResultStore {
     return key >= 0 ? String(key).padStart(12, '0') : (this.opaqueIds[-key - 1] ?? '');
   }
 
+  /**
+   * A row's gender for its pupil. Rows that disagree make it 3 (none from the column: the
+   * personnummer decides), whatever their order; the first row's used to win, so the same rows in
+   * another order could count a pupil as a girl or as a boy.
+   */
   noteGender(pupil: number, gender: Gender | null): void {
-    if (gender !== null && this.pupilGenders[pupil] === 0) this.pupilGenders[pupil] = gender === 'girl' ? 1 : 2;
+    if (gender === null) return;
+    const code = gender === 'girl' ? 1 : 2;
+    const known = this.pupilGenders[pupil] ?? 0;
+    if (known === 0) this.pupilGenders[pupil] = code;
+    else if (known !== code) this.pupilGenders[pupil] = 3;
   }
 
-  /** Gender from a column when any row gave one. */
+  /** Gender from a column when rows gave one and none disagreed. */
   genderColumn(pupil: number): Gender | null {
     const code = this.pupilGenders[pupil];
     return code === 1 ? 'girl' : code === 2 ? 'boy' : null;

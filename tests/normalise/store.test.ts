@@ -86,3 +86,44 @@ describe('ResultStore observations', () => {
     expect(store.slotCount).toBe(50);
   });
 });
+
+describe('ResultStore slots', () => {
+  /** Every (pupil, year, subject) of `keys` looked up in that order: the slots, checked against a plain map. */
+  function lookUp(keys: [number, number, number][]): { store: ResultStore; hashed: boolean } {
+    const store = new ResultStore();
+    const seen = new Map<string, number>();
+    for (const [pupil, year, subject] of keys) {
+      const slot = store.slotIndex(pupil, year, subject);
+      const key = `${pupil},${year},${subject}`;
+      const before = seen.get(key);
+      if (before === undefined) {
+        expect(slot).toBe(seen.size);
+        seen.set(key, slot);
+      } else expect(slot).toBe(before);
+      expect([store.pupilOf(slot), store.yearOf(slot), store.subjectOf(slot)]).toEqual([pupil, year, subject]);
+    }
+    expect(store.slotCount).toBe(seen.size);
+    return { store, hashed: (store as unknown as { slotTable: unknown }).slotTable !== null };
+  }
+
+  const keys: [number, number, number][] = [];
+  for (let pupil = 0; pupil < 1500; pupil++) for (let year = 0; year < 4; year++) for (let subject = 0; subject < 16; subject++) keys.push([pupil, year, subject]);
+  // Some twice (a grade and a test of the same subject), and one subject code past the direct table.
+  for (let pupil = 0; pupil < 1500; pupil += 7) keys.push([pupil, 1, 3], [pupil, 2, 2000]);
+
+  it('a pupil at a time: found through the pupil lists', () => {
+    const grouped = [...keys].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    expect(lookUp(grouped).hashed).toBe(false);
+  });
+
+  it('in no order: switches to the hash table and finds the same slots', () => {
+    let state = 3;
+    const shuffled = [...keys];
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      const j = state % (i + 1);
+      [shuffled[i], shuffled[j]] = [shuffled[j] as [number, number, number], shuffled[i] as [number, number, number]];
+    }
+    expect(lookUp(shuffled).hashed).toBe(true);
+  });
+});
