@@ -213,6 +213,8 @@ function hashFile(script: URL, path: string): Promise<{ sha256: string; bytes: n
       else reject(Object.assign(new Error(reply.message), { code: reply.code }));
     });
     worker.once('error', reject);
+    // A worker that ends without a word (it always answers today) must not leave the run waiting.
+    worker.once('exit', () => reject(new Error('the SHA-256 worker stopped without an answer')));
   });
 }
 

@@ -34,6 +34,8 @@ export type KindIndex = 0 | 1 | 2 | 3;
 export const STRECK = -1;
 /** Observation value for a conflicting (left out) observation. */
 export const CONFLICT = -4;
+/** Slots the hash table can hold: an entry is (slot + 1) × 32 + a 5-bit tag in 32 bits. */
+const MAX_HASHED_SLOTS = 2 ** 27 - 1;
 /** No observation. */
 export const NONE = -1;
 
@@ -330,7 +332,11 @@ export class ResultStore {
     if (subject >= 1024) return this.slotIndexSlow(pupil, year, subject);
     if (pupil !== this.currentPupil) {
       this.currentPupil = pupil;
-      this.stamp++;
+      // The stamps are Int32: start them again before they would wrap.
+      if (++this.stamp === 0x7fffffff) {
+        this.recentStamp.fill(0);
+        this.stamp = 1;
+      }
       for (let slot = this.pupilFirstSlot[pupil] ?? -1; slot >= 0; slot = this.slotNext[slot] ?? -1) {
         this.walked++;
         const subjectOf = this.slotSubject[slot] ?? 0;
@@ -378,6 +384,7 @@ export class ResultStore {
       }
       i = (i + 1) & mask;
     }
+    if (this.slotCount >= MAX_HASHED_SLOTS) throw new Error('more than 134 million pupil × school year × subject combinations');
     const slot = this.newSlot(pupil, year, subject);
     table[i] = (slot + 1) * 32 + tag;
     // At most 70 % full.
@@ -400,7 +407,7 @@ export class ResultStore {
   }
 
   private fillSlotTable(size: number): void {
-    if (this.slotCount >= 2 ** 27 - 1) throw new Error('more than 134 million pupil × school year × subject combinations');
+    if (this.slotCount >= MAX_HASHED_SLOTS) throw new Error('more than 134 million pupil × school year × subject combinations');
     const table = new Uint32Array(size);
     const mask = size - 1;
     for (let slot = 0; slot < this.slotCount; slot++) {
