@@ -465,8 +465,14 @@ export class ResultStore {
   private obsMeta: Uint8Array = new Uint8Array(4096);
   /** Context per observation: 16 bits until there are more than 65 536 contexts. */
   private obsCtx: Uint16Array | Int32Array = new Uint16Array(4096);
-  /** The slot's next observation, or NONE. */
-  private obsNext: Int32Array = new Int32Array(4096);
+  /**
+   * The slot's next observation (an earlier one: a slot's list starts with its newest), as the
+   * distance back to it: 0 none. A slot's observations are usually a few rows apart (a pupil's
+   * rows come together), so 16 bits hold it; a farther one (an export in no order) is kept whole
+   * in `farNext` (the distance here is then −1).
+   */
+  private obsNextBack: Int16Array = new Int16Array(4096);
+  private readonly farNext = new NumberIndex(1024);
   /**
    * Lines, kept small: observations are added in file order, so each one's line is the one
    * before's plus a small step (a byte). Every 64th observation keeps its whole line; a step that
@@ -484,7 +490,9 @@ export class ResultStore {
     this.obsValue = resizeInt8(this.obsValue, size);
     this.obsMeta = resizeUint8(this.obsMeta, size);
     this.obsCtx = this.obsCtx instanceof Uint16Array ? resizeUint16(this.obsCtx, size) : resizeInt32(this.obsCtx, size);
-    this.obsNext = resizeInt32(this.obsNext, size);
+    const back = new Int16Array(size);
+    back.set(this.obsNextBack.subarray(0, Math.min(this.obsNextBack.length, size)));
+    this.obsNextBack = back;
     this.lineStep = resizeUint8(this.lineStep, size);
     const bases = (size >> 6) + 1;
     if (bases > this.lineBase.length) this.lineBase = resizeInt32(this.lineBase, bases);
@@ -518,12 +526,19 @@ export class ResultStore {
     return this.obsValue[obs] ?? 0;
   }
 
+  /** The next (earlier) observation of the same slot, or NONE. */
+  private nextObs(obs: number): number {
+    const back = this.obsNextBack[obs] ?? 0;
+    if (back > 0) return obs - back;
+    return back === 0 ? NONE : this.farNext.get(obs);
+  }
+
   /** The observation of `kind` in a slot, or NONE. */
   obsOf(kind: KindIndex, slot: number): number {
     let obs = this.slotFirstObs[slot] ?? NONE;
     while (obs !== NONE) {
       if (((this.obsMeta[obs] ?? 0) & 3) === kind) return obs;
-      obs = this.obsNext[obs] ?? NONE;
+      obs = this.nextObs(obs);
     }
     return NONE;
   }
@@ -537,7 +552,7 @@ export class ResultStore {
     let obs = this.slotFirstObs[slot] ?? NONE;
     while (obs !== NONE) {
       out[(this.obsMeta[obs] ?? 0) & 3] = obs;
-      obs = this.obsNext[obs] ?? NONE;
+      obs = this.nextObs(obs);
     }
     return out;
   }
@@ -625,7 +640,15 @@ export class ResultStore {
       }
     }
     this.previousLine = line;
-    this.obsNext[index] = this.slotFirstObs[slot] ?? NONE;
+    const head = this.slotFirstObs[slot] ?? NONE;
+    if (head !== NONE) {
+      const back = index - head;
+      if (back < 32768) this.obsNextBack[index] = back;
+      else {
+        this.obsNextBack[index] = -1;
+        this.farNext.set(index, head);
+      }
+    }
     this.slotFirstObs[slot] = index;
     return 'added';
   }

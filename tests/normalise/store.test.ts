@@ -130,3 +130,24 @@ describe('ResultStore slots', () => {
     expect(lookUp(shuffled).hashed).toBe(true);
   });
 });
+
+describe('ResultStore observation lists', () => {
+  it('finds a slot\'s observations however far apart they were added (16-bit distances and the far ones)', () => {
+    const store = new ResultStore();
+    const year = store.yearIndex(2024);
+    const subject = store.subjectIndex('MA');
+    const first = store.slotIndex(store.pupilByNumber(200001010001), year, subject);
+    store.add(KIND_GRADE, first, 3, 2, 0, 0, 2);
+    // 40 000 other slots in between, then the first slot's test: 40 001 observations back.
+    for (let i = 0; i < 40000; i++) store.add(KIND_GRADE, store.slotIndex(store.pupilByNumber(200001020000 + i), year, subject), i % 6, 2, 0, 0, 3 + i);
+    store.add(KIND_TEST, first, 4, 2, 0, 0, 50000);
+    // And an omdöme right after (1 back from the test).
+    store.add(KIND_ASSESSMENT, first, 1, 0, 0, 0, 50001);
+    expect([KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, KIND_ASSESSMENT].map((kind) => store.obsOf(kind, first))).toEqual([0, NONE, 40001, 40002]);
+    expect([...store.observations(first, new Int32Array(4))]).toEqual([0, NONE, 40001, 40002]);
+    expect(store.lineOf(40001)).toBe(50000);
+    expect(store.add(KIND_GRADE, first, 3, 2, 0, 0, 50002)).toBe('duplicate');
+    expect(store.add(KIND_TEST, first, 1, 2, 0, 0, 50003)).toBe('conflict');
+    expect(store.conflictFirsts).toEqual([{ file: 0, line: 50000 }]);
+  });
+});
