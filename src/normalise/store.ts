@@ -2,14 +2,16 @@
  * The normalised results, held compactly so memory grows with pupils × subjects, not with rows
  * or text:
  *
- * - one slot per pupil × school year × subject (typed arrays, found through each pupil's list of
- *   slots), holding a short list of its observations: the spring teacher grade, an autumn
- *   teacher grade, the test grade and the omdöme, each marked with its kind;
+ * - one slot per pupil × school year × subject (typed arrays, found through each pupil's runs of
+ *   slots, or a hash table for an export in no order), holding a short list of its observations:
+ *   the spring teacher grade, an autumn teacher grade, the test grade and the omdöme, each marked
+ *   with its kind;
  * - one observation per value kept: its value (Int8), its kind and term (a byte), its context
  *   (the interned tuple school, area, class, teacher, grade level: rows share a handful of
  *   these; 16 bits until there are more than 65 536), and where it came from: the line as a
  *   byte-sized step from the observation before (observations are added in file order), the
- *   file by observation range. About 15 bytes per slot and 9 per observation.
+ *   file by observation range; the next observation of its slot as a 16-bit distance back.
+ *   About 11 bytes per slot and 7 per observation.
  * - pupils by number (a personnummer is a 12-digit number) or, for other ids, by string.
  *
  * A duplicate row adds nothing; a conflicting one marks the observation and is left out.
@@ -301,13 +303,18 @@ export class ResultStore {
    */
   private slotFirstObs: Int32Array = new Int32Array(4096);
   /**
-   * Slots are found per pupil: each pupil's slots form a list (first slot per pupil, next slot
-   * per slot), and the current pupil's slots sit in a direct table by (year, subject). Exports
-   * list a pupil's rows together, so a row usually finds its slot with one array read, and no
-   * hash over millions of slots is needed.
+   * Slots are found per pupil: each pupil's slots are a list of runs of consecutive slots (a
+   * pupil's rows come together, so a run is a pupil's slots of one stretch of the file: one or a
+   * few per pupil, 12 bytes each, instead of a next-slot link per slot), and the current pupil's
+   * slots sit in a direct table by (year, subject). A row usually finds its slot with one array
+   * read, and no hash over millions of slots is needed.
    */
-  private pupilFirstSlot: Int32Array = new Int32Array(1024).fill(-1);
-  private slotNext: Int32Array = new Int32Array(4096);
+  private pupilLastRun: Int32Array = new Int32Array(1024).fill(-1);
+  private runStart: Int32Array = new Int32Array(1024);
+  private runEnd: Int32Array = new Int32Array(1024);
+  /** The pupil's run before this one, or −1. */
+  private runNext: Int32Array = new Int32Array(1024);
+  private runCount = 0;
   private currentPupil = -1;
   private readonly recentSlot = new Int32Array(256 * 1024);
   private readonly recentStamp = new Int32Array(256 * 1024);
@@ -337,13 +344,16 @@ export class ResultStore {
         this.recentStamp.fill(0);
         this.stamp = 1;
       }
-      for (let slot = this.pupilFirstSlot[pupil] ?? -1; slot >= 0; slot = this.slotNext[slot] ?? -1) {
-        this.walked++;
-        const subjectOf = this.slotSubject[slot] ?? 0;
-        if (subjectOf >= 1024) continue;
-        const key = (this.slotYear[slot] ?? 0) * 1024 + subjectOf;
-        this.recentSlot[key] = slot;
-        this.recentStamp[key] = this.stamp;
+      for (let run = this.pupilLastRun[pupil] ?? -1; run >= 0; run = this.runNext[run] ?? -1) {
+        const end = this.runEnd[run] ?? 0;
+        for (let slot = this.runStart[run] ?? 0; slot < end; slot++) {
+          this.walked++;
+          const subjectOf = this.slotSubject[slot] ?? 0;
+          if (subjectOf >= 1024) continue;
+          const key = (this.slotYear[slot] ?? 0) * 1024 + subjectOf;
+          this.recentSlot[key] = slot;
+          this.recentStamp[key] = this.stamp;
+        }
       }
     }
     const key = year * 1024 + subject;
@@ -355,9 +365,12 @@ export class ResultStore {
   }
 
   private slotIndexSlow(pupil: number, year: number, subject: number): number {
-    for (let slot = this.pupilFirstSlot[pupil] ?? -1; slot >= 0; slot = this.slotNext[slot] ?? -1) {
-      this.walked++;
-      if (this.slotYear[slot] === year && this.slotSubject[slot] === subject) return slot;
+    for (let run = this.pupilLastRun[pupil] ?? -1; run >= 0; run = this.runNext[run] ?? -1) {
+      const end = this.runEnd[run] ?? 0;
+      for (let slot = this.runStart[run] ?? 0; slot < end; slot++) {
+        this.walked++;
+        if (this.slotYear[slot] === year && this.slotSubject[slot] === subject) return slot;
+      }
     }
     return this.newSlot(pupil, year, subject);
   }
@@ -401,8 +414,11 @@ export class ResultStore {
     let size = 1 << 16;
     while (size * 7 < expected * 10) size *= 2;
     this.fillSlotTable(size);
-    this.slotNext = new Int32Array(0);
-    this.pupilFirstSlot = new Int32Array(0);
+    this.pupilLastRun = new Int32Array(0);
+    this.runStart = new Int32Array(0);
+    this.runEnd = new Int32Array(0);
+    this.runNext = new Int32Array(0);
+    this.runCount = 0;
     this.currentPupil = -1;
   }
 
@@ -434,21 +450,33 @@ export class ResultStore {
     this.slotYear = years;
     this.slotSubject = resizeUint16(this.slotSubject, size);
     this.slotFirstObs = resizeInt32(this.slotFirstObs, size);
-    // Found by hash: no per-pupil lists to keep.
-    if (this.slotTable === null) this.slotNext = resizeInt32(this.slotNext, size);
   }
 
   private newSlot(pupil: number, year: number, subject: number): number {
     const index = this.slotCount++;
     if (index >= this.slotPupil.length) this.resizeSlots(this.slotPupil.length * 2);
     if (this.slotTable === null) {
-      if (pupil >= this.pupilFirstSlot.length) {
-        const firsts = new Int32Array(Math.max(pupil + 1, this.pupilFirstSlot.length * 2)).fill(-1);
-        firsts.set(this.pupilFirstSlot);
-        this.pupilFirstSlot = firsts;
+      if (pupil >= this.pupilLastRun.length) {
+        const runs = new Int32Array(Math.max(pupil + 1, this.pupilLastRun.length * 2)).fill(-1);
+        runs.set(this.pupilLastRun);
+        this.pupilLastRun = runs;
       }
-      this.slotNext[index] = this.pupilFirstSlot[pupil] ?? -1;
-      this.pupilFirstSlot[pupil] = index;
+      const last = this.pupilLastRun[pupil] ?? -1;
+      // The pupil's latest run goes on if it ends just here (the slot before is theirs).
+      if (last >= 0 && this.runEnd[last] === index) this.runEnd[last] = index + 1;
+      else {
+        const run = this.runCount++;
+        if (run >= this.runStart.length) {
+          const size = this.runStart.length * 2;
+          this.runStart = resizeInt32(this.runStart, size);
+          this.runEnd = resizeInt32(this.runEnd, size);
+          this.runNext = resizeInt32(this.runNext, size);
+        }
+        this.runStart[run] = index;
+        this.runEnd[run] = index + 1;
+        this.runNext[run] = last;
+        this.pupilLastRun[pupil] = run;
+      }
     }
     this.slotPupil[index] = pupil;
     this.slotYear[index] = year;

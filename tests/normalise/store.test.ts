@@ -119,6 +119,11 @@ describe('ResultStore slots', () => {
     expect(lookUp(grouped).hashed).toBe(false);
   });
 
+  it('a school year at a time, a pupil at a time within it: each pupil\'s slots in several runs, found again', () => {
+    const byYear = [...keys].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+    expect(lookUp(byYear).hashed).toBe(false);
+  });
+
   it('in no order: switches to the hash table and finds the same slots', () => {
     let state = 3;
     const shuffled = [...keys];
@@ -143,7 +148,7 @@ describe('ResultStore observation lists', () => {
     store.add(KIND_TEST, first, 4, 2, 0, 0, 50000);
     // And an omdöme right after (1 back from the test).
     store.add(KIND_ASSESSMENT, first, 1, 0, 0, 0, 50001);
-    expect([KIND_GRADE, KIND_GRADE_AUTUMN, KIND_TEST, KIND_ASSESSMENT].map((kind) => store.obsOf(kind, first))).toEqual([0, NONE, 40001, 40002]);
+    expect(KINDS.map((kind) => store.obsOf(kind, first))).toEqual([0, NONE, 40001, 40002]);
     expect([...store.observations(first, new Int32Array(4))]).toEqual([0, NONE, 40001, 40002]);
     expect(store.lineOf(40001)).toBe(50000);
     expect(store.add(KIND_GRADE, first, 3, 2, 0, 0, 50002)).toBe('duplicate');
