@@ -141,7 +141,9 @@ describe('gap --compare-with last spring\'s run', () => {
   });
 
   it('prints the transition difference in procentenheter on both sides', async () => {
-    const lastTransition = join(dir, 'last-transition.json');
+    // Its own earlier run (not the file of the test above: tests may run in any order).
+    const lastTransition = join(dir, 'last-transition-table.json');
+    writeFileSync(lastTransition, (await runIn(['transition', ...DEMO, '--by', 'school_year,area,subject', '--school-years', '..2023/24', '--format', 'json', '-q'])).stdout);
     const table = (await runIn(['transition', ...DEMO, '--by', 'school_year,area,subject', '--compare-with', lastTransition, '-q'])).stdout;
     const norra = table.split('\n').find((line) => line.includes('Norra') && line.includes('→') && /procent|[−+]\d+ → [−+]\d+/.test(line)) ?? '';
     expect(norra).toMatch(/[−+]\d{1,2} → [−+]\d{1,2} \([−+]?\d+/);
