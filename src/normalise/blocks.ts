@@ -9,6 +9,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Encoding } from '../read/decode.js';
 import { RecordReader, type ByteRow, type Delimiter, type LineEnd } from '../read/records.js';
+import { resized } from '../read/typed-arrays.js';
 import type { GradeStep, ResultKind } from '../types.js';
 import { FileLedger, REJECT_REASONS, type RejectReason } from './ledger.js';
 import type { PupilIdKind } from './pupil-id.js';
@@ -97,26 +98,6 @@ export interface RowLog {
   backgroundWidth: number;
 }
 
-function growFloat64(a: Float64Array, n: number): Float64Array {
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
-}
-function growInt32(a: Int32Array, n: number): Int32Array {
-  const b = new Int32Array(n);
-  b.set(a);
-  return b;
-}
-function growInt16(a: Int16Array, n: number): Int16Array {
-  const b = new Int16Array(n);
-  b.set(a);
-  return b;
-}
-function growUint16(a: Uint16Array, n: number): Uint16Array {
-  const b = new Uint16Array(n);
-  b.set(a);
-  return b;
-}
 /** Subjects and tallies are a handful per file; their ids go in 16 bits. */
 const MAX_SMALL_ID = 65535;
 
@@ -258,15 +239,15 @@ class LogTarget implements RowTarget {
       const n = log.pupil.length * 2;
       log = this.log = {
         count: log.count,
-        pupil: growFloat64(log.pupil, n),
-        line: growInt32(log.line, n),
-        ctx: growInt32(log.ctx, n),
-        subject: growUint16(log.subject, n),
-        yearTerm: growInt32(log.yearTerm, n),
-        packed: growUint16(log.packed, n),
-        values: growInt16(log.values, n * 3),
-        tallies: growUint16(log.tallies, n * 3),
-        background: growInt32(log.background, n * log.backgroundWidth),
+        pupil: resized(log.pupil, n),
+        line: resized(log.line, n),
+        ctx: resized(log.ctx, n),
+        subject: resized(log.subject, n),
+        yearTerm: resized(log.yearTerm, n),
+        packed: resized(log.packed, n),
+        values: resized(log.values, n * 3),
+        tallies: resized(log.tallies, n * 3),
+        background: resized(log.background, n * log.backgroundWidth),
         backgroundWidth: log.backgroundWidth,
       };
     }

@@ -20,6 +20,7 @@
  */
 import type { Gender, GradeStep } from '../types.js';
 import { NumberIndex } from '../read/byte-dict.js';
+import { resized } from '../read/typed-arrays.js';
 import type { BackgroundTable } from './background.js';
 import type { Term } from './school-year.js';
 
@@ -84,27 +85,6 @@ export interface AssessmentLabel {
   label: string;
   pass: boolean | null;
   step: GradeStep | null;
-}
-
-function resizeInt32(array: Int32Array, size: number): Int32Array {
-  const next = new Int32Array(size);
-  next.set(array.subarray(0, Math.min(array.length, size)));
-  return next;
-}
-function resizeInt8(array: Int8Array, size: number): Int8Array {
-  const next = new Int8Array(size);
-  next.set(array.subarray(0, Math.min(array.length, size)));
-  return next;
-}
-function resizeUint8(array: Uint8Array, size: number): Uint8Array {
-  const next = new Uint8Array(size);
-  next.set(array.subarray(0, Math.min(array.length, size)));
-  return next;
-}
-function resizeUint16(array: Uint16Array, size: number): Uint16Array {
-  const next = new Uint16Array(size);
-  next.set(array.subarray(0, Math.min(array.length, size)));
-  return next;
 }
 
 export class ResultStore {
@@ -223,7 +203,7 @@ export class ResultStore {
       const keys = new Float64Array(this.pupilKeys.length * 2);
       keys.set(this.pupilKeys);
       this.pupilKeys = keys;
-      this.pupilGenders = resizeInt8(this.pupilGenders, keys.length);
+      this.pupilGenders = resized(this.pupilGenders, keys.length);
     }
     this.pupilKeys[index] = key;
     return index;
@@ -444,12 +424,10 @@ export class ResultStore {
   }
 
   private resizeSlots(size: number): void {
-    this.slotPupil = resizeInt32(this.slotPupil, size);
-    const years = new Uint8Array(size);
-    years.set(this.slotYear.subarray(0, Math.min(this.slotYear.length, size)));
-    this.slotYear = years;
-    this.slotSubject = resizeUint16(this.slotSubject, size);
-    this.slotFirstObs = resizeInt32(this.slotFirstObs, size);
+    this.slotPupil = resized(this.slotPupil, size);
+    this.slotYear = resized(this.slotYear, size);
+    this.slotSubject = resized(this.slotSubject, size);
+    this.slotFirstObs = resized(this.slotFirstObs, size);
   }
 
   private newSlot(pupil: number, year: number, subject: number): number {
@@ -468,9 +446,9 @@ export class ResultStore {
         const run = this.runCount++;
         if (run >= this.runStart.length) {
           const size = this.runStart.length * 2;
-          this.runStart = resizeInt32(this.runStart, size);
-          this.runEnd = resizeInt32(this.runEnd, size);
-          this.runNext = resizeInt32(this.runNext, size);
+          this.runStart = resized(this.runStart, size);
+          this.runEnd = resized(this.runEnd, size);
+          this.runNext = resized(this.runNext, size);
         }
         this.runStart[run] = index;
         this.runEnd[run] = index + 1;
@@ -515,15 +493,13 @@ export class ResultStore {
   private readonly fileIds: number[] = [];
 
   private resizeObservations(size: number): void {
-    this.obsValue = resizeInt8(this.obsValue, size);
-    this.obsMeta = resizeUint8(this.obsMeta, size);
-    this.obsCtx = this.obsCtx instanceof Uint16Array ? resizeUint16(this.obsCtx, size) : resizeInt32(this.obsCtx, size);
-    const back = new Int16Array(size);
-    back.set(this.obsNextBack.subarray(0, Math.min(this.obsNextBack.length, size)));
-    this.obsNextBack = back;
-    this.lineStep = resizeUint8(this.lineStep, size);
+    this.obsValue = resized(this.obsValue, size);
+    this.obsMeta = resized(this.obsMeta, size);
+    this.obsCtx = resized(this.obsCtx, size);
+    this.obsNextBack = resized(this.obsNextBack, size);
+    this.lineStep = resized(this.lineStep, size);
     const bases = (size >> 6) + 1;
-    if (bases > this.lineBase.length) this.lineBase = resizeInt32(this.lineBase, bases);
+    if (bases > this.lineBase.length) this.lineBase = resized(this.lineBase, bases);
   }
 
   /** A slot's pupil (index; `pupilId` gives the id). */

@@ -9,6 +9,7 @@
  *
  * Both use open addressing with linear probing and grow at 50 % load.
  */
+import { resized } from './typed-arrays.js';
 
 function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
@@ -81,14 +82,9 @@ export class ByteDict {
 
   private growEntries(): void {
     const capacity = this.hashes.length * 2;
-    const grow = <T extends Uint32Array | Int32Array>(old: T, make: (n: number) => T): T => {
-      const next = make(capacity);
-      next.set(old);
-      return next;
-    };
-    this.hashes = grow(this.hashes, (n) => new Uint32Array(n));
-    this.offsets = grow(this.offsets, (n) => new Int32Array(n));
-    this.lengths = grow(this.lengths, (n) => new Int32Array(n));
+    this.hashes = resized(this.hashes, capacity);
+    this.offsets = resized(this.offsets, capacity);
+    this.lengths = resized(this.lengths, capacity);
   }
 
   private rehash(): void {
