@@ -6,9 +6,10 @@
  * ids); the main thread applies the logs in file order (parallel.ts), so duplicates, conflicts,
  * line numbers and the row accounting come out exactly as when the file is read in one thread.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import type { Encoding } from '../read/decode.js';
 import { RecordReader, type ByteRow, type Delimiter, type LineEnd } from '../read/records.js';
+import { CHUNK_BYTES, fileChunks } from '../read/file-chunks.js';
 import { resized } from '../read/typed-arrays.js';
 import type { GradeStep, ResultKind } from '../types.js';
 import { FileLedger, REJECT_REASONS, type RejectReason } from './ledger.js';
@@ -309,20 +310,6 @@ export function transferList(log: RowLog): ArrayBuffer[] {
   return [log.pupil, log.line, log.ctx, log.subject, log.yearTerm, log.packed, log.values, log.tallies, log.background].map((a) => a.buffer as ArrayBuffer);
 }
 
-const READ_SIZE = 1 << 20;
-
-/** File bytes from `start` on, a chunk at a time into `chunk`, read synchronously (a worker may block). */
-function* fileChunks(fd: number, start: number, chunk: Buffer): Generator<Uint8Array> {
-  let position = start;
-  // One buffer, reused: the reader copies what it is given before asking for more.
-  for (;;) {
-    const n = readSync(fd, chunk, 0, READ_SIZE, position);
-    if (n <= 0) return;
-    position += n;
-    yield chunk.subarray(0, n);
-  }
-}
-
 /** Parses blocks of one file; one per worker (its tables live as long as it does). */
 export class BlockParser {
   private readonly target: LogTarget;
@@ -334,7 +321,7 @@ export class BlockParser {
   private readonly context: ParseContext;
   /** The reader's working buffer and the read buffer, kept from block to block. */
   private buffer: Buffer | undefined;
-  private readonly chunk = Buffer.allocUnsafe(READ_SIZE);
+  private readonly chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   /** One row parser for every block (its compiled code and value caches stay warm), and what it reads from. */
   private io: RowParserIo | null = null;
   private handle: ((row: ByteRow) => void) | null = null;

@@ -5,21 +5,19 @@
  * peak.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { CHUNK_BYTES, fileChunks } from './file-chunks.js';
 
 const path: string = workerData;
 try {
   const hash = createHash('sha256');
-  const chunk = Buffer.allocUnsafe(1 << 20);
   let bytes = 0;
   const fd = openSync(path, 'r');
   try {
-    for (;;) {
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n <= 0) break;
-      hash.update(chunk.subarray(0, n));
-      bytes += n;
+    for (const chunk of fileChunks(fd, 0, Buffer.allocUnsafe(CHUNK_BYTES))) {
+      hash.update(chunk);
+      bytes += chunk.length;
     }
   } finally {
     closeSync(fd);
