@@ -5,6 +5,7 @@
 import type { Message } from '../messages.js';
 import { GRADE_LETTERS, GRADE_POINTS, type BackgroundDimension, type Dimension, type GradeLetter } from '../types.js';
 import {
+  compareText,
   sortGroups,
   groupKeysOf,
   groupLevel,
@@ -275,10 +276,10 @@ export function analyseGap(cells: readonly GapCell[], options: GapOptions): GapR
 
   // Groups in the order of their ids, not of the rows: the same pupils in another row order give
   // the same bytes (sums over groups, as the funnel's between-group variance, are made in this order).
-  const ordered = new Map([...accumulators].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const ordered = new Map([...accumulators].sort(([a], [b]) => compareText(a, b)));
   accumulators.clear();
   for (const [id, acc] of ordered) {
-    if (acc.combos) acc.combos = new Map([...acc.combos].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    if (acc.combos) acc.combos = new Map([...acc.combos].sort(([a], [b]) => compareText(a, b)));
     accumulators.set(id, acc);
   }
 

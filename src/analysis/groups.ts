@@ -115,6 +115,11 @@ export function groupKeysOf(plan: GroupPlan, record: Readonly<Record<Dimension, 
   return keys;
 }
 
+/** Texts in code-unit order (ids, keys): the same order on every machine, unlike localeCompare. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** The group's values in --by order, joined by U+0001 (U+0000 for a dimension totalled over): its id. */
 export function keyString(plan: GroupPlan, key: GroupKey): string {
   const by = plan.by;

@@ -5,11 +5,8 @@
  * which rows (--reference-unit, --reference-provider) in reference-select.ts.
  */
 import { GENDER_ORDER, PASS_SHARES, REFERENCE_METRICS, type PooledReference, type ReferenceMetric, type ReferenceStatus, type ReferenceSelection, type ReferenceTable, type ReferenceValue } from '../normalise/reference-table.js';
+import { compareText } from './groups.js';
 import { selectReference, type SelectedReference } from './reference-select.js';
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * Select (selectReference) and pool in one step: one reference value per (school_year,

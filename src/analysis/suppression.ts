@@ -34,7 +34,7 @@
  *   data): only the primary rule; no complementary hiding. Never for publication.
  */
 import type { Dimension } from '../types.js';
-import { groupKeysOf, keyString, parentKeys, type GroupKey, type GroupPlan, type KeyValue } from './groups.js';
+import { compareText, groupKeysOf, keyString, parentKeys, type GroupKey, type GroupPlan, type KeyValue } from './groups.js';
 
 export type SuppressionReason = 'small_group' | 'complementary';
 
@@ -77,9 +77,9 @@ export function applySuppression(
     .map(([slot, members]) => ({
       parentId: slot.slice(0, slot.lastIndexOf('\u0002')),
       // Smallest first; ties by id so the choice is deterministic.
-      members: [...members].sort((a, b) => a.n - b.n || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      members: [...members].sort((a, b) => a.n - b.n || compareText(a.id, b.id)),
     }))
-    .sort((a, b) => (a.parentId < b.parentId ? -1 : a.parentId > b.parentId ? 1 : 0));
+    .sort((a, b) => compareText(a.parentId, b.parentId));
 
   const applyRules = (): void => {
     for (let changed = true; changed; ) {
@@ -202,7 +202,7 @@ function auditStrata(plan: GroupPlan, counted: readonly SuppressionInput[], hidd
     if (!list) strata.set(id, (list = []));
     list.push(group);
   }
-  const byId = (a: SuppressionInput, b: SuppressionInput) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const byId = (a: SuppressionInput, b: SuppressionInput) => compareText(a.id, b.id);
   let changed = false;
   for (const id of [...strata.keys()].sort()) {
     const members = (strata.get(id) ?? []).sort(byId);
