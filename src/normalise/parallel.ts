@@ -8,8 +8,8 @@
  * line number is the file's. A block is trusted only if the block before it ended exactly where
  * it began: a quoted cell running over a block's edge moves that edge, and the next block is then
  * parsed again here, from the right place. The SHA-256 of the file (the run manifest) is made by
- * one more worker once the rows are read, while the analysis runs. Memory stays bounded: at most two blocks per worker
- * are parsed ahead of the one being applied.
+ * one more worker once the rows are read, while the analysis runs. Memory stays bounded: at most
+ * two blocks per worker are parsed ahead of the one being applied.
  */
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
