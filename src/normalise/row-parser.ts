@@ -129,13 +129,21 @@ interface AssessmentMeaning {
 class ColumnCache<T> {
   readonly dict = new ByteDict(64);
   readonly values: T[] = [];
-  /** The previous row's bytes and value: exports are sorted, so a column often repeats itself. */
+  /** The value of the last row looked up, and that row's `seq` (-1: none). */
+  private lastValue: T | undefined;
+  private lastSeq = -1;
+  /** The last row's bytes, when short and unquoted: exports are sorted, so a column often repeats itself. */
   private readonly last = new Uint8Array(64);
   private lastLength = -1;
-  private lastValue: T | undefined;
   constructor(private readonly interpret: (text: string) => T) {}
 
+  /** The meaning of field `field` of `row` (a cache is always asked about the same field). */
   get(reader: RecordReader, row: ByteRow, field: number): T {
+    // The reader saw this field's bytes repeat the row before's, which this cache was asked about.
+    if (field < row.same && this.lastSeq === row.seq - 1) {
+      this.lastSeq = row.seq;
+      return this.lastValue as T;
+    }
     const buf = row.buf;
     const start = row.starts[field] ?? 0;
     const end = row.ends[field] ?? 0;
@@ -149,16 +157,20 @@ class ColumnCache<T> {
           break;
         }
       }
-      if (same) return this.lastValue as T;
+      if (same) {
+        this.lastSeq = row.seq;
+        return this.lastValue as T;
+      }
     }
     const id = this.dict.intern(buf, start, end);
     if (this.dict.isNew) this.values[id] = this.interpret(reader.text(row, field));
     const value = this.values[id] as T;
+    this.lastValue = value;
+    this.lastSeq = row.seq;
     if (length <= 64 && row.quoted[field] === 0) {
       const last = this.last;
       for (let i = 0; i < length; i++) last[i] = buf[start + i] ?? 0;
       this.lastLength = length;
-      this.lastValue = value;
     } else this.lastLength = -1;
     return value;
   }
@@ -251,7 +263,10 @@ export function makeRowParser(io: RowParserIo, context: ParseContext, target: Ro
     const code = subjectOf(text);
     return { index: code === null ? -1 : store.subjectIndex(code), detail: text.trim() };
   });
-  const kinds = column('kind', (text) => ({ kind: normaliseKind(text, extraKinds), detail: text.trim() }));
+  const kinds = column('kind', (text) => {
+    const kind = normaliseKind(text, extraKinds);
+    return { kind, index: kind === null ? -1 : KIND_INDEX[kind], detail: text.trim() };
+  });
   const nameOf = (text: string): number => {
     const name = tidy(text);
     if (name === '') return store.stringId(null);
@@ -265,7 +280,7 @@ export function makeRowParser(io: RowParserIo, context: ParseContext, target: Ro
   const teachers = names('teacher');
   // -1: blank (no level of its own); -9: a value that is not a grade level (the row is rejected).
   const levels = column('grade_level', (text) => ({ level: text.trim() === '' ? -1 : (normaliseGradeLevel(text) ?? -9), detail: text.trim() }));
-  const genders = column('gender', (text) => normaliseGender(text));
+  const genders = column('gender', (text) => GENDER_CODE[normaliseGender(text) ?? 'none']);
   const rawIds = new ColumnCache((text) => text);
   /** Per value column: grade meanings for each kind (lazily), assessment meanings. */
   const gradeCaches = KINDS.map((kind) => new ColumnCache((text) => gradeMeaning(text, kind)));
@@ -297,6 +312,10 @@ export function makeRowParser(io: RowParserIo, context: ParseContext, target: Ro
   let lastIdLength = -1;
   let lastIdYear = -1;
   let lastIdKey = -1;
+  /** The seq of the row whose id bytes are in lastId (-1: none). */
+  let lastIdSeq = -1;
+  let lastKindKey = -1;
+  let lastKind: PupilIdKind = 'personnummer';
   const yearField = c.school_year ?? 0;
   const subjectField = c.subject ?? 0;
 
@@ -329,22 +348,36 @@ export function makeRowParser(io: RowParserIo, context: ParseContext, target: Ro
     let key = -1;
     if (!row.quoted[idField]) {
       const length = end - start;
-      let same = length === lastIdLength && referenceYear === lastIdYear;
-      for (let i = 0; same && i < length; i++) same = lastId[i] === buf[start + i];
-      if (same) key = lastIdKey;
-      else {
+      // The reader saw the id's bytes repeat the row before's: no need to compare them again.
+      let same = idField < row.same && lastIdSeq === row.seq - 1 && referenceYear === lastIdYear;
+      if (!same) {
+        same = length === lastIdLength && referenceYear === lastIdYear;
+        for (let i = 0; same && i < length; i++) same = lastId[i] === buf[start + i];
+      }
+      if (same) {
+        key = lastIdKey;
+        lastIdSeq = row.seq;
+      } else {
         key = pupilKeyFromBytes(buf, start, end, referenceYear);
         if (length <= lastId.length) {
           for (let i = 0; i < length; i++) lastId[i] = buf[start + i] ?? 0;
           lastIdLength = length;
           lastIdYear = referenceYear;
           lastIdKey = key;
-        } else lastIdLength = -1;
+          lastIdSeq = row.seq;
+        } else {
+          lastIdLength = -1;
+          lastIdSeq = -1;
+        }
       }
-    }
+    } else lastIdSeq = -1;
     if (key >= 0) {
       pupil = store.pupilByNumber(key);
-      idKind = keyKind(key);
+      if (key !== lastKindKey) {
+        lastKindKey = key;
+        lastKind = keyKind(key);
+      }
+      idKind = lastKind;
     } else {
       const normalised = normalisePupilId(rawIds.get(reader, row, idField), referenceYear);
       if (normalised === null) return ledger.reject('missing_id', line);
@@ -371,9 +404,9 @@ export function makeRowParser(io: RowParserIo, context: ParseContext, target: Ro
         rowValues[rowN] = meaning.label;
         rowTallies[rowN++] = meaning.tallyId;
       } else {
-        const meaning = (valueCaches[KIND_INDEX[kind.kind]] as ColumnCache<GradeMeaning>).get(reader, row, valueField);
+        const meaning = (valueCaches[kind.index] as ColumnCache<GradeMeaning>).get(reader, row, valueField);
         if (meaning.invalid) return ledger.reject(meaning.invalid, line, meaning.detail);
-        rowKinds[rowN] = storeKind(KIND_INDEX[kind.kind], autumn);
+        rowKinds[rowN] = storeKind(kind.index, autumn);
         rowValues[rowN] = meaning.step;
         rowTallies[rowN++] = meaning.tallyId;
       }
@@ -430,7 +463,7 @@ export function makeRowParser(io: RowParserIo, context: ParseContext, target: Ro
     }
     parsed.line = line;
     parsed.pupil = pupil;
-    parsed.gender = c.gender === undefined ? 0 : GENDER_CODE[genders.get(reader, row, c.gender) ?? 'none'];
+    parsed.gender = c.gender === undefined ? 0 : genders.get(reader, row, c.gender);
     parsed.startYear = year.year.startYear;
     parsed.term = year.year.term === 'HT' ? 1 : year.year.term === 'VT' ? 2 : 0;
     parsed.subject = subject.index;

@@ -64,7 +64,18 @@ export interface ByteRow {
   line: number;
   /** True for a blank line (only with keepBlank). */
   blank: boolean;
+  /**
+   * How many leading fields hold the same bytes, delimiter included, as the record handed on just
+   * before this one (0 when unknown: the first record of a block, or either record has quotes).
+   * Exports list a pupil's rows together, so a column cache can reuse its previous answer.
+   */
+  same: number;
+  /** The record's number among all records any reader in this thread handed on (`same` refers to seq − 1). */
+  seq: number;
 }
+
+/** Records handed on in this thread, by all readers: a record's `seq`. */
+let recordSeq = 0;
 
 export interface RecordHandlers {
   /** Every record in order; the row object is reused, so copy what must be kept. */
@@ -229,6 +240,8 @@ export function sniffUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
 
 export class RecordReader {
   private buf: Buffer;
+  /** A view of buf, to compare four bytes at a time. */
+  private view: DataView;
   private length = 0;
   private line = 1;
   private delimiter = -1;
@@ -258,10 +271,11 @@ export class RecordReader {
     options: RecordOptions = {},
   ) {
     this.buf = options.buffer ?? Buffer.allocUnsafe(1 << 22);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     this.decided = options.encoding ?? null;
     this.keepBlank = options.keepBlank === true;
     this.info = { encoding: options.encoding ?? 'ascii', bom: false, replaced: false };
-    this.row = { buf: this.buf, starts: new Int32Array(64), ends: new Int32Array(64), quoted: new Uint8Array(64), count: 0, line: 0, blank: false };
+    this.row = { buf: this.buf, starts: new Int32Array(64), ends: new Int32Array(64), quoted: new Uint8Array(64), count: 0, line: 0, blank: false, same: 0, seq: 0 };
     const part = options.part;
     this.part = part !== undefined;
     this.stopAt = part?.stopAt ?? Infinity;
@@ -433,6 +447,7 @@ export class RecordReader {
       this.buf.copy(bigger, 0, 0, at);
       this.buf = bigger;
       this.row.buf = bigger;
+      this.view = new DataView(bigger.buffer, bigger.byteOffset, bigger.byteLength);
     }
     this.buf.set(chunk, at);
     this.length = needed;
@@ -514,6 +529,7 @@ export class RecordReader {
     const buf = this.buf;
     const length = this.length;
     const stopAt = this.stopAt - this.base;
+    this.previous = -1;
     let pos = 0;
     while (pos < length) {
       if (pos >= stopAt) {
@@ -540,14 +556,26 @@ export class RecordReader {
   }
 
   private emitBlank(line: number): void {
+    this.previous = -1;
     this.blankLines++;
     if (!this.keepBlank) return;
     const row = this.row;
     row.count = 0;
     row.line = line;
     row.blank = true;
+    row.same = 0;
+    row.seq = ++recordSeq;
     this.handlers.record(row);
   }
+
+  /**
+   * Where the previous record handed on starts in the buffer, if it was a line without quotes
+   * read in this scan (-1 otherwise); its fields are still in `row.starts`/`row.ends`.
+   */
+  private previous = -1;
+  private previousCount = 0;
+  /** Offset from its start of the previous record's first byte that is not blank space (-1: none). */
+  private previousContent = -1;
 
   /** A line without quotes: split on the delimiter. HAS_QUOTE when the line has a quote. */
   private plainRow(pos: number, newline: number): number {
@@ -559,7 +587,36 @@ export class RecordReader {
     let count = 0;
     let start = pos;
     let blank = true;
-    for (let i = pos; i < lineEnd; i++) {
+    let content = -1;
+    let i = pos;
+    const previous = this.previous;
+    if (previous >= 0) {
+      // The bytes this line shares with the previous one: the fields (with their delimiter) that lie
+      // wholly inside are the previous fields moved by d, and need no scan.
+      const d = pos - previous;
+      const view = this.view;
+      let j = pos;
+      while (j + 4 <= lineEnd && view.getInt32(j) === view.getInt32(j - d)) j += 4;
+      while (j < lineEnd && buf[j] === buf[j - d]) j++;
+      const starts = row.starts;
+      const ends = row.ends;
+      const last = this.previousCount - 1;
+      while (count < last && (ends[count] ?? 0) + d < j) {
+        starts[count] = (starts[count] ?? 0) + d;
+        ends[count] = (ends[count] ?? 0) + d;
+        count++;
+      }
+      if (count > 0) {
+        start = (ends[count - 1] ?? 0) + 1;
+        i = start;
+        if (this.previousContent >= 0 && this.previousContent < start - pos) {
+          blank = false;
+          content = this.previousContent;
+        }
+      }
+    }
+    const same = count;
+    for (; i < lineEnd; i++) {
       const b = buf[i];
       if (b === delimiter) {
         if (count + 1 >= row.starts.length) this.ensureFields(count + 1);
@@ -568,8 +625,13 @@ export class RecordReader {
         row.quoted[count] = 0;
         count++;
         start = i + 1;
-      } else if (b === QUOTE) return HAS_QUOTE;
-      else if (blank && b !== SPACE && b !== TAB && b !== CR) blank = false;
+      } else if (b === QUOTE) {
+        this.previous = -1;
+        return HAS_QUOTE;
+      } else if (blank && b !== SPACE && b !== TAB && b !== CR) {
+        blank = false;
+        content = i - pos;
+      }
     }
     const line = this.line++;
     if (blank) {
@@ -583,6 +645,11 @@ export class RecordReader {
     row.count = count + 1;
     row.line = line;
     row.blank = false;
+    row.same = same;
+    row.seq = ++recordSeq;
+    this.previous = pos;
+    this.previousCount = count + 1;
+    this.previousContent = content;
     this.handlers.record(row);
     return newline + 1;
   }
@@ -597,6 +664,7 @@ export class RecordReader {
 
   /** A record with quotes (fields may hold delimiters and line breaks). -1: needs more bytes. */
   private quotedRow(pos: number, final: boolean): number {
+    this.previous = -1;
     const buf = this.buf;
     const length = this.length;
     const delimiter = this.delimiter;
@@ -683,6 +751,8 @@ export class RecordReader {
     row.count = count;
     row.line = line;
     row.blank = false;
+    row.same = 0;
+    row.seq = ++recordSeq;
     this.handlers.record(row);
     return Math.min(i, length);
   }

@@ -240,6 +240,24 @@ describe('readExports: rejected rows', () => {
   });
 });
 
+describe('readExports: a repeated start of a line is read as the line says', () => {
+  it('a row rejected before its school was looked at does not leave the school before it to the next row', async () => {
+    const result = await read(
+      [
+        'Personnummer;Skola;Läsår;Ämne;Betyg', // 1
+        `${GIRL};Ekskolan;2024/25;MA;C`, // 2
+        `${BOY};Björkskolan;2024/25;Xyz;B`, // 3 unknown subject: rejected before the school is read
+        `${BOY};Björkskolan;2024/25;EN;B`, // 4 repeats line 3 up to the subject
+        `${BOY};Björkskolan;2024/25;MA;A`, // 5
+      ].join('\n'),
+    );
+    expect(rejected(result, 'unknown_subject')).toEqual({ count: 1, lines: [3] });
+    expect(slotOf(result, GIRL, 'MA')?.grade).toMatchObject({ school: 'Ekskolan', step: 3, line: 2 });
+    expect(slotOf(result, BOY, 'EN')?.grade).toMatchObject({ school: 'Björkskolan', step: 4, line: 4 });
+    expect(slotOf(result, BOY, 'MA')?.grade).toMatchObject({ school: 'Björkskolan', step: 5, line: 5 });
+  });
+});
+
 describe('readExports: --school-years', () => {
   // Hand-counted: selection ..2023/24 keeps 2022/23 and 2023/24, whatever form the cell has.
   const text = [

@@ -1219,3 +1219,86 @@ describe('the byte-order mark and UTF-16 checks, however the input is cut', () =
     ]);
   });
 });
+
+describe('reading: fields shared with the previous record (row.same)', () => {
+  /** Every record's fields, `same` and `seq`, read in one chunk or in the given pieces. */
+  async function records(parts: readonly Uint8Array[]): Promise<{ fields: string[]; line: number; same: number; seq: number }[]> {
+    const out: { fields: string[]; line: number; same: number; seq: number }[] = [];
+    const reader: RecordReader = new RecordReader({ record: (row) => out.push({ fields: reader.fields(row), line: row.line, same: row.same, seq: row.seq }) });
+    await reader.readAll(chunksOf(parts));
+    return out;
+  }
+  /** Leading fields equal in both records, each followed by a delimiter in both. */
+  const shared = (a: readonly string[], b: readonly string[]): number => {
+    let k = 0;
+    while (k < a.length - 1 && k < b.length - 1 && a[k] === b[k]) k++;
+    return k;
+  };
+
+  it('counts the leading fields a line repeats, delimiter included; the last field never counts', async () => {
+    const text = ['P;S;Å;R', '1;Ek;MA;A', '1;Ek;MA;B', '1;Ek;EN;B', '1;Ekb;EN;B', '1;Ek;EN', '1;Ek;EN;C;D', '1;Ek;EN;C;D', '2;Ek;EN;C;D', ''].join('\n');
+    const got = await records([Buffer.from(text)]);
+    expect(got.map((r) => r.same)).toEqual([0, 0, 3, 2, 1, 1, 2, 4, 0]);
+    expect(got.map((r) => r.fields.join('|'))).toEqual(text.split('\n').slice(0, -1).map((line) => line.split(';').join('|')));
+    // seq counts records: `same` refers to the one just before.
+    for (let i = 1; i < got.length; i++) expect((got[i]?.seq ?? 0) - (got[i - 1]?.seq ?? 0)).toBe(1);
+  });
+
+  it('a field that only starts the same (Ek, Ekb) is not shared, nor is one that is longer', async () => {
+    const got = await records([Buffer.from('a;Ekb;x\na;Ek;x\na;Ekb;x\n')]);
+    expect(got.map((r) => [r.same, r.fields[1]])).toEqual([
+      [0, 'Ekb'],
+      [1, 'Ek'],
+      [1, 'Ekb'],
+    ]);
+  });
+
+  it('is 0 after a record with quotes, and for a record with quotes', async () => {
+    const got = await records([Buffer.from('a;b;c\n"a";b;c\na;b;c\na;b;"c"\na;b;c\n')]);
+    expect(got.map((r) => r.same)).toEqual([0, 0, 0, 0, 0]);
+    expect(got.map((r) => r.fields)).toEqual(Array.from({ length: 5 }, () => ['a', 'b', 'c']));
+  });
+
+  it('is 0 after a blank line; a repeated prefix of spaces still leaves a line blank or not as its bytes say', async () => {
+    const got = await records([Buffer.from('  ;x;1\n  ;x;2\n\n  ;x;3\n ; ;a\n ; ;\n ; ;b\n')]);
+    expect(got.map((r) => [r.line, r.same, r.fields.join('|')])).toEqual([
+      [1, 0, '  |x|1'],
+      [2, 2, '  |x|2'],
+      [4, 0, '  |x|3'],
+      [5, 0, ' | |a'],
+      // line 6 (` ; ;`) is blank even though it repeats line 5's first two fields
+      [7, 0, ' | |b'],
+    ]);
+  });
+
+  it('with CRLF line ends and in any chunking, fields are those of a plain split, and same is 0 or the shared count', async () => {
+    const random = seeded(7);
+    const words = ['', 'Ek', 'Ekb', 'MA', 'EN', ' ', 'A', 'B', 'Ekbacken'];
+    const lines: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const previous = lines.at(-1)?.split(';') ?? [];
+      const fields = Array.from({ length: 3 + Math.floor(random() * 3) }, (_, k) => (random() < 0.6 && previous[k] !== undefined ? previous[k] : (words[Math.floor(random() * words.length)] ?? '')));
+      lines.push(fields.join(';'));
+    }
+    const text = Buffer.from(lines.map((line) => `${line}\r\n`).join(''));
+    const nonBlank = lines.filter((line) => line.replace(/[; ]/g, '') !== '');
+    const whole = await records([text]);
+    expect(whole.map((r) => r.fields.join(';'))).toEqual(nonBlank);
+    let reused = 0;
+    for (let i = 0; i < whole.length; i++) {
+      const record = whole[i];
+      if (!record) continue;
+      const before = whole[i - 1];
+      // Read in one chunk, `same` is exact unless a blank line came between.
+      const adjacent = before !== undefined && before.line === record.line - 1;
+      expect(record.same).toBe(adjacent ? shared(before.fields, record.fields) : 0);
+      if (record.same > 0) reused++;
+    }
+    expect(reused).toBeGreaterThan(100);
+    for (const size of [1, 5, 64]) {
+      const pieces = await records(splitEvery(text, size));
+      expect(pieces.map((r) => r.fields)).toEqual(whole.map((r) => r.fields));
+      pieces.forEach((r, i) => expect([0, whole[i]?.same]).toContain(r.same));
+    }
+  });
+});
