@@ -315,6 +315,9 @@ export function makeRowParser(io: RowParserIo, context: ParseContext, target: Ro
   /** The seq of the row whose id bytes are in lastId (-1: none). */
   let lastIdSeq = -1;
   let lastKindKey = -1;
+  /** The kinds already noted in `kindsSeenBy` (the counts of the block being read). */
+  const kindsSeen = new Uint8Array(3);
+  let kindsSeenBy: ParseCounts | null = null;
   let lastKind: PupilIdKind = 'personnummer';
   const yearField = c.school_year ?? 0;
   const subjectField = c.subject ?? 0;
@@ -410,7 +413,14 @@ export function makeRowParser(io: RowParserIo, context: ParseContext, target: Ro
         rowValues[rowN] = meaning.step;
         rowTallies[rowN++] = meaning.tallyId;
       }
-      if (!counts.kinds.includes(kind.kind)) counts.kinds.push(kind.kind);
+      if (kindsSeenBy !== counts) {
+        kindsSeenBy = counts;
+        kindsSeen.fill(0);
+      }
+      if (kindsSeen[kind.index] === 0) {
+        kindsSeen[kind.index] = 1;
+        if (!counts.kinds.includes(kind.kind)) counts.kinds.push(kind.kind);
+      }
     } else {
       for (const { kind, field } of wideColumns) {
         if (kind === 'assessment') {
@@ -434,7 +444,11 @@ export function makeRowParser(io: RowParserIo, context: ParseContext, target: Ro
     const teacher = teachers ? teachers.get(reader, row, c.teacher ?? 0) : -1;
     const areaCell = areas ? areas.get(reader, row, c.area ?? 0) : -1;
     if (school === ID_IN_LABEL || cls === ID_IN_LABEL || teacher === ID_IN_LABEL || areaCell === ID_IN_LABEL) return ledger.reject('personal_id_in_label', line);
-    counts.idFormats[idKind]++;
+    // (Named, not keyed by the kind's string: a keyed update per row is a slow property lookup.)
+    const formats = counts.idFormats;
+    if (idKind === 'personnummer') formats.personnummer++;
+    else if (idKind === 'samordningsnummer') formats.samordningsnummer++;
+    else formats.opaque++;
     let area = -1;
     if (school >= 0 && context.areas.size > 0) {
       let mapped = mappedArea.get(school);
