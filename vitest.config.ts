@@ -13,6 +13,7 @@ export default defineConfig({
     // process.env or the working directory (the CLI takes its streams and env as arguments), and
     // the modules' own state is caches of pure functions.
     isolate: false,
+    experimental: { fsModuleCache: true },
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
     testTimeout: 30_000,

@@ -205,7 +205,7 @@ function mostlyUtf8(bytes: Uint8Array): boolean {
 }
 
 /** Macintosh Roman bytes that Windows-1252 leaves undefined (Å Ç Ñ Ö … in Mac Roman). */
-const MAC_ONLY = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+const MAC_ONLY = [0x81, 0x8d, 0x8f, 0x90, 0x9d];
 
 /**
  * Not UTF-8: Windows-1252, or Macintosh Roman (Excel for Mac's "CSV (Macintosh)", with bare CR
@@ -215,7 +215,8 @@ function legacyEncoding(bytes: Uint8Array): Encoding {
   const hasLf = bytes.indexOf(LF) >= 0;
   const hasCr = bytes.indexOf(CR) >= 0;
   if (hasCr && !hasLf) return 'macintosh';
-  for (const b of bytes) if (MAC_ONLY.has(b)) return 'macintosh';
+  // (A native search per byte value: a loop over every byte with a set lookup took 30 ms a megabyte.)
+  for (const b of MAC_ONLY) if (bytes.indexOf(b) >= 0) return 'macintosh';
   return 'windows-1252';
 }
 
