@@ -1302,3 +1302,21 @@ describe('reading: fields shared with the previous record (row.same)', () => {
     }
   });
 });
+
+describe('reading: Mac Roman with LF line ends', () => {
+  it('a byte Windows-1252 leaves undefined (0x81 is Å in Mac Roman) makes it Mac Roman, wherever it is in the first chunk', async () => {
+    // "Skola;Ämne\nÅsen;MA\n" in Mac Roman: Ä is 0x80, Å 0x81.
+    const head = Buffer.from([...latin1('Skola;'), 0x80, ...latin1('mne\n')]);
+    const rows = Array.from({ length: 2000 }, () => 'Ekbacken;MA\n').join('');
+    const table = await read(Buffer.concat([head, latin1(rows), bytes(0x81), latin1('sen;MA\n')]));
+    expect(table.info.encoding).toBe('macintosh');
+    expect(table.records[0]?.fields).toEqual(['Skola', 'Ämne']);
+    expect(table.records.at(-1)?.fields).toEqual(['Åsen', 'MA']);
+  });
+
+  it('the same text without such a byte is Windows-1252 (0x80 is € there)', async () => {
+    const table = await read(Buffer.from([...latin1('Skola;'), 0x80, ...latin1('mne\nEk;MA\n')]));
+    expect(table.info.encoding).toBe('windows-1252');
+    expect(table.records[0]?.fields).toEqual(['Skola', '€mne']);
+  });
+});
