@@ -43,6 +43,11 @@ export interface FileMeta {
   rejected: Record<string, ReasonMeta>;
   /** Rows of school years outside --school-years (a selection, not a rejection), per school year, with examples. */
   outside_selection: { count: number; examples: string[]; school_years: Record<string, number> } | null;
+  /**
+   * Rows used whose gender cell is not a gender ("X", "Annat"): counted in `accepted`; the pupil's
+   * gender comes from their other rows or the personnummer. Per value (as rejected values are shown), with examples.
+   */
+  unrecognised_gender: { count: number; examples: string[]; values: Record<string, number> } | null;
   /** Values set for the whole file (config `files`, or a grade level in the file name) and the rows that used them. */
   constants: { field: string; value: string; source: 'config' | 'file_name'; pattern: string | null; rows: number | null }[];
   /** Rows with no grade level from any source. */
@@ -140,6 +145,10 @@ export function describeFile(report: FileReport): FileMeta {
       ledger.outside.count === 0
         ? null
         : { count: ledger.outside.count, examples: ledger.outside.lines.map((line) => `${report.file}:${line}`), school_years: sortedRecord(ledger.outsideYears) },
+    unrecognised_gender:
+      ledger.unreadGender.count === 0
+        ? null
+        : { count: ledger.unreadGender.count, examples: ledger.unreadGender.lines.map((line) => `${report.file}:${line}`), values: sortedRecord(ledger.unreadGenderValues) },
     // A level in the file name is listed only when rows used it (they had none of their own).
     constants: report.constants.filter((constant) => constant.source === 'config' || report.levelFromName > 0).map((constant) => ({
       field: constant.field,

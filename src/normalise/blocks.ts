@@ -57,6 +57,8 @@ export interface BlockResult {
   read: number;
   reasons: BlockReason[];
   outside: { count: number; lines: number[]; years: [string, number][] };
+  /** Rows used whose gender cell is not a gender (a note): lines relative to the block's first line. */
+  unreadGender: { count: number; lines: number[]; values: [string, number][] };
   counts: ParseCounts;
   /** New entries of the worker's tables since its previous result, in id order. */
   tables: BlockTables;
@@ -376,6 +378,7 @@ export class BlockParser {
       read: ledger.read,
       reasons,
       outside: { count: ledger.outside.count, lines: ledger.outside.lines, years: [...ledger.outsideYears] },
+      unreadGender: { count: ledger.unreadGender.count, lines: ledger.unreadGender.lines, values: [...ledger.unreadGenderValues] },
       counts,
       tables,
       rows,

@@ -49,6 +49,8 @@ const KNOWN_WORDS = new Set(
     'franvaro', 'franvarande', 'sjuk', 'ledig', 'deltogej', 'ejdeltagit',
     'ett', 'tva', 'tre', 'fyra', 'fem', 'sex', 'sju', 'atta', 'nio', 'ak', 'arskurs', 'klass',
     'true', 'false', 'ja', 'nej', 'yes', 'no',
+    // what a gender column holds when it is not girl or boy
+    'annat', 'annan', 'ovrigt', 'okant', 'okand', 'ickebinar', 'ejangivet', 'ejangiven', 'vetej', 'hen', 'other', 'unknown', 'nonbinary', 'kon',
   ],
 );
 /**
@@ -124,6 +126,13 @@ export class FileLedger {
   readonly outside: ReasonCount = { count: 0, lines: [] };
   /** Per school year outside the selection: rows. */
   readonly outsideYears = new Map<string, number>();
+  /**
+   * Rows whose gender cell holds something that is not a gender ("X", "Annat"): a note, not a
+   * rejection (the row is used; the pupil's gender comes from their other rows or the personnummer).
+   */
+  readonly unreadGender: ReasonCount = { count: 0, lines: [] };
+  /** Those cells' values (shown as safeDetail shows them), with rows. */
+  readonly unreadGenderValues = new Map<string, number>();
 
   /** `rawValues`: the user asked to see rejected values as they are (inspect --raw-values). */
   constructor(
@@ -140,6 +149,24 @@ export class FileLedger {
     this.outside.count = 0;
     this.outside.lines.length = 0;
     this.outsideYears.clear();
+    this.unreadGender.count = 0;
+    this.unreadGender.lines.length = 0;
+    this.unreadGenderValues.clear();
+  }
+
+  /** A used row whose gender cell is not a gender. */
+  noteUnreadGender(line: number, value: string): void {
+    this.unreadGender.count++;
+    if (this.unreadGender.lines.length < MAX_EXAMPLES) this.unreadGender.lines.push(line);
+    const shown = this.rawValues ? value.trim() : safeDetail(value);
+    this.unreadGenderValues.set(shown, (this.unreadGenderValues.get(shown) ?? 0) + 1);
+  }
+
+  /** Such rows of a block (lines already file lines). */
+  mergeUnreadGender(count: number, lines: readonly number[], values: readonly (readonly [string, number])[]): void {
+    this.unreadGender.count += count;
+    for (const line of lines) if (this.unreadGender.lines.length < MAX_EXAMPLES) this.unreadGender.lines.push(line);
+    for (const [value, n] of values) this.unreadGenderValues.set(value, (this.unreadGenderValues.get(value) ?? 0) + n);
   }
 
   /** A row of a school year outside --school-years. */

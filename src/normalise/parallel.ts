@@ -241,6 +241,7 @@ function applyBlock(result: BlockResult, map: TableMap, lineOffset: number, ledg
   map.lineOffset = lineOffset;
   for (const reason of result.reasons) ledger.mergeReason(reason.reason, reason.count, reason.lines.map(toFile), reason.details);
   if (result.outside.count > 0) ledger.mergeOutside(result.outside.count, result.outside.lines.map(toFile), result.outside.years);
+  if (result.unreadGender.count > 0) ledger.mergeUnreadGender(result.unreadGender.count, result.unreadGender.lines.map(toFile), result.unreadGender.values);
   mergeIdFormats(report.idFormats, result.counts.idFormats);
   report.levelFromName += result.counts.levelFromName;
   report.noLevel += result.counts.noLevel;

@@ -61,6 +61,8 @@ export interface RowTarget {
 interface RejectSink {
   reject(reason: RejectReason, line: number, detail?: string): void;
   skipOutside(line: number, year: string): void;
+  /** A row used whose gender cell is not a gender. */
+  noteUnreadGender(line: number, value: string): void;
 }
 
 /** What parsing counts that is not a row's fate. */
@@ -280,7 +282,11 @@ export function makeRowParser(io: RowParserIo, context: ParseContext, target: Ro
   const teachers = names('teacher');
   // -1: blank (no level of its own); -9: a value that is not a grade level (the row is rejected).
   const levels = column('grade_level', (text) => ({ level: text.trim() === '' ? -1 : (normaliseGradeLevel(text) ?? -9), detail: text.trim() }));
-  const genders = column('gender', (text) => GENDER_CODE[normaliseGender(text) ?? 'none']);
+  // -1: a value that is not a gender (noted; the row is used, its gender left to the other rows or the id).
+  const genders = column('gender', (text) => {
+    const gender = normaliseGender(text);
+    return { code: gender !== null ? GENDER_CODE[gender] : text.trim() === '' ? 0 : -1, text };
+  });
   const rawIds = new ColumnCache((text) => text);
   /** Per value column: grade meanings for each kind (lazily), assessment meanings. */
   const gradeCaches = KINDS.map((kind) => new ColumnCache((text) => gradeMeaning(text, kind)));
@@ -477,7 +483,12 @@ export function makeRowParser(io: RowParserIo, context: ParseContext, target: Ro
     }
     parsed.line = line;
     parsed.pupil = pupil;
-    parsed.gender = c.gender === undefined ? 0 : genders.get(reader, row, c.gender);
+    if (c.gender === undefined) parsed.gender = 0;
+    else {
+      const gender = genders.get(reader, row, c.gender);
+      if (gender.code < 0) ledger.noteUnreadGender(line, gender.text);
+      parsed.gender = gender.code < 0 ? 0 : gender.code;
+    }
     parsed.startYear = year.year.startYear;
     parsed.term = year.year.term === 'HT' ? 1 : year.year.term === 'VT' ? 2 : 0;
     parsed.subject = subject.index;

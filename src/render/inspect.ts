@@ -7,7 +7,7 @@ import type { InputNote } from '../normalise/sources.js';
 import type { SheetUse } from '../read/inputs.js';
 import type { Painter } from './color.js';
 import { formatCount, wrapText, type Lang } from './format.js';
-import { constantLines, delimiterText, detailText, noteLine, outsideLine, reasonLine, keyWord as word } from './summary.js';
+import { constantLines, delimiterText, detailText, genderLine, noteLine, outsideLine, reasonLine, keyWord as word } from './summary.js';
 
 export interface InspectedFile extends FileMeta {
   /** Every row was rejected: the other commands stop on this file. */
@@ -207,13 +207,15 @@ export function renderInspect(files: readonly InspectedFile[], failed: readonly 
     const fromSheet = sheetProblems(file.workbook, lang);
     const shownAbove = sheetWarningTexts(file.workbook);
     const warnings = warningTexts(file).filter((warning) => !shownAbove.has(warning.en));
-    if (problems.length === 0 && warnings.length === 0 && noLevel === null && fromSheet.length === 0) out.push(`  ${sv ? 'Inga problem hittades.' : 'No problems found.'}`);
+    const gender = genderLine(file, lang);
+    if (problems.length === 0 && warnings.length === 0 && noLevel === null && fromSheet.length === 0 && gender === null) out.push(`  ${sv ? 'Inga problem hittades.' : 'No problems found.'}`);
     else out.push(`  ${paint.warn(sv ? 'Problem' : 'Problems')}:`);
     for (const [reason, entry] of problems) {
       const values = entry.values ? ` [${listCounts(Object.fromEntries(Object.entries(entry.values).map(([value, count]) => [detailText(value, lang, reason), count])), lang)}]` : '';
       out.push(`    ${reasonLine(reason, entry, lang, values)}`);
     }
     if (noLevel !== null) out.push(`    ${noLevel}`);
+    if (gender !== null) out.push(`    ${gender}`);
     for (const problem of fromSheet) out.push(`    ${problem}`);
     if (file.outside_selection) out.push(`  ${outsideLine(file.outside_selection, lang)}`);
     for (const warning of warnings) out.push(`    ${warning[lang]}`);

@@ -96,6 +96,23 @@ export function outsideLine(outside: NonNullable<FileMeta['outside_selection']>,
     : `${formatCount(outside.count, lang)} outside the selected school years (${years}; a selection, not rejected): ${outside.examples.join(', ')}${more}`;
 }
 
+/** "2 rader med ett värde i kolumnen "Kön" som inte är ett kön ["X" ×2]; …: file:4, file:9": rows used without their gender cell. */
+export function genderLine(file: FileMeta, lang: Lang): string | null {
+  const unread = file.unrecognised_gender;
+  if (!unread) return null;
+  const header = file.columns.gender ?? (lang === 'sv' ? 'kön' : 'gender');
+  const values = Object.entries(unread.values)
+    .sort(([a, m], [b, n]) => n - m || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, 5)
+    .map(([value, count]) => `"${detailText(value, lang)}" ×${formatCount(count, lang)}`)
+    .join(', ');
+  const more = Object.keys(unread.values).length > 5 ? ', …' : '';
+  const examples = `${unread.examples.join(', ')}${unread.count > unread.examples.length ? ', …' : ''}`;
+  return lang === 'sv'
+    ? `${formatCount(unread.count, lang)} ${unread.count === 1 ? 'rad' : 'rader'} med ett värde i kolumnen "${header}" som inte är ett kön [${values}${more}]; raderna används, och elevens kön tas från elevens andra rader eller personnumret: ${examples}`
+    : `${formatCount(unread.count, lang)} ${unread.count === 1 ? 'row' : 'rows'} with a value in the column "${header}" that is not a gender [${values}${more}]; the rows are used, the pupil's gender taken from their other rows or the personnummer: ${examples}`;
+}
+
 /** "3 gammal betygsskala [values]: file:12, file:40, …": one rejection reason with its examples. */
 export function reasonLine(reason: string, entry: ReasonMeta, lang: Lang, values: string): string {
   const text = isReason(reason) ? REASON_TEXT[reason][lang] : reason;
@@ -204,6 +221,8 @@ export function renderSummary(meta: ReportMeta, lang: Lang, paint: Painter): str
       lines.push(`  ${reasonLine(reason, entry, lang, values)}`);
     }
     if (file.outside_selection) lines.push(`  ${outsideLine(file.outside_selection, lang)}`);
+    const gender = genderLine(file, lang);
+    if (gender !== null) lines.push(`  ${gender}`);
     for (const line of constantLines(file, lang)) lines.push(`  ${line}`);
     for (const warning of warningTexts(file)) lines.push(`  ${paint.warn(warning[lang])}`);
   }

@@ -453,3 +453,43 @@ describe('the demo data', () => {
     expect(readFileSync(join(copy, 'skolomraden.csv'), 'utf8')).toBe(readFileSync(join(ROOT, 'fixtures/demo/skolomraden.csv'), 'utf8'));
   });
 });
+
+describe('a gender column with values that are not a gender', () => {
+  /** The grades and tests with a Kön column: "Okänt" for every fifth pupil, "Flicka"/"Pojke" for the others. */
+  function withGender(): string {
+    const lines = ['Personnummer;Skola;Årskurs;Läsår;Ämne;Kön;Betyg;Provbetyg'];
+    for (let k = 0; k < N; k++) {
+      const gender = k % 5 === 0 ? 'Okänt' : k % 2 === 0 ? 'Flicka' : 'Pojke';
+      for (const subject of ['MA', 'SV']) lines.push(`${pupil(k)};${SCHOOLS[k % 2]};6;2024/25;${subject};${gender};${GRADES[k % 6]};${GRADES[(k + 1) % 6]}`);
+    }
+    return `${lines.join('\n')}\n`;
+  }
+
+  it('uses the rows and says so on stderr (Swedish and English), in the JSON and in inspect, with file:line', async () => {
+    const exports = folder('unread-gender', { 'betyg.csv': withGender() });
+    const file = join(exports, 'betyg.csv');
+    const out = await runIn(['gap', exports, '--min-group', '1', '--format', 'json', '--by', 'gender']);
+    const meta = json(out).meta;
+    // Pupils 0, 5, 10, 15, 20: two rows each, lines 2–3, 12–13, … ; all rows accepted.
+    expect(meta.files[0].rows).toMatchObject({ read: 2 * N, accepted: 2 * N, rejected: 0 });
+    expect(meta.files[0].unrecognised_gender).toEqual({ count: 10, examples: [2, 3, 12, 13, 22].map((line) => `${file}:${line}`), values: { Okänt: 10 } });
+    expect(out.stderr).toContain(`  10 rader med ett värde i kolumnen "Kön" som inte är ett kön ["Okänt" ×10]; raderna används, och elevens kön tas från elevens andra rader eller personnumret: ${file}:2, ${file}:3, ${file}:12, ${file}:13, ${file}:22, …\n`);
+    const english = await runIn(['gap', exports, '--min-group', '1', '--format', 'json', '--lang', 'en']);
+    expect(english.stderr).toContain('  10 rows with a value in the column "Kön" that is not a gender ["Okänt" ×10]; the rows are used, the pupil\'s gender taken from their other rows or the personnummer: ');
+    // Their gender is the personnummer's: every paired pupil is a girl or a boy, none without a gender.
+    const rows = json(out).rows;
+    const byGender = rows.filter((row) => row.gender !== null);
+    expect([...new Set(byGender.map((row) => row.gender))].sort()).toEqual(['boy', 'girl']);
+    const sum = (list: Record<string, any>[]) => list.reduce((total, row) => total + (row.n as number), 0);
+    expect(sum(byGender)).toBe(sum(rows.filter((row) => row.gender === null)));
+    expect(sum(byGender)).toBe(2 * N);
+    const inspect = await runIn(['inspect', exports]);
+    expect(inspect.stdout).toContain('Problem:');
+    expect(inspect.stdout).toContain('10 rader med ett värde i kolumnen "Kön" som inte är ett kön ["Okänt" ×10]');
+    // A file whose every gender is read has no such line, and null in the JSON.
+    const clean = folder('read-gender', { 'betyg.csv': withGender().replace(/;Okänt;/g, ';Flicka;') });
+    const plain = await runIn(['gap', clean, '--min-group', '1', '--format', 'json']);
+    expect(json(plain).meta.files[0].unrecognised_gender).toBeNull();
+    expect(plain.stderr).not.toContain('som inte är ett kön');
+  });
+});

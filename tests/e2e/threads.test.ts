@@ -45,7 +45,8 @@ function longExport({ shuffle = false, comments = false }: { shuffle?: boolean; 
     for (const subject of SUBJECTS) {
       rows.push(`${id};${school};Område ${k % 3};5A;5;2023/24;${subject};${k % 2 ? 'F' : 'P'};Bedömning;${(k + subject.length) % 5 === 0 ? 0 : 2}`);
       rows.push(`${id};${school};Område ${k % 3};6A;6;2024/25;${subject};${k % 2 ? 'F' : 'P'};Terminsbetyg;${GRADES[(k * 7 + subject.length) % 6]}`);
-      rows.push(`${id};${school};Område ${k % 3};6A;6;2024/25;${subject};${k % 2 ? 'F' : 'P'};Provbetyg;${GRADES[(k * 5 + subject.length) % 6]}`);
+      // Every 29th pupil's test rows say "Okänt" for gender (noted, not rejected).
+      rows.push(`${id};${school};Område ${k % 3};6A;6;2024/25;${subject};${k % 29 === 0 ? 'Okänt' : k % 2 ? 'F' : 'P'};Provbetyg;${GRADES[(k * 5 + subject.length) % 6]}`);
     }
     if (k % 37 === 0) rows.push(`${id};${school};Område ${k % 3};6A;6;2024/25;MA;P;Provbetyg;${GRADES[(k * 5 + 2) % 6]}`); // duplicate
     if (k % 53 === 0) rows.push(`${id};${school};Område ${k % 3};6A;6;2024/25;SV;P;Terminsbetyg;F`); // a conflict (or a duplicate)
@@ -86,8 +87,9 @@ describe('--threads 1 and --threads 3 give the same bytes', () => {
     writeFileSync(file, longExport());
     await same(file);
     // Not vacuous: the file is many blocks, and has duplicates, conflicts and rejected rows.
-    const json = JSON.parse((await run(['gap', file, '--format', 'json', '--min-group', '1'], 3)).stdout) as { meta: { files: { rejected: Record<string, { count: number }> }[] } };
+    const json = JSON.parse((await run(['gap', file, '--format', 'json', '--min-group', '1'], 3)).stdout) as { meta: { files: { rejected: Record<string, { count: number }>; unrecognised_gender: { count: number } | null }[] } };
     expect(Object.keys(json.meta.files[0]?.rejected ?? {}).sort()).toEqual(['conflict', 'duplicate', 'missing_id', 'old_grade_scale', 'unknown_subject']);
+    expect(json.meta.files[0]?.unrecognised_gender?.count).toBe(14 * 3);
   });
 
   it('rows in no order (a pupil all over the file; a duplicate before its original)', async () => {

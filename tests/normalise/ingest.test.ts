@@ -240,6 +240,35 @@ describe('readExports: rejected rows', () => {
   });
 });
 
+describe('readExports: a gender cell that is not a gender', () => {
+  const text = [
+    'Personnummer;Läsår;Ämne;Kön;Betyg', // 1
+    `${GIRL};2024/25;MA;X;C`, // 2 not a gender
+    `${GIRL};2024/25;EN;Annat;B`, // 3 not a gender
+    `${BOY};2024/25;MA;;A`, // 4 blank: nothing to note
+    `${BOY};2024/25;EN;Pojke;B`, // 5
+    `${BOY};2024/25;SV;Kalle Anka;B`, // 6 a name in the column: noted, never shown
+    `${GIRL};2024/25;SV;X;Ä`, // 7 rejected (not a grade) before its gender is looked at
+  ].join('\n');
+
+  it('uses the rows and notes them apart from the rejections, with lines and values (a name never shown)', async () => {
+    const result = await read(text);
+    const { ledger } = firstReport(result);
+    expect(ledger.read).toBe(6);
+    expect(ledger.accepted).toBe(5);
+    expect(ledger.unreadGender).toEqual({ count: 3, lines: [2, 3, 6] });
+    expect([...ledger.unreadGenderValues].sort()).toEqual([
+      ['Annat', 1],
+      ['X', 1],
+      ['[text, 10 characters]', 1],
+    ]);
+    // The gender comes from the personnummer for the girl, from her other rows for the boy.
+    expect(pupilGender(result.store, GIRL)).toBe('girl');
+    expect(pupilGender(result.store, BOY)).toBe('boy');
+    expect(slotOf(result, GIRL, 'MA')?.grade?.step).toBe(3);
+  });
+});
+
 describe('readExports: a repeated start of a line is read as the line says', () => {
   it('a row rejected before its school was looked at does not leave the school before it to the next row', async () => {
     const result = await read(
