@@ -138,17 +138,18 @@ describe('--threads 1 and --threads 3 give the same bytes', () => {
   it('quoted comment cells of many lines and kilobytes across block edges', async () => {
     const file = join(dir, 'comments.csv');
     writeFileSync(file, longExport({ comments: true }));
-    await same(file);
+    // (Reading is the same for every command: gap for the figures, inspect for the accounting.)
+    await same(file, [], ['gap', 'inspect']);
   });
 
   it('Windows-1252 with CRLF, and a byte-order mark with bare CR line ends', async () => {
     const text = longExport();
     const cp = join(dir, 'cp1252.csv');
     writeFileSync(cp, Buffer.from(text.replace(/\n/g, '\r\n'), 'latin1'));
-    await same(cp);
+    await same(cp, [], ['gap', 'inspect']);
     const mac = join(dir, 'cr.csv');
     writeFileSync(mac, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text.replace(/\n/g, '\r'), 'utf8')]));
-    await same(mac);
+    await same(mac, [], ['gap', 'inspect']);
   });
 
   it('background columns (--by nyanländ, --adjust-for): values per pupil and school year, rows that disagree across blocks, shuffled', async () => {
