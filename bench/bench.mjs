@@ -15,7 +15,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,8 @@ const USAGE = `usage: node bench/bench.mjs [options]     (npm run bench -- [opti
   --seed N                    generator seed (default: the generator's)
   --sizes                     run two sizes, half the pupils and the chosen size, to show how memory grows,
                               then gap on the chosen size with every row twice (same pupils)
+  --shuffled                  then time both tools on the export with its rows in no order (a fixed
+                              pseudo-random order): ska-analyze's figures must equal the ordered file's
   --runs N                    run each command N times: the median wall time and peak RSS (default 1)
   --min-group N               --min-group passed to ska-analyze (default 1: every group shows its figures)
   --threads N                 --threads passed to ska-analyze (default: its own, the machine's cores)
@@ -106,6 +108,7 @@ const OPTIONS = /** @type {const} */ ({
   years: { type: 'string' },
   seed: { type: 'string' },
   sizes: { type: 'boolean' },
+  shuffled: { type: 'boolean' },
   runs: { type: 'string' },
   'min-group': { type: 'string' },
   threads: { type: 'string' },
@@ -135,6 +138,7 @@ function parseOptions() {
     years: intOption('years', values.years, 5),
     seed: values.seed === undefined ? null : intOption('seed', values.seed, 0, 0),
     sizes: values.sizes === true,
+    shuffled: values.shuffled === true,
     runs: intOption('runs', values.runs, 1),
     minGroup: intOption('min-group', values['min-group'], 1),
     threads: values.threads === undefined ? null : intOption('threads', values.threads, 1),
@@ -528,6 +532,120 @@ async function doubledRows(result, o) {
   return same;
 }
 
+/** mulberry32: a small seeded generator, so the shuffled export is the same file on every machine. @param {number} seed */
+function seeded(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The export with its data rows in a fixed pseudo-random order (the header first), written beside
+ * it and reused while it is newer than the export.
+ * @param {ExportFile} file
+ * @returns {string} its path
+ */
+function shuffledExport(file) {
+  const path = join(OUT, `shuffled-p${file.pupils}-y${file.years}.csv`);
+  if (existsSync(path) && statSync(path).mtimeMs >= statSync(file.path).mtimeMs) {
+    say(`Reusing ${rel(path)}`);
+    return path;
+  }
+  const text = readFileSync(file.path);
+  const headerEnd = text.indexOf(10) + 1;
+  /** @type {number[]} */
+  const starts = [];
+  for (let at = headerEnd; at < text.length; ) {
+    const newline = text.indexOf(10, at);
+    starts.push(at);
+    at = newline < 0 ? text.length : newline + 1;
+  }
+  starts.push(text.length);
+  const order = Uint32Array.from({ length: starts.length - 1 }, (_, i) => i);
+  const random = seeded(11);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const swap = order[i] ?? 0;
+    order[i] = order[j] ?? 0;
+    order[j] = swap;
+  }
+  const temporary = `${path}.${process.pid}.tmp`;
+  const fd = openSync(temporary, 'w');
+  try {
+    writeSync(fd, text.subarray(0, headerEnd));
+    /** @type {Buffer[]} */
+    let pieces = [];
+    let size = 0;
+    for (const line of order) {
+      const piece = text.subarray(starts[line] ?? 0, starts[line + 1] ?? 0);
+      pieces.push(piece);
+      size += piece.length;
+      // The last line may have no newline of its own: every line gets one here.
+      if (piece[piece.length - 1] !== 10) {
+        pieces.push(Buffer.from('\n'));
+        size++;
+      }
+      if (size >= 1 << 23) {
+        writeSync(fd, Buffer.concat(pieces, size));
+        pieces = [];
+        size = 0;
+      }
+    }
+    if (size > 0) writeSync(fd, Buffer.concat(pieces, size));
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, path);
+  say(`Wrote ${rel(path)} (${fmtInt(order.length)} rows in a fixed pseudo-random order)`);
+  return path;
+}
+
+/**
+ * Rows in no order: both tools on the shuffled export. ska-analyze's figures must be identical to
+ * the ordered file's (the order of the rows never changes a figure) and DuckDB's must match them.
+ * @param {SizeResult} result the ordered export's
+ * @param {{ runs: number, minGroup: number, threads: number | null }} o
+ * @returns {Promise<boolean>}
+ */
+async function shuffledRows(result, o) {
+  say('');
+  const file = { ...result.file, path: shuffledExport(result.file), years: `${result.file.years}-shuffled` };
+  say(`Timing on ${rel(file.path)}, the same rows in no order${o.runs > 1 ? `, best of ${o.runs} runs` : ''}:`);
+  /** @type {Timing[]} */
+  const timings = [];
+  /** @type {SizeResult['checks']} */
+  const checks = [];
+  let ok = true;
+  for (const analysis of /** @type {const} */ (['gap', 'transition'])) {
+    const ska = await timeSka(analysis, file, o);
+    const duck = await timeDuckDb(analysis, file, o);
+    timings.push(ska, duck);
+    const ordered = result.timings.find((t) => t.analysis === analysis && t.tool === 'ska-analyze');
+    if (ska.status !== 'ok' || !ska.output || !ordered?.output) {
+      ok = false;
+      continue;
+    }
+    const rows = JSON.parse(readFileSync(ska.output, 'utf8')).rows;
+    const same = JSON.stringify(rows) === JSON.stringify(JSON.parse(readFileSync(ordered.output, 'utf8')).rows);
+    if (!same) ok = false;
+    say(`    ska-analyze ${analysis}: figures ${same ? 'identical to the ordered file\'s' : 'DIFFER from the ordered file\'s'}`);
+    if (duck.status === 'ok' && duck.output) checks.push({ analysis, ...compareRows(analysis === 'gap' ? GAP_SPEC : TRANSITION_SPEC, rows, JSON.parse(readFileSync(duck.output, 'utf8')).rows, o.minGroup) });
+  }
+  // (The table names the ordered export's size: the same rows.)
+  const shuffled = { file: result.file, timings, checks, notes: [] };
+  say('');
+  say('Rows in no order:');
+  printTable(shuffled);
+  if (!printChecks(shuffled)) ok = false;
+  if (timings.some((t) => t.status === 'failed')) ok = false;
+  return ok;
+}
+
 async function main() {
   const o = parseOptions();
   if (o.out !== null) OUT = o.out;
@@ -572,6 +690,8 @@ async function main() {
     const last = results[results.length - 1];
     if (last && !(await doubledRows(last, o))) ok = false;
   }
+  const chosen = results[results.length - 1];
+  if (o.shuffled && chosen && !(await shuffledRows(chosen, o))) ok = false;
   say('');
   say(`load average after: ${load()}`);
   say(ok ? 'bench: done' : 'bench: FAILED (see above)');
