@@ -120,6 +120,16 @@ function emptyLog(capacity: number, backgroundWidth: number): RowLog {
   };
 }
 
+/** Mix a context's five values (string ids and a grade level, each -9…2^31) into 32 bits. */
+function contextHash(school: number, area: number, cls: number, teacher: number, level: number): number {
+  let h = Math.imul(school ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ area ^ (h >>> 15), 0xc2b2ae35);
+  h = Math.imul(h ^ cls ^ (h >>> 13), 0x85ebca6b);
+  h = Math.imul(h ^ teacher ^ (h >>> 16), 0xc2b2ae35);
+  h = Math.imul(h ^ level ^ (h >>> 15), 0x27d4eb2f);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 /** A worker's tables (kept across its blocks) and the current block's row log. */
 class LogTarget implements RowTarget {
   private readonly strings: string[] = [];
@@ -134,7 +144,8 @@ class LogTarget implements RowTarget {
   private readonly opaqueIds = new Map<string, number>();
   /** How much of each table the main thread has been sent. */
   private readonly contexts: number[] = [];
-  private readonly contextIds = new Map<string, number>();
+  /** Context ids by a hash of their five values (open addressing, -1 empty; grown at half full). */
+  private contextTable = new Int32Array(1024).fill(-1);
   private readonly lastContext = new Int32Array([-2, -2, -2, -2, -2]);
   private lastContextId = -1;
   private readonly backgroundCells: [number, string][] = [];
@@ -224,15 +235,39 @@ class LogTarget implements RowTarget {
     last[2] = row.cls;
     last[3] = row.teacher;
     last[4] = row.level;
-    const key = `${row.school},${row.area},${row.cls},${row.teacher},${row.level}`;
-    let id = this.contextIds.get(key);
-    if (id === undefined) {
-      id = this.contexts.length / 5;
-      this.contexts.push(row.school, row.area, row.cls, row.teacher, row.level);
-      this.contextIds.set(key, id);
+    // Rows in pupil order repeat the context before; rows in no order look each one up here.
+    const contexts = this.contexts;
+    const mask = this.contextTable.length - 1;
+    let slot = contextHash(row.school, row.area, row.cls, row.teacher, row.level) & mask;
+    for (;;) {
+      const id = this.contextTable[slot] ?? -1;
+      if (id < 0) break;
+      const at = id * 5;
+      if (contexts[at] === row.school && contexts[at + 1] === row.area && contexts[at + 2] === row.cls && contexts[at + 3] === row.teacher && contexts[at + 4] === row.level) {
+        this.lastContextId = id;
+        return id;
+      }
+      slot = (slot + 1) & mask;
     }
+    const id = contexts.length / 5;
+    contexts.push(row.school, row.area, row.cls, row.teacher, row.level);
+    this.contextTable[slot] = id;
+    if ((id + 1) * 2 > this.contextTable.length) this.growContexts();
     this.lastContextId = id;
     return id;
+  }
+
+  private growContexts(): void {
+    const table = new Int32Array(this.contextTable.length * 2).fill(-1);
+    const mask = table.length - 1;
+    const contexts = this.contexts;
+    for (let id = 0; id * 5 < contexts.length; id++) {
+      const at = id * 5;
+      let slot = contextHash(contexts[at] ?? 0, contexts[at + 1] ?? 0, contexts[at + 2] ?? 0, contexts[at + 3] ?? 0, contexts[at + 4] ?? 0) & mask;
+      while ((table[slot] ?? -1) >= 0) slot = (slot + 1) & mask;
+      table[slot] = id;
+    }
+    this.contextTable = table;
   }
 
   accept(row: ParsedRow): void {
