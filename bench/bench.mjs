@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compareRows, GAP_SPEC, TRANSITION_SPEC } from './lib/compare.mjs';
 import { measure, rssMethod } from './lib/measure.mjs';
@@ -532,25 +532,13 @@ async function doubledRows(result, o) {
   return same;
 }
 
-/** mulberry32: a small seeded generator, so the shuffled export is the same file on every machine. @param {number} seed */
-function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The export with its data rows in a fixed pseudo-random order (the header first), written beside
  * it and reused while it is newer than the export.
  * @param {ExportFile} file
- * @returns {string} its path
+ * @returns {Promise<string>} its path
  */
-function shuffledExport(file) {
+async function shuffledExport(file) {
   const path = join(OUT, `shuffled-p${file.pupils}-y${file.years}.csv`);
   if (existsSync(path) && statSync(path).mtimeMs >= statSync(file.path).mtimeMs) {
     say(`Reusing ${rel(path)}`);
@@ -567,7 +555,9 @@ function shuffledExport(file) {
   }
   starts.push(text.length);
   const order = Uint32Array.from({ length: starts.length - 1 }, (_, i) => i);
-  const random = seeded(11);
+  // The demo generator's seeded generator: the same shuffled file on every machine.
+  const { mulberry32 } = await import(pathToFileURL(GENERATOR).href);
+  const random = mulberry32(11);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     const swap = order[i] ?? 0;
@@ -614,7 +604,7 @@ function shuffledExport(file) {
  */
 async function shuffledRows(result, o) {
   say('');
-  const file = { ...result.file, path: shuffledExport(result.file), years: `${result.file.years}-shuffled` };
+  const file = { ...result.file, path: await shuffledExport(result.file), years: `${result.file.years}-shuffled` };
   say(`Timing on ${rel(file.path)}, the same rows in no order${o.runs > 1 ? `, best of ${o.runs} runs` : ''}:`);
   /** @type {Timing[]} */
   const timings = [];
