@@ -392,6 +392,10 @@ export const MESSAGES = {
     sv: `${n} ${plural(n, 'formel', 'formler')} i bladet saknar sparat värde (arbetsboken skrevs av ett program och har inte sparats i Excel); ${n === 1 ? 'cellen lästes som tom' : 'cellerna lästes som tomma'} (öppna arbetsboken i Excel och spara den igen, så sparas värdena)`,
     en: `${n} ${n === 1 ? 'formula' : 'formulas'} in the sheet ${n === 1 ? 'has' : 'have'} no saved value (the workbook was written by a program and not saved in Excel); ${n === 1 ? 'the cell was' : 'the cells were'} read as empty (open the workbook in Excel and save it again to store the values)`,
   }),
+  sheetHiddenRows: (n: number): Message => ({
+    sv: `${n} ${plural(n, 'rad', 'rader')} under rubrikraden är ${n === 1 ? 'dold' : 'dolda'} i Excel (av ett filter eller för hand) och lästes ändå, som alla rader; ska ${n === 1 ? 'den' : 'de'} inte räknas, ta bort ${n === 1 ? 'den' : 'dem'} i Excel (eller exportera igen)`,
+    en: `${n} ${n === 1 ? 'row' : 'rows'} below the header ${n === 1 ? 'is' : 'are'} hidden in Excel (by a filter or by hand) and ${n === 1 ? 'was' : 'were'} read all the same, like every row; if ${n === 1 ? 'it is' : 'they are'} not to count, delete ${n === 1 ? 'it' : 'them'} in Excel (or export again)`,
+  }),
   sheetMergedRanges: (n: number): Message => ({
     sv: `${n} ${plural(n, 'sammanfogad cell', 'sammanfogade celler')} under rubrikraden: bara den första cellen har ett värde, de andra lästes som tomma; dela upp dem i Excel (Dela upp celler) och fyll i värdet i varje cell`,
     en: `${n} merged ${n === 1 ? 'cell' : 'cells'} below the header row: only the first cell holds a value, the others were read as empty; unmerge them in Excel (Unmerge Cells) and fill in the value in each cell`,

@@ -101,6 +101,7 @@ export function sheetWarnings(sheet: FileReport['sheet']): Message[] {
   if (sheet.formulasWithoutValue > 0) out.push(MESSAGES.sheetFormulasWithoutValue(sheet.formulasWithoutValue));
   if (sheet.mergedRanges > 0) out.push(MESSAGES.sheetMergedRanges(sheet.mergedRanges));
   if (sheet.cellsBeyondHeader > 0) out.push(MESSAGES.sheetCellsBeyondHeader(sheet.cellsBeyondHeader));
+  if (sheet.hiddenRows > 0) out.push(MESSAGES.sheetHiddenRows(sheet.hiddenRows));
   return out;
 }
 

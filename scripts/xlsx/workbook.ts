@@ -26,6 +26,8 @@ export interface SheetSpec {
   emptyTail?: number;
   /** Merged ranges ("A2:A4"), written after the rows as Excel does (<mergeCells>). */
   merged?: readonly string[];
+  /** Sheet rows (1-based) hidden as a filter hides them (<row hidden="1">). */
+  hiddenRows?: readonly number[];
 }
 
 export interface WorkbookOptions {
@@ -107,7 +109,8 @@ export function workbookParts(sheets: readonly SheetSpec[], options: WorkbookOpt
       if (cells === null) return;
       const r = i + 1;
       width = Math.max(width, cells.length);
-      rows.push(`<row r="${r}">${cells.map((cell, c) => cellXml(cell, `${columnName(c)}${r}`)).join('')}</row>`);
+      const hidden = sheet.hiddenRows?.includes(r) ? ' hidden="1"' : '';
+      rows.push(`<row r="${r}"${hidden}>${cells.map((cell, c) => cellXml(cell, `${columnName(c)}${r}`)).join('')}</row>`);
     });
     const last = sheet.rows.length;
     for (let r = last + 1; r <= last + (sheet.emptyTail ?? 0); r++) rows.push(`<row r="${r}" s="${EMPTY_STYLE}" customFormat="1"><c r="A${r}" s="${EMPTY_STYLE}"/></row>`);

@@ -117,6 +117,7 @@ function workbookOf(source: InputSource): { workbook: InspectedWorkbook } | Reco
       formulas_without_value: stats.formulasWithoutValue,
       merged_ranges: stats.mergedRanges,
       cells_beyond_header: stats.cellsBeyondHeader,
+      hidden_rows: stats.hiddenRows,
     },
   };
 }

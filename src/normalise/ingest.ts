@@ -399,8 +399,8 @@ async function readOne(source: InputSource, store: ResultStore, options: ReadOpt
   done.sha256 = digest.hash.digest('hex');
   done.bytes = digest.bytes;
   if (source.sheet) {
-    const { idsRestored, idsShort, formulasWithoutValue, mergedRanges, cellsBeyondHeader } = source.sheet.stats;
-    done.sheet = { workbook: source.sheet.workbook.file, idsRestored, idsShort, formulasWithoutValue, mergedRanges, cellsBeyondHeader };
+    const { idsRestored, idsShort, formulasWithoutValue, mergedRanges, cellsBeyondHeader, hiddenRows } = source.sheet.stats;
+    done.sheet = { workbook: source.sheet.workbook.file, idsRestored, idsShort, formulasWithoutValue, mergedRanges, cellsBeyondHeader, hiddenRows };
   }
   return done;
 }

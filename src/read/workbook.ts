@@ -36,8 +36,10 @@ export interface SheetStats {
   mergedRanges: number;
   /** Cells with a value to the right of the header's last column (no column to read them as): left out. */
   cellsBeyondHeader: number;
+  /** Rows below the header hidden in Excel (a filter, or by hand): read like every other row. */
+  hiddenRows: number;
 }
 
 export function emptyStats(): SheetStats {
-  return { lines: 0, lineBreaks: 0, idsRestored: 0, idsShort: 0, formulasWithoutValue: 0, mergedRanges: 0, cellsBeyondHeader: 0 };
+  return { lines: 0, lineBreaks: 0, idsRestored: 0, idsShort: 0, formulasWithoutValue: 0, mergedRanges: 0, cellsBeyondHeader: 0, hiddenRows: 0 };
 }

@@ -70,6 +70,8 @@ export interface SheetRow {
   readonly cells: string[];
   /** Columns whose value is a plain number (no date, percent or digit-template format). */
   readonly numbers: number[];
+  /** Hidden in Excel (by a filter, or by hand): the row is read all the same. */
+  readonly hidden: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -466,6 +468,7 @@ async function* sheetRows(zip: Zip, part: string, content: Content, tally: Sheet
   const { strings, styles, date1904 } = content;
   let ready: SheetRow[] = [];
   let rowNumber = 0;
+  let hidden = false;
   let cells: string[] = [];
   let numbers: number[] = [];
   let col = -1;
@@ -531,6 +534,8 @@ async function* sheetRows(zip: Zip, part: string, content: Content, tally: Sheet
       } else if (name === 'row') {
         const r = tag.attributes.r;
         rowNumber = r === undefined ? rowNumber + 1 : Number(r);
+        const flag = tag.attributes.hidden;
+        hidden = flag === '1' || flag === 'true';
         cells = [];
         numbers = [];
         col = -1;
@@ -567,7 +572,7 @@ async function* sheetRows(zip: Zip, part: string, content: Content, tally: Sheet
           if (plainNumber) numbers.push(col);
         }
       } else if (name === 'row') {
-        if (cells.length > 0) ready.push({ row: rowNumber, cells, numbers });
+        if (cells.length > 0) ready.push({ row: rowNumber, cells, numbers, hidden });
         cells = [];
         numbers = [];
       }
@@ -750,6 +755,7 @@ export async function* sheetCsv(path: string, sheetName: string, options: SheetC
         fields = header.width;
         for (let i = fields; i < cells.length; i++) if (cells[i] !== '') stats.cellsBeyondHeader++;
       }
+      if (row.hidden && row.row > (header?.row ?? 1)) stats.hiddenRows++;
       let text = '';
       for (let i = 0; i < fields; i++) {
         let value = cells[i] ?? '';

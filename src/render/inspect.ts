@@ -40,6 +40,7 @@ export interface InspectedWorkbook {
   ids_short: number;
   /** Formulas without a saved value: read as empty cells. */
   formulas_without_value: number;
+  hidden_rows: number;
   /** Merged cell ranges below the header row: only their first cell holds the value. */
   merged_ranges: number;
   /** Cells with a value to the right of the header row's last column: not read. */
@@ -107,6 +108,7 @@ function sheetProblems(workbook: InspectedWorkbook | undefined, lang: Lang): str
   if (workbook.formulas_without_value > 0) out.push(MESSAGES.sheetFormulasWithoutValue(workbook.formulas_without_value)[lang]);
   if (workbook.merged_ranges > 0) out.push(MESSAGES.sheetMergedRanges(workbook.merged_ranges)[lang]);
   if (workbook.cells_beyond_header > 0) out.push(MESSAGES.sheetCellsBeyondHeader(workbook.cells_beyond_header)[lang]);
+  if (workbook.hidden_rows > 0) out.push(MESSAGES.sheetHiddenRows(workbook.hidden_rows)[lang]);
   return out;
 }
 
@@ -120,6 +122,7 @@ function sheetWarningTexts(workbook: InspectedWorkbook | undefined): Set<string>
     formulasWithoutValue: workbook.formulas_without_value,
     mergedRanges: workbook.merged_ranges,
     cellsBeyondHeader: workbook.cells_beyond_header,
+    hiddenRows: workbook.hidden_rows,
   });
   return new Set(warnings.map((warning) => warning.en));
 }

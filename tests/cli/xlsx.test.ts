@@ -100,6 +100,7 @@ describe('workbooks made by openpyxl and XlsxWriter give exactly the figures of 
         formulas_without_value: 0,
         merged_ranges: 0,
         cells_beyond_header: 0,
+        hidden_rows: 0,
       });
     }
   });
@@ -315,6 +316,26 @@ describe('what Excel did to the cells is counted and said, never silent', () => 
     expect(inspect.stdout.replace(/\n {6}/g, ' ')).toContain('  Problem:\n    3 formler i bladet saknar sparat värde');
     const json = JSON.parse((await runIn(['inspect', path, '--format', 'json'])).stdout) as { files: { workbook: Record<string, unknown> }[] };
     expect(json.files[0]?.workbook).toMatchObject({ formulas_without_value: 3, merged_ranges: 0, cells_beyond_header: 0 });
+  });
+
+  it('rows hidden in Excel (a filter): read like the others, counted and said (sv, en, inspect); a hidden title row above the header is not', async () => {
+    const path = join(dir, 'filtrerat.xlsx');
+    const rows = [['Betyg vårterminen 2025'], ['Personnummer', 'Läsår', 'Ämne', 'Betyg', 'Provbetyg', 'Årskurs'], ...Array.from({ length: 8 }, (_, i) => [`2009010${i}1234`, '2024/25', 'Matematik', 'C', 'B', 9])];
+    writeFileSync(path, writeWorkbook([{ name: 'Data', rows, hiddenRows: [1, 4, 5, 9] }]));
+    const sv = await runIn(['gap', path, '--min-group', '1', '--format', 'json']);
+    expect(sv.stderr).toContain('  3 rader under rubrikraden är dolda i Excel (av ett filter eller för hand) och lästes ändå, som alla rader; ska de inte räknas, ta bort dem i Excel (eller exportera igen)\n');
+    // Every row is read and paired, the hidden ones too.
+    expect((JSON.parse(sv.stdout) as SheetReport).meta.coverage).toMatchObject({ paired: 16 });
+    const en = await runIn(['gap', path, '--min-group', '1', '--lang', 'en']);
+    expect(en.stderr).toContain('  3 rows below the header are hidden in Excel (by a filter or by hand) and were read all the same, like every row; if they are not to count, delete them in Excel (or export again)\n');
+    const inspect = await runIn(['inspect', path]);
+    expect(inspect.stdout.replace(/\n {6}/g, ' ')).toContain('  Problem:\n    3 rader under rubrikraden är dolda i Excel');
+    const json = JSON.parse((await runIn(['inspect', path, '--format', 'json'])).stdout) as { files: { workbook: Record<string, unknown> }[] };
+    expect(json.files[0]?.workbook).toMatchObject({ hidden_rows: 3 });
+    // The same rows, none hidden: nothing said.
+    const plain = join(dir, 'ofiltrerat.xlsx');
+    writeFileSync(plain, writeWorkbook([{ name: 'Data', rows }]));
+    expect((await runIn(['gap', plain, '--min-group', '1'])).stderr).not.toContain('dolda i Excel');
   });
 
   it('merged cells below the header: counted and said (a title merged above it is not)', async () => {

@@ -144,7 +144,7 @@ describe('a sheet as CSV: line N is row N', () => {
     expect(text).toBe(
       ['Betyg vårterminen 2025', '', 'Personnummer;Skola;Kommentar;Årskurs', '200901011234;Ekbackens skola;"Bra; ""mycket"" fortsätt";6', '200902021234;Solåsens skola;;9', ''].join('\n'),
     );
-    expect(stats).toEqual({ lines: 5, lineBreaks: 1, idsRestored: 0, idsShort: 0, formulasWithoutValue: 0, mergedRanges: 0, cellsBeyondHeader: 0 });
+    expect(stats).toEqual({ lines: 5, lineBreaks: 1, idsRestored: 0, idsShort: 0, formulasWithoutValue: 0, mergedRanges: 0, cellsBeyondHeader: 0, hiddenRows: 0 });
     // Read back as a table: the header on line 3, two records, the formatted empty rows at the end not there at all.
     const table = await readTextTable(sheetCsv(path, 'Data'), { keepBlank: true });
     expect(table.records.filter((record) => record.fields.length > 1).map((record) => record.line)).toEqual([3, 4, 5]);
