@@ -328,6 +328,16 @@ export function makeRowParser(io: RowParserIo, context: ParseContext, target: Ro
   const yearField = c.school_year ?? 0;
   const subjectField = c.subject ?? 0;
 
+  /** The seq of the last row accepted; its context is in `parsed` (pupil, year, level, names). */
+  let contextSeq = -1;
+  let contextIdKind: PupilIdKind = 'opaque';
+  /** How that row's grade level was found: 0 its own (or its class's), 1 the file name's, 2 none. */
+  let levelSource = 0;
+  /** The last column of a row's context: a row that repeats the one before past it has the same context. */
+  const lastContextField = Math.max(
+    -1,
+    ...[context.columns.student_id, c.school_year, c.grade_level, c.school, c.class, c.teacher, c.area].map((column) => (column === undefined ? -1 : column)),
+  );
   const handle = (row: ByteRow): void => {
     const { reader, ledger, counts } = io;
     const line = row.line;
@@ -337,71 +347,84 @@ export function makeRowParser(io: RowParserIo, context: ParseContext, target: Ro
       for (let i = headerCount; extraEmpty && i < count; i++) if (reader.text(row, i).trim() !== '') extraEmpty = false;
       if (!extraEmpty) return ledger.reject('field_count', line, `${count} of ${headerCount}`);
     }
-    const year = years.get(reader, row, yearField);
-    // Pupil id: the usual personnummer forms are read straight from the bytes.
-    const buf = row.buf;
-    let start = row.starts[idField] ?? 0;
-    let end = row.ends[idField] ?? 0;
-    while (start < end && buf[start] === 32) start++;
-    while (end > start && buf[end - 1] === 32) end--;
-    if (start === end || (row.quoted[idField] && end - start === 2)) return ledger.reject('missing_id', line);
-    if (year.year === null) return ledger.reject('invalid_school_year', line, year.detail);
-    // Outside --school-years: counted apart before the pupil, subject or results are looked at,
-    // so the rest of the accounting is what a run on exports without these years would show.
-    if (!year.inside) return ledger.skipOutside(line, year.year.label);
-    const referenceYear = year.year.startYear + 1;
-    let pupil = -1;
-    let idKind: PupilIdKind = 'opaque';
-    // Most rows repeat the row before's pupil (exports list a pupil's rows together): the same id
-    // bytes in the same school year give the same key without parsing them again.
-    let key = -1;
-    if (!row.quoted[idField]) {
-      const length = end - start;
-      // The reader saw the id's bytes repeat the row before's: no need to compare them again.
-      let same = idField < row.same && lastIdSeq === row.seq - 1 && referenceYear === lastIdYear;
-      if (!same) {
-        same = length === lastIdLength && referenceYear === lastIdYear;
-        for (let i = 0; same && i < length; i++) same = lastId[i] === buf[start + i];
-      }
-      if (same) {
-        key = lastIdKey;
-        lastIdSeq = row.seq;
-      } else {
-        key = pupilKeyFromBytes(buf, start, end, referenceYear);
-        if (length <= lastId.length) {
-          for (let i = 0; i < length; i++) lastId[i] = buf[start + i] ?? 0;
-          lastIdLength = length;
-          lastIdYear = referenceYear;
-          lastIdKey = key;
+    // A row that repeats the row before (accepted) in every field of its context (pupil, school year,
+    // grade level, school, class, teacher, area) has that row's context: only its subject, results,
+    // gender and background are read. Exports list a pupil's rows together, so this is most rows.
+    const repeat = contextSeq === row.seq - 1 && row.same > lastContextField;
+    let startYear = parsed.startYear;
+    let term = parsed.term;
+    let pupil = parsed.pupil;
+    let idKind = contextIdKind;
+    if (!repeat) {
+      const year = years.get(reader, row, yearField);
+      // Pupil id: the usual personnummer forms are read straight from the bytes.
+      const buf = row.buf;
+      let start = row.starts[idField] ?? 0;
+      let end = row.ends[idField] ?? 0;
+      while (start < end && buf[start] === 32) start++;
+      while (end > start && buf[end - 1] === 32) end--;
+      if (start === end || (row.quoted[idField] && end - start === 2)) return ledger.reject('missing_id', line);
+      if (year.year === null) return ledger.reject('invalid_school_year', line, year.detail);
+      // Outside --school-years: counted apart before the pupil, subject or results are looked at,
+      // so the rest of the accounting is what a run on exports without these years would show.
+      if (!year.inside) return ledger.skipOutside(line, year.year.label);
+      const referenceYear = year.year.startYear + 1;
+      // Most rows repeat the row before's pupil (exports list a pupil's rows together): the same id
+      // bytes in the same school year give the same key without parsing them again.
+      let key = -1;
+      if (!row.quoted[idField]) {
+        const length = end - start;
+        // The reader saw the id's bytes repeat the row before's: no need to compare them again.
+        let same = idField < row.same && lastIdSeq === row.seq - 1 && referenceYear === lastIdYear;
+        if (!same) {
+          same = length === lastIdLength && referenceYear === lastIdYear;
+          for (let i = 0; same && i < length; i++) same = lastId[i] === buf[start + i];
+        }
+        if (same) {
+          key = lastIdKey;
           lastIdSeq = row.seq;
         } else {
-          lastIdLength = -1;
-          lastIdSeq = -1;
+          key = pupilKeyFromBytes(buf, start, end, referenceYear);
+          if (length <= lastId.length) {
+            for (let i = 0; i < length; i++) lastId[i] = buf[start + i] ?? 0;
+            lastIdLength = length;
+            lastIdYear = referenceYear;
+            lastIdKey = key;
+            lastIdSeq = row.seq;
+          } else {
+            lastIdLength = -1;
+            lastIdSeq = -1;
+          }
         }
+      } else lastIdSeq = -1;
+      if (key >= 0) {
+        pupil = store.pupilByNumber(key);
+        if (key !== lastKindKey) {
+          lastKindKey = key;
+          lastKind = keyKind(key);
+        }
+        idKind = lastKind;
+      } else {
+        const normalised = normalisePupilId(rawIds.get(reader, row, idField), referenceYear);
+        if (normalised === null) return ledger.reject('missing_id', line);
+        pupil = store.pupilByString(normalised.id);
+        idKind = normalised.kind;
       }
-    } else lastIdSeq = -1;
-    if (key >= 0) {
-      pupil = store.pupilByNumber(key);
-      if (key !== lastKindKey) {
-        lastKindKey = key;
-        lastKind = keyKind(key);
-      }
-      idKind = lastKind;
-    } else {
-      const normalised = normalisePupilId(rawIds.get(reader, row, idField), referenceYear);
-      if (normalised === null) return ledger.reject('missing_id', line);
-      pupil = store.pupilByString(normalised.id);
-      idKind = normalised.kind;
-    }
+      startYear = year.year.startYear;
+      term = year.year.term === 'HT' ? 1 : year.year.term === 'VT' ? 2 : 0;
+    } else if (lastIdSeq === row.seq - 1) lastIdSeq = row.seq;
     const subject = subjects.get(reader, row, subjectField);
     if (subject.index < 0) return ledger.reject('unknown_subject', line, subject.detail);
-    const levelValue = c.grade_level === undefined ? null : levels.get(reader, row, c.grade_level);
-    if (levelValue !== null && levelValue.level === -9) return ledger.reject('invalid_grade_level', line, levelValue.detail);
-    const levelCell = levelValue === null ? -1 : levelValue.level;
+    let levelCell = -1;
+    if (!repeat) {
+      const levelValue = c.grade_level === undefined ? null : levels.get(reader, row, c.grade_level);
+      if (levelValue !== null && levelValue.level === -9) return ledger.reject('invalid_grade_level', line, levelValue.detail);
+      levelCell = levelValue === null ? -1 : levelValue.level;
+    }
 
     // Collect the row's values before touching the store: a row is used whole or not at all.
     rowN = 0;
-    const autumn = year.year.term === 'HT';
+    const autumn = term === 1;
     if (valueCaches && longAssessments) {
       const kind = kinds.get(reader, row, c.kind ?? 0);
       if (kind.kind === null) return ledger.reject('unknown_kind', line, kind.detail);
@@ -445,63 +468,70 @@ export function makeRowParser(io: RowParserIo, context: ParseContext, target: Ro
       }
     }
 
-    const school = schools ? schools.get(reader, row, c.school ?? 0) : -1;
-    const cls = classes ? classes.get(reader, row, c.class ?? 0) : -1;
-    const teacher = teachers ? teachers.get(reader, row, c.teacher ?? 0) : -1;
-    const areaCell = areas ? areas.get(reader, row, c.area ?? 0) : -1;
-    if (school === ID_IN_LABEL || cls === ID_IN_LABEL || teacher === ID_IN_LABEL || areaCell === ID_IN_LABEL) return ledger.reject('personal_id_in_label', line);
+    if (!repeat) {
+      const school = schools ? schools.get(reader, row, c.school ?? 0) : -1;
+      const cls = classes ? classes.get(reader, row, c.class ?? 0) : -1;
+      const teacher = teachers ? teachers.get(reader, row, c.teacher ?? 0) : -1;
+      const areaCell = areas ? areas.get(reader, row, c.area ?? 0) : -1;
+      if (school === ID_IN_LABEL || cls === ID_IN_LABEL || teacher === ID_IN_LABEL || areaCell === ID_IN_LABEL) return ledger.reject('personal_id_in_label', line);
+      let area = -1;
+      if (school >= 0 && context.areas.size > 0) {
+        let mapped = mappedArea.get(school);
+        if (mapped === undefined) {
+          const name = context.areas.get(fold(store.stringOf(school) ?? ''));
+          mapped = name === undefined ? -1 : store.stringId(name);
+          mappedArea.set(school, mapped);
+        }
+        area = mapped;
+      }
+      if (area < 0) area = areaCell;
+      let level = levelCell;
+      if (level < 0 && cls >= 0) {
+        let fromClass = levelFromClass.get(cls);
+        if (fromClass === undefined) {
+          fromClass = normaliseGradeLevel(store.stringOf(cls) ?? '') ?? -1;
+          levelFromClass.set(cls, fromClass);
+        }
+        level = fromClass;
+      }
+      levelSource = 0;
+      if (level < 0) {
+        if (nameLevel > 0) {
+          level = nameLevel;
+          levelSource = 1;
+        } else levelSource = 2;
+      }
+      parsed.pupil = pupil;
+      parsed.startYear = startYear;
+      parsed.term = term;
+      parsed.school = school;
+      parsed.area = area;
+      parsed.cls = cls;
+      parsed.teacher = teacher;
+      parsed.level = level;
+      contextIdKind = idKind;
+    }
     // (Named, not keyed by the kind's string: a keyed update per row is a slow property lookup.)
     const formats = counts.idFormats;
     if (idKind === 'personnummer') formats.personnummer++;
     else if (idKind === 'samordningsnummer') formats.samordningsnummer++;
     else formats.opaque++;
-    let area = -1;
-    if (school >= 0 && context.areas.size > 0) {
-      let mapped = mappedArea.get(school);
-      if (mapped === undefined) {
-        const name = context.areas.get(fold(store.stringOf(school) ?? ''));
-        mapped = name === undefined ? -1 : store.stringId(name);
-        mappedArea.set(school, mapped);
-      }
-      area = mapped;
-    }
-    if (area < 0) area = areaCell;
-    let level = levelCell;
-    if (level < 0 && cls >= 0) {
-      let fromClass = levelFromClass.get(cls);
-      if (fromClass === undefined) {
-        fromClass = normaliseGradeLevel(store.stringOf(cls) ?? '') ?? -1;
-        levelFromClass.set(cls, fromClass);
-      }
-      level = fromClass;
-    }
-    if (level < 0) {
-      if (nameLevel > 0) {
-        level = nameLevel;
-        counts.levelFromName++;
-      } else counts.noLevel++;
-    }
+    if (levelSource === 1) counts.levelFromName++;
+    else if (levelSource === 2) counts.noLevel++;
     parsed.line = line;
-    parsed.pupil = pupil;
     if (c.gender === undefined) parsed.gender = 0;
     else {
       const gender = genders.get(reader, row, c.gender);
       if (gender.code < 0) ledger.noteUnreadGender(line, gender.text);
       parsed.gender = gender.code < 0 ? 0 : gender.code;
     }
-    parsed.startYear = year.year.startYear;
-    parsed.term = year.year.term === 'HT' ? 1 : year.year.term === 'VT' ? 2 : 0;
     parsed.subject = subject.index;
-    parsed.school = school;
-    parsed.area = area;
-    parsed.cls = cls;
-    parsed.teacher = teacher;
-    parsed.level = level;
     parsed.n = rowN;
     for (let dim = 0; dim < background.length; dim++) {
       const column = background[dim];
       if (column) rowBackground[dim] = column.cells.get(reader, row, column.column);
     }
+    contextSeq = row.seq;
     target.accept(parsed);
   };
   return handle;

@@ -240,6 +240,50 @@ describe('readExports: rejected rows', () => {
   });
 });
 
+describe('readExports: rows that repeat the row before in every field of their context', () => {
+  // A pupil's rows in a row: the id, school year, school and (where there is one) class repeat.
+  const rows = (header: string, line: (subject: string, grade: string) => string) =>
+    [header, ...['MA', 'EN', 'SV', 'BI'].flatMap((subject, i) => [line(subject, 'ABCD'[i] ?? 'E'), line(subject, 'ABCD'[i] ?? 'E')])].join('\n');
+
+  it('count every row of theirs in the file accounting: no level from anywhere, a level from the file name, an id format', async () => {
+    const text = rows('Personnummer;Läsår;Skola;Ämne;Betyg', (subject, grade) => `${GIRL};2024/25;Ekskolan;${subject};${grade}`);
+    const plain = firstReport(await readExports([source('betyg.csv', text)], options()));
+    // 8 rows: 4 accepted, 4 exact duplicates (counted after the parse, as rejected).
+    expect(plain.ledger.accepted).toBe(4);
+    expect(plain.noLevel).toBe(8);
+    expect(plain.idFormats.personnummer).toBe(8);
+    const named = firstReport(await readExports([source('betyg_ak9.csv', text)], options()));
+    expect(named.levelFromName).toBe(8);
+    expect(named.noLevel).toBe(0);
+  });
+
+  it('keep the context of the row before: its autumn term, its school, its level from the class', async () => {
+    const text = rows('Personnummer;Läsår;Klass;Skola;Ämne;Betyg', (subject, grade) => `${BOY};HT2024;6B;Björkskolan;${subject};${grade}`);
+    const result = await read(text);
+    for (const subject of ['MA', 'EN', 'SV', 'BI']) {
+      const slot = slotOf(result, BOY, subject);
+      expect(slot?.gradeAutumn).toMatchObject({ term: 'HT', school: 'Björkskolan', class: '6B', gradeLevel: 6 });
+      expect(slot?.grade).toBeUndefined();
+    }
+    expect(firstReport(result).noLevel).toBe(0);
+  });
+
+  it('a row that repeats a rejected row is judged on its own', async () => {
+    const text = [
+      'Personnummer;Läsår;Skola;Ämne;Betyg', // 1
+      `${GIRL};2024/26;Ekskolan;MA;C`, // 2 not a school year
+      `${GIRL};2024/26;Ekskolan;EN;B`, // 3 repeats line 2: not a school year either
+      `${GIRL};2024/25;Ekskolan;MA;C`, // 4
+      `${GIRL};2024/25;Ekskolan;Xyz;C`, // 5 unknown subject
+      `${GIRL};2024/25;Ekskolan;EN;B`, // 6 repeats line 5 (rejected), whose context line 4 had
+    ].join('\n');
+    const result = await read(text);
+    expect(rejected(result, 'invalid_school_year')).toEqual({ count: 2, lines: [2, 3] });
+    expect(rejected(result, 'unknown_subject')).toEqual({ count: 1, lines: [5] });
+    expect(slotOf(result, GIRL, 'EN')?.grade).toMatchObject({ step: 4, line: 6, school: 'Ekskolan' });
+  });
+});
+
 describe('readExports: a gender cell that is not a gender', () => {
   const text = [
     'Personnummer;Läsår;Ämne;Kön;Betyg', // 1
