@@ -44,8 +44,10 @@ export interface FileMeta {
   /** Rows of school years outside --school-years (a selection, not a rejection), per school year, with examples. */
   outside_selection: { count: number; examples: string[]; school_years: Record<string, number> } | null;
   /**
-   * Rows used whose gender cell is not a gender ("X", "Annat"): counted in `accepted`; the pupil's
-   * gender comes from their other rows or the personnummer. Per value (as rejected values are shown), with examples.
+   * Rows whose gender cell is not a gender ("X", "Annat"), among the rows that passed the row's own
+   * checks (a row later counted as a duplicate or conflict is counted here too): the cell is not
+   * read, the pupil's gender comes from their other rows or the personnummer. Per value (as
+   * rejected values are shown), with examples.
    */
   unrecognised_gender: { count: number; examples: string[]; values: Record<string, number> } | null;
   /** Values set for the whole file (config `files`, or a grade level in the file name) and the rows that used them. */

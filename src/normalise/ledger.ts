@@ -50,7 +50,7 @@ const KNOWN_WORDS = new Set(
     'ett', 'tva', 'tre', 'fyra', 'fem', 'sex', 'sju', 'atta', 'nio', 'ak', 'arskurs', 'klass',
     'true', 'false', 'ja', 'nej', 'yes', 'no',
     // what a gender column holds when it is not girl or boy
-    'annat', 'annan', 'ovrigt', 'okant', 'okand', 'ickebinar', 'ejangivet', 'ejangiven', 'vetej', 'hen', 'other', 'unknown', 'nonbinary', 'kon',
+    'annat', 'annan', 'ovrigt', 'okant', 'okand', 'ickebinar', 'icke', 'binar', 'ejangivet', 'ejangiven', 'angivet', 'angiven', 'vetej', 'vet', 'hen', 'other', 'unknown', 'nonbinary', 'non', 'binary', 'kon',
   ],
 );
 /**
@@ -128,7 +128,8 @@ export class FileLedger {
   readonly outsideYears = new Map<string, number>();
   /**
    * Rows whose gender cell holds something that is not a gender ("X", "Annat"): a note, not a
-   * rejection (the row is used; the pupil's gender comes from their other rows or the personnummer).
+   * rejection (the cell is not read; the pupil's gender comes from their other rows or the
+   * personnummer). Counted when the row passes its own checks, before duplicates are known.
    */
   readonly unreadGender: ReasonCount = { count: 0, lines: [] };
   /** Those cells' values (shown as safeDetail shows them), with rows. */

@@ -96,7 +96,7 @@ export function outsideLine(outside: NonNullable<FileMeta['outside_selection']>,
     : `${formatCount(outside.count, lang)} outside the selected school years (${years}; a selection, not rejected): ${outside.examples.join(', ')}${more}`;
 }
 
-/** "2 rader med ett värde i kolumnen "Kön" som inte är ett kön ["X" ×2]; …: file:4, file:9": rows used without their gender cell. */
+/** "2 rader har ett värde i kolumnen "Kön" som inte är ett kön ["X" ×2]; …: file:4, file:9": rows whose gender cell was not read. */
 export function genderLine(file: FileMeta, lang: Lang): string | null {
   const unread = file.unrecognised_gender;
   if (!unread) return null;
@@ -108,9 +108,10 @@ export function genderLine(file: FileMeta, lang: Lang): string | null {
     .join(', ');
   const more = Object.keys(unread.values).length > 5 ? ', …' : '';
   const examples = `${unread.examples.join(', ')}${unread.count > unread.examples.length ? ', …' : ''}`;
+  const one = unread.count === 1;
   return lang === 'sv'
-    ? `${formatCount(unread.count, lang)} ${unread.count === 1 ? 'rad' : 'rader'} med ett värde i kolumnen "${header}" som inte är ett kön [${values}${more}]; raderna används, och elevens kön tas från elevens andra rader eller personnumret: ${examples}`
-    : `${formatCount(unread.count, lang)} ${unread.count === 1 ? 'row' : 'rows'} with a value in the column "${header}" that is not a gender [${values}${more}]; the rows are used, the pupil's gender taken from their other rows or the personnummer: ${examples}`;
+    ? `${formatCount(unread.count, lang)} ${one ? 'rad har' : 'rader har'} ett värde i kolumnen "${header}" som inte är ett kön [${values}${more}]; elevens kön tas i stället från elevens andra rader eller personnumret: ${examples}`
+    : `${formatCount(unread.count, lang)} ${one ? 'row has' : 'rows have'} a value in the column "${header}" that is not a gender [${values}${more}]; the pupil's gender comes from their other rows or the personnummer instead: ${examples}`;
 }
 
 /** "3 gammal betygsskala [values]: file:12, file:40, …": one rejection reason with its examples. */

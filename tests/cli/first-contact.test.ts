@@ -473,9 +473,9 @@ describe('a gender column with values that are not a gender', () => {
     // Pupils 0, 5, 10, 15, 20: two rows each, lines 2–3, 12–13, … ; all rows accepted.
     expect(meta.files[0].rows).toMatchObject({ read: 2 * N, accepted: 2 * N, rejected: 0 });
     expect(meta.files[0].unrecognised_gender).toEqual({ count: 10, examples: [2, 3, 12, 13, 22].map((line) => `${file}:${line}`), values: { Okänt: 10 } });
-    expect(out.stderr).toContain(`  10 rader med ett värde i kolumnen "Kön" som inte är ett kön ["Okänt" ×10]; raderna används, och elevens kön tas från elevens andra rader eller personnumret: ${file}:2, ${file}:3, ${file}:12, ${file}:13, ${file}:22, …\n`);
+    expect(out.stderr).toContain(`  10 rader har ett värde i kolumnen "Kön" som inte är ett kön ["Okänt" ×10]; elevens kön tas i stället från elevens andra rader eller personnumret: ${file}:2, ${file}:3, ${file}:12, ${file}:13, ${file}:22, …\n`);
     const english = await runIn(['gap', exports, '--min-group', '1', '--format', 'json', '--lang', 'en']);
-    expect(english.stderr).toContain('  10 rows with a value in the column "Kön" that is not a gender ["Okänt" ×10]; the rows are used, the pupil\'s gender taken from their other rows or the personnummer: ');
+    expect(english.stderr).toContain('  10 rows have a value in the column "Kön" that is not a gender ["Okänt" ×10]; the pupil\'s gender comes from their other rows or the personnummer instead: ');
     // Their gender is the personnummer's: every paired pupil is a girl or a boy, none without a gender.
     const rows = json(out).rows;
     const byGender = rows.filter((row) => row.gender !== null);
@@ -485,7 +485,7 @@ describe('a gender column with values that are not a gender', () => {
     expect(sum(byGender)).toBe(2 * N);
     const inspect = await runIn(['inspect', exports]);
     expect(inspect.stdout).toContain('Problem:');
-    expect(inspect.stdout).toContain('10 rader med ett värde i kolumnen "Kön" som inte är ett kön ["Okänt" ×10]');
+    expect(inspect.stdout).toContain('10 rader har ett värde i kolumnen "Kön" som inte är ett kön ["Okänt" ×10]');
     // A file whose every gender is read has no such line, and null in the JSON.
     const clean = folder('read-gender', { 'betyg.csv': withGender().replace(/;Okänt;/g, ';Flicka;') });
     const plain = await runIn(['gap', clean, '--min-group', '1', '--format', 'json']);

@@ -306,6 +306,13 @@ describe('readExports: a gender cell that is not a gender', () => {
       ['X', 1],
       ['[text, 10 characters]', 1],
     ]);
+    // A row that turns out a duplicate is counted too (the note is made as the row is read).
+    const twice = await read(['Personnummer;Läsår;Ämne;Kön;Betyg', `${GIRL};2024/25;MA;X;C`, `${GIRL};2024/25;MA;X;C`].join('\n'));
+    expect(rejected(twice, 'duplicate')).toEqual({ count: 1, lines: [3] });
+    expect(firstReport(twice).ledger.unreadGender).toEqual({ count: 2, lines: [2, 3] });
+    // Words for no gender are shown as written; a name never.
+    const spelled = await read(['Personnummer;Läsår;Ämne;Kön;Betyg', `${GIRL};2024/25;MA;Vet ej;C`, `${GIRL};2024/25;EN;Icke-binär;C`, `${BOY};2024/25;MA;Ej angivet;C`].join('\n'));
+    expect([...firstReport(spelled).ledger.unreadGenderValues.keys()].sort()).toEqual(['Ej angivet', 'Icke-binär', 'Vet ej']);
     // The gender comes from the personnummer for the girl, from her other rows for the boy.
     expect(pupilGender(result.store, GIRL)).toBe('girl');
     expect(pupilGender(result.store, BOY)).toBe('boy');
