@@ -134,7 +134,7 @@ class ColumnCache<T> {
   /** The value of the last row looked up, and that row's `seq` (-1: none). */
   private lastValue: T | undefined;
   private lastSeq = -1;
-  /** The last row's bytes, when short and unquoted: exports are sorted, so a column often repeats itself. */
+  /** The last row's bytes (raw, quotes included), when short: exports are sorted, so a column often repeats itself. */
   private readonly last = new Uint8Array(64);
   private lastLength = -1;
   constructor(private readonly interpret: (text: string) => T) {}
@@ -150,7 +150,8 @@ class ColumnCache<T> {
     const start = row.starts[field] ?? 0;
     const end = row.ends[field] ?? 0;
     const length = end - start;
-    if (length === this.lastLength && row.quoted[field] === 0) {
+    // (Raw bytes, quotes included: the same bytes are the same text whether quoted or not.)
+    if (length === this.lastLength) {
       const last = this.last;
       let same = true;
       for (let i = 0; i < length; i++) {
@@ -169,7 +170,7 @@ class ColumnCache<T> {
     const value = this.values[id] as T;
     this.lastValue = value;
     this.lastSeq = row.seq;
-    if (length <= 64 && row.quoted[field] === 0) {
+    if (length <= 64) {
       const last = this.last;
       for (let i = 0; i < length; i++) last[i] = buf[start + i] ?? 0;
       this.lastLength = length;
@@ -369,10 +370,21 @@ export function makeRowParser(io: RowParserIo, context: ParseContext, target: Ro
       // so the rest of the accounting is what a run on exports without these years would show.
       if (!year.inside) return ledger.skipOutside(line, year.year.label);
       const referenceYear = year.year.startYear + 1;
+      // A quoted id with no quote inside ("201304129826", as systems that quote every field write
+      // it) is its inner bytes.
+      let plainId = row.quoted[idField] === 0;
+      if (!plainId && end - start > 2 && buf[start] === 34 && buf[end - 1] === 34) {
+        plainId = true;
+        for (let i = start + 1; plainId && i < end - 1; i++) if (buf[i] === 34) plainId = false;
+        if (plainId) {
+          start++;
+          end--;
+        }
+      }
       // Most rows repeat the row before's pupil (exports list a pupil's rows together): the same id
       // bytes in the same school year give the same key without parsing them again.
       let key = -1;
-      if (!row.quoted[idField]) {
+      if (plainId) {
         const length = end - start;
         // The reader saw the id's bytes repeat the row before's: no need to compare them again.
         let same = idField < row.same && lastIdSeq === row.seq - 1 && referenceYear === lastIdYear;

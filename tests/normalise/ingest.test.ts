@@ -284,6 +284,32 @@ describe('readExports: rows that repeat the row before in every field of their c
   });
 });
 
+describe('readExports: an export with every field quoted', () => {
+  it('reads as the same export without quotes: pupils, id formats, slots and accounting', async () => {
+    const plain = [
+      'Personnummer;Skola;Läsår;Ämne;Kön;Betyg',
+      `${GIRL};Ekskolan;2024/25;MA;F;C`,
+      `${GIRL};Ekskolan;2024/25;EN;F;B`,
+      `20130412-9818;Ekskolan;2024/25;MA;P;A`,
+      `20130412-9818;Ekskolan;2024/25;MA;P;A`, // a duplicate
+      `201304729823;Björkskolan;2024/25;SV;;D`, // samordningsnummer
+      ` ${GIRL};Björkskolan;2024/25;SV;F;E`,
+      `E1234;Björkskolan;2024/25;SV;;F`, // another id
+    ];
+    const quote = (line: string) => line.split(';').map((field) => `"${field}"`).join(';');
+    const a = await read(plain.join('\n'));
+    const b = await read(plain.map(quote).join('\n'));
+    const view = (result: ReadResult) => ({
+      slots: [...result.store.slots.values()].map(({ grade, test, ...slot }) => ({ ...slot, grade: grade?.step, school: grade?.school, line: grade?.line })),
+      formats: firstReport(result).idFormats,
+      rejected: [...firstReport(result).ledger.rejected],
+      accepted: firstReport(result).ledger.accepted,
+    });
+    expect(view(b)).toEqual(view(a));
+    expect(view(a).formats).toEqual({ personnummer: 5, samordningsnummer: 1, opaque: 1 });
+  });
+});
+
 describe('readExports: a gender cell that is not a gender', () => {
   const text = [
     'Personnummer;Läsår;Ämne;Kön;Betyg', // 1
