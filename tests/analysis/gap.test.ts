@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { analyseGap, listCases, type GapGroup } from '../../src/analysis/gap.js';
 import { cellsFromRecords, type GapRecord } from '../../src/analysis/pairs.js';
-import type { GradeStep } from '../../src/types.js';
+import { gapRecordMaker } from '../support/gap-record.js';
 
-const STEP: Record<string, GradeStep> = { F: 0, E: 1, D: 2, C: 3, B: 4, A: 5 };
 
-let serial = 0;
 /** A record with overrides; grades as letters ('' = none). */
-function rec(grade: string, test: string, over: Partial<GapRecord> = {}): GapRecord {
-  serial++;
-  return {
-    pupil: `P${serial}`,
-    school_year: '2024/25',
-    grade_level: 6,
-    area: 'Norra',
-    school: 'Ekskolan',
-    class: '6A',
-    subject: 'MA',
-    gender: 'girl',
-    teacher: 'T1',
-    grade: grade === '' ? null : (STEP[grade] ?? null),
-    test: test === '' ? null : (STEP[test] ?? null),
-    ...over,
-  };
-}
+const rec = gapRecordMaker({ grade_level: 6, class: '6A' });
 
 function find(groups: GapGroup[], key: Record<string, unknown>): GapGroup {
   const group = groups.find((g) => Object.entries(key).every(([dim, value]) => (g.key as Record<string, unknown>)[dim] === value));

@@ -1,30 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { analyseGap } from '../../src/analysis/gap.js';
 import { cellsFromRecords, type GapRecord } from '../../src/analysis/pairs.js';
+import { gapRecordMaker } from '../support/gap-record.js';
 import { chooseYear, compareWithReference, type ReferenceRow } from '../../src/analysis/reference-compare.js';
 import type { PooledReference, ReferenceGender, ReferenceMetric } from '../../src/normalise/reference-table.js';
-import type { Dimension, GradeStep } from '../../src/types.js';
+import type { Dimension } from '../../src/types.js';
 
-const STEP: Record<string, GradeStep> = { F: 0, E: 1, D: 2, C: 3, B: 4, A: 5 };
 
-let serial = 0;
-function rec(grade: string, test: string, over: Partial<GapRecord> = {}): GapRecord {
-  serial++;
-  return {
-    pupil: `P${serial}`,
-    school_year: '2023/24',
-    grade_level: 9,
-    area: 'Norra',
-    school: 'Ekskolan',
-    class: '9A',
-    subject: 'MA',
-    gender: 'girl',
-    teacher: 'T1',
-    grade: STEP[grade] ?? null,
-    test: STEP[test] ?? null,
-    ...over,
-  };
-}
+const rec = gapRecordMaker({ school_year: '2023/24' });
 
 function ref(metric: ReferenceMetric, value: number | null, over: Partial<PooledReference> = {}): PooledReference {
   return {

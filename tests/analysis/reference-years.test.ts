@@ -6,32 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { analyseGap } from '../../src/analysis/gap.js';
 import { cellsFromRecords, type GapRecord } from '../../src/analysis/pairs.js';
+import { gapRecordMaker } from '../support/gap-record.js';
 import { FAR_YEARS, compareWithReference, farYears } from '../../src/analysis/reference-compare.js';
 import { readReferences, referenceDiagnostics } from '../../src/commands/references.js';
 import type { PooledReference, ReferenceMetric } from '../../src/normalise/reference-table.js';
 import { farYearWarnings } from '../../src/render/reference.js';
-import type { GradeStep } from '../../src/types.js';
 
-const STEP: Record<string, GradeStep> = { F: 0, E: 1, D: 2, C: 3, B: 4, A: 5 };
 
-let serial = 0;
-function rec(grade: string, test: string, over: Partial<GapRecord> = {}): GapRecord {
-  serial++;
-  return {
-    pupil: `P${serial}`,
-    school_year: '2024/25',
-    grade_level: 9,
-    area: 'Norra',
-    school: 'Ekskolan',
-    class: '9A',
-    subject: 'EN',
-    gender: 'girl',
-    teacher: 'T1',
-    grade: STEP[grade] ?? null,
-    test: STEP[test] ?? null,
-    ...over,
-  };
-}
+const rec = gapRecordMaker({ subject: 'EN' });
 
 function ref(metric: ReferenceMetric, value: number, schoolYear: string): PooledReference {
   return { school_year: schoolYear, grade_level: 9, subject: 'EN', gender: 'all', metric, value, status: 'ok', raw: null, n: 1000, units: 1, excluded_units: 0, rounded_units: 0, label: 'Ale' };

@@ -1,28 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { analyseGap } from '../../src/analysis/gap.js';
 import { cellsFromRecords, type GapRecord } from '../../src/analysis/pairs.js';
+import { gapRecordMaker } from '../support/gap-record.js';
 import { independentProportionDifferenceCI } from '../../src/analysis/stats.js';
 import { analyseTransition, type TransitionRecord } from '../../src/analysis/transition.js';
 import { changeBetween, gapTrend, patterns, streakOf, transitionTrend, type TrendSeries } from '../../src/analysis/trend.js';
-import type { GradeStep } from '../../src/types.js';
 
-const STEP: Record<string, GradeStep> = { F: 0, E: 1, D: 2, C: 3, B: 4, A: 5 };
 let serial = 0;
+const record = gapRecordMaker({ grade_level: 6, class: '6A' });
 function rec(school: string, year: string, grade: string, test: string): GapRecord {
-  serial++;
-  return {
-    pupil: `P${serial}`,
-    school_year: year,
-    grade_level: 6,
-    area: 'Norra',
-    school,
-    class: '6A',
-    subject: 'MA',
-    gender: 'girl',
-    teacher: 'T1',
-    grade: STEP[grade] ?? null,
-    test: STEP[test] ?? null,
-  };
+  return record(grade, test, { school, school_year: year });
 }
 function many(count: number, school: string, year: string, grade: string, test: string): GapRecord[] {
   return Array.from({ length: count }, () => rec(school, year, grade, test));

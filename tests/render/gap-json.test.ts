@@ -5,33 +5,16 @@
 import { describe, expect, it } from 'vitest';
 import { analyseGap, type GapResult } from '../../src/analysis/gap.js';
 import { cellsFromRecords, type GapRecord } from '../../src/analysis/pairs.js';
+import { gapRecordMaker } from '../support/gap-record.js';
 import { makePainter } from '../../src/render/color.js';
 import { gapRenderers } from '../../src/render/gap.js';
 import { flattenGap } from '../../src/render/gap-rows.js';
 import type { ReportMeta } from '../../src/meta.js';
-import type { BackgroundDimension, Dimension, GradeStep } from '../../src/types.js';
+import type { BackgroundDimension, Dimension } from '../../src/types.js';
 
-const STEP: Record<string, GradeStep> = { F: 0, E: 1, D: 2, C: 3, B: 4, A: 5 };
 const LETTERS = 'FEDCBA';
 
-let serial = 0;
-function rec(grade: string, test: string, over: Partial<GapRecord> & Record<string, string> = {}): GapRecord {
-  serial++;
-  return {
-    pupil: `P${serial}`,
-    school_year: '2024/25',
-    grade_level: 9,
-    area: 'Norra',
-    school: 'Ekskolan',
-    class: '9A',
-    subject: 'MA',
-    gender: serial % 2 === 0 ? 'girl' : 'boy',
-    teacher: 'T1',
-    grade: grade === '' ? null : (STEP[grade] ?? null),
-    test: test === '' ? null : (STEP[test] ?? null),
-    ...over,
-  };
-}
+const rec = gapRecordMaker((serial) => ({ gender: serial % 2 === 0 ? 'girl' : 'boy' }));
 
 /** Pupils in a few schools (one small, so hidden), every grade against every test grade somewhere. */
 function records(): GapRecord[] {
