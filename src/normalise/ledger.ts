@@ -155,7 +155,7 @@ export class FileLedger {
     this.unreadGenderValues.clear();
   }
 
-  /** A used row whose gender cell is not a gender. */
+  /** A row past its own checks whose gender cell is not a gender. */
   noteUnreadGender(line: number, value: string): void {
     this.unreadGender.count++;
     if (this.unreadGender.lines.length < MAX_EXAMPLES) this.unreadGender.lines.push(line);

@@ -626,10 +626,8 @@ export class RecordReader {
         row.quoted[count] = 0;
         count++;
         start = i + 1;
-      } else if (b === QUOTE) {
-        this.previous = -1;
-        return HAS_QUOTE;
-      } else if (blank && b !== SPACE && b !== TAB && b !== CR) {
+      } else if (b === QUOTE) return HAS_QUOTE; // (quotedRow reads the line again, and forgets the previous one)
+      else if (blank && b !== SPACE && b !== TAB && b !== CR) {
         blank = false;
         content = i - pos;
       }
